@@ -1,0 +1,1 @@
+"""Tracker adapters, installed as tracker_bridge.adapters.*; found by entry points."""

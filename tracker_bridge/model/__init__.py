@@ -1,0 +1,49 @@
+"""The canonical MLOps work model."""
+
+from __future__ import annotations
+
+from tracker_bridge.model.enums import Kind, MaturityLevel, SpikeOutcome, SprintState, Stage, Track
+from tracker_bridge.model.items import (
+    SYNC_FIELDS,
+    Extension,
+    FieldValue,
+    ItemId,
+    Timebox,
+    WorkItem,
+)
+from tracker_bridge.model.planning import (
+    BoardPolicy,
+    Cadence,
+    Objective,
+    Phase,
+    Risk,
+    Roadmap,
+    SpikePolicy,
+    Sprint,
+)
+from tracker_bridge.model.refs import RemoteRef, TrackerId
+
+__all__ = [
+    "SYNC_FIELDS",
+    "BoardPolicy",
+    "Cadence",
+    "Extension",
+    "FieldValue",
+    "ItemId",
+    "Kind",
+    "MaturityLevel",
+    "Objective",
+    "Phase",
+    "RemoteRef",
+    "Risk",
+    "Roadmap",
+    "SpikeOutcome",
+    "SpikePolicy",
+    "Sprint",
+    "SprintState",
+    "Stage",
+    "Timebox",
+    "TrackerId",
+    "Track",
+    "WorkItem",
+]

@@ -1,0 +1,114 @@
+"""Work items: epics, stories, tasks, bugs and time-boxed experiment spikes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tracker_bridge.model.enums import Kind, SpikeOutcome, Stage, Track
+
+ItemId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
+"""Stable id from the roadmap (never from a tracker): lower-case slug."""
+
+FieldValue = str | int | float | bool | None | tuple[str, ...]
+"""A canonical field value as compared by the planner: plain, hashable, JSON-friendly."""
+
+SYNC_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "kind",
+    "track",
+    "parent",
+    "points",
+    "labels",
+    "sprint",
+    "due",
+    "stage",
+    "assignee",
+    "blocked",
+)
+"""The fields the reconciler keeps in step, in a stable order."""
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Extension(_Frozen):
+    """A spike time-box extension: how long, why, and when it was granted."""
+
+    days: int = Field(gt=0)
+    reason: str = Field(min_length=1)
+    granted_on: date
+
+
+class Timebox(_Frozen):
+    """The time-box of an experiment spike and what it learned."""
+
+    length_days: int = Field(gt=0)
+    hypothesis: str = Field(min_length=1)
+    started_at: datetime | None = None
+    outcome: SpikeOutcome | None = None
+    learning: str | None = None
+    extensions: tuple[Extension, ...] = ()
+
+    @property
+    def total_days(self) -> int:
+        return self.length_days + sum(ext.days for ext in self.extensions)
+
+    def deadline(self) -> datetime | None:
+        if self.started_at is None:
+            return None
+        return self.started_at + timedelta(days=self.total_days)
+
+    def is_overdue(self, now: datetime) -> bool:
+        deadline = self.deadline()
+        return deadline is not None and self.outcome is None and now > deadline
+
+
+class WorkItem(_Frozen):
+    """One piece of work in the canonical model."""
+
+    id: ItemId
+    kind: Kind
+    title: str = Field(min_length=1, max_length=255)
+    description: str = ""
+    track: Track = Track.ENGINEERING
+    stage: Stage = Stage.BACKLOG
+    parent: str | None = None
+    points: float | None = Field(default=None, ge=0)
+    labels: tuple[str, ...] = ()
+    assignee: str | None = None
+    sprint: str | None = None
+    due: date | None = None
+    blocked: bool = False
+    acceptance_criteria: tuple[str, ...] = ()
+    timebox: Timebox | None = None
+    phase: str | None = None
+
+    @model_validator(mode="after")
+    def _spikes_are_timeboxed(self) -> WorkItem:
+        if self.kind is Kind.SPIKE and self.timebox is None:
+            raise ValueError("a spike needs a timebox with a hypothesis")
+        if self.kind is not Kind.SPIKE and self.timebox is not None:
+            raise ValueError("only spikes carry a timebox")
+        return self
+
+    def sync_values(self) -> dict[str, FieldValue]:
+        """The synced fields as plain comparable values (see SYNC_FIELDS)."""
+        return {
+            "title": self.title,
+            "description": self.description,
+            "kind": self.kind.value,
+            "track": self.track.value,
+            "parent": self.parent,
+            "points": self.points,
+            "labels": tuple(sorted(self.labels)),
+            "sprint": self.sprint,
+            "due": self.due.isoformat() if self.due else None,
+            "stage": self.stage.value,
+            "assignee": self.assignee,
+            "blocked": self.blocked,
+        }

@@ -1,0 +1,174 @@
+"""The adapter protocol: what every tracker adapter does, in canonical terms.
+
+The core never imports an adapter by name; adapters register a factory under the
+`tracker_bridge.adapters` entry-point group (see `tracker_bridge.registry`).
+
+Values crossing this boundary are canonical: `RemoteItem.values` uses the keys of
+`tracker_bridge.model.SYNC_FIELDS` with the plain value types of `WorkItem.sync_values()`
+(stage/kind/track as their string values, labels as a sorted tuple, due as ISO date text,
+parent and sprint as canonical ids or None). An adapter leaves out a key it does not map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal, Protocol, runtime_checkable
+
+from tracker_bridge.model import FieldValue, RemoteRef, Sprint, Stage, TrackerId, WorkItem
+
+
+@dataclass(frozen=True)
+class RemoteItem:
+    """One issue as the tracker has it, translated to canonical values."""
+
+    ref: RemoteRef
+    item_id: str | None
+    """The canonical id read from the marker; None when the issue is not ours."""
+    values: Mapping[str, FieldValue]
+    updated_at: datetime
+    """UTC."""
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """A stage move seen on the tracker, with when it happened (for cycle time, burndown)."""
+
+    item_id: str | None
+    remote_key: str
+    from_stage: Stage | None
+    to_stage: Stage
+    at: datetime
+
+
+@dataclass(frozen=True)
+class PullResult:
+    items: Sequence[RemoteItem]
+    cursor: str | None
+    """Opaque; pass it to the next pull. Stored only after a clean run."""
+    stage_changes: Sequence[StageChange] = ()
+    complete: bool = True
+    """False when the pull stopped early (e.g. to keep rate-limit budget); resume from cursor."""
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """An item to create, with the remote refs it needs resolved by the caller."""
+
+    item: WorkItem
+    parent_ref: RemoteRef | None = None
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    item_id: str
+    ref: RemoteRef | None
+    """Set when the remote object exists (also on a partial failure after a create)."""
+    values: Mapping[str, FieldValue] = field(default_factory=dict)
+    """Canonical values the remote now holds for the fields this write set."""
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.ref is not None
+
+
+@dataclass(frozen=True)
+class DoctorCheck:
+    subject: str
+    """What was checked, e.g. `stage in_review -> status "In Review"`."""
+    status: Literal["ok", "warn", "fail"]
+    detail: str = ""
+    fix: str = ""
+    """Which mapping entry to change, when status is not ok."""
+
+
+class AdapterError(Exception):
+    """A problem a person must fix (credentials, mapping, missing project). One line, no secrets."""
+
+
+OnCreated = Callable[[str, RemoteRef], None]
+"""Called with (item_id, ref) the moment a create is confirmed, before any further request."""
+
+
+@runtime_checkable
+class Adapter(Protocol):
+    """A configured connection to one tracker project."""
+
+    tracker: TrackerId
+
+    @property
+    def requests_sent(self) -> int:
+        """HTTP requests sent so far by this adapter instance."""
+        ...
+
+    def doctor(self) -> list[DoctorCheck]:
+        """Check the mapping against the live project."""
+        ...
+
+    def pull(self, cursor: str | None) -> PullResult:
+        """Issues changed since the cursor (all issues when None), translated."""
+        ...
+
+    def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:
+        """Our issues carrying these item ids in their marker (crash recovery, relink)."""
+        ...
+
+    def create_items(self, items: Sequence[NewItem], on_created: OnCreated) -> list[WriteResult]:
+        """Create issues with their planning fields, labels, marker and parent link.
+
+        Stage and sprint are set by `move_stage` / `assign_sprint` unless the create could set
+        them for free, in which case `WriteResult.values` says so. Never retried blindly: a
+        lost response is resolved by the caller through `find_by_marker`.
+        """
+        ...
+
+    def update_fields(self, ref: RemoteRef, changes: Mapping[str, FieldValue]) -> WriteResult:
+        """Set fields other than stage, sprint and parent."""
+        ...
+
+    def move_stage(self, ref: RemoteRef, stage: Stage) -> WriteResult:
+        """Reach the stage (by a path of transitions where the tracker needs one)."""
+        ...
+
+    def link_parent(self, ref: RemoteRef, parent: RemoteRef | None) -> WriteResult:
+        ...
+
+    def ensure_sprint(self, sprint: Sprint, remote_id: str | None) -> str:
+        """Create the sprint or bring it to the sprint's dates, goal and state; its remote id."""
+        ...
+
+    def assign_sprint(
+        self, remote_sprint_id: str | None, refs: Sequence[RemoteRef]
+    ) -> list[WriteResult]:
+        """Put issues into a sprint (None: back to the backlog), in the tracker's batch size."""
+        ...
+
+    def comment(self, ref: RemoteRef, text: str) -> None:
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+class AdapterFactory(Protocol):
+    """What an entry point resolves to."""
+
+    name: str
+    """The adapter's name, the part before ':' in a tracker id."""
+
+    def default_mapping(self) -> Path:
+        """The shipped mapping file (users copy and edit it)."""
+        ...
+
+    def open(
+        self,
+        tracker: TrackerId,
+        *,
+        settings: Mapping[str, Any],
+        mapping_path: Path | None = None,
+    ) -> Adapter:
+        """Connect. `settings` holds url, credentials (SecretStr) and adapter options."""
+        ...
