@@ -1,0 +1,68 @@
+"""Command-line entry point: `tracker-bridge`.
+
+Command modules register themselves on `app` when imported; a module that is not there
+yet (work in progress) is skipped so the rest of the CLI keeps working.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+from tracker_bridge.cli.app import app, state
+from tracker_bridge.errors import UserError
+
+COMMAND_MODULES = (
+    "tracker_bridge.cli.roadmap_cmds",  # validate, show, schema
+    "tracker_bridge.cli.fake_cmds",  # fake jira|github
+    "tracker_bridge.cli.doctor_cmds",  # doctor
+    "tracker_bridge.cli.sync_cmds",  # plan, seed, apply, sync, relink, status
+    "tracker_bridge.cli.demo_cmds",  # demo
+    "tracker_bridge.cli.report_cmds",  # report, spike
+    "tracker_bridge.cli.serve_cmds",  # serve
+)
+
+
+def _load_commands() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    _load_commands()
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except UserError as exc:
+        if state["debug"]:
+            raise
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: no traceback without --debug
+        import click
+
+        if isinstance(exc, click.exceptions.Exit):
+            return exc.exit_code
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            print("aborted", file=sys.stderr)
+            return 1
+        if state["debug"]:
+            raise
+        print(f"error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return 1
+    # With standalone_mode=False click returns typer.Exit's code instead of exiting.
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
