@@ -43,7 +43,7 @@ __all__ = [
     "SprintState",
     "Stage",
     "Timebox",
-    "TrackerId",
     "Track",
+    "TrackerId",
     "WorkItem",
 ]

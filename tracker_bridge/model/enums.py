@@ -46,17 +46,17 @@ class Stage(StrEnum):
             return NotImplemented
         return self.position < other.position
 
-    def __le__(self, other: object) -> bool:  # type: ignore[override]
+    def __le__(self, other: object) -> bool:
         if not isinstance(other, Stage):
             return NotImplemented
         return self.position <= other.position
 
-    def __gt__(self, other: object) -> bool:  # type: ignore[override]
+    def __gt__(self, other: object) -> bool:
         if not isinstance(other, Stage):
             return NotImplemented
         return self.position > other.position
 
-    def __ge__(self, other: object) -> bool:  # type: ignore[override]
+    def __ge__(self, other: object) -> bool:
         if not isinstance(other, Stage):
             return NotImplemented
         return self.position >= other.position
