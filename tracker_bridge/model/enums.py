@@ -41,7 +41,7 @@ class Stage(StrEnum):
         """Counted against WIP limits: started, not yet in production."""
         return Stage.IN_PROGRESS.position <= self.position < Stage.DONE.position
 
-    def __lt__(self, other: object) -> bool:  # type: ignore[override]
+    def __lt__(self, other: object) -> bool:
         if not isinstance(other, Stage):
             return NotImplemented
         return self.position < other.position
