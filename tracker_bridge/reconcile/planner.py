@@ -1,0 +1,295 @@
+"""The planner: desired model + remote snapshots + base snapshots → Plan. Pure, no I/O.
+
+Every synced field is merged three ways. The sides are the roadmap and each target tracker
+holding the item; a side "changed" when its current value differs from the value recorded
+at the last sync (its base). One changed side wins; several that disagree are a conflict,
+settled by the policy and reported. Our own writes become the base right after they are
+made, so they never come back as external changes (echo suppression).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from tracker_bridge.model import (
+    SYNC_FIELDS,
+    FieldValue,
+    RemoteRef,
+    Roadmap,
+    Sprint,
+    Stage,
+    WorkItem,
+)
+from tracker_bridge.reconcile.actions import (
+    Action,
+    AssignSprint,
+    Conflict,
+    CreateItem,
+    EnsureSprint,
+    LinkParent,
+    MoveStage,
+    Plan,
+    Skip,
+    UpdateFields,
+)
+
+Owner = Literal["roadmap", "tracker"]
+ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
+Values = Mapping[str, FieldValue]
+
+ROADMAP = "roadmap"
+
+DEFAULT_OWNERS: Mapping[str, Owner] = {
+    "title": "roadmap",
+    "description": "roadmap",
+    "kind": "roadmap",
+    "track": "roadmap",
+    "parent": "roadmap",
+    "points": "roadmap",
+    "labels": "roadmap",
+    "sprint": "roadmap",
+    "due": "roadmap",
+    "stage": "tracker",
+    "assignee": "tracker",
+    "blocked": "tracker",
+}
+"""Planning fields belong to the roadmap, flow fields to the tracker (DESIGN.md)."""
+
+# Fields with a dedicated action; the rest travel together in one UpdateFields.
+_DEDICATED = frozenset({"stage", "parent", "sprint"})
+
+
+@dataclass(frozen=True)
+class TargetState:
+    """What the planner knows about one tracker target."""
+
+    tracker: str
+    refs: Mapping[str, RemoteRef]
+    remote: Mapping[str, Values]
+    """Current remote values per item: the base overlaid with what the pull returned."""
+    base: Mapping[str, Values]
+    """Values per item as last synced on this target."""
+    updated_at: Mapping[str, datetime] = field(default_factory=dict)
+    """When each pulled item last changed remotely (breaks ties between trackers)."""
+    fields: frozenset[str] = frozenset(SYNC_FIELDS)
+    """The fields this target's mapping carries."""
+    sprint_refs: Mapping[str, str] = field(default_factory=dict)
+    sprint_base: Mapping[str, Values] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    project: str
+    roadmap: Roadmap
+    roadmap_base: Mapping[str, Values]
+    targets: Sequence[TargetState]
+    policy: ConflictPolicy = "owner"
+    owners: Mapping[str, Owner] = field(default_factory=lambda: dict(DEFAULT_OWNERS))
+
+
+def sprint_values(sprint: Sprint) -> dict[str, FieldValue]:
+    return {
+        "name": sprint.name,
+        "start": sprint.start.isoformat(),
+        "end": sprint.end.isoformat(),
+        "goal": sprint.goal,
+        "state": sprint.state.value,
+    }
+
+
+def plan(inputs: PlanInputs) -> Plan:
+    actions: list[Action] = []
+    conflicts: list[Conflict] = []
+    skips: list[Skip] = []
+    items = inputs.roadmap.items
+    desired_ids = {item.id for item in items}
+    existing = 0
+    for rank, item in enumerate(items):
+        holders = [t for t in inputs.targets if item.id in t.refs]
+        existing += bool(holders)
+        merged, item_conflicts = _merge_item(item, holders, inputs)
+        conflicts.extend(item_conflicts)
+        for target in inputs.targets:
+            if item.id in target.refs:
+                actions.extend(_updates(item.id, rank, merged, target))
+            else:
+                actions.extend(_creation(item, rank, merged, target))
+    for target in inputs.targets:
+        skips.extend(
+            Skip(item_id, target.tracker, "no longer in the roadmap; left untouched")
+            for item_id in sorted(set(target.refs) - desired_ids)
+        )
+        actions.extend(_sprint_actions(inputs.roadmap, actions, target))
+    return Plan.build(inputs.project, actions, conflicts, skips, existing)
+
+
+def _merge_item(
+    item: WorkItem, holders: Sequence[TargetState], inputs: PlanInputs
+) -> tuple[dict[str, FieldValue], list[Conflict]]:
+    desired = item.sync_values()
+    roadmap_base = inputs.roadmap_base.get(item.id)
+    merged: dict[str, FieldValue] = {}
+    conflicts: list[Conflict] = []
+    for name in SYNC_FIELDS:
+        changed: list[tuple[str, FieldValue]] = []
+        if roadmap_base is None:
+            # No history (first sync, or refs rebuilt by relink): the field's owner decides.
+            if not holders or inputs.owners.get(name) == "roadmap":
+                changed.append((ROADMAP, desired[name]))
+        elif roadmap_base.get(name, desired[name]) != desired[name]:
+            changed.append((ROADMAP, desired[name]))
+        for target in holders:
+            if name not in target.fields:
+                continue
+            remote = target.remote.get(item.id, {})
+            base = target.base.get(item.id, {})
+            if name in remote and name in base and remote[name] != base[name]:
+                changed.append((target.tracker, remote[name]))
+        merged[name], conflict = _resolve(item.id, name, desired[name], changed, holders, inputs)
+        if conflict is not None:
+            conflicts.append(conflict)
+    return merged, conflicts
+
+
+def _resolve(
+    item_id: str,
+    name: str,
+    current: FieldValue,
+    changed: list[tuple[str, FieldValue]],
+    holders: Sequence[TargetState],
+    inputs: PlanInputs,
+) -> tuple[FieldValue, Conflict | None]:
+    """The value a field should have everywhere, and the conflict when sides disagree."""
+    if not changed:
+        return _agreed_value(item_id, name, current, holders), None
+    distinct = {value for _side, value in changed}
+    if len(distinct) == 1:
+        return changed[0][1], None
+    base = _any_base(item_id, name, holders, inputs)
+    trackers = [(side, value) for side, value in changed if side != ROADMAP]
+    roadmap = [(side, value) for side, value in changed if side == ROADMAP]
+    # The most recently updated tracker speaks for the trackers.
+    trackers.sort(key=lambda sv: _updated(sv[0], item_id, holders), reverse=True)
+    prefer = inputs.policy
+    if prefer == "owner":
+        prefer = "prefer_roadmap" if inputs.owners.get(name) == "roadmap" else "prefer_tracker"
+    if prefer == "hold":
+        return _agreed_value(item_id, name, current, holders), Conflict(
+            item_id, name, base, tuple(changed), "hold", None
+        )
+    winners = (roadmap + trackers) if prefer == "prefer_roadmap" else (trackers + roadmap)
+    side, value = winners[0]
+    resolution: Literal["roadmap", "tracker"] = "roadmap" if side == ROADMAP else "tracker"
+    return value, Conflict(item_id, name, base, tuple(changed), resolution, side)
+
+
+def _agreed_value(
+    item_id: str, name: str, roadmap_value: FieldValue, holders: Sequence[TargetState]
+) -> FieldValue:
+    """No side changed: keep what the trackers hold (the roadmap is not written back)."""
+    for target in holders:
+        remote = target.remote.get(item_id, {})
+        if name in target.fields and name in remote:
+            return remote[name]
+    return roadmap_value
+
+
+def _any_base(
+    item_id: str, name: str, holders: Sequence[TargetState], inputs: PlanInputs
+) -> FieldValue:
+    for target in holders:
+        base = target.base.get(item_id, {})
+        if name in base:
+            return base[name]
+    return inputs.roadmap_base.get(item_id, {}).get(name)
+
+
+def _updated(side: str, item_id: str, holders: Sequence[TargetState]) -> float:
+    for target in holders:
+        if target.tracker == side and item_id in target.updated_at:
+            return target.updated_at[item_id].timestamp()
+    return 0.0
+
+
+def _updates(item_id: str, rank: int, merged: Values, target: TargetState) -> list[Action]:
+    remote = target.remote.get(item_id, {})
+    plain: list[tuple[str, FieldValue, FieldValue]] = []
+    actions: list[Action] = []
+    for name in SYNC_FIELDS:
+        if name not in target.fields or remote.get(name, merged[name]) == merged[name]:
+            continue
+        old, new = remote.get(name), merged[name]
+        if name == "stage":
+            actions.append(MoveStage(target.tracker, item_id, rank, _stage(old), Stage(str(new))))
+        elif name == "parent":
+            actions.append(LinkParent(target.tracker, item_id, rank, _text(new)))
+        elif name == "sprint":
+            actions.append(AssignSprint(target.tracker, item_id, rank, _text(new), _text(old)))
+        else:
+            plain.append((name, old, new))
+    if plain:
+        actions.append(UpdateFields(target.tracker, item_id, rank, tuple(plain)))
+    return actions
+
+
+def _creation(item: WorkItem, rank: int, merged: Values, target: TargetState) -> list[Action]:
+    """A create carries planning fields; stage and sprint follow as their own actions."""
+    shaped = WorkItem.model_validate({**item.model_dump(), **_model_fields(merged)})
+    actions: list[Action] = [CreateItem(target.tracker, item.id, rank, shaped)]
+    if "stage" in target.fields and shaped.stage is not Stage.BACKLOG:
+        actions.append(MoveStage(target.tracker, item.id, rank, None, shaped.stage))
+    if "sprint" in target.fields and shaped.sprint is not None:
+        actions.append(AssignSprint(target.tracker, item.id, rank, shaped.sprint, None))
+    return actions
+
+
+def _sprint_actions(
+    roadmap: Roadmap, actions: Sequence[Action], target: TargetState
+) -> list[Action]:
+    """Sprints that items on this target will sit in, created or brought up to date."""
+    wanted = {
+        a.sprint_id for a in actions if isinstance(a, AssignSprint) and a.tracker == target.tracker
+    }
+    wanted |= {sprint_id for sprint_id in target.sprint_refs}
+    result: list[Action] = []
+    for rank, sprint in enumerate(roadmap.sprints):
+        if sprint.id not in wanted:
+            continue
+        exists = sprint.id in target.sprint_refs
+        if exists and target.sprint_base.get(sprint.id) == sprint_values(sprint):
+            continue
+        result.append(EnsureSprint(target.tracker, sprint.id, rank, sprint, exists))
+    return result
+
+
+def _model_fields(merged: Values) -> dict[str, object]:
+    """Canonical plain values back into WorkItem field input (validated by the caller)."""
+    return {
+        name: (list(value) if isinstance(value, tuple) else value) for name, value in merged.items()
+    }
+
+
+def canonical(values: Mapping[str, object]) -> dict[str, FieldValue]:
+    """Normalise values from an adapter or the store so equal things compare equal."""
+    result: dict[str, FieldValue] = {}
+    for name, value in values.items():
+        if isinstance(value, list | tuple | set | frozenset):
+            result[name] = tuple(sorted(str(v) for v in value))
+        elif isinstance(value, float) and value.is_integer():
+            result[name] = int(value)
+        elif value is None or isinstance(value, str | int | float | bool):
+            result[name] = value
+        else:
+            result[name] = str(value)
+    return result
+
+
+def _stage(value: FieldValue) -> Stage | None:
+    return Stage(str(value)) if value is not None else None
+
+
+def _text(value: FieldValue) -> str | None:
+    return None if value is None else str(value)
