@@ -1,0 +1,13 @@
+"""The state store: refs, base snapshots, the write journal, cursors, events and runs.
+
+SQLite by default (a file, zero set-up), PostgreSQL by URL; the schema is migrated with
+Alembic on first use.
+"""
+
+from __future__ import annotations
+
+from tracker_bridge.store.locks import ProjectLock
+from tracker_bridge.store.records import JournalEntry, LockBusy, StoreEvent, SyncRun
+from tracker_bridge.store.store import Store
+
+__all__ = ["JournalEntry", "LockBusy", "ProjectLock", "Store", "StoreEvent", "SyncRun"]

@@ -1,0 +1,212 @@
+"""What happened: the write journal, item events and sync runs (mixed into `Store`)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Engine, Row, select, update
+
+from tracker_bridge.model import RemoteRef
+from tracker_bridge.store import schema as s
+from tracker_bridge.store.engine import insert_ignore
+from tracker_bridge.store.records import JournalEntry, JournalStatus, StoreEvent, SyncRun, as_utc
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _journal_entry(row: Row[Any]) -> JournalEntry:
+    return JournalEntry(
+        id=row.id,
+        run_id=row.run_id,
+        project=row.project,
+        tracker=row.tracker,
+        item_id=row.item_id,
+        action=row.action,
+        payload=row.payload,
+        status=cast(JournalStatus, row.status),
+        created_at=row.created_at,
+        ref=RemoteRef.model_validate(row.ref) if row.ref is not None else None,
+        error=row.error,
+        result=row.result,
+    )
+
+
+class History:
+    _engine: Engine
+
+    # -- write journal ----------------------------------------------------------------------
+
+    def journal_intent(
+        self,
+        run_id: int,
+        project: str,
+        tracker: str,
+        item_id: str,
+        action: str,
+        payload: Mapping[str, Any],
+    ) -> int:
+        """Record a write before it is sent; returns the entry id to confirm or fail."""
+        now = _now()
+        stmt = s.write_journal.insert().values(
+            run_id=run_id,
+            project=project,
+            tracker=tracker,
+            item_id=item_id,
+            action=action,
+            payload=dict(payload),
+            status="intent",
+            created_at=now,
+            updated_at=now,
+        )
+        with self._engine.begin() as conn:
+            key = conn.execute(stmt).inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def journal_confirm(
+        self,
+        entry_id: int,
+        ref: RemoteRef | None = None,
+        result: Mapping[str, Any] | None = None,
+    ) -> None:
+        self._journal_close(
+            entry_id,
+            status="confirmed",
+            ref=ref.model_dump(mode="json") if ref is not None else None,
+            result=dict(result) if result is not None else None,
+        )
+
+    def journal_fail(self, entry_id: int, error: str) -> None:
+        self._journal_close(entry_id, status="failed", error=error)
+
+    def _journal_close(self, entry_id: int, **values: Any) -> None:
+        t = s.write_journal
+        with self._engine.begin() as conn:
+            done = conn.execute(
+                update(t).where(t.c.id == entry_id).values(updated_at=_now(), **values)
+            )
+            if done.rowcount != 1:
+                raise KeyError(f"no journal entry {entry_id}")
+
+    def unconfirmed(self, project: str, tracker: str) -> list[JournalEntry]:
+        """Intents never confirmed nor failed: a crash happened between send and confirm."""
+        t = s.write_journal
+        query = (
+            select(t)
+            .where(t.c.project == project, t.c.tracker == tracker, t.c.status == "intent")
+            .order_by(t.c.id)
+        )
+        with self._engine.connect() as conn:
+            return [_journal_entry(row) for row in conn.execute(query)]
+
+    def journal(self, run_id: int) -> list[JournalEntry]:
+        """Every entry of one run, in the order they were written."""
+        t = s.write_journal
+        query = select(t).where(t.c.run_id == run_id).order_by(t.c.id)
+        with self._engine.connect() as conn:
+            return [_journal_entry(row) for row in conn.execute(query)]
+
+    # -- events -----------------------------------------------------------------------------
+
+    def record_events(self, project: str, events: Iterable[StoreEvent]) -> int:
+        """Store new events; ones already recorded (same dedup key) are skipped. Returns the
+        number that were new."""
+        now = _now()
+        rows: dict[str, dict[str, Any]] = {}
+        for ev in events:
+            key = ev.dedup_key(project)
+            rows[key] = {
+                "project": project,
+                "kind": ev.kind,
+                "item_id": ev.item_id,
+                "tracker": ev.tracker,
+                "at": ev.at,
+                "data": dict(ev.data),
+                "dedup_key": key,
+                "recorded_at": now,
+            }
+        if not rows:
+            return 0
+        t = s.events
+        with self._engine.begin() as conn:
+            # RETURNING lists only the rows actually inserted, on both backends.
+            stmt = insert_ignore(conn, t, ("dedup_key",)).returning(t.c.id)
+            return len(conn.execute(stmt, list(rows.values())).all())
+
+    def events(
+        self,
+        project: str,
+        *,
+        kinds: Collection[str] | None = None,
+        since: datetime | None = None,
+        item_id: str | None = None,
+    ) -> list[StoreEvent]:
+        """Events ordered by time (then by when they were recorded)."""
+        t = s.events
+        query = select(t).where(t.c.project == project)
+        if kinds is not None:
+            query = query.where(t.c.kind.in_(list(kinds)))
+        if since is not None:
+            query = query.where(t.c.at >= as_utc(since))
+        if item_id is not None:
+            query = query.where(t.c.item_id == item_id)
+        with self._engine.connect() as conn:
+            return [
+                StoreEvent(
+                    kind=row.kind,
+                    item_id=row.item_id,
+                    at=row.at,
+                    tracker=row.tracker,
+                    data=row.data,
+                )
+                for row in conn.execute(query.order_by(t.c.at, t.c.id))
+            ]
+
+    # -- runs -------------------------------------------------------------------------------
+
+    def start_run(self, project: str, kind: str) -> int:
+        stmt = s.sync_runs.insert().values(
+            project=project, kind=kind, status="running", started_at=_now(), summary={}
+        )
+        with self._engine.begin() as conn:
+            key = conn.execute(stmt).inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def finish_run(self, run_id: int, status: str, summary: Mapping[str, Any]) -> None:
+        t = s.sync_runs
+        stmt = (
+            update(t)
+            .where(t.c.id == run_id)
+            .values(status=status, finished_at=_now(), summary=dict(summary))
+        )
+        with self._engine.begin() as conn:
+            if conn.execute(stmt).rowcount != 1:
+                raise KeyError(f"no sync run {run_id}")
+
+    def last_runs(self, project: str, limit: int = 10) -> list[SyncRun]:
+        """Newest first."""
+        t = s.sync_runs
+        query = (
+            select(t)
+            .where(t.c.project == project)
+            .order_by(t.c.started_at.desc(), t.c.id.desc())
+            .limit(limit)
+        )
+        with self._engine.connect() as conn:
+            return [
+                SyncRun(
+                    id=row.id,
+                    project=row.project,
+                    kind=row.kind,
+                    status=row.status,
+                    started_at=row.started_at,
+                    finished_at=row.finished_at,
+                    summary=row.summary,
+                )
+                for row in conn.execute(query)
+            ]

@@ -1,0 +1,168 @@
+"""The store's tables (SQLAlchemy Core). Migrations in `migrations/versions` must match these."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from tracker_bridge.store.records import as_utc
+
+NAME = 255  # project names, tracker ids, item ids, remote keys
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC on the way out on every backend (SQLite drops the zone, so we restore it)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = as_utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
+def json_type() -> TypeEngine[Any]:
+    # JSONB on PostgreSQL: compact, and comparable if we ever query into it.
+    return JSON().with_variant(JSONB(), "postgresql")
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("project", String(NAME), primary_key=True),
+    Column("item_id", String(NAME), primary_key=True),
+    Column("data", json_type(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+remote_refs = Table(
+    "remote_refs",
+    metadata,
+    Column("project", String(NAME), primary_key=True),
+    Column("tracker", String(NAME), primary_key=True),
+    Column("item_id", String(NAME), primary_key=True),
+    Column("remote_key", String(NAME), nullable=False),
+    Column("remote_id", String(NAME), nullable=False),
+    Column("url", Text(), nullable=False),
+    Column("version", String(NAME), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    # One remote issue belongs to one canonical item.
+    UniqueConstraint("tracker", "remote_id"),
+)
+
+base_snapshots = Table(
+    "base_snapshots",
+    metadata,
+    Column("project", String(NAME), primary_key=True),
+    Column("side", String(NAME), primary_key=True),
+    Column("item_id", String(NAME), primary_key=True),
+    Column("field_values", json_type(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+sprint_refs = Table(
+    "sprint_refs",
+    metadata,
+    Column("project", String(NAME), primary_key=True),
+    Column("tracker", String(NAME), primary_key=True),
+    Column("sprint_id", String(NAME), primary_key=True),
+    Column("remote_id", String(NAME), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+write_journal = Table(
+    "write_journal",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("run_id", Integer(), nullable=False, index=True),
+    Column("project", String(NAME), nullable=False),
+    Column("tracker", String(NAME), nullable=False),
+    Column("item_id", String(NAME), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("payload", json_type(), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("ref", json_type(), nullable=True),
+    Column("result", json_type(), nullable=True),
+    Column("error", Text(), nullable=True),
+    Index(None, "project", "tracker", "status"),
+)
+
+sync_cursors = Table(
+    "sync_cursors",
+    metadata,
+    Column("project", String(NAME), primary_key=True),
+    Column("tracker", String(NAME), primary_key=True),
+    Column("cursor", Text(), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("project", String(NAME), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("item_id", String(NAME), nullable=False),
+    Column("tracker", String(NAME), nullable=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("data", json_type(), nullable=False),
+    Column("dedup_key", String(64), nullable=False),
+    Column("recorded_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("dedup_key"),
+    Index(None, "project", "at"),
+    Index(None, "project", "item_id"),
+)
+
+sync_runs = Table(
+    "sync_runs",
+    metadata,
+    Column("id", Integer(), primary_key=True, autoincrement=True),
+    Column("project", String(NAME), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime(), nullable=True),
+    Column("summary", json_type(), nullable=False),
+    Index(None, "project", "started_at"),
+)
+
+project_locks = Table(
+    "project_locks",
+    metadata,
+    Column("project", String(NAME), primary_key=True),
+    Column("owner", String(NAME), nullable=False),
+    Column("token", String(64), nullable=False),
+    Column("acquired_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+)

@@ -1,0 +1,239 @@
+"""The state store: refs, base snapshots, canonical items, sprint refs and sync cursors.
+
+Every method is its own short transaction, committed on return. Journal, events and runs
+live in `history.py`, project locks in `locks.py`; `Store` combines them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, select
+
+from tracker_bridge.model import FieldValue, RemoteRef, WorkItem
+from tracker_bridge.store import schema as s
+from tracker_bridge.store.engine import chunks, make_engine, migrate, upsert
+from tracker_bridge.store.history import History
+from tracker_bridge.store.locks import Locks
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _field_value(value: Any) -> FieldValue:
+    # JSON has no tuples; the planner compares tuples (labels), so restore them.
+    if isinstance(value, list):
+        return tuple(value)
+    return value  # type: ignore[no-any-return]
+
+
+def _values_out(stored: Mapping[str, Any]) -> dict[str, FieldValue]:
+    return {key: _field_value(value) for key, value in stored.items()}
+
+
+def _values_in(values: Mapping[str, FieldValue]) -> dict[str, Any]:
+    return {key: list(v) if isinstance(v, tuple) else v for key, v in values.items()}
+
+
+class Store(History, Locks):
+    """Open with `Store.open(url)`; the schema is created or migrated on first use."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """`sqlite:///path.sqlite` (parent dirs created), `sqlite://` (memory), or PostgreSQL."""
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine)
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- refs -------------------------------------------------------------------------------
+
+    def get_refs(self, project: str, tracker: str) -> dict[str, RemoteRef]:
+        t = s.remote_refs
+        query = select(t).where(t.c.project == project, t.c.tracker == tracker)
+        with self._engine.connect() as conn:
+            return {
+                row.item_id: RemoteRef(
+                    tracker=row.tracker,
+                    key=row.remote_key,
+                    remote_id=row.remote_id,
+                    url=row.url,
+                    version=row.version,
+                )
+                for row in conn.execute(query)
+            }
+
+    def save_ref(self, project: str, item_id: str, ref: RemoteRef) -> None:
+        """Upsert. A remote issue belongs to one item: a ref claimed before by another item
+        (e.g. after `relink`) moves to this one, since the issue's marker is the truth."""
+        t = s.remote_refs
+        row = {
+            "project": project,
+            "tracker": ref.tracker,
+            "item_id": item_id,
+            "remote_key": ref.key,
+            "remote_id": ref.remote_id,
+            "url": ref.url,
+            "version": ref.version,
+            "updated_at": _now(),
+        }
+        with self._engine.begin() as conn:
+            conn.execute(
+                delete(t).where(
+                    t.c.tracker == ref.tracker,
+                    t.c.remote_id == ref.remote_id,
+                    ~and_(t.c.project == project, t.c.item_id == item_id),
+                )
+            )
+            stmt = upsert(
+                conn,
+                t,
+                ("project", "tracker", "item_id"),
+                ("remote_key", "remote_id", "url", "version", "updated_at"),
+            )
+            conn.execute(stmt, [row])
+
+    def delete_ref(self, project: str, tracker: str, item_id: str) -> None:
+        t = s.remote_refs
+        with self._engine.begin() as conn:
+            conn.execute(
+                delete(t).where(
+                    t.c.project == project, t.c.tracker == tracker, t.c.item_id == item_id
+                )
+            )
+
+    # -- base snapshots ---------------------------------------------------------------------
+
+    def get_base(self, project: str, side: str) -> dict[str, dict[str, FieldValue]]:
+        """What was last synced per item, for `side` ("roadmap" or a tracker id)."""
+        t = s.base_snapshots
+        query = select(t.c.item_id, t.c.field_values).where(
+            t.c.project == project, t.c.side == side
+        )
+        with self._engine.connect() as conn:
+            return {row.item_id: _values_out(row.field_values) for row in conn.execute(query)}
+
+    def save_base(
+        self, project: str, side: str, item_id: str, values: Mapping[str, FieldValue]
+    ) -> None:
+        """Merges `values` into what is stored for the item."""
+        self.save_bases(project, side, {item_id: values})
+
+    def save_bases(
+        self, project: str, side: str, values_by_item: Mapping[str, Mapping[str, FieldValue]]
+    ) -> None:
+        """Bulk `save_base`, in one transaction."""
+        if not values_by_item:
+            return
+        t = s.base_snapshots
+        ids = list(values_by_item)
+        now = _now()
+        with self._engine.begin() as conn:
+            stored: dict[str, dict[str, Any]] = {}
+            for part in chunks(ids):
+                query = select(t.c.item_id, t.c.field_values).where(
+                    t.c.project == project, t.c.side == side, t.c.item_id.in_(part)
+                )
+                stored.update({row.item_id: dict(row.field_values) for row in conn.execute(query)})
+            rows = [
+                {
+                    "project": project,
+                    "side": side,
+                    "item_id": item_id,
+                    "field_values": {**stored.get(item_id, {}), **_values_in(values)},
+                    "updated_at": now,
+                }
+                for item_id, values in values_by_item.items()
+            ]
+            stmt = upsert(conn, t, ("project", "side", "item_id"), ("field_values", "updated_at"))
+            conn.execute(stmt, rows)
+
+    # -- canonical items --------------------------------------------------------------------
+
+    def save_items(self, project: str, items: Iterable[WorkItem]) -> None:
+        """Upsert the merged current view of each item."""
+        now = _now()
+        rows = {
+            item.id: {
+                "project": project,
+                "item_id": item.id,
+                "data": item.model_dump(mode="json"),
+                "updated_at": now,
+            }
+            for item in items
+        }
+        if not rows:
+            return
+        with self._engine.begin() as conn:
+            stmt = upsert(conn, s.items, ("project", "item_id"), ("data", "updated_at"))
+            conn.execute(stmt, list(rows.values()))
+
+    def get_items(self, project: str) -> dict[str, WorkItem]:
+        t = s.items
+        query = select(t.c.item_id, t.c.data).where(t.c.project == project)
+        with self._engine.connect() as conn:
+            return {row.item_id: WorkItem.model_validate(row.data) for row in conn.execute(query)}
+
+    # -- sprint refs ------------------------------------------------------------------------
+
+    def get_sprint_refs(self, project: str, tracker: str) -> dict[str, str]:
+        t = s.sprint_refs
+        query = select(t.c.sprint_id, t.c.remote_id).where(
+            t.c.project == project, t.c.tracker == tracker
+        )
+        with self._engine.connect() as conn:
+            return {row.sprint_id: row.remote_id for row in conn.execute(query)}
+
+    def save_sprint_ref(self, project: str, tracker: str, sprint_id: str, remote_id: str) -> None:
+        row = {
+            "project": project,
+            "tracker": tracker,
+            "sprint_id": sprint_id,
+            "remote_id": remote_id,
+            "updated_at": _now(),
+        }
+        with self._engine.begin() as conn:
+            stmt = upsert(
+                conn,
+                s.sprint_refs,
+                ("project", "tracker", "sprint_id"),
+                ("remote_id", "updated_at"),
+            )
+            conn.execute(stmt, [row])
+
+    # -- cursors ----------------------------------------------------------------------------
+
+    def get_cursor(self, project: str, tracker: str) -> str | None:
+        t = s.sync_cursors
+        query = select(t.c.cursor).where(t.c.project == project, t.c.tracker == tracker)
+        with self._engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    def set_cursor(self, project: str, tracker: str, cursor: str | None) -> None:
+        """None forgets the cursor: the next pull is a full one."""
+        row = {"project": project, "tracker": tracker, "cursor": cursor, "updated_at": _now()}
+        with self._engine.begin() as conn:
+            stmt = upsert(conn, s.sync_cursors, ("project", "tracker"), ("cursor", "updated_at"))
+            conn.execute(stmt, [row])
