@@ -1,0 +1,153 @@
+"""The Kanban board right now: load per stage and track, WIP-limit breaches, blocked, ageing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from tracker_bridge.model import Kind, Roadmap, Sprint, SprintState, Stage, Track, WorkItem
+from tracker_bridge.reports.history import EventLike, by_item, entered_stage_at
+from tracker_bridge.reports.lines import ItemLine
+
+DEFAULT_AGEING_DAYS = 5.0
+"""An item idle longer than this in an active stage is flagged as ageing."""
+
+
+@dataclass(frozen=True)
+class StageColumn:
+    stage: Stage
+    items: tuple[ItemLine, ...]
+    per_track: Mapping[Track, int]
+    limit: int | None
+    track_limits: Mapping[Track, int]
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+@dataclass(frozen=True)
+class WipBreach:
+    stage: Stage
+    track: Track | None
+    """None: the stage-wide limit; else that track's own limit for the stage."""
+    count: int
+    limit: int
+    items: tuple[str, ...]
+
+    def __str__(self) -> str:
+        scope = f"{self.stage.value}" + (f" ({self.track.value})" if self.track else "")
+        return f"WIP limit breached in {scope}: {self.count} > {self.limit}"
+
+
+@dataclass(frozen=True)
+class BoardSnapshot:
+    project: str
+    at: datetime
+    columns: tuple[StageColumn, ...]
+    breaches: tuple[WipBreach, ...]
+    blocked: tuple[ItemLine, ...]
+    ageing: tuple[ItemLine, ...]
+    ageing_days: float
+    active_sprint: Sprint | None
+
+    def column(self, stage: Stage) -> StageColumn:
+        return next(col for col in self.columns if col.stage is stage)
+
+    @property
+    def per_track(self) -> dict[Track, int]:
+        totals = dict.fromkeys(Track, 0)
+        for col in self.columns:
+            for track, count in col.per_track.items():
+                totals[track] += count
+        return totals
+
+
+def active_sprint(roadmap: Roadmap, now: datetime) -> Sprint | None:
+    """The sprint marked active, else the one whose dates contain today."""
+    marked = [s for s in roadmap.sprints if s.state is SprintState.ACTIVE]
+    if marked:
+        return max(marked, key=lambda s: s.start)
+    today = now.date()
+    return next((s for s in roadmap.sprints if s.start <= today <= s.end), None)
+
+
+def ageing_items(
+    items: Iterable[WorkItem],
+    events: Iterable[EventLike],
+    now: datetime,
+    days: float = DEFAULT_AGEING_DAYS,
+) -> list[ItemLine]:
+    """Items in an active stage for more than `days`, oldest first."""
+    return ageing_in(items, by_item(events), now, days)
+
+
+def ageing_in(
+    items: Iterable[WorkItem],
+    history: Mapping[str, Sequence[EventLike]],
+    now: datetime,
+    days: float = DEFAULT_AGEING_DAYS,
+) -> list[ItemLine]:
+    """`ageing_items` over events already grouped with `by_item`."""
+    found: list[ItemLine] = []
+    for item in items:
+        if not item.stage.is_active or item.kind is Kind.EPIC:
+            continue
+        since = entered_stage_at(item, history.get(item.id, []))
+        if since is None:
+            continue
+        age = (now - since).total_seconds() / 86400
+        if age > days:
+            found.append(ItemLine.of(item, days_in_stage=round(age, 1)))
+    return sorted(found, key=lambda line: (-(line.days_in_stage or 0), line.id))
+
+
+def _breaches(stage: Stage, lines: list[ItemLine], roadmap: Roadmap) -> list[WipBreach]:
+    policy = roadmap.board
+    found: list[WipBreach] = []
+    limit = policy.wip_limits.get(stage)
+    if limit is not None and len(lines) > limit:
+        found.append(WipBreach(stage, None, len(lines), limit, tuple(x.id for x in lines)))
+    for track in Track:
+        track_limit = policy.wip_limits_per_track.get(track, {}).get(stage)
+        mine = [x.id for x in lines if x.track is track]
+        if track_limit is not None and len(mine) > track_limit:
+            found.append(WipBreach(stage, track, len(mine), track_limit, tuple(mine)))
+    return found
+
+
+def board_snapshot(
+    items: Mapping[str, WorkItem],
+    roadmap: Roadmap,
+    now: datetime,
+    events: Iterable[EventLike] = (),
+    ageing_days: float = DEFAULT_AGEING_DAYS,
+) -> BoardSnapshot:
+    """Epics are containers, not cards: they are left off the board and out of WIP."""
+    cards = sorted((i for i in items.values() if i.kind is not Kind.EPIC), key=lambda i: i.id)
+    columns: list[StageColumn] = []
+    breaches: list[WipBreach] = []
+    for stage in Stage:
+        lines = [ItemLine.of(i) for i in cards if i.stage is stage]
+        per_track = {t: sum(1 for x in lines if x.track is t) for t in Track}
+        track_limits = {
+            t: limits[stage]
+            for t, limits in roadmap.board.wip_limits_per_track.items()
+            if stage in limits
+        }
+        columns.append(
+            StageColumn(stage, tuple(lines), per_track, roadmap.board.wip_limits.get(stage),
+                        track_limits)
+        )
+        breaches.extend(_breaches(stage, lines, roadmap))
+    return BoardSnapshot(
+        project=roadmap.project,
+        at=now,
+        columns=tuple(columns),
+        breaches=tuple(breaches),
+        blocked=tuple(ItemLine.of(i) for i in cards if i.blocked and i.stage is not Stage.DONE),
+        ageing=tuple(ageing_items(cards, events, now, ageing_days)),
+        ageing_days=ageing_days,
+        active_sprint=active_sprint(roadmap, now),
+    )

@@ -1,0 +1,125 @@
+"""Replaying store events: an item's stage and sprint membership at any moment.
+
+The store keeps only the current view of each item; what the reports need about the past
+(was it in the sprint at the start? when did it reach done?) is rebuilt from events.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, time
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from tracker_bridge.model import Stage, WorkItem
+
+
+class EventLike(Protocol):
+    """The shape of `tracker_bridge.store.StoreEvent` the reports read (duck-typed)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def item_id(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def tracker(self) -> str | None: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+
+
+def day_start(day: date, timezone: str = "UTC") -> datetime:
+    """Midnight of `day` in the team's time zone, as an aware UTC datetime."""
+    return datetime.combine(day, time(), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def by_item(events: Iterable[EventLike]) -> dict[str, list[EventLike]]:
+    """Events grouped per item, each list in time order (stable for equal times)."""
+    grouped: dict[str, list[EventLike]] = defaultdict(list)
+    for event in events:
+        grouped[event.item_id].append(event)
+    for history in grouped.values():
+        history.sort(key=lambda ev: ev.at)
+    return dict(grouped)
+
+
+def parse_stage(value: Any) -> Stage | None:
+    try:
+        return Stage(value)
+    except ValueError:
+        return None
+
+
+def stage_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> Stage:
+    """The item's stage at `at`: the last move before it, else where the first move began."""
+    moves = [ev for ev in history if ev.kind == "stage_changed"]
+    if not moves:
+        return item.stage
+    current: Stage | None = None
+    for ev in moves:
+        if ev.at > at:
+            break
+        current = parse_stage(ev.data.get("to")) or current
+    if current is not None:
+        return current
+    return parse_stage(moves[0].data.get("from")) or Stage.BACKLOG
+
+
+def entered_stage_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
+    """When the item entered its current stage (last move into it, else its creation)."""
+    for ev in reversed(history):
+        if ev.kind == "stage_changed" and ev.data.get("to") == item.stage.value:
+            return ev.at
+    if any(ev.kind == "stage_changed" for ev in history):
+        return None  # moves recorded, but none into the current stage: unknown
+    created = [ev.at for ev in history if ev.kind == "created"]
+    return created[0] if created else None
+
+
+def done_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
+    """When the item last reached done (None if never recorded or not done now)."""
+    if item.stage is not Stage.DONE:
+        return None
+    for ev in reversed(history):
+        if ev.kind == "stage_changed" and ev.data.get("to") == Stage.DONE.value:
+            return ev.at
+    return None
+
+
+def _sprint_moves(history: Sequence[EventLike], sprint_id: str) -> list[tuple[datetime, bool]]:
+    moves: list[tuple[datetime, bool]] = []
+    for ev in history:
+        if ev.data.get("sprint") != sprint_id:
+            continue
+        if ev.kind in ("sprint_added", "created"):
+            moves.append((ev.at, True))
+        elif ev.kind == "sprint_removed":
+            moves.append((ev.at, False))
+    return moves
+
+
+def in_sprint_at(
+    item: WorkItem, history: Sequence[EventLike], sprint_id: str, at: datetime
+) -> bool:
+    """Was the item in the sprint at `at`? Without sprint events, its current sprint holds."""
+    moves = _sprint_moves(history, sprint_id)
+    if not moves:
+        return item.sprint == sprint_id
+    member: bool | None = None
+    for when, added in moves:
+        if when > at:
+            break
+        member = added
+    if member is not None:
+        return member
+    return not moves[0][1]  # first recorded move was a removal: it was in before
+
+
+def sprint_changes(
+    history: Sequence[EventLike], sprint_id: str, after: datetime, until: datetime
+) -> list[tuple[datetime, bool]]:
+    """(time, added?) moves of one item in/out of the sprint within (after, until]."""
+    return [(when, added) for when, added in _sprint_moves(history, sprint_id)
+            if after < when <= until]

@@ -1,0 +1,42 @@
+"""A compact, render-ready line per item, shared by every report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracker_bridge.model import Kind, Stage, Track, WorkItem
+
+
+@dataclass(frozen=True)
+class ItemLine:
+    id: str
+    title: str
+    kind: Kind
+    track: Track
+    stage: Stage
+    points: float | None = None
+    assignee: str | None = None
+    blocked: bool = False
+    days_in_stage: float | None = None
+    """Set for ageing items: how long the item has sat in its current stage."""
+
+    @classmethod
+    def of(cls, item: WorkItem, days_in_stage: float | None = None) -> ItemLine:
+        return cls(
+            id=item.id,
+            title=item.title,
+            kind=item.kind,
+            track=item.track,
+            stage=item.stage,
+            points=item.points,
+            assignee=item.assignee,
+            blocked=item.blocked,
+            days_in_stage=days_in_stage,
+        )
+
+
+def points_of(item: WorkItem) -> float:
+    """Points that count towards sums: epics are containers, so theirs would count twice."""
+    if item.kind is Kind.EPIC or item.points is None:
+        return 0.0
+    return float(item.points)

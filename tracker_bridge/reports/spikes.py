@@ -1,0 +1,186 @@
+"""Spike time-boxes: status per spike and the policy checks `tracker-bridge spike check` runs.
+
+A spike's record is its `Timebox` (from the roadmap) plus what the CLI recorded as events
+(`spike_started`, `spike_extended`, `spike_closed`); both are read, events win when newer.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from tracker_bridge.model import Kind, SpikeOutcome, SpikePolicy, Stage, Track, WorkItem
+from tracker_bridge.reports.history import EventLike, by_item, parse_stage
+
+Rule = Literal["overdue", "extensions", "timebox_too_long", "no_learning"]
+
+
+@dataclass(frozen=True)
+class ExtensionInfo:
+    days: int
+    reason: str
+    granted_on: date | None
+
+
+@dataclass(frozen=True)
+class SpikeStatus:
+    id: str
+    title: str
+    track: Track
+    stage: Stage
+    hypothesis: str
+    length_days: int
+    started_at: datetime | None
+    extensions: tuple[ExtensionInfo, ...]
+    deadline: datetime | None
+    outcome: SpikeOutcome | None
+    learning: str | None
+    closed: bool
+    overdue: bool
+    days_left: float | None
+    """Negative when overdue; None when not started or closed."""
+
+    @property
+    def total_days(self) -> int:
+        return self.length_days + sum(ext.days for ext in self.extensions)
+
+
+@dataclass(frozen=True)
+class SpikeViolation:
+    item_id: str
+    rule: Rule
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.rule}: {self.message}"
+
+
+def _extensions(item: WorkItem, history: Sequence[EventLike]) -> tuple[ExtensionInfo, ...]:
+    assert item.timebox is not None
+    found = [ExtensionInfo(e.days, e.reason, e.granted_on) for e in item.timebox.extensions]
+    # The same extension may be in the roadmap and recorded as an event: count it once.
+    known = Counter((e.days, e.reason) for e in found)
+    for ev in history:
+        if ev.kind != "spike_extended":
+            continue
+        days, reason = int(ev.data.get("days", 0)), str(ev.data.get("reason", ""))
+        if known[(days, reason)] > 0:
+            known[(days, reason)] -= 1
+            continue
+        found.append(ExtensionInfo(days, reason, ev.at.date()))
+    return tuple(found)
+
+
+def _started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
+    assert item.timebox is not None
+    if item.timebox.started_at is not None:
+        return item.timebox.started_at
+    started = [ev.at for ev in history if ev.kind == "spike_started"]
+    if started:
+        return started[0]
+    # Moved to work on the board without `spike start`: the clock still runs.
+    for ev in history:
+        stage = parse_stage(ev.data.get("to"))
+        if ev.kind == "stage_changed" and stage is not None and stage.is_active:
+            return ev.at
+    return None
+
+
+def spike_status(item: WorkItem, history: Sequence[EventLike], now: datetime) -> SpikeStatus:
+    timebox = item.timebox
+    if item.kind is not Kind.SPIKE or timebox is None:
+        raise ValueError(f"{item.id} is not a spike")
+    closes = [ev for ev in history if ev.kind == "spike_closed"]
+    outcome, learning = timebox.outcome, timebox.learning
+    if closes:
+        last = closes[-1].data
+        outcome = SpikeOutcome(last["outcome"]) if last.get("outcome") else outcome
+        learning = str(last["learning"]) if last.get("learning") else learning
+    extensions = _extensions(item, history)
+    started = _started_at(item, history)
+    total = timebox.length_days + sum(e.days for e in extensions)
+    deadline = started + timedelta(days=total) if started is not None else None
+    closed = outcome is not None or item.stage is Stage.DONE
+    overdue = deadline is not None and not closed and now > deadline
+    days_left = None
+    if deadline is not None and not closed:
+        days_left = round((deadline - now).total_seconds() / 86400, 1)
+    return SpikeStatus(
+        id=item.id,
+        title=item.title,
+        track=item.track,
+        stage=item.stage,
+        hypothesis=timebox.hypothesis,
+        length_days=timebox.length_days,
+        started_at=started,
+        extensions=extensions,
+        deadline=deadline,
+        outcome=outcome,
+        learning=learning,
+        closed=closed,
+        overdue=overdue,
+        days_left=days_left,
+    )
+
+
+def spike_statuses(
+    items: Mapping[str, WorkItem], events: Iterable[EventLike], now: datetime
+) -> list[SpikeStatus]:
+    history = by_item(events)
+    return [
+        spike_status(item, history.get(item.id, []), now)
+        for item in sorted(items.values(), key=lambda i: i.id)
+        if item.kind is Kind.SPIKE and item.timebox is not None
+    ]
+
+
+def violations_of(status: SpikeStatus, policy: SpikePolicy) -> list[SpikeViolation]:
+    found: list[SpikeViolation] = []
+    if status.overdue and status.deadline is not None:
+        late = (status.days_left or 0) * -1
+        found.append(SpikeViolation(
+            status.id, "overdue",
+            f"time-box of {status.total_days} days ended {status.deadline:%Y-%m-%d %H:%M} UTC "
+            f"({late:g} days ago); close it with an outcome or extend it",
+        ))
+    if len(status.extensions) > policy.extensions_allowed:
+        found.append(SpikeViolation(
+            status.id, "extensions",
+            f"{len(status.extensions)} extensions, policy allows {policy.extensions_allowed}",
+        ))
+    if status.length_days > policy.max_timebox_days:
+        found.append(SpikeViolation(
+            status.id, "timebox_too_long",
+            f"time-box of {status.length_days} days exceeds the policy's "
+            f"{policy.max_timebox_days}",
+        ))
+    if status.closed and not (status.learning or "").strip():
+        found.append(SpikeViolation(
+            status.id, "no_learning", "closed without a learning; record what it taught us",
+        ))
+    return found
+
+
+def check_spikes(
+    items: Mapping[str, WorkItem],
+    events: Iterable[EventLike],
+    policy: SpikePolicy,
+    now: datetime,
+) -> list[SpikeViolation]:
+    """Every policy violation, per spike in id order (empty: all spikes are within policy)."""
+    return [
+        violation
+        for status in spike_statuses(items, events, now)
+        for violation in violations_of(status, policy)
+    ]
+
+
+def outcome_counts(statuses: Iterable[SpikeStatus]) -> dict[SpikeOutcome, int]:
+    counts = dict.fromkeys(SpikeOutcome, 0)
+    for status in statuses:
+        if status.outcome is not None:
+            counts[status.outcome] += 1
+    return counts
