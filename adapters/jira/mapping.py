@@ -1,0 +1,213 @@
+"""The Jira mapping file: a frozen model of mappings/jira.yaml, loaded with file:line errors."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from io import StringIO
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from tracker_bridge.errors import Problem, UserError
+from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
+
+Owner = Literal["roadmap", "tracker"]
+ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
+
+DEFAULT_STATUSES: dict[Stage, tuple[str, ...]] = {
+    Stage.BACKLOG: ("Backlog",),
+    Stage.SPRINT_BACKLOG: ("Selected for Development",),
+    Stage.IN_PROGRESS: ("In Progress",),
+    Stage.IN_REVIEW: ("In Review",),
+    Stage.READY_FOR_STAGING: ("Ready for Staging",),
+    Stage.IN_STAGING: ("In Staging",),
+    Stage.READY_FOR_PROD: ("Ready for Prod",),
+    Stage.DONE: ("Done",),
+}
+
+DEFAULT_OWNERS: dict[str, Owner] = {
+    **dict.fromkeys(
+        ("title", "description", "kind", "parent", "track", "points", "sprint", "labels", "due"),
+        "roadmap",
+    ),
+    **dict.fromkeys(("stage", "assignee", "blocked"), "tracker"),
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class SpikeFallback(_Frozen):
+    issue_type: str = "Task"
+    label: str = "spike"
+
+
+class Tracks(_Frozen):
+    as_: Literal["label", "component"] = Field("label", alias="as")
+    research: str = "track-research"
+    engineering: str = "track-engineering"
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def name_for(self, track: Track) -> str:
+        return self.research if track is Track.RESEARCH else self.engineering
+
+
+class Fields(_Frozen):
+    story_points: str = "auto"
+    epic_link: Literal["auto", "parent", "epic_link"] = "auto"
+    spike_due_from_timebox: bool = True
+
+
+class Blocked(_Frozen):
+    as_: Literal["label", "flag"] = Field("label", alias="as")
+    label: str = "blocked"
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Marker(_Frozen):
+    label_prefix: str = Field("tb-id:", min_length=1)
+    issue_property: bool = False
+
+
+class JiraMapping(_Frozen):
+    """What mappings/jira.yaml says; see the shipped file for the meaning of each entry."""
+
+    version: Literal[1] = 1
+    kinds: dict[Kind, str] = Field(
+        default_factory=lambda: {
+            Kind.EPIC: "Epic",
+            Kind.STORY: "Story",
+            Kind.TASK: "Task",
+            Kind.BUG: "Bug",
+            Kind.SPIKE: "Spike",
+        }
+    )
+    spike_fallback: SpikeFallback = SpikeFallback()
+    tracks: Tracks = Tracks()
+    stages: dict[Stage, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_STATUSES))
+    transition_fields: dict[str, str] = Field(default_factory=lambda: {"resolution": "Done"})
+    fields: Fields = Fields()
+    blocked: Blocked = Blocked()
+    marker: Marker = Marker()
+    ownership: dict[str, Owner] = Field(default_factory=lambda: dict(DEFAULT_OWNERS))
+    conflict_policy: ConflictPolicy = "owner"
+    board_id: int | None = None
+
+    @field_validator("kinds")
+    @classmethod
+    def _every_kind(cls, value: dict[Kind, str]) -> dict[Kind, str]:
+        missing = [kind.value for kind in Kind if kind not in value]
+        if missing:
+            raise ValueError(f"missing kinds: {', '.join(missing)}")
+        return value
+
+    @field_validator("stages")
+    @classmethod
+    def _every_stage(cls, value: dict[Stage, tuple[str, ...]]) -> dict[Stage, tuple[str, ...]]:
+        missing = [stage.value for stage in Stage if stage not in value]
+        if missing:
+            raise ValueError(f"missing stages: {', '.join(missing)}")
+        empty = [stage.value for stage, names in value.items() if not names]
+        if empty:
+            raise ValueError(f"stages need at least one status name: {', '.join(empty)}")
+        seen: dict[str, Stage] = {}
+        for stage, names in value.items():
+            for name in names:
+                other = seen.setdefault(name.casefold(), stage)
+                if other is not stage:
+                    raise ValueError(f"status {name!r} is mapped to both {other} and {stage}")
+        return value
+
+    @field_validator("ownership")
+    @classmethod
+    def _known_fields(cls, value: dict[str, Owner]) -> dict[str, Owner]:
+        unknown = sorted(set(value) - set(SYNC_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown fields {unknown}; known: {', '.join(SYNC_FIELDS)}")
+        return {**DEFAULT_OWNERS, **value}
+
+    def stage_for_status(self, status_name: str) -> Stage | None:
+        folded = status_name.casefold()
+        for stage, names in self.stages.items():
+            if any(name.casefold() == folded for name in names):
+                return stage
+        return None
+
+    def target_status(self, stage: Stage) -> str:
+        return self.stages[stage][0]
+
+
+def load_mapping(path: Path | None = None) -> JiraMapping:
+    """Load and validate a mapping file (the shipped default when None)."""
+    if path is None:
+        # Read through importlib so it works from a wheel and an editable install alike.
+        source = files("tracker_bridge.mappings") / "jira.yaml"
+        return parse_mapping(source.read_text(encoding="utf-8"), "jira.yaml")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the mapping file ({exc.strerror})") from exc
+    return parse_mapping(text, str(path))
+
+
+def parse_mapping(text: str, filename: str) -> JiraMapping:
+    yaml = YAML(typ="rt")
+    try:
+        data = yaml.load(StringIO(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = Problem(filename, line, col, "", f"not valid YAML: {exc.problem}")
+        raise UserError(str(problem), [problem]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problem = Problem(filename, 1, 1, "", "the mapping must be a YAML mapping")
+        raise UserError(str(problem), [problem])
+    try:
+        return JiraMapping.model_validate(_plain(data))
+    except ValidationError as exc:
+        problems = [_problem(filename, data, err) for err in exc.errors()]
+        raise UserError(f"{filename}: invalid Jira mapping", problems) from None
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's commented containers as plain dicts/lists (pydantic wants plain types)."""
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    return node
+
+
+def _problem(filename: str, root: Any, error: Any) -> Problem:
+    loc = [part for part in error["loc"] if not str(part).startswith("function-")]
+    line, col = _position(root, loc)
+    dotted = ".".join(str(part) for part in loc)
+    return Problem(filename, line, col, dotted, str(error["msg"]).removeprefix("Value error, "))
+
+
+def _position(root: Any, loc: list[Any]) -> tuple[int, int]:
+    """Line and column (1-based) of the deepest YAML node that `loc` reaches."""
+    node, line, col = root, 1, 1
+    for part in loc:
+        lc = getattr(node, "lc", None)
+        if isinstance(node, dict) and part in node:
+            if lc is not None:
+                line, col = lc.key(part)[0] + 1, lc.key(part)[1] + 1
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            if lc is not None:
+                line, col = lc.item(part)[0] + 1, lc.item(part)[1] + 1
+            node = node[part]
+        else:
+            if lc is not None and line == 1:
+                line, col = lc.line + 1, lc.col + 1
+            break
+    return line, col

@@ -1,0 +1,315 @@
+"""Pure translation between canonical work items and Jira issue JSON (REST v2). No I/O here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tracker_bridge.model import FieldValue, Kind, Stage, Track, WorkItem
+
+from .mapping import JiraMapping
+
+JsonDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class JiraSchema:
+    """What the adapter learned about the project (ids differ per instance)."""
+
+    project_id: str
+    is_cloud: bool
+    issue_type_ids: Mapping[Kind, str]
+    """Kind -> issue type id; spike points at the fallback type when the project has no Spike."""
+    spike_uses_label: bool = False
+    points_field: str | None = None
+    epic_link_field: str | None = None
+    """Data Center "Epic Link" custom field; None links through `parent`."""
+    epic_name_field: str | None = None
+    """Set when creating an Epic requires "Epic Name"."""
+    flagged_field: str | None = None
+    sprint_field: str | None = None
+    issue_type_names: Mapping[str, str] = field(default_factory=dict)
+    """Issue type id -> name, to read kinds back."""
+
+
+def marker_label(mapping: JiraMapping, item_id: str) -> str:
+    return f"{mapping.marker.label_prefix}{item_id}"
+
+
+def reserved_labels(mapping: JiraMapping, item_id: str | None) -> set[str]:
+    """Labels the tool manages itself; people never see them as canonical labels."""
+    labels = {mapping.spike_fallback.label}
+    if mapping.tracks.as_ == "label":
+        labels |= {mapping.tracks.research, mapping.tracks.engineering}
+    if mapping.blocked.as_ == "label":
+        labels.add(mapping.blocked.label)
+    if item_id is not None:
+        labels.add(marker_label(mapping, item_id))
+    return labels
+
+
+def item_due(item: WorkItem, mapping: JiraMapping) -> str | None:
+    """The due date to write: the item's own, else a started spike's time-box deadline."""
+    if item.due is not None:
+        return item.due.isoformat()
+    if mapping.fields.spike_due_from_timebox and item.timebox is not None:
+        deadline = item.timebox.deadline()
+        return deadline.date().isoformat() if deadline else None
+    return None
+
+
+def labels_for(
+    mapping: JiraMapping,
+    schema: JiraSchema,
+    item_id: str,
+    *,
+    kind: str,
+    track: str,
+    blocked: bool,
+    labels: Iterable[str],
+) -> list[str]:
+    """The full Jira label list for an issue: user labels plus the tool's own labels."""
+    out = set(labels) - reserved_labels(mapping, item_id)
+    out.add(marker_label(mapping, item_id))
+    if kind == Kind.SPIKE.value and schema.spike_uses_label:
+        out.add(mapping.spike_fallback.label)
+    if mapping.tracks.as_ == "label":
+        out.add(mapping.tracks.name_for(Track(track)))
+    if blocked and mapping.blocked.as_ == "label":
+        out.add(mapping.blocked.label)
+    return sorted(out)
+
+
+def user(schema: JiraSchema, who: str | None) -> JsonDict | None:
+    if who is None:
+        return None
+    return {"accountId": who} if schema.is_cloud else {"name": who}
+
+
+def parent_fields(schema: JiraSchema, parent_key: str | None) -> JsonDict:
+    if schema.epic_link_field is not None:
+        return {schema.epic_link_field: parent_key}
+    return {"parent": {"key": parent_key} if parent_key else None}
+
+
+def to_remote(
+    item: WorkItem, mapping: JiraMapping, schema: JiraSchema, parent_key: str | None = None
+) -> JsonDict:
+    """The `fields` of a create request for this item (stage and sprint are set later)."""
+    fields: JsonDict = {
+        "project": {"id": schema.project_id},
+        "issuetype": {"id": schema.issue_type_ids[item.kind]},
+        "summary": item.title,
+        "labels": labels_for(
+            mapping,
+            schema,
+            item.id,
+            kind=item.kind.value,
+            track=item.track.value,
+            blocked=item.blocked,
+            labels=item.labels,
+        ),
+    }
+    if item.description:
+        fields["description"] = item.description
+    if mapping.tracks.as_ == "component":
+        fields["components"] = [{"name": mapping.tracks.name_for(item.track)}]
+    if item.points is not None and schema.points_field:
+        fields[schema.points_field] = item.points
+    due = item_due(item, mapping)
+    if due is not None:
+        fields["duedate"] = due
+    if item.assignee is not None:
+        fields["assignee"] = user(schema, item.assignee)
+    if item.blocked and mapping.blocked.as_ == "flag" and schema.flagged_field:
+        fields[schema.flagged_field] = [{"value": "Impediment"}]
+    if item.kind is Kind.EPIC and schema.epic_name_field:
+        fields[schema.epic_name_field] = item.title
+    if parent_key is not None:
+        fields.update(parent_fields(schema, parent_key))
+    return fields
+
+
+LABEL_FIELDS = frozenset({"labels", "track", "blocked", "kind"})
+
+
+def update_to_remote(
+    changes: Mapping[str, FieldValue],
+    mapping: JiraMapping,
+    schema: JiraSchema,
+    current: Mapping[str, FieldValue] | None = None,
+    item_id: str | None = None,
+) -> JsonDict:
+    """The `fields` of an edit. `current` (canonical values read from the issue) is needed
+    only when a label-borne field changes, since Jira keeps them all in one `labels` list."""
+    fields: JsonDict = {}
+    for name, value in changes.items():
+        if name == "title":
+            fields["summary"] = value
+        elif name == "description":
+            fields["description"] = value or ""
+        elif name == "points" and schema.points_field:
+            fields[schema.points_field] = value
+        elif name == "due":
+            fields["duedate"] = value
+        elif name == "assignee":
+            fields["assignee"] = user(schema, value if isinstance(value, str) else None)
+        elif name == "kind" and isinstance(value, str):
+            fields["issuetype"] = {"id": schema.issue_type_ids[Kind(value)]}
+        elif name == "track" and mapping.tracks.as_ == "component" and isinstance(value, str):
+            fields["components"] = [{"name": mapping.tracks.name_for(Track(value))}]
+        elif name == "blocked" and mapping.blocked.as_ == "flag" and schema.flagged_field:
+            fields[schema.flagged_field] = [{"value": "Impediment"}] if value else None
+    if LABEL_FIELDS & set(changes) and current is not None and item_id is not None:
+        merged = {**current, **changes}
+        labels = merged.get("labels") or ()
+        fields["labels"] = labels_for(
+            mapping,
+            schema,
+            item_id,
+            kind=str(merged.get("kind") or Kind.TASK.value),
+            track=str(merged.get("track") or Track.ENGINEERING.value),
+            blocked=bool(merged.get("blocked")),
+            labels=labels if isinstance(labels, tuple) else (),
+        )
+    return fields
+
+
+def item_id_of(mapping: JiraMapping, labels: Iterable[str]) -> str | None:
+    prefix = mapping.marker.label_prefix
+    for label in labels:
+        if label.startswith(prefix):
+            return label[len(prefix) :]
+    return None
+
+
+def parse_time(text: str) -> datetime:
+    """Jira timestamps (`2026-01-31T14:05:09.123+0100`) as aware UTC datetimes."""
+    value = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z") if "." in text else (
+        datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z")
+    )
+    return value.astimezone(UTC)
+
+
+def from_remote(
+    issue: Mapping[str, Any],
+    mapping: JiraMapping,
+    schema: JiraSchema,
+    *,
+    key_to_item: Mapping[str, str] | None = None,
+    sprint_to_item: Mapping[str, str] | None = None,
+) -> tuple[str | None, dict[str, FieldValue]]:
+    """(item id from the marker, canonical values) for one issue as search/GET returns it.
+
+    Parent and sprint come back as canonical ids when the lookups know them, else None.
+    """
+    fields: Mapping[str, Any] = issue.get("fields") or {}
+    raw_labels = [str(label) for label in fields.get("labels") or ()]
+    item_id = item_id_of(mapping, raw_labels)
+    values: dict[str, FieldValue] = {
+        "title": str(fields.get("summary") or ""),
+        "description": str(fields.get("description") or ""),
+    }
+    issuetype = fields.get("issuetype") or {}
+    kind = _kind(mapping, schema, issuetype, raw_labels)
+    if kind is not None:
+        values["kind"] = kind.value
+    values["track"] = _track(mapping, fields, raw_labels).value
+    if mapping.blocked.as_ == "label":
+        values["blocked"] = mapping.blocked.label in raw_labels
+    elif schema.flagged_field:
+        values["blocked"] = bool(fields.get(schema.flagged_field))
+    values["labels"] = tuple(sorted(set(raw_labels) - reserved_labels(mapping, item_id)))
+    if schema.points_field:
+        points = fields.get(schema.points_field)
+        values["points"] = float(points) if isinstance(points, int | float) else None
+    values["due"] = fields.get("duedate") or None
+    assignee = fields.get("assignee") or {}
+    values["assignee"] = (
+        (assignee.get("accountId") if schema.is_cloud else assignee.get("name")) or None
+    )
+    status = (fields.get("status") or {}).get("name")
+    stage = mapping.stage_for_status(status) if status else None
+    if stage is not None:
+        values["stage"] = stage.value
+    parent_key = parent_key_of(fields, schema)
+    values["parent"] = (key_to_item or {}).get(parent_key) if parent_key else None
+    if schema.sprint_field:
+        sprint = current_sprint_id(fields.get(schema.sprint_field))
+        values["sprint"] = (sprint_to_item or {}).get(sprint) if sprint else None
+    return item_id, values
+
+
+def parent_key_of(fields: Mapping[str, Any], schema: JiraSchema) -> str | None:
+    if schema.epic_link_field is not None:
+        link = fields.get(schema.epic_link_field)
+        return str(link) if link else None
+    parent = fields.get("parent") or {}
+    key = parent.get("key") if isinstance(parent, Mapping) else None
+    return str(key) if key else None
+
+
+def current_sprint_id(value: Any) -> str | None:
+    """The open (else newest) sprint of a Sprint field value (list of dicts or DC strings)."""
+    if not value:
+        return None
+    sprints = value if isinstance(value, list) else [value]
+    chosen: str | None = None
+    for sprint in sprints:
+        if isinstance(sprint, Mapping):
+            chosen = str(sprint.get("id"))
+            if sprint.get("state") in ("active", "future"):
+                return chosen
+        elif isinstance(sprint, str) and "id=" in sprint:
+            # Old Data Center format: "com.atlassian...Sprint@1[id=3,state=ACTIVE,...]"
+            chosen = sprint.split("id=", 1)[1].split(",", 1)[0]
+            if "state=ACTIVE" in sprint or "state=FUTURE" in sprint:
+                return chosen
+    return chosen
+
+
+def _kind(
+    mapping: JiraMapping, schema: JiraSchema, issuetype: Mapping[str, Any], labels: list[str]
+) -> Kind | None:
+    name = str(issuetype.get("name") or schema.issue_type_names.get(str(issuetype.get("id")), ""))
+    fallback = mapping.spike_fallback
+    if (
+        schema.spike_uses_label
+        and fallback.label in labels
+        and name.casefold() == fallback.issue_type.casefold()
+    ):
+        return Kind.SPIKE
+    for kind, type_name in mapping.kinds.items():
+        if kind is Kind.SPIKE and schema.spike_uses_label:
+            continue
+        if type_name.casefold() == name.casefold():
+            return Kind(kind)
+    return None
+
+
+def _track(mapping: JiraMapping, fields: Mapping[str, Any], labels: list[str]) -> Track:
+    names = set(labels)
+    if mapping.tracks.as_ == "component":
+        names = {str(c.get("name")) for c in fields.get("components") or ()}
+    return Track.RESEARCH if mapping.tracks.research in names else Track.ENGINEERING
+
+
+def stage_changes(
+    issue: Mapping[str, Any], mapping: JiraMapping
+) -> list[tuple[Stage | None, Stage, datetime]]:
+    """Status moves from an `expand=changelog` issue, oldest first, as canonical stages."""
+    histories = ((issue.get("changelog") or {}).get("histories")) or ()
+    out: list[tuple[Stage | None, Stage, datetime]] = []
+    for history in histories:
+        for entry in history.get("items") or ():
+            if entry.get("field") != "status":
+                continue
+            to_stage = mapping.stage_for_status(str(entry.get("toString") or ""))
+            if to_stage is None:
+                continue
+            from_stage = mapping.stage_for_status(str(entry.get("fromString") or ""))
+            out.append((from_stage, to_stage, parse_time(str(history["created"]))))
+    out.sort(key=lambda change: change[2])
+    return out

@@ -1,0 +1,1 @@
+"""Adapter tests: the shared contract suite and one folder per adapter."""
