@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tracker_bridge.model import BoardPolicy, Stage, Track
+from tracker_bridge.reports.board import board_snapshot
+
+from .scenario import NOW, at, events, items, move, roadmap, spike, story
+
+POLICY = BoardPolicy(
+    wip_limits={Stage.IN_PROGRESS: 2, Stage.IN_REVIEW: 3},
+    wip_limits_per_track={Track.RESEARCH: {Stage.IN_PROGRESS: 1}},
+)
+
+
+def test_items_per_stage_and_track_without_epics() -> None:
+    snap = board_snapshot(items(), roadmap(), NOW, events())
+    assert [c.stage for c in snap.columns] == list(Stage)
+    done = snap.column(Stage.DONE)
+    assert done.count == 6 and done.per_track[Track.RESEARCH] == 1
+    assert snap.per_track == {Track.ENGINEERING: 8, Track.RESEARCH: 2}
+    assert snap.active_sprint is not None and snap.active_sprint.id == "s2"
+    assert [x.id for x in snap.blocked] == ["b"]
+
+
+def test_wip_breach_per_stage() -> None:
+    work = {**items(), "x": story("x", 1, Stage.IN_PROGRESS)}
+    snap = board_snapshot(work, roadmap(POLICY), NOW)
+    [breach] = snap.breaches
+    assert (breach.stage, breach.track, breach.count, breach.limit) == (
+        Stage.IN_PROGRESS, None, 3, 2)
+    assert breach.items == ("b", "sp2", "x")
+    assert snap.column(Stage.IN_PROGRESS).limit == 2
+    assert snap.column(Stage.IN_PROGRESS).track_limits == {Track.RESEARCH: 1}
+
+
+def test_wip_breach_per_track() -> None:
+    work = {**items(), "sp3": spike("sp3", stage=Stage.IN_PROGRESS)}
+    snap = board_snapshot(work, roadmap(POLICY), NOW)
+    assert [(b.stage, b.track, b.count, b.limit, b.items) for b in snap.breaches] == [
+        (Stage.IN_PROGRESS, None, 3, 2, ("b", "sp2", "sp3")),
+        (Stage.IN_PROGRESS, Track.RESEARCH, 2, 1, ("sp2", "sp3")),
+    ]
+    assert "in_progress (research): 2 > 1" in str(snap.breaches[1])
+
+
+def test_no_breach_at_the_limit() -> None:
+    assert board_snapshot(items(), roadmap(POLICY), NOW).breaches == ()
+
+
+def test_ageing_uses_the_last_stage_change() -> None:
+    evs = [*events(), move("b", at(8), "in_review", "in_progress")]
+    snap = board_snapshot(items(), roadmap(), NOW + timedelta(days=2), evs, ageing_days=4)
+    # sp2 has been in progress since 2 Nov; b came back on 8 Nov, so it is fresh again.
+    assert [x.id for x in snap.ageing] == ["sp2"]
+    assert snap.ageing[0].days_in_stage == 9.1

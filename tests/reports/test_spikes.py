@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from tracker_bridge.model import Extension, SpikeOutcome, SpikePolicy, Stage, Timebox
+from tracker_bridge.reports.spikes import check_spikes, spike_statuses
+
+from .scenario import NOW, at, ev, events, items, spike
+
+POLICY = SpikePolicy(max_timebox_days=10, extensions_allowed=1)
+
+
+def test_overdue_spike_with_extension() -> None:
+    statuses = {s.id: s for s in spike_statuses(items(), events(), NOW)}
+    sp2 = statuses["sp2"]
+    assert sp2.started_at == at(2, 9)
+    assert [e.days for e in sp2.extensions] == [2]
+    assert sp2.deadline == at(7, 9)  # 3 days + 2 extended
+    assert sp2.overdue and sp2.days_left is not None and sp2.days_left < 0
+    sp1 = statuses["sp1"]
+    assert sp1.closed and not sp1.overdue
+    assert sp1.outcome is SpikeOutcome.VALIDATED and sp1.learning == "recall +4%"
+
+
+def test_extension_keeps_a_spike_on_time() -> None:
+    statuses = {s.id: s for s in spike_statuses(items(), events(), at(6))}
+    assert not statuses["sp2"].overdue and statuses["sp2"].days_left == 1.0
+
+
+def test_check_reports_overdue_only() -> None:
+    found = check_spikes(items(), events(), POLICY, NOW)
+    assert [(v.item_id, v.rule) for v in found] == [("sp2", "overdue")]
+    assert str(found[0]).startswith("sp2: overdue: time-box of 5 days ended 2026-11-07")
+
+
+def test_policy_violations() -> None:
+    timebox = Timebox(
+        length_days=12, hypothesis="h",
+        started_at=datetime(2026, 11, 1, tzinfo=UTC), outcome=SpikeOutcome.INCONCLUSIVE,
+        extensions=(Extension(days=1, reason="r", granted_on=date(2026, 11, 3)),),
+    )
+    work = {"long": spike("long", timebox=timebox, stage=Stage.DONE)}
+    evs = [
+        ev("spike_extended", "long", at(3), days=1, reason="r"),  # same as the roadmap's
+        ev("spike_extended", "long", at(4), days=2, reason="again"),
+    ]
+    found = check_spikes(work, evs, POLICY, NOW)
+    assert [v.rule for v in found] == ["extensions", "timebox_too_long", "no_learning"]
+    assert "2 extensions, policy allows 1" in str(found[0])
+
+
+def test_stage_move_starts_the_clock_without_spike_start() -> None:
+    work = {"s": spike("s", length=2, stage=Stage.IN_PROGRESS)}
+    evs = [ev("stage_changed", "s", at(1), **{"from": "backlog", "to": "in_progress"})]
+    [status] = spike_statuses(work, evs, NOW)
+    assert status.started_at == at(1) and status.overdue
+
+
+def test_not_started_is_never_overdue() -> None:
+    [status] = spike_statuses({"s": spike("s")}, [], NOW + timedelta(days=100))
+    assert status.started_at is None and status.deadline is None and not status.overdue
+    assert check_spikes({"s": spike("s")}, [], POLICY, NOW) == []

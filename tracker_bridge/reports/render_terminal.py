@@ -1,0 +1,103 @@
+"""The terminal: rich tables and panels for `tracker-bridge status` and `report sprint`."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from tracker_bridge.reports.board import BoardSnapshot
+from tracker_bridge.reports.fmt import clip, item_text, pts, spike_text, sprint_title, track_rows
+from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.sprint import TrackHealth
+from tracker_bridge.reports.summary import SprintReport
+
+LIST_LIMIT = 15
+
+
+def _item_list(title: str, lines: tuple[ItemLine, ...], style: str = "") -> Text | None:
+    if not lines:
+        return None
+    body = "\n".join(f"  {t}" for t in clip([item_text(x) for x in lines], LIST_LIMIT))
+    return Text(f"{title}\n{body}", style=style)
+
+
+def board_table(snapshot: BoardSnapshot) -> Table:
+    table = Table(title=f"{snapshot.project} board", show_lines=False)
+    table.add_column("Stage")
+    table.add_column("Items", justify="right")
+    for track in snapshot.per_track:
+        table.add_column(track.value.capitalize(), justify="right")
+    table.add_column("WIP limit", justify="right")
+    breached = {(b.stage, b.track) for b in snapshot.breaches}
+    for col in snapshot.columns:
+        limit = pts(col.limit) if col.limit is not None else ""
+        limits = ", ".join(f"{t.value} {n}" for t, n in col.track_limits.items())
+        style = "bold red" if (col.stage, None) in breached else ""
+        cells = [
+            Text(str(n), style="bold red" if (col.stage, t) in breached else "")
+            for t, n in col.per_track.items()
+        ]
+        table.add_row(
+            Text(col.stage.value, style=style),
+            Text(str(col.count), style=style),
+            *cells,
+            " / ".join(x for x in (limit, limits) if x),
+        )
+    return table
+
+
+def render_board(snapshot: BoardSnapshot, console: Console) -> None:
+    """What `tracker-bridge status` shows: the board, breaches, blocked and ageing items."""
+    sprint = snapshot.active_sprint
+    if sprint is not None:
+        console.print(f"Active sprint: [bold]{sprint.name}[/] ({sprint.start} to {sprint.end})")
+    console.print(board_table(snapshot))
+    for breach in snapshot.breaches:
+        console.print(f"[bold red]{breach}[/]: {', '.join(breach.items)}")
+    for part in (
+        _item_list("Blocked", snapshot.blocked, "yellow"),
+        _item_list(f"Ageing (> {snapshot.ageing_days:g} days in stage)", snapshot.ageing),
+    ):
+        if part is not None:
+            console.print(part)
+
+
+def _track_panel(track: TrackHealth) -> Panel:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    for label, value in track_rows(track):
+        table.add_row(label, value)
+    parts: list[Table | Text] = [table]
+    done = [p.remaining for p in track.burndown if p.remaining is not None]
+    if done and track.committed_points:
+        parts.append(Text("Burndown: " + " → ".join(pts(x) for x in done)
+                          + f" (ideal ends at 0 on {track.burndown[-1].day:%d %b})"))
+    for title, lines, style in (
+        ("Blocked", track.blocked, "yellow"),
+        ("Ageing", track.ageing, ""),
+        ("Carry-over", track.carry_over, ""),
+    ):
+        part = _item_list(title, lines, style)
+        if part is not None:
+            parts.append(part)
+    if track.spikes:
+        parts.append(Text("Spikes\n" + "\n".join(
+            f"  {t}" for t in clip([spike_text(s) for s in track.spikes], LIST_LIMIT))))
+    return Panel(Group(*parts), title=track.track.value.capitalize(), expand=False)
+
+
+def render_sprint(report: SprintReport, console: Console) -> None:
+    health = report.health
+    console.rule(sprint_title(health))
+    if health.sprint.goal:
+        console.print(f"Goal: {health.sprint.goal}")
+    for track in health.tracks:
+        if not track.is_empty:
+            console.print(_track_panel(track))
+    for breach in report.board.breaches:
+        console.print(f"[bold red]{breach}[/]: {', '.join(breach.items)}")
+    for violation in report.violations:
+        console.print(f"[bold red]spike[/] {violation}", highlight=False)
