@@ -44,6 +44,8 @@ class Sprint(_Frozen):
 
 class Phase(_Frozen):
     name: str
+    id: str | None = None
+    """Slug used by items and sprints to name their phase (`WorkItem.phase`, `Sprint.phase`)."""
     sprints: PositiveInt
     maturity_level: MaturityLevel = MaturityLevel.MANUAL
     goal: str = ""
