@@ -187,8 +187,10 @@ def item_id_of(mapping: JiraMapping, labels: Iterable[str]) -> str | None:
 
 def parse_time(text: str) -> datetime:
     """Jira timestamps (`2026-01-31T14:05:09.123+0100`) as aware UTC datetimes."""
-    value = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z") if "." in text else (
-        datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z")
+    value = (
+        datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+        if "." in text
+        else (datetime.strptime(text, "%Y-%m-%dT%H:%M:%S%z"))
     )
     return value.astimezone(UTC)
 
@@ -228,8 +230,8 @@ def from_remote(
     values["due"] = fields.get("duedate") or None
     assignee = fields.get("assignee") or {}
     values["assignee"] = (
-        (assignee.get("accountId") if schema.is_cloud else assignee.get("name")) or None
-    )
+        assignee.get("accountId") if schema.is_cloud else assignee.get("name")
+    ) or None
     status = (fields.get("status") or {}).get("name")
     stage = mapping.stage_for_status(status) if status else None
     if stage is not None:

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-
 from tracker_bridge.adapters.jira.mapping import JiraMapping, load_mapping, parse_mapping
 from tracker_bridge.adapters.jira.translate import (
     JiraSchema,
@@ -17,6 +16,7 @@ from tracker_bridge.adapters.jira.translate import (
     to_remote,
     update_to_remote,
 )
+
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Kind, Stage, Timebox, Track, WorkItem
 
@@ -197,7 +197,9 @@ def test_stage_changes_and_times(mapping: JiraMapping) -> None:
                 },
                 {
                     "created": "2026-01-01T10:00:00.000+0000",
-                    "items": [{"field": "status", "fromString": "Backlog", "toString": "In Progress"}],
+                    "items": [
+                        {"field": "status", "fromString": "Backlog", "toString": "In Progress"}
+                    ],
                 },
             ]
         }
