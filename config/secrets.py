@@ -1,0 +1,49 @@
+"""Secrets come from the environment or a secrets file, never from the config file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from tracker_bridge.errors import UserError
+
+SECRETS_DIR_ENV = "TB_SECRETS_DIR"
+DEFAULT_SECRETS_DIR = Path("/run/secrets")  # where Docker and Kubernetes mount them
+
+SECRET_KEYS: Mapping[str, str] = {
+    # key someone might write in the file -> the key that names a variable instead
+    "token": "token_env",
+    "api_token": "token_env",
+    "api_key": "token_env",
+    "password": "token_env",
+    "secret": "token_env",
+    "private_key": "token_env",
+    "webhook_url": "webhook_env",
+    "webhook_secret": "webhook_secret_env",
+}
+"""Keys whose values are secrets and are refused in the config file."""
+
+
+def read_secret(
+    name: str, environ: Mapping[str, str] | None = None, *, what: str = ""
+) -> SecretStr:
+    """The value of variable `name`, else of the file `name` in $TB_SECRETS_DIR (or
+    /run/secrets). The error names the variable, never a value."""
+    env = os.environ if environ is None else environ
+    value = env.get(name)
+    if value:
+        return SecretStr(value)
+    secrets_dir = Path(env[SECRETS_DIR_ENV]) if env.get(SECRETS_DIR_ENV) else DEFAULT_SECRETS_DIR
+    path = secrets_dir / name
+    if path.is_file():
+        content = path.read_text(encoding="utf-8").strip()
+        if content:
+            return SecretStr(content)
+    purpose = f" ({what})" if what else ""
+    raise UserError(
+        f"environment variable {name} is not set{purpose}: export {name}=... or put the value "
+        f"in the file {path} (the directory comes from ${SECRETS_DIR_ENV})"
+    )

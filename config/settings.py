@@ -1,0 +1,239 @@
+"""The settings schema: a TOML file plus `TB_`-prefixed environment variables.
+
+Secrets never live here: a target names the variable holding its token (`token_env`), and
+the value is read from the environment (or a secrets file) only when an adapter is opened.
+Loading, with file:line errors, is in `loading.py`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from tracker_bridge.config.environ import current_environ
+from tracker_bridge.config.secrets import read_secret
+
+from tracker_bridge.errors import UserError
+
+EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
+DEFAULT_STORE_URL = "sqlite:///.tracker-bridge/state.sqlite"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # The environment the settings were loaded from (tests pass their own).
+    _environ: Mapping[str, str] | None = PrivateAttr(default=None)
+
+    def _env(self, environ: Mapping[str, str] | None) -> Mapping[str, str]:
+        if environ is not None:
+            return environ
+        return self._environ if self._environ is not None else os.environ
+
+
+def _hide_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+class StoreSettings(_Frozen):
+    url: str = DEFAULT_STORE_URL
+    """SQLAlchemy URL. A password is accepted only from TB_STORE__URL, and is never shown."""
+
+    @field_validator("url")
+    @classmethod
+    def _is_a_database_url(cls, value: str) -> str:
+        try:
+            make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "not a database URL; use sqlite:///path/state.sqlite or "
+                "postgresql+psycopg://user@host/db"
+            ) from None
+        return value
+
+    @field_serializer("url")
+    def _dump_url(self, value: str) -> str:
+        return _hide_password(value)
+
+    def __repr_args__(self) -> Any:
+        yield "url", _hide_password(self.url)
+
+
+class ReconcileSettings(_Frozen):
+    conflict_policy: ConflictPolicy = "owner"
+    max_change_ratio: float = Field(default=0.25, gt=0, le=1)
+    """A plan touching more than this share of existing items needs --force."""
+    pull_overlap_seconds: int = Field(default=120, ge=0)
+
+
+class SlackSettings(_Frozen):
+    webhook_env: EnvName | None = None
+    """The variable holding the incoming-webhook URL (the URL is a secret)."""
+
+    def webhook_url(self, environ: Mapping[str, str] | None = None) -> SecretStr | None:
+        if self.webhook_env is None:
+            return None
+        return read_secret(self.webhook_env, self._env(environ), what="the Slack webhook URL")
+
+
+class TargetSettings(_Frozen):
+    """One tracker project a roadmap is synced to."""
+
+    tracker: str = Field(pattern=r"^[a-z][a-z0-9_-]*:.+$")
+    """`jira:TREND`, `github:acme/trending-now`."""
+    url: str | None = None
+    username: str | None = None
+    token_env: EnvName | None = None
+    """The environment variable (or secrets file name) holding the token."""
+    mapping: Path | None = None
+    """None: the adapter's shipped mapping."""
+    options: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def adapter(self) -> str:
+        return self.tracker.split(":", 1)[0]
+
+    def adapter_settings(self, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """What `AdapterFactory.open(settings=...)` takes; reads the token now."""
+        token = None
+        if self.token_env is not None:
+            token = read_secret(
+                self.token_env, self._env(environ), what=f"the token for {self.tracker}"
+            )
+        return {
+            "url": self.url,
+            "username": self.username,
+            "token": token,
+            "options": dict(self.options),
+        }
+
+
+class ProjectSettings(_Frozen):
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=100)
+    roadmap: Path
+    """Relative to the config file."""
+    schedule: str | None = None
+    """Cron expression for the nightly sync, e.g. `0 2 * * *`."""
+    timezone: str = "UTC"
+    targets: tuple[TargetSettings, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use e.g. Europe/Amsterdam") from None
+        return value
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"not a cron expression ({exc}); e.g. '0 2 * * *'") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_target_per_tracker(self) -> ProjectSettings:
+        seen = [t.tracker for t in self.targets]
+        dupes = sorted({t for t in seen if seen.count(t) > 1})
+        if dupes:
+            raise ValueError(f"tracker {dupes[0]} is listed twice")
+        return self
+
+    def target(self, tracker_id: str) -> TargetSettings:
+        for target in self.targets:
+            if target.tracker == tracker_id:
+                return target
+        known = ", ".join(t.tracker for t in self.targets) or "none configured"
+        raise UserError(f"project {self.name!r} has no target {tracker_id!r} (targets: {known})")
+
+
+class _EnvSource(EnvSettingsSource):
+    """The usual env source, reading the mapping given to `load_settings` if any."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        environ = current_environ()
+        if environ is None:
+            return super()._load_env_vars()
+        return parse_env_vars(
+            environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str
+        )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="TB_", env_nested_delimiter="__", frozen=True, extra="forbid"
+    )
+
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    reconcile: ReconcileSettings = Field(default_factory=ReconcileSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    projects: tuple[ProjectSettings, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_project_names(self) -> Settings:
+        names = [p.name for p in self.projects]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"project {dupes[0]!r} is listed twice")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment over file (passed as init kwargs); no .env magic, no secrets here.
+        return (_EnvSource(settings_cls), init_settings)
+
+    def project(self, name: str) -> ProjectSettings:
+        for project in self.projects:
+            if project.name == name:
+                return project
+        known = ", ".join(p.name for p in self.projects) or "none configured"
+        raise UserError(f"no project named {name!r} in the settings (projects: {known})")
+
+    def _bind_environ(self, environ: Mapping[str, str]) -> None:
+        """Secrets are read lazily, from the environment the settings were loaded from."""
+        self.slack._environ = environ
+        for project in self.projects:
+            project._environ = environ
+            for target in project.targets:
+                target._environ = environ
