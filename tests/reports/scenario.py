@@ -36,8 +36,8 @@ def move(item: str, when: datetime, src: str, dst: str) -> StoreEvent:
 
 
 def story(id: str, points: float, stage: Stage = Stage.BACKLOG, **kw: Any) -> WorkItem:
-    return WorkItem(id=id, kind=Kind.STORY, title=f"Story {id}", points=points, stage=stage,
-                    **kw)
+    kw.setdefault("title", f"Story {id}")
+    return WorkItem(id=id, kind=Kind.STORY, points=points, stage=stage, **kw)
 
 
 def spike(id: str, length: int = 5, **kw: Any) -> WorkItem:

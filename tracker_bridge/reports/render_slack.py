@@ -1,0 +1,153 @@
+"""Slack Block Kit: the sprint summary as a message, within Slack's limits.
+
+Built with `slack_sdk.models.blocks` so each block is validated (`to_dict()` raises on a
+header over 150 characters, more than 10 fields, ...). Lists are clipped to "… and N more"
+and shrunk until the whole message stays under a text budget well below Slack's limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from tracker_bridge.model import Track
+from tracker_bridge.reports.fmt import clip, item_text, pts, shorten, spike_text, track_rows
+from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.sprint import TrackHealth
+from tracker_bridge.reports.summary import SprintReport
+
+MAX_BLOCKS = 50
+HEADER_MAX = 150
+SECTION_MAX = 3000
+FIELD_MAX = 2000
+MAX_FIELDS = 10
+TEXT_BUDGET = 10_000
+"""Total characters across blocks; Slack truncates around 12k, so stay well under."""
+LINE_MAX = 150
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    text: str
+    """The notification / accessibility fallback Slack shows where blocks cannot be."""
+    blocks: tuple[Block, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Validates every block (slack_sdk raises SlackObjectFormationError if one is bad)."""
+        return {"text": self.text, "blocks": [block.to_dict() for block in self.blocks]}
+
+
+def esc(text: str) -> str:
+    """Slack mrkdwn needs only these three escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _list(title: str, texts: Sequence[str], limit: int) -> str:
+    if not texts:
+        return ""
+    lines = [f"• {esc(shorten(t, LINE_MAX))}" for t in clip(texts, limit)]
+    return f"*{esc(title)}*\n" + "\n".join(lines)
+
+
+def _items(title: str, lines: Sequence[ItemLine], limit: int) -> str:
+    return _list(title, [item_text(x) for x in lines], limit)
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=shorten(text, SECTION_MAX)))
+
+
+def _track_blocks(track: TrackHealth, limit: int) -> list[Block]:
+    fields = [
+        MarkdownTextObject(text=shorten(f"*{esc(label)}*\n{esc(value)}", FIELD_MAX))
+        for label, value in track_rows(track)
+    ][:MAX_FIELDS]
+    name = track.track.value.capitalize()
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{name}*"),
+                                        fields=fields)]
+    lists = [
+        _items("Blocked", track.blocked, limit),
+        _items("Ageing", track.ageing, limit),
+        _items("Carry-over", track.carry_over, limit),
+        _list("Spikes", [spike_text(s) for s in track.spikes], limit),
+    ]
+    text = "\n\n".join(part for part in lists if part)
+    if text:
+        blocks.append(_section(text))
+    return blocks
+
+
+def fallback_text(report: SprintReport) -> str:
+    health = report.health
+    parts = [f"{health.project} {health.sprint.name}"
+             + (" (ended)" if health.over else f" (day {health.day} of {health.days})")]
+    for track in health.tracks:
+        if track.is_empty:
+            continue
+        if track.track is Track.RESEARCH:
+            parts.append(f"{track.track.value}: {sum(track.spike_outcomes.values())} spikes "
+                         f"closed, {len(track.spikes)} in sprint")
+        else:
+            parts.append(f"{track.track.value}: {pts(track.completed_points)}/"
+                         f"{pts(track.committed_points)} pts done")
+    parts.append(f"{len(report.board.breaches)} WIP breach(es)")
+    parts.append(f"{len(report.violations)} spike violation(s)")
+    return shorten("; ".join(parts), 300)
+
+
+def _build(report: SprintReport, limit: int) -> SlackMessage:
+    health = report.health
+    sprint = health.sprint
+    when = "ended" if health.over else f"day {health.day} of {health.days}"
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(
+            text=shorten(f"{sprint.name}: {when}", HEADER_MAX), emoji=False)),
+        ContextBlock(elements=[MarkdownTextObject(text=shorten(esc(
+            f"{health.project} · {sprint.start:%d %b} to {sprint.end:%d %b}"
+            + (f" · Goal: {sprint.goal}" if sprint.goal else "")), SECTION_MAX))]),
+    ]
+    for track in health.tracks:
+        if not track.is_empty:
+            blocks.append(DividerBlock())
+            blocks.extend(_track_blocks(track, limit))
+    blocks.append(DividerBlock())
+    breaches = [f"{b}: {', '.join(b.items)}" for b in report.board.breaches]
+    blocks.append(_section(_list("WIP-limit breaches", breaches, limit)
+                           or "No WIP-limit breaches."))
+    blocks.append(_section(_list("Spike policy", [str(v) for v in report.violations], limit)
+                           or "All spikes within their time-box and policy."))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(
+        text=f"tracker-bridge · {health.at:%Y-%m-%d %H:%M} UTC")]))
+    return SlackMessage(text=fallback_text(report), blocks=tuple(blocks[:MAX_BLOCKS]))
+
+
+def text_size(message: SlackMessage) -> int:
+    """Characters of text in the message (what Slack's size limits are about)."""
+    def walk(value: Any) -> int:
+        if isinstance(value, dict):
+            return sum(len(v) if k == "text" and isinstance(v, str) else walk(v)
+                       for k, v in value.items())
+        if isinstance(value, list):
+            return sum(walk(v) for v in value)
+        return 0
+    return walk(message.to_dict())
+
+
+def render_slack(report: SprintReport) -> SlackMessage:
+    """Shrinks the lists until the message fits the text budget."""
+    for limit in (10, 6, 3, 1):
+        message = _build(report, limit)
+        if text_size(message) <= TEXT_BUDGET:
+            return message
+    return message
