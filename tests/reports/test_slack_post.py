@@ -64,7 +64,7 @@ def test_waits_out_a_429_then_posts(slack: FakeSlack) -> None:
 
 def test_gives_up_after_repeated_429s(slack: FakeSlack) -> None:
     slack.faults.add(FaultRule(kind="rate_limit", status=429, retry_after=0))
-    with pytest.raises(SlackPostError, match="^Slack webhook answered HTTP 429") as info:
+    with pytest.raises(SlackPostError, match=r"^Slack webhook answered HTTP 429") as info:
         post_to_slack(SecretStr(slack.url + HOOK), {"text": "hello"}, retries=1)
     assert "s3cr3t" not in str(info.value)
 
@@ -82,6 +82,6 @@ def test_unreachable_webhook_does_not_leak_the_url() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}{HOOK}"
-    with pytest.raises(SlackPostError, match="^posting to Slack failed") as info:
+    with pytest.raises(SlackPostError, match=r"^posting to Slack failed") as info:
         post_to_slack(SecretStr(url), {"text": "hello"}, timeout=2)
     assert "s3cr3t" not in str(info.value) and str(port) not in json.dumps(str(info.value))
