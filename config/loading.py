@@ -153,7 +153,7 @@ def dotted(loc: Sequence[str | int]) -> str:
 def _problem(path: Path | None, text: str, env: Mapping[str, str], err: Any) -> Problem:
     loc: Loc = tuple(err["loc"])
     field = dotted(loc)
-    message = err["msg"]
+    message = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         message = "unknown key (check the spelling; see tracker-bridge.example.toml)"
     variable = _env_variable(loc, env)
@@ -198,7 +198,8 @@ class KeyIndex:
                 array = self._resolve(match[1], arrays)
                 arrays[array] = arrays.get(array, -1) + 1
                 table = (*array, arrays[array])
-                self.places.setdefault(table, (number, line.index("[") + 1))
+                for place in (array, table):
+                    self.places.setdefault(place, (number, line.index("[") + 1))
             elif match := _TABLE_HEADER.match(line):
                 table = self._resolve(match[1], arrays)
                 self.places.setdefault(table, (number, line.index("[") + 1))

@@ -203,13 +203,16 @@ class Settings(BaseSettings):
     slack: SlackSettings = Field(default_factory=SlackSettings)
     projects: tuple[ProjectSettings, ...] = ()
 
-    @model_validator(mode="after")
-    def _unique_project_names(self) -> Settings:
-        names = [p.name for p in self.projects]
+    @field_validator("projects")
+    @classmethod
+    def _unique_project_names(
+        cls, projects: tuple[ProjectSettings, ...]
+    ) -> tuple[ProjectSettings, ...]:
+        names = [p.name for p in projects]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"project {dupes[0]!r} is listed twice")
-        return self
+        return projects
 
     @classmethod
     def settings_customise_sources(
