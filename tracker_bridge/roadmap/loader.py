@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -51,6 +53,24 @@ def load_roadmap(path: Path, *, today: date | None = None) -> LoadedRoadmap:
 
 def load_roadmap_text(text: str, path: Path, *, today: date | None = None) -> LoadedRoadmap:
     """As load_roadmap, for text already in memory (`path` only names it in messages)."""
+    with _gc_paused():
+        return _load(text, path, today)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    # A big roadmap allocates ~10^6 acyclic objects (nodes, marks, dicts); the cyclic GC
+    # rescanning them made loading 3-4x slower. Nothing here creates garbage cycles.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load(text: str, path: Path, today: date | None) -> LoadedRoadmap:
     try:
         root = compose(text)
         data = to_data(root) if root is not None else None

@@ -7,42 +7,66 @@ the nodes still carry line and column. The pure-Python composer is the fallback.
 
 from __future__ import annotations
 
+import importlib
 import math
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-_CLoader: Any
-try:  # the C extension is optional at runtime; without it loading is just slower
-    from ruamel.yaml.cyaml import CSafeLoader as _CLoader
-except ImportError:  # pragma: no cover - depends on the installation
-    _CLoader = None
-
 Path = tuple[str | int, ...]
 
 _TAG = "tag:yaml.org,2002:"
 _MERGE = _TAG + "merge"
+_PLAIN = "?plain"
+"""Tag we give unquoted scalars; `_plain` types them (the resolver's regexes cost ~40%)."""
+
+_CParser: Any
+try:  # the C extension is optional at runtime; without it loading is just slower
+    _CParser = importlib.import_module("_ruamel_yaml").CParser
+except ImportError:  # pragma: no cover - depends on the installation
+    _CParser = None
+
+
+if _CParser is not None:
+
+    class _FastComposer(_CParser):  # type: ignore[misc]
+        """libyaml parser + composer with a trivial resolver: tags only say plain or not."""
+
+        def descend_resolver(self, *_: Any) -> None:
+            pass
+
+        def ascend_resolver(self, *_: Any) -> None:
+            pass
+
+        def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _TAG + "str"
+            return _TAG + ("seq" if kind is SequenceNode else "map")
 
 
 class YamlProblem(Exception):
     """A syntax or structure problem found while reading YAML, with its 1-based position."""
 
-    def __init__(self, line: int, column: int, message: str, path: Path = ()) -> None:
+    def __init__(
+        self, line: int, column: int, message: str, path: Path = (), node: Node | None = None
+    ) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
         self.message = message
         self.path = path
+        self.node = node
 
 
 def compose(text: str) -> Node | None:
     """Parse YAML text into a node tree (None for an empty document)."""
     try:
-        if _CLoader is not None:
-            loader = _CLoader(text)
+        if _CParser is not None:
+            loader = _FastComposer(text)
             try:
                 return loader.get_single_node()  # type: ignore[no-any-return]
             finally:
@@ -61,36 +85,59 @@ def position(node: Node) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-def to_data(node: Node, path: Path = ()) -> Any:
-    """Plain Python data from a node; scalars keep YAML 1.2 core types, dates stay ISO text.
+def to_data(node: Node) -> Any:
+    """Plain Python data from a node; scalars follow YAML 1.2's core schema, dates stay text.
 
     Dates are left as text on purpose: pydantic parses them, and a date-looking title stays
     a title. Duplicate keys are an error here because YAML loaders silently keep the last.
     """
-    if isinstance(node, ScalarNode):
-        return _scalar(node)
-    if isinstance(node, SequenceNode):
-        return [to_data(child, (*path, index)) for index, child in enumerate(node.value)]
-    if isinstance(node, MappingNode):
-        result: dict[Any, Any] = {}
-        seen: dict[Any, ScalarNode] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
-                _merge(result, to_data(value_node, path))
-                continue
-            if not isinstance(key_node, ScalarNode):
-                line, col = position(key_node)
-                raise YamlProblem(line, col, "mapping keys must be plain text", path)
-            key = _scalar(key_node)
-            if key in seen:
-                line, col = position(key_node)
-                first = seen[key].start_mark.line + 1
-                raise YamlProblem(line, col, f"duplicate key {key!r} (first at line {first})", path)
-            seen[key] = key_node
-            result[key] = to_data(value_node, (*path, str(key)))
-        return result
-    line, col = position(node)  # pragma: no cover - composer only makes the three kinds
-    raise YamlProblem(line, col, "unsupported YAML node", path)
+    try:
+        return _data(node)
+    except YamlProblem as exc:
+        exc.path = _path_to(node, exc.node) or ()
+        raise
+
+
+def _data(node: Node) -> Any:
+    # Hot path (one call per node of a 10k-item file): no recursion helpers, no path tuples.
+    kind = type(node)
+    if kind is ScalarNode:
+        return _plain(node.value) if node.tag == _PLAIN else _tagged(cast(ScalarNode, node))
+    if kind is SequenceNode:
+        return [_data(child) for child in node.value]
+    if kind is not MappingNode:
+        raise YamlProblem(*position(node), "unsupported YAML node", node=node)
+    result: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not ScalarNode:
+            raise YamlProblem(*position(key_node), "mapping keys must be plain text", node=node)
+        if key_node.tag == _MERGE:
+            _merge(result, _data(value_node))
+            continue
+        key = _plain(key_node.value) if key_node.tag == _PLAIN else _tagged(key_node)
+        if key in result:
+            first = next(k for k, _ in node.value if k.value == key_node.value)
+            message = f"duplicate key {key!r} (first at line {first.start_mark.line + 1})"
+            raise YamlProblem(*position(key_node), message, node=node)
+        result[key] = _data(value_node)
+    return result
+
+
+def _path_to(root: Node, target: Node | None) -> Path | None:
+    """The field path of `target` under `root` (only used to word an error)."""
+    if root is target:
+        return ()
+    if isinstance(root, SequenceNode):
+        for index, item in enumerate(root.value):
+            found = _path_to(item, target)
+            if found is not None:
+                return (index, *found)
+    if isinstance(root, MappingNode):
+        for key_node, value_node in root.value:
+            found = _path_to(value_node, target)
+            if found is not None:
+                return (str(key_node.value), *found)
+    return None
 
 
 def _merge(target: dict[Any, Any], merged: Any) -> None:
@@ -100,41 +147,40 @@ def _merge(target: dict[Any, Any], merged: Any) -> None:
                 target.setdefault(key, value)
 
 
-def _scalar(node: ScalarNode) -> Any:
-    tag: str = node.tag or ""
-    value: str = node.value
-    if not tag.startswith(_TAG) or tag == _TAG + "str" or tag == _TAG + "timestamp":
+_CONSTANTS: dict[str, Any] = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+}
+_INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_NUMERIC_START = frozenset("0123456789+-.")
+
+
+def _plain(value: str) -> Any:
+    """An unquoted scalar typed by YAML 1.2's core schema (so `2026-01-05` stays text)."""
+    if value in _CONSTANTS:
+        return _CONSTANTS[value]
+    if value[0] not in _NUMERIC_START:
         return value
-    kind = tag[len(_TAG) :]
-    if kind == "int":
-        return _int(value)
-    if kind == "float":
-        return _float(value)
-    if kind == "bool":
-        return value.lower() in ("true", "yes", "on", "y")
-    if kind == "null":
-        return None
+    if _INT.fullmatch(value):
+        return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
     return value
 
 
-def _int(value: str) -> int | str:
-    text = value.replace("_", "")
-    try:
-        return int(text, 0) if text.lstrip("+-")[:2].lower() in ("0x", "0o", "0b") else int(text)
-    except ValueError:
-        return value
-
-
-def _float(value: str) -> float | str:
-    text = value.replace("_", "").lower()
-    if text.lstrip("+-") in (".inf", "inf"):
-        return -math.inf if text.startswith("-") else math.inf
-    if text in (".nan", "nan"):
-        return math.nan
-    try:
-        return float(text)
-    except ValueError:
-        return value
+def _tagged(node: ScalarNode) -> Any:
+    """A scalar with a resolved or explicit tag (pure-Python composer, or `!!int "3"`)."""
+    tag: str = node.tag or ""
+    value: str = node.value
+    if tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
+        typed = _plain(value)
+        return typed if typed is not value or tag == _TAG + "null" else value
+    return value
 
 
 def child(node: Node | None, key: str | int) -> Node | None:

@@ -1,0 +1,64 @@
+"""`validate`, `show` and `schema`: the roadmap file commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from tracker_bridge.cli.app import app
+from tracker_bridge.errors import UserError
+from tracker_bridge.model import Kind
+from tracker_bridge.roadmap import json_schema, load_roadmap
+from tracker_bridge.roadmap.render import render_roadmap
+
+_FILE = typer.Argument(..., help="The roadmap YAML file.", show_default=False)
+_TODAY = typer.Option(
+    None, "--today", help="Date (YYYY-MM-DD) that sprint states are computed for; default today."
+)
+
+
+def _parse_today(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--today: expected a date like 2026-01-31, got {value!r}") from None
+
+
+@app.command()
+def validate(file: Path = _FILE, today: str | None = _TODAY) -> None:
+    """Check a roadmap file; print every problem as FILE:LINE:COL: field: message (exit 2)."""
+    roadmap = load_roadmap(file, today=_parse_today(today)).roadmap
+    kinds = [item.kind for item in roadmap.items]
+    print(
+        f"{file}: OK: {len(roadmap.items)} items ({kinds.count(Kind.EPIC)} epics, "
+        f"{kinds.count(Kind.SPIKE)} spikes) in {len(roadmap.phases)} phases, "
+        f"{len(roadmap.sprints)} sprints, {len(roadmap.objectives)} objectives, "
+        f"{len(roadmap.risks)} risks"
+    )
+
+
+@app.command()
+def show(file: Path = _FILE, today: str | None = _TODAY) -> None:
+    """Show a roadmap: phases, sprints, epics and items as a tree; objectives and risks."""
+    roadmap = load_roadmap(file, today=_parse_today(today)).roadmap
+    Console().print(render_roadmap(roadmap))
+
+
+class SchemaName(StrEnum):
+    ROADMAP = "roadmap"
+
+
+_SCHEMA_NAME = typer.Argument(..., help="Which file format.", show_default=False)
+
+
+@app.command()
+def schema(name: SchemaName = _SCHEMA_NAME) -> None:
+    """Print the JSON Schema of a file format (for editors), e.g. `schema roadmap`."""
+    print(json.dumps(json_schema(), indent=2))
