@@ -170,6 +170,8 @@ class Plan:
     skips: tuple[Skip, ...] = ()
     existing_items: int = 0
     """Items that already had a ref on some tracker: the base of the change ratio."""
+    merged: Mapping[str, Mapping[str, FieldValue]] = field(default_factory=dict, compare=False)
+    """Each item's values once the plan is applied: the canonical current view."""
 
     @classmethod
     def build(
@@ -179,6 +181,7 @@ class Plan:
         conflicts: Iterable[Conflict] = (),
         skips: Iterable[Skip] = (),
         existing_items: int = 0,
+        merged: Mapping[str, Mapping[str, FieldValue]] | None = None,
     ) -> Plan:
         return cls(
             project,
@@ -186,6 +189,7 @@ class Plan:
             tuple(sorted(conflicts, key=lambda c: (c.item_id, c.field))),
             tuple(sorted(skips, key=lambda s: (s.tracker, s.item_id))),
             existing_items,
+            merged or {},
         )
 
     @property

@@ -107,11 +107,13 @@ def plan(inputs: PlanInputs) -> Plan:
     items = inputs.roadmap.items
     desired_ids = {item.id for item in items}
     existing = 0
+    merged_view: dict[str, Values] = {}
     for rank, item in enumerate(items):
         holders = [t for t in inputs.targets if item.id in t.refs]
         existing += bool(holders)
         merged, item_conflicts = _merge_item(item, holders, inputs)
         conflicts.extend(item_conflicts)
+        merged_view[item.id] = merged
         for target in inputs.targets:
             if item.id in target.refs:
                 actions.extend(_updates(item.id, rank, merged, target))
@@ -123,7 +125,7 @@ def plan(inputs: PlanInputs) -> Plan:
             for item_id in sorted(set(target.refs) - desired_ids)
         )
         actions.extend(_sprint_actions(inputs.roadmap, actions, target))
-    return Plan.build(inputs.project, actions, conflicts, skips, existing)
+    return Plan.build(inputs.project, actions, conflicts, skips, existing, merged_view)
 
 
 def _merge_item(

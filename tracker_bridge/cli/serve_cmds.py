@@ -1,0 +1,44 @@
+"""serve: run the scheduler in the foreground (the container's default command)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import typer
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from tracker_bridge.cli.app import app
+from tracker_bridge.config import load_settings
+from tracker_bridge.errors import UserError
+from tracker_bridge.scheduler import configure, run_sync
+from tracker_bridge.workspace import config_path
+
+
+@app.command()
+def serve(
+    config: Path | None = typer.Option(None, "--config", "-c", help="Config file."),
+    once: bool = typer.Option(False, "--once", help="Sync every project now and exit."),
+) -> None:
+    """Run the nightly syncs on their schedules (APScheduler), until interrupted."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    path = config_path(config)
+    settings = load_settings(path)
+    if not settings.projects:
+        raise UserError("no projects configured: nothing to schedule")
+    if once:
+        failed = [
+            p.name
+            for p in settings.projects
+            if run_sync(str(path) if path else None, p.name) is None
+        ]
+        if failed:
+            raise typer.Exit(1)
+        return
+    scheduler = BlockingScheduler()
+    for job_id in configure(scheduler, settings, path):
+        typer.echo(f"scheduled {job_id}")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)

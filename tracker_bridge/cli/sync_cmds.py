@@ -1,0 +1,238 @@
+"""plan, seed, apply, sync, relink and status: the reconciler from the command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from tracker_bridge.cli.app import app
+from tracker_bridge.config import ProjectSettings
+from tracker_bridge.errors import UserError
+from tracker_bridge.model import Roadmap
+from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
+from tracker_bridge.reconcile.planner import canonical
+from tracker_bridge.reconcile.render import render_plan, render_summary
+from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.tracker import Adapter
+from tracker_bridge.workspace import Workspace, open_workspace
+
+ConfigOption = typer.Option(
+    None, "--config", "-c", help="Config file (default: $TB_CONFIG or ./tracker-bridge.toml)."
+)
+TargetOption = typer.Option(
+    [], "--target", "-t", help="Only this target, e.g. jira:TREND (repeatable)."
+)
+ProjectOption = typer.Option(None, "--project", "-p", help="Project name from the config.")
+JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
+ForceOption = typer.Option(
+    False, "--force", help="Apply even a plan that changes a large share of existing items."
+)
+
+console = Console()
+
+
+def _roadmap(path: Path) -> Roadmap:
+    return load_roadmap(path).roadmap
+
+
+def _run(
+    workspace: Workspace,
+    roadmap: Roadmap,
+    project_name: str | None,
+    targets: list[str],
+    options: SyncOptions,
+    quiet: bool,
+) -> SyncReport:
+    project = workspace.project(project_name) if project_name else _project_for(workspace, roadmap)
+    adapters = workspace.open_adapters(project, targets)
+    reconcile = workspace.settings.reconcile
+    options = SyncOptions(
+        apply=options.apply,
+        force=options.force,
+        checksum=options.checksum,
+        max_change_ratio=reconcile.max_change_ratio,
+        policy=reconcile.conflict_policy,
+        kind=options.kind,
+    )
+    with _progress(adapters, quiet or not options.apply) as tick:
+        return Reconciler(workspace.store, project.name, adapters).run(roadmap, options, tick)
+
+
+def _project_for(workspace: Workspace, roadmap: Roadmap) -> ProjectSettings:
+    """The configured project named like the roadmap's `project`, or the only one."""
+    names = [p.name for p in workspace.settings.projects]
+    return workspace.project(roadmap.project if roadmap.project in names else None)
+
+
+@contextmanager
+def _progress(adapters: Mapping[str, Adapter], quiet: bool) -> Iterator[Any]:
+    if quiet:
+        yield None
+        return
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+    )
+    tasks = {tracker: bar.add_task(tracker, total=None) for tracker in adapters}
+
+    def tick(tracker: str, done: int) -> None:
+        bar.update(tasks[tracker], completed=done)
+
+    with bar:
+        yield tick
+
+
+def _print(report: SyncReport, as_json: bool, show_plan: bool) -> None:
+    if as_json:
+        payload = {"plan": report.plan.to_json(), "summary": report.summary()}
+        typer.echo(json.dumps(payload, indent=2, default=str))
+        return
+    if show_plan:
+        render_plan(report.plan, console)
+    if report.applied is not None:
+        render_summary(report, console)
+    elif not report.plan.empty:
+        console.print(
+            f"[dim]Dry run: nothing was written. Apply exactly this plan with "
+            f"`apply --checksum {report.plan.checksum}`, or pass --yes.[/]"
+        )
+
+
+def _exit(report: SyncReport) -> None:
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def plan(
+    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    target: list[str] = TargetOption,
+    project: str | None = ProjectOption,
+    config: Path | None = ConfigOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Show what seeding or syncing the roadmap would change. Writes nothing."""
+    loaded = _roadmap(roadmap)
+    with open_workspace(config) as workspace:
+        report = _run(workspace, loaded, project, target, SyncOptions(kind="plan"), as_json)
+    _print(report, as_json, show_plan=True)
+
+
+@app.command()
+def seed(
+    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    target: list[str] = TargetOption,
+    project: str | None = ProjectOption,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Write; without it this is a dry run."),
+    force: bool = ForceOption,
+    config: Path | None = ConfigOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Seed the trackers' backlogs from a roadmap. Re-running never duplicates."""
+    loaded = _roadmap(roadmap)
+    options = SyncOptions(apply=yes, force=force, kind="seed")
+    with open_workspace(config) as workspace:
+        report = _run(workspace, loaded, project, target, options, as_json)
+    _print(report, as_json, show_plan=True)
+    _exit(report)
+
+
+@app.command("apply")
+def apply_(
+    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    target: list[str] = TargetOption,
+    project: str | None = ProjectOption,
+    checksum: str | None = typer.Option(
+        None, "--checksum", help="Apply only if the plan is still exactly this one (from `plan`)."
+    ),
+    force: bool = ForceOption,
+    config: Path | None = ConfigOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Apply the plan: create, update and move items on the trackers."""
+    loaded = _roadmap(roadmap)
+    options = SyncOptions(apply=True, force=force, checksum=checksum, kind="apply")
+    with open_workspace(config) as workspace:
+        report = _run(workspace, loaded, project, target, options, as_json)
+    _print(report, as_json, show_plan=True)
+    _exit(report)
+
+
+@app.command()
+def sync(
+    project: str | None = ProjectOption,
+    target: list[str] = TargetOption,
+    yes: bool = typer.Option(False, "--yes", "-y", help="Write; without it this is a dry run."),
+    force: bool = ForceOption,
+    config: Path | None = ConfigOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Pull every target, plan, and (with --yes) apply: the nightly job."""
+    with open_workspace(config) as workspace:
+        settings = workspace.project(project)
+        loaded = _roadmap(settings.roadmap)
+        options = SyncOptions(apply=yes, force=force, kind="sync")
+        report = _run(workspace, loaded, settings.name, target, options, as_json)
+    _print(report, as_json, show_plan=not yes)
+    _exit(report)
+
+
+@app.command()
+def relink(
+    target: str = typer.Option(..., "--target", "-t", help="The target to rebuild refs for."),
+    project: str | None = ProjectOption,
+    config: Path | None = ConfigOption,
+) -> None:
+    """Rebuild the store's refs from the markers on a tracker (after a lost database)."""
+    with open_workspace(config) as workspace:
+        settings = workspace.project(project)
+        loaded = _roadmap(settings.roadmap)
+        adapter = workspace.open_adapters(settings, [target])[target]
+        found = adapter.find_by_marker({item.id for item in loaded.items})
+        store = workspace.store
+        known = store.get_refs(settings.name, target)
+        for item_id, remote in found.items():
+            store.save_ref(settings.name, item_id, remote.ref)
+            store.save_base(settings.name, target, item_id, canonical(remote.values))
+        new = len(set(found) - set(known))
+        missing = len(loaded.items) - len(found)
+    console.print(
+        f"{target}: {len(found)} item(s) found by marker, {new} ref(s) restored, "
+        f"{missing} roadmap item(s) not on the tracker (the next seed creates them)."
+    )
+
+
+@app.command()
+def status(
+    project: str | None = ProjectOption,
+    config: Path | None = ConfigOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The board: items per stage and track against the WIP limits, blocked items, sprint."""
+    from tracker_bridge.reports.board import board_snapshot
+    from tracker_bridge.reports.render_json import to_json
+    from tracker_bridge.reports.render_terminal import render_board
+
+    with open_workspace(config) as workspace:
+        settings = workspace.project(project)
+        loaded = _roadmap(settings.roadmap)
+        items = workspace.store.get_items(settings.name)
+        events = workspace.store.events(settings.name)
+    if not items:
+        raise UserError(f"nothing synced yet for {settings.name!r}: run `seed` or `sync` first")
+    snapshot = board_snapshot(items, loaded, datetime.now(UTC), events=events)
+    if as_json:
+        typer.echo(to_json(snapshot))
+        return
+    render_board(snapshot, console)

@@ -1,0 +1,384 @@
+"""Apply: the only code that writes to trackers.
+
+Every write is journaled (intent) before it is sent and confirmed right after, and a create's
+ref is stored the moment the tracker confirms it. A create whose answer was lost is looked up
+by its marker before anything is created again, so a crash or a dropped connection at any
+point, followed by a re-run, creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker_bridge.model import FieldValue, RemoteRef
+from tracker_bridge.reconcile.actions import (
+    Action,
+    AssignSprint,
+    Comment,
+    CreateItem,
+    EnsureSprint,
+    LinkParent,
+    MoveStage,
+    Plan,
+    UpdateFields,
+)
+from tracker_bridge.reconcile.planner import canonical, sprint_values
+from tracker_bridge.store import Store
+from tracker_bridge.tracker import Adapter, NewItem, WriteResult
+
+Progress = Callable[[str, int], None]
+"""Called with (tracker, writes done) as apply advances."""
+
+CREATE_CHUNK = 50
+CREATE_ROUNDS = 3
+"""A create lost to a fault is looked up by marker and, if absent, tried again this often."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    tracker: str
+    item_id: str
+    op: str
+    error: str
+
+
+@dataclass
+class ApplyReport:
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    failures: list[Failure] = field(default_factory=list)
+    adopted: list[tuple[str, str]] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def clean(self) -> bool:
+        return not self.failures
+
+    def failed_items(self) -> set[str]:
+        return {failure.item_id for failure in self.failures}
+
+
+class Applier:
+    def __init__(
+        self,
+        store: Store,
+        project: str,
+        adapters: Mapping[str, Adapter],
+        run_id: int,
+        progress: Progress | None = None,
+    ) -> None:
+        self.store = store
+        self.project = project
+        self.adapters = adapters
+        self.run_id = run_id
+        self.progress = progress or (lambda _tracker, _done: None)
+        self.report = ApplyReport()
+        self._lock = threading.Lock()  # store calls and report updates from worker threads
+        self._create_intents: dict[tuple[str, str], int] = {}
+        self._done: dict[str, int] = defaultdict(int)
+
+    # -- recovery -------------------------------------------------------------------------
+    def recover(self, tracker: str) -> list[str]:
+        """Resolve creates a previous run sent but never confirmed: adopt what exists."""
+        entries = [e for e in self.store.unconfirmed(self.project, tracker) if e.action == "create"]
+        if not entries:
+            return []
+        found = self.adapters[tracker].find_by_marker({entry.item_id for entry in entries})
+        adopted = []
+        for entry in entries:
+            remote = found.get(entry.item_id)
+            if remote is None:
+                self.store.journal_fail(entry.id, "not found on the tracker after a crash")
+                continue
+            self._adopt(tracker, entry.item_id, remote.ref, remote.values)
+            self.store.journal_confirm(entry.id, remote.ref)
+            adopted.append(entry.item_id)
+        return adopted
+
+    def _adopt(self, tracker: str, item_id: str, ref: RemoteRef, values: Mapping[str, Any]) -> None:
+        self.store.save_ref(self.project, item_id, ref)
+        self.store.save_base(self.project, tracker, item_id, canonical(values))
+        self.report.adopted.append((tracker, item_id))
+
+    # -- apply ----------------------------------------------------------------------------
+    def apply(self, plan: Plan) -> ApplyReport:
+        by_tracker: dict[str, list[Action]] = defaultdict(list)
+        for action in plan.actions:
+            by_tracker[action.tracker].append(action)
+        for tracker, actions in by_tracker.items():
+            adapter = self.adapters[tracker]
+            start = adapter.requests_sent
+            self.recover(tracker)
+            self._apply_tracker(tracker, adapter, actions)
+            self.report.requests[tracker] = adapter.requests_sent - start
+        return self.report
+
+    def _apply_tracker(self, tracker: str, adapter: Adapter, actions: list[Action]) -> None:
+        refs = dict(self.store.get_refs(self.project, tracker))
+        for action in actions:
+            if isinstance(action, EnsureSprint):
+                self._ensure_sprint(tracker, adapter, action)
+        creates = [a for a in actions if isinstance(a, CreateItem) and a.item_id not in refs]
+        created = self._create_all(tracker, adapter, creates, refs)
+        pending = [a for a in actions if not isinstance(a, CreateItem | EnsureSprint)]
+        pending = [a for a in pending if not _already_done(a, created)]
+        singles = [a for a in pending if not isinstance(a, AssignSprint)]
+        workers = max(1, int(getattr(adapter, "max_concurrency", 1)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda a: self._apply_single(tracker, adapter, a, refs), singles))
+        self._assign_sprints(
+            tracker, adapter, [a for a in pending if isinstance(a, AssignSprint)], refs
+        )
+
+    # -- creates --------------------------------------------------------------------------
+    def _create_all(
+        self,
+        tracker: str,
+        adapter: Adapter,
+        creates: list[CreateItem],
+        refs: dict[str, RemoteRef],
+    ) -> dict[str, Mapping[str, FieldValue]]:
+        """Create in waves (parents before children), recovering lost creates by marker."""
+        created: dict[str, Mapping[str, FieldValue]] = {}
+        pending = list(creates)
+        for _round in range(CREATE_ROUNDS):
+            if not pending:
+                break
+            lost: list[CreateItem] = []
+            for wave in _waves(pending, refs):
+                for start in range(0, len(wave), CREATE_CHUNK):
+                    chunk = wave[start : start + CREATE_CHUNK]
+                    lost.extend(self._create_chunk(tracker, adapter, chunk, refs, created))
+            pending = self._find_lost(tracker, adapter, lost, refs, created)
+        for action in pending:
+            self._fail(tracker, action.item_id, "create", "not created after retries")
+        return created
+
+    def _create_chunk(
+        self,
+        tracker: str,
+        adapter: Adapter,
+        chunk: Sequence[CreateItem],
+        refs: dict[str, RemoteRef],
+        created: dict[str, Mapping[str, FieldValue]],
+    ) -> list[CreateItem]:
+        intents = {
+            a.item_id: self.store.journal_intent(
+                self.run_id, self.project, tracker, a.item_id, "create", a.data()
+            )
+            for a in chunk
+        }
+        self._create_intents.update({(tracker, item_id): n for item_id, n in intents.items()})
+
+        def confirmed(item_id: str, ref: RemoteRef) -> None:
+            # Stored before the adapter sends anything else: a crash now loses nothing.
+            with self._lock:
+                self.store.save_ref(self.project, item_id, ref)
+                self.store.journal_confirm(intents[item_id], ref)
+                refs[item_id] = ref
+
+        items = [
+            NewItem(a.item, refs.get(a.item.parent) if a.item.parent else None)
+            for a in chunk
+            if a.item is not None
+        ]
+        try:
+            results = adapter.create_items(items, confirmed)
+        except Exception as exc:  # the whole request failed: maybe created, maybe not
+            results = [WriteResult(a.item_id, None, error=_describe(exc)) for a in chunk]
+        lost = []
+        by_id = {a.item_id: a for a in chunk}
+        for result in results:
+            action = by_id[result.item_id]
+            if result.ref is None:
+                lost.append(action)
+                continue
+            if result.item_id not in refs:
+                confirmed(result.item_id, result.ref)
+            values = {**_created_values(action), **canonical(result.values)}
+            created[result.item_id] = values
+            self._save_base(tracker, result.item_id, values)
+            self._count(tracker, "create")
+            if result.error:
+                self._fail(tracker, result.item_id, "create", result.error)
+        return lost
+
+    def _find_lost(
+        self,
+        tracker: str,
+        adapter: Adapter,
+        lost: list[CreateItem],
+        refs: dict[str, RemoteRef],
+        created: dict[str, Mapping[str, FieldValue]],
+    ) -> list[CreateItem]:
+        """Creates without an answer may exist anyway: look them up before trying again."""
+        if not lost:
+            return []
+        try:
+            found = adapter.find_by_marker({a.item_id for a in lost})
+        except Exception as exc:
+            # Left unconfirmed in the journal on purpose: the next run's recovery looks again.
+            for action in lost:
+                self._fail(tracker, action.item_id, "create", f"lookup failed: {_describe(exc)}")
+            return []
+        still_missing = []
+        for action in lost:
+            remote = found.get(action.item_id)
+            intent = self._create_intents[(tracker, action.item_id)]
+            if remote is None:
+                self.store.journal_fail(intent, "no answer and not found by marker")
+                still_missing.append(action)
+                continue
+            with self._lock:
+                self._adopt(tracker, action.item_id, remote.ref, remote.values)
+                self.store.journal_confirm(intent, remote.ref)
+                refs[action.item_id] = remote.ref
+            created[action.item_id] = canonical(remote.values)
+            self._count(tracker, "create")
+        return still_missing
+
+    # -- single-item writes ---------------------------------------------------------------
+    def _apply_single(
+        self, tracker: str, adapter: Adapter, action: Action, refs: Mapping[str, RemoteRef]
+    ) -> None:
+        ref = refs.get(action.item_id)
+        if ref is None:
+            self._fail(tracker, action.item_id, action.op, "the item does not exist on the tracker")
+            return
+        with self._lock:
+            entry = self.store.journal_intent(
+                self.run_id, self.project, tracker, action.item_id, action.op, action.data()
+            )
+        try:
+            result, values = self._send(adapter, action, ref, refs)
+        except Exception as exc:
+            result, values = WriteResult(action.item_id, None, error=_describe(exc)), {}
+        with self._lock:
+            if result.error is not None:
+                self.store.journal_fail(entry, result.error)
+                self._fail(tracker, action.item_id, action.op, result.error)
+                return
+            self.store.journal_confirm(entry, result.ref)
+            self._save_base(tracker, action.item_id, {**values, **canonical(result.values)})
+            self._count(tracker, action.op)
+
+    def _send(
+        self, adapter: Adapter, action: Action, ref: RemoteRef, refs: Mapping[str, RemoteRef]
+    ) -> tuple[WriteResult, dict[str, FieldValue]]:
+        if isinstance(action, UpdateFields):
+            values = action.new_values()
+            return adapter.update_fields(ref, values), values
+        if isinstance(action, MoveStage):
+            return adapter.move_stage(ref, action.to_stage), {"stage": action.to_stage.value}
+        if isinstance(action, LinkParent):
+            parent = refs.get(action.parent_id) if action.parent_id else None
+            if action.parent_id and parent is None:
+                error = f"parent {action.parent_id!r} is not on the tracker"
+                return WriteResult(action.item_id, None, error=error), {}
+            return adapter.link_parent(ref, parent), {"parent": action.parent_id}
+        if isinstance(action, Comment):
+            adapter.comment(ref, action.text)
+            return WriteResult(action.item_id, ref), {}
+        raise TypeError(f"cannot apply {action.op}")
+
+    # -- sprints --------------------------------------------------------------------------
+    def _ensure_sprint(self, tracker: str, adapter: Adapter, action: EnsureSprint) -> None:
+        assert action.sprint is not None
+        remote_ids = self.store.get_sprint_refs(self.project, tracker)
+        try:
+            remote_id = adapter.ensure_sprint(action.sprint, remote_ids.get(action.sprint.id))
+        except Exception as exc:
+            self._fail(tracker, action.item_id, action.op, _describe(exc))
+            return
+        self.store.save_sprint_ref(self.project, tracker, action.sprint.id, remote_id)
+        self.store.save_base(
+            self.project, tracker, f"sprint:{action.sprint.id}", sprint_values(action.sprint)
+        )
+        self._count(tracker, action.op)
+
+    def _assign_sprints(
+        self,
+        tracker: str,
+        adapter: Adapter,
+        actions: Iterable[AssignSprint],
+        refs: Mapping[str, RemoteRef],
+    ) -> None:
+        remote_ids = self.store.get_sprint_refs(self.project, tracker)
+        groups: dict[str | None, list[AssignSprint]] = defaultdict(list)
+        for action in actions:
+            groups[action.sprint_id].append(action)
+        for sprint_id, group in groups.items():
+            remote_id = remote_ids.get(sprint_id) if sprint_id else None
+            if sprint_id and remote_id is None:
+                for action in group:
+                    self._fail(tracker, action.item_id, action.op, f"sprint {sprint_id} missing")
+                continue
+            on_tracker = [a for a in group if a.item_id in refs]
+            for action in group:
+                if action.item_id not in refs:
+                    self._fail(tracker, action.item_id, action.op, "item not on the tracker")
+            try:
+                results = adapter.assign_sprint(remote_id, [refs[a.item_id] for a in on_tracker])
+            except Exception as exc:
+                results = [WriteResult(a.item_id, None, error=_describe(exc)) for a in on_tracker]
+            for result in results:
+                if result.error:
+                    self._fail(tracker, result.item_id, "assign_sprint", result.error)
+                    continue
+                self._save_base(tracker, result.item_id, {"sprint": sprint_id})
+                self._count(tracker, "assign_sprint")
+
+    # -- bookkeeping ----------------------------------------------------------------------
+    def _save_base(self, tracker: str, item_id: str, values: Mapping[str, FieldValue]) -> None:
+        self.store.save_base(self.project, tracker, item_id, values)
+
+    def _count(self, tracker: str, op: str) -> None:
+        self.report.counts[op] += 1
+        self._done[tracker] += 1
+        self.progress(tracker, self._done[tracker])
+
+    def _fail(self, tracker: str, item_id: str, op: str, error: str) -> None:
+        self.report.failures.append(Failure(tracker, item_id, op, error))
+
+
+def _waves(pending: Sequence[CreateItem], refs: Mapping[str, RemoteRef]) -> list[list[CreateItem]]:
+    """Items whose parent exists (or is not being created) first, then their children."""
+    creating = {a.item_id for a in pending}
+    first = [
+        a
+        for a in pending
+        if a.item
+        and (a.item.parent is None or a.item.parent not in creating or a.item.parent in refs)
+    ]
+    rest = [a for a in pending if a not in first]
+    return [wave for wave in (first, rest) if wave]
+
+
+def _created_values(action: CreateItem) -> dict[str, FieldValue]:
+    """What a create set: everything but stage and sprint, which follow as their own writes."""
+    assert action.item is not None
+    values = action.item.sync_values()
+    values.pop("sprint")
+    values.pop("stage")
+    return values
+
+
+def _already_done(action: Action, created: Mapping[str, Mapping[str, FieldValue]]) -> bool:
+    """A create that set the stage or sprint for free makes the follow-up write moot."""
+    values = created.get(action.item_id)
+    if values is None:
+        return False
+    if isinstance(action, MoveStage):
+        return values.get("stage") == action.to_stage.value
+    if isinstance(action, AssignSprint):
+        return "sprint" in values and values.get("sprint") == action.sprint_id
+    return False
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}"[:300]

@@ -1,0 +1,40 @@
+"""Events for the reports, derived from how the canonical view changed in a run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+
+from tracker_bridge.model import WorkItem
+from tracker_bridge.store import StoreEvent
+
+
+def view_events(
+    previous: Mapping[str, WorkItem],
+    current: Mapping[str, WorkItem],
+    stage_change_times: Mapping[str, datetime],
+    now: datetime,
+) -> Iterator[StoreEvent]:
+    """Created items, stage moves (at the tracker's own time when known), sprint scope."""
+    for item_id, item in current.items():
+        before = previous.get(item_id)
+        if before is None:
+            yield StoreEvent(
+                "created", item_id, now, data={"stage": item.stage.value, "sprint": item.sprint}
+            )
+            if item.sprint:
+                yield StoreEvent("sprint_added", item_id, now, data={"sprint": item.sprint})
+            continue
+        if before.stage != item.stage:
+            at = stage_change_times.get(item_id, now)
+            yield StoreEvent(
+                "stage_changed",
+                item_id,
+                at,
+                data={"from": before.stage.value, "to": item.stage.value},
+            )
+        if before.sprint != item.sprint:
+            if before.sprint:
+                yield StoreEvent("sprint_removed", item_id, now, data={"sprint": before.sprint})
+            if item.sprint:
+                yield StoreEvent("sprint_added", item_id, now, data={"sprint": item.sprint})

@@ -1,0 +1,282 @@
+"""One reconcile run for a project: pull → plan (pure) → apply → store → events.
+
+The same run serves `plan` (dry run: reads only, nothing stored), `seed`/`apply` and the
+nightly `sync`. The pull cursor moves only after a run without failures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from tracker_bridge.errors import UserError
+from tracker_bridge.model import SYNC_FIELDS, Roadmap, WorkItem
+from tracker_bridge.reconcile.actions import Plan
+from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
+from tracker_bridge.reconcile.events import view_events
+from tracker_bridge.reconcile.planner import (
+    DEFAULT_OWNERS,
+    ROADMAP,
+    ConflictPolicy,
+    Owner,
+    PlanInputs,
+    TargetState,
+    Values,
+    canonical,
+    plan,
+)
+from tracker_bridge.store import Store
+from tracker_bridge.tracker import Adapter, PullResult
+
+SPRINT_PREFIX = "sprint:"
+MIN_ITEMS_FOR_RATIO = 10
+"""Below this many existing items the change-ratio guard is noise, not safety."""
+
+
+class TooMuchChange(UserError):
+    """A plan would change more than the configured share of existing items."""
+
+
+class PlanChanged(UserError):
+    """`--checksum` names a plan other than the one computed now."""
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    apply: bool = False
+    force: bool = False
+    checksum: str | None = None
+    max_change_ratio: float = 0.25
+    policy: ConflictPolicy = "owner"
+    kind: str = "sync"
+
+
+@dataclass
+class SyncReport:
+    project: str
+    plan: Plan
+    applied: ApplyReport | None = None
+    pulled: dict[str, int] = field(default_factory=dict)
+    adopted: dict[str, int] = field(default_factory=dict)
+    requests: dict[str, int] = field(default_factory=dict)
+    events: int = 0
+    cursors_moved: bool = False
+    run_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.applied is None or self.applied.clean
+
+    def summary(self) -> dict[str, Any]:
+        counts = dict(self.applied.counts) if self.applied else {}
+        return {
+            "project": self.project,
+            "applied": self.applied is not None,
+            "planned": self.plan.counts(),
+            "done": counts,
+            "created": counts.get("create", 0),
+            "updated": counts.get("update", 0),
+            "moved": counts.get("move_stage", 0),
+            "conflicts": len(self.plan.conflicts),
+            "failures": [vars(f) for f in self.applied.failures] if self.applied else [],
+            "pulled": self.pulled,
+            "adopted": self.adopted,
+            "requests": self.requests,
+            "events": self.events,
+            "cursors_moved": self.cursors_moved,
+            "checksum": self.plan.checksum,
+        }
+
+
+@dataclass
+class _Pulled:
+    state: TargetState
+    result: PullResult
+    adopted: int
+
+
+class Reconciler:
+    """Runs reconcile cycles for one project against its configured targets."""
+
+    def __init__(
+        self,
+        store: Store,
+        project: str,
+        adapters: Mapping[str, Adapter],
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.project = project
+        self.adapters = adapters
+        self.now = now
+
+    def run(
+        self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None = None
+    ) -> SyncReport:
+        with self.store.project_lock(self.project):
+            return self._run(roadmap, options, progress)
+
+    def _run(self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None) -> SyncReport:
+        started = {tracker: a.requests_sent for tracker, a in self.adapters.items()}
+        run_id = self.store.start_run(self.project, options.kind) if options.apply else None
+        wanted = {item.id for item in roadmap.items}
+        pulled = {
+            tracker: self._pull(tracker, adapter, wanted, adopt=options.apply)
+            for tracker, adapter in self.adapters.items()
+        }
+        inputs = PlanInputs(
+            project=self.project,
+            roadmap=roadmap,
+            roadmap_base=self.store.get_base(self.project, ROADMAP),
+            targets=tuple(p.state for p in pulled.values()),
+            policy=options.policy,
+            owners=self._owners(),
+        )
+        the_plan = plan(inputs)
+        report = SyncReport(
+            self.project,
+            the_plan,
+            pulled={t: len(p.result.items) for t, p in pulled.items()},
+            adopted={t: p.adopted for t, p in pulled.items()},
+            run_id=run_id,
+        )
+        if options.apply:
+            assert run_id is not None
+            self._guard(the_plan, options)
+            report.applied = Applier(
+                self.store, self.project, self.adapters, run_id, progress
+            ).apply(the_plan)
+            self._record(roadmap, the_plan, pulled, report)
+        report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
+        if run_id is not None:
+            status = "ok" if report.ok else "partial"
+            self.store.finish_run(run_id, status, report.summary())
+        return report
+
+    # -- pull -----------------------------------------------------------------------------
+    def _pull(self, tracker: str, adapter: Adapter, wanted: set[str], adopt: bool) -> _Pulled:
+        result = adapter.pull(self.store.get_cursor(self.project, tracker))
+        refs = dict(self.store.get_refs(self.project, tracker))
+        stored = self.store.get_base(self.project, tracker)
+        base = {k: v for k, v in stored.items() if not k.startswith(SPRINT_PREFIX)}
+        remote: dict[str, dict[str, Any]] = {k: dict(base.get(k, {})) for k in refs}
+        updated_at: dict[str, datetime] = {}
+        by_key = {ref.key: item_id for item_id, ref in refs.items()}
+        adopted = 0
+        for item in result.items:
+            item_id = item.item_id or by_key.get(item.ref.key)
+            if item_id is None or item_id not in wanted:
+                continue  # not ours, or no longer planned: the planner reports those
+            values = canonical(item.values)
+            if item_id not in refs:
+                # Ours by its marker but unknown to the store (lost state): adopt, never recreate.
+                refs[item_id] = item.ref
+                base[item_id] = values
+                adopted += 1
+                if adopt:
+                    self.store.save_ref(self.project, item_id, item.ref)
+                    self.store.save_base(self.project, tracker, item_id, values)
+            remote[item_id] = {**remote.get(item_id, {}), **values}
+            updated_at[item_id] = item.updated_at
+        state = TargetState(
+            tracker=tracker,
+            refs=refs,
+            remote=remote,
+            base=base,
+            updated_at=updated_at,
+            fields=frozenset(getattr(adapter, "synced_fields", SYNC_FIELDS)),
+            sprint_refs=self.store.get_sprint_refs(self.project, tracker),
+            sprint_base={
+                k.removeprefix(SPRINT_PREFIX): v
+                for k, v in stored.items()
+                if k.startswith(SPRINT_PREFIX)
+            },
+        )
+        return _Pulled(state, result, adopted)
+
+    def _owners(self) -> dict[str, Owner]:
+        owners: dict[str, Owner] = dict(DEFAULT_OWNERS)
+        for adapter in self.adapters.values():
+            field_owners = getattr(adapter, "field_owners", None)
+            if callable(field_owners):
+                owners.update(field_owners())
+                break
+        return owners
+
+    # -- safety ---------------------------------------------------------------------------
+    def _guard(self, the_plan: Plan, options: SyncOptions) -> None:
+        if options.checksum is not None and options.checksum != the_plan.checksum:
+            raise PlanChanged(
+                f"the plan is now {the_plan.checksum}, not the reviewed {options.checksum}: "
+                "run `plan` again and review it"
+            )
+        existing = the_plan.existing_items
+        changed = the_plan.changed_existing_items()
+        if options.force or existing < MIN_ITEMS_FOR_RATIO:
+            return
+        if changed / existing > options.max_change_ratio:
+            raise TooMuchChange(
+                f"the plan changes {changed} of {existing} existing items "
+                f"(over {options.max_change_ratio:.0%}); review it and pass --force"
+            )
+
+    # -- bookkeeping after apply ----------------------------------------------------------
+    def _record(
+        self, roadmap: Roadmap, the_plan: Plan, pulled: Mapping[str, _Pulled], report: SyncReport
+    ) -> None:
+        applied = report.applied
+        assert applied is not None
+        failed = applied.failed_items()
+        held = {c.item_id for c in the_plan.conflicts if c.resolution == "hold"}
+        for tracker, pull in pulled.items():
+            self._settle_bases(tracker, pull.state, the_plan.merged)
+        self.store.save_bases(
+            self.project,
+            ROADMAP,
+            {
+                item.id: item.sync_values()
+                for item in roadmap.items
+                if item.id not in failed and item.id not in held
+            },
+        )
+        previous = self.store.get_items(self.project)
+        view = _current_view(roadmap, the_plan.merged)
+        changes = {
+            c.item_id: c.at for p in pulled.values() for c in p.result.stage_changes if c.item_id
+        }
+        report.events = self.store.record_events(
+            self.project, view_events(previous, view, changes, self.now())
+        )
+        self.store.save_items(self.project, view.values())
+        if applied.clean and all(p.result.complete for p in pulled.values()):
+            for tracker, pull in pulled.items():
+                self.store.set_cursor(self.project, tracker, pull.result.cursor)
+            report.cursors_moved = True
+
+    def _settle_bases(self, tracker: str, state: TargetState, merged: Mapping[str, Values]) -> None:
+        """Pulled values that agree with the outcome become the base: seen, not news."""
+        settled: dict[str, dict[str, Any]] = {}
+        for item_id in state.updated_at:
+            remote = state.remote.get(item_id, {})
+            outcome = merged.get(item_id, {})
+            agreed = {k: v for k, v in remote.items() if k in outcome and outcome[k] == v}
+            if agreed:
+                settled[item_id] = agreed
+        if settled:
+            self.store.save_bases(self.project, tracker, settled)
+
+
+def _current_view(roadmap: Roadmap, merged: Mapping[str, Values]) -> dict[str, WorkItem]:
+    view = {}
+    for item in roadmap.items:
+        values = merged.get(item.id)
+        if values is None:
+            view[item.id] = item
+            continue
+        data = item.model_dump()
+        data.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()})
+        view[item.id] = WorkItem.model_validate(data)
+    return view

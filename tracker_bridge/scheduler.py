@@ -1,0 +1,91 @@
+"""The built-in scheduler: a nightly sync per project, with APScheduler's SQLAlchemy job store.
+
+Jobs are stored by reference (`tracker_bridge.scheduler:run_sync`) with plain arguments, so
+they survive restarts and several workers can share the job store; the project lock in the
+state store keeps two workers from syncing one project at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from tracker_bridge.config import Settings
+from tracker_bridge.errors import UserError
+from tracker_bridge.reconcile import Reconciler, SyncOptions
+from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.store import LockBusy
+from tracker_bridge.workspace import open_workspace
+
+log = logging.getLogger("tracker_bridge.scheduler")
+
+JOB_TABLE = "tb_scheduler_jobs"
+DEFAULT_SCHEDULE = "0 2 * * *"
+"""Nightly at 02:00 in the project's time zone when the config names no schedule."""
+
+
+def configure(scheduler: BaseScheduler, settings: Settings, config: Path | None) -> list[str]:
+    """Add (or replace) one nightly sync job per configured project; their ids."""
+    scheduler.add_jobstore(
+        SQLAlchemyJobStore(url=settings.store.url, tablename=JOB_TABLE), "default"
+    )
+    ids = []
+    for project in settings.projects:
+        try:
+            schedule = project.schedule or DEFAULT_SCHEDULE
+            trigger = CronTrigger.from_crontab(schedule, timezone=project.timezone)
+        except ValueError as exc:
+            raise UserError(f"project {project.name}: schedule {schedule!r}: {exc}") from exc
+        job_id = f"sync:{project.name}"
+        scheduler.add_job(
+            "tracker_bridge.scheduler:run_sync",
+            trigger=trigger,
+            args=[str(config) if config else None, project.name],
+            id=job_id,
+            name=f"nightly sync of {project.name}",
+            replace_existing=True,
+            coalesce=True,  # after downtime, one catch-up run, not one per missed night
+            misfire_grace_time=3600,
+            max_instances=1,
+        )
+        ids.append(job_id)
+    return ids
+
+
+def run_sync(config: str | None, project_name: str) -> dict[str, Any] | None:
+    """One scheduled sync (apply mode). Errors are logged, never raised into the scheduler."""
+    try:
+        with open_workspace(Path(config) if config else None) as workspace:
+            project = workspace.project(project_name)
+            roadmap = load_roadmap(project.roadmap).roadmap
+            adapters = workspace.open_adapters(project)
+            policy = workspace.settings.reconcile
+            options = SyncOptions(
+                apply=True,
+                kind="nightly",
+                policy=policy.conflict_policy,
+                max_change_ratio=policy.max_change_ratio,
+            )
+            report = Reconciler(workspace.store, project.name, adapters).run(roadmap, options)
+    except LockBusy:
+        log.info("sync of %s skipped: another worker holds its lock", project_name)
+        return None
+    except UserError as exc:
+        log.error("sync of %s failed: %s", project_name, exc)
+        return None
+    summary = report.summary()
+    log.info(
+        "sync of %s: created %s, updated %s, moved %s, conflicts %s, failures %s",
+        project_name,
+        summary["created"],
+        summary["updated"],
+        summary["moved"],
+        summary["conflicts"],
+        len(summary["failures"]),
+    )
+    return summary

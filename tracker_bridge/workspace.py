@@ -1,0 +1,85 @@
+"""Opens what a command needs: settings, the store, a project's roadmap and its adapters."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker_bridge.config import ProjectSettings, Settings, load_settings
+from tracker_bridge.errors import UserError
+from tracker_bridge.registry import factory_for
+from tracker_bridge.store import Store
+from tracker_bridge.tracker import Adapter, AdapterError
+
+DEFAULT_CONFIG = Path("tracker-bridge.toml")
+
+
+def config_path(explicit: Path | None) -> Path | None:
+    """--config, else $TB_CONFIG, else ./tracker-bridge.toml when it exists."""
+    if explicit is not None:
+        return explicit
+    if os.environ.get("TB_CONFIG"):
+        return Path(os.environ["TB_CONFIG"])
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+
+
+@dataclass
+class Workspace:
+    settings: Settings
+    store: Store
+    adapters: dict[str, Adapter] = field(default_factory=dict)
+
+    def project(self, name: str | None) -> ProjectSettings:
+        projects = self.settings.projects
+        if not projects:
+            raise UserError("no projects configured: add a [[projects]] table to the config file")
+        if name is None:
+            if len(projects) == 1:
+                return projects[0]
+            names = ", ".join(p.name for p in projects)
+            raise UserError(f"several projects are configured ({names}): pass --project")
+        for candidate in projects:
+            if candidate.name == name:
+                return candidate
+        raise UserError(f"no project named {name!r} in the config")
+
+    def open_adapters(
+        self, project: ProjectSettings, only: Sequence[str] = ()
+    ) -> dict[str, Adapter]:
+        targets = [t for t in project.targets if not only or t.tracker in only]
+        unknown = set(only) - {t.tracker for t in project.targets}
+        if unknown:
+            raise UserError(
+                f"target {sorted(unknown)[0]!r} is not configured for project {project.name!r}"
+            )
+        if not targets:
+            raise UserError(f"project {project.name!r} has no targets configured")
+        for target in targets:
+            factory = factory_for(target.tracker.split(":", 1)[0])
+            try:
+                self.adapters[target.tracker] = factory.open(
+                    target.tracker,
+                    settings=target.adapter_settings(),
+                    mapping_path=target.mapping,
+                )
+            except AdapterError as exc:
+                raise UserError(f"{target.tracker}: {exc}") from exc
+        return dict(self.adapters)
+
+    def close(self) -> None:
+        for adapter in self.adapters.values():
+            adapter.close()
+        self.store.close()
+
+
+@contextmanager
+def open_workspace(config: Path | None) -> Iterator[Workspace]:
+    settings = load_settings(config_path(config))
+    workspace = Workspace(settings, Store.open(settings.store.url))
+    try:
+        yield workspace
+    finally:
+        workspace.close()
