@@ -1,0 +1,322 @@
+"""State → GraphQL result objects: dicts whose values are data or `(info, **args)` callables.
+
+graphql-core's default resolver reads dict keys and calls callables with the field's
+arguments, and picks union/interface members by `__typename`, so no resolver classes.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, TypeVar
+
+from tracker_bridge.testing.fake_github.projects import (
+    Project,
+    ProjectField,
+    ProjectItem,
+    completed,
+    current_and_future,
+)
+from tracker_bridge.testing.fake_github.state import GitHubState, Issue, Repo, User, iso, node_id
+
+T = TypeVar("T")
+Obj = dict[str, Any]
+MAX_PAGE = 100
+TYPENAMES = {
+    "SINGLE_SELECT": "ProjectV2SingleSelectField",
+    "ITERATION": "ProjectV2IterationField",
+}
+
+
+class GitHubGraphQLError(Exception):
+    """An error GitHub reports with a `type` (NOT_FOUND, …) beside `message` and `path`."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def not_found(message: str) -> GitHubGraphQLError:
+    return GitHubGraphQLError("NOT_FOUND", message)
+
+
+def cursor(index: int) -> str:
+    return base64.b64encode(f"cursor:v2:{index}".encode()).decode()
+
+
+def _index(text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(base64.b64decode(text).decode().rsplit(":", 1)[1])
+    except (ValueError, IndexError) as exc:
+        raise GitHubGraphQLError(
+            "INVALID_CURSOR_ARGUMENTS", f"`{text}` does not appear to be a valid cursor."
+        ) from exc
+
+
+def connection(
+    name: str,
+    items: Sequence[T],
+    build: Callable[[T], Obj],
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+) -> Obj:
+    """A cursor connection with GitHub's rules: `first` or `last` required, at most 100."""
+    if first is None and last is None:
+        raise GitHubGraphQLError(
+            "MISSING_PAGINATION_BOUNDARIES",
+            "You must provide a `first` or `last` value to properly paginate the "
+            f"`{name}` connection.",
+        )
+    for value, arg in ((first, "first"), (last, "last")):
+        if value is not None and (value < 0 or value > MAX_PAGE):
+            raise GitHubGraphQLError(
+                "EXCESSIVE_PAGINATION",
+                f"Requesting {value} records on the `{name}` connection exceeds the `{arg}` "
+                f"limit of {MAX_PAGE} records.",
+            )
+    start = (_index(after) + 1) if after is not None else 0  # type: ignore[operator]
+    stop = _index(before) if before is not None else len(items)
+    assert stop is not None
+    window = list(range(start, min(stop, len(items))))
+    if first is not None:
+        window = window[:first]
+    if last is not None:
+        window = window[-last:] if last else []
+    nodes = [build(items[i]) for i in window]
+    return {
+        "nodes": nodes,
+        "edges": [{"cursor": cursor(i), "node": n} for i, n in zip(window, nodes, strict=True)],
+        "totalCount": len(items),
+        "pageInfo": {
+            "hasNextPage": bool(window) and window[-1] + 1 < min(stop, len(items)),
+            "hasPreviousPage": bool(window) and window[0] > 0,
+            "startCursor": cursor(window[0]) if window else None,
+            "endCursor": cursor(window[-1]) if window else None,
+        },
+    }
+
+
+class Builder:
+    """Builds the objects for one request (the base URL and `today` are fixed per request)."""
+
+    def __init__(self, state: GitHubState, projects: list[Project], base: str, today: date) -> None:
+        self.state = state
+        self.projects = projects
+        self.base = base
+        self.today = today
+
+    # -- owners and projects -----------------------------------------------------------
+    def owner(self, person: User) -> Obj:
+        kind = "organization" if person.kind == "Organization" else "user"
+        mine = [p for p in self.projects if p.owner == person.login and p.owner_kind == kind]
+
+        def project(info: Any, number: int) -> Obj:
+            found = next((p for p in mine if p.number == number), None)
+            if found is None:
+                raise not_found(f"Could not resolve to a ProjectV2 with the number {number}.")
+            return self.project(found)
+
+        return {
+            "__typename": "Organization" if kind == "organization" else "User",
+            "id": person.node_id,
+            "login": person.login,
+            "name": person.name,
+            "databaseId": person.id,
+            "url": f"{self.base}/{person.login}",
+            "projectV2": project,
+            "projectsV2": lambda info, query=None, **page: connection(
+                "projectsV2", mine, self.project, **page
+            ),
+        }
+
+    def project(self, project: Project) -> Obj:
+        segment = "orgs" if project.owner_kind == "organization" else "users"
+
+        def field_named(info: Any, name: str) -> Obj | None:
+            found = project.field_named(name)
+            return self.field(project, found) if found else None
+
+        return {
+            "__typename": "ProjectV2",
+            "id": project.id,
+            "databaseId": project.database_id,
+            "number": project.number,
+            "title": project.title,
+            "url": f"{self.base}/{segment}/{project.owner}/projects/{project.number}",
+            "closed": False,
+            "public": False,
+            "shortDescription": None,
+            "readme": None,
+            "createdAt": iso(project.created_at),
+            "updatedAt": iso(project.created_at),
+            "owner": lambda info: self.owner(self.state.users[project.owner]),
+            "field": field_named,
+            "fields": lambda info, **page: connection(
+                "fields", project.fields, lambda f: self.field(project, f), **page
+            ),
+            "items": lambda info, query=None, **page: connection(
+                "items", project.items, lambda i: self.item(project, i), **page
+            ),
+        }
+
+    def field(self, project: Project, found: ProjectField) -> Obj:
+        def iteration(entry: Any) -> Obj:
+            return {
+                "id": entry.id,
+                "title": entry.title,
+                "titleHTML": entry.title,
+                "startDate": entry.start_date.isoformat(),
+                "duration": entry.duration,
+            }
+
+        made: Obj = {
+            "__typename": TYPENAMES.get(found.data_type, "ProjectV2Field"),
+            "id": found.id,
+            "name": found.name,
+            "dataType": found.data_type,
+            "databaseId": found.database_id,
+            "createdAt": iso(project.created_at),
+            "updatedAt": iso(project.created_at),
+            "project": lambda info: self.project(project),
+        }
+        if found.data_type == "SINGLE_SELECT":
+            made["options"] = lambda info, names=None: [
+                {
+                    "id": o.id,
+                    "name": o.name,
+                    "nameHTML": o.name,
+                    "color": o.color,
+                    "description": "",
+                    "descriptionHTML": "",
+                }
+                for o in found.options
+                if names is None or o.name in names
+            ]
+        if found.data_type == "ITERATION":
+            made["configuration"] = {
+                "duration": found.duration,
+                "startDay": found.start_day,
+                "iterations": [iteration(i) for i in current_and_future(found, self.today)],
+                "completedIterations": [iteration(i) for i in completed(found, self.today)],
+            }
+        return made
+
+    # -- items and values --------------------------------------------------------------
+    def item(self, project: Project, item: ProjectItem) -> Obj:
+        issue = self.state.issue_by_node(item.content_id)
+
+        def by_name(info: Any, name: str) -> Obj | None:
+            found = project.field_named(name)
+            return self.value(project, item, found) if found else None
+
+        def values(info: Any, **page: Any) -> Obj:
+            present = [v for f in project.fields if (v := self.value(project, item, f))]
+            return connection("fieldValues", present, lambda v: v, **page)
+
+        return {
+            "__typename": "ProjectV2Item",
+            "id": item.id,
+            "databaseId": item.database_id,
+            "type": "REDACTED"
+            if issue is None
+            else ("PULL_REQUEST" if issue.is_pull_request else "ISSUE"),
+            "isArchived": False,
+            "createdAt": iso(item.created_at),
+            "updatedAt": iso(item.updated_at),
+            "project": lambda info: self.project(project),
+            "content": self.content(issue) if issue is not None else None,
+            "fieldValueByName": by_name,
+            "fieldValues": values,
+        }
+
+    def value(self, project: Project, item: ProjectItem, found: ProjectField) -> Obj | None:
+        issue = self.state.issue_by_node(item.content_id)
+        raw = item.values.get(found.id)
+        if found.data_type == "TITLE" and issue is not None:
+            raw = issue.title
+        if raw is None:
+            return None
+        common: Obj = {
+            "id": node_id("PVTFSV", item.database_id * 64 + project.fields.index(found)),
+            "databaseId": item.database_id,
+            "createdAt": iso(item.created_at),
+            "updatedAt": iso(item.updated_at),
+            "field": self.field(project, found),
+            "item": lambda info: self.item(project, item),
+        }
+        if found.data_type == "SINGLE_SELECT":
+            option = found.option(str(raw))
+            if option is None:
+                return None
+            return {
+                **common,
+                "__typename": "ProjectV2ItemFieldSingleSelectValue",
+                "name": option.name,
+                "nameHTML": option.name,
+                "optionId": option.id,
+                "color": option.color,
+                "description": "",
+            }
+        if found.data_type == "ITERATION":
+            entry = found.iteration(str(raw))
+            if entry is None:
+                return None
+            return {
+                **common,
+                "__typename": "ProjectV2ItemFieldIterationValue",
+                "iterationId": entry.id,
+                "title": entry.title,
+                "titleHTML": entry.title,
+                "startDate": entry.start_date.isoformat(),
+                "duration": entry.duration,
+            }
+        if found.data_type == "NUMBER":
+            return {**common, "__typename": "ProjectV2ItemFieldNumberValue", "number": raw}
+        if found.data_type == "DATE":
+            return {**common, "__typename": "ProjectV2ItemFieldDateValue", "date": raw}
+        return {**common, "__typename": "ProjectV2ItemFieldTextValue", "text": raw}
+
+    def repository(self, repo: Repo) -> Obj:
+        owner = self.state.users[repo.owner]
+        return {
+            "__typename": "Repository",
+            "id": repo.node_id,
+            "databaseId": repo.id,
+            "name": repo.name,
+            "nameWithOwner": repo.full_name,
+            "url": f"{self.base}/{repo.full_name}",
+            "owner": {"id": owner.node_id, "login": owner.login},
+            "issue": lambda info, number: (
+                self.content(repo.issues[number]) if number in repo.issues else None
+            ),
+        }
+
+    def content(self, issue: Issue) -> Obj:
+        repo = self.state.repos[issue.repo.lower()]
+        kind = "pull" if issue.is_pull_request else "issues"
+        made: Obj = {
+            "__typename": "PullRequest" if issue.is_pull_request else "Issue",
+            "id": issue.node_id,
+            "databaseId": issue.id,
+            "number": issue.number,
+            "title": issue.title,
+            "body": issue.body or "",
+            "state": issue.state.upper(),
+            "closed": issue.state == "closed",
+            "url": f"{self.base}/{repo.full_name}/{kind}/{issue.number}",
+            "createdAt": iso(issue.created_at),
+            "updatedAt": iso(issue.updated_at),
+            "repository": self.repository(repo),
+        }
+        made["projectItems"] = lambda info, includeArchived=True, **page: connection(
+            "projectItems",
+            [(p, i) for p in self.projects for i in p.items if i.content_id == issue.node_id],
+            lambda pair: self.item(*pair),
+            **page,
+        )
+        return made

@@ -1,0 +1,62 @@
+"""Save and load the fake's state as JSON (for `state_file=`), without pickle.
+
+Dataclasses are tagged with their class name; only the classes listed here can be rebuilt,
+so a state file can never make the loader construct anything else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from typing import Any
+
+from tracker_bridge.testing.fake_github import projects, state
+
+CLASSES: dict[str, type[Any]] = {
+    cls.__name__: cls
+    for cls in (
+        state.User,
+        state.Label,
+        state.Milestone,
+        state.Comment,
+        state.IssueType,
+        state.Issue,
+        state.Repo,
+        state.GitHubState,
+        projects.Option,
+        projects.Iteration,
+        projects.ProjectField,
+        projects.ProjectItem,
+        projects.Project,
+    )
+}
+
+
+def encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {"$type": type(value).__name__, **fields}
+    if isinstance(value, datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"$date": value.isoformat()}
+    if isinstance(value, dict):
+        return {"$map": [[encode(k), encode(v)] for k, v in value.items()]}
+    if isinstance(value, list | tuple):
+        return [encode(v) for v in value]
+    return value
+
+
+def decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "$datetime" in value:
+        return datetime.fromisoformat(value["$datetime"])
+    if "$date" in value:
+        return date.fromisoformat(value["$date"])
+    if "$map" in value:
+        return {decode(k): decode(v) for k, v in value["$map"]}
+    cls = CLASSES[value["$type"]]
+    return cls(**{k: decode(v) for k, v in value.items() if k != "$type"})

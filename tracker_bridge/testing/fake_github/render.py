@@ -1,0 +1,234 @@
+"""State → the JSON GitHub's REST API answers with (keys, types and nesting as the real one).
+
+URLs are built from the fake's own base URL, because PyGithub follows them (pagination,
+lazy completion) and only keeps their path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker_bridge.testing.fake_github.state import (
+    Comment,
+    GitHubState,
+    Issue,
+    IssueType,
+    Label,
+    Milestone,
+    Repo,
+    User,
+    iso,
+)
+
+Json = dict[str, Any]
+DOCS = "https://docs.github.com/rest"
+
+
+def user(base: str, person: User) -> Json:
+    login = person.login
+    api = f"{base}/users/{login}"
+    return {
+        "login": login,
+        "id": person.id,
+        "node_id": person.node_id,
+        "avatar_url": f"{base}/avatars/{login}",
+        "gravatar_id": "",
+        "url": api,
+        "html_url": f"{base}/{login}",
+        "followers_url": f"{api}/followers",
+        "following_url": f"{api}/following{{/other_user}}",
+        "gists_url": f"{api}/gists{{/gist_id}}",
+        "starred_url": f"{api}/starred{{/owner}}{{/repo}}",
+        "subscriptions_url": f"{api}/subscriptions",
+        "organizations_url": f"{api}/orgs",
+        "repos_url": f"{api}/repos",
+        "events_url": f"{api}/events{{/privacy}}",
+        "received_events_url": f"{api}/received_events",
+        "type": person.kind,
+        "user_view_type": "public",
+        "site_admin": False,
+    }
+
+
+def label(base: str, repo: Repo, item: Label) -> Json:
+    return {
+        "id": item.id,
+        "node_id": item.node_id,
+        "url": f"{base}/repos/{repo.full_name}/labels/{item.name}",
+        "name": item.name,
+        "color": item.color,
+        "default": item.default,
+        "description": item.description,
+    }
+
+
+def milestone(base: str, state: GitHubState, repo: Repo, item: Milestone) -> Json:
+    api = f"{base}/repos/{repo.full_name}/milestones/{item.number}"
+    members = [i for i in repo.issues.values() if i.milestone == item.number]
+    return {
+        "url": api,
+        "html_url": f"{base}/{repo.full_name}/milestone/{item.number}",
+        "labels_url": f"{api}/labels",
+        "id": item.id,
+        "node_id": item.node_id,
+        "number": item.number,
+        "title": item.title,
+        "description": item.description,
+        "creator": user(base, state.users[repo.owner]),
+        "open_issues": sum(1 for i in members if i.state == "open"),
+        "closed_issues": sum(1 for i in members if i.state == "closed"),
+        "state": item.state,
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+        "due_on": iso(item.due_on),
+        "closed_at": iso(item.closed_at),
+    }
+
+
+def issue_type(item: IssueType) -> Json:
+    return {
+        "id": item.id,
+        "node_id": item.node_id,
+        "name": item.name,
+        "description": item.description,
+        "color": item.color,
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.created_at),
+        "is_enabled": True,
+    }
+
+
+def comment(base: str, state: GitHubState, repo: Repo, item: Comment) -> Json:
+    return {
+        "url": f"{base}/repos/{repo.full_name}/issues/comments/{item.id}",
+        "html_url": f"{base}/{repo.full_name}/issues/{item.issue_number}#issuecomment-{item.id}",
+        "issue_url": f"{base}/repos/{repo.full_name}/issues/{item.issue_number}",
+        "id": item.id,
+        "node_id": item.node_id,
+        "user": user(base, state.users[item.user]),
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+        "author_association": "OWNER" if item.user == repo.owner else "MEMBER",
+        "body": item.body,
+        "reactions": _reactions(f"{base}/repos/{repo.full_name}/issues/comments/{item.id}"),
+        "performed_via_github_app": None,
+    }
+
+
+def _reactions(url: str) -> Json:
+    counts = dict.fromkeys(("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket"), 0)
+    return {"url": f"{url}/reactions", "total_count": 0, **counts, "eyes": 0}
+
+
+def issue(base: str, state: GitHubState, item: Issue) -> Json:
+    repo = state.repos[item.repo.lower()]
+    api = f"{base}/repos/{repo.full_name}/issues/{item.number}"
+    people = [user(base, state.users[login]) for login in item.assignees]
+    stone = repo.milestones.get(item.milestone) if item.milestone is not None else None
+    parent = state.issues_by_id.get(item.parent_id) if item.parent_id is not None else None
+    total = len(item.sub_issue_ids)
+    done = state.completed_children(item)
+    kind = state.issue_types.get(item.type.lower()) if item.type else None
+    body: Json = {
+        "url": api,
+        "repository_url": f"{base}/repos/{repo.full_name}",
+        "labels_url": f"{api}/labels{{/name}}",
+        "comments_url": f"{api}/comments",
+        "events_url": f"{api}/events",
+        "html_url": f"{base}/{repo.full_name}/{'pull' if item.is_pull_request else 'issues'}"
+        f"/{item.number}",
+        "id": item.id,
+        "node_id": item.node_id,
+        "number": item.number,
+        "title": item.title,
+        "user": user(base, state.users[item.user]),
+        "labels": [label(base, repo, repo.labels[name.lower()]) for name in item.labels],
+        "state": item.state,
+        "locked": False,
+        "assignee": people[0] if people else None,
+        "assignees": people,
+        "milestone": milestone(base, state, repo, stone) if stone else None,
+        "comments": item.comment_count,
+        "created_at": iso(item.created_at),
+        "updated_at": iso(item.updated_at),
+        "closed_at": iso(item.closed_at),
+        "author_association": "OWNER" if item.user == repo.owner else "MEMBER",
+        "type": issue_type(kind) if kind else None,
+        "active_lock_reason": None,
+        "sub_issues_summary": {
+            "total": total,
+            "completed": done,
+            "percent_completed": (done * 100) // total if total else 0,
+        },
+        "issue_dependencies_summary": {
+            "blocked_by": 0,
+            "total_blocked_by": 0,
+            "blocking": 0,
+            "total_blocking": 0,
+        },
+        "body": item.body,
+        "closed_by": user(base, state.users[item.closed_by]) if item.closed_by else None,
+        "reactions": _reactions(api),
+        "timeline_url": f"{api}/timeline",
+        "performed_via_github_app": None,
+        "state_reason": item.state_reason,
+        "parent_issue_url": (
+            f"{base}/repos/{parent.repo}/issues/{parent.number}" if parent is not None else None
+        ),
+    }
+    if item.is_pull_request:
+        pulls = f"{base}/repos/{repo.full_name}/pulls/{item.number}"
+        html = f"{base}/{repo.full_name}/pull/{item.number}"
+        body["draft"] = False
+        body["pull_request"] = {
+            "url": pulls,
+            "html_url": html,
+            "diff_url": f"{html}.diff",
+            "patch_url": f"{html}.patch",
+            "merged_at": None,
+        }
+    return body
+
+
+def repository(base: str, state: GitHubState, repo: Repo) -> Json:
+    api = f"{base}/repos/{repo.full_name}"
+    open_count = sum(1 for i in repo.issues.values() if i.state == "open")
+    return {
+        "id": repo.id,
+        "node_id": repo.node_id,
+        "name": repo.name,
+        "full_name": repo.full_name,
+        "private": False,
+        "owner": user(base, state.users[repo.owner]),
+        "html_url": f"{base}/{repo.full_name}",
+        "description": None,
+        "fork": False,
+        "url": api,
+        "issues_url": f"{api}/issues{{/number}}",
+        "labels_url": f"{api}/labels{{/name}}",
+        "milestones_url": f"{api}/milestones{{/number}}",
+        "comments_url": f"{api}/comments{{/number}}",
+        "pulls_url": f"{api}/pulls{{/number}}",
+        "created_at": iso(repo.created_at),
+        "updated_at": iso(repo.created_at),
+        "pushed_at": iso(repo.created_at),
+        "has_issues": True,
+        "has_projects": True,
+        "archived": False,
+        "disabled": False,
+        "open_issues_count": open_count,
+        "open_issues": open_count,
+        "visibility": "public",
+        "default_branch": "main",
+        "permissions": {
+            "admin": True,
+            "maintain": True,
+            "push": True,
+            "triage": True,
+            "pull": True,
+        },
+    }
+
+
+def error(message: str, status: int, doc: str = DOCS) -> Json:
+    return {"message": message, "documentation_url": doc, "status": str(status)}

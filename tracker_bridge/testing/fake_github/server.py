@@ -1,0 +1,231 @@
+"""`FakeGitHub`: REST + GraphQL (Projects v2) over real HTTP, stateful and deterministic.
+
+PyGithub talks to it with `Github(base_url=gh.url, auth=Auth.Token(gh.token))`; an httpx
+GraphQL client posts to `gh.graphql_url` (`/graphql`, also served at `/api/graphql`, where
+PyGithub sends GraphQL for a GHES-style base URL).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tracker_bridge.testing.fake_github import helpers, render, seeding
+from tracker_bridge.testing.fake_github.common import Context
+from tracker_bridge.testing.fake_github.graphql_api import GraphQLApi, is_mutation
+from tracker_bridge.testing.fake_github.limits import (
+    PRIMARY_DOCS,
+    PRIMARY_MESSAGE,
+    SECONDARY_DOCS,
+    SECONDARY_MESSAGE,
+    RateLimits,
+    etag,
+    etag_matches,
+)
+from tracker_bridge.testing.fake_github.persist import decode, encode
+from tracker_bridge.testing.fake_github.projects import Project
+from tracker_bridge.testing.fake_github.rest_issues import IssueRoutes
+from tracker_bridge.testing.fake_github.rest_meta import MetaRoutes
+from tracker_bridge.testing.fake_github.rest_sub_issues import SubIssueRoutes
+from tracker_bridge.testing.fake_github.state import GitHubState, Ids
+from tracker_bridge.testing.server import FakeServer, Request, Response
+
+GRAPHQL_PATHS = ("/graphql", "/api/graphql")
+FREE_PATHS = ("/rate_limit",)
+
+
+class FakeGitHub(FakeServer):
+    """A fake GitHub for tests and demos. See the package docstring for the API."""
+
+    def __init__(
+        self,
+        *,
+        owner: str = "acme",
+        repos: Sequence[str] = ("trending-now",),
+        token: str = "fake-token-xyz",
+        seed: int = 0,
+        secondary_limit_per_minute: int | None = None,
+        secondary_window_seconds: float = 60.0,
+        secondary_limit_status: int = 403,
+        primary_limit: int = 5000,
+        primary_window_seconds: float = 3600.0,
+        issue_types: bool | Sequence[str] = False,
+        projects: bool = True,
+        user: str = "bridge-bot",
+        collaborators: Sequence[str] = ("alice", "bob", "carol"),
+        pull_requests_per_repo: int = 2,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        state_file: Path | str | None = None,
+    ) -> None:
+        super().__init__(seed=seed, host=host, port=port, state_file=state_file)
+        if secondary_limit_status not in (403, 429):
+            raise ValueError("secondary_limit_status must be 403 or 429")
+        self.token = token
+        self.owner = owner
+        self.limits = RateLimits(
+            now=self.clock.now,
+            primary_limit=primary_limit,
+            primary_window=primary_window_seconds,
+            secondary_per_window=secondary_limit_per_minute,
+            secondary_window=secondary_window_seconds,
+            secondary_status=secondary_limit_status,
+        )
+        self.state = GitHubState()
+        self.ids = Ids(self.rng)
+        self.projects: list[Project] = []
+        self.ctx = Context(self.state, self.ids, self.rng, self.clock.now, self._base, user)
+        self._local = threading.local()
+        seeding.populate(
+            self.ctx,
+            self.projects,
+            owner=owner,
+            repos=repos,
+            collaborators=collaborators,
+            issue_types=issue_types,
+            with_projects=projects,
+            pull_requests=pull_requests_per_repo,
+        )
+        self.issue_routes = IssueRoutes(self.ctx)
+        MetaRoutes(self.ctx, self.issue_routes).register(self)
+        self.issue_routes.register(self)
+        SubIssueRoutes(self.ctx).register(self)
+        self.graphql = GraphQLApi(self.ctx, self.projects)
+        self.route("GET", "/rate_limit", self._rate_limit)
+        self.route("GET", "/_fake/github/limits", self._limit_stats)
+        for path in GRAPHQL_PATHS:
+            self.route("POST", path, self._graphql)
+
+    # -- addresses ---------------------------------------------------------------------
+    def _base(self) -> str:
+        return self.url
+
+    @property
+    def graphql_url(self) -> str:
+        return f"{self.url}/graphql"
+
+    # -- harness hooks -----------------------------------------------------------------
+    def error_body(self, status: int, message: str) -> Any:
+        return render.error(message, status)
+
+    def authenticate(self, request: Request) -> Response | None:
+        if request.path.startswith("/_fake/"):
+            return None
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() in ("token", "bearer") and given.strip() == self.token:
+            return None
+        docs = "https://docs.github.com/graphql" if request.path in GRAPHQL_PATHS else render.DOCS
+        self._local.free = True
+        return Response(401, render.error("Bad credentials", 401, docs))
+
+    def before_request(self, request: Request) -> Response | None:
+        self._local.free = request.path in FREE_PATHS or request.path.startswith("/_fake/")
+        if self._local.free:
+            return None
+        graphql = request.path in GRAPHQL_PATHS
+        resource = "graphql" if graphql else "core"
+        if self.limits.primary_exhausted(resource):
+            self._local.free = True
+            user_id = self.state.users[self.ctx.viewer].id
+            message = PRIMARY_MESSAGE.format(user_id=user_id)
+            if graphql:
+                return Response(200, {"errors": [{"type": "RATE_LIMITED", "message": message}]})
+            return Response(403, {"message": message, "documentation_url": PRIMARY_DOCS})
+        method = "POST" if graphql and is_mutation(request) else request.method
+        if graphql and method != "POST":
+            method = "GET"  # queries are not content-creating
+        wait = self.limits.secondary_wait(method)
+        if wait is not None:
+            self._local.free = True
+            body = {"message": SECONDARY_MESSAGE, "documentation_url": SECONDARY_DOCS}
+            return Response(self.limits.secondary_status, body, {"retry-after": str(wait)})
+        return None
+
+    def decorate(self, request: Request, response: Response) -> None:
+        free = getattr(self._local, "free", False)
+        self._local.free = False
+        graphql = request.path in GRAPHQL_PATHS
+        if request.method == "GET" and response.status == 200 and response.body is not None:
+            tag = etag(response.encoded())
+            response.headers["ETag"] = tag
+            if etag_matches(request.headers.get("if-none-match"), tag):
+                response.status, response.body, free = 304, None, True
+        if response.status == 401:
+            return
+        resource = "graphql" if graphql else "core"
+        # GraphQL is charged inside its handler, so that `rateLimit{}` already sees the cost.
+        charged = free or graphql
+        budget = self.limits.budget(resource) if charged else self.limits.charge(resource)
+        response.headers.update(budget.headers(resource))
+
+    # -- built-in routes ---------------------------------------------------------------
+    def _graphql(self, request: Request) -> Response:
+        return self.graphql.answer(request, self.limits.charge("graphql"))
+
+    def _rate_limit(self, request: Request) -> Response:
+        resources = {}
+        for name in ("core", "graphql"):
+            budget = self.limits.budget(name)
+            resources[name] = {
+                "limit": budget.limit,
+                "remaining": budget.remaining,
+                "reset": int(budget.reset_at or 0),
+                "used": budget.used,
+                "resource": name,
+            }
+        return Response(200, {"resources": resources, "rate": resources["core"]})
+
+    def _limit_stats(self, request: Request) -> Response:
+        return Response(200, {"provoked": dict(self.limits.provoked)})
+
+    # -- persistence -------------------------------------------------------------------
+    def dump_state(self) -> dict[str, Any]:
+        return {
+            "state": encode(self.state),
+            "projects": encode(self.projects),
+            "next_id": self.ids.next,
+        }
+
+    def load_state(self, data: dict[str, Any]) -> None:
+        with self.lock:
+            self.state = decode(data["state"])
+            self.ctx.state = self.state
+            self.projects[:] = decode(data["projects"])
+            self.ids.next = int(data["next_id"])
+
+    # -- helpers that act like a person in the UI, and inspection ----------------------
+    def human_edit_issue(self, owner_repo: str, number: int, **changes: Any) -> dict[str, Any]:
+        return helpers.human_edit_issue(self, owner_repo, number, changes)
+
+    def human_create_issue(self, owner_repo: str, title: str, **fields: Any) -> dict[str, Any]:
+        return helpers.human_create_issue(self, owner_repo, title, fields)
+
+    def human_comment(self, owner_repo: str, number: int, body: str) -> None:
+        helpers.human_comment(self, owner_repo, number, body)
+
+    def human_set_project_status(
+        self, owner_repo: str, number: int, option_name: str, *, project_number: int = 1
+    ) -> None:
+        helpers.human_set_field(self, owner_repo, number, "Status", option_name, project_number)
+
+    def human_set_project_field(
+        self, owner_repo: str, number: int, field_name: str, value: Any, *, project_number: int = 1
+    ) -> None:
+        helpers.human_set_field(self, owner_repo, number, field_name, value, project_number)
+
+    def issue_count(self, owner_repo: str) -> int:
+        return len(self.issues(owner_repo))
+
+    def issues(self, owner_repo: str) -> list[dict[str, Any]]:
+        """Issues (not pull requests) as the REST API renders them, by number."""
+        return helpers.issues(self, owner_repo)
+
+    def project(self, number: int = 1, *, owner: str | None = None) -> dict[str, Any]:
+        return helpers.project(self, number, owner or self.owner)
+
+    @property
+    def rate_limit_hits(self) -> dict[str, int]:
+        """How many primary / secondary limit answers the fake has given."""
+        return dict(self.limits.provoked)
