@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from tracker_bridge.model import Kind, SpikeOutcome, SpikePolicy, Stage, Track, WorkItem
@@ -76,8 +76,9 @@ def _extensions(item: WorkItem, history: Sequence[EventLike]) -> tuple[Extension
 
 def _started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
     assert item.timebox is not None
-    if item.timebox.started_at is not None:
-        return item.timebox.started_at
+    if item.timebox.started_at is not None:  # the roadmap's may be in the team's zone
+        started = item.timebox.started_at
+        return started.replace(tzinfo=UTC) if started.tzinfo is None else started.astimezone(UTC)
     started = [ev.at for ev in history if ev.kind == "spike_started"]
     if started:
         return started[0]

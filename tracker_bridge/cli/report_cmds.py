@@ -1,0 +1,186 @@
+"""`report sprint` and `spike check|start|extend|close`: sprint health and spike time-boxes."""
+
+from __future__ import annotations
+
+import io
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tracker_bridge.cli.app import app
+from tracker_bridge.errors import UserError
+from tracker_bridge.model import SpikeOutcome, WorkItem
+from tracker_bridge.reports.context import ReportContext, open_context, parse_now
+from tracker_bridge.reports.history import by_item
+from tracker_bridge.reports.render_html import render_html
+from tracker_bridge.reports.render_json import to_json
+from tracker_bridge.reports.render_markdown import render_markdown
+from tracker_bridge.reports.render_slack import render_slack
+from tracker_bridge.reports.render_terminal import render_sprint
+from tracker_bridge.reports.slack_post import post_to_slack
+from tracker_bridge.reports.spikes import SpikeStatus, check_spikes, spike_status
+from tracker_bridge.reports.summary import SprintReport, build_sprint_report
+from tracker_bridge.store import StoreEvent
+
+report_app = typer.Typer(help="Sprint reports: terminal, Markdown, JSON, HTML, Slack.",
+                         no_args_is_help=True)
+spike_app = typer.Typer(help="Spike time-boxes: start, extend, close, check (for CI).",
+                        no_args_is_help=True)
+app.add_typer(report_app, name="report")
+app.add_typer(spike_app, name="spike")
+
+Config = Annotated[Path | None, typer.Option(
+    "--config", help="Config file (default $TB_CONFIG or ./tracker-bridge.toml).")]
+Project = Annotated[str | None, typer.Option("--project", help="Project (needed if several).")]
+Now = Annotated[str | None, typer.Option(
+    "--now", help="As of this UTC time (ISO 8601); default now.", hidden=True)]
+SpikeId = Annotated[str, typer.Argument(metavar="ID", help="The spike's item id.")]
+
+
+class Format(StrEnum):
+    TERMINAL = "terminal"
+    MARKDOWN = "markdown"
+    JSON = "json"
+    HTML = "html"
+    SLACK = "slack"
+
+
+@report_app.command("sprint")
+def report_sprint(
+    sprint: Annotated[str | None, typer.Option(help="Sprint id; default the active one.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TERMINAL,
+    output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
+    post: Annotated[bool, typer.Option(help="Also post the Slack summary.")] = False,
+    project: Project = None,
+    config: Config = None,
+    now: Now = None,
+) -> None:
+    """Sprint health per track: commitment, burndown, scope change, velocity, spikes, WIP."""
+    with open_context(config, project, parse_now(now)) as ctx:
+        report = build_sprint_report(
+            ctx.sprint(sprint), ctx.items(), ctx.events(), ctx.roadmap, ctx.now
+        )
+        webhook = ctx.settings.slack.webhook_url() if post else None
+    if post and webhook is None:
+        raise UserError("--post: no Slack webhook configured; set [slack] webhook_env")
+    if fmt is Format.TERMINAL and output is None:
+        render_sprint(report, Console())
+    else:
+        text = {
+            Format.TERMINAL: lambda: _plain_terminal(report),
+            Format.MARKDOWN: lambda: render_markdown(report),
+            Format.JSON: lambda: to_json(report) + "\n",
+            Format.HTML: lambda: render_html(report),
+            Format.SLACK: lambda: _slack_json(report),
+        }[fmt]()
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+            typer.echo(f"wrote {output}", err=True)
+    if webhook is not None:
+        post_to_slack(webhook, render_slack(report))
+        typer.echo("posted the sprint summary to Slack", err=True)
+
+
+def _plain_terminal(report: SprintReport) -> str:
+    console = Console(record=True, width=100, color_system=None, file=io.StringIO())
+    render_sprint(report, console)
+    return console.export_text()
+
+
+def _slack_json(report: SprintReport) -> str:
+    return json.dumps(render_slack(report).to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _spike(ctx: ReportContext, item_id: str) -> tuple[WorkItem, SpikeStatus]:
+    item = ctx.items().get(item_id)
+    if item is None or item.timebox is None:
+        what = "no item" if item is None else f"{item.kind.value}, not a spike:"
+        raise UserError(f"{what} {item_id!r} in project {ctx.name!r}")
+    history = by_item(ev for ev in ctx.events() if ev.item_id == item_id)
+    return item, spike_status(item, history.get(item_id, []), ctx.now)
+
+
+@spike_app.command("check")
+def spike_check(
+    project: Project = None, config: Config = None, now: Now = None
+) -> None:
+    """Exit 1 if any spike is over its time-box or breaks the spike policy (one line each)."""
+    with open_context(config, project, parse_now(now)) as ctx:
+        items = ctx.items()
+        found = check_spikes(items, ctx.events(), ctx.roadmap.board.spikes, ctx.now)
+    for violation in found:
+        typer.echo(str(violation))
+    if found:
+        raise typer.Exit(1)
+    spikes = sum(1 for i in items.values() if i.timebox is not None)
+    typer.echo(f"{spikes} spike(s) within their time-box and policy")
+
+
+@spike_app.command("start")
+def spike_start(
+    item_id: SpikeId,
+    project: Project = None, config: Config = None, now: Now = None,
+) -> None:
+    """Start the spike's clock now."""
+    with open_context(config, project, parse_now(now)) as ctx:
+        _, status = _spike(ctx, item_id)
+        if status.started_at is not None:
+            raise UserError(f"{item_id} started on {status.started_at:%Y-%m-%d %H:%M} UTC already")
+        ctx.record([StoreEvent("spike_started", item_id, ctx.now)])
+        _, status = _spike(ctx, item_id)
+    typer.echo(f"{item_id}: started; time-box ends {status.deadline:%Y-%m-%d %H:%M} UTC")
+
+
+@spike_app.command("extend")
+def spike_extend(
+    item_id: SpikeId,
+    days: Annotated[int, typer.Option(min=1, help="Extra days.")],
+    reason: Annotated[str, typer.Option(help="Why the spike needs more time.")],
+    project: Project = None, config: Config = None, now: Now = None,
+) -> None:
+    """Extend a running spike's time-box, if the spike policy allows another extension."""
+    if not reason.strip():
+        raise UserError("--reason: say why the spike needs more time")
+    with open_context(config, project, parse_now(now)) as ctx:
+        _, status = _spike(ctx, item_id)
+        allowed = ctx.roadmap.board.spikes.extensions_allowed
+        if status.closed:
+            raise UserError(f"{item_id} is closed; nothing to extend")
+        if status.started_at is None:
+            raise UserError(f"{item_id} has not started; run `tracker-bridge spike start`")
+        if len(status.extensions) >= allowed:
+            raise UserError(
+                f"{item_id} has {len(status.extensions)} extension(s); the spike policy allows "
+                f"{allowed}. Close it with what was learned, or plan a new spike"
+            )
+        event = StoreEvent("spike_extended", item_id, ctx.now,
+                           data={"days": days, "reason": reason.strip()})
+        ctx.record([event])
+        _, status = _spike(ctx, item_id)
+    typer.echo(f"{item_id}: extended by {days} day(s); time-box ends "
+               f"{status.deadline:%Y-%m-%d %H:%M} UTC")
+
+
+@spike_app.command("close")
+def spike_close(
+    item_id: SpikeId,
+    outcome: Annotated[SpikeOutcome, typer.Option(help="What the experiment showed.")],
+    learning: Annotated[str, typer.Option(help="What the team learned.")],
+    project: Project = None, config: Config = None, now: Now = None,
+) -> None:
+    """Record a spike's outcome and learning (research delivers learning, not points)."""
+    if not learning.strip():
+        raise UserError("--learning: record what the spike taught us")
+    with open_context(config, project, parse_now(now)) as ctx:
+        _, status = _spike(ctx, item_id)
+        if status.outcome is not None:
+            raise UserError(f"{item_id} is closed already ({status.outcome.value})")
+        ctx.record([StoreEvent("spike_closed", item_id, ctx.now,
+                               data={"outcome": outcome.value, "learning": learning.strip()})])
+    typer.echo(f"{item_id}: closed as {outcome.value}")

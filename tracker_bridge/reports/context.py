@@ -1,0 +1,103 @@
+"""Glue for the report and spike commands: settings -> project -> store, roadmap, items.
+
+The only module here that touches files and the database, so the computations stay pure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tracker_bridge.config import ProjectSettings, Settings, load_settings
+from tracker_bridge.errors import UserError
+from tracker_bridge.model import Roadmap, Sprint, WorkItem
+from tracker_bridge.reports.board import active_sprint
+from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.store import Store, StoreEvent
+
+DEFAULT_CONFIG = Path("tracker-bridge.toml")
+
+
+@dataclass
+class ReportContext:
+    settings: Settings
+    project: ProjectSettings
+    roadmap: Roadmap
+    store: Store
+    now: datetime
+
+    @property
+    def name(self) -> str:
+        return self.project.name
+
+    def items(self) -> dict[str, WorkItem]:
+        """The synced view from the store, over the roadmap's items not synced yet."""
+        return {**self.roadmap.item_by_id(), **self.store.get_items(self.name)}
+
+    def events(self) -> list[StoreEvent]:
+        return self.store.events(self.name)
+
+    def record(self, events: Sequence[StoreEvent]) -> int:
+        return self.store.record_events(self.name, events)
+
+    def sprint(self, sprint_id: str | None) -> Sprint:
+        """The named sprint, else the active one."""
+        sprints = self.roadmap.sprint_by_id()
+        known = ", ".join(sprints) or "none"
+        if sprint_id is not None:
+            if sprint_id not in sprints:
+                raise UserError(f"no sprint {sprint_id!r} in the roadmap (sprints: {known})")
+            return sprints[sprint_id]
+        found = active_sprint(self.roadmap, self.now)
+        if found is None:
+            raise UserError(f"no active sprint on {self.now:%Y-%m-%d}: pass --sprint ({known})")
+        return found
+
+
+def config_path(explicit: Path | None) -> Path | None:
+    """--config, else $TB_CONFIG, else ./tracker-bridge.toml when it exists."""
+    if explicit is not None:
+        return explicit
+    if os.environ.get("TB_CONFIG"):
+        return Path(os.environ["TB_CONFIG"])
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
+
+
+def _pick(settings: Settings, name: str | None) -> ProjectSettings:
+    if not settings.projects:
+        raise UserError("no projects configured: add a [[projects]] table to the config file")
+    if name is not None:
+        return settings.project(name)
+    if len(settings.projects) > 1:
+        names = ", ".join(p.name for p in settings.projects)
+        raise UserError(f"several projects are configured ({names}): pass --project")
+    return settings.projects[0]
+
+
+def parse_now(value: str | None) -> datetime:
+    """--now for reproducible reports and tests; default: the current time."""
+    if value is None:
+        return datetime.now(UTC)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--now: expected a time like 2026-11-09T12:00Z, got {value!r}") from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+@contextmanager
+def open_context(
+    config: Path | None, project: str | None, now: datetime
+) -> Iterator[ReportContext]:
+    settings = load_settings(config_path(config))
+    chosen = _pick(settings, project)
+    roadmap = load_roadmap(chosen.roadmap, today=now.date()).roadmap
+    store = Store.open(settings.store.url)
+    try:
+        yield ReportContext(settings, chosen, roadmap, store, now)
+    finally:
+        store.close()
