@@ -77,8 +77,8 @@ def _extensions(item: WorkItem, history: Sequence[EventLike]) -> tuple[Extension
 def _started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
     assert item.timebox is not None
     if item.timebox.started_at is not None:  # the roadmap's may be in the team's zone
-        started = item.timebox.started_at
-        return started.replace(tzinfo=UTC) if started.tzinfo is None else started.astimezone(UTC)
+        at = item.timebox.started_at
+        return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     started = [ev.at for ev in history if ev.kind == "spike_started"]
     if started:
         return started[0]
