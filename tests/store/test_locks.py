@@ -56,3 +56,15 @@ def test_expired_sqlite_lock_is_taken_over(tmp_path: Path) -> None:
                 pass
             assert busy.value.holder == "w2"
         held.__exit__(None, None, None)  # releasing a lock taken over deletes nothing
+
+
+def test_workers_opening_a_fresh_database_at_once(store_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def open_and_write(n: int) -> int:
+        with Store.open(store_url) as store:
+            return store.start_run("p", f"worker-{n}")
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        run_ids = list(pool.map(open_and_write, range(4)))
+    assert len(set(run_ids)) == 4

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -19,8 +19,6 @@ from sqlalchemy.pool import StaticPool
 
 from tracker_bridge.errors import UserError
 from tracker_bridge.store.records import json_default
-
-T = TypeVar("T")
 
 _MIGRATION_LOCK_KEY = 0x7472_6B62_6D69_6772  # "trkbmigr": serialises concurrent first opens
 
@@ -66,10 +64,10 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA busy_timeout=30000")  # first: the WAL switch itself may wait
         # WAL lets one worker read while another writes (two Store instances on one file).
         if wal:
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     return engine
@@ -81,10 +79,13 @@ def migrate(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(files("tracker_bridge.store") / "migrations"))
     try:
         with engine.begin() as conn:
+            # Serialise workers opening a fresh database at the same moment.
             if conn.dialect.name == "postgresql":
                 conn.execute(
                     text("SELECT pg_advisory_xact_lock(:k)"), {"k": _signed(_MIGRATION_LOCK_KEY)}
                 )
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite would begin lazily
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:
@@ -116,9 +117,3 @@ def insert_ignore(conn: Connection, table: Table, keys: Sequence[str]) -> Insert
     if conn.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
-
-
-def chunks(values: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
-    """Keeps IN (...) lists under SQLite's bound-parameter limit."""
-    for start in range(0, len(values), size):
-        yield values[start : start + size]

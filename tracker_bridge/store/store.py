@@ -14,7 +14,7 @@ from sqlalchemy import Engine, and_, delete, select
 
 from tracker_bridge.model import FieldValue, RemoteRef, WorkItem
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.engine import chunks, make_engine, migrate, upsert
+from tracker_bridge.store.engine import make_engine, migrate, upsert
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
 
@@ -151,12 +151,18 @@ class Store(History, Locks):
         ids = list(values_by_item)
         now = _now()
         with self._engine.begin() as conn:
-            stored: dict[str, dict[str, Any]] = {}
-            for part in chunks(ids):
-                query = select(t.c.item_id, t.c.field_values).where(
-                    t.c.project == project, t.c.side == side, t.c.item_id.in_(part)
-                )
-                stored.update({row.item_id: dict(row.field_values) for row in conn.execute(query)})
+            query = select(t.c.item_id, t.c.field_values).where(
+                t.c.project == project, t.c.side == side
+            )
+            # Long IN lists are slow to plan (PostgreSQL) or too long (SQLite): for a big
+            # batch, reading the side's whole snapshot is cheaper.
+            if len(ids) <= 200:
+                query = query.where(t.c.item_id.in_(ids))
+            stored = {
+                row.item_id: dict(row.field_values)
+                for row in conn.execute(query)
+                if row.item_id in values_by_item
+            }
             rows = [
                 {
                     "project": project,
