@@ -205,7 +205,8 @@ def from_remote(
 ) -> tuple[str | None, dict[str, FieldValue]]:
     """(item id from the marker, canonical values) for one issue as search/GET returns it.
 
-    Parent and sprint come back as canonical ids when the lookups know them, else None.
+    Parent and sprint come back as canonical ids when the lookups know them (left out when
+    they point at something the lookups cannot name).
     """
     fields: Mapping[str, Any] = issue.get("fields") or {}
     raw_labels = [str(label) for label in fields.get("labels") or ()]
@@ -236,11 +237,18 @@ def from_remote(
     stage = mapping.stage_for_status(status) if status else None
     if stage is not None:
         values["stage"] = stage.value
+    # A parent or sprint we cannot name canonically is left out, not reported as None.
     parent_key = parent_key_of(fields, schema)
-    values["parent"] = (key_to_item or {}).get(parent_key) if parent_key else None
+    if parent_key is None:
+        values["parent"] = None
+    elif parent_key in (key_to_item or {}):
+        values["parent"] = (key_to_item or {})[parent_key]
     if schema.sprint_field:
         sprint = current_sprint_id(fields.get(schema.sprint_field))
-        values["sprint"] = (sprint_to_item or {}).get(sprint) if sprint else None
+        if sprint is None:
+            values["sprint"] = None
+        elif sprint in (sprint_to_item or {}):
+            values["sprint"] = (sprint_to_item or {})[sprint]
     return item_id, values
 
 

@@ -1,0 +1,264 @@
+"""The Jira adapter: the `Adapter` protocol over a Jira project (Cloud or Data Center)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from tracker_bridge.model import FieldValue, RemoteRef, Sprint, Stage, TrackerId
+from tracker_bridge.tracker import (
+    AdapterError,
+    DoctorCheck,
+    NewItem,
+    OnCreated,
+    PullResult,
+    RemoteItem,
+    StageChange,
+    WriteResult,
+)
+
+from .client import JiraCallError, JiraClient
+from .mapping import JiraMapping
+from .metadata import Metadata, call_error
+from .search import Cursor, fields_for, floor_minute, in_list, jql_time, quote, search
+from .sprints import Sprints
+from .stages import StageMover
+from .translate import (
+    LABEL_FIELDS,
+    from_remote,
+    item_id_of,
+    marker_label,
+    parent_fields,
+    parent_key_of,
+    parse_time,
+    stage_changes,
+    update_to_remote,
+)
+from .writes import create_items
+
+MARKER_CHUNK = 50
+"""Marker labels per lookup query: keeps JQL (and GET URLs) comfortably short."""
+
+
+class JiraAdapter:
+    """One Jira project. Metadata is read lazily and cached for the adapter's lifetime."""
+
+    def __init__(
+        self,
+        tracker: TrackerId,
+        *,
+        url: str,
+        username: str | None,
+        token: str | None,
+        mapping: JiraMapping,
+        options: Mapping[str, Any],
+    ) -> None:
+        self.tracker = tracker
+        self.project = tracker.split(":", 1)[1]
+        self.url = url.rstrip("/")
+        self.mapping = mapping
+        self.overlap = timedelta(seconds=float(options.get("overlap_seconds", 60)))
+        self.client = JiraClient(url, username=username, token=token, options=options)
+        try:
+            self.client.load_server_info()
+        except JiraCallError as exc:
+            raise call_error(exc, f"connecting to {self.url}", self.url) from None
+        self.meta = Metadata(self.client, mapping, self.project, self.url)
+        self.mover = StageMover(self.client, mapping, self.project)
+        self.sprints = Sprints(self.client, self.meta)
+        self.key_to_item: dict[str, str] = {}
+        self.bulk_missing = False
+
+    # -- protocol basics ----------------------------------------------------------------------
+    @property
+    def requests_sent(self) -> int:
+        return self.client.sent
+
+    def field_owners(self) -> dict[str, Literal["roadmap", "tracker"]]:
+        """Optional protocol extension: who owns each field, from mapping `ownership`."""
+        return dict(self.mapping.ownership)
+
+    def remember(self, refs: Mapping[str, RemoteRef], sprints: Mapping[str, str]) -> None:
+        """Optional extension: teach the adapter ids it did not see this session, so parents
+        and sprints pulled back can be named canonically (item id -> ref, sprint id -> remote)."""
+        self.key_to_item.update({ref.key: item_id for item_id, ref in refs.items()})
+        self.sprints.canonical.update({remote: sprint for sprint, remote in sprints.items()})
+
+    def close(self) -> None:
+        self.client.session.close()
+
+    def doctor(self) -> list[DoctorCheck]:
+        from .doctor import run_doctor
+
+        return run_doctor(self)
+
+    # -- reads --------------------------------------------------------------------------------
+    def _ref(self, issue: Mapping[str, Any]) -> RemoteRef:
+        key = str(issue["key"])
+        updated = str((issue.get("fields") or {}).get("updated") or "")
+        return RemoteRef(
+            tracker=self.tracker,
+            key=key,
+            remote_id=str(issue["id"]),
+            url=f"{self.url}/browse/{key}",
+            version=updated,
+        )
+
+    def _search(self, jql: str, *, expand: str | None = None) -> list[dict[str, Any]]:
+        try:
+            schema = self.meta._schema  # use exact fields only if already known (no extra GET)
+            return list(search(self.client, jql, fields=fields_for(schema), expand=expand))
+        except JiraCallError as exc:
+            if exc.status == 400:
+                raise AdapterError(
+                    f"Jira refused the search for project {self.project}: {exc}"
+                ) from None
+            raise call_error(exc, f"searching project {self.project}", self.url) from None
+
+    def _translate(self, issues: Sequence[Mapping[str, Any]]) -> list[RemoteItem]:
+        if not issues:
+            return []
+        schema = self.meta.schema()
+        for issue in issues:
+            labels = (issue.get("fields") or {}).get("labels") or ()
+            item_id = item_id_of(self.mapping, labels)
+            if item_id:
+                self.key_to_item[str(issue["key"])] = item_id
+        self._resolve_parents(issues)
+        out: list[RemoteItem] = []
+        for issue in issues:
+            fields = issue.get("fields") or {}
+            status, kind = fields.get("status") or {}, fields.get("issuetype") or {}
+            if status.get("id") and kind.get("id"):
+                self.mover.seen(str(issue["key"]), str(status["id"]), str(kind["id"]))
+            item_id, values = from_remote(
+                issue,
+                self.mapping,
+                schema,
+                key_to_item=self.key_to_item,
+                sprint_to_item=self.sprints.canonical,
+            )
+            updated = (
+                parse_time(str(fields["updated"])) if fields.get("updated") else datetime.now(UTC)
+            )
+            out.append(RemoteItem(self._ref(issue), item_id, values, updated))
+        return out
+
+    def _resolve_parents(self, issues: Sequence[Mapping[str, Any]]) -> None:
+        """Name parents we have not seen yet by their markers: one search per 100 keys."""
+        schema = self.meta.schema()
+        unknown = sorted(
+            {
+                key
+                for issue in issues
+                if (key := parent_key_of(issue.get("fields") or {}, schema))
+                and key not in self.key_to_item
+            }
+        )
+        for start in range(0, len(unknown), 100):
+            chunk = unknown[start : start + 100]
+            try:
+                found = search(self.client, f"key in {in_list(chunk)}", fields="labels")
+                for issue in found:
+                    item_id = item_id_of(
+                        self.mapping, (issue.get("fields") or {}).get("labels") or ()
+                    )
+                    if item_id:
+                        self.key_to_item[str(issue["key"])] = item_id
+            except JiraCallError:
+                continue  # a deleted or hidden parent stays unnamed (left out of values)
+
+    def pull(self, cursor: str | None) -> PullResult:
+        started = datetime.now(UTC)
+        state = Cursor.decode(cursor)
+        jql = f"project = {quote(self.project)}"
+        if state.since is not None:
+            since = floor_minute(state.since - self.overlap)
+            jql += f" AND updated >= {jql_time(since, self.meta.time_zone())}"
+        jql += " ORDER BY updated ASC, key ASC"
+        issues = self._search(jql, expand="changelog")
+        triples = [
+            (str(i["key"]), str(i["fields"]["updated"]), parse_time(str(i["fields"]["updated"])))
+            for i in issues
+        ]
+        fresh = [
+            issue
+            for issue, (key, updated, _) in zip(issues, triples, strict=True)
+            if (key, updated) not in state.seen
+        ]
+        items = self._translate(fresh)
+        changes = [
+            StageChange(item.item_id, item.ref.key, before, after, at)
+            for item, issue in zip(items, fresh, strict=True)
+            for before, after, at in stage_changes(issue, self.mapping)
+            if state.since is None or at > state.since
+        ]
+        new_state = state.advanced(triples, self.overlap)
+        if new_state.since is None:
+            new_state = Cursor(started)
+        return PullResult(items=items, cursor=new_state.encode(), stage_changes=changes)
+
+    def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:
+        ids = sorted(set(item_ids))
+        found: dict[str, RemoteItem] = {}
+        for start in range(0, len(ids), MARKER_CHUNK):
+            labels = [marker_label(self.mapping, i) for i in ids[start : start + MARKER_CHUNK]]
+            jql = f"project = {quote(self.project)} AND labels in {in_list(labels)}"
+            for item in self._translate(self._search(jql + " ORDER BY key ASC")):
+                if item.item_id is not None and item.item_id in item_ids:
+                    found[item.item_id] = item
+        return found
+
+    # -- writes -------------------------------------------------------------------------------
+    def create_items(self, items: Sequence[NewItem], on_created: OnCreated) -> list[WriteResult]:
+        return create_items(self, items, on_created)
+
+    def _put_fields(self, ref: RemoteRef, fields: Mapping[str, Any]) -> str | None:
+        try:
+            self.client.put(f"issue/{ref.key}", {"fields": fields})
+        except JiraCallError as exc:
+            if exc.status == 401:
+                raise call_error(exc, f"editing {ref.key}", self.url) from None
+            return str(exc)
+        return None
+
+    def update_fields(self, ref: RemoteRef, changes: Mapping[str, FieldValue]) -> WriteResult:
+        changes = {k: v for k, v in changes.items() if k not in ("stage", "sprint", "parent")}
+        schema = self.meta.schema()
+        item_id, current = self.key_to_item.get(ref.key, ""), None
+        if LABEL_FIELDS & set(changes):
+            # Labels carry the marker, track, spike and blocked too: rebuild the whole list.
+            try:
+                issue = self.client.get(f"issue/{ref.key}", {"fields": fields_for(schema)})
+            except JiraCallError as exc:
+                return WriteResult(item_id, ref, error=str(exc))
+            marker, current = from_remote(issue, self.mapping, schema)
+            item_id = marker or item_id
+        fields = update_to_remote(changes, self.mapping, schema, current, item_id or None)
+        error = self._put_fields(ref, fields) if fields else None
+        return WriteResult(item_id, ref, {} if error else dict(changes), error)
+
+    def move_stage(self, ref: RemoteRef, stage: Stage) -> WriteResult:
+        self.mover.move(ref, stage)
+        return WriteResult(self.key_to_item.get(ref.key, ""), ref, {"stage": stage.value})
+
+    def link_parent(self, ref: RemoteRef, parent: RemoteRef | None) -> WriteResult:
+        fields = parent_fields(self.meta.schema(), parent.key if parent else None)
+        error = self._put_fields(ref, fields)
+        value = self.key_to_item.get(parent.key) if parent else None
+        return WriteResult(self.key_to_item.get(ref.key, ""), ref, {"parent": value}, error)
+
+    def ensure_sprint(self, sprint: Sprint, remote_id: str | None) -> str:
+        return self.sprints.ensure(sprint, remote_id)
+
+    def assign_sprint(
+        self, remote_sprint_id: str | None, refs: Sequence[RemoteRef]
+    ) -> list[WriteResult]:
+        return self.sprints.assign(remote_sprint_id, refs, self.key_to_item)
+
+    def comment(self, ref: RemoteRef, text: str) -> None:
+        try:
+            self.client.post(f"issue/{ref.key}/comment", {"body": text})
+        except JiraCallError as exc:
+            raise call_error(exc, f"commenting on {ref.key}", self.url) from None

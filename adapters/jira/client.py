@@ -1,0 +1,211 @@
+"""The one place that calls the `jira` library: session set-up, exact request counting, retries.
+
+Pitfalls designed around (see reference/tracker-apis.md §1):
+- ResilientSession retries every method, POST included, on connection errors: we build the
+  client with `max_retries=0` and retry reads ourselves; writes are retried only on 429 (the
+  server refused them unprocessed), never on a lost connection.
+- Its 429 wait is `2*Retry-After` capped at 60 s, which can retry too early: we honour
+  Retry-After in full (a cap is an option, for tests).
+- The constructor's serverInfo GET would be neither counted nor retried, so we construct with
+  `get_server_info=False` and fetch serverInfo ourselves right away, setting `deploymentType`
+  and `_version` exactly as the constructor would (so `_is_cloud` stays right).
+- `Issue.update` re-GETs and `create_issue` resolves names with extra GETs: we send raw
+  requests through the library's authenticated session instead.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+from jira import JIRA, JIRAError
+from requests.adapters import HTTPAdapter
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+
+Sleep = Callable[[float], None]
+
+
+class JiraCallError(Exception):
+    """A failed call, safe to show: method, path, status and Jira's own messages only."""
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        status: int | None,
+        messages: list[str],
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        self.method, self.path, self.status, self.messages = method, path, status, messages
+        self.payload = payload
+        """Jira's JSON error body (bulk create puts per-element errors here)."""
+        what = f"HTTP {status}" if status is not None else "no response (connection lost)"
+        detail = "; ".join(messages)[:300]
+        super().__init__(f"{method} {path}: {what}" + (f": {detail}" if detail else ""))
+
+
+class _CountingAdapter(HTTPAdapter):
+    """Counts every request actually sent on the wire (each retry included)."""
+
+    def __init__(self, on_send: Callable[[], None]) -> None:
+        super().__init__(max_retries=0)
+        self._on_send = on_send
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        self._on_send()
+        return super().send(request, *args, **kwargs)
+
+
+class JiraClient:
+    """Raw REST calls through the jira library's session, counted and retried per our rules."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        username: str | None,
+        token: str | None,
+        options: Mapping[str, Any],
+    ) -> None:
+        self.sent = 0
+        self.attempts = int(options.get("retry_attempts", 6))
+        self.backoff = float(options.get("backoff_seconds", 0.5))
+        self.max_backoff = float(options.get("max_backoff_seconds", 10.0))
+        cap = options.get("rate_limit_max_wait")
+        self.rate_limit_cap: float | None = None if cap is None else float(cap)
+        self.sleep: Sleep = options.get("sleep", time.sleep)
+        self.rng = random.Random(options.get("seed"))
+        auth: dict[str, Any] = (
+            {"basic_auth": (username, token or "")} if username else {"token_auth": token or ""}
+        )
+        self.jira = JIRA(
+            server=url,
+            get_server_info=False,
+            max_retries=0,
+            timeout=float(options.get("timeout_seconds", 30)),
+            options={"check_update": False, "rest_api_version": "2"},
+            **auth,
+        )
+        counter = _CountingAdapter(self._count)
+        self.session: requests.Session = self.jira._session
+        self.session.mount("http://", counter)
+        self.session.mount("https://", counter)
+        self.is_cloud = False
+
+    def _count(self) -> None:
+        self.sent += 1
+
+    def load_server_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = self.get("serverInfo")
+        self.jira.deploymentType = info.get("deploymentType")
+        self.jira._version = tuple(info.get("versionNumbers") or (0, 0, 0))
+        self.is_cloud = self.jira.deploymentType == "Cloud"
+        return info
+
+    # -- verbs --------------------------------------------------------------------------------
+    def get(
+        self, path: str, params: Mapping[str, Any] | None = None, *, agile: bool = False
+    ) -> Any:
+        return self._call("GET", path, params=params, agile=agile, idempotent=True)
+
+    def put(self, path: str, body: Any, *, params: Mapping[str, Any] | None = None) -> Any:
+        # PUT sets values absolutely, so repeating it is harmless.
+        return self._call("PUT", path, body=body, params=params, idempotent=True)
+
+    def post(self, path: str, body: Any, *, agile: bool = False, idempotent: bool = False) -> Any:
+        return self._call("POST", path, body=body, agile=agile, idempotent=idempotent)
+
+    def delete(self, path: str) -> Any:
+        return self._call("DELETE", path, idempotent=True)
+
+    # -- machinery ----------------------------------------------------------------------------
+    def _url(self, path: str, agile: bool) -> str:
+        if agile:
+            return str(self.jira._get_url(path, base=self.jira.AGILE_BASE_URL))
+        return str(self.jira._get_url(path))
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: Mapping[str, Any] | None = None,
+        agile: bool = False,
+        idempotent: bool,
+    ) -> Any:
+        url = self._url(path, agile)
+        data = None if body is None else json.dumps(body)
+
+        def once() -> Any:
+            response = self.session.request(method, url, params=params, data=data)
+            if response.status_code == 204 or not response.content:
+                return None
+            return response.json()
+
+        retrying = Retrying(
+            stop=stop_after_attempt(self.attempts),
+            retry=retry_if_exception(lambda exc: _retryable(exc, idempotent)),
+            wait=self._wait,
+            sleep=self.sleep,
+            reraise=True,
+        )
+        try:
+            return retrying(once)
+        except JIRAError as exc:
+            payload = _payload(exc)
+            raise JiraCallError(
+                method, path, exc.status_code, _messages(payload), payload
+            ) from None
+        except requests.RequestException:
+            raise JiraCallError(method, path, None, []) from None
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, JIRAError) and exc.status_code == 429:
+            wait = _retry_after(exc)
+            return wait if self.rate_limit_cap is None else min(wait, self.rate_limit_cap)
+        # Exponential backoff with full jitter for 5xx and dropped connections.
+        ceiling = min(self.max_backoff, self.backoff * 2 ** (state.attempt_number - 1))
+        return self.rng.uniform(0, ceiling)
+
+
+def _retryable(exc: BaseException, idempotent: bool) -> bool:
+    if isinstance(exc, JIRAError):
+        status = exc.status_code or 0
+        if status == 429:
+            return True  # refused before processing: safe for any method
+        return idempotent and status >= 500
+    return idempotent and isinstance(exc, requests.ConnectionError | requests.Timeout)
+
+
+def _retry_after(exc: JIRAError) -> float:
+    headers = getattr(exc.response, "headers", None) or {}
+    try:
+        return max(0.0, float(headers.get("Retry-After", "1")))
+    except ValueError:  # an HTTP date: wait a conservative while
+        return 30.0
+
+
+def _payload(exc: JIRAError) -> dict[str, Any] | None:
+    response = exc.response
+    try:
+        payload = response.json() if response is not None else None
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None
+
+
+def _messages(payload: dict[str, Any] | None) -> list[str]:
+    """Jira's errorMessages/errors, never headers or request bodies (no secrets)."""
+    if payload is None:
+        return []
+    out = [str(m) for m in payload.get("errorMessages") or ()]
+    errors = payload.get("errors") or {}
+    if isinstance(errors, dict):
+        out += [f"{field}: {message}" for field, message in errors.items()]
+    return out

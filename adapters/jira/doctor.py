@@ -1,0 +1,147 @@
+"""`doctor`: check the mapping against the live project with reads only (never a write)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from tracker_bridge.model import Stage
+from tracker_bridge.tracker import AdapterError, DoctorCheck
+
+from .client import JiraCallError
+
+if TYPE_CHECKING:
+    from .adapter import JiraAdapter
+
+PERMISSIONS = (
+    "BROWSE_PROJECTS",
+    "CREATE_ISSUES",
+    "EDIT_ISSUES",
+    "TRANSITION_ISSUES",
+    "ADD_COMMENTS",
+    "SCHEDULE_ISSUES",
+)
+
+
+def run_doctor(adapter: JiraAdapter) -> list[DoctorCheck]:
+    checks: list[DoctorCheck] = []
+    steps: list[Callable[[JiraAdapter], list[DoctorCheck]]] = [
+        _access,
+        _issue_types,
+        _statuses,
+        _fields,
+        _board,
+        _permissions,
+    ]
+    for step in steps:
+        try:
+            checks += step(adapter)
+        except (AdapterError, JiraCallError) as exc:
+            checks.append(DoctorCheck(step.__name__.strip("_"), "fail", str(exc)))
+            if step is _access:
+                break  # nothing else can be read
+    return checks
+
+
+def _access(adapter: JiraAdapter) -> list[DoctorCheck]:
+    adapter.meta.time_zone()
+    project = adapter.meta.project_json()
+    where = "Cloud" if adapter.client.is_cloud else "Data Center"
+    return [
+        DoctorCheck("credentials", "ok", f"signed in to {adapter.url} ({where})"),
+        DoctorCheck(f"project {adapter.project}", "ok", str(project.get("name", ""))),
+    ]
+
+
+def _issue_types(adapter: JiraAdapter) -> list[DoctorCheck]:
+    schema = adapter.meta.schema()  # raises naming the mapping entry when a type is missing
+    out = [
+        DoctorCheck(f"kind {kind.value} -> issue type {name!r}", "ok")
+        for kind, name in adapter.mapping.kinds.items()
+        if not (kind.value == "spike" and schema.spike_uses_label)
+    ]
+    if schema.spike_uses_label:
+        fallback = adapter.mapping.spike_fallback
+        out.append(
+            DoctorCheck(
+                "kind spike",
+                "warn",
+                f"no Spike type: spikes become {fallback.issue_type} + label {fallback.label!r}",
+                "add a Spike issue type to the project, or keep the fallback",
+            )
+        )
+    return out
+
+
+def _statuses(adapter: JiraAdapter) -> list[DoctorCheck]:
+    per_type = adapter.client.get(f"project/{adapter.project}/statuses") or []
+    schema = adapter.meta.schema()
+    used = set(schema.issue_type_ids.values())
+    out: list[DoctorCheck] = []
+    for entry in per_type:
+        if str(entry.get("id")) not in used:
+            continue
+        names = {str(s.get("name", "")).casefold() for s in entry.get("statuses") or ()}
+        for stage in Stage:
+            target = adapter.mapping.target_status(stage)
+            ok = target.casefold() in names
+            out.append(
+                DoctorCheck(
+                    f"{entry.get('name')}: stage {stage.value} -> status {target!r}",
+                    "ok" if ok else "fail",
+                    "" if ok else f"statuses of this type: {', '.join(sorted(names))}",
+                    "" if ok else f"mapping stages.{stage.value}",
+                )
+            )
+    return out
+
+
+def _fields(adapter: JiraAdapter) -> list[DoctorCheck]:
+    schema = adapter.meta.schema()
+    out = [
+        _present("story points", schema.points_field, "fields.story_points", warn=True),
+        _present("sprint field", schema.sprint_field, "board / Jira Software", warn=True),
+    ]
+    link = schema.epic_link_field or "parent"
+    out.append(DoctorCheck(f"epic link via {link}", "ok"))
+    if schema.epic_name_field:
+        out.append(DoctorCheck("Epic Name is required: filled from the title", "ok"))
+    return out
+
+
+def _present(what: str, field_id: str | None, entry: str, *, warn: bool) -> DoctorCheck:
+    if field_id:
+        return DoctorCheck(what, "ok", field_id)
+    return DoctorCheck(what, "warn" if warn else "fail", "not found", f"mapping {entry}")
+
+
+def _board(adapter: JiraAdapter) -> list[DoctorCheck]:
+    board = adapter.meta.board_id()
+    config: dict[str, Any] = adapter.client.get(f"board/{board}/configuration", agile=True) or {}
+    columns = (config.get("columnConfig") or {}).get("columns") or []
+    out = [DoctorCheck(f"board {board}", "ok", f"{len(columns)} columns")]
+    for column in columns:
+        limit = column.get("max")
+        detail = f"WIP limit {limit}" if limit not in (None, "") else "no WIP limit"
+        out.append(DoctorCheck(f"board column {column.get('name')!r}", "ok", detail))
+    return out
+
+
+def _permissions(adapter: JiraAdapter) -> list[DoctorCheck]:
+    answer = adapter.client.get(
+        "mypermissions",
+        {"projectKey": adapter.project, "permissions": ",".join(PERMISSIONS)},
+    )
+    granted = (answer or {}).get("permissions") or {}
+    out = []
+    for name in PERMISSIONS:
+        have = bool((granted.get(name) or {}).get("havePermission"))
+        out.append(
+            DoctorCheck(
+                f"permission {name}",
+                "ok" if have else "fail",
+                "" if have else "missing for this user",
+                "" if have else "ask a Jira admin to grant it in the project's permission scheme",
+            )
+        )
+    return out

@@ -1,0 +1,134 @@
+"""JQL building, paged search on the endpoint the server has, and the pull cursor."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .client import JiraClient
+from .translate import JiraSchema
+
+BASE_FIELDS = (
+    "summary",
+    "description",
+    "issuetype",
+    "labels",
+    "status",
+    "duedate",
+    "assignee",
+    "parent",
+    "components",
+    "updated",
+)
+
+
+def quote(value: str) -> str:
+    """A JQL string literal: always quoted, backslashes and quotes escaped."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def in_list(values: Iterable[str]) -> str:
+    return "(" + ", ".join(quote(value) for value in values) + ")"
+
+
+def jql_time(moment: datetime, zone: ZoneInfo) -> str:
+    """A JQL datetime in the searching user's profile zone (JQL has minute granularity)."""
+    return quote(moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+
+
+def fields_for(schema: JiraSchema | None) -> str:
+    """Only what the mapping needs; `*navigable` until the custom field ids are known, so a
+    quiet pull never pays for `GET /field`."""
+    if schema is None:
+        return "*navigable,updated"
+    extra = [
+        f
+        for f in (
+            schema.points_field,
+            schema.sprint_field,
+            schema.epic_link_field,
+            schema.flagged_field,
+        )
+        if f
+    ]
+    return ",".join((*BASE_FIELDS, *extra))
+
+
+def search(
+    client: JiraClient,
+    jql: str,
+    *,
+    fields: str,
+    expand: str | None = None,
+    page_size: int = 100,
+) -> Iterator[dict[str, Any]]:
+    """Every issue of a JQL search: Cloud `/search/jql` with nextPageToken, DC `/search`."""
+    params: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": page_size}
+    if expand:
+        params["expand"] = expand
+    if client.is_cloud:
+        while True:
+            page = client.get("search/jql", params) or {}
+            yield from page.get("issues") or ()
+            token = page.get("nextPageToken")
+            if not token or page.get("isLast", False):
+                return
+            params["nextPageToken"] = token
+    start = 0
+    while True:
+        page = client.get("search", {**params, "startAt": start}) or {}
+        issues = page.get("issues") or []
+        yield from issues
+        start += len(issues)
+        # Trust the server's own maxResults/total: it may cap the page size.
+        if not issues or start >= int(page.get("total", 0)):
+            return
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Newest `updated` seen, plus the (key, updated) pairs inside the overlap window so the
+    next pull can drop what it has already returned."""
+
+    since: datetime | None
+    seen: frozenset[tuple[str, str]] = frozenset()
+
+    def encode(self) -> str | None:
+        if self.since is None:
+            return None
+        return json.dumps(
+            {"since": self.since.isoformat(), "seen": sorted(map(list, self.seen))},
+            separators=(",", ":"),
+        )
+
+    @staticmethod
+    def decode(text: str | None) -> Cursor:
+        if not text:
+            return Cursor(None)
+        if text.lstrip().startswith("{"):
+            data = json.loads(text)
+            since = datetime.fromisoformat(data["since"])
+            seen = frozenset((str(k), str(u)) for k, u in data.get("seen") or ())
+            return Cursor(since.astimezone(UTC), seen)
+        # A bare ISO timestamp (from another tool or an older run).
+        return Cursor(datetime.fromisoformat(text).astimezone(UTC))
+
+    def advanced(self, issues: Sequence[tuple[str, str, datetime]], overlap: timedelta) -> Cursor:
+        """After a pull that saw these (key, updated text, updated time) triples."""
+        if not issues:
+            return self
+        newest = max(moment for _, _, moment in issues)
+        since = max(newest, self.since) if self.since else newest
+        window = since - overlap
+        kept = {(k, u) for k, u, moment in issues if moment >= window}
+        # Pairs remembered earlier still matter while they sit inside the window.
+        old = {pair for pair in self.seen if self.since and self.since >= window}
+        return Cursor(since, frozenset(kept | old))
+
+
+def floor_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)

@@ -1,0 +1,116 @@
+"""Sprints through the Agile API: partial updates only (POST), the real state machine, batches."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from tracker_bridge.model import RemoteRef, Sprint, SprintState
+from tracker_bridge.tracker import AdapterError, WriteResult
+
+from .client import JiraCallError, JiraClient
+from .metadata import Metadata, call_error
+
+BATCH = 50
+"""The Agile API moves at most 50 issues per request."""
+
+_ORDER = {SprintState.FUTURE: 0, SprintState.ACTIVE: 1, SprintState.CLOSED: 2}
+
+
+def _when(day: date, end: bool = False) -> str:
+    return f"{day.isoformat()}T{'23:59:00' if end else '00:00:00'}.000+00:00"
+
+
+class Sprints:
+    def __init__(self, client: JiraClient, metadata: Metadata) -> None:
+        self.client, self.metadata = client, metadata
+        self.canonical: dict[str, str] = {}
+        """Remote sprint id -> canonical sprint id, learned from ensure_sprint."""
+
+    def ensure(self, sprint: Sprint, remote_id: str | None) -> str:
+        try:
+            if remote_id is None:
+                remote = self._create(sprint)
+            else:
+                remote = self.client.get(f"sprint/{remote_id}", agile=True)
+                remote = self._update(sprint, remote)
+            remote = self._advance(sprint, remote)
+        except JiraCallError as exc:
+            raise call_error(exc, f"syncing sprint {sprint.id!r}") from None
+        sprint_id = str(remote["id"])
+        self.canonical[sprint_id] = sprint.id
+        return sprint_id
+
+    def _create(self, sprint: Sprint) -> dict[str, Any]:
+        body = {
+            "name": sprint.name,
+            "originBoardId": self.metadata.board_id(),
+            "startDate": _when(sprint.start),
+            "endDate": _when(sprint.end, end=True),
+            "goal": sprint.goal,
+        }
+        created: dict[str, Any] = self.client.post("sprint", body, agile=True)
+        return created
+
+    def _update(self, sprint: Sprint, remote: dict[str, Any]) -> dict[str, Any]:
+        """Send only what differs, as a partial POST (PUT would null what it leaves out)."""
+        state = str(remote.get("state", "future")).lower()
+        changes: dict[str, Any] = {}
+        if remote.get("name") != sprint.name:
+            changes["name"] = sprint.name
+        if (remote.get("goal") or "") != sprint.goal:
+            changes["goal"] = sprint.goal
+        if state != SprintState.CLOSED.value:  # closed sprints keep their dates
+            if str(remote.get("startDate", ""))[:10] != sprint.start.isoformat():
+                changes["startDate"] = _when(sprint.start)
+            if str(remote.get("endDate", ""))[:10] != sprint.end.isoformat():
+                changes["endDate"] = _when(sprint.end, end=True)
+        if not changes:
+            return remote
+        # Setting a field twice is harmless, so this POST may be retried like a read.
+        updated = self.client.post(f"sprint/{remote['id']}", changes, agile=True, idempotent=True)
+        return dict(updated or {**remote, **changes})
+
+    def _advance(self, sprint: Sprint, remote: dict[str, Any]) -> dict[str, Any]:
+        """future -> active -> closed, one legal step at a time; never backwards."""
+        current = SprintState(str(remote.get("state", "future")).lower())
+        if _ORDER[sprint.state] < _ORDER[current]:
+            raise AdapterError(
+                f"sprint {sprint.id!r} is {current.value} on Jira and cannot go back to "
+                f"{sprint.state.value}: fix its state in the roadmap"
+            )
+        for step in (SprintState.ACTIVE, SprintState.CLOSED):
+            if _ORDER[current] < _ORDER[step] <= _ORDER[sprint.state]:
+                body: dict[str, Any] = {"state": step.value}
+                if step is SprintState.ACTIVE:  # starting needs both dates
+                    body |= {"startDate": _when(sprint.start), "endDate": _when(sprint.end, True)}
+                result = self.client.post(
+                    f"sprint/{remote['id']}", body, agile=True, idempotent=True
+                )
+                remote = dict(result or {**remote, "state": step.value})
+                current = step
+        return remote
+
+    def assign(
+        self, remote_id: str | None, refs: Sequence[RemoteRef], key_to_item: Mapping[str, str]
+    ) -> list[WriteResult]:
+        """Move issues into a sprint, or back to the backlog, 50 per request."""
+        path = "backlog/issue" if remote_id is None else f"sprint/{remote_id}/issue"
+        canonical = None if remote_id is None else self.canonical.get(remote_id)
+        results: list[WriteResult] = []
+        for start in range(0, len(refs), BATCH):
+            chunk = refs[start : start + BATCH]
+            error = None
+            try:
+                # Moving an issue where it already is changes nothing: safe to retry.
+                self.client.post(
+                    path, {"issues": [ref.key for ref in chunk]}, agile=True, idempotent=True
+                )
+            except JiraCallError as exc:
+                error = str(exc)
+            values = {} if remote_id is not None and canonical is None else {"sprint": canonical}
+            results += [
+                WriteResult(key_to_item.get(ref.key, ""), ref, values, error) for ref in chunk
+            ]
+        return results
