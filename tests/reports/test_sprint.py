@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tracker_bridge.model import SpikeOutcome, Track
+from tracker_bridge.model import SpikeOutcome, Stage, Track
 from tracker_bridge.reports.sprint import sprint_health
 
-from .scenario import NOW, at, events, items, roadmap
+from .scenario import NOW, at, events, items, roadmap, story
 
 
 def _health(now=NOW):  # type: ignore[no-untyped-def]
@@ -70,3 +70,16 @@ def test_ageing_items_in_the_sprint() -> None:
     eng = _health(now=NOW + timedelta(days=1)).track(Track.ENGINEERING)
     assert ids(eng.ageing) == ["b"]  # in progress since 2 Nov
     assert eng.ageing[0].days_in_stage is not None and eng.ageing[0].days_in_stage > 5
+
+
+def test_done_without_a_recorded_time_counts_within_its_sprint() -> None:
+    # Loaded from the roadmap before any sync: done in s1, but no stage event says when.
+    rm = roadmap()
+    work = {**items(), "k": story("k", 2, Stage.DONE, sprint="s1")}
+    eng = sprint_health(rm.sprint_by_id()["s2"], work, events(), rm, NOW).track(
+        Track.ENGINEERING)
+    assert eng.velocity_history == (("s1", 10.0), ("s0", 4.0))
+    s1 = sprint_health(rm.sprint_by_id()["s1"], work, events(), rm, NOW).track(
+        Track.ENGINEERING)
+    assert [x.id for x in s1.completed] == ["f", "g", "k"]
+    assert s1.burndown[-1].remaining == 0

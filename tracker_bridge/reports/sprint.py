@@ -110,7 +110,11 @@ def _window(sprint: Sprint, roadmap: Roadmap, now: datetime) -> _Window:
     return _Window(sprint.id, start, end, min(now, end))
 
 
-def _done(item: WorkItem, history: Sequence[EventLike], at: datetime) -> bool:
+def _done(item: WorkItem, history: Sequence[EventLike], at: datetime, w: _Window) -> bool:
+    if not any(ev.kind == "stage_changed" for ev in history):
+        # Done, but no record of when (e.g. loaded from the roadmap before the first sync):
+        # count it as done within the sprint, at its cutoff, so velocity is not lost.
+        return item.stage is Stage.DONE and at >= w.cutoff
     return stage_at(item, history, at) is Stage.DONE
 
 
@@ -131,7 +135,7 @@ def _scope(items: Iterable[WorkItem], hist: Mapping[str, list[EventLike]], w: _W
         at_start = in_sprint_at(item, h, w.sprint_id, w.start)
         at_cut = in_sprint_at(item, h, w.sprint_id, w.cutoff)
         moves = sprint_changes(h, w.sprint_id, w.start, w.cutoff)
-        done_at_start = _done(item, h, w.start)
+        done_at_start = _done(item, h, w.start, w)
         if at_start and not done_at_start:
             scope.committed.append(item)
         if not at_start and any(added for _, added in moves):
@@ -139,7 +143,7 @@ def _scope(items: Iterable[WorkItem], hist: Mapping[str, list[EventLike]], w: _W
         if not at_cut and any(not added for _, added in moves):
             scope.removed.append(item)
         if at_cut:
-            if _done(item, h, w.cutoff):
+            if _done(item, h, w.cutoff, w):
                 if not done_at_start:
                     scope.completed.append(item)
             else:
@@ -165,7 +169,7 @@ def _burndown(
         left = sum(
             points_of(i) for i in items
             if in_sprint_at(i, hist.get(i.id, []), w.sprint_id, at)
-            and not _done(i, hist.get(i.id, []), at)
+            and not _done(i, hist.get(i.id, []), at, w)
         )
         series.append(BurndownPoint(day, round(left, 2), ideal))
     return tuple(series)
