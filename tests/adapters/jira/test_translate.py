@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+
 from tracker_bridge.adapters.jira.mapping import JiraMapping, load_mapping, parse_mapping
 from tracker_bridge.adapters.jira.translate import (
     JiraSchema,
@@ -16,7 +17,6 @@ from tracker_bridge.adapters.jira.translate import (
     to_remote,
     update_to_remote,
 )
-
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Kind, Stage, Timebox, Track, WorkItem
 

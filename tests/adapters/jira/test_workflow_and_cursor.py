@@ -1,0 +1,60 @@
+"""Pure pieces: workflow path finding, transition bodies, JQL quoting, the pull cursor."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tracker_bridge.adapters.jira.search import Cursor, in_list, jql_time, quote
+from tracker_bridge.adapters.jira.workflow import WorkflowGraph, transition_body
+
+
+def _t(tid: str, to: str, name: str, required: bool = False) -> dict[str, object]:
+    fields = {"resolution": {"required": True, "name": "Resolution"}} if required else {}
+    return {"id": tid, "name": f"to {name}", "to": {"id": to, "name": name}, "fields": fields}
+
+
+def test_path_over_learned_edges_and_frontier() -> None:
+    graph = WorkflowGraph()
+    graph.names["1"] = "Backlog"
+    graph.learn("1", [_t("11", "2", "Selected for Development")])
+    graph.learn("2", [_t("21", "3", "In Progress"), _t("22", "1", "Backlog")])
+    path = graph.path("1", {"in progress"})
+    assert [t.id for t in path or []] == ["11", "21"]
+    # Status 3 was never read: it is the nearest place to learn more from.
+    assert graph.path("1", {"done"}) is None
+    assert [t.to_id for t in graph.path_to_unexplored("1") or []] == ["2", "3"]
+    graph.forget("2")
+    assert graph.path("1", {"in progress"}) is None
+
+
+def test_required_fields_filled_from_mapping_or_reported() -> None:
+    graph = WorkflowGraph()
+    graph.learn("5", [_t("51", "6", "Done", required=True)])
+    transition = graph.edges["5"][0]
+    body, missing = transition_body(transition, {"resolution": "Done"})
+    assert body == {"transition": {"id": "51"}, "fields": {"resolution": {"name": "Done"}}}
+    assert missing == []
+    _, missing = transition_body(transition, {})
+    assert missing == ["Resolution"]
+
+
+def test_jql_values_are_quoted_and_escaped() -> None:
+    assert quote('a"b\\c') == '"a\\"b\\\\c"'
+    assert in_list(["tb-id:x", 'q"']) == '("tb-id:x", "q\\"")'
+    moment = datetime(2026, 1, 31, 23, 30, 59, tzinfo=UTC)
+    assert jql_time(moment, ZoneInfo("Europe/Berlin")) == '"2026-02-01 00:30"'
+
+
+def test_cursor_remembers_pairs_in_the_overlap_window() -> None:
+    t0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    cursor = Cursor(None).advanced(
+        [("A-1", "u1", t0 - timedelta(minutes=5)), ("A-2", "u2", t0)], timedelta(seconds=60)
+    )
+    assert cursor.since == t0
+    assert cursor.seen == frozenset({("A-2", "u2")})
+    again = Cursor.decode(cursor.encode())
+    assert again == cursor
+    assert Cursor.decode("2026-01-01T12:00:00+00:00").since == t0
+    assert Cursor.decode(None).since is None
+    assert again.advanced([], timedelta(seconds=60)) == again
