@@ -1,1 +1,66 @@
-"""Work in progress."""
+"""Reports computed from the canonical items, the roadmap and store events.
+
+Computations are pure (`board_snapshot`, `sprint_health`, `spike_statuses`, `check_spikes`,
+`build_sprint_report`); renderers turn their values into terminal output, Markdown, JSON,
+HTML and Slack Block Kit. `context.py` is the only part that opens settings and the store.
+"""
+
+from __future__ import annotations
+
+from tracker_bridge.reports.board import (
+    BoardSnapshot,
+    StageColumn,
+    WipBreach,
+    active_sprint,
+    ageing_items,
+    board_snapshot,
+)
+from tracker_bridge.reports.history import EventLike
+from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.render_html import render_html
+from tracker_bridge.reports.render_json import report_dict, to_json
+from tracker_bridge.reports.render_markdown import render_markdown
+from tracker_bridge.reports.render_slack import SlackMessage, render_slack
+from tracker_bridge.reports.render_terminal import render_board, render_sprint
+from tracker_bridge.reports.slack_post import SlackPostError, post_to_slack
+from tracker_bridge.reports.spikes import (
+    SpikeStatus,
+    SpikeViolation,
+    check_spikes,
+    spike_status,
+    spike_statuses,
+)
+from tracker_bridge.reports.sprint import BurndownPoint, SprintHealth, TrackHealth, sprint_health
+from tracker_bridge.reports.summary import SprintReport, build_sprint_report
+
+__all__ = [
+    "BoardSnapshot",
+    "BurndownPoint",
+    "EventLike",
+    "ItemLine",
+    "SlackMessage",
+    "SlackPostError",
+    "SpikeStatus",
+    "SpikeViolation",
+    "SprintHealth",
+    "SprintReport",
+    "StageColumn",
+    "TrackHealth",
+    "WipBreach",
+    "active_sprint",
+    "ageing_items",
+    "board_snapshot",
+    "build_sprint_report",
+    "check_spikes",
+    "post_to_slack",
+    "render_board",
+    "render_html",
+    "render_markdown",
+    "render_slack",
+    "render_sprint",
+    "report_dict",
+    "spike_status",
+    "spike_statuses",
+    "sprint_health",
+    "to_json",
+]
