@@ -126,7 +126,7 @@ class IssueRoutes:
                     raise invalid("Issue", "assignees", value=login)
             changes["assignees"] = list(dict.fromkeys(logins))
         if "milestone" in payload:
-            stone = payload["milestone"]
+            stone = payload["milestone"] or None  # PyGithub clears with "" (GitHub takes it)
             if stone is not None and (not isinstance(stone, int) or stone not in repo.milestones):
                 raise invalid("Issue", "milestone", value=stone)
             changes["milestone"] = stone

@@ -147,10 +147,11 @@ class FakeGitHub(FakeServer):
         free = getattr(self._local, "free", False)
         self._local.free = False
         graphql = request.path in GRAPHQL_PATHS
-        if request.method == "GET" and response.status == 200 and response.body is not None:
+        if 200 <= response.status < 300 and response.body is not None and not graphql:
             tag = etag(response.encoded())
             response.headers["ETag"] = tag
-            if etag_matches(request.headers.get("if-none-match"), tag):
+            conditional = request.headers.get("if-none-match")
+            if request.method == "GET" and etag_matches(conditional, tag):
                 response.status, response.body, free = 304, None, True
         if response.status == 401:
             return
