@@ -12,10 +12,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
 from tracker_bridge.config.environ import using_environ
 from tracker_bridge.config.secrets import SECRET_KEYS
 from tracker_bridge.config.settings import Settings
-
 from tracker_bridge.errors import Problem, UserError
 
 Loc = tuple[str | int, ...]

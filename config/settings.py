@@ -32,9 +32,9 @@ from pydantic_settings import (
 from pydantic_settings.sources.utils import parse_env_vars
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
 from tracker_bridge.config.environ import current_environ
 from tracker_bridge.config.secrets import read_secret
-
 from tracker_bridge.errors import UserError
 
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]

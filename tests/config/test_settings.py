@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
-from tracker_bridge.config import Settings, load_settings
 
+from tracker_bridge.config import Settings, load_settings
 from tracker_bridge.errors import UserError
 
 EXAMPLE = Path(__file__).parents[2] / "config" / "tracker-bridge.example.toml"
@@ -80,7 +80,7 @@ def test_file_values_and_relative_paths(tmp_path: Path) -> None:
 
 
 def test_store_default_sits_beside_the_config_file(tmp_path: Path) -> None:
-    settings = load_settings(write(tmp_path, "[reconcile]\nhold = 1\n"[:0]), environ={})
+    settings = load_settings(write(tmp_path, '[reconcile]\nconflict_policy = "hold"\n'), environ={})
     assert settings.store.url == f"sqlite:///{tmp_path}/.tracker-bridge/state.sqlite"
 
 
