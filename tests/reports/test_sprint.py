@@ -1,19 +1,21 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from tracker_bridge.model import SpikeOutcome, Stage, Track
-from tracker_bridge.reports.sprint import sprint_health
+from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.sprint import SprintHealth, sprint_health
 
 from .scenario import NOW, at, events, items, roadmap, story
 
 
-def _health(now=NOW):  # type: ignore[no-untyped-def]
+def _health(now: datetime = NOW) -> SprintHealth:
     rm = roadmap()
     return sprint_health(rm.sprint_by_id()["s2"], items(), events(), rm, now)
 
 
-def ids(lines) -> list[str]:  # type: ignore[no-untyped-def]
+def ids(lines: Iterable[ItemLine]) -> list[str]:
     return [line.id for line in lines]
 
 
