@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -14,6 +13,7 @@ from tracker_bridge.cli.app import app
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Kind
 from tracker_bridge.roadmap import json_schema, load_roadmap
+from tracker_bridge.roadmap.problems import suggest
 from tracker_bridge.roadmap.render import render_roadmap
 
 _FILE = typer.Argument(..., help="The roadmap YAML file.", show_default=False)
@@ -51,14 +51,13 @@ def show(file: Path = _FILE, today: str | None = _TODAY) -> None:
     Console().print(render_roadmap(roadmap))
 
 
-class SchemaName(StrEnum):
-    ROADMAP = "roadmap"
-
-
-_SCHEMA_NAME = typer.Argument(..., help="Which file format.", show_default=False)
+_SCHEMAS = {"roadmap": json_schema}
+_SCHEMA_NAME = typer.Argument(..., help="Which file format: roadmap.", show_default=False)
 
 
 @app.command()
-def schema(name: SchemaName = _SCHEMA_NAME) -> None:
+def schema(name: str = _SCHEMA_NAME) -> None:
     """Print the JSON Schema of a file format (for editors), e.g. `schema roadmap`."""
-    print(json.dumps(json_schema(), indent=2))
+    if name not in _SCHEMAS:
+        raise UserError(f"unknown schema {name!r}{suggest(name, _SCHEMAS)} (known: roadmap)")
+    print(json.dumps(_SCHEMAS[name](), indent=2))

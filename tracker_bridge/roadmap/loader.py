@@ -17,6 +17,7 @@ from tracker_bridge.roadmap.build import build
 from tracker_bridge.roadmap.fileformat import RoadmapFile
 from tracker_bridge.roadmap.nodes import YamlProblem, compose, to_data
 from tracker_bridge.roadmap.problems import Collector, format_path, from_validation_error
+from tracker_bridge.roadmap.repair import outside, repaired
 
 
 class RoadmapLoadError(UserError):
@@ -100,12 +101,16 @@ def _load(text: str, path: Path, today: date | None) -> LoadedRoadmap:
                 )
             ],
         )
+    out = Collector(path, root)
     try:
         doc = RoadmapFile.model_validate(data)
     except ValidationError as exc:
         problems = from_validation_error(exc, root, path, RoadmapFile)
+        rest = repaired(data, exc)
+        if rest is not None:  # cross-check what is left, so people see everything at once
+            build(rest[0], root, out, today)
+            problems += outside(out.problems, rest[1])
         raise RoadmapLoadError(path, _ordered(problems)) from None
-    out = Collector(path, root)
     roadmap, lines = build(doc, root, out, today)
     if roadmap is None or out.problems:
         raise RoadmapLoadError(path, _ordered(out.problems))

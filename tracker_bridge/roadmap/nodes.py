@@ -77,6 +77,9 @@ def compose(text: str) -> Node | None:
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         problem = exc.problem or "invalid YAML"
         context = f" ({exc.context})" if exc.context else ""
+        started = exc.context_mark
+        if exc.context and started is not None and mark is not None and started.line != mark.line:
+            context = f" ({exc.context} that starts at line {started.line + 1})"
         raise YamlProblem(line, column, f"YAML syntax error: {problem}{context}") from exc
 
 
@@ -108,11 +111,13 @@ def _data(node: Node) -> Any:
     if kind is not MappingNode:
         raise YamlProblem(*position(node), "unsupported YAML node", node=node)
     result: dict[Any, Any] = {}
+    merged: dict[Any, Any] | None = None  # `<<: *anchor` values; explicit keys win
     for key_node, value_node in node.value:
         if type(key_node) is not ScalarNode:
             raise YamlProblem(*position(key_node), "mapping keys must be plain text", node=node)
-        if key_node.tag == _MERGE:
-            _merge(result, _data(value_node))
+        if key_node.tag == _MERGE or (key_node.tag == _PLAIN and key_node.value == "<<"):
+            merged = merged if merged is not None else {}
+            _merge(merged, _data(value_node))
             continue
         key = _plain(key_node.value) if key_node.tag == _PLAIN else _tagged(key_node)
         if key in result:
@@ -120,6 +125,9 @@ def _data(node: Node) -> Any:
             message = f"duplicate key {key!r} (first at line {first.start_mark.line + 1})"
             raise YamlProblem(*position(key_node), message, node=node)
         result[key] = _data(value_node)
+    if merged is not None:
+        for key, value in merged.items():
+            result.setdefault(key, value)
     return result
 
 

@@ -75,7 +75,9 @@ def _message(
             part.strip(" '")
             for part in str(ctx.get("expected", "")).replace(" or ", ",").split(",")
         ]
-        noun = _VOCABULARIES.get(frozenset(expected), str(loc[-1]) if loc else "value")
+        noun = _VOCABULARIES.get(frozenset(expected))
+        if noun is None:
+            return f"expected one of {', '.join(expected)}; got {value!r}"
         return unknown(noun, str(value), expected)
     if kind == "missing":
         return "required, but missing"
@@ -100,11 +102,21 @@ def _message(
             f"{value!r} is not a valid id: use lower-case letters, digits, '.', '_' or '-', "
             "starting with a letter or digit"
         )
+    if kind == "greater_than":
+        return f"must be greater than {_number(ctx.get('gt'))}, got {value!r}"
+    if kind == "greater_than_equal":
+        return f"must be at least {_number(ctx.get('ge'))}, got {value!r}"
     if kind == "too_short" and isinstance(value, list):
         return "must not be empty"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters (this has {len(str(value))})"
     if kind == "string_too_short":
         return "must not be empty"
     return str(detail["msg"])
+
+
+def _number(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _type_name(value: Any) -> str:
