@@ -62,10 +62,13 @@ class YamlProblem(Exception):
         self.node = node
 
 
-def compose(text: str) -> Node | None:
-    """Parse YAML text into a node tree (None for an empty document)."""
+def compose(text: str, *, pure: bool = False) -> Node | None:
+    """Parse YAML text into a node tree (None for an empty document).
+
+    `pure` forces ruamel's pure-Python composer (what runs without ruamel.yaml.clib).
+    """
     try:
-        if _CParser is not None:
+        if _CParser is not None and not pure:
             loader = _FastComposer(text)
             try:
                 return loader.get_single_node()  # type: ignore[no-any-return]
