@@ -1,0 +1,98 @@
+"""The issue body: the person's description plus the lines we manage at its end (pure).
+
+    <description>
+
+    Time-box: until 2026-12-04 (hypothesis: it lifts CTR by 1%)   (spikes; `Due: …` otherwise)
+    - [ ] #12                                                      (task-list parent fallback)
+    <!-- tracker-bridge:id=llm-enrichment.vibe-score -->
+
+The description value excludes the managed tail; writing a description re-appends it, and a
+person editing the text above it keeps it, so the marker survives edits on either side.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+MARKER = re.compile(r"<!--\s*tracker-bridge:id=([a-z0-9][a-z0-9._-]*)\s*-->")
+TIMEBOX = re.compile(
+    r"^Time-box: (?:until (\d{4}-\d\d-\d\d)|(\d+) days?)(?: \(hypothesis: (.*)\))?\s*$"
+)
+DUE = re.compile(r"^Due: (\d{4}-\d\d-\d\d)\s*$")
+TASK = re.compile(r"^- \[[ xX]\] #(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class Body:
+    description: str = ""
+    item_id: str | None = None
+    due: str | None = None
+    """ISO date from the `Due:` or `Time-box: until` line."""
+    timebox_days: int | None = None
+    hypothesis: str | None = None
+    spike_line: bool = False
+    """True when the date line is a `Time-box:` line (spikes)."""
+    children: tuple[int, ...] = ()
+    """Issue numbers of the task-list fallback (`- [ ] #N`), for epics without sub-issues."""
+
+    def with_changes(self, **changes: object) -> Body:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def marker(item_id: str) -> str:
+    return f"<!-- tracker-bridge:id={item_id} -->"
+
+
+def parse(text: str | None) -> Body:
+    """Split a body into the description and our managed tail (lenient: any may be absent)."""
+    text = (text or "").replace("\r\n", "\n")
+    found = MARKER.search(text)
+    item_id = found.group(1) if found else None
+    if found:
+        text = text[: found.start()] + text[found.end() :]
+    lines = text.split("\n")
+    due: str | None = None
+    days: int | None = None
+    hypothesis: str | None = None
+    spike = False
+    children: list[int] = []
+    # Walk up from the end over blank and managed lines; the rest is the description.
+    cut = len(lines)
+    while cut > 0:
+        line = lines[cut - 1]
+        if not line.strip():
+            cut -= 1
+            continue
+        if (match := TIMEBOX.match(line)) and due is None and not spike:
+            due, spike, hypothesis = match.group(1), True, match.group(3)
+            days = int(match.group(2)) if match.group(2) else None
+        elif (match := DUE.match(line)) and due is None and not spike:
+            due = match.group(1)
+        elif match := TASK.match(line):
+            children.insert(0, int(match.group(1)))
+        else:
+            break
+        cut -= 1
+    description = "\n".join(lines[:cut])
+    if item_id is None and due is None and not children:
+        description = text  # not ours: leave the text exactly as written
+    return Body(description, item_id, due, days, hypothesis, spike, tuple(children))
+
+
+def render(body: Body) -> str:
+    """The body text for GitHub; `parse(render(b))` gives `b` back."""
+    tail: list[str] = []
+    if body.spike_line:
+        when = f"until {body.due}" if body.due else f"{body.timebox_days or 0} days"
+        why = f" (hypothesis: {body.hypothesis})" if body.hypothesis else ""
+        tail.append(f"Time-box: {when}{why}")
+    elif body.due:
+        tail.append(f"Due: {body.due}")
+    tail += [f"- [ ] #{number}" for number in body.children]
+    if body.item_id:
+        tail.append(marker(body.item_id))
+    description = body.description.rstrip("\n")
+    if not tail:
+        return description
+    return f"{description}\n\n" + "\n".join(tail) if description else "\n".join(tail)

@@ -1,0 +1,227 @@
+"""The GitHub mapping file: a frozen model of mappings/github.yaml, loaded with file:line errors."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from io import StringIO
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError
+
+from tracker_bridge.errors import Problem, UserError
+from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
+
+Owner = Literal["roadmap", "tracker"]
+ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
+
+DEFAULT_OWNERS: dict[str, Owner] = {
+    **dict.fromkeys(
+        ("title", "description", "kind", "parent", "track", "points", "sprint", "labels", "due"),
+        "roadmap",
+    ),
+    **dict.fromkeys(("stage", "assignee", "blocked"), "tracker"),
+}
+STAGE_OPTION_NAMES: dict[Stage, str] = {
+    Stage.BACKLOG: "Backlog",
+    Stage.SPRINT_BACKLOG: "Sprint Backlog",
+    Stage.IN_PROGRESS: "In Progress",
+    Stage.IN_REVIEW: "In Review",
+    Stage.READY_FOR_STAGING: "Ready for Staging",
+    Stage.IN_STAGING: "In Staging",
+    Stage.READY_FOR_PROD: "Ready for Prod",
+    Stage.DONE: "Done",
+}
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+StyleGroup = Literal["kind", "track", "stage", "points", "blocked"]
+
+
+class LabelStyle(_Frozen):
+    """Colour (6 hex digits) and description used when we create a missing label."""
+
+    color: str = Field("ededed", pattern=r"^[0-9a-fA-F]{6}$")
+    description: str = ""
+
+
+class Labels(_Frozen):
+    """Label names per canonical value (labels mode; kind/track/blocked in both modes)."""
+
+    kinds: dict[Kind, str] = Field(default_factory=lambda: {k: f"type:{k.value}" for k in Kind})
+    tracks: dict[Track, str] = Field(
+        default_factory=lambda: {t: f"track:{t.value}" for t in Track}
+    )
+    stages: dict[Stage, str] = Field(
+        default_factory=lambda: {s: "stage:" + s.value.replace("_", "-") for s in Stage}
+    )
+    points_prefix: str | None = "points:"
+    """`points:3`; null keeps points off the labels (projects mode uses the Number field)."""
+    blocked: str = "blocked"
+    styles: dict[StyleGroup, LabelStyle] = Field(
+        default_factory=lambda: {  # type: ignore[arg-type]
+            "kind": LabelStyle(color="1d76db", description="tracker-bridge: work item kind"),
+            "track": LabelStyle(color="5319e7", description="tracker-bridge: research/engineering"),
+            "stage": LabelStyle(color="fbca04", description="tracker-bridge: Kanban stage"),
+            "points": LabelStyle(color="c2e0c6", description="tracker-bridge: story points"),
+            "blocked": LabelStyle(color="b60205", description="tracker-bridge: blocked"),
+        }
+    )
+
+    @field_validator("kinds", "tracks", "stages")
+    @classmethod
+    def _complete(cls, value: dict[Any, str]) -> dict[Any, str]:
+        names = [name.casefold() for name in value.values()]
+        if len(set(names)) != len(names):
+            raise ValueError("two entries share one label name")
+        return value
+
+
+class Project(_Frozen):
+    """Projects v2 mode: which project, and which of its fields hold stage, sprint and points."""
+
+    owner: str | None = None
+    """Organisation or user login; defaults to the repository owner (options may override)."""
+    number: int | None = Field(None, gt=0)
+    owner_kind: Literal["organization", "user"] = "organization"
+    status_field: str = "Status"
+    status_options: dict[Stage, str] = Field(default_factory=lambda: dict(STAGE_OPTION_NAMES))
+    iteration_field: str | None = "Sprint"
+    points_field: str | None = "Points"
+
+
+class Pacing(_Frozen):
+    writes_per_minute: float = Field(60.0, gt=0)
+    """Content-creating requests per minute; GitHub's secondary limit is about 80."""
+    seconds_between_reads: float = Field(0.0, ge=0)
+    rate_limit_reserve: int = Field(100, ge=0)
+    """A pull stops (resumable) when fewer primary-limit requests than this remain."""
+    read_retries: int = Field(4, ge=0)
+    max_wait_seconds: float = Field(120.0, gt=0)
+    """Longest Retry-After we honour before giving up with an error."""
+    overlap_seconds: int = Field(2, ge=0)
+
+
+class GitHubMapping(_Frozen):
+    """What mappings/github.yaml says; see the shipped file for the meaning of each entry."""
+
+    version: Literal[1] = 1
+    mode: Literal["labels", "projects"] = "labels"
+    labels: Labels = Labels()
+    issue_types: dict[Kind, str] = Field(default_factory=dict)
+    """Kind -> repository issue type, used only where the repository has issue types."""
+    sprints_as: Literal["milestone", "iteration"] | None = None
+    """Default: milestone in labels mode, iteration in projects mode."""
+    project: Project = Project()
+    pacing: Pacing = Pacing()
+    ownership: dict[str, Owner] = Field(default_factory=lambda: dict(DEFAULT_OWNERS))
+    conflict_policy: ConflictPolicy = "owner"
+
+    @field_validator("ownership")
+    @classmethod
+    def _known_fields(cls, value: dict[str, Owner]) -> dict[str, Owner]:
+        unknown = sorted(set(value) - set(SYNC_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown fields {unknown}; known: {', '.join(SYNC_FIELDS)}")
+        return {**DEFAULT_OWNERS, **value}
+
+    @model_validator(mode="after")
+    def _complete_for_mode(self) -> GitHubMapping:
+        need: dict[str, dict[Any, str]] = {"labels.kinds": dict(self.labels.kinds)}
+        need["labels.tracks"] = dict(self.labels.tracks)
+        if self.mode == "labels":
+            need["labels.stages"] = dict(self.labels.stages)
+        else:
+            need["project.status_options"] = dict(self.project.status_options)
+        enums: dict[str, type[Kind] | type[Track] | type[Stage]] = {
+            "labels.kinds": Kind, "labels.tracks": Track,
+            "labels.stages": Stage, "project.status_options": Stage,
+        }
+        for where, table in need.items():
+            missing = [v.value for v in enums[where] if v not in table]
+            if missing:
+                raise ValueError(f"{where} misses {', '.join(missing)}")
+        if self.sprint_mode == "iteration" and self.mode != "projects":
+            raise ValueError("sprints_as: iteration needs mode: projects")
+        return self
+
+    @property
+    def sprint_mode(self) -> Literal["milestone", "iteration"]:
+        if self.sprints_as is not None:
+            return self.sprints_as
+        return "iteration" if self.mode == "projects" else "milestone"
+
+    def field_owners(self) -> dict[str, Owner]:
+        return dict(self.ownership)
+
+
+def load_mapping(path: Path | None = None) -> GitHubMapping:
+    """Load and validate a mapping file (the shipped default when None)."""
+    if path is None:
+        # Through importlib so it works from a wheel and an editable install alike.
+        source = files("tracker_bridge.mappings") / "github.yaml"
+        return parse_mapping(source.read_text(encoding="utf-8"), "github.yaml")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the mapping file ({exc.strerror})") from exc
+    return parse_mapping(text, str(path))
+
+
+def parse_mapping(text: str, filename: str) -> GitHubMapping:
+    try:
+        data = YAML(typ="rt").load(StringIO(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = Problem(filename, line, col, "", f"not valid YAML: {exc.problem}")
+        raise UserError(str(problem), [problem]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problem = Problem(filename, 1, 1, "", "the mapping must be a YAML mapping")
+        raise UserError(str(problem), [problem])
+    try:
+        return GitHubMapping.model_validate(_plain(data))
+    except ValidationError as exc:
+        problems = [_problem(filename, data, err) for err in exc.errors()]
+        raise UserError(f"{filename}: invalid GitHub mapping", problems) from None
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's commented containers as plain dicts/lists (pydantic wants plain types)."""
+    if isinstance(node, dict):
+        return {str(key): _plain(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_plain(value) for value in node]
+    return node
+
+
+def _problem(filename: str, root: Any, error: Any) -> Problem:
+    loc = [part for part in error["loc"] if not str(part).startswith("function-")]
+    line, col = _position(root, loc)
+    dotted = ".".join(str(part) for part in loc)
+    return Problem(filename, line, col, dotted, str(error["msg"]).removeprefix("Value error, "))
+
+
+def _position(root: Any, loc: list[Any]) -> tuple[int, int]:
+    """Line and column (1-based) of the deepest YAML node that `loc` reaches."""
+    node, line, col = root, 1, 1
+    for part in loc:
+        lc = getattr(node, "lc", None)
+        if isinstance(node, dict) and part in node:
+            if lc is not None:
+                line, col = lc.key(part)[0] + 1, lc.key(part)[1] + 1
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            if lc is not None:
+                line, col = lc.item(part)[0] + 1, lc.item(part)[1] + 1
+            node = node[part]
+        else:
+            break
+    return line, col

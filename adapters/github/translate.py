@@ -1,0 +1,342 @@
+"""Pure translation between canonical values and GitHub issue JSON (no HTTP here).
+
+`to_remote` builds the REST payload for a create or an edit; `from_remote` reads the list
+payload (never a field that would need another request) plus, in projects mode, the item's
+project field values already fetched by GraphQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from tracker_bridge.adapters.github import body as bodies
+from tracker_bridge.adapters.github.mapping import GitHubMapping
+from tracker_bridge.model import (
+    FieldValue,
+    Kind,
+    RemoteRef,
+    Sprint,
+    SprintState,
+    Stage,
+    Track,
+    WorkItem,
+)
+from tracker_bridge.tracker import RemoteItem
+
+Json = dict[str, Any]
+SPRINT_MARKER = re.compile(r"<!--\s*tracker-bridge:sprint=([^ >]+)\s*-->")
+ISSUE_URL = re.compile(r"/issues/(\d+)$")
+
+
+@dataclass(frozen=True)
+class ProjectValues:
+    """One issue's Projects v2 values, by meaning (already resolved from ids to names)."""
+
+    item_id: str | None = None
+    status: str | None = None
+    iteration_id: str | None = None
+    iteration_start: str | None = None
+    points: float | None = None
+
+
+@dataclass(frozen=True)
+class Lookups:
+    """Ids the payload refers to that translation needs resolved to canonical ids."""
+
+    item_by_number: Mapping[int, str] = field(default_factory=dict)
+    sprint_by_iteration: Mapping[str, str] = field(default_factory=dict)
+    parent_by_number: Mapping[int, int] = field(default_factory=dict)
+    """Task-list fallback: child number -> epic number."""
+
+
+# -- labels ---------------------------------------------------------------------------------
+def managed_labels(mapping: GitHubMapping) -> dict[str, str]:
+    """Every label name we manage (folded) -> its style group."""
+    names: dict[str, str] = {n.casefold(): "kind" for n in mapping.labels.kinds.values()}
+    names.update({n.casefold(): "track" for n in mapping.labels.tracks.values()})
+    if mapping.mode == "labels":
+        names.update({n.casefold(): "stage" for n in mapping.labels.stages.values()})
+    names[mapping.labels.blocked.casefold()] = "blocked"
+    return names
+
+
+def points_label(mapping: GitHubMapping, points: float | None) -> str | None:
+    prefix = mapping.labels.points_prefix
+    if prefix is None or points is None or mapping.mode != "labels":
+        return None
+    return f"{prefix}{points:g}"
+
+
+def _is_points(mapping: GitHubMapping, name: str) -> bool:
+    prefix = mapping.labels.points_prefix
+    return mapping.mode == "labels" and prefix is not None and name.startswith(prefix)
+
+
+def user_labels(mapping: GitHubMapping, names: list[str]) -> tuple[str, ...]:
+    managed = managed_labels(mapping)
+    kept = (n for n in names if n.casefold() not in managed and not _is_points(mapping, n))
+    return tuple(sorted(kept))
+
+
+def merge_labels(
+    mapping: GitHubMapping, current: list[str], values: Mapping[str, FieldValue]
+) -> list[str]:
+    """The issue's new label list: the groups `values` names are replaced, the rest kept."""
+    labels = mapping.labels
+    groups: dict[str, list[str]] = {}
+    if values.get("kind"):
+        groups["kind"] = [labels.kinds[Kind(str(values["kind"]))]]
+    if values.get("track"):
+        groups["track"] = [labels.tracks[Track(str(values["track"]))]]
+    if "stage" in values and mapping.mode == "labels" and values["stage"]:
+        stage = Stage(str(values["stage"]))
+        groups["stage"] = [] if stage is Stage.DONE else [labels.stages[stage]]
+    if "blocked" in values:
+        groups["blocked"] = [labels.blocked] if values["blocked"] else []
+    managed = managed_labels(mapping)
+    kept: list[str] = []
+    for name in current:
+        group = managed.get(name.casefold())
+        if group in groups:
+            continue
+        if _is_points(mapping, name) and "points" in values:
+            continue
+        if group is None and not _is_points(mapping, name) and "labels" in values:
+            continue
+        kept.append(name)
+    added = [name for group in groups.values() for name in group]
+    if "points" in values:
+        points = values["points"]
+        label = points_label(mapping, float(points) if isinstance(points, int | float) else None)
+        added += [label] if label else []
+    if "labels" in values and isinstance(values["labels"], tuple):
+        added += list(values["labels"])
+    return list(dict.fromkeys(kept + added))
+
+
+# -- to GitHub ------------------------------------------------------------------------------
+def body_for(item: WorkItem) -> bodies.Body:
+    timebox = item.timebox
+    due = item.due
+    if due is None and timebox is not None and (deadline := timebox.deadline()) is not None:
+        due = deadline.astimezone(UTC).date()
+    return bodies.Body(
+        description=item.description,
+        item_id=item.id,
+        due=due.isoformat() if due else None,
+        timebox_days=timebox.total_days if timebox else None,
+        hypothesis=timebox.hypothesis if timebox else None,
+        spike_line=item.kind is Kind.SPIKE,
+    )
+
+
+def to_remote(item: WorkItem, mapping: GitHubMapping, *, issue_types: bool = False) -> Json:
+    """The create payload. Stage goes on as a label (labels mode, not done): it is free here."""
+    values = item.sync_values()
+    create_values = {k: v for k, v in values.items() if k != "stage"}
+    if mapping.mode == "labels" and item.stage is not Stage.DONE:
+        create_values["stage"] = item.stage.value
+    payload: Json = {
+        "title": item.title,
+        "body": bodies.render(body_for(item)),
+        "labels": merge_labels(mapping, [], create_values),
+    }
+    if item.assignee:
+        payload["assignees"] = [item.assignee]
+    if issue_types and item.kind in mapping.issue_types:
+        payload["type"] = mapping.issue_types[item.kind]
+    return payload
+
+
+def edit_payload(
+    mapping: GitHubMapping, raw: Json, changes: Mapping[str, FieldValue], *, issue_types: bool
+) -> Json:
+    """PATCH body for `update_fields` on the issue as it is now (`raw`)."""
+    payload: Json = {}
+    if "title" in changes:
+        payload["title"] = changes["title"]
+    if {"description", "due"} & set(changes):
+        parts = bodies.parse(raw.get("body"))
+        if "description" in changes:
+            parts = parts.with_changes(description=str(changes["description"] or ""))
+        if "due" in changes:
+            parts = parts.with_changes(due=changes["due"])
+        payload["body"] = bodies.render(parts)
+    label_fields = ("kind", "track", "blocked", "labels")
+    label_changes = {k: v for k, v in changes.items() if k in label_fields}
+    if "points" in changes and mapping.mode == "labels":
+        label_changes["points"] = changes["points"]
+    if label_changes:
+        current = [str(label["name"]) for label in raw.get("labels") or []]
+        payload["labels"] = merge_labels(mapping, current, label_changes)
+    if "assignee" in changes:
+        payload["assignees"] = [changes["assignee"]] if changes["assignee"] else []
+    if "kind" in changes and issue_types and changes["kind"]:
+        kind = Kind(str(changes["kind"]))
+        if kind in mapping.issue_types:
+            payload["type"] = mapping.issue_types[kind]
+    return payload
+
+
+def stage_payload(mapping: GitHubMapping, raw: Json, stage: Stage) -> Json:
+    """PATCH body that puts the issue in `stage` (labels, and open/closed for done)."""
+    payload: Json = {}
+    if mapping.mode == "labels":
+        current = [str(label["name"]) for label in raw.get("labels") or []]
+        labels = merge_labels(mapping, current, {"stage": stage.value})
+        if labels != current:
+            payload["labels"] = labels
+    if stage is Stage.DONE and raw.get("state") != "closed":
+        payload.update(state="closed", state_reason="completed")
+    elif stage is not Stage.DONE and raw.get("state") == "closed":
+        payload.update(state="open")
+    return payload
+
+
+def milestone_payload(sprint: Sprint) -> Json:
+    """Milestone fields for a sprint; due at UTC noon so no time zone moves the date."""
+    goal = sprint.goal.strip()
+    description = f"{goal}\n\n" if goal else ""
+    return {
+        "title": sprint.name,
+        "state": "closed" if sprint.state is SprintState.CLOSED else "open",
+        "description": f"{description}<!-- tracker-bridge:sprint={sprint.id} -->",
+        "due_on": datetime.combine(sprint.end, time(12), UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def milestone_differs(raw: Json, wanted: Json) -> bool:
+    due = str(raw.get("due_on") or "")[:10]
+    return bool(
+        raw.get("title") != wanted["title"]
+        or raw.get("state") != wanted["state"]
+        or (raw.get("description") or "") != wanted["description"]
+        or due != wanted["due_on"][:10]
+    )
+
+
+def sprint_id_of(milestone: Json | None) -> str | None:
+    if not milestone:
+        return None
+    found = SPRINT_MARKER.search(str(milestone.get("description") or ""))
+    return found.group(1) if found else None
+
+
+# -- from GitHub ----------------------------------------------------------------------------
+def issue_number(url: str | None) -> int | None:
+    found = ISSUE_URL.search(url or "")
+    return int(found.group(1)) if found else None
+
+
+def from_remote(
+    raw: Json,
+    mapping: GitHubMapping,
+    tracker: str,
+    lookups: Lookups = Lookups(),
+    project: ProjectValues | None = None,
+) -> RemoteItem:
+    """Canonical values of one issue from its list/get payload (and project values)."""
+    names = [str(label["name"]) for label in raw.get("labels") or []]
+    folded = {name.casefold() for name in names}
+    parts = bodies.parse(raw.get("body"))
+    labels = mapping.labels
+    kind = next((k.value for k, n in labels.kinds.items() if n.casefold() in folded), None)
+    type_name = (raw.get("type") or {}).get("name")
+    if kind is None and type_name:
+        kind = next((k.value for k, n in mapping.issue_types.items() if n == type_name), None)
+    track = next((t.value for t, n in labels.tracks.items() if n.casefold() in folded), None)
+    values: dict[str, FieldValue] = {
+        "title": raw.get("title") or "",
+        "description": parts.description,
+        "kind": kind or Kind.TASK.value,
+        "track": track or Track.ENGINEERING.value,
+        "labels": user_labels(mapping, names),
+        "due": parts.due,
+        "assignee": _assignee(raw),
+        "blocked": labels.blocked.casefold() in folded,
+        "stage": _stage(mapping, raw, folded, project),
+        "parent": _parent(raw, lookups),
+    }
+    if mapping.mode == "labels" and labels.points_prefix is not None:
+        values["points"] = _points_label(labels.points_prefix, names)
+    elif mapping.mode == "projects" and mapping.project.points_field:
+        values["points"] = project.points if project else None
+    if mapping.sprint_mode == "milestone":
+        values["sprint"] = sprint_id_of(raw.get("milestone"))
+    elif project is not None and project.iteration_id:
+        iteration = project.iteration_id
+        values["sprint"] = lookups.sprint_by_iteration.get(iteration, iteration)
+    else:
+        values["sprint"] = None
+    number = int(raw["number"])
+    ref = RemoteRef(
+        tracker=tracker,
+        key=str(number),
+        remote_id=str(raw["id"]),
+        url=str(raw.get("html_url") or ""),
+        version=str(raw.get("updated_at") or ""),
+    )
+    return RemoteItem(ref, parts.item_id, values, parse_time(str(raw["updated_at"])))
+
+
+def _stage(
+    mapping: GitHubMapping, raw: Json, folded: set[str], project: ProjectValues | None
+) -> str:
+    if mapping.mode == "projects":
+        status = project.status if project else None
+        for stage, name in mapping.project.status_options.items():
+            if status is not None and name.casefold() == status.casefold():
+                return stage.value
+    if raw.get("state") == "closed":
+        return Stage.DONE.value
+    if mapping.mode == "labels":
+        for stage in reversed(list(Stage)):  # the furthest stage wins if several are set
+            if mapping.labels.stages[stage].casefold() in folded:
+                return stage.value
+    return Stage.BACKLOG.value
+
+
+def _parent(raw: Json, lookups: Lookups) -> str | None:
+    number = issue_number(raw.get("parent_issue_url"))
+    if number is None:
+        number = lookups.parent_by_number.get(int(raw["number"]))
+    return lookups.item_by_number.get(number) if number is not None else None
+
+
+def _assignee(raw: Json) -> str | None:
+    people = raw.get("assignees") or []
+    return str(people[0]["login"]) if people else None
+
+
+def _points_label(prefix: str, names: list[str]) -> float | None:
+    for name in names:
+        if name.startswith(prefix):
+            try:
+                return float(name[len(prefix) :])
+            except ValueError:
+                continue
+    return None
+
+
+def parse_time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def utc_text(moment: datetime) -> str:
+    """GitHub's `since` format; always converted to UTC first (PyGithub does not)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iteration_for(sprint: Sprint, iterations: list[Json]) -> Json | None:
+    """The project iteration that starts on the sprint's start date."""
+    start = sprint.start.isoformat()
+    return next((it for it in iterations if it.get("startDate") == start), None)
+
+
+def as_date(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
