@@ -54,3 +54,19 @@ def test_ageing_uses_the_last_stage_change() -> None:
     # sp2 has been in progress since 2 Nov; b came back on 8 Nov, so it is fresh again.
     assert [x.id for x in snap.ageing] == ["sp2"]
     assert snap.ageing[0].days_in_stage == 9.1
+
+
+def test_board_json_round_trips() -> None:
+    import json
+
+    from tracker_bridge.reports.render_json import board_dict, to_json
+
+    work = {**items(), "x": story("x", 1, Stage.IN_PROGRESS)}
+    snap = board_snapshot(work, roadmap(POLICY), NOW, events())
+    data = json.loads(to_json(snap))
+    assert data == board_dict(snap)
+    assert data["breaches"][0] == {
+        "stage": "in_progress", "track": None, "count": 3, "limit": 2,
+        "items": ["b", "sp2", "x"],
+    }
+    assert data["active_sprint"]["id"] == "s2"
