@@ -86,6 +86,9 @@ class GraphQLApi:
             "node": lambda info, id: self._node(builder, id),
             "nodes": lambda info, ids: [self._node(builder, i, strict=False) for i in ids],
             "repository": repository,
+            "repositoryOwner": lambda info, login: (
+                builder.owner(users[login]) if login in users else None
+            ),
             "rateLimit": lambda info, dryRun=False: {
                 "cost": 1,
                 "limit": budget.limit,

@@ -18,7 +18,15 @@ from tracker_bridge.testing.fake_github.projects import (
     completed,
     current_and_future,
 )
-from tracker_bridge.testing.fake_github.state import GitHubState, Issue, Repo, User, iso, node_id
+from tracker_bridge.testing.fake_github.state import (
+    GitHubState,
+    Issue,
+    Label,
+    Repo,
+    User,
+    iso,
+    node_id,
+)
 
 T = TypeVar("T")
 Obj = dict[str, Any]
@@ -98,6 +106,15 @@ def connection(
             "startCursor": cursor(window[0]) if window else None,
             "endCursor": cursor(window[-1]) if window else None,
         },
+    }
+
+
+def _label(label: Label) -> Obj:
+    return {
+        "id": label.node_id,
+        "name": label.name,
+        "color": label.color,
+        "description": label.description,
     }
 
 
@@ -296,6 +313,19 @@ class Builder:
             ),
         }
 
+    def milestone(self, repo: Repo, number: int | None) -> Obj | None:
+        stone = repo.milestones.get(number) if number is not None else None
+        if stone is None:
+            return None
+        return {
+            "id": stone.node_id,
+            "number": stone.number,
+            "title": stone.title,
+            "state": stone.state.upper(),
+            "dueOn": iso(stone.due_on),
+            "description": stone.description,
+        }
+
     def content(self, issue: Issue) -> Obj:
         repo = self.state.repos[issue.repo.lower()]
         kind = "pull" if issue.is_pull_request else "issues"
@@ -311,7 +341,20 @@ class Builder:
             "url": f"{self.base}/{repo.full_name}/{kind}/{issue.number}",
             "createdAt": iso(issue.created_at),
             "updatedAt": iso(issue.updated_at),
+            "closedAt": iso(issue.closed_at),
             "repository": self.repository(repo),
+            "merged": False,
+            "author": self.owner(self.state.users[issue.user]),
+            "milestone": self.milestone(repo, issue.milestone),
+            "assignees": lambda info, **page: connection(
+                "assignees",
+                issue.assignees,
+                lambda login: self.owner(self.state.users[login]),
+                **page,
+            ),
+            "labels": lambda info, **page: connection(
+                "labels", [repo.labels[n.lower()] for n in issue.labels], _label, **page
+            ),
         }
         made["projectItems"] = lambda info, includeArchived=True, **page: connection(
             "projectItems",

@@ -27,6 +27,7 @@ type Query {
   node(id: ID!): Node
   nodes(ids: [ID!]!): [Node]!
   repository(owner: String!, name: String!, followRenames: Boolean = true): Repository
+  repositoryOwner(login: String!): RepositoryOwner
   rateLimit(dryRun: Boolean = false): RateLimit
 }
 
@@ -40,13 +41,16 @@ interface ProjectV2Owner {
   projectsV2(first: Int, after: String, last: Int, before: String, query: String): ProjectV2Connection!
 }
 
-type Organization implements Node & ProjectV2Owner {
+interface RepositoryOwner { id: ID! login: String! url: URI! }
+interface Actor { login: String! url: URI! }
+
+type Organization implements Node & ProjectV2Owner & RepositoryOwner & Actor {
   id: ID! login: String! name: String databaseId: Int url: URI!
   projectV2(number: Int!): ProjectV2
   projectsV2(first: Int, after: String, last: Int, before: String, query: String): ProjectV2Connection!
 }
 
-type User implements Node & ProjectV2Owner {
+type User implements Node & ProjectV2Owner & RepositoryOwner & Actor {
   id: ID! login: String! name: String databaseId: Int url: URI!
   projectV2(number: Int!): ProjectV2
   projectsV2(first: Int, after: String, last: Int, before: String, query: String): ProjectV2Connection!
@@ -121,18 +125,33 @@ enum ProjectV2ItemType { DRAFT_ISSUE ISSUE PULL_REQUEST REDACTED }
 enum IssueState { CLOSED OPEN }
 enum PullRequestState { CLOSED MERGED OPEN }
 
+type Label implements Node { id: ID! name: String! color: String! description: String }
+type LabelConnection { nodes: [Label] pageInfo: PageInfo! totalCount: Int! }
+type UserConnection { nodes: [User] pageInfo: PageInfo! totalCount: Int! }
+enum MilestoneState { CLOSED OPEN }
+type Milestone implements Node { id: ID! number: Int! title: String! state: MilestoneState! dueOn: DateTime description: String }
+
 type Issue implements Node {
   id: ID! number: Int! title: String! body: String! state: IssueState! url: URI! databaseId: Int
-  createdAt: DateTime! updatedAt: DateTime! closed: Boolean! repository: Repository!
+  createdAt: DateTime! updatedAt: DateTime! closed: Boolean! closedAt: DateTime repository: Repository!
+  author: Actor milestone: Milestone
+  assignees(first: Int, after: String, last: Int, before: String): UserConnection!
+  labels(first: Int, after: String, last: Int, before: String): LabelConnection
   projectItems(first: Int, after: String, last: Int, before: String, includeArchived: Boolean = true): ProjectV2ItemConnection!
 }
 
 type PullRequest implements Node {
   id: ID! number: Int! title: String! body: String! state: PullRequestState! url: URI! databaseId: Int
-  createdAt: DateTime! updatedAt: DateTime! closed: Boolean! repository: Repository!
+  createdAt: DateTime! updatedAt: DateTime! closed: Boolean! closedAt: DateTime repository: Repository!
+  author: Actor milestone: Milestone merged: Boolean!
+  assignees(first: Int, after: String, last: Int, before: String): UserConnection!
+  labels(first: Int, after: String, last: Int, before: String): LabelConnection
 }
 
-type DraftIssue implements Node { id: ID! title: String! body: String! }
+type DraftIssue implements Node {
+  id: ID! title: String! body: String! createdAt: DateTime! updatedAt: DateTime! creator: Actor
+  assignees(first: Int, after: String, last: Int, before: String): UserConnection!
+}
 
 union ProjectV2ItemContent = DraftIssue | Issue | PullRequest
 

@@ -112,11 +112,14 @@ class SubIssueRoutes:
         if child.parent_id != parent.id:
             raise not_found()
         anchor_key = "after_id" if "after_id" in payload else "before_id"
-        anchor = self._child(payload, anchor_key)
-        if anchor.parent_id != parent.id:
-            raise not_found()
         order = [i for i in parent.sub_issue_ids if i != child.id]
-        at = order.index(anchor.id) + (1 if anchor_key == "after_id" else 0)
+        if payload.get(anchor_key) is None:  # PyGithub sends after_id=None for "to the top"
+            at = 0
+        else:
+            anchor = self._child(payload, anchor_key)
+            if anchor.parent_id != parent.id:
+                raise not_found()
+            at = order.index(anchor.id) + (1 if anchor_key == "after_id" else 0)
         order.insert(at, child.id)
         parent.sub_issue_ids = order
         return Response(200, self._parent_body(parent))
