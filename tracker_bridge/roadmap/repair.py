@@ -23,7 +23,8 @@ Loc = tuple[str | int, ...]
 def repaired(data: dict[str, Any], error: ValidationError) -> tuple[RoadmapFile, list[str]] | None:
     """The file without its invalid fields, and the scopes (paths) those fields were in.
 
-    None when a required field is missing or bad: nothing sensible can stand in for it.
+    None when a required field of a list element or of the file is missing or bad: nothing
+    sensible can stand in for it.
     """
     fixed = copy.deepcopy(data)
     scopes: list[str] = []
@@ -32,7 +33,13 @@ def repaired(data: dict[str, Any], error: ValidationError) -> tuple[RoadmapFile,
             loc: Loc = tuple(detail["loc"])
             if loc and loc[-1] == "[key]":
                 loc = loc[:-1]
-            if detail["type"] == "missing" or not loc or not _remove(fixed, loc):
+            if detail["type"] == "missing":
+                # An optional section lacking a required field (a timebox without a
+                # hypothesis) goes as a whole; a list element lacking one cannot.
+                loc = loc[:-1]
+                if not loc or not isinstance(loc[-1], str):
+                    return None
+            if not loc or not _remove(fixed, loc):
                 return None
             scopes.append(_scope(loc))
         try:
