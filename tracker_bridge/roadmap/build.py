@@ -16,19 +16,16 @@ from ruamel.yaml.nodes import Node, SequenceNode
 from tracker_bridge.model import (
     BoardPolicy,
     Cadence,
-    Extension,
     Kind,
-    Objective,
     Phase,
     Risk,
     Roadmap,
     SpikePolicy,
-    Sprint,
-    Timebox,
     WorkItem,
 )
+from tracker_bridge.roadmap import checks
 from tracker_bridge.roadmap import sprints as sprint_rules
-from tracker_bridge.roadmap.fileformat import EpicFile, ItemFile, RoadmapFile, TimeboxFile
+from tracker_bridge.roadmap.fileformat import EpicFile, ItemFile, RoadmapFile
 from tracker_bridge.roadmap.ids import child_id, slug
 from tracker_bridge.roadmap.nodes import child, position
 from tracker_bridge.roadmap.problems import Collector, unknown
@@ -59,8 +56,11 @@ def build(
     sprints = sprint_rules.apply_overrides(sprints, list(doc.sprints), today, out)
     entries = _entries(doc, phases, root, out)
     ids = {entry.id: entry for entry in entries}
-    items = [_item(entry, ids, sprints, doc, tz, out) for entry in entries]
-    objectives = _objectives(doc, {e.id for e in entries if isinstance(e.source, EpicFile)}, out)
+    refs = checks.SprintRefs(sprints)
+    items = [_item(entry, ids, refs, doc, tz, out) for entry in entries]
+    objectives = checks.objectives(
+        doc, {e.id for e in entries if isinstance(e.source, EpicFile)}, out
+    )
     lines = {entry.id: entry.line for entry in entries}
     if out.problems:
         return None, lines
@@ -166,7 +166,7 @@ def _entries(
 def _item(
     entry: _Entry,
     ids: dict[str, _Entry],
-    sprints: list[Sprint],
+    refs: checks.SprintRefs,
     doc: RoadmapFile,
     tz: ZoneInfo,
     out: Collector,
@@ -204,8 +204,8 @@ def _item(
             out.add((*path, "parent"), unknown("parent", source.parent, ids))
             ok = False
         parent = source.parent
-    sprint = _sprint(source.sprint, entry, sprints, path, out)
-    timebox = _timebox(source, doc, tz, path, out)
+    sprint = refs.resolve(source.sprint, entry.phase, path, out)
+    timebox = checks.timebox(source, doc, tz, path, out)
     if not ok or sprint is False or timebox is False:
         return None
     return _make(
@@ -237,103 +237,3 @@ def _make(out: Collector, path: Path, **fields: object) -> WorkItem | None:
         for detail in exc.errors(include_url=False):
             out.add(path, str(detail["msg"]))
         return None
-
-
-def _sprint(
-    ref: int | str | None, entry: _Entry, sprints: list[Sprint], path: Path, out: Collector
-) -> str | bool | None:
-    """The global sprint id for a reference, None for none, False after reporting a problem."""
-    if ref is None:
-        return None
-    if isinstance(ref, int):
-        own = [sprint for sprint in sprints if sprint.phase == entry.phase]
-        if 1 <= ref <= len(own):
-            return own[ref - 1].id
-        out.add(
-            (*path, "sprint"),
-            f"phase {entry.phase!r} has {len(own)} sprints; there is no sprint {ref} in it",
-        )
-        return False
-    known = {sprint.id for sprint in sprints}
-    if ref in known:
-        return ref
-    span = f" (sprints are s1..s{len(sprints)})" if sprints else ""
-    out.add((*path, "sprint"), unknown("sprint", ref, known) + span)
-    return False
-
-
-def _timebox(
-    source: ItemFile, doc: RoadmapFile, tz: ZoneInfo, path: Path, out: Collector
-) -> Timebox | bool | None:
-    box: TimeboxFile | None = source.timebox
-    if source.kind is not Kind.SPIKE:
-        if box is not None:
-            out.add(
-                (*path, "timebox"), f"only spikes carry a timebox (this is a {source.kind.value})"
-            )
-            return False
-        return None
-    if box is None:
-        out.add((*path, "timebox"), "a spike needs a timebox with days and a hypothesis")
-        return False
-    policy = doc.board.spikes
-    longest, allowed = policy.max_timebox_days, policy.extensions_allowed
-    ok = True
-    if box.days > policy.max_timebox_days:
-        out.add(
-            (*path, "timebox", "days"),
-            f"a {box.days}-day time-box is longer than the spike policy allows ({longest} days)",
-        )
-        ok = False
-    if len(box.extensions) > policy.extensions_allowed:
-        out.add(
-            (*path, "timebox", "extensions"),
-            f"{len(box.extensions)} extensions, but the spike policy allows {allowed}",
-        )
-        ok = False
-    if not ok:
-        return False
-    started = box.started
-    if started is not None and not isinstance(started, datetime):
-        started = datetime(started.year, started.month, started.day, tzinfo=tz)
-    elif started is not None and started.tzinfo is None:
-        started = started.replace(tzinfo=tz)
-    return Timebox(
-        length_days=box.days,
-        hypothesis=box.hypothesis,
-        started_at=started,
-        outcome=box.outcome,
-        learning=box.learning,
-        extensions=tuple(Extension(**ext.model_dump()) for ext in box.extensions),
-    )
-
-
-def _objectives(doc: RoadmapFile, epics: set[str], out: Collector) -> list[Objective]:
-    objectives: list[Objective] = []
-    seen: set[str] = set()
-    start = doc.cadence.first_sprint_start
-    for number, objective in enumerate(doc.objectives):
-        path: Path = ("objectives", number)
-        objective_id = objective.id or slug(objective.kpi)
-        if objective_id in seen:
-            out.add(
-                (*path, "id" if objective.id else "kpi"), f"duplicate objective id {objective_id!r}"
-            )
-        seen.add(objective_id)
-        if objective.due < start:
-            out.add((*path, "due"), f"due {objective.due} is before the roadmap starts ({start})")
-        for e, epic in enumerate(objective.epics):
-            if epic not in epics:
-                out.add((*path, "epics", e), unknown("epic", epic, epics))
-        objectives.append(
-            Objective(
-                id=objective_id,
-                kpi=objective.kpi,
-                baseline=objective.baseline,
-                target=objective.target,
-                unit=objective.unit,
-                due=objective.due,
-                epics=tuple(objective.epics),
-            )
-        )
-    return objectives
