@@ -133,9 +133,9 @@ class FakeGitHub(FakeServer):
             if graphql:
                 return Response(200, {"errors": [{"type": "RATE_LIMITED", "message": message}]})
             return Response(403, {"message": message, "documentation_url": PRIMARY_DOCS})
-        method = "POST" if graphql and is_mutation(request) else request.method
-        if graphql and method != "POST":
-            method = "GET"  # queries are not content-creating
+        method = request.method
+        if graphql:  # only mutations create content; a query is a POST too
+            method = "POST" if is_mutation(request) else "GET"
         wait = self.limits.secondary_wait(method)
         if wait is not None:
             self._local.free = True
