@@ -1,0 +1,223 @@
+"""The GitHub Adapter: the protocol in tracker_bridge.tracker, on one repository (+ project).
+
+Reads come from list payloads only (raw JSON; no lazy completion). Writes are serial and paced
+by the client. Field values read back are translated by `translate.from_remote`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from datetime import timedelta
+from typing import Any, Literal
+
+from tracker_bridge.adapters.github import body as bodies
+from tracker_bridge.adapters.github.client import GitHubClient
+from tracker_bridge.adapters.github.mapping import GitHubMapping
+from tracker_bridge.adapters.github.projects import ProjectBoard
+from tracker_bridge.adapters.github.reading import Cursor, list_issues
+from tracker_bridge.adapters.github.translate import (
+    Json,
+    Lookups,
+    ProjectValues,
+    from_remote,
+    issue_number,
+    parse_time,
+    utc_text,
+)
+from tracker_bridge.adapters.github.writing import Writer
+from tracker_bridge.model import FieldValue, RemoteRef, Sprint, Stage
+from tracker_bridge.tracker import (
+    AdapterError,
+    DoctorCheck,
+    NewItem,
+    OnCreated,
+    PullResult,
+    RemoteItem,
+    StageChange,
+    WriteResult,
+)
+
+
+class GitHubAdapter:
+    """A configured connection to one GitHub repository (and, in projects mode, a project)."""
+
+    def __init__(
+        self,
+        tracker: str,
+        client: GitHubClient,
+        mapping: GitHubMapping,
+        *,
+        owner: str,
+        repo: str,
+        project: ProjectBoard | None = None,
+    ) -> None:
+        self.tracker = tracker
+        self.client = client
+        self.mapping = mapping
+        self.full_name = f"{owner}/{repo}"
+        self.repo_path = f"/repos/{owner}/{repo}"
+        self.project = project
+        self.missing = (
+            f"repository {self.full_name} not found or not visible to the token: fix the "
+            f"tracker id ({tracker}) or the token's repository access"
+        )
+        self.items_by_number: dict[int, str] = {}
+        self.sprint_by_iteration: dict[str, str] = {}
+        self.stages: dict[int, str] = {}
+        self.task_parents: dict[int, int] = {}
+        self.writer = Writer(self)
+
+    # -- protocol basics -------------------------------------------------------------------
+    @property
+    def requests_sent(self) -> int:
+        return self.client.requests_sent
+
+    def field_owners(self) -> dict[str, Literal["roadmap", "tracker"]]:
+        return self.mapping.field_owners()
+
+    def close(self) -> None:
+        self.client.close()
+
+    def doctor(self) -> list[DoctorCheck]:
+        from tracker_bridge.adapters.github.doctor import run_doctor
+
+        return run_doctor(self)
+
+    # -- reading ---------------------------------------------------------------------------
+    def issue(self, number: int | str) -> Json | None:
+        reply = self.client.rest("GET", f"{self.repo_path}/issues/{number}")
+        if reply.status == 404:
+            return None
+        if reply.status != 200:
+            raise AdapterError(f"GitHub answered {reply.status} reading {self.full_name}#{number}")
+        data: Json = reply.data
+        return data
+
+    def translate(
+        self, raws: Sequence[Json], project: Mapping[int, ProjectValues]
+    ) -> list[RemoteItem]:
+        for raw in raws:
+            parts = bodies.parse(raw.get("body"))
+            if parts.item_id:
+                self.items_by_number[int(raw["number"])] = parts.item_id
+            for child in parts.children:
+                self.task_parents[child] = int(raw["number"])
+        self._learn_parents(raws)
+        lookups = Lookups(self.items_by_number, self.sprint_by_iteration, self.task_parents)
+        return [
+            from_remote(raw, self.mapping, self.tracker, lookups, project.get(int(raw["number"])))
+            for raw in raws
+        ]
+
+    def _learn_parents(self, raws: Sequence[Json]) -> None:
+        """Parents outside this batch: one GET each, only for parents we have not seen."""
+        unknown = {issue_number(raw.get("parent_issue_url")) for raw in raws} - {None}
+        for number in sorted(n for n in unknown if n is not None and n not in self.items_by_number):
+            raw = self.issue(number)
+            found = bodies.parse(raw.get("body")).item_id if raw else None
+            if found:
+                self.items_by_number[number] = found
+
+    def project_values(self) -> tuple[dict[int, ProjectValues], dict[int, str]]:
+        if self.project is None:
+            return {}, {}
+        values: dict[int, ProjectValues] = {}
+        updated: dict[int, str] = {}
+        for number, when, found in self.project.values():
+            values[number], updated[number] = found, when
+        return values, updated
+
+    def pull(self, cursor: str | None) -> PullResult:
+        state = Cursor.decode(cursor)
+        params: dict[str, Any] = {"state": "all", "sort": "updated", "direction": "asc"}
+        if state.since:
+            params["since"] = state.since
+        listing = list_issues(
+            self.client, self.repo_path, params, etag=state.etag,
+            reserve=self.mapping.pacing.rate_limit_reserve, missing=self.missing,
+        )
+        raws = [r for r in listing.issues if state.seen.get(str(r["number"])) != r["updated_at"]]
+        rest_new = list(raws)
+        project, project_updated = self.project_values()
+        project_since = state.project_since
+        if self.project is not None:
+            # Project field edits do not touch the issue's updated_at: add those issues too.
+            fresh = {n for n, when in project_updated.items()
+                     if state.project_since is None or when > state.project_since}
+            listed = {int(r["number"]) for r in raws}
+            for number in sorted(fresh - listed):
+                raw = self.issue(number)
+                if raw is not None:
+                    raws.append(raw)
+            if project_updated:
+                project_since = max([*project_updated.values(), project_since or ""])
+        items = self.translate(raws, project)
+        changes = self._stage_changes(items, incremental=cursor is not None)
+        if listing.not_modified:
+            next_cursor = Cursor(state.since, state.etag, state.seen, project_since)
+        elif not rest_new:
+            # Same query next time: its first page's ETag makes an unchanged repo a 304.
+            next_cursor = Cursor(state.since, listing.etag, state.seen, project_since)
+        else:
+            newest = max(parse_time(str(r["updated_at"])) for r in listing.issues)
+            since = newest - timedelta(seconds=self.mapping.pacing.overlap_seconds)
+            seen = {str(r["number"]): str(r["updated_at"]) for r in listing.issues
+                    if parse_time(str(r["updated_at"])) >= since}
+            next_cursor = Cursor(utc_text(since), None, seen, project_since)
+        return PullResult(items, next_cursor.encode(), changes, listing.complete)
+
+    def _stage_changes(self, items: list[RemoteItem], *, incremental: bool) -> list[StageChange]:
+        changes = []
+        for item in items:
+            number, stage = int(item.ref.key), str(item.values["stage"])
+            before = self.stages.get(number)
+            self.stages[number] = stage
+            if incremental and before != stage:
+                changes.append(StageChange(
+                    item.item_id, item.ref.key, Stage(before) if before else None, Stage(stage),
+                    item.updated_at,
+                ))
+        return changes
+
+    def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:
+        wanted = set(item_ids)
+        listing = list_issues(self.client, self.repo_path, {"state": "all"}, missing=self.missing)
+        ours = [r for r in listing.issues if bodies.parse(r.get("body")).item_id in wanted]
+        for raw in listing.issues:  # parents may be any of our issues
+            found = bodies.parse(raw.get("body")).item_id
+            if found:
+                self.items_by_number[int(raw["number"])] = found
+        project, _ = self.project_values() if ours else ({}, {})
+        found_items: dict[str, RemoteItem] = {}
+        for item in self.translate(ours, project):
+            if item.item_id is not None and item.item_id not in found_items:
+                found_items[item.item_id] = item
+        return found_items
+
+    # -- writing (see writing.py) ----------------------------------------------------------
+    def create_items(self, items: Sequence[NewItem], on_created: OnCreated) -> list[WriteResult]:
+        return self.writer.create_items(items, on_created)
+
+    def update_fields(self, ref: RemoteRef, changes: Mapping[str, FieldValue]) -> WriteResult:
+        return self.writer.update_fields(ref, changes)
+
+    def move_stage(self, ref: RemoteRef, stage: Stage) -> WriteResult:
+        return self.writer.move_stage(ref, stage)
+
+    def link_parent(self, ref: RemoteRef, parent: RemoteRef | None) -> WriteResult:
+        return self.writer.link_parent(ref, parent)
+
+    def ensure_sprint(self, sprint: Sprint, remote_id: str | None) -> str:
+        return self.writer.ensure_sprint(sprint, remote_id)
+
+    def assign_sprint(
+        self, remote_sprint_id: str | None, refs: Sequence[RemoteRef]
+    ) -> list[WriteResult]:
+        return self.writer.assign_sprint(remote_sprint_id, refs)
+
+    def comment(self, ref: RemoteRef, text: str) -> None:
+        reply = self.writer.send("POST", f"{self.repo_path}/issues/{ref.key}/comments",
+                                 {"body": text})
+        if reply.status != 201:
+            raise AdapterError(f"GitHub answered {reply.status} commenting on #{ref.key}")
+

@@ -1,0 +1,195 @@
+"""Projects v2 over GraphQL: find the project and its fields, add items, set and read values.
+
+Add, then update, serially (GitHub cannot do both in one call). Iterations are matched by
+start date and never created: replacing the iteration configuration wipes assignments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker_bridge.adapters.github.client import GitHubClient, GraphQLError
+from tracker_bridge.adapters.github.mapping import GitHubMapping
+from tracker_bridge.adapters.github.translate import ProjectValues
+from tracker_bridge.model import Stage
+from tracker_bridge.tracker import AdapterError
+
+FIELDS = """
+query($login:String!,$n:Int!){ %s(login:$login){ projectV2(number:$n){ id title
+  fields(first:50){ nodes{
+    ... on ProjectV2FieldCommon { id name dataType }
+    ... on ProjectV2SingleSelectField { id name options { id name } }
+    ... on ProjectV2IterationField { id name configuration {
+        iterations { id title startDate duration }
+        completedIterations { id title startDate duration } } } } } } } }
+"""
+ITEMS = """
+query($p:ID!,$after:String){ node(id:$p){ ... on ProjectV2 { items(first:100, after:$after){
+  pageInfo{ hasNextPage endCursor }
+  nodes{ id updatedAt content{ ... on Issue{ id number repository{ nameWithOwner } } }
+    fieldValues(first:20){ nodes{
+      ... on ProjectV2ItemFieldSingleSelectValue{ name field{ ... on ProjectV2FieldCommon{ id } } }
+      ... on ProjectV2ItemFieldIterationValue{ iterationId startDate
+            field{ ... on ProjectV2FieldCommon{ id } } }
+      ... on ProjectV2ItemFieldNumberValue{ number field{ ... on ProjectV2FieldCommon{ id } } }
+} } } } } } }
+"""
+ADD = """
+mutation($p:ID!,$c:ID!){ addProjectV2ItemById(input:{projectId:$p, contentId:$c}){ item{ id } } }
+"""
+UPDATE = """
+mutation($p:ID!,$i:ID!,$f:ID!,$v:ProjectV2FieldValue!){
+  updateProjectV2ItemFieldValue(input:{projectId:$p,itemId:$i,fieldId:$f,value:$v}){
+    projectV2Item{ id } } }
+"""
+CLEAR = """
+mutation($p:ID!,$i:ID!,$f:ID!){
+  clearProjectV2ItemFieldValue(input:{projectId:$p,itemId:$i,fieldId:$f}){ projectV2Item{ id } } }
+"""
+
+
+@dataclass
+class Schema:
+    project_id: str
+    title: str
+    fields: dict[str, dict[str, Any]]
+    """By lower-cased name."""
+    options: dict[Stage, str] = field(default_factory=dict)
+    """Stage -> Status option id."""
+
+    def field_id(self, name: str | None) -> str | None:
+        found = self.fields.get(name.casefold()) if name else None
+        return str(found["id"]) if found else None
+
+    def iterations(self, name: str | None) -> list[dict[str, Any]]:
+        found = self.fields.get(name.casefold()) if name else None
+        config = (found or {}).get("configuration") or {}
+        return [*config.get("iterations", []), *config.get("completedIterations", [])]
+
+
+class ProjectBoard:
+    """One Projects v2 board as the mapping names it."""
+
+    def __init__(self, client: GitHubClient, mapping: GitHubMapping, owner: str, number: int,
+                 repo_full_name: str) -> None:
+        self.client = client
+        self.mapping = mapping
+        self.owner = owner
+        self.number = number
+        self.repo_full_name = repo_full_name.casefold()
+        self._schema: Schema | None = None
+        self._items: dict[str, str] = {}  # issue node id -> project item id
+
+    @property
+    def where(self) -> str:
+        return f"project {self.owner}#{self.number}"
+
+    def schema(self) -> Schema:
+        """Project id, fields and Status options; a clear AdapterError for what is missing."""
+        if self._schema is not None:
+            return self._schema
+        kind = self.mapping.project.owner_kind
+        try:
+            data = self.client.graphql(FIELDS % kind, {"login": self.owner, "n": self.number})
+        except GraphQLError as exc:
+            raise AdapterError(
+                f"{self.where} not found ({exc.kind or 'error'}): fix project.owner, "
+                f"project.number or project.owner_kind in the mapping (or the options)"
+            ) from None
+        project = ((data or {}).get(kind) or {}).get("projectV2")
+        if not project:
+            raise AdapterError(f"{self.where} not found: fix project.owner / project.number")
+        fields = {str(f["name"]).casefold(): f for f in project["fields"]["nodes"] if f}
+        schema = Schema(str(project["id"]), str(project["title"]), fields)
+        status_name = self.mapping.project.status_field
+        status = fields.get(status_name.casefold())
+        if status is None or "options" not in status:
+            raise AdapterError(
+                f"{self.where} has no single-select field {status_name!r}: fix "
+                f"project.status_field in the mapping"
+            )
+        by_name = {str(o["name"]).casefold(): str(o["id"]) for o in status["options"]}
+        for stage, option in self.mapping.project.status_options.items():
+            if option.casefold() not in by_name:
+                raise AdapterError(
+                    f"{self.where} field {status_name!r} has no option {option!r}: fix "
+                    f"project.status_options.{stage.value} in the mapping or add the option"
+                )
+            schema.options[stage] = by_name[option.casefold()]
+        for entry, name in (("iteration_field", self.mapping.project.iteration_field),
+                            ("points_field", self.mapping.project.points_field)):
+            if name and name.casefold() not in fields:
+                raise AdapterError(
+                    f"{self.where} has no field {name!r}: fix project.{entry} in the mapping"
+                )
+        self._schema = schema
+        return schema
+
+    # -- writes ----------------------------------------------------------------------------
+    def item_for(self, issue_node_id: str) -> str:
+        """The issue's project item (adding is idempotent: an existing item is returned)."""
+        if issue_node_id not in self._items:
+            data = self.client.graphql(ADD, {"p": self.schema().project_id, "c": issue_node_id})
+            self._items[issue_node_id] = str(data["addProjectV2ItemById"]["item"]["id"])
+        return self._items[issue_node_id]
+
+    def _set(self, item_id: str, field_id: str, value: dict[str, Any] | None) -> None:
+        variables = {"p": self.schema().project_id, "i": item_id, "f": field_id}
+        if value is None:
+            self.client.graphql(CLEAR, variables)
+        else:
+            self.client.graphql(UPDATE, {**variables, "v": value})
+
+    def set_stage(self, item_id: str, stage: Stage) -> None:
+        schema = self.schema()
+        field_id = schema.field_id(self.mapping.project.status_field)
+        assert field_id is not None  # schema() checked it
+        self._set(item_id, field_id, {"singleSelectOptionId": schema.options[stage]})
+
+    def set_points(self, item_id: str, points: float | None) -> None:
+        field_id = self.schema().field_id(self.mapping.project.points_field)
+        if field_id is not None:
+            self._set(item_id, field_id, None if points is None else {"number": float(points)})
+
+    def set_iteration(self, item_id: str, iteration_id: str | None) -> None:
+        field_id = self.schema().field_id(self.mapping.project.iteration_field)
+        if field_id is None:
+            raise AdapterError(f"{self.where}: set project.iteration_field in the mapping")
+        value = None if iteration_id is None else {"iterationId": iteration_id}
+        self._set(item_id, field_id, value)
+
+    # -- reads -----------------------------------------------------------------------------
+    def values(self) -> Iterator[tuple[int, str, ProjectValues]]:
+        """(issue number, item updatedAt, values) for this repository's items, 100 a page."""
+        schema = self.schema()
+        status_id = schema.field_id(self.mapping.project.status_field)
+        iteration_id = schema.field_id(self.mapping.project.iteration_field)
+        points_id = schema.field_id(self.mapping.project.points_field)
+        after: str | None = None
+        while True:
+            data = self.client.graphql(ITEMS, {"p": schema.project_id, "after": after})
+            page = data["node"]["items"]
+            for node in page["nodes"]:
+                content = node.get("content") or {}
+                repo = (content.get("repository") or {}).get("nameWithOwner", "")
+                if "number" not in content or str(repo).casefold() != self.repo_full_name:
+                    continue
+                self._items[str(content["id"])] = str(node["id"])
+                found: dict[str, Any] = {"item_id": str(node["id"])}
+                for value in node["fieldValues"]["nodes"]:
+                    field_id = ((value or {}).get("field") or {}).get("id")
+                    if field_id is None:
+                        continue
+                    if field_id == status_id:
+                        found["status"] = value.get("name")
+                    elif field_id == iteration_id:
+                        found["iteration_id"] = value.get("iterationId")
+                        found["iteration_start"] = value.get("startDate")
+                    elif field_id == points_id and value.get("number") is not None:
+                        found["points"] = float(value["number"])
+                yield int(content["number"]), str(node["updatedAt"]), ProjectValues(**found)
+            if not page["pageInfo"]["hasNextPage"]:
+                return
+            after = page["pageInfo"]["endCursor"]

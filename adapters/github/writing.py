@@ -1,0 +1,304 @@
+"""Writes: create, edit, stage, parent, sprint. Serial, paced, never re-sent after a 5xx/loss.
+
+A write whose outcome is unknown (5xx, dropped connection, lost response) becomes a
+WriteResult error; the caller resolves a lost create with `find_by_marker`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from tracker_bridge.adapters.github import body as bodies
+from tracker_bridge.adapters.github.client import GraphQLError, Reply, WriteUncertain
+from tracker_bridge.adapters.github.translate import (
+    Json,
+    edit_payload,
+    from_remote,
+    iteration_for,
+    managed_labels,
+    milestone_differs,
+    milestone_payload,
+    stage_payload,
+    to_remote,
+)
+from tracker_bridge.model import FieldValue, RemoteRef, Sprint, Stage, WorkItem
+from tracker_bridge.tracker import AdapterError, NewItem, OnCreated, WriteResult
+
+if TYPE_CHECKING:
+    from tracker_bridge.adapters.github.adapter import GitHubAdapter
+
+PLANNING = ("title", "description", "kind", "track", "labels", "due", "assignee", "blocked")
+
+
+class Writer:
+    def __init__(self, adapter: GitHubAdapter) -> None:
+        self.a = adapter
+        self.labels_ready = False
+        self.issue_types: bool | None = None
+
+    # -- plumbing --------------------------------------------------------------------------
+    def send(self, method: str, url: str, body: Any = None) -> Reply:
+        reply = self.a.client.rest(method, url, body=body)
+        if reply.status == 404 and url.count("/") <= 4:  # /repos/o/r/<collection>
+            raise AdapterError(self.a.missing)
+        return reply
+
+    def ref(self, raw: Json) -> RemoteRef:
+        return RemoteRef(tracker=self.a.tracker, key=str(raw["number"]), remote_id=str(raw["id"]),
+                         url=str(raw.get("html_url") or ""), version=str(raw.get("updated_at")))
+
+    def current(self, ref: RemoteRef) -> Json:
+        raw = self.a.issue(ref.key)
+        if raw is None:
+            raise LookupError(f"issue #{ref.key} not found in {self.a.full_name}")
+        return raw
+
+    def prepare(self) -> None:
+        """Once per adapter (one sync): create missing labels, learn if issue types exist."""
+        if not self.labels_ready:
+            self.ensure_labels()
+            self.labels_ready = True
+        if self.issue_types is None:
+            self.issue_types = False
+            if self.a.mapping.issue_types:
+                reply = self.a.client.rest("GET", f"{self.a.repo_path}/issue-types")
+                self.issue_types = reply.status == 200
+
+    def ensure_labels(self) -> None:
+        reply = self.a.client.rest("GET", f"{self.a.repo_path}/labels", params={"per_page": 100})
+        if reply.status == 404:
+            raise AdapterError(self.a.missing)
+        have = {str(label["name"]).casefold() for label in reply.data or []}
+        styles = self.a.mapping.labels.styles
+        for name, group in managed_labels(self.a.mapping).items():
+            original = self._label_name(name)
+            if name in have:
+                continue
+            style = styles.get(group)  # type: ignore[call-overload]
+            body = {"name": original, "color": style.color if style else "ededed",
+                    "description": style.description if style else ""}
+            made = self.send("POST", f"{self.a.repo_path}/labels", body)
+            if made.status not in (201, 422):  # 422: created meanwhile by someone else
+                raise AdapterError(f"cannot create label {original!r} ({made.status})")
+
+    def _label_name(self, folded: str) -> str:
+        labels = self.a.mapping.labels
+        names = [*labels.kinds.values(), *labels.tracks.values(), *labels.stages.values(),
+                 labels.blocked]
+        return next(n for n in names if n.casefold() == folded)
+
+    def _fail(self, item_id: str, ref: RemoteRef | None, error: str) -> WriteResult:
+        return WriteResult(item_id, ref, {}, error)
+
+    # -- create ----------------------------------------------------------------------------
+    def create_items(self, items: Sequence[NewItem], on_created: OnCreated) -> list[WriteResult]:
+        self.prepare()
+        return [self.create_one(new, on_created) for new in items]
+
+    def create_one(self, new: NewItem, on_created: OnCreated) -> WriteResult:
+        item = new.item
+        payload = to_remote(item, self.a.mapping, issue_types=bool(self.issue_types))
+        try:
+            reply = self.send("POST", f"{self.a.repo_path}/issues", payload)
+        except WriteUncertain as exc:
+            return self._fail(item.id, None, f"create not confirmed ({exc}); look it up by marker")
+        if reply.status != 201:
+            return self._fail(item.id, None, f"create refused: {reply.status} {_message(reply)}")
+        raw: Json = reply.data
+        ref = self.ref(raw)
+        on_created(item.id, ref)  # before any further request
+        self.a.items_by_number[int(raw["number"])] = item.id
+        values = from_remote(raw, self.a.mapping, self.a.tracker).values
+        done = {k: values[k] for k in PLANNING if k in values}
+        if "points" in values:
+            done["points"] = values["points"]
+        if self.a.mapping.mode == "labels" and item.stage is not Stage.DONE:
+            done["stage"] = values["stage"]
+        errors: list[str] = []
+        if new.parent_ref is not None:
+            linked = self.link_parent(ref, new.parent_ref)
+            if linked.ok:
+                done["parent"] = item.parent
+            else:
+                errors.append(linked.error or "parent link failed")
+        if self.a.project is not None:
+            errors += self._add_to_project(raw, item, done)
+        return WriteResult(item.id, ref, done, "; ".join(errors) or None)
+
+    def _add_to_project(self, raw: Json, item: WorkItem, done: dict[str, FieldValue]) -> list[str]:
+        assert self.a.project is not None
+        try:
+            item_id = self.a.project.item_for(str(raw["node_id"]))
+            self.a.project.set_stage(item_id, item.stage)
+            done["stage"] = item.stage.value
+            if item.points is not None and self.a.mapping.project.points_field:
+                self.a.project.set_points(item_id, item.points)
+                done["points"] = item.points
+        except (WriteUncertain, GraphQLError) as exc:
+            return [f"project fields not set ({exc})"]
+        return []
+
+    # -- edits -----------------------------------------------------------------------------
+    def update_fields(self, ref: RemoteRef, changes: Mapping[str, FieldValue]) -> WriteResult:
+        wanted = {k: v for k, v in changes.items() if k not in ("stage", "sprint", "parent")}
+        item_id = self.a.items_by_number.get(int(ref.key), ref.key)
+        try:
+            self.prepare()
+            raw = self.current(ref)
+            item_id = bodies.parse(raw.get("body")).item_id or item_id
+            payload = edit_payload(self.a.mapping, raw, wanted,
+                                   issue_types=bool(self.issue_types))
+            if payload:
+                reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}", payload)
+                if reply.status != 200:
+                    why = f"edit refused: {reply.status} {_message(reply)}"
+                    return self._fail(item_id, ref, why)
+                raw = reply.data
+            if "points" in wanted and self.a.project is not None:
+                points = wanted["points"]
+                project_item = self.a.project.item_for(str(raw["node_id"]))
+                self.a.project.set_points(
+                    project_item, float(points) if isinstance(points, int | float) else None
+                )
+        except (WriteUncertain, GraphQLError, LookupError) as exc:
+            return self._fail(item_id, ref, str(exc))
+        values = from_remote(raw, self.a.mapping, self.a.tracker).values
+        done = {k: values[k] for k in wanted if k in values}
+        if "points" in wanted and self.a.project is not None:
+            done["points"] = wanted["points"]
+        return WriteResult(item_id, self.ref(raw), done)
+
+    def move_stage(self, ref: RemoteRef, stage: Stage) -> WriteResult:
+        item_id = self.a.items_by_number.get(int(ref.key), ref.key)
+        try:
+            self.prepare()
+            raw = self.current(ref)
+            item_id = bodies.parse(raw.get("body")).item_id or item_id
+            if self.a.project is not None:
+                self.a.project.set_stage(self.a.project.item_for(str(raw["node_id"])), stage)
+            payload = stage_payload(self.a.mapping, raw, stage)
+            if payload:
+                reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}", payload)
+                if reply.status != 200:
+                    why = f"move refused: {reply.status} {_message(reply)}"
+                    return self._fail(item_id, ref, why)
+                raw = reply.data
+        except (WriteUncertain, GraphQLError, LookupError) as exc:
+            return self._fail(item_id, ref, str(exc))
+        self.a.stages[int(ref.key)] = stage.value
+        return WriteResult(item_id, self.ref(raw), {"stage": stage.value})
+
+    # -- parents (sub-issues, or a task list in the epic's body where those are missing) ---
+    def link_parent(self, ref: RemoteRef, parent: RemoteRef | None) -> WriteResult:
+        item_id = self.a.items_by_number.get(int(ref.key), ref.key)
+        issues = f"{self.a.repo_path}/issues"
+        try:
+            if parent is None:
+                reply = self.a.client.rest("GET", f"{issues}/{ref.key}/parent")
+                if reply.status == 200:
+                    body = {"sub_issue_id": int(ref.remote_id)}
+                    gone = self.send("DELETE", f"{issues}/{reply.data['number']}/sub_issue", body)
+                    if gone.status not in (200, 404):
+                        return self._fail(item_id, ref, f"unlink refused: {gone.status}")
+                return WriteResult(item_id, ref, {"parent": None})
+            body = {"sub_issue_id": int(ref.remote_id), "replace_parent": True}
+            reply = self.send("POST", f"{issues}/{parent.key}/sub_issues", body)
+            if reply.status == 404:
+                return self._task_list(item_id, ref, parent)
+            if reply.status not in (200, 201) and "already" not in _message(reply):
+                return self._fail(item_id, ref, f"link refused: {reply.status} {_message(reply)}")
+        except (WriteUncertain, LookupError) as exc:
+            return self._fail(item_id, ref, str(exc))
+        return WriteResult(item_id, ref, {"parent": self.a.items_by_number.get(int(parent.key))})
+
+    def _task_list(self, item_id: str, ref: RemoteRef, parent: RemoteRef) -> WriteResult:
+        """No sub-issues here: list the child as `- [ ] #N` in the epic's managed tail."""
+        raw = self.current(parent)
+        parts = bodies.parse(raw.get("body"))
+        if int(ref.key) not in parts.children:
+            parts = parts.with_changes(children=(*parts.children, int(ref.key)))
+            body = {"body": bodies.render(parts)}
+            reply = self.send("PATCH", f"{self.a.repo_path}/issues/{parent.key}", body)
+            if reply.status != 200:
+                return self._fail(item_id, ref, f"task-list link refused: {reply.status}")
+        self.a.task_parents[int(ref.key)] = int(parent.key)
+        return WriteResult(item_id, ref, {"parent": self.a.items_by_number.get(int(parent.key))})
+
+    # -- sprints ---------------------------------------------------------------------------
+    def ensure_sprint(self, sprint: Sprint, remote_id: str | None) -> str:
+        if self.a.mapping.sprint_mode == "iteration":
+            return self._iteration(sprint)
+        stones = f"{self.a.repo_path}/milestones"
+        wanted = milestone_payload(sprint)
+        raw: Json | None = None
+        if remote_id:
+            reply = self.a.client.rest("GET", f"{stones}/{remote_id}")
+            raw = reply.data if reply.status == 200 else None
+        if raw is None:
+            reply = self.a.client.rest("GET", stones, params={"state": "all", "per_page": 100})
+            if reply.status == 404:
+                raise AdapterError(self.a.missing)
+            marker = f"tracker-bridge:sprint={sprint.id} "
+            raw = next((m for m in reply.data or [] if marker in str(m.get("description") or "")
+                        or m.get("title") == sprint.name), None)
+        try:
+            if raw is None:
+                reply = self.send("POST", stones, wanted)
+                if reply.status != 201:
+                    raise AdapterError(f"cannot create milestone {sprint.name!r}: {reply.status}")
+                raw = reply.data
+            elif milestone_differs(raw, wanted):
+                reply = self.send("PATCH", f"{stones}/{raw['number']}", wanted)
+                if reply.status != 200:
+                    raise AdapterError(f"cannot update milestone {sprint.name!r}: {reply.status}")
+        except WriteUncertain as exc:
+            raise AdapterError(f"milestone {sprint.name!r} not confirmed ({exc}); retry") from None
+        assert raw is not None
+        return str(raw["number"])
+
+    def _iteration(self, sprint: Sprint) -> str:
+        assert self.a.project is not None
+        name = self.a.mapping.project.iteration_field
+        found = iteration_for(sprint, self.a.project.schema().iterations(name))
+        if found is None:
+            raise AdapterError(
+                f"{self.a.project.where} field {name!r} has no iteration starting "
+                f"{sprint.start} (sprint {sprint.id}): add it in the project settings; we never "
+                f"rewrite the iteration configuration (that wipes existing assignments)"
+            )
+        self.a.sprint_by_iteration[str(found["id"])] = sprint.id
+        return str(found["id"])
+
+    def assign_sprint(self, remote_id: str | None, refs: Sequence[RemoteRef]) -> list[WriteResult]:
+        results = []
+        for ref in refs:
+            item_id = self.a.items_by_number.get(int(ref.key), ref.key)
+            sprint = self.a.sprint_by_iteration.get(remote_id or "", remote_id)
+            try:
+                if self.a.mapping.sprint_mode == "iteration":
+                    assert self.a.project is not None
+                    raw = self.current(ref)
+                    project_item = self.a.project.item_for(str(raw["node_id"]))
+                    self.a.project.set_iteration(project_item, remote_id)
+                    results.append(WriteResult(item_id, ref, {"sprint": sprint}))
+                    continue
+                body = {"milestone": int(remote_id) if remote_id else None}
+                reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}", body)
+            except (WriteUncertain, GraphQLError, LookupError) as exc:
+                results.append(self._fail(item_id, ref, str(exc)))
+                continue
+            if reply.status != 200:
+                results.append(self._fail(item_id, ref, f"sprint refused: {reply.status}"))
+                continue
+            values = from_remote(reply.data, self.a.mapping, self.a.tracker).values
+            results.append(WriteResult(item_id, self.ref(reply.data), {"sprint": values["sprint"]}))
+        return results
+
+
+def _message(reply: Reply) -> str:
+    data = reply.data if isinstance(reply.data, dict) else {}
+    errors = data.get("errors") or []
+    detail = "; ".join(str(e.get("message") or e.get("code") or "") for e in errors
+                       if isinstance(e, dict))
+    return " ".join(part for part in (str(data.get("message") or ""), detail) if part)
