@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-KEYWORDS = frozenset({"and", "or", "not", "in", "is", "empty", "null", "order", "by", "asc", "desc"})
+KEYWORDS = frozenset(
+    {"and", "or", "not", "in", "is", "empty", "null", "order", "by", "asc", "desc"}
+)
 OPERATORS = ("!=", ">=", "<=", "!~", "=", ">", "<", "~")
 DATE_FIELDS = frozenset({"updated", "created", "resolutiondate", "duedate"})
 _DATE_FORMATS = ("%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%Y-%m-%d")

@@ -116,9 +116,7 @@ SYSTEM_FIELDS: tuple[FieldDef, ...] = (
     FieldDef("created", "Created", {"type": "datetime", "system": "created"}),
     FieldDef("updated", "Updated", {"type": "datetime", "system": "updated"}),
     FieldDef("parent", "Parent", {"type": "issuelink", "system": "parent"}),
-    FieldDef(
-        "comment", "Comment", {"type": "comments-page", "system": "comment"}, navigable=False
-    ),
+    FieldDef("comment", "Comment", {"type": "comments-page", "system": "comment"}, navigable=False),
 )
 
 

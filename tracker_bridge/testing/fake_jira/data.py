@@ -1,0 +1,524 @@
+"""Everything the fake Jira knows, and the operations a request or a simulated person runs.
+
+Callers hold the server lock. Validation failures raise `HTTPError` with Jira's error shape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from .errors import jira_error, not_found_issue, not_on_screen
+from .state import (
+    ISSUE_TYPES,
+    PRIORITIES,
+    RESOLUTIONS,
+    Board,
+    CustomFields,
+    FieldDef,
+    Flavour,
+    Issue,
+    Project,
+    Sprint,
+    field_catalogue,
+    jira_time,
+)
+from .workflow import Transition, Workflow
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SIMPLE = {"summary", "description", "labels", "duedate", "priority", "assignee", "components"}
+
+
+class JiraData:
+    def __init__(
+        self,
+        *,
+        flavour: Flavour,
+        projects: Sequence[str],
+        seed: int,
+        email: str,
+        user_timezone: str,
+        workflow: Mapping[str, Any] | None,
+        now: Callable[[], datetime],
+    ) -> None:
+        self.flavour = flavour
+        self.now = now
+        self.email = email
+        self.user_timezone = user_timezone
+        digest = hashlib.sha256(f"jira-user-{seed}".encode()).hexdigest()
+        self.account_id = f"5b10a{digest[:19]}"  # Cloud account ids are opaque 24-char strings
+        self.username = email.split("@")[0]
+        self.custom = CustomFields.for_instance(seed, flavour)
+        self.fields: list[FieldDef] = field_catalogue(self.custom, flavour)
+        self.field_by_id = {f.id: f for f in self.fields}
+        self.workflow = Workflow(workflow)
+        self.projects: dict[str, Project] = {
+            key: Project(str(10000 + i), key, f"{key.title()} project")
+            for i, key in enumerate(projects)
+        }
+        self.issues: dict[str, Issue] = {}
+        self.key_by_id: dict[str, str] = {}
+        self.next_issue_id = 10000
+        self.next_number: dict[str, int] = {key: 1 for key in projects}
+        self.next_history_id = 10000
+        self.next_comment_id = 10000
+        self.sprints: dict[int, Sprint] = {}
+        self.next_sprint_id = 1
+        self.boards: dict[int, Board] = {}
+        for i, key in enumerate(projects):
+            self.boards[i + 1] = Board(i + 1, f"{key} board", key, columns=self._columns())
+
+    def _columns(self) -> list[dict[str, Any]]:
+        limits = {"In Progress": 5, "In Review": 3}
+        return [
+            {"name": s.name, "statuses": [s.id], "min": None, "max": limits.get(s.name)}
+            for s in self.workflow.statuses
+        ]
+
+    # -- lookups -------------------------------------------------------------------------------
+    def issue(self, key_or_id: str) -> Issue:
+        key = self.key_by_id.get(key_or_id, key_or_id.upper())
+        found = self.issues.get(key)
+        if found is None:
+            raise not_found_issue()
+        return found
+
+    def find_issue(self, key_or_id: str) -> Issue | None:
+        return self.issues.get(self.key_by_id.get(str(key_or_id), str(key_or_id).upper()))
+
+    def project(self, ref: str) -> Project | None:
+        for project in self.projects.values():
+            if ref in (project.id, project.key) or ref.upper() == project.key:
+                return project
+        return None
+
+    def issuetype(self, ref: Mapping[str, Any] | str) -> tuple[str, str, bool] | None:
+        if isinstance(ref, str):
+            ref = {"id": ref} if ref.isdigit() else {"name": ref}
+        for entry in ISSUE_TYPES:
+            if (
+                str(ref.get("id")) == entry[0]
+                or str(ref.get("name", "")).lower() == entry[1].lower()
+            ):
+                return entry
+        return None
+
+    def is_epic(self, issue: Issue) -> bool:
+        return issue.issuetype == ISSUE_TYPES[0][0]
+
+    def field_name(self, field_id: str) -> str:
+        found = self.field_by_id.get(field_id)
+        return found.name if found else field_id
+
+    # -- create --------------------------------------------------------------------------------
+    def create(self, fields: Mapping[str, Any]) -> Issue:
+        project, type_entry = self.check_create(fields)
+        now = self.now()
+        issue = Issue(
+            id=str(self.next_issue_id),
+            key=f"{project.key}-{self.next_number[project.key]}",
+            project=project.key,
+            issuetype=type_entry[0],
+            status=self.workflow.initial.id,
+            created=now,
+            updated=now,
+            values={"labels": [], "priority": "3", "components": []},
+        )
+        self.next_issue_id += 1
+        self.next_number[project.key] += 1
+        self.issues[issue.key] = issue
+        self.key_by_id[issue.id] = issue.key
+        for field_id, value in fields.items():
+            if field_id not in ("project", "issuetype"):
+                self._set(issue, field_id, value)
+        return issue
+
+    def check_create(self, fields: Mapping[str, Any]) -> tuple[Project, tuple[str, str, bool]]:
+        """Validate a create request; all problems at once, as Jira reports them."""
+        errors: dict[str, str] = {}
+        if not isinstance(fields, Mapping):
+            raise jira_error(400, ["No fields were given for the issue."])
+        ref = fields.get("project")
+        project = None
+        if isinstance(ref, Mapping):
+            project = self.project(str(ref.get("id") or ref.get("key") or ""))
+        if project is None:
+            errors["project"] = "Specify a valid project ID or key"
+        type_ref = fields.get("issuetype")
+        type_entry = self.issuetype(type_ref) if isinstance(type_ref, Mapping) else None
+        if type_entry is None:
+            errors["issuetype"] = (
+                "Specify a valid issue type" if type_ref else "Specify an issue type"
+            )
+        if not str(fields.get("summary") or "").strip():
+            errors["summary"] = "You must specify a summary of the issue."
+        if (
+            type_entry is not None
+            and type_entry[1] == "Epic"
+            and self.custom.epic_name
+            and not str(fields.get(self.custom.epic_name) or "").strip()
+        ):
+            errors[self.custom.epic_name] = "Epic Name is required."
+        if type_entry is not None and type_entry[2] and not fields.get("parent"):
+            errors["parent"] = "Parent ID or key is required for a sub-task."
+        for field_id, value in fields.items():
+            if field_id in ("project", "issuetype") or field_id in errors:
+                continue
+            problem = self._check(field_id, value, type_entry)
+            if problem:
+                errors[field_id] = problem
+        if errors or project is None or type_entry is None:
+            raise jira_error(400, [], errors)
+        return project, type_entry
+
+    # -- field values --------------------------------------------------------------------------
+    def _check(self, field_id: str, value: Any, type_entry: tuple[str, str, bool] | None) -> str:
+        """Why this value cannot be set ("" when it can)."""
+        c = self.custom
+        if field_id == "summary":
+            if not isinstance(value, str) or not value.strip():
+                return "You must specify a summary of the issue."
+            return "Summary must be less than 255 characters." if len(value) > 254 else ""
+        if field_id == "description":
+            return "" if value is None or isinstance(value, str | dict) else "Invalid description"
+        if field_id == "labels":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return "Labels must be a list of strings."
+            bad = next((v for v in value if " " in v or not v), None)
+            return f"The label '{bad}' contains spaces which is invalid." if bad is not None else ""
+        if field_id == "duedate":
+            ok = value is None or (isinstance(value, str) and _DATE.match(value))
+            return "" if ok else f"Error parsing date string: {value}"
+        if field_id == "priority":
+            if value is None:
+                return ""
+            ok = isinstance(value, Mapping) and any(
+                str(value.get("id")) == pid or str(value.get("name", "")).lower() == name.lower()
+                for pid, name in PRIORITIES
+            )
+            return "" if ok else "Specify the Priority (id or name) in the string format"
+        if field_id == "assignee":
+            if value is None:
+                return ""
+            me = self.account_id if self.flavour == "cloud" else self.username
+            wanted = (
+                value.get("accountId" if self.flavour == "cloud" else "name")
+                if isinstance(value, Mapping)
+                else None
+            )
+            return "" if wanted == me else f"User '{wanted}' does not exist."
+        if field_id == "components":
+            ok = isinstance(value, list) and all(isinstance(v, Mapping) for v in value)
+            return "" if ok else "Components must be a list of {name} or {id} objects."
+        if field_id == "parent":
+            return self._check_parent(value, type_entry)
+        if field_id == c.story_points:
+            ok = value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+            return "" if ok else "Operation value must be a number"
+        if field_id == c.sprint:
+            if value is None:
+                return ""
+            sprint = self.sprints.get(value) if isinstance(value, int) else None
+            if sprint is None:
+                return f"Sprint with id {value} does not exist."
+            return "" if sprint.state != "closed" else "Issues cannot be added to a closed sprint."
+        if c.epic_link and field_id == c.epic_link:
+            if value is None:
+                return ""
+            target = self.find_issue(str(value))
+            if target is None or not self.is_epic(target):
+                return f"The issue {value} is not an Epic."
+            return ""
+        if c.epic_name and field_id == c.epic_name:
+            return "" if value is None or isinstance(value, str) else "Epic Name must be text."
+        return not_on_screen(field_id)
+
+    def _check_parent(self, value: Any, type_entry: tuple[str, str, bool] | None) -> str:
+        if value is None:
+            return ""
+        subtask = bool(type_entry and type_entry[2])
+        if self.flavour == "datacenter" and not subtask:
+            return not_on_screen("parent")
+        ref = value.get("key") or value.get("id") if isinstance(value, Mapping) else None
+        target = self.find_issue(str(ref)) if ref else None
+        if target is None:
+            return "Could not find issue by id or key."
+        if not subtask and (not self.is_epic(target) or (type_entry and type_entry[1] == "Epic")):
+            return "Given parent work item does not belong to appropriate hierarchy."
+        return ""
+
+    def _set(self, issue: Issue, field_id: str, value: Any) -> dict[str, Any] | None:
+        """Store one (already checked) value; the changelog item when it changed."""
+        c = self.custom
+        if field_id == "parent":
+            target = self.find_issue(str(value.get("key") or value.get("id"))) if value else None
+            old, issue.parent = issue.parent, target.key if target else None
+            return _item("Parent", "jira", "parent", old, issue.parent)
+        if field_id == c.sprint:
+            if value is None:
+                self.move_to_backlog([issue])
+            else:
+                self.move_to_sprint([issue], self.sprints[value])
+            return None
+        if field_id == "priority" and value is not None:
+            value = next(
+                pid
+                for pid, name in PRIORITIES
+                if str(value.get("id")) == pid or str(value.get("name", "")).lower() == name.lower()
+            )
+        if field_id == "assignee":
+            value = None if value is None else "me"
+        if field_id == "components":
+            value = [str(v.get("name") or v.get("id")) for v in value]
+        if field_id == "labels":
+            value = list(dict.fromkeys(value))
+        if field_id == c.story_points and value is not None:
+            value = float(value)
+        old = issue.values.get(field_id)
+        if old == value:
+            return None
+        issue.values[field_id] = value
+        custom = field_id.startswith("customfield_")
+        name = self.field_name(field_id) if custom else field_id
+        return _item(name, "custom" if custom else "jira", field_id, old, value)
+
+    # -- edit ----------------------------------------------------------------------------------
+    def edit(
+        self,
+        issue: Issue,
+        fields: Mapping[str, Any] | None,
+        update: Mapping[str, Any] | None,
+    ) -> None:
+        fields = dict(fields or {})
+        type_entry = self.issuetype({"id": issue.issuetype})
+        for field_id, operations in (update or {}).items():
+            if field_id == "comment":
+                continue
+            fields[field_id] = self._apply_ops(issue, field_id, operations)
+        errors = {
+            f: problem
+            for f, v in fields.items()
+            if (
+                problem := self._check(f, v, type_entry)
+                if f not in _READ_ONLY
+                else not_on_screen(f)
+            )
+        }
+        if errors:
+            raise jira_error(400, [], errors)
+        items = [item for f, v in fields.items() if (item := self._set(issue, f, v))]
+        for operations in (update or {}).get("comment", ()):
+            if "add" in operations:
+                self.add_comment(issue, str(operations["add"].get("body", "")))
+        self.touch(issue, items)
+
+    def _apply_ops(self, issue: Issue, field_id: str, operations: Any) -> Any:
+        if not isinstance(operations, list):
+            raise jira_error(400, [], {field_id: "Operations must be a list."})
+        current = list(issue.values.get(field_id) or [])
+        if field_id == "components":
+            current = [{"name": name} for name in current]
+        value: Any = current
+        for operation in operations:
+            if not isinstance(operation, Mapping) or len(operation) != 1:
+                raise jira_error(400, [], {field_id: "Invalid operation."})
+            verb, argument = next(iter(operation.items()))
+            if verb == "set":
+                value = argument
+            elif verb == "add" and field_id in ("labels", "components"):
+                value = [*value, argument]
+            elif verb == "remove" and field_id in ("labels", "components"):
+                value = [v for v in value if v != argument and not _same_component(v, argument)]
+            else:
+                raise jira_error(400, [], {field_id: f"Operation '{verb}' is not supported."})
+        return value
+
+    def touch(self, issue: Issue, items: Sequence[dict[str, Any]]) -> None:
+        """Record a change: bump `updated` and add a changelog entry."""
+        if not items:
+            return
+        now = self.now()
+        issue.updated = now
+        issue.histories.append(
+            {
+                "id": str(self.next_history_id),
+                "author": "me",
+                "created": jira_time(now),
+                "items": list(items),
+            }
+        )
+        self.next_history_id += 1
+
+    def add_comment(self, issue: Issue, body: Any) -> dict[str, Any]:
+        now = jira_time(self.now())
+        comment = {"id": str(self.next_comment_id), "body": body, "created": now, "updated": now}
+        self.next_comment_id += 1
+        issue.comments.append(comment)
+        issue.updated = self.now()  # a comment bumps `updated` in Jira, without a changelog entry
+        return comment
+
+    # -- workflow ------------------------------------------------------------------------------
+    def transitions(self, issue: Issue) -> list[Transition]:
+        return self.workflow.available(issue.status)
+
+    def transition(
+        self,
+        issue: Issue,
+        transition_id: str,
+        fields: Mapping[str, Any] | None = None,
+        update: Mapping[str, Any] | None = None,
+    ) -> None:
+        chosen = next((t for t in self.transitions(issue) if t.id == transition_id), None)
+        if chosen is None:
+            raise jira_error(
+                400,
+                [
+                    "It seems that you have tried to perform a workflow operation "
+                    f"({transition_id}) that is not valid for the current state of this issue "
+                    f"({issue.key}). The "
+                    "likely cause is that somebody has changed the issue recently, please look at "
+                    "the issue history for details."
+                ],
+            )
+        fields = dict(fields or {})
+        errors = {f: not_on_screen(f) for f in fields if f not in chosen.requires}
+        resolution = None
+        if "resolution" in chosen.requires:
+            ref = fields.get("resolution")
+            resolution = next(
+                (
+                    rid
+                    for rid, name in RESOLUTIONS
+                    if isinstance(ref, Mapping)
+                    and (
+                        str(ref.get("id")) == rid
+                        or str(ref.get("name", "")).lower() == name.lower()
+                    )
+                ),
+                None,
+            )
+            if resolution is None:
+                errors["resolution"] = (
+                    "Resolution is required."
+                    if ref is None
+                    else ("Could not find valid 'id' or 'name' in resolution object.")
+                )
+        if errors:
+            raise jira_error(400, [], errors)
+        self.move(issue, chosen.target, resolution)
+        for operations in (update or {}).get("comment", ()):
+            if "add" in operations:
+                self.add_comment(issue, operations["add"].get("body", ""))
+
+    def move(self, issue: Issue, status_id: str, resolution: str | None) -> None:
+        old = self.workflow.status(issue.status)
+        new = self.workflow.status(status_id)
+        items: list[dict[str, Any] | None] = [
+            _item("status", "jira", "status", old.id, new.id, old.name, new.name)
+        ]
+        if new.category == "done" and issue.resolution != resolution:
+            names = dict(RESOLUTIONS)
+            items.append(
+                _item(
+                    "resolution",
+                    "jira",
+                    "resolution",
+                    issue.resolution,
+                    resolution,
+                    names.get(issue.resolution or ""),
+                    names.get(resolution or ""),
+                )
+            )
+            issue.resolution, issue.resolutiondate = resolution, self.now()
+        elif new.category != "done" and issue.resolution is not None:
+            items.append(
+                _item(
+                    "resolution",
+                    "jira",
+                    "resolution",
+                    issue.resolution,
+                    None,
+                    dict(RESOLUTIONS)[issue.resolution],
+                    None,
+                )
+            )
+            issue.resolution = issue.resolutiondate = None
+        issue.status = new.id
+        self.touch(issue, [item for item in items if item])
+
+    # -- sprints -------------------------------------------------------------------------------
+    def open_sprints_of(self, issue: Issue) -> list[int]:
+        return [s for s in issue.sprints if self.sprints[s].state != "closed"]
+
+    def move_to_sprint(self, issues: Iterable[Issue], sprint: Sprint) -> None:
+        for issue in issues:
+            old = self.open_sprints_of(issue)
+            if old == [sprint.id]:
+                continue
+            issue.sprints = [s for s in issue.sprints if s not in old] + [sprint.id]
+            self.touch(issue, [self._sprint_item(old, [sprint.id])])
+
+    def move_to_backlog(self, issues: Iterable[Issue]) -> None:
+        for issue in issues:
+            old = self.open_sprints_of(issue)
+            if old:
+                issue.sprints = [s for s in issue.sprints if s not in old]
+                self.touch(issue, [self._sprint_item(old, [])])
+
+    def _sprint_item(self, old: list[int], new: list[int]) -> dict[str, Any]:
+        def text(ids: list[int]) -> str:
+            return ", ".join(self.sprints[i].name for i in ids)
+
+        item = _item(
+            "Sprint",
+            "custom",
+            self.custom.sprint,
+            ", ".join(map(str, old)),
+            ", ".join(map(str, new)),
+            text(old),
+            text(new),
+        )
+        assert item is not None
+        return item
+
+
+_READ_ONLY = frozenset(
+    {"status", "resolution", "created", "updated", "project", "issuetype", "resolutiondate"}
+)
+
+
+def _same_component(value: Any, argument: Any) -> bool:
+    if isinstance(value, Mapping) and isinstance(argument, Mapping):
+        return value.get("name") == argument.get("name") and value.get("name") is not None
+    return False
+
+
+def _item(
+    field: str,
+    fieldtype: str,
+    field_id: str,
+    old: Any,
+    new: Any,
+    old_text: Any = ...,
+    new_text: Any = ...,
+) -> dict[str, Any] | None:
+    def text(value: Any) -> str | None:
+        if value is None:
+            return None
+        return " ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    if old == new:
+        return None
+    by_id = field_id in ("status", "resolution", "parent") or field == "Sprint"
+    return {
+        "field": field,
+        "fieldtype": fieldtype,
+        "fieldId": field_id,
+        "from": text(old) if by_id else None,
+        "fromString": text(old) if old_text is ... else old_text,
+        "to": text(new) if by_id else None,
+        "toString": text(new) if new_text is ... else new_text,
+    }

@@ -1,0 +1,180 @@
+"""Instance metadata: serverInfo, myself, fields, types, statuses, projects, createmeta."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from tracker_bridge.testing.server import Request, Response
+
+from .errors import jira_error
+from .state import ISSUE_TYPES, PRIORITIES, RESOLUTIONS, jira_time
+from .workflow import CATEGORIES
+
+if TYPE_CHECKING:
+    from .app import FakeJira
+
+API_VERSIONS = ("2", "3")
+
+
+def page(request: Request, items: list[Any], key: str = "values", cap: int = 50) -> dict[str, Any]:
+    """startAt/maxResults/total/isLast paging, as the newer list endpoints do."""
+    start = int(request.arg("startAt") or 0)
+    size = min(int(request.arg("maxResults") or cap), cap)
+    chunk = items[start : start + size]
+    return {
+        "maxResults": size,
+        "startAt": start,
+        "total": len(items),
+        "isLast": start + len(chunk) >= len(items),
+        key: chunk,
+    }
+
+
+def register(jira: FakeJira) -> None:
+    data = jira.data
+
+    def server_info(request: Request) -> Response:
+        cloud = jira.flavour == "cloud"
+        version = (1001, 0, 0) if cloud else (9, 12, 2)
+        now = jira_time(jira.clock.now())
+        return Response(
+            200,
+            {
+                "baseUrl": jira.url,
+                "version": ".".join(map(str, version)) + ("-SNAPSHOT" if cloud else ""),
+                "versionNumbers": list(version),
+                "deploymentType": "Cloud" if cloud else "Server",
+                "buildNumber": 100282 if cloud else 9120002,
+                "buildDate": "2025-01-01T00:00:00.000+0000",
+                "serverTime": now,
+                "scmInfo": "0" * 40,
+                "serverTitle": "Jira",
+            },
+        )
+
+    def myself(request: Request) -> Response:
+        return Response(200, jira.render.myself())
+
+    def fields(request: Request) -> Response:
+        return Response(200, [f.json() for f in data.fields])
+
+    def issuetypes(request: Request) -> Response:
+        return Response(200, [jira.render.issuetype(entry) for entry in ISSUE_TYPES])
+
+    def statuses(request: Request) -> Response:
+        return Response(200, [s.json(jira.url) for s in data.workflow.statuses])
+
+    def categories(request: Request) -> Response:
+        return Response(
+            200,
+            [
+                {"self": f"{jira.url}/rest/api/2/statuscategory/{c['id']}", **c}
+                for c in CATEGORIES.values()
+            ],
+        )
+
+    def priorities(request: Request) -> Response:
+        return Response(200, [jira.render.priority(pid) for pid, _ in PRIORITIES])
+
+    def resolutions(request: Request) -> Response:
+        return Response(200, [jira.render.resolution(rid) for rid, _ in RESOLUTIONS])
+
+    def projects(request: Request) -> Response:
+        wants_types = "issueTypes" in (request.arg("expand") or "")
+        return Response(200, [jira.render.project(p, wants_types) for p in data.projects.values()])
+
+    def project_of(request: Request) -> Any:
+        found = data.project(request.params["project"])
+        if found is None:
+            raise jira_error(
+                404, [f"No project could be found with key '{request.params['project']}'."]
+            )
+        return found
+
+    def project(request: Request) -> Response:
+        return Response(200, jira.render.project(project_of(request), issue_types=True))
+
+    def project_statuses(request: Request) -> Response:
+        project_of(request)
+        all_statuses = [s.json(jira.url) for s in data.workflow.statuses]
+        return Response(
+            200,
+            [{**jira.render.issuetype(entry), "statuses": all_statuses} for entry in ISSUE_TYPES],
+        )
+
+    def createmeta_types(request: Request) -> Response:
+        project_of(request)
+        types = [jira.render.issuetype(entry) for entry in ISSUE_TYPES]
+        if jira.flavour == "cloud":
+            body = page(request, types, "issueTypes")
+            body.pop("isLast")
+            return Response(200, body)
+        return Response(200, page(request, types))
+
+    def createmeta_fields(request: Request) -> Response:
+        project_of(request)
+        entry = data.issuetype({"id": request.params["type"]})
+        if entry is None:
+            raise jira_error(
+                400, [f"The issue type with id '{request.params['type']}' does not exist."]
+            )
+        metas = [_field_meta(jira, field_id, entry) for field_id in _create_fields(jira, entry)]
+        if jira.flavour == "cloud":
+            body = page(request, metas, "fields")
+            body.pop("isLast")
+            return Response(200, body)
+        return Response(200, page(request, metas))
+
+    for v in API_VERSIONS:
+        base = f"/rest/api/{v}"
+        jira.route("GET", f"{base}/serverInfo", server_info)
+        jira.route("GET", f"{base}/myself", myself)
+        jira.route("GET", f"{base}/field", fields)
+        jira.route("GET", f"{base}/issuetype", issuetypes)
+        jira.route("GET", f"{base}/status", statuses)
+        jira.route("GET", f"{base}/statuscategory", categories)
+        jira.route("GET", f"{base}/priority", priorities)
+        jira.route("GET", f"{base}/resolution", resolutions)
+        jira.route("GET", f"{base}/project", projects)
+        jira.route("GET", f"{base}/project/{{project}}", project)
+        jira.route("GET", f"{base}/project/{{project}}/statuses", project_statuses)
+        jira.route("GET", f"{base}/issue/createmeta/{{project}}/issuetypes", createmeta_types)
+        jira.route(
+            "GET", f"{base}/issue/createmeta/{{project}}/issuetypes/{{type}}", createmeta_fields
+        )
+
+
+def _create_fields(jira: FakeJira, entry: tuple[str, str, bool]) -> list[str]:
+    c = jira.data.custom
+    ids = ["summary", "issuetype", "project", "description", "labels", "duedate", "priority"]
+    ids += ["assignee", "components", c.story_points, c.sprint]
+    if jira.flavour == "cloud" or entry[2]:
+        ids.append("parent")
+    if c.epic_link and entry[1] != "Epic":
+        ids.append(c.epic_link)
+    if c.epic_name and entry[1] == "Epic":
+        ids.append(c.epic_name)
+    return ids
+
+
+def _field_meta(jira: FakeJira, field_id: str, entry: tuple[str, str, bool]) -> dict[str, Any]:
+    field = jira.data.field_by_id[field_id]
+    required = (
+        field_id in ("summary", "issuetype", "project")
+        or (field_id == jira.data.custom.epic_name)
+        or (field_id == "parent" and entry[2])
+    )
+    meta: dict[str, Any] = {
+        "required": required,
+        "schema": field.schema,
+        "name": field.name,
+        "fieldId": field_id,
+        "key": field_id,
+        "hasDefaultValue": field_id == "priority",
+        "operations": ["add", "set", "remove"] if field_id == "labels" else ["set"],
+    }
+    if field_id == "priority":
+        meta["allowedValues"] = [jira.render.priority(pid) for pid, _ in PRIORITIES]
+    if field_id == "issuetype":
+        meta["allowedValues"] = [jira.render.issuetype(entry)]
+    return meta
