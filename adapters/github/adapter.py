@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from tracker_bridge.adapters.github import body as bodies
-from tracker_bridge.adapters.github.client import GitHubClient
+from tracker_bridge.adapters.github.client import GitHubClient, WriteUncertain
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
 from tracker_bridge.adapters.github.reading import Cursor, list_issues
@@ -216,8 +216,11 @@ class GitHubAdapter:
         return self.writer.assign_sprint(remote_sprint_id, refs)
 
     def comment(self, ref: RemoteRef, text: str) -> None:
-        reply = self.writer.send("POST", f"{self.repo_path}/issues/{ref.key}/comments",
-                                 {"body": text})
+        try:
+            reply = self.writer.send("POST", f"{self.repo_path}/issues/{ref.key}/comments",
+                                     {"body": text})
+        except WriteUncertain as exc:
+            raise AdapterError(f"comment on #{ref.key} not confirmed ({exc})") from None
         if reply.status != 201:
             raise AdapterError(f"GitHub answered {reply.status} commenting on #{ref.key}")
 

@@ -249,7 +249,7 @@ class GitHubClient:
         retrying = Retrying(
             retry=retry_if_exception_type(TransientError),
             stop=stop_after_attempt(self.pacing.read_retries + 1),
-            wait=wait_exponential_jitter(multiplier=0.05, max=2.0),
+            wait=wait_exponential_jitter(multiplier=0.05, max=2.0, jitter=0.05),
             reraise=True,
         )
         try:

@@ -78,8 +78,11 @@ class Writer:
             style = styles.get(group)  # type: ignore[call-overload]
             body = {"name": original, "color": style.color if style else "ededed",
                     "description": style.description if style else ""}
-            made = self.send("POST", f"{self.a.repo_path}/labels", body)
-            if made.status not in (201, 422):  # 422: created meanwhile by someone else
+            try:
+                made = self.send("POST", f"{self.a.repo_path}/labels", body)
+            except WriteUncertain:
+                continue  # maybe made; if not, GitHub makes a plain one when an issue uses it
+            if made.status not in (201, 422):  # 422: it exists already (e.g. a lost answer)
                 raise AdapterError(f"cannot create label {original!r} ({made.status})")
 
     def _label_name(self, folded: str) -> str:

@@ -13,6 +13,6 @@ from tracker_bridge.testing.fake_github import FakeGitHub
 
 class TestGitHubLabelsContract(AdapterContract):
     @pytest.fixture
-    def fake(self) -> Iterator[GitHubFakeTracker]:  # type: ignore[override]
+    def fake(self) -> Iterator[GitHubFakeTracker]:
         with FakeGitHub(seed=7) as gh:
             yield GitHubFakeTracker(gh)
