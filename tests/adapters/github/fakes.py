@@ -36,16 +36,17 @@ class GitHubFakeTracker:
         }
 
     def open_adapter(self, **options: Any) -> Adapter:
-        return factory.open(TRACKER, settings=self.settings(**options),
-                            mapping_path=self.mapping_path)
+        return factory.open(
+            TRACKER, settings=self.settings(**options), mapping_path=self.mapping_path
+        )
 
     def open_bad_credentials(self) -> Adapter:
-        return factory.open(TRACKER, settings=self.settings(SECRET),
-                            mapping_path=self.mapping_path)
+        return factory.open(TRACKER, settings=self.settings(SECRET), mapping_path=self.mapping_path)
 
     def open_missing_project(self) -> Adapter:
-        return factory.open("github:acme/no-such-repo", settings=self.settings(),
-                            mapping_path=self.mapping_path)
+        return factory.open(
+            "github:acme/no-such-repo", settings=self.settings(), mapping_path=self.mapping_path
+        )
 
     def human_edit_title(self, ref: RemoteRef, title: str) -> None:
         self.gh.human_edit_issue(REPO, int(ref.key), title=title)

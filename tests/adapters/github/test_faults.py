@@ -53,9 +53,13 @@ def seed_with_recovery(
 def test_300_items_under_faults_no_duplicates_right_stages() -> None:
     stages = list(Stage)
     items = [
-        WorkItem(id=f"f.item-{n:03d}", kind=Kind.TASK, title=f"Item {n}",
-                 track=Track.RESEARCH if n % 3 == 0 else Track.ENGINEERING,
-                 stage=stages[n % len(stages)])
+        WorkItem(
+            id=f"f.item-{n:03d}",
+            kind=Kind.TASK,
+            title=f"Item {n}",
+            track=Track.RESEARCH if n % 3 == 0 else Track.ENGINEERING,
+            stage=stages[n % len(stages)],
+        )
         for n in range(300)
     ]
     with FakeGitHub(seed=11) as gh:
@@ -78,8 +82,9 @@ def test_300_items_under_faults_no_duplicates_right_stages() -> None:
     assert fired.get("lost_response", 0) > 0 and fired.get("drop", 0) > 0
     assert len(refs) == 300
     assert len(issues) == 300
-    markers = Counter(issue["body"].rsplit("tracker-bridge:id=", 1)[1].split(" ")[0]
-                      for issue in issues)
+    markers = Counter(
+        issue["body"].rsplit("tracker-bridge:id=", 1)[1].split(" ")[0] for issue in issues
+    )
     assert set(markers) == {item.id for item in items}
     assert max(markers.values()) == 1
     labels_by_stage = {s: fake.mapping.labels.stages[s] for s in Stage}
