@@ -1,7 +1,7 @@
 """A stateful fake Jira (Cloud or Data Center) that the real `jira` library talks to over HTTP.
 
-    with FakeJira("cloud", projects=("TREND",)) as fake:
-        client = jira.JIRA(**fake.client_kwargs())
+with FakeJira("cloud", projects=("TREND",)) as fake:
+    client = jira.JIRA(**fake.client_kwargs())
 """
 
 from __future__ import annotations

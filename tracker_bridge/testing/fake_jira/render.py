@@ -198,6 +198,7 @@ class Renderer:
             c.rank: f"0|i{issue.number:05d}:",
             "comment": {
                 "comments": [self.comment(issue, cm) for cm in issue.comments],
+                "self": f"{self.base}/rest/api/2/issue/{issue.id}/comment",
                 "maxResults": len(issue.comments),
                 "total": len(issue.comments),
                 "startAt": 0,

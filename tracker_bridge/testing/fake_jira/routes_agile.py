@@ -32,9 +32,7 @@ def register(jira: FakeJira) -> None:
             else None
         )
         if board is None:
-            raise jira_error(
-                404, ["Board does not exist or you do not have permission to see it."]
-            )
+            raise jira_error(404, ["Board does not exist or you do not have permission to see it."])
         return board
 
     def sprint_of(request: Request) -> Sprint:

@@ -185,7 +185,10 @@ def register(jira: FakeJira) -> None:
         issue = data.issue(request.params["key"])
         histories = [jira.render.history(h) for h in issue.histories]
         body = page(request, histories, cap=100)
-        body["self"] = f"{jira.url}{request.path}"
+        body["self"] = f"{jira.url}{request.path}?startAt={body['startAt']}"
+        if not body["isLast"]:
+            following = body["startAt"] + body["maxResults"]
+            body["nextPage"] = f"{jira.url}{request.path}?startAt={following}"
         return Response(200, body)
 
     for v in API_VERSIONS:
