@@ -118,7 +118,8 @@ def test_epic_links_datacenter_custom_fields(fake_jira_dc: FakeJira) -> None:
     ids = field_ids(client)
     with pytest.raises(jira.JIRAError) as caught:
         client.create_issue(fields={**story("Epic"), "issuetype": {"name": "Epic"}})
-    assert ids["Epic Name"] in caught.value.response.json()  # type: ignore[union-attr]["errors"]
+    response = caught.value.response
+    assert response is not None and ids["Epic Name"] in response.json()["errors"]
     epic = client.create_issue(
         fields={**story("Epic"), "issuetype": {"name": "Epic"}, ids["Epic Name"]: "E"}
     )
