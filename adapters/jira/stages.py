@@ -39,22 +39,24 @@ class StageMover:
     initial: dict[str, str] = field(default_factory=dict)
     """Issue type id -> the status new issues of that type start in."""
 
-    unmoved: set[str] = field(default_factory=set)
-    """Keys we created this session and have not moved: they show a type's initial status."""
+    unmoved: dict[str, str] = field(default_factory=dict)
+    """Key -> type id of issues we created and have not moved: they sit in the type's
+    initial status, which the first read of one of them teaches us."""
 
     def created(self, key: str, type_id: str) -> None:
-        if type_id in self.initial:
-            self.issues[key] = IssueState(self.initial[type_id], type_id)
-        else:
-            self.unmoved.add(key)
+        self.unmoved[key] = type_id
 
     def seen(self, key: str, status_id: str, type_id: str) -> None:
         self.issues[key] = IssueState(status_id, type_id)
 
     def move(self, ref: RemoteRef, stage: Stage) -> None:
         targets = {name.casefold() for name in self.mapping.stages[stage]}
-        state = self.issues.get(ref.key) or self._read(ref.key, fresh=ref.key in self.unmoved)
-        self.unmoved.discard(ref.key)
+        fresh_type = self.unmoved.pop(ref.key, None)
+        state = self.issues.get(ref.key)
+        if state is None and fresh_type in self.initial:
+            state = IssueState(self.initial[fresh_type], fresh_type)
+        if state is None:
+            state = self._read(ref.key, fresh=fresh_type is not None)
         graph = self.graphs.setdefault(state.type_id, WorkflowGraph())
         for _ in range(MAX_HOPS):
             if graph.names.get(state.status_id, "").casefold() in targets:
