@@ -58,7 +58,7 @@ def test_multi_step_path_with_resolution(jira_client: jira.JIRA, fake_jira: Fake
     key = new_story(jira_client)
     assert walk_to(jira_client, key, "Done") == 7
     issue = jira_client.issue(key, expand="changelog")
-    assert issue.fields.resolution.name == "Done" and issue.fields.resolutiondate
+    assert issue.raw["fields"]["resolution"]["name"] == "Done" and issue.fields.resolutiondate
     moves = [
         (i.fromString, i.toString)
         for h in issue.changelog.histories
