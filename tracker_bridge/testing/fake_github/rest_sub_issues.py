@@ -35,7 +35,7 @@ class SubIssueRoutes:
         server.route("DELETE", ISSUE + "/sub_issue", self.remove_child)
         server.route("GET", ISSUE + "/parent", self.get_parent)
 
-    def _parent_body(self, parent: Issue) -> dict[str, Any]:
+    def _with_repository(self, parent: Issue) -> dict[str, Any]:
         base, state = self.ctx.base(), self.ctx.state
         repo = state.repos[parent.repo.lower()]
         return {
@@ -59,8 +59,8 @@ class SubIssueRoutes:
         _, parent = self.ctx.issue(request)
         children = [self.ctx.state.issues_by_id[i] for i in parent.sub_issue_ids]
         chunk, headers = paginate(request, children, self.ctx.base())
-        base, state = self.ctx.base(), self.ctx.state
-        return Response(200, [render.issue(base, state, c) for c in chunk], headers)
+        # children may live in other repositories of the owner, so each names its own
+        return Response(200, [self._with_repository(c) for c in chunk], headers)
 
     def add_child(self, request: Request) -> Response:
         _, parent = self.ctx.issue(request)
@@ -84,7 +84,7 @@ class SubIssueRoutes:
         parent.sub_issue_ids.append(child.id)
         self.ctx.touch(child)
         self.ctx.touch(parent)
-        return Response(201, self._parent_body(parent))
+        return Response(201, self._with_repository(parent))
 
     def _is_ancestor(self, candidate: Issue, issue: Issue) -> bool:
         current = issue.parent_id
@@ -103,7 +103,7 @@ class SubIssueRoutes:
         child.parent_id = None
         self.ctx.touch(child)
         self.ctx.touch(parent)
-        return Response(200, self._parent_body(parent))
+        return Response(200, self._with_repository(parent))
 
     def reprioritise(self, request: Request) -> Response:
         _, parent = self.ctx.issue(request)
@@ -122,7 +122,7 @@ class SubIssueRoutes:
             at = order.index(anchor.id) + (1 if anchor_key == "after_id" else 0)
         order.insert(at, child.id)
         parent.sub_issue_ids = order
-        return Response(200, self._parent_body(parent))
+        return Response(200, self._with_repository(parent))
 
     def get_parent(self, request: Request) -> Response:
         _, issue = self.ctx.issue(request)
