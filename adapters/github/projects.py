@@ -25,15 +25,18 @@ query($login:String!,$n:Int!){ %s(login:$login){ projectV2(number:$n){ id title
         iterations { id title startDate duration }
         completedIterations { id title startDate duration } } } } } } } }
 """
+# Reached through owner + number and read by field *name*: a pull needs no schema query first.
 ITEMS = """
-query($p:ID!,$after:String){ node(id:$p){ ... on ProjectV2 { items(first:100, after:$after){
+query($login:String!,$n:Int!,$after:String){ %s(login:$login){ projectV2(number:$n){
+  items(first:100, after:$after){
   pageInfo{ hasNextPage endCursor }
   nodes{ id updatedAt content{ ... on Issue{ id number repository{ nameWithOwner } } }
     fieldValues(first:20){ nodes{
-      ... on ProjectV2ItemFieldSingleSelectValue{ name field{ ... on ProjectV2FieldCommon{ id } } }
+      ... on ProjectV2ItemFieldSingleSelectValue{ name
+            field{ ... on ProjectV2FieldCommon{ name } } }
       ... on ProjectV2ItemFieldIterationValue{ iterationId startDate
-            field{ ... on ProjectV2FieldCommon{ id } } }
-      ... on ProjectV2ItemFieldNumberValue{ number field{ ... on ProjectV2FieldCommon{ id } } }
+            field{ ... on ProjectV2FieldCommon{ name } } }
+      ... on ProjectV2ItemFieldNumberValue{ number field{ ... on ProjectV2FieldCommon{ name } } }
 } } } } } } }
 """
 ADD = """
@@ -90,17 +93,7 @@ class ProjectBoard:
         """Project id, fields and Status options; a clear AdapterError for what is missing."""
         if self._schema is not None:
             return self._schema
-        kind = self.mapping.project.owner_kind
-        try:
-            data = self.client.graphql(FIELDS % kind, {"login": self.owner, "n": self.number})
-        except GraphQLError as exc:
-            raise AdapterError(
-                f"{self.where} not found ({exc.kind or 'error'}): fix project.owner, "
-                f"project.number or project.owner_kind in the mapping (or the options)"
-            ) from None
-        project = ((data or {}).get(kind) or {}).get("projectV2")
-        if not project:
-            raise AdapterError(f"{self.where} not found: fix project.owner / project.number")
+        project = self._project(FIELDS, {})
         fields = {str(f["name"]).casefold(): f for f in project["fields"]["nodes"] if f}
         schema = Schema(str(project["id"]), str(project["title"]), fields)
         status_name = self.mapping.project.status_field
@@ -126,6 +119,24 @@ class ProjectBoard:
                 )
         self._schema = schema
         return schema
+
+    def _project(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        """The `projectV2` object of a query run through the owner; missing: AdapterError."""
+        kind = self.mapping.project.owner_kind
+        try:
+            data = self.client.graphql(
+                query % kind, {"login": self.owner, "n": self.number, **variables}
+            )
+        except GraphQLError as exc:
+            raise AdapterError(
+                f"{self.where} not found ({exc.kind or 'error'}): fix project.owner, "
+                f"project.number or project.owner_kind in the mapping (or the options)"
+            ) from None
+        project = ((data or {}).get(kind) or {}).get("projectV2")
+        if not project:
+            raise AdapterError(f"{self.where} not found: fix project.owner / project.number")
+        found: dict[str, Any] = project
+        return found
 
     # -- writes ----------------------------------------------------------------------------
     def item_for(self, issue_node_id: str) -> str:
@@ -163,14 +174,14 @@ class ProjectBoard:
     # -- reads -----------------------------------------------------------------------------
     def values(self) -> Iterator[tuple[int, str, ProjectValues]]:
         """(issue number, item updatedAt, values) for this repository's items, 100 a page."""
-        schema = self.schema()
-        status_id = schema.field_id(self.mapping.project.status_field)
-        iteration_id = schema.field_id(self.mapping.project.iteration_field)
-        points_id = schema.field_id(self.mapping.project.points_field)
+        names = {
+            "status": self.mapping.project.status_field.casefold(),
+            "iteration": (self.mapping.project.iteration_field or "").casefold(),
+            "points": (self.mapping.project.points_field or "").casefold(),
+        }
         after: str | None = None
         while True:
-            data = self.client.graphql(ITEMS, {"p": schema.project_id, "after": after})
-            page = data["node"]["items"]
+            page = self._project(ITEMS, {"after": after})["items"]
             for node in page["nodes"]:
                 content = node.get("content") or {}
                 repo = (content.get("repository") or {}).get("nameWithOwner", "")
@@ -179,15 +190,15 @@ class ProjectBoard:
                 self._items[str(content["id"])] = str(node["id"])
                 found: dict[str, Any] = {"item_id": str(node["id"])}
                 for value in node["fieldValues"]["nodes"]:
-                    field_id = ((value or {}).get("field") or {}).get("id")
-                    if field_id is None:
+                    name = str(((value or {}).get("field") or {}).get("name") or "").casefold()
+                    if not name:
                         continue
-                    if field_id == status_id:
+                    if name == names["status"]:
                         found["status"] = value.get("name")
-                    elif field_id == iteration_id:
+                    elif name == names["iteration"]:
                         found["iteration_id"] = value.get("iterationId")
                         found["iteration_start"] = value.get("startDate")
-                    elif field_id == points_id and value.get("number") is not None:
+                    elif name == names["points"] and value.get("number") is not None:
                         found["points"] = float(value["number"])
                 yield int(content["number"]), str(node["updatedAt"]), ProjectValues(**found)
             if not page["pageInfo"]["hasNextPage"]:
