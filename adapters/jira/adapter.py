@@ -170,7 +170,7 @@ class JiraAdapter:
                 continue  # a deleted or hidden parent stays unnamed (left out of values)
 
     def pull(self, cursor: str | None) -> PullResult:
-        started = datetime.now(UTC)
+        started = self.client.server_now()
         state = Cursor.decode(cursor)
         jql = f"project = {quote(self.project)}"
         if state.since is not None:
@@ -194,9 +194,7 @@ class JiraAdapter:
             for before, after, at in stage_changes(issue, self.mapping)
             if state.since is None or at > state.since
         ]
-        new_state = state.advanced(triples, self.overlap)
-        if new_state.since is None:
-            new_state = Cursor(started)
+        new_state = state.advanced(triples, self.overlap, started)
         return PullResult(items=items, cursor=new_state.encode(), stage_changes=changes)
 
     def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:

@@ -19,6 +19,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
@@ -95,6 +96,7 @@ class JiraClient:
         self.session.mount("http://", counter)
         self.session.mount("https://", counter)
         self.is_cloud = False
+        self.server_time: tuple[datetime | None, float] = (None, time.monotonic())
 
     def _count(self) -> None:
         self.sent += 1
@@ -104,7 +106,16 @@ class JiraClient:
         self.jira.deploymentType = info.get("deploymentType")
         self.jira._version = tuple(info.get("versionNumbers") or (0, 0, 0))
         self.is_cloud = self.jira.deploymentType == "Cloud"
+        stamp = info.get("serverTime")
+        self.server_time = (_parse_server_time(str(stamp)) if stamp else None, time.monotonic())
         return info
+
+    def server_now(self) -> datetime:
+        """The server's clock now: serverTime from open plus the time elapsed here since."""
+        at_open, mono = self.server_time
+        if at_open is None:
+            return datetime.now(UTC)
+        return at_open + timedelta(seconds=time.monotonic() - mono)
 
     # -- verbs --------------------------------------------------------------------------------
     def get(
@@ -209,3 +220,12 @@ def _messages(payload: dict[str, Any] | None) -> list[str]:
     if isinstance(errors, dict):
         out += [f"{field}: {message}" for field, message in errors.items()]
     return out
+
+
+def _parse_server_time(text: str) -> datetime | None:
+    for fmt in ("%Y-%m-%dT%H:%M:%S.%f%z", "%Y-%m-%dT%H:%M:%S%z"):
+        try:
+            return datetime.strptime(text, fmt).astimezone(UTC)
+        except ValueError:
+            continue
+    return None

@@ -117,12 +117,20 @@ class Cursor:
         # A bare ISO timestamp (from another tool or an older run).
         return Cursor(datetime.fromisoformat(text).astimezone(UTC))
 
-    def advanced(self, issues: Sequence[tuple[str, str, datetime]], overlap: timedelta) -> Cursor:
-        """After a pull that saw these (key, updated text, updated time) triples."""
-        if not issues:
+    def advanced(
+        self,
+        issues: Sequence[tuple[str, str, datetime]],
+        overlap: timedelta,
+        started: datetime | None = None,
+    ) -> Cursor:
+        """After a pull, started at `started` (server clock), that saw these (key, updated
+        text, updated time) triples. The pull start wins over the newest `updated`, so a
+        quiet night re-reads only the overlap before the last pull, not the last busy minute."""
+        moments = [moment for _, _, moment in issues]
+        moments += [m for m in (self.since, started) if m is not None]
+        if not moments:
             return self
-        newest = max(moment for _, _, moment in issues)
-        since = max(newest, self.since) if self.since else newest
+        since = max(moments)
         window = since - overlap
         kept = {(k, u) for k, u, moment in issues if moment >= window}
         # Pairs remembered earlier still matter while they sit inside the window.
