@@ -2,6 +2,15 @@
 
 Reads come from list payloads only (raw JSON; no lazy completion). Writes are serial and paced
 by the client. Field values read back are translated by `translate.from_remote`.
+
+Pull cost. REST: `since=<cursor - overlap>` sorted by update, ascending; the first page's ETag
+travels in the cursor, so an unchanged repository costs one 304 (the first quiet pull after a
+change re-reads the few issues inside the overlap window once, then stores that query's ETag).
+Projects mode adds the project's items over GraphQL, because a field edit on the board does not
+touch the issue's `updated_at`: one GraphQL page per 100 project items on every pull. The
+trade-off: a quiet pull stays at 2 requests up to 100 items per project and grows by one cheap
+query (1 point) per further 100; reading only when REST shows changes would miss board-only
+moves, and the GraphQL API offers no "updated since" filter on project items.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker_bridge.adapters.github import body as bodies
 from tracker_bridge.adapters.github.client import GraphQLError, Reply, WriteUncertain
+from tracker_bridge.adapters.github.reading import NEXT
 from tracker_bridge.adapters.github.translate import (
     Json,
     edit_payload,
@@ -66,10 +67,17 @@ class Writer:
                 self.issue_types = reply.status == 200
 
     def ensure_labels(self) -> None:
-        reply = self.a.client.rest("GET", f"{self.a.repo_path}/labels", params={"per_page": 100})
-        if reply.status == 404:
-            raise AdapterError(self.a.missing)
-        have = {str(label["name"]).casefold() for label in reply.data or []}
+        have: set[str] = set()
+        url: str | None = f"{self.a.repo_path}/labels"
+        params: dict[str, Any] | None = {"per_page": 100}
+        while url:  # one request for most repositories (<= 100 labels)
+            reply = self.a.client.rest("GET", url, params=params)
+            if reply.status == 404:
+                raise AdapterError(self.a.missing)
+            have |= {str(label["name"]).casefold() for label in reply.data or []}
+            found = NEXT.search(next((v for k, v in reply.headers.items()
+                                      if k.lower() == "link"), ""))
+            url, params = (found.group(1) if found else None), None
         styles = self.a.mapping.labels.styles
         for name, group in managed_labels(self.a.mapping).items():
             original = self._label_name(name)
