@@ -74,25 +74,26 @@ def _issue_types(adapter: JiraAdapter) -> list[DoctorCheck]:
 
 
 def _statuses(adapter: JiraAdapter) -> list[DoctorCheck]:
+    """Each stage's target status must exist for every issue type we create."""
     per_type = adapter.client.get(f"project/{adapter.project}/statuses") or []
-    schema = adapter.meta.schema()
-    used = set(schema.issue_type_ids.values())
+    used = set(adapter.meta.schema().issue_type_ids.values())
+    names = {
+        str(entry.get("name")): {str(s.get("name", "")).casefold() for s in entry["statuses"]}
+        for entry in per_type
+        if str(entry.get("id")) in used and entry.get("statuses")
+    }
     out: list[DoctorCheck] = []
-    for entry in per_type:
-        if str(entry.get("id")) not in used:
-            continue
-        names = {str(s.get("name", "")).casefold() for s in entry.get("statuses") or ()}
-        for stage in Stage:
-            target = adapter.mapping.target_status(stage)
-            ok = target.casefold() in names
-            out.append(
-                DoctorCheck(
-                    f"{entry.get('name')}: stage {stage.value} -> status {target!r}",
-                    "ok" if ok else "fail",
-                    "" if ok else f"statuses of this type: {', '.join(sorted(names))}",
-                    "" if ok else f"mapping stages.{stage.value}",
-                )
+    for stage in Stage:
+        target = adapter.mapping.target_status(stage)
+        lacking = sorted(t for t, statuses in names.items() if target.casefold() not in statuses)
+        out.append(
+            DoctorCheck(
+                f"stage {stage.value} -> status {target!r}",
+                "fail" if lacking else "ok",
+                f"missing for issue types: {', '.join(lacking)}" if lacking else "",
+                f"mapping stages.{stage.value}" if lacking else "",
             )
+        )
     return out
 
 
@@ -128,10 +129,15 @@ def _board(adapter: JiraAdapter) -> list[DoctorCheck]:
 
 
 def _permissions(adapter: JiraAdapter) -> list[DoctorCheck]:
-    answer = adapter.client.get(
-        "mypermissions",
-        {"projectKey": adapter.project, "permissions": ",".join(PERMISSIONS)},
-    )
+    try:
+        answer = adapter.client.get(
+            "mypermissions",
+            {"projectKey": adapter.project, "permissions": ",".join(PERMISSIONS)},
+        )
+    except JiraCallError as exc:
+        if exc.status != 404:
+            raise
+        return [DoctorCheck("permissions", "warn", "this server does not offer mypermissions")]
     granted = (answer or {}).get("permissions") or {}
     out = []
     for name in PERMISSIONS:
