@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
-from graphql import GraphQLError, graphql_sync
+from graphql import DocumentNode, GraphQLError, execute_sync, parse, validate
 
 from tracker_bridge.testing.fake_github.common import Context
 from tracker_bridge.testing.fake_github.graphql_objects import (
@@ -44,9 +45,12 @@ class GraphQLApi:
                 },
             )
         builder = Builder(self.ctx.state, self.projects, self.ctx.base(), self.ctx.now().date())
-        result = graphql_sync(
+        document, problems = _document(payload["query"])
+        if document is None:
+            return Response(200, {"errors": [_error(e) for e in problems]})
+        result = execute_sync(
             schema(),
-            payload["query"],
+            document,
             root_value=self._root(builder, budget),
             variable_values=payload.get("variables") or None,
             operation_name=payload.get("operationName"),
@@ -218,6 +222,17 @@ class GraphQLApi:
         item = self._item(project, data["itemId"])
         project.items.remove(item)
         return {"clientMutationId": data.get("clientMutationId"), "deletedItemId": item.id}
+
+
+@lru_cache(maxsize=512)
+def _document(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """Parsed and validated once per distinct query text: clients repeat the same few."""
+    try:
+        document = parse(query)
+    except GraphQLError as exc:
+        return None, (exc,)
+    problems = validate(schema(), document)
+    return (None, tuple(problems)) if problems else (document, ())
 
 
 def is_mutation(request: Request) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tracker_bridge.testing.fake_github import render
@@ -35,7 +36,8 @@ class IssueRoutes:
     # -- issues ------------------------------------------------------------------------
     def list_issues(self, request: Request) -> Response:
         repo = self.ctx.repo(request)
-        found = [i for i in repo.issues.values() if self._wanted(request, i)]
+        wanted = self._filter(request)
+        found = [i for i in repo.issues.values() if wanted(i)]
         sort = request.arg("sort", "created")
         if sort not in ("created", "updated", "comments"):
             raise invalid("Issue", "sort")
@@ -47,27 +49,32 @@ class IssueRoutes:
         base, state = self.ctx.base(), self.ctx.state
         return Response(200, [render.issue(base, state, i) for i in chunk], headers)
 
-    def _wanted(self, request: Request, issue: Issue) -> bool:
+    def _filter(self, request: Request) -> Callable[[Issue], bool]:
+        """The query's filters, parsed once per request (not once per issue)."""
         wanted_state = request.arg("state", "open")
-        if wanted_state != "all" and issue.state != wanted_state:
-            return False
-        labels = request.arg("labels")
-        if labels:
-            have = {name.lower() for name in issue.labels}
-            if not {n.strip().lower() for n in labels.split(",") if n.strip()} <= have:
+        raw_labels = request.arg("labels") or ""
+        labels = {n.strip().lower() for n in raw_labels.split(",") if n.strip()}
+        since_text = request.arg("since")
+        since = parse_time(since_text, "Issue", "since") if since_text else None
+        milestone, kind = request.arg("milestone"), request.arg("type")
+        assignee, creator = request.arg("assignee"), request.arg("creator")
+
+        def wanted(issue: Issue) -> bool:
+            if wanted_state != "all" and issue.state != wanted_state:
                 return False
-        since = request.arg("since")
-        if since and issue.updated_at < parse_time(since, "Issue", "since"):
-            return False
-        stone = str(issue.milestone) if issue.milestone is not None else None
-        if not (
-            _matches(request.arg("milestone"), stone) and _matches(request.arg("type"), issue.type)
-        ):
-            return False
-        people: list[str | None] = [*issue.assignees] or [None]
-        if not any(_matches(request.arg("assignee"), login) for login in people):
-            return False
-        return request.arg("creator", issue.user) == issue.user
+            if labels and not labels <= {name.lower() for name in issue.labels}:
+                return False
+            if since is not None and issue.updated_at < since:
+                return False
+            stone = str(issue.milestone) if issue.milestone is not None else None
+            if not (_matches(milestone, stone) and _matches(kind, issue.type)):
+                return False
+            people: list[str | None] = [*issue.assignees] or [None]
+            if not any(_matches(assignee, login) for login in people):
+                return False
+            return creator is None or creator == issue.user
+
+        return wanted
 
     def get_issue(self, request: Request) -> Response:
         _, issue = self.ctx.issue(request)
