@@ -20,7 +20,8 @@ from tracker_bridge.testing.fake_github import FakeGitHub
 REPO = "acme/trending-now"
 ITEMS = """query($p:ID!){ node(id:$p){ ... on ProjectV2 { items(first:20){
   nodes{ id content{ ... on Issue{ number } }
-    fieldValues(first:10){ nodes{ ... on ProjectV2ItemFieldSingleSelectValue{ name } } } } } } } }"""
+    fieldValues(first:10){ nodes{ ... on ProjectV2ItemFieldSingleSelectValue{ name } } }
+  } } } } }"""
 
 Work = Callable[[httpx.Client], None]
 
@@ -75,7 +76,8 @@ def main() -> None:
             single = run(gh, work, args.seconds, 1)
             many = run(gh, work, args.seconds, args.threads)
             print(
-                f"{name:24s} {single:8.0f} req/s sequential {many:8.0f} req/s x{args.threads} threads"
+                f"{name:24s} {single:8.0f} req/s sequential  "
+                f"{many:8.0f} req/s x{args.threads} threads"
             )
         print(f"total requests served: {gh.stats.total}")
 
