@@ -20,6 +20,7 @@ from datetime import timedelta
 from typing import Any, Literal
 
 from tracker_bridge.adapters.github import body as bodies
+from tracker_bridge.adapters.github import sprints
 from tracker_bridge.adapters.github.client import GitHubClient, WriteUncertain
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
@@ -217,12 +218,12 @@ class GitHubAdapter:
         return self.writer.link_parent(ref, parent)
 
     def ensure_sprint(self, sprint: Sprint, remote_id: str | None) -> str:
-        return self.writer.ensure_sprint(sprint, remote_id)
+        return sprints.ensure_sprint(self.writer, sprint, remote_id)
 
     def assign_sprint(
         self, remote_sprint_id: str | None, refs: Sequence[RemoteRef]
     ) -> list[WriteResult]:
-        return self.writer.assign_sprint(remote_sprint_id, refs)
+        return sprints.assign_sprint(self.writer, remote_sprint_id, refs)
 
     def comment(self, ref: RemoteRef, text: str) -> None:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tracker_bridge.adapters.github.translate import managed_labels
+from tracker_bridge.adapters.github.labels import managed_labels
 from tracker_bridge.tracker import AdapterError, DoctorCheck
 
 if TYPE_CHECKING:

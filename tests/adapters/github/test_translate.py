@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from tracker_bridge.adapters.github import body as bodies
+from tracker_bridge.adapters.github.labels import merge_labels
 from tracker_bridge.adapters.github.mapping import load_mapping
 from tracker_bridge.adapters.github.translate import (
     Lookups,
     ProjectValues,
     edit_payload,
     from_remote,
-    merge_labels,
     milestone_payload,
     sprint_id_of,
     stage_payload,
