@@ -5,7 +5,7 @@
 try:
     from tests.testing.fixtures_github import *  # noqa: F403
 except ModuleNotFoundError:
-    from fixtures_github import *  # type: ignore[import-not-found,no-redef]  # noqa: F403
+    from fixtures_github import *  # type: ignore[import-not-found]  # noqa: F403
 try:
     from tests.testing.fixtures_jira import *  # noqa: F403
 except ModuleNotFoundError:

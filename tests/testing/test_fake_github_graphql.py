@@ -195,3 +195,21 @@ def test_rate_limit_field(graphql: GraphQL) -> None:
     assert second["used"] == first["used"] + 1
     assert second["remaining"] == first["remaining"] - 1
     assert first["resetAt"].endswith("Z")
+
+
+def test_pygithub_graphql_requester(fake_github: FakeGitHub, github_client: Github) -> None:
+    """PyGithub's own GraphQL path (base_url without /api/v3 → POST /graphql) works too."""
+    _, data = github_client.requester.graphql_query(PROJECT, {"org": "acme", "n": 1})
+    assert data["data"]["organization"]["projectV2"]["title"] == "acme delivery"
+    assert fake_github.stats.by_route["POST /graphql"] == 1
+
+
+def test_same_seed_same_world() -> None:
+    def ids(seed: int) -> tuple[object, ...]:
+        with FakeGitHub(seed=seed) as gh:
+            made = gh.human_create_issue(REPO, "x")
+            view = gh.project()
+            return made["id"], made["node_id"], view["id"], view["fields"]["Status"]["options"]
+
+    assert ids(3) == ids(3)
+    assert ids(3) != ids(4)
