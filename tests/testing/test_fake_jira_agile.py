@@ -63,7 +63,8 @@ def test_board_configuration(jira_client: jira.JIRA) -> None:
     ]
     assert config["columnConfig"]["constraintType"] == "issueCount"
     in_progress = columns[2]
-    assert in_progress["max"] == 5 and "min" not in in_progress
+    assert (in_progress["min"], in_progress["max"]) == (1, 5)
+    assert "min" not in columns[3] and columns[3]["max"] == 3
     status_ids = {s["id"] for c in columns for s in c["statuses"]}
     assert status_ids == {s.id for s in jira_client.statuses()}
     points = next(f["id"] for f in jira_client.fields() if "story point" in f["name"].lower())

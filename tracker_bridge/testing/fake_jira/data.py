@@ -72,9 +72,15 @@ class JiraData:
             self.boards[i + 1] = Board(i + 1, f"{key} board", key, columns=self._columns())
 
     def _columns(self) -> list[dict[str, Any]]:
-        limits = {"In Progress": 5, "In Review": 3}
+        # WIP limits on the busy columns, so reports have something to check.
+        limits = {"In Progress": (1, 5), "In Review": (None, 3)}
         return [
-            {"name": s.name, "statuses": [s.id], "min": None, "max": limits.get(s.name)}
+            {
+                "name": s.name,
+                "statuses": [s.id],
+                "min": limits.get(s.name, (None, None))[0],
+                "max": limits.get(s.name, (None, None))[1],
+            }
             for s in self.workflow.statuses
         ]
 
