@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.resources import files
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,9 @@ class GitHubFactory:
     name = "github"
 
     def default_mapping(self) -> Path:
-        return Path(str(files("tracker_bridge.mappings") / "github.yaml"))
+        resource = files("tracker_bridge.mappings") / "github.yaml"
+        with as_file(resource) as path:  # a real file for wheels and editable installs
+            return Path(path)
 
     def open(
         self,
