@@ -98,7 +98,7 @@ def _statuses(adapter: JiraAdapter) -> list[DoctorCheck]:
 
 
 def _fields(adapter: JiraAdapter) -> list[DoctorCheck]:
-    schema = adapter.meta.schema()
+    schema = adapter.meta.write_schema()
     out = [
         _present("story points", schema.points_field, "fields.story_points", warn=True),
         _present("sprint field", schema.sprint_field, "board / Jira Software", warn=True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,6 +36,7 @@ class Metadata:
         self._project: dict[str, Any] | None = None
         self._fields: list[dict[str, Any]] | None = None
         self._schema: JiraSchema | None = None
+        self._write_schema: JiraSchema | None = None
         self._tz: ZoneInfo | None = None
         self._board: int | None = mapping.board_id
 
@@ -123,9 +125,6 @@ class Metadata:
                 raise AdapterError(
                     "the project has no 'Epic Link' field: set mapping fields.epic_link to parent"
                 )
-        epic_name = self.field_id("Epic Name") if epic_link else None
-        if epic_name is not None and not self._epic_name_required(ids[Kind.EPIC], epic_name):
-            epic_name = None
         return JiraSchema(
             project_id=str(self.project_json()["id"]),
             is_cloud=is_cloud,
@@ -133,11 +132,22 @@ class Metadata:
             spike_uses_label=spike_uses_label,
             points_field=self._points_field(),
             epic_link_field=epic_link,
-            epic_name_field=epic_name,
             flagged_field=self.field_id("Flagged") if mapping.blocked.as_ == "flag" else None,
             sprint_field=self.field_id("Sprint"),
             issue_type_names={v: k for k, v in types.items()},
         )
+
+    def write_schema(self) -> JiraSchema:
+        """The schema plus what only creates need: whether Epic Name must be filled (one
+        createmeta read, only on servers with an Epic Link field), so pulls never pay for it."""
+        if self._write_schema is None:
+            schema = self.schema()
+            epic_name = self.field_id("Epic Name") if schema.epic_link_field else None
+            epic_type = schema.issue_type_ids[Kind.EPIC]
+            if epic_name is not None and not self._epic_name_required(epic_type, epic_name):
+                epic_name = None
+            self._write_schema = replace(schema, epic_name_field=epic_name)
+        return self._write_schema
 
     def _points_field(self) -> str | None:
         wanted = self.mapping.fields.story_points

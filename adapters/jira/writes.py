@@ -28,7 +28,7 @@ UNCONFIRMED = "create not confirmed ({}); look it up by its marker before retryi
 def create_items(
     adapter: JiraAdapter, items: Sequence[NewItem], on_created: OnCreated
 ) -> list[WriteResult]:
-    schema = adapter.meta.schema()
+    schema = adapter.meta.write_schema()
     results: list[WriteResult] = []
     for start in range(0, len(items), BULK):
         chunk = items[start : start + BULK]
