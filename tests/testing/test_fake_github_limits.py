@@ -123,3 +123,17 @@ def test_graphql_mutations_count_as_writes() -> None:
         assert (
             http.post(gh.graphql_url, json=reads).json()["data"]["viewer"]["login"] == "bridge-bot"
         )
+
+
+def test_graphql_primary_budget() -> None:
+    with FakeGitHub(primary_limit=2) as gh, _http(gh) as http:
+        query = {"query": "{ rateLimit { remaining } }"}
+        remaining = [http.post(gh.graphql_url, json=query).json() for _ in range(2)]
+        assert [r["data"]["rateLimit"]["remaining"] for r in remaining] == [1, 0]
+        over = http.post(gh.graphql_url, json=query)
+        assert over.status_code == 200 and over.json()["errors"][0]["type"] == "RATE_LIMITED"
+        assert http.get(f"{gh.url}/user").status_code == 200  # REST has its own budget
+
+    with FakeGitHub(secondary_limit_per_minute=5) as gh, _http(gh) as http:
+        broken = http.post(gh.graphql_url, content=b"{not json")
+        assert broken.status_code == 400 and "Problems parsing JSON" in broken.json()["message"]

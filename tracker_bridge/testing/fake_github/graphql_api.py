@@ -24,7 +24,7 @@ from tracker_bridge.testing.fake_github.graphql_schema import schema
 from tracker_bridge.testing.fake_github.limits import Budget
 from tracker_bridge.testing.fake_github.projects import Project, ProjectItem
 from tracker_bridge.testing.fake_github.state import iso, node_id
-from tracker_bridge.testing.server import Request, Response
+from tracker_bridge.testing.server import HTTPError, Request, Response
 
 MUTATION = re.compile(r"^\s*mutation\b", re.MULTILINE)
 
@@ -236,7 +236,10 @@ def _document(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]
 
 
 def is_mutation(request: Request) -> bool:
-    payload = request.json()
+    try:
+        payload = request.json()
+    except HTTPError:  # the handler answers bad JSON; this only classifies the request
+        return False
     return isinstance(payload, dict) and bool(MUTATION.search(str(payload.get("query", ""))))
 
 
