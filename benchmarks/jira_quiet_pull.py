@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 from pydantic import SecretStr
 
 from tracker_bridge.adapters.jira import factory
 from tracker_bridge.testing.fake_jira import FakeJira
+from tracker_bridge.testing.fake_jira.state import Flavour
 
 
 def main() -> None:
-    flavour = sys.argv[1] if len(sys.argv) > 1 else "cloud"
+    flavour: Flavour = "datacenter" if sys.argv[1:2] == ["datacenter"] else "cloud"
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 5000
     with FakeJira(flavour, projects=("TREND",)) as fake:
         with fake.lock:
@@ -34,7 +36,7 @@ def main() -> None:
                 )
         fake.clock.advance(3600)  # the issues last changed an hour before the last pull
         cloud = flavour == "cloud"
-        settings = {
+        settings: dict[str, Any] = {
             "url": fake.url,
             "username": fake.email if cloud else None,
             "token": SecretStr(fake.api_token if cloud else fake.pat),

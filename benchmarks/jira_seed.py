@@ -15,6 +15,7 @@ import sys
 import time
 from collections import Counter
 from datetime import date
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -30,6 +31,7 @@ from tracker_bridge.model import (
     WorkItem,
 )
 from tracker_bridge.testing.fake_jira import FakeJira, Workflow
+from tracker_bridge.testing.fake_jira.state import Flavour
 from tracker_bridge.tracker import NewItem
 
 STAGE_WEIGHTS = {
@@ -69,7 +71,7 @@ def build_items(n: int, seed: int = 7) -> list[WorkItem]:
 
 
 def main() -> None:
-    flavour = sys.argv[1] if len(sys.argv) > 1 else "cloud"
+    flavour: Flavour = "datacenter" if sys.argv[1:2] == ["datacenter"] else "cloud"
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
     items = build_items(n)
     sprints = [
@@ -85,7 +87,7 @@ def main() -> None:
     ]
     with FakeJira(flavour, projects=("TREND",)) as fake:
         cloud = flavour == "cloud"
-        settings = {
+        settings: dict[str, Any] = {
             "url": fake.url,
             "username": fake.email if cloud else None,
             "token": SecretStr(fake.api_token if cloud else fake.pat),

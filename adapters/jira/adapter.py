@@ -35,7 +35,7 @@ from .translate import (
     stage_changes,
     update_to_remote,
 )
-from .writes import create_items
+from .writes import create_items, explain
 
 MARKER_CHUNK = 50
 """Marker labels per lookup query: keeps JQL (and GET URLs) comfortably short."""
@@ -216,9 +216,9 @@ class JiraAdapter:
         try:
             self.client.put(f"issue/{ref.key}", {"fields": fields})
         except JiraCallError as exc:
-            if exc.status == 401:
+            if exc.status in (401, 403):
                 raise call_error(exc, f"editing {ref.key}", self.url) from None
-            return str(exc)
+            return explain(self, exc.messages) if exc.status == 400 else str(exc)
         return None
 
     def update_fields(self, ref: RemoteRef, changes: Mapping[str, FieldValue]) -> WriteResult:

@@ -68,7 +68,7 @@ def test_marker_labels_and_optional_property(jira_fake: JiraFake, tmp_path: Path
     assert raw["properties"]["tracker-bridge"] == {"id": "m.spike", "version": 1}
     found = adapter.find_by_marker(["m.spike"])["m.spike"]
     assert found.values["kind"] == "spike"
-    assert "tb-id:m.spike" not in found.values["labels"]
+    assert found.values["labels"] == ()
 
 
 def test_unknown_issue_type_names_the_mapping_entry(jira_fake: JiraFake, tmp_path: Path) -> None:

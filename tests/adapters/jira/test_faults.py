@@ -15,6 +15,7 @@ from tests.adapters.jira.conftest import PROJECT, JiraFake
 from tracker_bridge.adapters.jira import JiraAdapter
 from tracker_bridge.model import Kind, RemoteRef, Stage, WorkItem
 from tracker_bridge.testing.fake_jira import FakeJira
+from tracker_bridge.testing.fake_jira.state import Flavour
 from tracker_bridge.testing.server import FaultRule
 from tracker_bridge.tracker import AdapterError, NewItem
 
@@ -46,7 +47,7 @@ def seed_with_recovery(
 
 
 @pytest.mark.parametrize("flavour", ["cloud", "datacenter"])
-def test_seed_under_faults_has_no_duplicates(flavour: str) -> None:
+def test_seed_under_faults_has_no_duplicates(flavour: Flavour) -> None:
     with FakeJira(flavour, projects=(PROJECT,), seed=11) as fake:
         jf = JiraFake(fake)
         for rule in (

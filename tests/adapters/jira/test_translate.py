@@ -18,7 +18,7 @@ from tracker_bridge.adapters.jira.translate import (
     update_to_remote,
 )
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import Kind, Stage, Timebox, Track, WorkItem
+from tracker_bridge.model import FieldValue, Kind, Stage, Timebox, Track, WorkItem
 
 SCHEMA = JiraSchema(
     project_id="10000",
@@ -168,7 +168,12 @@ def test_foreign_issue_has_no_id_and_default_track(mapping: JiraMapping) -> None
 
 
 def test_update_rebuilds_labels_keeping_marker(mapping: JiraMapping) -> None:
-    current = {"labels": ("old",), "track": "research", "kind": "story", "blocked": False}
+    current: dict[str, FieldValue] = {
+        "labels": ("old",),
+        "track": "research",
+        "kind": "story",
+        "blocked": False,
+    }
     fields = update_to_remote(
         {"labels": ("new",), "title": "T", "points": 5.0}, mapping, SCHEMA, current, "x"
     )
