@@ -6,7 +6,6 @@ Callers hold the server lock. Validation failures raise `HTTPError` with Jira's 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -14,7 +13,6 @@ from typing import Any
 from .errors import jira_error, not_found_issue, not_on_screen
 from .state import (
     ISSUE_TYPES,
-    PRIORITIES,
     RESOLUTIONS,
     Board,
     CustomFields,
@@ -26,10 +24,8 @@ from .state import (
     field_catalogue,
     jira_time,
 )
+from .values import READ_ONLY, apply_ops, change_item, check_value, store_value
 from .workflow import Transition, Workflow
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SIMPLE = {"summary", "description", "labels", "duedate", "priority", "assignee", "components"}
 
 
 class JiraData:
@@ -139,7 +135,7 @@ class JiraData:
         self.key_by_id[issue.id] = issue.key
         for field_id, value in fields.items():
             if field_id not in ("project", "issuetype"):
-                self._set(issue, field_id, value)
+                store_value(self, issue, field_id, value)
         return issue
 
     def check_create(self, fields: Mapping[str, Any]) -> tuple[Project, tuple[str, str, bool]]:
@@ -173,7 +169,7 @@ class JiraData:
         for field_id, value in fields.items():
             if field_id in ("project", "issuetype") or field_id in errors:
                 continue
-            problem = self._check(field_id, value, type_entry)
+            problem = check_value(self, field_id, value, type_entry)
             if problem:
                 errors[field_id] = problem
         if errors or project is None or type_entry is None:
@@ -181,117 +177,6 @@ class JiraData:
         return project, type_entry
 
     # -- field values --------------------------------------------------------------------------
-    def _check(self, field_id: str, value: Any, type_entry: tuple[str, str, bool] | None) -> str:
-        """Why this value cannot be set ("" when it can)."""
-        c = self.custom
-        if field_id == "summary":
-            if not isinstance(value, str) or not value.strip():
-                return "You must specify a summary of the issue."
-            return "Summary must be less than 255 characters." if len(value) > 254 else ""
-        if field_id == "description":
-            return "" if value is None or isinstance(value, str | dict) else "Invalid description"
-        if field_id == "labels":
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                return "Labels must be a list of strings."
-            bad = next((v for v in value if " " in v or not v), None)
-            return f"The label '{bad}' contains spaces which is invalid." if bad is not None else ""
-        if field_id == "duedate":
-            ok = value is None or (isinstance(value, str) and _DATE.match(value))
-            return "" if ok else f"Error parsing date string: {value}"
-        if field_id == "priority":
-            if value is None:
-                return ""
-            ok = isinstance(value, Mapping) and any(
-                str(value.get("id")) == pid or str(value.get("name", "")).lower() == name.lower()
-                for pid, name in PRIORITIES
-            )
-            return "" if ok else "Specify the Priority (id or name) in the string format"
-        if field_id == "assignee":
-            if value is None:
-                return ""
-            me = self.account_id if self.flavour == "cloud" else self.username
-            wanted = (
-                value.get("accountId" if self.flavour == "cloud" else "name")
-                if isinstance(value, Mapping)
-                else None
-            )
-            return "" if wanted == me else f"User '{wanted}' does not exist."
-        if field_id == "components":
-            ok = isinstance(value, list) and all(isinstance(v, Mapping) for v in value)
-            return "" if ok else "Components must be a list of {name} or {id} objects."
-        if field_id == "parent":
-            return self._check_parent(value, type_entry)
-        if field_id == c.story_points:
-            ok = value is None or (isinstance(value, int | float) and not isinstance(value, bool))
-            return "" if ok else "Operation value must be a number"
-        if field_id == c.sprint:
-            if value is None:
-                return ""
-            sprint = self.sprints.get(value) if isinstance(value, int) else None
-            if sprint is None:
-                return f"Sprint with id {value} does not exist."
-            return "" if sprint.state != "closed" else "Issues cannot be added to a closed sprint."
-        if c.epic_link and field_id == c.epic_link:
-            if value is None:
-                return ""
-            target = self.find_issue(str(value))
-            if target is None or not self.is_epic(target):
-                return f"The issue {value} is not an Epic."
-            return ""
-        if c.epic_name and field_id == c.epic_name:
-            return "" if value is None or isinstance(value, str) else "Epic Name must be text."
-        return not_on_screen(field_id)
-
-    def _check_parent(self, value: Any, type_entry: tuple[str, str, bool] | None) -> str:
-        if value is None:
-            return ""
-        subtask = bool(type_entry and type_entry[2])
-        if self.flavour == "datacenter" and not subtask:
-            return not_on_screen("parent")
-        ref = value.get("key") or value.get("id") if isinstance(value, Mapping) else None
-        target = self.find_issue(str(ref)) if ref else None
-        if target is None:
-            return "Could not find issue by id or key."
-        if not subtask and (not self.is_epic(target) or (type_entry and type_entry[1] == "Epic")):
-            return "Given parent work item does not belong to appropriate hierarchy."
-        return ""
-
-    def _set(self, issue: Issue, field_id: str, value: Any) -> dict[str, Any] | None:
-        """Store one (already checked) value; the changelog item when it changed."""
-        c = self.custom
-        if field_id == "parent":
-            target = self.find_issue(str(value.get("key") or value.get("id"))) if value else None
-            old, issue.parent = issue.parent, target.key if target else None
-            return _item("Parent", "jira", "parent", old, issue.parent)
-        if field_id == c.sprint:
-            if value is None:
-                self.move_to_backlog([issue])
-            else:
-                self.move_to_sprint([issue], self.sprints[value])
-            return None
-        if field_id == "priority" and value is not None:
-            value = next(
-                pid
-                for pid, name in PRIORITIES
-                if str(value.get("id")) == pid or str(value.get("name", "")).lower() == name.lower()
-            )
-        if field_id == "assignee":
-            value = None if value is None else "me"
-        if field_id == "components":
-            value = [str(v.get("name") or v.get("id")) for v in value]
-        if field_id == "labels":
-            value = list(dict.fromkeys(value))
-        if field_id == c.story_points and value is not None:
-            value = float(value)
-        old = issue.values.get(field_id)
-        if old == value:
-            return None
-        issue.values[field_id] = value
-        custom = field_id.startswith("customfield_")
-        name = self.field_name(field_id) if custom else field_id
-        return _item(name, "custom" if custom else "jira", field_id, old, value)
-
-    # -- edit ----------------------------------------------------------------------------------
     def edit(
         self,
         issue: Issue,
@@ -303,44 +188,23 @@ class JiraData:
         for field_id, operations in (update or {}).items():
             if field_id == "comment":
                 continue
-            fields[field_id] = self._apply_ops(issue, field_id, operations)
+            fields[field_id] = apply_ops(issue, field_id, operations)
         errors = {
             f: problem
             for f, v in fields.items()
             if (
-                problem := self._check(f, v, type_entry)
-                if f not in _READ_ONLY
+                problem := check_value(self, f, v, type_entry)
+                if f not in READ_ONLY
                 else not_on_screen(f)
             )
         }
         if errors:
             raise jira_error(400, [], errors)
-        items = [item for f, v in fields.items() if (item := self._set(issue, f, v))]
+        items = [item for f, v in fields.items() if (item := store_value(self, issue, f, v))]
         for operations in (update or {}).get("comment", ()):
             if "add" in operations:
                 self.add_comment(issue, str(operations["add"].get("body", "")))
         self.touch(issue, items)
-
-    def _apply_ops(self, issue: Issue, field_id: str, operations: Any) -> Any:
-        if not isinstance(operations, list):
-            raise jira_error(400, [], {field_id: "Operations must be a list."})
-        current = list(issue.values.get(field_id) or [])
-        if field_id == "components":
-            current = [{"name": name} for name in current]
-        value: Any = current
-        for operation in operations:
-            if not isinstance(operation, Mapping) or len(operation) != 1:
-                raise jira_error(400, [], {field_id: "Invalid operation."})
-            verb, argument = next(iter(operation.items()))
-            if verb == "set":
-                value = argument
-            elif verb == "add" and field_id in ("labels", "components"):
-                value = [*value, argument]
-            elif verb == "remove" and field_id in ("labels", "components"):
-                value = [v for v in value if v != argument and not _same_component(v, argument)]
-            else:
-                raise jira_error(400, [], {field_id: f"Operation '{verb}' is not supported."})
-        return value
 
     def touch(self, issue: Issue, items: Sequence[dict[str, Any]]) -> None:
         """Record a change: bump `updated` and add a changelog entry."""
@@ -423,12 +287,12 @@ class JiraData:
         old = self.workflow.status(issue.status)
         new = self.workflow.status(status_id)
         items: list[dict[str, Any] | None] = [
-            _item("status", "jira", "status", old.id, new.id, old.name, new.name)
+            change_item("status", "jira", "status", old.id, new.id, old.name, new.name)
         ]
         if new.category == "done" and issue.resolution != resolution:
             names = dict(RESOLUTIONS)
             items.append(
-                _item(
+                change_item(
                     "resolution",
                     "jira",
                     "resolution",
@@ -441,7 +305,7 @@ class JiraData:
             issue.resolution, issue.resolutiondate = resolution, self.now()
         elif new.category != "done" and issue.resolution is not None:
             items.append(
-                _item(
+                change_item(
                     "resolution",
                     "jira",
                     "resolution",
@@ -465,20 +329,20 @@ class JiraData:
             if old == [sprint.id]:
                 continue
             issue.sprints = [s for s in issue.sprints if s not in old] + [sprint.id]
-            self.touch(issue, [self._sprint_item(old, [sprint.id])])
+            self.touch(issue, [self._sprintchange_item(old, [sprint.id])])
 
     def move_to_backlog(self, issues: Iterable[Issue]) -> None:
         for issue in issues:
             old = self.open_sprints_of(issue)
             if old:
                 issue.sprints = [s for s in issue.sprints if s not in old]
-                self.touch(issue, [self._sprint_item(old, [])])
+                self.touch(issue, [self._sprintchange_item(old, [])])
 
-    def _sprint_item(self, old: list[int], new: list[int]) -> dict[str, Any]:
+    def _sprintchange_item(self, old: list[int], new: list[int]) -> dict[str, Any]:
         def text(ids: list[int]) -> str:
             return ", ".join(self.sprints[i].name for i in ids)
 
-        item = _item(
+        item = change_item(
             "Sprint",
             "custom",
             self.custom.sprint,
@@ -489,42 +353,3 @@ class JiraData:
         )
         assert item is not None
         return item
-
-
-_READ_ONLY = frozenset(
-    {"status", "resolution", "created", "updated", "project", "issuetype", "resolutiondate"}
-)
-
-
-def _same_component(value: Any, argument: Any) -> bool:
-    if isinstance(value, Mapping) and isinstance(argument, Mapping):
-        return value.get("name") == argument.get("name") and value.get("name") is not None
-    return False
-
-
-def _item(
-    field: str,
-    fieldtype: str,
-    field_id: str,
-    old: Any,
-    new: Any,
-    old_text: Any = ...,
-    new_text: Any = ...,
-) -> dict[str, Any] | None:
-    def text(value: Any) -> str | None:
-        if value is None:
-            return None
-        return " ".join(map(str, value)) if isinstance(value, list) else str(value)
-
-    if old == new:
-        return None
-    by_id = field_id in ("status", "resolution", "parent") or field == "Sprint"
-    return {
-        "field": field,
-        "fieldtype": fieldtype,
-        "fieldId": field_id,
-        "from": text(old) if by_id else None,
-        "fromString": text(old) if old_text is ... else old_text,
-        "to": text(new) if by_id else None,
-        "toString": text(new) if new_text is ... else new_text,
-    }

@@ -11,14 +11,14 @@ from .errors import jira_error
 from .routes_issues import _body, _csv
 from .routes_meta import page
 from .routes_search import Searcher
-from .state import Board, Issue, Sprint, parse_agile_time
+from .sprints import apply_sprint_update, parse_date
+from .state import Board, Issue, Sprint
 
 if TYPE_CHECKING:
     from .app import FakeJira
 
 AGILE = "/rest/agile/1.0"
 MOVE_LIMIT = 50
-SPRINT_FIELDS = ("name", "goal", "startDate", "endDate", "state", "completeDate", "originBoardId")
 
 
 def register(jira: FakeJira) -> None:
@@ -185,8 +185,8 @@ def register(jira: FakeJira) -> None:
             name=name,
             board_id=int(board_id or 0),
             goal=body.get("goal"),
-            start=_date(body.get("startDate"), "startDate"),
-            end=_date(body.get("endDate"), "endDate"),
+            start=parse_date(body.get("startDate"), "startDate"),
+            end=parse_date(body.get("endDate"), "endDate"),
             created=jira.clock.now(),
         )
         data.next_sprint_id += 1
@@ -203,7 +203,7 @@ def register(jira: FakeJira) -> None:
             body = {k: body.get(k) for k in ("name", "goal", "startDate", "endDate")} | {
                 k: body[k] for k in ("state",) if k in body
             }
-        _apply_sprint_update(jira, sprint, body)
+        apply_sprint_update(jira, sprint, body)
         return Response(200, jira.render.sprint(sprint))
 
     def delete_sprint(request: Request) -> Response:
@@ -267,50 +267,3 @@ def register(jira: FakeJira) -> None:
     jira.route("POST", f"{AGILE}/sprint/{{sprint}}/issue", move_to_sprint)
     jira.route("POST", f"{AGILE}/backlog/issue", move_to_backlog)
     jira.route("POST", f"{AGILE}/backlog/{{board}}/issue", move_to_backlog)
-
-
-def _date(value: Any, name: str) -> Any:
-    if value in (None, ""):
-        return None
-    try:
-        return parse_agile_time(str(value))
-    except ValueError:
-        raise jira_error(400, [], {name: f"Invalid date format: {value}"}) from None
-
-
-def _apply_sprint_update(jira: FakeJira, sprint: Sprint, body: dict[str, Any]) -> None:
-    """future -> active (needs both dates), active -> closed (sets completeDate); nothing else."""
-    unknown = sorted(set(body) - set(SPRINT_FIELDS) - {"id", "self"})
-    if unknown:
-        raise jira_error(400, [f"Unrecognized field '{unknown[0]}'."])
-    state = str(body.get("state") or sprint.state).lower()
-    if sprint.state == "closed" and (
-        state != "closed" or any(k in body for k in ("startDate", "endDate"))
-    ):
-        raise jira_error(400, ["A closed sprint can only have its name and goal changed."])
-    if state not in ("future", "active", "closed"):
-        raise jira_error(400, [], {"state": f"Invalid sprint state '{state}'."})
-    if "name" in body and not str(body["name"] or "").strip():
-        raise jira_error(400, [], {"name": "The sprint name cannot be empty."})
-    start = _date(body["startDate"], "startDate") if "startDate" in body else sprint.start
-    end = _date(body["endDate"], "endDate") if "endDate" in body else sprint.end
-    legal = {
-        ("future", "future"), ("future", "active"), ("active", "active"),
-        ("active", "closed"), ("closed", "closed"),
-    }  # fmt: skip
-    if (sprint.state, state) not in legal:
-        raise jira_error(
-            400, [f"Cannot change the sprint state from '{sprint.state}' to '{state}'."]
-        )
-    if state == "active" and (start is None or end is None):
-        raise jira_error(400, ["An active sprint must have a start date and an end date."])
-    if start is not None and end is not None and end < start:
-        raise jira_error(400, [], {"endDate": "The end date must be after the start date."})
-    if "name" in body:
-        sprint.name = str(body["name"]).strip()
-    if "goal" in body:
-        sprint.goal = body["goal"]
-    sprint.start, sprint.end = start, end
-    if sprint.state == "active" and state == "closed":
-        sprint.complete = jira.clock.now()
-    sprint.state = state
