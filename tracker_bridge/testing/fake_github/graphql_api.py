@@ -14,12 +14,8 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, execute_sync, parse, validate
 
 from tracker_bridge.testing.fake_github.common import Context
-from tracker_bridge.testing.fake_github.graphql_objects import (
-    Builder,
-    GitHubGraphQLError,
-    Obj,
-    not_found,
-)
+from tracker_bridge.testing.fake_github.graphql_objects import Builder
+from tracker_bridge.testing.fake_github.graphql_paging import GitHubGraphQLError, Obj, not_found
 from tracker_bridge.testing.fake_github.graphql_schema import schema
 from tracker_bridge.testing.fake_github.limits import Budget
 from tracker_bridge.testing.fake_github.projects import Project, ProjectItem
