@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from tests.adapters.contract import sample_items
 from tests.adapters.jira.conftest import PROJECT, JiraFake
 from tracker_bridge.adapters.jira import JiraAdapter, factory
 from tracker_bridge.mappings import default_mapping
-from tracker_bridge.model import Kind, RemoteRef, Stage, WorkItem
+from tracker_bridge.model import Kind, RemoteRef, Sprint, SprintState, Stage, Track, WorkItem
 from tracker_bridge.testing.fake_jira import FakeJira
 from tracker_bridge.testing.server import FaultRule
 from tracker_bridge.tracker import AdapterError, NewItem
@@ -143,3 +144,37 @@ def test_field_owners_come_from_the_mapping(jira_fake: JiraFake, tmp_path: Path)
     adapter = _open(jira_fake, _mapping(tmp_path, "  assignee: tracker", "  assignee: roadmap"))
     owners = adapter.field_owners()
     assert owners["assignee"] == "roadmap" and owners["stage"] == "tracker"
+
+
+def test_track_as_component_round_trips(jira_fake: JiraFake, tmp_path: Path) -> None:
+    path = _mapping(tmp_path, "as: label             # label | component", "as: component")
+    adapter = _open(jira_fake, path)
+    item = WorkItem(id="tc", kind=Kind.STORY, title="c", track=Track.RESEARCH, labels=("x",))
+    refs = _create(adapter, [item])
+    raw = jira_fake.fake.issue_json(refs["tc"].key)["fields"]
+    assert [c["name"] for c in raw["components"]] == ["track-research"]
+    assert "track-research" not in raw["labels"]
+    found = adapter.find_by_marker(["tc"])["tc"].values
+    assert found["track"] == "research" and found["labels"] == ("x",)
+
+
+def test_sprints_use_partial_posts_and_batches_of_50(jira_fake: JiraFake) -> None:
+    adapter = jira_fake.open_adapter()
+    items = [WorkItem(id=f"sp-{i}", kind=Kind.TASK, title="t") for i in range(120)]
+    refs = _create(adapter, items)
+    sprint = Sprint(id="s9", name="S9", start=date(2026, 3, 2), end=date(2026, 3, 16))
+    remote_id = adapter.ensure_sprint(sprint, None)
+    moved = jira_fake.fake.stats.by_route["POST /rest/agile/1.0/sprint/{sprint}/issue"]
+    results = adapter.assign_sprint(remote_id, list(refs.values()))
+    assert all(r.ok and r.values == {"sprint": "s9"} for r in results)
+    after = jira_fake.fake.stats.by_route["POST /rest/agile/1.0/sprint/{sprint}/issue"]
+    assert after - moved == 3
+    changed = sprint.model_copy(update={"goal": "new goal", "state": SprintState.ACTIVE})
+    assert adapter.ensure_sprint(changed, remote_id) == remote_id
+    assert adapter.ensure_sprint(changed, remote_id) == remote_id  # no change: one GET
+    assert jira_fake.fake.stats.by_route["PUT /rest/agile/1.0/sprint/{sprint}"] == 0
+    with pytest.raises(AdapterError, match="cannot go back"):
+        adapter.ensure_sprint(sprint, remote_id)
+    backlog = adapter.assign_sprint(None, list(refs.values())[:60])
+    assert all(r.ok and r.values == {"sprint": None} for r in backlog)
+    assert jira_fake.fake.stats.by_route["POST /rest/agile/1.0/backlog/issue"] == 2
