@@ -238,3 +238,19 @@ def test_wrong_credentials_get_401(flavour: str) -> None:
             auth=None if other else ("bot@example.com", "fake-personal-access-token"),
         )
         assert wrong_scheme.status_code == 401
+
+
+def test_state_file_survives_a_restart(tmp_path: Any) -> None:
+    state = tmp_path / "jira.json"
+    with FakeJira("datacenter", state_file=state) as fake:
+        client = jira_client_for(fake)
+        client.create_issue(fields=story(labels=["kept"]))
+        sprint = client.create_sprint("S", 1)
+        client.add_issues_to_sprint(sprint.id, ["TREND-1"])
+        fake.human_transition("TREND-1", "In Progress")
+    with FakeJira("datacenter", state_file=state) as again:
+        client = jira_client_for(again)
+        issue = client.issue("TREND-1")
+        assert issue.fields.labels == ["kept"] and issue.fields.status.name == "In Progress"
+        assert client.create_issue(fields=story()).key == "TREND-2"
+        assert [s.name for s in client.sprints(1)] == ["S"]

@@ -14,7 +14,7 @@ from typing import Any, Self
 
 from tracker_bridge.testing.server import FakeServer, Request, Response
 
-from . import routes_agile, routes_issues, routes_meta, routes_search
+from . import persist, routes_agile, routes_issues, routes_meta, routes_search
 from .data import JiraData
 from .errors import error_body
 from .render import Renderer
@@ -104,6 +104,12 @@ class FakeJira(FakeServer):
             for delay in (0.005, 0.05):
                 threading.Timer(delay, _poke, args=(address,)).start()
         super().stop()
+
+    def dump_state(self) -> dict[str, Any]:
+        return persist.dump(self.data)
+
+    def load_state(self, data: dict[str, Any]) -> None:
+        persist.load(self.data, data)
 
     # -- hooks ---------------------------------------------------------------------------------
     def error_body(self, status: int, message: str) -> Any:
