@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from tests.adapters.github.fakes import REPO, GitHubFakeTracker
 from tracker_bridge.adapters.github.body import marker
@@ -112,3 +113,23 @@ def test_doctor_reports_repository_labels_and_scopes() -> None:
         assert checks["label 'stage:in-review'"].status == "ok"
         bad = {c.subject: c for c in fake.open_bad_credentials().doctor()}
         assert bad["token"].status == "fail" and "token" in bad["token"].detail
+
+
+def test_issue_types_are_set_where_the_repository_has_them(tmp_path: Path) -> None:
+    mapping = tmp_path / "github.yaml"
+    mapping.write_text("issue_types:\n  bug: Bug\n  task: Task\n")
+    bug = WorkItem(id="ty.bug", kind=Kind.BUG, title="NaN")
+    with FakeGitHub(issue_types=True) as gh:
+        adapter = GitHubFakeTracker(gh, mapping).open_adapter()
+        [made] = adapter.create_items([NewItem(bug)], lambda i, r: None)
+        assert made.ok and gh.issues(REPO)[0]["type"]["name"] == "Bug"
+        assert made.ref is not None
+        assert adapter.update_fields(made.ref, {"kind": "task"}).ok
+        assert gh.issues(REPO)[0]["type"]["name"] == "Task"
+        checks = {c.subject: c.status for c in adapter.doctor()}
+        assert checks["kind bug -> issue type 'Bug'"] == "ok"
+    with FakeGitHub(issue_types=False) as gh:
+        adapter = GitHubFakeTracker(gh, mapping).open_adapter()
+        [made] = adapter.create_items([NewItem(bug)], lambda i, r: None)
+        assert made.ok and gh.issues(REPO)[0]["type"] is None
+        assert {c.subject: c.status for c in adapter.doctor()}["issue types"] == "warn"

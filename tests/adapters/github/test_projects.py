@@ -120,3 +120,11 @@ def test_missing_project_is_named(tmp_path: Path) -> None:
         adapter = GitHubFakeTracker(gh, mapping_file(tmp_path, text)).open_adapter()
         with pytest.raises(AdapterError, match=r"project acme#42 not found.*project\.number"):
             adapter.pull(None)
+
+
+def test_doctor_lists_project_fields_options_and_iterations(fake: GitHubFakeTracker) -> None:
+    checks = {c.subject: c for c in fake.open_adapter().doctor()}
+    assert checks["stage in_review -> status 'In Review'"].status == "ok"
+    assert checks["project field 'Sprint'"].status == "ok"
+    assert checks["iterations"].status == "ok" and "start dates" in checks["iterations"].detail
+    assert all(c.status != "fail" for c in checks.values())
