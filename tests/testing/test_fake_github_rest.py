@@ -24,6 +24,7 @@ def test_user_repo_and_auth(fake_github: FakeGitHub, github_client: Github) -> N
         assert answer.status_code == 401
         assert answer.json()["message"] == "Bad credentials"
         assert "documentation_url" in answer.json()
+        assert answer.headers["x-ratelimit-limit"] == "60"  # the unauthenticated budget
     bearer = httpx.get(
         f"{fake_github.url}/user", headers={"Authorization": f"Bearer {fake_github.token}"}
     )
@@ -159,6 +160,9 @@ def test_labels_repo_and_issue(github_client: Github) -> None:
     with pytest.raises(GithubException) as absent:
         issue.remove_from_labels("bug")
     assert absent.value.status == 404
+    issue.add_to_labels("good first issue")  # spaces travel percent-encoded
+    issue.remove_from_labels("good first issue")
+    assert repo.get_label("good first issue").url.endswith("/labels/good%20first%20issue")
     issue.delete_labels()
     assert list(repo.get_issue(issue.number).labels) == []
 

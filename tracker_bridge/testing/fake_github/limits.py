@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+UNAUTHENTICATED = "unauthenticated"  # requests with bad credentials: GitHub's 60/hour per IP
+UNAUTHENTICATED_LIMIT = 60
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 PRIMARY_MESSAGE = "API rate limit exceeded for user ID {user_id}."
 SECONDARY_MESSAGE = (
@@ -76,7 +78,8 @@ class RateLimits:
     def budget(self, resource: str) -> Budget:
         found = self.budgets.get(resource)
         if found is None:
-            found = self.budgets[resource] = Budget(self.primary_limit, self.primary_window)
+            limit = UNAUTHENTICATED_LIMIT if resource == UNAUTHENTICATED else self.primary_limit
+            found = self.budgets[resource] = Budget(limit, self.primary_window)
         found.roll(self.now().timestamp())
         return found
 

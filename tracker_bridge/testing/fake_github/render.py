@@ -7,6 +7,7 @@ lazy completion) and only keeps their path.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from tracker_bridge.testing.fake_github.state import (
     Comment,
@@ -54,7 +55,7 @@ def label(base: str, repo: Repo, item: Label) -> Json:
     return {
         "id": item.id,
         "node_id": item.node_id,
-        "url": f"{base}/repos/{repo.full_name}/labels/{item.name}",
+        "url": f"{base}/repos/{repo.full_name}/labels/{quote(item.name)}",
         "name": item.name,
         "color": item.color,
         "default": item.default,

@@ -23,6 +23,7 @@ from tracker_bridge.testing.fake_github.limits import (
     PRIMARY_MESSAGE,
     SECONDARY_DOCS,
     SECONDARY_MESSAGE,
+    UNAUTHENTICATED,
     RateLimits,
     etag,
     etag_matches,
@@ -182,7 +183,8 @@ class FakeGitHub(FakeServer):
             conditional = request.headers.get("if-none-match")
             if request.method == "GET" and etag_matches(conditional, tag):
                 response.status, response.body, free = 304, None, True
-        if response.status == 401:
+        if response.status == 401:  # counted apart, like GitHub's 60/hour without a token
+            response.headers.update(self.limits.charge(UNAUTHENTICATED).headers("core"))
             return
         resource = "graphql" if graphql else "core"
         # GraphQL is charged inside its handler, so that `rateLimit{}` already sees the cost.
