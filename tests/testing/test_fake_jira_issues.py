@@ -254,3 +254,12 @@ def test_state_file_survives_a_restart(tmp_path: Any) -> None:
         assert issue.fields.labels == ["kept"] and issue.fields.status.name == "In Progress"
         assert client.create_issue(fields=story()).key == "TREND-2"
         assert [s.name for s in client.sprints(1)] == ["S"]
+
+
+def test_mypermissions_can_deny(fake_jira: FakeJira, jira_client: jira.JIRA) -> None:
+    fake_jira.denied_permissions.add("SCHEDULE_ISSUES")
+    answer: dict[str, Any] = jira_client.my_permissions(
+        projectKey="TREND", permissions="BROWSE_PROJECTS,SCHEDULE_ISSUES"
+    )["permissions"]
+    assert answer["BROWSE_PROJECTS"]["havePermission"] is True
+    assert answer["SCHEDULE_ISSUES"]["havePermission"] is False

@@ -52,6 +52,8 @@ class FakeJira(FakeServer):
         self.flavour: Flavour = flavour
         self.email, self.api_token, self.pat = email, api_token, pat
         self.rate_limit = rate_limit
+        # Permissions `mypermissions` reports as missing (tests of `doctor` add names here).
+        self.denied_permissions: set[str] = set()
         self._window_start = self.clock.now()
         self._window_used = 0
         self.data = JiraData(

@@ -125,9 +125,31 @@ def register(jira: FakeJira) -> None:
             return Response(200, body)
         return Response(200, page(request, metas))
 
+    def my_permissions(request: Request) -> Response:
+        wanted = [p for v in request.query.get("permissions", []) for p in v.split(",") if p]
+        if jira.flavour == "cloud" and not wanted:
+            raise jira_error(400, ["The 'permissions' query parameter is required."])
+        if request.arg("projectKey") and data.project(request.arg("projectKey") or "") is None:
+            raise jira_error(
+                404, [f"No project could be found with key '{request.arg('projectKey')}'."]
+            )
+        granted = {
+            name: {
+                "id": str(n),
+                "key": name,
+                "name": name.replace("_", " ").title(),
+                "type": "PROJECT",
+                "description": "",
+                "havePermission": name not in jira.denied_permissions,
+            }
+            for n, name in enumerate(wanted or ("BROWSE_PROJECTS",), start=10)
+        }
+        return Response(200, {"permissions": granted})
+
     for v in API_VERSIONS:
         base = f"/rest/api/{v}"
         jira.route("GET", f"{base}/serverInfo", server_info)
+        jira.route("GET", f"{base}/mypermissions", my_permissions)
         jira.route("GET", f"{base}/myself", myself)
         jira.route("GET", f"{base}/field", fields)
         jira.route("GET", f"{base}/issuetype", issuetypes)
