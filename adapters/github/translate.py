@@ -89,14 +89,24 @@ def to_remote(item: WorkItem, mapping: GitHubMapping, *, issue_types: bool = Fal
 
 
 def edit_payload(
-    mapping: GitHubMapping, raw: Json, changes: Mapping[str, FieldValue], *, issue_types: bool
+    mapping: GitHubMapping,
+    raw: Json,
+    changes: Mapping[str, FieldValue],
+    *,
+    issue_types: bool,
+    item_id: str | None = None,
 ) -> Json:
-    """PATCH body for `update_fields` on the issue as it is now (`raw`)."""
+    """PATCH body for `update_fields` on the issue as it is now (`raw`).
+
+    Writing the body re-appends the marker (`item_id`) even if a person deleted it.
+    """
     payload: Json = {}
     if "title" in changes:
         payload["title"] = changes["title"]
     if {"description", "due"} & set(changes):
         parts = bodies.parse(raw.get("body"))
+        if parts.item_id is None and item_id:
+            parts = parts.with_changes(item_id=item_id)
         if "description" in changes:
             parts = parts.with_changes(description=str(changes["description"] or ""))
         if "due" in changes:

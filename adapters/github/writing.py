@@ -150,13 +150,15 @@ class Writer:
     # -- edits -----------------------------------------------------------------------------
     def update_fields(self, ref: RemoteRef, changes: Mapping[str, FieldValue]) -> WriteResult:
         wanted = {k: v for k, v in changes.items() if k not in ("stage", "sprint", "parent")}
-        item_id = self.a.items_by_number.get(int(ref.key), ref.key)
+        known = self.a.items_by_number.get(int(ref.key))
+        item_id = known or ref.key
         try:
             self.prepare()
             raw = self.current(ref)
-            item_id = bodies.parse(raw.get("body")).item_id or item_id
+            known = bodies.parse(raw.get("body")).item_id or known
+            item_id = known or item_id
             payload = edit_payload(self.a.mapping, raw, wanted,
-                                   issue_types=bool(self.issue_types))
+                                   issue_types=bool(self.issue_types), item_id=known)
             if payload:
                 reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}", payload)
                 if reply.status != 200:

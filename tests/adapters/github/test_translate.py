@@ -136,6 +136,9 @@ def test_edit_payload_rewrites_description_and_keeps_the_tail() -> None:
     parsed = bodies.parse(payload["body"])
     assert (parsed.description, parsed.item_id, parsed.due, parsed.hypothesis) == (
         "New.", "x.s", "2026-01-01", "h")
+    stripped = edit_payload(MAPPING, raw_issue(body="Marker deleted by a person."),
+                            {"description": "Again."}, issue_types=False, item_id="x.s")
+    assert bodies.parse(stripped["body"]).item_id == "x.s"
     assert edit_payload(MAPPING, raw_issue(), {"assignee": None}, issue_types=False) == {
         "assignees": []}
 
