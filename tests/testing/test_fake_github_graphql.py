@@ -213,3 +213,18 @@ def test_same_seed_same_world() -> None:
 
     assert ids(3) == ids(3)
     assert ids(3) != ids(4)
+
+
+def test_fields_paginate(graphql: GraphQL) -> None:
+    query = """query($p:ID!,$after:String){ node(id:$p){ ... on ProjectV2 {
+      fields(first:2, after:$after){ totalCount pageInfo{ hasNextPage endCursor }
+        nodes{ ... on ProjectV2FieldCommon { name } } } } } }"""
+    project, names, after = _project_id(graphql), [], None
+    while True:
+        page = graphql(query, p=project, after=after)["data"]["node"]["fields"]
+        names += [n["name"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert names == ["Title", "Status", "Sprint", "Points", "Notes", "Target date"]
+    assert page["totalCount"] == len(names)
