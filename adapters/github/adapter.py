@@ -22,6 +22,7 @@ from typing import Any, Literal
 from tracker_bridge.adapters.github import body as bodies
 from tracker_bridge.adapters.github import sprints
 from tracker_bridge.adapters.github.client import GitHubClient, WriteUncertain
+from tracker_bridge.adapters.github.doctor import run_doctor
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
 from tracker_bridge.adapters.github.reading import Cursor, list_issues
@@ -89,9 +90,13 @@ class GitHubAdapter:
         self.client.close()
 
     def doctor(self) -> list[DoctorCheck]:
-        from tracker_bridge.adapters.github.doctor import run_doctor
-
         return run_doctor(self)
+
+    def learn_sprints(self, remote_to_sprint: Mapping[str, str]) -> None:
+        """Extension (not in the protocol): remote sprint id -> canonical sprint id, e.g. from
+        the store's refs, so a pull in projects mode reports iterations as canonical ids even
+        before `ensure_sprint` ran in this instance. Milestones carry their id themselves."""
+        self.sprint_by_iteration.update(remote_to_sprint)
 
     # -- reading ---------------------------------------------------------------------------
     def issue(self, number: int | str) -> Json | None:

@@ -128,3 +128,18 @@ def test_doctor_lists_project_fields_options_and_iterations(fake: GitHubFakeTrac
     assert checks["project field 'Sprint'"].status == "ok"
     assert checks["iterations"].status == "ok" and "start dates" in checks["iterations"].detail
     assert all(c.status != "fail" for c in checks.values())
+
+
+def test_a_fresh_adapter_learns_sprint_ids_from_the_caller(fake: GitHubFakeTracker) -> None:
+    adapter = fake.open_adapter()
+    info = next(iter(fake.gh.project(1)["fields"]["Sprint"]["iterations"].values()))
+    start = date.fromisoformat(info["start"])
+    sprint = Sprint(id="s1", name="Sprint 1", start=start, end=start + timedelta(days=13))
+    [made] = adapter.create_items([NewItem(WorkItem(id="p.l", kind=Kind.TASK, title="L"))],
+                                  lambda i, r: None)
+    assert made.ref is not None
+    adapter.assign_sprint(adapter.ensure_sprint(sprint, None), [made.ref])
+    fresh = fake.open_adapter()
+    assert fresh.find_by_marker(["p.l"])["p.l"].values["sprint"] == info["id"]
+    fresh.learn_sprints({info["id"]: "s1"})  # type: ignore[attr-defined]
+    assert fresh.find_by_marker(["p.l"])["p.l"].values["sprint"] == "s1"
