@@ -107,8 +107,10 @@ class StageMover:
         state = IssueState(str(status.get("id")), str((fields.get("issuetype") or {}).get("id")))
         graph = self.graphs.setdefault(state.type_id, WorkflowGraph())
         graph.names[state.status_id] = str(status.get("name") or "")
-        if "transitions" in issue:
-            graph.learn(state.status_id, issue["transitions"])
+        transitions = issue.get("transitions")
+        # Learn from the expansion only if it says which fields each transition requires.
+        if transitions is not None and all("fields" in t for t in transitions):
+            graph.learn(state.status_id, transitions)
         if fresh:
             self.initial.setdefault(state.type_id, state.status_id)
         self.issues[key] = state

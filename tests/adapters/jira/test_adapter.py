@@ -178,3 +178,13 @@ def test_sprints_use_partial_posts_and_batches_of_50(jira_fake: JiraFake) -> Non
     backlog = adapter.assign_sprint(None, list(refs.values())[:60])
     assert all(r.ok and r.values == {"sprint": None} for r in backlog)
     assert jira_fake.fake.stats.by_route["POST /rest/agile/1.0/backlog/issue"] == 2
+
+
+def test_fresh_adapter_finishes_a_human_started_issue(jira_fake: JiraFake) -> None:
+    refs = _create(jira_fake.open_adapter(), [WorkItem(id="h", kind=Kind.STORY, title="h")])
+    jira_fake.human_move(refs["h"], Stage.READY_FOR_PROD)
+    fresh = jira_fake.open_adapter()
+    assert fresh.move_stage(refs["h"], Stage.DONE).ok  # Release requires a resolution
+    raw = jira_fake.fake.issue_json(refs["h"].key)["fields"]
+    assert raw["status"]["name"] == "Done" and raw["resolution"]["name"] == "Done"
+    assert fresh.move_stage(refs["h"], Stage.IN_PROGRESS).ok  # Reopen
