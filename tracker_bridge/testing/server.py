@@ -316,7 +316,10 @@ class FakeServer:
         httpd = _HTTPServer((self.host, self.port), _RequestHandler)
         httpd.fake = self
         self._httpd = httpd
-        self._thread = threading.Thread(target=httpd.serve_forever, name=type(self).__name__)
+        # A short poll keeps stop() (and every test teardown) in milliseconds.
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, name=type(self).__name__
+        )
         self._thread.daemon = True
         self._thread.start()
         return self
@@ -444,6 +447,9 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in separate sends; with Nagle on, the client's delayed ACK
+    # would add ~40 ms to every keep-alive request.
+    disable_nagle_algorithm = True
     server: _HTTPServer
 
     def log_message(self, format: str, *args: Any) -> None:

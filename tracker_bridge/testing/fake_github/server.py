@@ -7,13 +7,10 @@ PyGithub sends GraphQL for a GHES-style base URL).
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from socketserver import StreamRequestHandler
-from typing import Any, Self
+from typing import Any
 
 from tracker_bridge.testing.fake_github import helpers, render, seeding
 from tracker_bridge.testing.fake_github.common import Context
@@ -101,30 +98,6 @@ class FakeGitHub(FakeServer):
         self.route("GET", "/_fake/github/limits", self._limit_stats)
         for path in GRAPHQL_PATHS:
             self.route("POST", path, self._graphql)
-
-    def start(self) -> Self:
-        super().start()
-        httpd = self._httpd
-        handler = httpd.RequestHandlerClass if httpd is not None else None
-        if (
-            httpd is not None
-            and isinstance(handler, type)
-            and issubclass(handler, StreamRequestHandler)
-            and not handler.disable_nagle_algorithm
-        ):
-            # The harness writes headers and body in two sends; with Nagle on, each answer
-            # then waits ~40 ms for the client's delayed ACK (25 req/s per connection).
-            # TCP_NODELAY on our own instance only; drop this once the harness sets it.
-            nodelay = {"disable_nagle_algorithm": True}
-            httpd.RequestHandlerClass = type("NoDelayHandler", (handler,), nodelay)
-        return self
-
-    def stop(self) -> None:
-        if self._httpd is not None:
-            # serve_forever() notices shutdown only when select() returns (0.5 s poll):
-            # a connection made just after shutdown() has set its flag wakes it at once.
-            threading.Timer(0.01, _poke, args=(self._httpd.server_address,)).start()
-        super().stop()
 
     # -- addresses ---------------------------------------------------------------------
     def _base(self) -> str:
@@ -261,9 +234,3 @@ class FakeGitHub(FakeServer):
     def rate_limit_hits(self) -> dict[str, int]:
         """How many primary / secondary limit answers the fake has given."""
         return dict(self.limits.provoked)
-
-
-def _poke(address: Any) -> None:
-    host, port = str(address[0]), int(address[1])
-    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.2):
-        pass

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import base64
-import contextlib
-import socket
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from tracker_bridge.testing.server import FakeServer, Request, Response
 
@@ -83,29 +80,6 @@ class FakeJira(FakeServer):
         if self.flavour == "cloud":
             return {"server": self.url, "basic_auth": (self.email, self.api_token)}
         return {"server": self.url, "token_auth": self.pat}
-
-    def start(self) -> Self:
-        super().start()
-        # Headers and body leave in two writes; with Nagle on, the client's delayed ACK adds
-        # ~40 ms to every keep-alive request. TCP_NODELAY (the handler's own switch) fixes it.
-        httpd = self._httpd
-        if httpd is not None:
-            handler: Any = httpd.RequestHandlerClass
-            if not getattr(handler, "disable_nagle_algorithm", False):
-                httpd.RequestHandlerClass = type(
-                    "NoDelayHandler", (handler,), {"disable_nagle_algorithm": True}
-                )
-        return self
-
-    def stop(self) -> None:
-        # The harness's serve_forever polls every 0.5 s; a connection right after the shutdown
-        # request wakes it at once, so a test's teardown takes milliseconds, not half a second.
-        httpd = self._httpd
-        if httpd is not None:
-            address = (self.host, int(httpd.server_address[1]))
-            for delay in (0.005, 0.05):
-                threading.Timer(delay, _poke, args=(address,)).start()
-        super().stop()
 
     def dump_state(self) -> dict[str, Any]:
         return persist.dump(self.data)
@@ -223,8 +197,3 @@ class FakeJira(FakeServer):
 
 def _number(issue: Issue) -> int:
     return issue.number
-
-
-def _poke(address: tuple[str, int]) -> None:
-    with contextlib.suppress(OSError):
-        socket.create_connection(address, timeout=1).close()
