@@ -47,24 +47,23 @@ def marker(item_id: str) -> str:
 def parse(text: str | None) -> Body:
     """Split a body into the description and our managed tail (lenient: any may be absent)."""
     text = (text or "").replace("\r\n", "\n")
-    found = MARKER.search(text)
-    item_id = found.group(1) if found else None
-    if found:
-        text = text[: found.start()] + text[found.end() :]
     lines = text.split("\n")
+    end = len(lines)
+    while end > 0 and not lines[end - 1].strip():
+        end -= 1  # trailing blank lines after the tail
+    item_id: str | None = None
     due: str | None = None
     days: int | None = None
     hypothesis: str | None = None
     spike = False
     children: list[int] = []
-    # Walk up from the end over blank and managed lines; the rest is the description.
-    cut = len(lines)
+    cut = end
+    # Walk up from the end over managed lines; what is above them is the description.
     while cut > 0:
         line = lines[cut - 1]
-        if not line.strip():
-            cut -= 1
-            continue
-        if (match := TIMEBOX.match(line)) and due is None and not spike:
+        if (match := MARKER.fullmatch(line.strip())) and item_id is None:
+            item_id = match.group(1)
+        elif (match := TIMEBOX.match(line)) and due is None and not spike:
             due, spike, hypothesis = match.group(1), True, match.group(3)
             days = int(match.group(2)) if match.group(2) else None
         elif (match := DUE.match(line)) and due is None and not spike:
@@ -74,14 +73,19 @@ def parse(text: str | None) -> Body:
         else:
             break
         cut -= 1
-    description = "\n".join(lines[:cut])
-    if item_id is None and due is None and not children:
-        description = text  # not ours: leave the text exactly as written
+    if cut == end:  # no managed tail: not ours, unless a person moved the marker
+        found = MARKER.search(text)
+        if found is None:
+            return Body(text)
+        return Body((text[: found.start()] + text[found.end() :]).strip("\n"), found.group(1))
+    head = "\n".join(lines[:cut])
+    # render() puts exactly one blank line between description and tail.
+    description = head[:-1] if head.endswith("\n") else head
     return Body(description, item_id, due, days, hypothesis, spike, tuple(children))
 
 
 def render(body: Body) -> str:
-    """The body text for GitHub; `parse(render(b))` gives `b` back."""
+    """The body text for GitHub; `parse(render(b))` gives `b` back, description exactly."""
     tail: list[str] = []
     if body.spike_line:
         when = f"until {body.due}" if body.due else f"{body.timebox_days or 0} days"
@@ -92,7 +96,8 @@ def render(body: Body) -> str:
     tail += [f"- [ ] #{number}" for number in body.children]
     if body.item_id:
         tail.append(marker(body.item_id))
-    description = body.description.rstrip("\n")
     if not tail:
-        return description
-    return f"{description}\n\n" + "\n".join(tail) if description else "\n".join(tail)
+        return body.description
+    if not body.description:
+        return "\n".join(tail)
+    return body.description + "\n\n" + "\n".join(tail)

@@ -79,7 +79,7 @@ def assign_sprint(
             body = {"milestone": int(remote_id) if remote_id else None}
             reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}", body)
         except (WriteUncertain, GraphQLError, LookupError) as exc:
-            results.append(self._fail(item_id, ref, str(exc)))
+            results.append(self._fail(item_id, ref, exc))
             continue
         if reply.status != 200:
             results.append(self._fail(item_id, ref, f"sprint refused: {reply.status}"))

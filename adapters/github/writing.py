@@ -34,6 +34,8 @@ class Writer:
         self.a = adapter
         self.labels_ready = False
         self.issue_types: bool | None = None
+        self.unassignable: set[str] = set()
+        """Logins GitHub refused as assignees (unknown, or no access to the repository)."""
 
     # -- plumbing --------------------------------------------------------------------------
     def send(self, method: str, url: str, body: Any = None) -> Reply:
@@ -96,8 +98,10 @@ class Writer:
                  labels.blocked]
         return next(n for n in names if n.casefold() == folded)
 
-    def _fail(self, item_id: str, ref: RemoteRef | None, error: str) -> WriteResult:
-        return WriteResult(item_id, ref, {}, error)
+    def _fail(self, item_id: str, ref: RemoteRef | None, error: str | Exception) -> WriteResult:
+        # No answer (WriteUncertain): the write may have landed; the caller looks it up.
+        uncertain = isinstance(error, WriteUncertain)
+        return WriteResult(item_id, ref, {}, str(error), uncertain=uncertain)
 
     # -- create ----------------------------------------------------------------------------
     def create_items(self, items: Sequence[NewItem], on_created: OnCreated) -> list[WriteResult]:
@@ -110,7 +114,17 @@ class Writer:
         try:
             reply = self.send("POST", f"{self.a.repo_path}/issues", payload)
         except WriteUncertain as exc:
-            return self._fail(item.id, None, f"create not confirmed ({exc}); look it up by marker")
+            return WriteResult(item.id, None, error=f"create not confirmed ({exc}); look it up "
+                               "by marker", uncertain=True)
+        if reply.status == 422 and _refused_field(reply) == "assignees":
+            # Not assignable here (no such login or no access): create it unassigned; the
+            # refusal means nothing was created, so sending again is not a blind retry.
+            self.unassignable.update(payload.pop("assignees", []))
+            try:
+                reply = self.send("POST", f"{self.a.repo_path}/issues", payload)
+            except WriteUncertain as exc:
+                return WriteResult(item.id, None, error=f"create not confirmed ({exc}); look it "
+                                   "up by marker", uncertain=True)
         if reply.status != 201:
             return self._fail(item.id, None, f"create refused: {reply.status} {_message(reply)}")
         raw: Json = reply.data
@@ -159,8 +173,17 @@ class Writer:
             item_id = known or item_id
             payload = edit_payload(self.a.mapping, raw, wanted,
                                    issue_types=bool(self.issue_types), item_id=known)
+            if set(payload.get("assignees", [])) & self.unassignable:
+                payload.pop("assignees")  # refused before in this run: do not ask again
             if payload:
                 reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}", payload)
+                if reply.status == 422 and _refused_field(reply) == "assignees":
+                    self.unassignable.update(payload.pop("assignees", []))
+                    if payload:
+                        reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}",
+                                          payload)
+                    else:
+                        reply = Reply(200, {}, raw)
                 if reply.status != 200:
                     why = f"edit refused: {reply.status} {_message(reply)}"
                     return self._fail(item_id, ref, why)
@@ -172,7 +195,7 @@ class Writer:
                     project_item, float(points) if isinstance(points, int | float) else None
                 )
         except (WriteUncertain, GraphQLError, LookupError) as exc:
-            return self._fail(item_id, ref, str(exc))
+            return self._fail(item_id, ref, exc)
         values = from_remote(raw, self.a.mapping, self.a.tracker).values
         done = {k: values[k] for k in wanted if k in values}
         if "points" in wanted and self.a.project is not None:
@@ -188,14 +211,23 @@ class Writer:
             if self.a.project is not None:
                 self.a.project.set_stage(self.a.project.item_for(str(raw["node_id"])), stage)
             payload = stage_payload(self.a.mapping, raw, stage)
+            if set(payload.get("assignees", [])) & self.unassignable:
+                payload.pop("assignees")  # refused before in this run: do not ask again
             if payload:
                 reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}", payload)
+                if reply.status == 422 and _refused_field(reply) == "assignees":
+                    self.unassignable.update(payload.pop("assignees", []))
+                    if payload:
+                        reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}",
+                                          payload)
+                    else:
+                        reply = Reply(200, {}, raw)
                 if reply.status != 200:
                     why = f"move refused: {reply.status} {_message(reply)}"
                     return self._fail(item_id, ref, why)
                 raw = reply.data
         except (WriteUncertain, GraphQLError, LookupError) as exc:
-            return self._fail(item_id, ref, str(exc))
+            return self._fail(item_id, ref, exc)
         self.a.stages[int(ref.key)] = stage.value
         return WriteResult(item_id, self.ref(raw), {"stage": stage.value})
 
@@ -219,7 +251,7 @@ class Writer:
             if reply.status not in (200, 201) and "already" not in _message(reply):
                 return self._fail(item_id, ref, f"link refused: {reply.status} {_message(reply)}")
         except (WriteUncertain, LookupError) as exc:
-            return self._fail(item_id, ref, str(exc))
+            return self._fail(item_id, ref, exc)
         return WriteResult(item_id, ref, {"parent": self.a.items_by_number.get(int(parent.key))})
 
     def _task_list(self, item_id: str, ref: RemoteRef, parent: RemoteRef) -> WriteResult:
@@ -236,9 +268,17 @@ class Writer:
         return WriteResult(item_id, ref, {"parent": self.a.items_by_number.get(int(parent.key))})
 
 
+def _refused_field(reply: Reply) -> str | None:
+    data = reply.data if isinstance(reply.data, dict) else {}
+    fields = [e.get("field") for e in data.get("errors") or [] if isinstance(e, dict)]
+    return str(fields[0]) if fields else None
+
+
 def _message(reply: Reply) -> str:
     data = reply.data if isinstance(reply.data, dict) else {}
     errors = data.get("errors") or []
-    detail = "; ".join(str(e.get("message") or e.get("code") or "") for e in errors
-                       if isinstance(e, dict))
+    detail = "; ".join(
+        str(e.get("message") or f"{e.get('field', '')} {e.get('code', '')}".strip())
+        for e in errors if isinstance(e, dict)
+    )
     return " ".join(part for part in (str(data.get("message") or ""), detail) if part)

@@ -165,3 +165,10 @@ def test_milestone_due_is_utc_noon_and_carries_the_sprint_id() -> None:
 def test_since_is_always_utc() -> None:
     plus_two = datetime(2026, 1, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
     assert utc_text(plus_two) == "2026-01-01T10:00:00Z"
+
+
+def test_descriptions_round_trip_exactly_even_with_trailing_newlines() -> None:
+    for text in ("", "One line.\n", "Para one.\n\nPara two.\n\n", "  indented"):
+        for parts in (bodies.Body(text, "a.b"), bodies.Body(text, "a.b", "2026-01-01", 2, "h",
+                                                            True, (4,))):
+            assert bodies.parse(bodies.render(parts)) == parts
