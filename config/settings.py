@@ -114,6 +114,9 @@ class TargetSettings(_Frozen):
     mapping: Path | None = None
     """None: the adapter's shipped mapping."""
     options: dict[str, Any] = Field(default_factory=dict)
+    people: dict[str, str] = Field(default_factory=dict)
+    """Roadmap handle -> this tracker's user (Jira account id or username, GitHub login).
+    Handles not listed are sent as they are."""
 
     @property
     def adapter(self) -> str:

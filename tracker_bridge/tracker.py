@@ -69,6 +69,10 @@ class WriteResult:
     values: Mapping[str, FieldValue] = field(default_factory=dict)
     """Canonical values the remote now holds for the fields this write set."""
     error: str | None = None
+    uncertain: bool = False
+    """No answer came (dropped connection, lost response, timeout): the write may have been
+    applied. The caller looks a create up by its marker before sending it again; a refusal
+    (`uncertain=False`) is reported and never retried."""
 
     @property
     def ok(self) -> bool:
@@ -88,6 +92,13 @@ class DoctorCheck:
 class AdapterError(Exception):
     """A problem a person must fix (credentials, mapping, missing project). One line, no secrets."""
 
+
+# Optional extensions an adapter may offer (the core checks with getattr):
+# - field_owners() -> dict[str, "roadmap" | "tracker"]: the mapping's field ownership.
+# - remember(refs: Mapping[item_id, RemoteRef], sprints: Mapping[sprint_id, remote_id]):
+#   called before each pull so a fresh adapter names parents and sprints canonically.
+# - synced_fields: frozenset[str]: the SYNC_FIELDS its mapping carries (default: all).
+# - max_concurrency: int: how many single-item writes apply may run at once (default 1).
 
 OnCreated = Callable[[str, RemoteRef], None]
 """Called with (item_id, ref) the moment a create is confirmed, before any further request."""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tracker_bridge.config import ProjectSettings, Settings, load_settings
 from tracker_bridge.errors import UserError
+from tracker_bridge.people import with_people
 from tracker_bridge.registry import factory_for
 from tracker_bridge.store import Store
 from tracker_bridge.tracker import Adapter, AdapterError
@@ -60,13 +61,14 @@ class Workspace:
         for target in targets:
             factory = factory_for(target.tracker.split(":", 1)[0])
             try:
-                self.adapters[target.tracker] = factory.open(
+                adapter = factory.open(
                     target.tracker,
                     settings=target.adapter_settings(),
                     mapping_path=target.mapping,
                 )
             except AdapterError as exc:
                 raise UserError(f"{target.tracker}: {exc}") from exc
+            self.adapters[target.tracker] = with_people(adapter, target.people)
         return dict(self.adapters)
 
     def close(self) -> None:

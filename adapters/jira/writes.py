@@ -94,7 +94,10 @@ def _bulk(
         if exc.status == 400 and exc.payload is not None:
             answer = exc.payload  # nothing created: every element has its error
         else:
-            return [WriteResult(new.item.id, None, error=UNCONFIRMED.format(exc)) for new in chunk]
+            return [
+                WriteResult(new.item.id, None, error=UNCONFIRMED.format(exc), uncertain=True)
+                for new in chunk
+            ]
     failed = {
         int(err.get("failedElementNumber", -1)): _element_error(adapter, err)
         for err in answer.get("errors") or ()
@@ -107,7 +110,9 @@ def _bulk(
             continue
         issue = next(created, None)
         if issue is None:
-            results.append(WriteResult(new.item.id, None, error=UNCONFIRMED.format("no id")))
+            results.append(
+                WriteResult(new.item.id, None, error=UNCONFIRMED.format("no id"), uncertain=True)
+            )
         else:
             results.append(_confirmed(adapter, new, issue, on_created))
     return results
@@ -123,7 +128,7 @@ def _single(
             raise call_error(exc, "creating issues", adapter.url) from None
         if exc.status == 400:
             return WriteResult(new.item.id, None, error=explain(adapter, exc.messages))
-        return WriteResult(new.item.id, None, error=UNCONFIRMED.format(exc))
+        return WriteResult(new.item.id, None, error=UNCONFIRMED.format(exc), uncertain=True)
     return _confirmed(adapter, new, created or {}, on_created)
 
 

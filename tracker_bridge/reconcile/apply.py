@@ -9,13 +9,14 @@ point, followed by a re-run, creates nothing twice.
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tracker_bridge.model import FieldValue, RemoteRef
+from tracker_bridge.model import FieldValue, RemoteRef, SprintState
 from tracker_bridge.reconcile.actions import (
     Action,
     AssignSprint,
@@ -119,8 +120,18 @@ class Applier:
 
     def _apply_tracker(self, tracker: str, adapter: Adapter, actions: list[Action]) -> None:
         refs = dict(self.store.get_refs(self.project, tracker))
+        filling = {a.sprint_id for a in actions if isinstance(a, AssignSprint)}
+        closing: list[EnsureSprint] = []
         for action in actions:
-            if isinstance(action, EnsureSprint):
+            if not isinstance(action, EnsureSprint):
+                continue
+            assert action.sprint is not None
+            if action.sprint.state is SprintState.CLOSED and action.sprint.id in filling:
+                # Trackers refuse issues in a closed sprint: open it, fill it, then close it.
+                opened = action.sprint.model_copy(update={"state": SprintState.ACTIVE})
+                self._ensure_sprint(tracker, adapter, replace(action, sprint=opened), final=False)
+                closing.append(action)
+            else:
                 self._ensure_sprint(tracker, adapter, action)
         creates = [a for a in actions if isinstance(a, CreateItem) and a.item_id not in refs]
         created = self._create_all(tracker, adapter, creates, refs)
@@ -133,6 +144,8 @@ class Applier:
         self._assign_sprints(
             tracker, adapter, [a for a in pending if isinstance(a, AssignSprint)], refs
         )
+        for action in closing:
+            self._ensure_sprint(tracker, adapter, action)
 
     # -- creates --------------------------------------------------------------------------
     def _create_all(
@@ -189,13 +202,19 @@ class Applier:
         try:
             results = adapter.create_items(items, confirmed)
         except Exception as exc:  # the whole request failed: maybe created, maybe not
-            results = [WriteResult(a.item_id, None, error=_describe(exc)) for a in chunk]
+            results = [
+                WriteResult(a.item_id, None, error=_describe(exc), uncertain=True) for a in chunk
+            ]
         lost = []
         by_id = {a.item_id: a for a in chunk}
         for result in results:
             action = by_id[result.item_id]
-            if result.ref is None:
+            if result.ref is None and result.uncertain:
                 lost.append(action)
+                continue
+            if result.ref is None:  # refused: reported, never sent again in this run
+                self.store.journal_fail(intents[result.item_id], result.error or "refused")
+                self._fail(tracker, result.item_id, "create", result.error or "refused")
                 continue
             if result.item_id not in refs:
                 confirmed(result.item_id, result.ref)
@@ -218,6 +237,10 @@ class Applier:
         """Creates without an answer may exist anyway: look them up before trying again."""
         if not lost:
             return []
+        lag = float(getattr(adapter, "marker_lookup_lag_seconds", 0) or 0)
+        if lag:
+            # Trackers whose search is eventually consistent may not list a fresh issue yet.
+            time.sleep(lag)
         try:
             found = adapter.find_by_marker({a.item_id for a in lost})
         except Exception as exc:
@@ -286,7 +309,9 @@ class Applier:
         raise TypeError(f"cannot apply {action.op}")
 
     # -- sprints --------------------------------------------------------------------------
-    def _ensure_sprint(self, tracker: str, adapter: Adapter, action: EnsureSprint) -> None:
+    def _ensure_sprint(
+        self, tracker: str, adapter: Adapter, action: EnsureSprint, final: bool = True
+    ) -> None:
         assert action.sprint is not None
         remote_ids = self.store.get_sprint_refs(self.project, tracker)
         try:
@@ -295,6 +320,8 @@ class Applier:
             self._fail(tracker, action.item_id, action.op, _describe(exc))
             return
         self.store.save_sprint_ref(self.project, tracker, action.sprint.id, remote_id)
+        if not final:
+            return
         self.store.save_base(
             self.project, tracker, f"sprint:{action.sprint.id}", sprint_values(action.sprint)
         )

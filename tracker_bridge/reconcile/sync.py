@@ -158,8 +158,13 @@ class Reconciler:
 
     # -- pull -----------------------------------------------------------------------------
     def _pull(self, tracker: str, adapter: Adapter, wanted: set[str], adopt: bool) -> _Pulled:
-        result = adapter.pull(self.store.get_cursor(self.project, tracker))
         refs = dict(self.store.get_refs(self.project, tracker))
+        sprint_refs = self.store.get_sprint_refs(self.project, tracker)
+        remember = getattr(adapter, "remember", None)
+        if callable(remember):
+            # Lets the adapter name parents and sprints it did not create this session.
+            remember(refs, sprint_refs)
+        result = adapter.pull(self.store.get_cursor(self.project, tracker))
         stored = self.store.get_base(self.project, tracker)
         base = {k: v for k, v in stored.items() if not k.startswith(SPRINT_PREFIX)}
         remote: dict[str, dict[str, Any]] = {k: dict(base.get(k, {})) for k in refs}
@@ -188,7 +193,7 @@ class Reconciler:
             base=base,
             updated_at=updated_at,
             fields=frozenset(getattr(adapter, "synced_fields", SYNC_FIELDS)),
-            sprint_refs=self.store.get_sprint_refs(self.project, tracker),
+            sprint_refs=sprint_refs,
             sprint_base={
                 k.removeprefix(SPRINT_PREFIX): v
                 for k, v in stored.items()

@@ -37,6 +37,7 @@ class FakeJira(FakeServer):
         api_token: str = "fake-api-token",
         pat: str = "fake-personal-access-token",
         user_timezone: str = "Europe/Amsterdam",
+        users: Sequence[str] = ("alice", "bob", "carol"),
         workflow: Mapping[str, Any] | None = None,
         rate_limit: RateLimit | None = None,
         host: str = "127.0.0.1",
@@ -61,6 +62,7 @@ class FakeJira(FakeServer):
             user_timezone=user_timezone,
             workflow=workflow,
             now=self.clock.now,
+            users=users,
         )
         routes_meta.register(self)
         routes_issues.register(self)
@@ -74,6 +76,10 @@ class FakeJira(FakeServer):
         except RuntimeError:  # not started: links still need a base
             base = f"http://{self.host}:{self.port}"
         return Renderer(self.data, base)
+
+    def account_id(self, name: str) -> str:
+        """The Cloud account id of a user (the login name itself on Data Center)."""
+        return self.data.people[name] if self.flavour == "cloud" else name
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `jira.JIRA(**kwargs)` that authenticate against this fake."""

@@ -28,6 +28,12 @@ from .values import READ_ONLY, apply_ops, change_item, check_value, store_value
 from .workflow import Transition, Workflow
 
 
+def account_id_for(seed: int, name: str) -> str:
+    """Cloud account ids are opaque 24-character strings; derived, so runs are repeatable."""
+    digest = hashlib.sha256(f"jira-user-{seed}-{name}".encode()).hexdigest()
+    return f"5b10a{digest[:19]}"
+
+
 class JiraData:
     def __init__(
         self,
@@ -39,14 +45,18 @@ class JiraData:
         user_timezone: str,
         workflow: Mapping[str, Any] | None,
         now: Callable[[], datetime],
+        users: Sequence[str] = (),
     ) -> None:
         self.flavour = flavour
         self.now = now
         self.email = email
         self.user_timezone = user_timezone
-        digest = hashlib.sha256(f"jira-user-{seed}".encode()).hexdigest()
-        self.account_id = f"5b10a{digest[:19]}"  # Cloud account ids are opaque 24-char strings
         self.username = email.split("@")[0]
+        self.account_id = account_id_for(seed, self.username)
+        # Everyone who can be assigned: login name -> Cloud account id (the bot included).
+        self.people: dict[str, str] = {self.username: self.account_id}
+        self.people.update({name: account_id_for(seed, name) for name in users})
+        self.name_by_account = {acc: name for name, acc in self.people.items()}
         self.custom = CustomFields.for_instance(seed, flavour)
         self.fields: list[FieldDef] = field_catalogue(self.custom, flavour)
         self.field_by_id = {f.id: f for f in self.fields}

@@ -32,17 +32,20 @@ class Renderer:
             size: f"{self.base}/secure/{kind}avatar?size={size}&id={ident}" for size in _AVATARS
         }
 
-    def user(self) -> dict[str, Any]:
+    def user(self, name: str | None = None) -> dict[str, Any]:
         d = self.data
-        user: dict[str, Any] = {"self": "", "emailAddress": d.email, "displayName": d.username}
+        name = name or d.username
+        email = d.email if name == d.username else f"{name}@example.com"
+        user: dict[str, Any] = {"self": "", "emailAddress": email, "displayName": name}
         if d.flavour == "cloud":
-            user["self"] = f"{self.base}/rest/api/2/user?accountId={d.account_id}"
-            user["accountId"] = d.account_id
+            account = d.people[name]
+            user["self"] = f"{self.base}/rest/api/2/user?accountId={account}"
+            user["accountId"] = account
             user["accountType"] = "atlassian"
         else:
-            user["self"] = f"{self.base}/rest/api/2/user?username={d.username}"
-            user["name"] = d.username
-            user["key"] = "JIRAUSER10000"
+            user["self"] = f"{self.base}/rest/api/2/user?username={name}"
+            user["name"] = name
+            user["key"] = f"JIRAUSER{10000 + sorted(d.people).index(name)}"
         user.update(avatarUrls=self.avatars("user", "1"), active=True, timeZone=d.user_timezone)
         return user
 
@@ -183,7 +186,7 @@ class Renderer:
             "labels": list(v.get("labels") or []),
             "duedate": v.get("duedate"),
             "priority": self.priority(v.get("priority") or "3"),
-            "assignee": self.user() if v.get("assignee") else None,
+            "assignee": self.user(v["assignee"]) if v.get("assignee") else None,
             "reporter": self.user(),
             "components": [
                 {"self": f"{self.base}/rest/api/2/component/{n}", "id": str(10000 + n), "name": c_}

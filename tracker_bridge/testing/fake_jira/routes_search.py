@@ -97,7 +97,8 @@ class Searcher:
             if field == "summary":
                 return {str(issue.values.get("summary") or "").lower()}
             if field == "assignee":
-                return {d.account_id, d.username} if issue.values.get("assignee") else set()
+                name = issue.values.get("assignee")
+                return {d.people[name], name} if name else set()
             if field == "updated":
                 return issue.updated
             if field == "created":

@@ -45,13 +45,13 @@ def check_value(
     if field_id == "assignee":
         if value is None:
             return ""
-        me = data.account_id if data.flavour == "cloud" else data.username
         wanted = (
             value.get("accountId" if data.flavour == "cloud" else "name")
             if isinstance(value, Mapping)
             else None
         )
-        return "" if wanted == me else f"User '{wanted}' does not exist."
+        known = data.name_by_account if data.flavour == "cloud" else data.people
+        return "" if wanted in known else f"User '{wanted}' does not exist."
     if field_id == "components":
         ok = isinstance(value, list) and all(isinstance(v, Mapping) for v in value)
         return "" if ok else "Components must be a list of {name} or {id} objects."
@@ -113,8 +113,11 @@ def store_value(data: JiraData, issue: Issue, field_id: str, value: Any) -> dict
             for pid, name in PRIORITIES
             if str(value.get("id")) == pid or str(value.get("name", "")).lower() == name.lower()
         )
-    if field_id == "assignee":
-        value = None if value is None else "me"
+    if field_id == "assignee" and value is not None:
+        # Stored as the login name; rendered as the flavour's user object.
+        value = (
+            data.name_by_account[value["accountId"]] if data.flavour == "cloud" else value["name"]
+        )
     if field_id == "components":
         value = [str(v.get("name") or v.get("id")) for v in value]
     if field_id == "labels":

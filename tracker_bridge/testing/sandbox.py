@@ -1,0 +1,196 @@
+"""A whole tracker-bridge set-up on loopback: fake Jira, fake GitHub, a config file, a store.
+
+The config it writes is an ordinary one (targets, `token_env`, options), so everything that
+runs against a sandbox goes through the same settings, registry and adapters as production.
+`tracker-bridge demo`, the end-to-end tests and the benchmarks use it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from tracker_bridge.model import Stage
+from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.testing.fake_github import FakeGitHub
+from tracker_bridge.testing.fake_jira import FakeJira
+
+JIRA_TOKEN_ENV = "TB_SANDBOX_JIRA_TOKEN"
+GITHUB_TOKEN_ENV = "TB_SANDBOX_GITHUB_TOKEN"
+
+# The fake Jira's default workflow, one status per stage (mappings/jira.yaml names them too).
+JIRA_STATUS = {
+    Stage.BACKLOG: "Backlog",
+    Stage.SPRINT_BACKLOG: "Selected for Development",
+    Stage.IN_PROGRESS: "In Progress",
+    Stage.IN_REVIEW: "In Review",
+    Stage.READY_FOR_STAGING: "Ready for Staging",
+    Stage.IN_STAGING: "In Staging",
+    Stage.READY_FOR_PROD: "Ready for Prod",
+    Stage.DONE: "Done",
+}
+_GITHUB_MARKER = re.compile(r"<!-- tracker-bridge:id=([^ ]+?) -->")
+
+
+class Sandbox:
+    def __init__(
+        self,
+        directory: Path,
+        roadmap: Path,
+        *,
+        project: str = "trending-now",
+        jira_project: str = "TREND",
+        github_repo: str = "acme/trending-now",
+        jira_flavour: str = "cloud",
+        seed: int = 0,
+        jira_options: Mapping[str, Any] | None = None,
+        github_options: Mapping[str, Any] | None = None,
+        github_mapping: Path | None = None,
+        github_secondary_limit: int | None = None,
+        max_change_ratio: float = 0.25,
+        jira_port: int = 0,
+        github_port: int = 0,
+    ) -> None:
+        self.directory = directory
+        self.roadmap = roadmap.resolve()
+        self.project = project
+        self.jira_project = jira_project
+        self.github_repo = github_repo
+        owner, repo = github_repo.split("/", 1)
+        # The team in the roadmap are Jira users and the repository's collaborators.
+        self.people = sorted(
+            {i.assignee for i in load_roadmap(self.roadmap).roadmap.items if i.assignee}
+        )
+        people = self.people
+        self.jira = FakeJira(
+            jira_flavour,
+            projects=(jira_project,),
+            seed=seed,  # type: ignore[arg-type]
+            port=jira_port,
+            users=people,
+        )
+        self.github = FakeGitHub(
+            owner=owner,
+            repos=(repo,),
+            seed=seed,
+            port=github_port,
+            secondary_limit_per_minute=github_secondary_limit,
+            collaborators=("alice", "bob", "carol", *people),
+        )
+        self.jira_options = dict(jira_options or {})
+        self.github_options = {"writes_per_minute": 6000, **(github_options or {})}
+        self.github_mapping = github_mapping
+        self.max_change_ratio = max_change_ratio
+        self.config_path = directory / "tracker-bridge.toml"
+
+    @property
+    def jira_tracker(self) -> str:
+        return f"jira:{self.jira_project}"
+
+    @property
+    def github_tracker(self) -> str:
+        return f"github:{self.github_repo}"
+
+    @property
+    def environ(self) -> dict[str, str]:
+        """The secrets the config names, as the environment would hold them."""
+        token = self.jira.api_token if self.jira.flavour == "cloud" else self.jira.pat
+        return {JIRA_TOKEN_ENV: token, GITHUB_TOKEN_ENV: self.github.token}
+
+    def start(self) -> Self:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.jira.start()
+        self.github.start()
+        self.config_path.write_text(self.config_text())
+        return self
+
+    def stop(self) -> None:
+        self.jira.stop()
+        self.github.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def config_text(self) -> str:
+        username = self.jira.email if self.jira.flavour == "cloud" else None
+        github_mapping = (
+            f"mapping = {json.dumps(str(self.github_mapping))}\n" if self.github_mapping else ""
+        )
+        return "\n".join(
+            [
+                "# Written by tracker_bridge.testing.sandbox: fake trackers on loopback.",
+                "[store]",
+                f"url = {json.dumps('sqlite:///' + str(self.directory / 'state.sqlite'))}",
+                "",
+                "[reconcile]",
+                f"max_change_ratio = {self.max_change_ratio}",
+                "",
+                "[[projects]]",
+                f"name = {json.dumps(self.project)}",
+                f"roadmap = {json.dumps(str(self.roadmap))}",
+                "",
+                "[[projects.targets]]",
+                f"tracker = {json.dumps(self.jira_tracker)}",
+                f"url = {json.dumps(self.jira.url)}",
+                f"username = {json.dumps(username)}" if username else "",
+                f"token_env = {json.dumps(JIRA_TOKEN_ENV)}",
+                f"options = {_inline_table(self.jira_options)}",
+                "# Roadmap handles -> Jira users (account ids on Cloud).",
+                "people = "
+                + _inline_table({name: self.jira.account_id(name) for name in self.people}),
+                "",
+                "[[projects.targets]]",
+                f"tracker = {json.dumps(self.github_tracker)}",
+                f"url = {json.dumps(self.github.url)}",
+                f"token_env = {json.dumps(GITHUB_TOKEN_ENV)}",
+                github_mapping + f"options = {_inline_table(self.github_options)}",
+                "",
+            ]
+        )
+
+    # -- acting like the team in the trackers' UIs -----------------------------------------
+    def jira_key(self, item_id: str) -> str:
+        marker = f"tb-id:{item_id}"
+        for issue in self.jira.issues(self.jira_project):
+            if marker in issue["fields"].get("labels", []):
+                return str(issue["key"])
+        raise KeyError(f"no Jira issue carries {marker}")
+
+    def github_number(self, item_id: str) -> int:
+        for issue in self.github.issues(self.github_repo):
+            found = _GITHUB_MARKER.search(issue.get("body") or "")
+            if found and found.group(1) == item_id:
+                return int(issue["number"])
+        raise KeyError(f"no GitHub issue carries the marker of {item_id}")
+
+    def jira_move(self, item_id: str, stage: Stage) -> None:
+        """Drag the card along the Jira board, one workflow transition at a time."""
+        self.jira.human_transition(self.jira_key(item_id), JIRA_STATUS[stage])
+
+    def jira_edit(self, item_id: str, **fields: Any) -> None:
+        self.jira.human_edit(self.jira_key(item_id), **fields)
+
+    def github_edit(self, item_id: str, **changes: Any) -> None:
+        self.github.human_edit_issue(self.github_repo, self.github_number(item_id), **changes)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            self.jira_tracker: self.jira.issue_count(self.jira_project),
+            self.github_tracker: self.github.issue_count(self.github_repo),
+        }
+
+
+def _inline_table(values: Mapping[str, Any]) -> str:
+    return "{ " + ", ".join(f"{key} = {json.dumps(value)}" for key, value in values.items()) + " }"
