@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from tracker_bridge.model import Stage
 from tracker_bridge.roadmap import load_roadmap
@@ -45,7 +45,7 @@ class Sandbox:
         project: str = "trending-now",
         jira_project: str = "TREND",
         github_repo: str = "acme/trending-now",
-        jira_flavour: str = "cloud",
+        jira_flavour: Literal["cloud", "datacenter"] = "cloud",
         seed: int = 0,
         jira_options: Mapping[str, Any] | None = None,
         github_options: Mapping[str, Any] | None = None,
@@ -65,13 +65,8 @@ class Sandbox:
         self.people = sorted(
             {i.assignee for i in load_roadmap(self.roadmap).roadmap.items if i.assignee}
         )
-        people = self.people
         self.jira = FakeJira(
-            jira_flavour,
-            projects=(jira_project,),
-            seed=seed,  # type: ignore[arg-type]
-            port=jira_port,
-            users=people,
+            jira_flavour, projects=(jira_project,), seed=seed, port=jira_port, users=self.people
         )
         self.github = FakeGitHub(
             owner=owner,
@@ -79,7 +74,7 @@ class Sandbox:
             seed=seed,
             port=github_port,
             secondary_limit_per_minute=github_secondary_limit,
-            collaborators=("alice", "bob", "carol", *people),
+            collaborators=("alice", "bob", "carol", *self.people),
         )
         self.jira_options = dict(jira_options or {})
         self.github_options = {"writes_per_minute": 6000, **(github_options or {})}
