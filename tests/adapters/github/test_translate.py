@@ -169,6 +169,6 @@ def test_since_is_always_utc() -> None:
 
 def test_descriptions_round_trip_exactly_even_with_trailing_newlines() -> None:
     for text in ("", "One line.\n", "Para one.\n\nPara two.\n\n", "  indented"):
-        for parts in (bodies.Body(text, "a.b"), bodies.Body(text, "a.b", "2026-01-01", 2, "h",
+        for parts in (bodies.Body(text, "a.b"), bodies.Body(text, "a.b", "2026-01-01", None, "h",
                                                             True, (4,))):
             assert bodies.parse(bodies.render(parts)) == parts
