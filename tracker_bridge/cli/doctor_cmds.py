@@ -1,0 +1,48 @@
+"""doctor: check each target's mapping against the live tracker project (reads only)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tracker_bridge.cli.app import app
+from tracker_bridge.errors import UserError
+from tracker_bridge.workspace import open_workspace
+
+_STYLE = {"ok": "[green]ok[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}
+
+
+@app.command()
+def doctor(
+    tracker: str | None = typer.Option(
+        None, "--tracker", "-t", help="An adapter (jira, github) or a target id; default all."
+    ),
+    project: str | None = typer.Option(None, "--project", "-p", help="Project from the config."),
+    config: Path | None = typer.Option(None, "--config", "-c", help="Config file."),
+) -> None:
+    """Check mappings against the trackers: types, statuses, fields, labels, boards, rights."""
+    console = Console()
+    failed = False
+    with open_workspace(config) as workspace:
+        settings = workspace.project(project)
+        wanted = [
+            t.tracker
+            for t in settings.targets
+            if tracker is None or tracker in (t.tracker, t.adapter)
+        ]
+        if not wanted:
+            raise UserError(f"no target matches {tracker!r} in project {settings.name!r}")
+        for tracker_id, adapter in workspace.open_adapters(settings, wanted).items():
+            checks = adapter.doctor()
+            table = Table(title=f"doctor — {tracker_id}", show_edge=False)
+            for column in ("", "check", "detail", "fix"):
+                table.add_column(column)
+            for check in checks:
+                table.add_row(_STYLE[check.status], check.subject, check.detail, check.fix)
+                failed = failed or check.status == "fail"
+            console.print(table)
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,81 @@
+"""fake: run a fake Jira or GitHub on loopback, to try mappings and configs without a tracker."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from tracker_bridge.cli.app import app
+
+fake_app = typer.Typer(
+    help="Run a built-in fake tracker (real HTTP on 127.0.0.1).", no_args_is_help=True
+)
+app.add_typer(fake_app, name="fake")
+
+PortOption = typer.Option(0, "--port", help="Port on 127.0.0.1 (0: any free port).")
+SeedOption = typer.Option(0, "--seed", help="Seed for ids and injected faults.")
+StateOption = typer.Option(None, "--state-file", help="Load state from and save it to this file.")
+
+
+class Flavour(StrEnum):
+    CLOUD = "cloud"
+    DATACENTER = "datacenter"
+
+
+@fake_app.command("jira")
+def fake_jira(
+    port: int = PortOption,
+    flavour: Flavour = typer.Option(Flavour.CLOUD, "--flavour", help="Cloud or Data Center."),
+    project: list[str] = typer.Option(["TREND"], "--project", help="Project key (repeatable)."),
+    seed: int = SeedOption,
+    state_file: Path | None = StateOption,
+) -> None:
+    """Serve a fake Jira until Ctrl-C."""
+    from tracker_bridge.testing.fake_jira import FakeJira
+
+    server = FakeJira(
+        flavour=flavour.value, projects=tuple(project), seed=seed, port=port, state_file=state_file
+    )
+
+    def announce(url: str) -> None:
+        typer.echo(f"fake Jira ({flavour.value}) at {url} — projects {', '.join(project)}")
+        for key, value in server.client_kwargs().items():
+            if key != "server":
+                typer.echo(f"  {key}: {value!r} (fake credentials)")
+
+    server.run_until_interrupted(announce)
+
+
+@fake_app.command("github")
+def fake_github(
+    port: int = PortOption,
+    owner: str = typer.Option("acme", "--owner", help="Repository owner."),
+    repo: list[str] = typer.Option(["trending-now"], "--repo", help="Repository (repeatable)."),
+    secondary_limit: int | None = typer.Option(
+        None, "--secondary-limit", help="Content-creating requests per minute."
+    ),
+    seed: int = SeedOption,
+    state_file: Path | None = StateOption,
+) -> None:
+    """Serve a fake GitHub (REST + GraphQL Projects v2) until Ctrl-C."""
+    from tracker_bridge.testing.fake_github import FakeGitHub
+
+    server = FakeGitHub(
+        owner=owner,
+        repos=tuple(repo),
+        seed=seed,
+        port=port,
+        secondary_limit_per_minute=secondary_limit,
+        state_file=state_file,
+    )
+
+    def announce(url: str) -> None:
+        typer.echo(
+            f"fake GitHub at {url} (GraphQL {server.graphql_url}) — "
+            f"repos {', '.join(f'{owner}/{r}' for r in repo)}"
+        )
+        typer.echo(f"  token: {server.token!r} (fake credentials)")
+
+    server.run_until_interrupted(announce)
