@@ -8,9 +8,11 @@ travels in the cursor, so an unchanged repository costs one 304 (the first quiet
 change re-reads the few issues inside the overlap window once, then stores that query's ETag).
 Projects mode adds the project's items over GraphQL, because a field edit on the board does not
 touch the issue's `updated_at`: one GraphQL page per 100 project items on every pull. The
-trade-off: a quiet pull stays at 2 requests up to 100 items per project and grows by one cheap
-query (1 point) per further 100; reading only when REST shows changes would miss board-only
-moves, and the GraphQL API offers no "updated since" filter on project items.
+trade-off (mapping `project.scan`): `every_pull` keeps a quiet pull at 2 requests up to 100
+project items and adds one cheap query (1 point) per further 100, so board-only moves are seen
+at once; `when_issues_changed` reads the board only when REST shows changes, so a quiet pull is
+one 304 at any size but a move made only on the board waits for the next issue change. The
+GraphQL API offers no "updated since" filter or update ordering on project items.
 """
 
 from __future__ import annotations
@@ -153,9 +155,12 @@ class GitHubAdapter:
         )
         raws = [r for r in listing.issues if state.seen.get(str(r["number"])) != r["updated_at"]]
         rest_new = list(raws)
-        project, project_updated = self.project_values()
+        scan = self.project is not None and (
+            self.mapping.project.scan == "every_pull" or bool(rest_new) or cursor is None
+        )
+        project, project_updated = self.project_values() if scan else ({}, {})
         project_since = state.project_since
-        if self.project is not None:
+        if scan:
             # Project field edits do not touch the issue's updated_at: add those issues too.
             fresh = {n for n, when in project_updated.items()
                      if state.project_since is None or when > state.project_since}

@@ -93,6 +93,10 @@ class Project(_Frozen):
     status_options: dict[Stage, str] = Field(default_factory=lambda: dict(STAGE_OPTION_NAMES))
     iteration_field: str | None = "Sprint"
     points_field: str | None = "Points"
+    scan: Literal["every_pull", "when_issues_changed"] = "every_pull"
+    """every_pull: board-only moves are seen at once, one GraphQL page per 100 items each pull;
+    when_issues_changed: a quiet pull is one REST 304 at any size, but a board-only move waits
+    for the next pull in which some issue changed."""
 
 
 class Pacing(_Frozen):

@@ -143,3 +143,23 @@ def test_a_fresh_adapter_learns_sprint_ids_from_the_caller(fake: GitHubFakeTrack
     assert fresh.find_by_marker(["p.l"])["p.l"].values["sprint"] == info["id"]
     fresh.learn_sprints({info["id"]: "s1"})  # type: ignore[attr-defined]
     assert fresh.find_by_marker(["p.l"])["p.l"].values["sprint"] == "s1"
+
+
+def test_scan_when_issues_changed_keeps_quiet_pulls_at_one_request(tmp_path: Path) -> None:
+    text = "mode: projects\nproject:\n  number: 1\n  scan: when_issues_changed\n"
+    with FakeGitHub(seed=9) as gh:
+        fake = GitHubFakeTracker(gh, mapping_file(tmp_path, text))
+        adapter = fake.open_adapter()
+        news = [NewItem(WorkItem(id=f"w.{n}", kind=Kind.TASK, title=f"W{n}")) for n in range(2)]
+        refs = [r.ref for r in adapter.create_items(news, lambda i, r: None)]
+        assert refs[0] is not None and refs[1] is not None
+        cursor = adapter.pull(None).cursor
+        cursor = adapter.pull(cursor).cursor  # stores the ETag of the steady query
+        fake.advance_clock(60)
+        fake.human_move(refs[0], Stage.IN_REVIEW)  # board only
+        fresh = fake.open_adapter()
+        quiet = fresh.pull(cursor)
+        assert list(quiet.items) == [] and fresh.requests_sent == 1
+        fake.human_edit_title(refs[1], "W1 renamed")  # an issue change: the board is read too
+        seen = {i.item_id: i.values["stage"] for i in fresh.pull(quiet.cursor).items}
+        assert seen == {"w.0": "in_review", "w.1": "backlog"}
