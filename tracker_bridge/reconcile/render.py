@@ -70,7 +70,7 @@ def describe(action: Action) -> Text:
     return Text(f"{action.op} {action.item_id}")
 
 
-def render_plan(plan: Plan, console: Console) -> None:
+def render_plan(plan: Plan, console: Console, limit: int = MAX_LINES_PER_TRACKER) -> None:
     if plan.empty and not plan.conflicts:
         console.print(f"[green]No changes.[/] Plan {plan.checksum} for {plan.project}.")
         return
@@ -78,10 +78,10 @@ def render_plan(plan: Plan, console: Console) -> None:
     for tracker in trackers:
         actions = plan.for_tracker(tracker)
         console.print(f"[bold]{tracker}[/] — {len(actions)} change(s)")
-        for action in actions[:MAX_LINES_PER_TRACKER]:
+        for action in actions[:limit]:
             console.print(Text("  ") + describe(action))
-        if len(actions) > MAX_LINES_PER_TRACKER:
-            console.print(f"  … and {len(actions) - MAX_LINES_PER_TRACKER} more (use --json)")
+        if len(actions) > limit:
+            console.print(f"  … and {len(actions) - limit} more (use --json)")
     for conflict in plan.conflicts:
         sides = ", ".join(f"{side}={_short(value)}" for side, value in conflict.values)
         outcome = "held" if conflict.winner is None else f"{conflict.winner} wins"

@@ -177,6 +177,26 @@ class Sandbox:
     def jira_edit(self, item_id: str, **fields: Any) -> None:
         self.jira.human_edit(self.jira_key(item_id), **fields)
 
+    def github_move(self, item_id: str, stage: Stage) -> None:
+        """Move the issue as a person would: the Status field, or the stage label (and close)."""
+        from tracker_bridge.adapters.github.mapping import load_mapping
+
+        mapping = load_mapping(self.github_mapping)
+        number = self.github_number(item_id)
+        if mapping.mode == "projects":
+            option = mapping.project.status_options[stage]
+            self.github.human_set_project_status(self.github_repo, number, option)
+            return
+        issue = next(i for i in self.github.issues(self.github_repo) if i["number"] == number)
+        stage_labels = {name.casefold() for name in mapping.labels.stages.values()}
+        kept = [x["name"] for x in issue["labels"] if x["name"].casefold() not in stage_labels]
+        changes: dict[str, Any] = {"labels": [*kept, mapping.labels.stages[stage]]}
+        if stage is Stage.DONE:
+            changes.update(state="closed", state_reason="completed")
+        elif issue["state"] == "closed":
+            changes.update(state="open", state_reason="reopened")
+        self.github.human_edit_issue(self.github_repo, number, **changes)
+
     def github_edit(self, item_id: str, **changes: Any) -> None:
         self.github.human_edit_issue(self.github_repo, self.github_number(item_id), **changes)
 
