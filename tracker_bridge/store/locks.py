@@ -59,6 +59,20 @@ def _holder(conn: Connection, project: str) -> str | None:
     return conn.execute(select(t.c.owner).where(t.c.project == project)).scalar_one_or_none()
 
 
+def _dead_here(owner: str) -> bool:
+    """True if `owner` names a process on this host (`default_owner()`) that is gone."""
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0: existence check only
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, owned by another user
+    return False
+
+
 class Locks:
     _engine: Engine
 
@@ -97,7 +111,14 @@ class Locks:
                 delete(t).where(t.c.project == lock.project, t.c.expires_at < row["acquired_at"])
             )
             if conn.execute(insert_ignore(conn, t, ("project",)), [row]).rowcount != 1:
-                raise LockBusy(lock.project, _holder(conn, lock.project))
+                holder = _holder(conn, lock.project)
+                if holder is None or not _dead_here(holder):
+                    raise LockBusy(lock.project, holder)
+                # Its holder was killed (kill -9, OOM) on this host: waiting out the TTL
+                # would block the project for an hour, so take the lock over now.
+                conn.execute(delete(t).where(t.c.project == lock.project, t.c.owner == holder))
+                if conn.execute(insert_ignore(conn, t, ("project",)), [row]).rowcount != 1:
+                    raise LockBusy(lock.project, _holder(conn, lock.project))
         try:
             yield
         finally:
