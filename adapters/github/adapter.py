@@ -94,10 +94,15 @@ class GitHubAdapter:
     def doctor(self) -> list[DoctorCheck]:
         return run_doctor(self)
 
+    def remember(self, refs: Mapping[str, RemoteRef], sprints: Mapping[str, str]) -> None:
+        """Optional protocol extension, called by the reconciler before each pull: the store's
+        refs and sprint ids, so parents and iterations pulled back are named canonically
+        without extra lookups (milestones carry their sprint id themselves)."""
+        self.items_by_number.update({int(ref.key): item_id for item_id, ref in refs.items()})
+        self.learn_sprints({remote: sprint for sprint, remote in sprints.items()})
+
     def learn_sprints(self, remote_to_sprint: Mapping[str, str]) -> None:
-        """Extension (not in the protocol): remote sprint id -> canonical sprint id, e.g. from
-        the store's refs, so a pull in projects mode reports iterations as canonical ids even
-        before `ensure_sprint` ran in this instance. Milestones carry their id themselves."""
+        """Remote sprint id -> canonical sprint id (see `remember`)."""
         self.sprint_by_iteration.update(remote_to_sprint)
 
     # -- reading ---------------------------------------------------------------------------
