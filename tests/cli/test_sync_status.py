@@ -1,0 +1,63 @@
+"""sync and status from the command line, and the project lock."""
+
+from __future__ import annotations
+
+import json
+
+from tracker_bridge.model import Kind
+from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.store import LockBusy
+
+from .conftest import EXAMPLE, Cli, writes
+
+# The board shows the work, not the epics that group it.
+CARDS = sum(item.kind != Kind.EPIC for item in load_roadmap(EXAMPLE).roadmap.items)
+
+
+def test_status_before_any_sync_is_one_line(cli: Cli) -> None:
+    result = cli("status", "-c", cli.config)
+    assert result.code == 2
+    assert result.out == ""
+    assert len(result.err.splitlines()) == 1, result.err
+    assert "seed" in result.err and "sync" in result.err
+
+
+def test_sync_is_a_dry_run_by_default_and_writes_with_yes(cli: Cli) -> None:
+    dry = cli("sync", "-c", cli.config)
+    assert dry.code == 0, dry.err
+    assert "Dry run" in dry.out
+    assert writes(cli.sandbox) == 0
+    done = cli("sync", "-c", cli.config, "--yes", "--json")
+    assert done.code == 0, done.err
+    summary = json.loads(done.out)["summary"]
+    assert summary["applied"] is True
+    assert summary["created"] > 0 and summary["failures"] == []
+    settled = cli("sync", "-c", cli.config, "--yes", "--json")
+    assert json.loads(settled.out)["summary"]["created"] == 0
+
+
+def test_status_renders_the_board(seeded: Cli) -> None:
+    board = seeded("status", "-c", seeded.config)
+    assert board.code == 0, board.err
+    assert f"{seeded.sandbox.project} board" in board.out
+    assert "in_progress" in board.out and "Blocked" in board.out
+    assert "infra.secrets" in board.out
+    as_json = seeded("status", "-c", seeded.config, "--json")
+    assert as_json.code == 0, as_json.err
+    payload = json.loads(as_json.out)
+    assert payload["project"] == seeded.sandbox.project
+    assert sum(column["count"] for column in payload["columns"]) == CARDS
+    assert "infra.secrets" in {line["id"] for line in payload["blocked"]}
+
+
+def test_sync_while_another_worker_holds_the_lock(cli: Cli) -> None:
+    store = cli.store()
+    try:
+        with store.project_lock(cli.sandbox.project, "test-worker"):
+            result = cli("sync", "-c", cli.config, "--yes")
+    finally:
+        store.close()
+    assert result.code == LockBusy.exit_code
+    assert len(result.err.splitlines()) == 1, result.err
+    assert "test-worker" in result.err
+    assert writes(cli.sandbox) == 0
