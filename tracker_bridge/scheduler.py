@@ -20,6 +20,7 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.reconcile import Reconciler, SyncOptions
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import LockBusy
+from tracker_bridge.tracker import AdapterError
 from tracker_bridge.workspace import open_workspace
 
 log = logging.getLogger("tracker_bridge.scheduler")
@@ -75,7 +76,7 @@ def run_sync(config: str | None, project_name: str) -> dict[str, Any] | None:
     except LockBusy:
         log.info("sync of %s skipped: another worker holds its lock", project_name)
         return None
-    except UserError as exc:
+    except (UserError, AdapterError) as exc:  # e.g. a revoked token: one line, no traceback
         log.error("sync of %s failed: %s", project_name, exc)
         return None
     summary = report.summary()

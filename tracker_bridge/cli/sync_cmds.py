@@ -21,7 +21,7 @@ from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.reconcile.render import render_plan, render_summary
 from tracker_bridge.roadmap import load_roadmap
-from tracker_bridge.tracker import Adapter
+from tracker_bridge.tracker import Adapter, AdapterError
 from tracker_bridge.workspace import Workspace, open_workspace
 
 ConfigOption = typer.Option(
@@ -63,7 +63,11 @@ def _run(
         kind=options.kind,
     )
     with _progress(adapters, quiet or not options.apply) as tick:
-        return Reconciler(workspace.store, project.name, adapters).run(roadmap, options, tick)
+        try:
+            return Reconciler(workspace.store, project.name, adapters).run(roadmap, options, tick)
+        except AdapterError as exc:
+            # A person must fix it (token, mapping, project): one line like any UserError.
+            raise UserError(str(exc)) from exc
 
 
 def _project_for(workspace: Workspace, roadmap: Roadmap) -> ProjectSettings:
@@ -199,7 +203,10 @@ def relink(
         settings = workspace.project(project)
         loaded = _roadmap(settings.roadmap)
         adapter = workspace.open_adapters(settings, [target])[target]
-        found = adapter.find_by_marker({item.id for item in loaded.items})
+        try:
+            found = adapter.find_by_marker({item.id for item in loaded.items})
+        except AdapterError as exc:
+            raise UserError(f"{target}: {exc}") from exc
         store = workspace.store
         known = store.get_refs(settings.name, target)
         for item_id, remote in found.items():
