@@ -59,6 +59,9 @@ class JiraAdapter:
         self.url = url.rstrip("/")
         self.mapping = mapping
         self.overlap = timedelta(seconds=float(options.get("overlap_seconds", 60)))
+        # Jira Cloud's search lags behind writes: the reconciler waits this long before it
+        # looks up a create whose answer was lost (0 for servers that index at once).
+        self.marker_lookup_lag_seconds = float(options.get("marker_lookup_lag_seconds", 0))
         self.client = JiraClient(url, username=username, token=token, options=options)
         try:
             self.client.load_server_info()

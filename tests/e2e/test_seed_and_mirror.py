@@ -68,3 +68,22 @@ def test_a_title_edited_in_the_roadmap_reaches_both(sandbox: Sandbox, tmp_path: 
     assert "Scrape Rotten Tomatoes daily" in titles
     summaries = {i["fields"]["summary"] for i in sandbox.jira.issues(sandbox.jira_project)}
     assert "Scrape Rotten Tomatoes daily" in summaries
+
+
+def test_a_lost_create_is_found_by_marker_not_created_twice(
+    sandbox: Sandbox, cycle: Cycle
+) -> None:
+    from tracker_bridge.testing import FaultRule
+
+    # Every bulk create commits, then its answer is lost: the reconciler must adopt by marker.
+    sandbox.jira.faults.add(FaultRule("lost_response", method="POST", path="/issue/bulk$"))
+    report = cycle.run()
+    assert report.ok, report.summary()["failures"]
+    assert sandbox.counts()[sandbox.jira_tracker] == ITEMS
+    labels = [
+        label
+        for issue in sandbox.jira.issues(sandbox.jira_project)
+        for label in issue["fields"]["labels"]
+        if label.startswith("tb-id:")
+    ]
+    assert len(labels) == len(set(labels)) == ITEMS
