@@ -5,21 +5,19 @@ The only module here that touches files and the database, so the computations st
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tracker_bridge.config import ProjectSettings, Settings, load_settings
+from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap, Sprint, WorkItem
 from tracker_bridge.reports.board import active_sprint
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import Store, StoreEvent
-
-DEFAULT_CONFIG = Path("tracker-bridge.toml")
+from tracker_bridge.workspace import open_workspace
 
 
 @dataclass
@@ -58,26 +56,6 @@ class ReportContext:
         return found
 
 
-def config_path(explicit: Path | None) -> Path | None:
-    """--config, else $TB_CONFIG, else ./tracker-bridge.toml when it exists."""
-    if explicit is not None:
-        return explicit
-    if os.environ.get("TB_CONFIG"):
-        return Path(os.environ["TB_CONFIG"])
-    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
-
-
-def _pick(settings: Settings, name: str | None) -> ProjectSettings:
-    if not settings.projects:
-        raise UserError("no projects configured: add a [[projects]] table to the config file")
-    if name is not None:
-        return settings.project(name)
-    if len(settings.projects) > 1:
-        names = ", ".join(p.name for p in settings.projects)
-        raise UserError(f"several projects are configured ({names}): pass --project")
-    return settings.projects[0]
-
-
 def parse_now(value: str | None) -> datetime:
     """--now for reproducible reports and tests; default: the current time."""
     if value is None:
@@ -93,11 +71,7 @@ def parse_now(value: str | None) -> datetime:
 def open_context(
     config: Path | None, project: str | None, now: datetime
 ) -> Iterator[ReportContext]:
-    settings = load_settings(config_path(config))
-    chosen = _pick(settings, project)
-    roadmap = load_roadmap(chosen.roadmap, today=now.date()).roadmap
-    store = Store.open(settings.store.url)
-    try:
-        yield ReportContext(settings, chosen, roadmap, store, now)
-    finally:
-        store.close()
+    with open_workspace(config) as workspace:
+        chosen = workspace.project(project)
+        roadmap = load_roadmap(chosen.roadmap, today=now.date()).roadmap
+        yield ReportContext(workspace.settings, chosen, roadmap, workspace.store, now)
