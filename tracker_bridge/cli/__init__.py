@@ -9,6 +9,9 @@ from __future__ import annotations
 import importlib
 import sys
 
+import typer
+from typer.exceptions import TyperException
+
 from tracker_bridge.cli.app import app, state
 from tracker_bridge.errors import UserError
 
@@ -45,17 +48,19 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        return 1
+    except TyperException as exc:  # usage errors: a bad option, a missing argument
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            print(f"error: {exc.format_message()}", file=sys.stderr)
+        return exc.exit_code
     except Exception as exc:  # the last line of defence: no traceback without --debug
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            return exc.exit_code
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            print("aborted", file=sys.stderr)
-            return 1
         if state["debug"]:
             raise
         print(f"error: {type(exc).__name__}: {exc} (run with --debug for details)", file=sys.stderr)
