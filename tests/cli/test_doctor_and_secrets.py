@@ -64,10 +64,3 @@ def test_a_missing_token_names_the_variable(cli: Cli, monkeypatch: pytest.Monkey
     assert result.code == 2
     assert len(result.err.splitlines()) == 1
     assert GITHUB_TOKEN_ENV in result.err
-
-
-def test_a_successful_run_prints_no_token(seeded: Cli) -> None:
-    # Every run through `Cli` is checked; these are the chattiest commands.
-    for args in (("status", "-c", seeded.config), ("sync", "-c", seeded.config, "--json")):
-        assert seeded(*args).code == 0
-    assert seeded.roadmap("plan", "--json").code == 0

@@ -56,9 +56,10 @@ def test_seed_without_yes_is_a_dry_run(cli: Cli) -> None:
 
 
 def test_seed_yes_creates_everything_once(cli: Cli) -> None:
-    first = cli.roadmap("seed", "--yes", "--json")
+    first = cli.roadmap("seed", "--yes")
     assert first.code == 0, first.err
-    assert json.loads(first.out)["summary"]["created"] == 2 * ITEMS
+    assert first.out.startswith(cli.sandbox.github_tracker)  # the plan; no bar in a pipe
+    assert "Sync summary" in first.out
     sandbox = cli.sandbox
     assert sandbox.counts() == {sandbox.jira_tracker: ITEMS, sandbox.github_tracker: ITEMS}
     again = cli.roadmap("seed", "--yes", "--json")
@@ -72,7 +73,7 @@ def test_seed_yes_creates_everything_once(cli: Cli) -> None:
 def test_apply_with_a_wrong_checksum_refuses_and_writes_nothing(cli: Cli) -> None:
     result = cli.roadmap("apply", "--checksum", "0000000000000000")
     assert result.code == 2
-    assert result.out.strip() == ""  # at most the transient progress bar's newline
+    assert result.out == ""
     assert len(result.err.splitlines()) == 1, result.err
     assert "0000000000000000" in result.err and "plan" in result.err
     assert writes(cli.sandbox) == 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tracker_bridge.model import Kind
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import LockBusy
@@ -50,14 +52,18 @@ def test_status_renders_the_board(seeded: Cli) -> None:
     assert "infra.secrets" in {line["id"] for line in payload["blocked"]}
 
 
-def test_sync_while_another_worker_holds_the_lock(cli: Cli) -> None:
+@pytest.mark.parametrize("command", [("sync", "--yes"), ("relink", "--target", "jira:TREND")])
+def test_writers_wait_for_another_worker_holding_the_lock(
+    cli: Cli, command: tuple[str, ...]
+) -> None:
     store = cli.store()
     try:
         with store.project_lock(cli.sandbox.project, "test-worker"):
-            result = cli("sync", "-c", cli.config, "--yes")
+            result = cli(*command, "-c", cli.config)
     finally:
         store.close()
     assert result.code == LockBusy.exit_code
+    assert result.out == ""
     assert len(result.err.splitlines()) == 1, result.err
     assert "test-worker" in result.err
     assert writes(cli.sandbox) == 0

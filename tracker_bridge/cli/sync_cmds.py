@@ -78,7 +78,7 @@ def _project_for(workspace: Workspace, roadmap: Roadmap) -> ProjectSettings:
 
 @contextmanager
 def _progress(adapters: Mapping[str, Adapter], quiet: bool) -> Iterator[Any]:
-    if quiet:
+    if quiet or not console.is_terminal:  # in a pipe or a log a bar is only a stray newline
         yield None
         return
     bar = Progress(
@@ -203,15 +203,17 @@ def relink(
         settings = workspace.project(project)
         loaded = _roadmap(settings.roadmap)
         adapter = workspace.open_adapters(settings, [target])[target]
-        try:
-            found = adapter.find_by_marker({item.id for item in loaded.items})
-        except AdapterError as exc:
-            raise UserError(f"{target}: {exc}") from exc
         store = workspace.store
-        known = store.get_refs(settings.name, target)
-        for item_id, remote in found.items():
-            store.save_ref(settings.name, item_id, remote.ref)
-            store.save_base(settings.name, target, item_id, canonical(remote.values))
+        # Writes refs and bases like a sync does, so never at the same time as one.
+        with store.project_lock(settings.name):
+            try:
+                found = adapter.find_by_marker({item.id for item in loaded.items})
+            except AdapterError as exc:
+                raise UserError(f"{target}: {exc}") from exc
+            known = store.get_refs(settings.name, target)
+            for item_id, remote in found.items():
+                store.save_ref(settings.name, item_id, remote.ref)
+                store.save_base(settings.name, target, item_id, canonical(remote.values))
         new = len(set(found) - set(known))
         missing = len(loaded.items) - len(found)
     console.print(
