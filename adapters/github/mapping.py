@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from importlib.resources import files
-from io import StringIO
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tracker_bridge.errors import Problem, UserError
+from tracker_bridge.errors import UserError
 from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
+from tracker_bridge.yamlfile import parse_yaml_model
 
 Owner = Literal["roadmap", "tracker"]
 ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
@@ -178,54 +176,4 @@ def load_mapping(path: Path | None = None) -> GitHubMapping:
 
 
 def parse_mapping(text: str, filename: str) -> GitHubMapping:
-    try:
-        data = YAML(typ="rt").load(StringIO(text))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = Problem(filename, line, col, "", f"not valid YAML: {exc.problem}")
-        raise UserError(str(problem), [problem]) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        problem = Problem(filename, 1, 1, "", "the mapping must be a YAML mapping")
-        raise UserError(str(problem), [problem])
-    try:
-        return GitHubMapping.model_validate(_plain(data))
-    except ValidationError as exc:
-        problems = [_problem(filename, data, err) for err in exc.errors()]
-        raise UserError(f"{filename}: invalid GitHub mapping", problems) from None
-
-
-def _plain(node: Any) -> Any:
-    """ruamel's commented containers as plain dicts/lists (pydantic wants plain types)."""
-    if isinstance(node, dict):
-        return {str(key): _plain(value) for key, value in node.items()}
-    if isinstance(node, list):
-        return [_plain(value) for value in node]
-    return node
-
-
-def _problem(filename: str, root: Any, error: Any) -> Problem:
-    loc = [part for part in error["loc"] if not str(part).startswith("function-")]
-    line, col = _position(root, loc)
-    dotted = ".".join(str(part) for part in loc)
-    return Problem(filename, line, col, dotted, str(error["msg"]).removeprefix("Value error, "))
-
-
-def _position(root: Any, loc: list[Any]) -> tuple[int, int]:
-    """Line and column (1-based) of the deepest YAML node that `loc` reaches."""
-    node, line, col = root, 1, 1
-    for part in loc:
-        lc = getattr(node, "lc", None)
-        if isinstance(node, dict) and part in node:
-            if lc is not None:
-                line, col = lc.key(part)[0] + 1, lc.key(part)[1] + 1
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            if lc is not None:
-                line, col = lc.item(part)[0] + 1, lc.item(part)[1] + 1
-            node = node[part]
-        else:
-            break
-    return line, col
+    return parse_yaml_model(text, filename, GitHubMapping, "GitHub mapping")
