@@ -173,21 +173,10 @@ class Writer:
             item_id = known or item_id
             payload = edit_payload(self.a.mapping, raw, wanted,
                                    issue_types=bool(self.issue_types), item_id=known)
-            if set(payload.get("assignees", [])) & self.unassignable:
-                payload.pop("assignees")  # refused before in this run: do not ask again
-            if payload:
-                reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}", payload)
-                if reply.status == 422 and _refused_field(reply) == "assignees":
-                    self.unassignable.update(payload.pop("assignees", []))
-                    if payload:
-                        reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}",
-                                          payload)
-                    else:
-                        reply = Reply(200, {}, raw)
-                if reply.status != 200:
-                    why = f"edit refused: {reply.status} {_message(reply)}"
-                    return self._fail(item_id, ref, why)
-                raw = reply.data
+            reply = self._patch_issue(ref, raw, payload)
+            if reply.status != 200:
+                return self._fail(item_id, ref, f"edit refused: {reply.status} {_message(reply)}")
+            raw = reply.data
             if "points" in wanted and self.a.project is not None:
                 points = wanted["points"]
                 project_item = self.a.project.item_for(str(raw["node_id"]))
@@ -202,6 +191,20 @@ class Writer:
             done["points"] = wanted["points"]
         return WriteResult(item_id, self.ref(raw), done)
 
+    def _patch_issue(self, ref: RemoteRef, raw: Json, payload: dict[str, Any]) -> Reply:
+        """PATCH the issue. A login GitHub refuses to assign is dropped (and not asked again
+        this run) and the rest is sent again; an empty payload sends nothing."""
+        if set(payload.get("assignees", [])) & self.unassignable:
+            payload.pop("assignees")
+        if not payload:
+            return Reply(200, {}, raw)
+        path = f"{self.a.repo_path}/issues/{ref.key}"
+        reply = self.send("PATCH", path, payload)
+        if reply.status == 422 and _refused_field(reply) == "assignees":
+            self.unassignable.update(payload.pop("assignees", []))
+            reply = self.send("PATCH", path, payload) if payload else Reply(200, {}, raw)
+        return reply
+
     def move_stage(self, ref: RemoteRef, stage: Stage) -> WriteResult:
         item_id = self.a.items_by_number.get(int(ref.key), ref.key)
         try:
@@ -211,21 +214,10 @@ class Writer:
             if self.a.project is not None:
                 self.a.project.set_stage(self.a.project.item_for(str(raw["node_id"])), stage)
             payload = stage_payload(self.a.mapping, raw, stage)
-            if set(payload.get("assignees", [])) & self.unassignable:
-                payload.pop("assignees")  # refused before in this run: do not ask again
-            if payload:
-                reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}", payload)
-                if reply.status == 422 and _refused_field(reply) == "assignees":
-                    self.unassignable.update(payload.pop("assignees", []))
-                    if payload:
-                        reply = self.send("PATCH", f"{self.a.repo_path}/issues/{ref.key}",
-                                          payload)
-                    else:
-                        reply = Reply(200, {}, raw)
-                if reply.status != 200:
-                    why = f"move refused: {reply.status} {_message(reply)}"
-                    return self._fail(item_id, ref, why)
-                raw = reply.data
+            reply = self._patch_issue(ref, raw, payload)
+            if reply.status != 200:
+                return self._fail(item_id, ref, f"move refused: {reply.status} {_message(reply)}")
+            raw = reply.data
         except (WriteUncertain, GraphQLError, LookupError) as exc:
             return self._fail(item_id, ref, exc)
         self.a.stages[int(ref.key)] = stage.value
