@@ -11,7 +11,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -36,6 +35,7 @@ from sqlalchemy.exc import ArgumentError
 from tracker_bridge.config.environ import current_environ
 from tracker_bridge.config.secrets import read_secret
 from tracker_bridge.errors import UserError
+from tracker_bridge.model.planning import TimeZoneName
 
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
@@ -143,17 +143,8 @@ class ProjectSettings(_Frozen):
     """Relative to the config file."""
     schedule: str | None = None
     """Cron expression for the nightly sync, e.g. `0 2 * * *`."""
-    timezone: str = "UTC"
+    timezone: TimeZoneName = "UTC"
     targets: tuple[TargetSettings, ...] = ()
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use e.g. Europe/Amsterdam") from None
-        return value
 
     @field_validator("schedule")
     @classmethod

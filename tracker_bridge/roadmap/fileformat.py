@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -18,10 +17,10 @@ from pydantic import (
     Field,
     NonNegativeInt,
     PositiveInt,
-    field_validator,
 )
 
 from tracker_bridge.model import Kind, MaturityLevel, SpikeOutcome, SprintState, Stage, Track
+from tracker_bridge.model.planning import TimeZoneName
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 FileId = Annotated[str, Field(pattern=ID_PATTERN, max_length=80)]
@@ -48,16 +47,7 @@ class CadenceFile(_File):
 
     sprint_length_days: PositiveInt = 14
     first_sprint_start: date
-    timezone: str = "UTC"
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except Exception as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+    timezone: TimeZoneName = "UTC"
 
 
 class SpikePolicyFile(_File):
