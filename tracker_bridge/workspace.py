@@ -16,6 +16,7 @@ from tracker_bridge.store import Store
 from tracker_bridge.tracker import Adapter, AdapterError
 
 DEFAULT_CONFIG = Path("tracker-bridge.toml")
+NO_PROJECTS = "no projects configured: add a [[projects]] table to the config file"
 
 
 def config_path(explicit: Path | None) -> Path | None:
@@ -36,7 +37,7 @@ class Workspace:
     def project(self, name: str | None) -> ProjectSettings:
         projects = self.settings.projects
         if not projects:
-            raise UserError("no projects configured: add a [[projects]] table to the config file")
+            raise UserError(NO_PROJECTS)
         if name is None:
             if len(projects) == 1:
                 return projects[0]
@@ -80,6 +81,9 @@ class Workspace:
 @contextmanager
 def open_workspace(config: Path | None) -> Iterator[Workspace]:
     settings = load_settings(config_path(config))
+    if not settings.projects:
+        # Before the store opens: a run without a config must not leave a database behind.
+        raise UserError(NO_PROJECTS)
     workspace = Workspace(settings, Store.open(settings.store.url))
     try:
         yield workspace

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -67,3 +68,24 @@ def test_writers_wait_for_another_worker_holding_the_lock(
     assert len(result.err.splitlines()) == 1, result.err
     assert "test-worker" in result.err
     assert writes(cli.sandbox) == 0
+
+
+def test_the_config_comes_from_tb_config(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TB_CONFIG", cli.config)
+    result = cli("status")
+    assert result.code == 2
+    assert "nothing synced yet for 'trending-now'" in result.err
+
+
+def test_no_config_is_one_line_and_leaves_nothing_behind(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    for command in (("sync", "--yes"), ("status",), ("doctor",), ("plan", str(EXAMPLE))):
+        result = cli(*command)
+        assert result.code == 2, command
+        assert result.err.startswith("no projects configured"), result.err
+        assert len(result.err.splitlines()) == 1
+    assert list(empty.iterdir()) == []  # no state database in the working directory
