@@ -81,6 +81,33 @@ def test_fake_starts_on_the_port_and_answers(tracker: str) -> None:
     assert "Traceback" not in err
 
 
+def test_sigterm_stops_a_fake_like_ctrl_c_and_saves_its_state(tmp_path: Path) -> None:
+    state = tmp_path / "github.json"
+    process = subprocess.Popen(
+        [str(SCRIPT), "fake", "github", "--state-file", str(state)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line, credentials = _lines(process, 2)
+        url = re.search(r"http://127\.0\.0\.1:\d+", line)
+        assert url, line
+        (token,) = re.findall(r"'([^']*)'", credentials)
+        created = httpx.post(
+            f"{url.group(0)}/repos/acme/trending-now/issues",
+            json={"title": "kept across restarts"},
+            headers={"Authorization": f"token {token}"},
+            timeout=10,
+        )
+        assert created.status_code == 201, created.text
+    finally:
+        process.terminate()  # SIGTERM, as `docker stop` sends
+        _, err = process.communicate(timeout=10)
+    assert process.returncode == 0, err
+    assert "kept across restarts" in state.read_text()
+
+
 def _run(sandbox: Sandbox, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [str(SCRIPT), *args, "-c", str(sandbox.config_path)],

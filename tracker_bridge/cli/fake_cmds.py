@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
 
 import typer
 
 from tracker_bridge.cli.app import app
+
+if TYPE_CHECKING:
+    from tracker_bridge.testing.server import FakeServer
 
 fake_app = typer.Typer(
     help="Run a built-in fake tracker (real HTTP on 127.0.0.1).", no_args_is_help=True
@@ -17,6 +24,19 @@ app.add_typer(fake_app, name="fake")
 PortOption = typer.Option(0, "--port", help="Port on 127.0.0.1 (0: any free port).")
 SeedOption = typer.Option(0, "--seed", help="Seed for ids and injected faults.")
 StateOption = typer.Option(None, "--state-file", help="Load state from and save it to this file.")
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve(server: FakeServer, announce: Callable[[str], None]) -> None:
+    """Serve until Ctrl-C or SIGTERM (`docker stop`, supervisors): both save --state-file."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.run_until_interrupted(announce)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 class Flavour(StrEnum):
@@ -45,7 +65,7 @@ def fake_jira(
             if key != "server":
                 typer.echo(f"  {key}: {value!r} (fake credentials)")
 
-    server.run_until_interrupted(announce)
+    _serve(server, announce)
 
 
 @fake_app.command("github")
@@ -78,4 +98,4 @@ def fake_github(
         )
         typer.echo(f"  token: {server.token!r} (fake credentials)")
 
-    server.run_until_interrupted(announce)
+    _serve(server, announce)
