@@ -166,3 +166,13 @@ project_locks = Table(
     Column("acquired_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
 )
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    # One row per webhook delivery id, so a redelivery (Jira retries) queues nothing.
+    Column("source", String(32), primary_key=True),
+    Column("delivery_id", String(NAME), primary_key=True),
+    Column("received_at", UtcDateTime(), nullable=False),
+    Index(None, "received_at"),
+)
