@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -30,21 +31,33 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _lines(process: subprocess.Popen[str], count: int, timeout: float = 30) -> list[str]:
-    """The first `count` lines of its stdout; a reader thread so a silent process can't hang us."""
-    stdout = process.stdout
-    assert stdout is not None
+def _reader(stream: IO[str] | None) -> queue.Queue[str]:
+    """Its lines, read in a thread so a silent process can't hang the test ("" at the end)."""
+    assert stream is not None
     lines: queue.Queue[str] = queue.Queue()
 
     def read() -> None:
-        for _ in range(count):
-            lines.put(stdout.readline())
+        for line in stream:
+            lines.put(line)
+        lines.put("")
 
     threading.Thread(target=read, daemon=True).start()
+    return lines
+
+
+def _next(lines: queue.Queue[str], timeout: float = 30) -> str:
     try:
-        return [lines.get(timeout=timeout) for _ in range(count)]
+        line = lines.get(timeout=timeout)
     except queue.Empty:
-        raise AssertionError("the fake did not announce itself in time") from None
+        raise AssertionError("the process printed nothing in time") from None
+    assert line, "the process closed its output"
+    return line
+
+
+def _lines(process: subprocess.Popen[str], count: int) -> list[str]:
+    """Its first `count` lines of stdout."""
+    lines = _reader(process.stdout)
+    return [_next(lines) for _ in range(count)]
 
 
 def _request(tracker: str, url: str, credentials: str) -> httpx.Response:
@@ -133,3 +146,28 @@ def test_console_script_plans_and_fails_cleanly(tmp_path: Path) -> None:
         assert refused.returncode == 2
         assert len(refused.stderr.splitlines()) == 1, refused.stderr
         assert "wrong-token" not in refused.stdout + refused.stderr
+
+
+def test_serve_runs_until_sigterm_then_exits_0(tmp_path: Path) -> None:
+    with Sandbox(tmp_path / "sandbox", EXAMPLE) as sandbox:
+        process = subprocess.Popen(
+            [str(SCRIPT), "serve", "-c", str(sandbox.config_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **sandbox.environ},
+        )
+        log = _reader(process.stderr)
+        try:
+            (line,) = _lines(process, 1)
+            assert line.strip() == f"scheduled sync:{sandbox.project}"
+            while "Scheduler started" not in _next(log):  # stop it running, not starting
+                pass
+        finally:
+            process.terminate()  # SIGTERM, as `docker stop` sends
+            process.wait(timeout=10)
+    err = "".join(iter(log.get, ""))  # the rest of its log, up to the end
+    assert process.returncode == 0, err
+    assert "Scheduler has been shut down" in err and "Traceback" not in err
+    for secret in sandbox.environ.values():
+        assert secret not in err

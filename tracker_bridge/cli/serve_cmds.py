@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
 from pathlib import Path
+from types import FrameType
 
 import typer
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -35,10 +37,18 @@ def serve(
         if failed:
             raise typer.Exit(1)
         return
+    # `docker stop` sends SIGTERM: stop as on Ctrl-C instead of dying mid-write; a sync that
+    # is running finishes first (the executor's threads are joined at exit).
+    signal.signal(signal.SIGTERM, _interrupt)
     scheduler = BlockingScheduler()
-    for job_id in configure(scheduler, settings, path):
-        typer.echo(f"scheduled {job_id}")
     try:
+        for job_id in configure(scheduler, settings, path):
+            typer.echo(f"scheduled {job_id}")
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
-        scheduler.shutdown(wait=False)
+        if scheduler.running:  # a stop can come before start() got going
+            scheduler.shutdown(wait=False)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
