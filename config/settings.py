@@ -102,6 +102,17 @@ class SlackSettings(_Frozen):
         return read_secret(self.webhook_env, self._env(environ), what="the Slack webhook URL")
 
 
+class WebhookSettings(_Frozen):
+    """`serve --webhooks`: where the receiver listens and how long it waits before a sync."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(default=8088, ge=0, le=65535)
+    debounce_seconds: float = Field(default=5.0, ge=0, le=3600)
+    """A burst of deliveries for one project becomes one sync this long after the last."""
+    max_body_bytes: int = Field(default=1_000_000, gt=0)
+
+
 class TargetSettings(_Frozen):
     """One tracker project a roadmap is synced to."""
 
@@ -117,6 +128,9 @@ class TargetSettings(_Frozen):
     people: dict[str, str] = Field(default_factory=dict)
     """Roadmap handle -> this tracker's user (Jira account id or username, GitHub login).
     Handles not listed are sent as they are."""
+    webhook_secret_env: EnvName | None = None
+    """The variable (or secrets file name) holding this target's webhook secret; without
+    one, `serve --webhooks` refuses its deliveries (unsigned webhooks are not accepted)."""
 
     @property
     def adapter(self) -> str:
@@ -135,6 +149,16 @@ class TargetSettings(_Frozen):
             "token": token,
             "options": dict(self.options),
         }
+
+    def webhook_secret(self, environ: Mapping[str, str] | None = None) -> SecretStr | None:
+        """The webhook signing secret, read now; None when no variable is named."""
+        if self.webhook_secret_env is None:
+            return None
+        return read_secret(
+            self.webhook_secret_env,
+            self._env(environ),
+            what=f"the webhook secret for {self.tracker}",
+        )
 
 
 class ProjectSettings(_Frozen):
@@ -195,6 +219,7 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings)
     reconcile: ReconcileSettings = Field(default_factory=ReconcileSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
     projects: tuple[ProjectSettings, ...] = ()
 
     @field_validator("projects")

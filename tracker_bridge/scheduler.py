@@ -8,6 +8,8 @@ state store keeps two workers from syncing one project at once.
 from __future__ import annotations
 
 import logging
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,8 @@ log = logging.getLogger("tracker_bridge.scheduler")
 JOB_TABLE = "tb_scheduler_jobs"
 DEFAULT_SCHEDULE = "0 2 * * *"
 """Nightly at 02:00 in the project's time zone when the config names no schedule."""
+LOCK_WAIT_SECONDS = 600.0
+"""How long a queued (webhook) sync waits for a running sync of its project to finish."""
 
 
 def configure(scheduler: BaseScheduler, settings: Settings, config: Path | None) -> list[str]:
@@ -90,3 +94,51 @@ def run_sync(config: str | None, project_name: str) -> dict[str, Any] | None:
         len(summary["failures"]),
     )
     return summary
+
+
+def queue_sync(
+    scheduler: BaseScheduler,
+    config: str | None,
+    project_name: str,
+    *,
+    debounce: float = 5.0,
+    now: datetime | None = None,
+) -> str:
+    """Queue a sync of one project `debounce` seconds from now (webhooks). One job id per
+    project, replaced on each call: a burst of deliveries becomes one sync after the last."""
+    job_id = f"webhook-sync:{project_name}"
+    scheduler.add_job(
+        "tracker_bridge.scheduler:run_queued_sync",
+        trigger="date",
+        run_date=(now or datetime.now(UTC)) + timedelta(seconds=debounce),
+        args=[config, project_name],
+        id=job_id,
+        name=f"sync of {project_name} (webhook)",
+        replace_existing=True,
+        misfire_grace_time=3600,
+        # A delivery during a running sync must still get its own sync afterwards.
+        max_instances=2,
+    )
+    return job_id
+
+
+def run_queued_sync(
+    config: str | None, project_name: str, lock_wait: float = LOCK_WAIT_SECONDS
+) -> dict[str, Any] | None:
+    """`run_sync`, after waiting for a sync of the project already running (nightly or an
+    earlier webhook's) to finish: skipping would lose the change that queued this one."""
+    deadline = time.monotonic() + lock_wait
+    try:
+        with open_workspace(Path(config) if config else None) as workspace:
+            while True:
+                try:
+                    with workspace.store.project_lock(project_name):
+                        break
+                except LockBusy:
+                    if time.monotonic() >= deadline:
+                        break  # run_sync logs the skip
+                    time.sleep(1.0)
+    except UserError as exc:
+        log.error("sync of %s failed: %s", project_name, exc)
+        return None
+    return run_sync(config, project_name)

@@ -1,0 +1,111 @@
+"""The receiver over real HTTP: signatures, dedup, routing errors, limits. Nothing is queued
+unless the delivery is signed by the target's secret and new."""
+
+from __future__ import annotations
+
+import logging
+
+import httpx
+import pytest
+
+from tracker_bridge.webhooks import sign
+
+from .conftest import GITHUB_SECRET, JIRA_SECRET, Client, github_payload, jira_payload
+
+
+def test_healthz(client: Client) -> None:
+    response = httpx.get(f"{client.receiver.url}/healthz")
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    ("source", "payload", "secret"),
+    [("github", github_payload(), GITHUB_SECRET), ("jira", jira_payload(), JIRA_SECRET)],
+)
+def test_a_signed_delivery_queues_a_sync_of_its_project(
+    client: Client, source: str, payload: object, secret: str
+) -> None:
+    response = client.post(source, payload, secret=secret)
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    assert response.json()["project"] == "trending-now"
+    assert client.queued == ["trending-now"]
+
+
+@pytest.mark.parametrize(
+    ("source", "payload", "secret"),
+    [("github", github_payload(), JIRA_SECRET), ("jira", jira_payload(), GITHUB_SECRET)],
+)
+def test_invalid_or_missing_signatures_are_401_and_queue_nothing(
+    client: Client, source: str, payload: object, secret: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    wrong = client.post(source, payload, secret=secret)  # the other tracker's secret
+    assert wrong.status_code == 401 and wrong.json() == {"error": "invalid signature"}
+    missing = client.post(source, payload, delivery="d-2")
+    assert missing.status_code == 401 and missing.json() == {"error": "missing signature"}
+    garbage = client.post(source, payload, delivery="d-3", signature="sha256=00ff")
+    assert garbage.status_code == 401
+    assert client.queued == []
+    # A refused delivery is not remembered: the genuine one with its id still gets through.
+    real = {"github": GITHUB_SECRET, "jira": JIRA_SECRET}[source]
+    assert client.post(source, payload, secret=real).status_code == 202
+    for secret_value in (GITHUB_SECRET, JIRA_SECRET, sign(secret, b"x")[7:]):
+        assert secret_value not in caplog.text
+    assert "sha256=" not in caplog.text
+
+
+def test_a_signature_over_other_bytes_is_refused(client: Client) -> None:
+    body = b'{"repository": {"full_name": "acme/trending-now"}}'
+    signature = sign(GITHUB_SECRET, body)
+    tampered = body.replace(b"}}", b'}, "x": 1}')
+    response = client.post("github", tampered, signature=signature)
+    assert response.status_code == 401 and client.queued == []
+
+
+def test_a_redelivery_is_a_duplicate_and_queues_nothing(client: Client) -> None:
+    first = client.post("jira", jira_payload(), secret=JIRA_SECRET, delivery="jira-42")
+    again = client.post("jira", jira_payload(), secret=JIRA_SECRET, delivery="jira-42")
+    assert first.status_code == 202
+    assert again.status_code == 200 and again.json() == {"status": "duplicate"}
+    assert client.queued == ["trending-now"]
+    # Ids are per source: GitHub's "jira-42" is another delivery.
+    other = client.post("github", github_payload(), secret=GITHUB_SECRET, delivery="jira-42")
+    assert other.status_code == 202
+
+
+def test_an_unknown_repository_or_project_is_404(client: Client) -> None:
+    gh = client.post("github", github_payload("acme/unknown"), secret=GITHUB_SECRET)
+    jira = client.post("jira", jira_payload("NOPE"), secret=JIRA_SECRET)
+    assert gh.status_code == 404 and jira.status_code == 404
+    assert client.queued == []
+
+
+def test_a_target_without_a_secret_is_refused_403_with_a_hint(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="tracker_bridge.webhooks")
+    response = client.post("github", github_payload("acme/no-secret"), secret="anything")
+    assert response.status_code == 403
+    assert "webhook_secret_env" in caplog.text and "github:acme/no-secret" in caplog.text
+    assert client.queued == []
+
+
+def test_an_oversized_body_is_413_unread(client: Client) -> None:
+    big = github_payload() | {"padding": "x" * 20_000}
+    response = client.post("github", big, secret=GITHUB_SECRET)
+    assert response.status_code == 413 and client.queued == []
+
+
+def test_bad_requests(client: Client) -> None:
+    not_json = client.post("github", b"not json", secret=GITHUB_SECRET)
+    assert not_json.status_code == 400
+    elsewhere = httpx.post(f"{client.receiver.url}/webhooks/gitlab", content=b"{}")
+    assert elsewhere.status_code == 404
+    assert client.queued == []
+
+
+def test_github_ping_is_answered_and_queues_nothing(client: Client) -> None:
+    ping = client.post("github", github_payload(), secret=GITHUB_SECRET, event="ping")
+    assert ping.status_code == 200 and ping.json() == {"status": "pong"}
+    assert client.queued == []
