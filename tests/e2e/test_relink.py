@@ -57,3 +57,21 @@ def test_relink_restores_refs_and_the_next_seed_creates_nothing(
     assert "create" not in summary["planned"]
     assert set(summary["adopted"].values()) == {0}  # relink found them all, not the pull
     assert sandbox.counts() == {sandbox.jira_tracker: ITEMS, sandbox.github_tracker: ITEMS}
+
+
+@pytest.mark.xfail(
+    reason="reconciler/adapters: with the store lost, the roadmap wins over values the "
+    "adapters derive from spike time-boxes: their due dates are cleared on the trackers",
+    strict=False,
+)
+def test_after_relink_the_next_plan_changes_nothing(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(sandbox.config_path)
+    _cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes")
+    _cli(capsys, "sync", "-c", config, "--yes")  # settled
+    (sandbox.directory / "state.sqlite").unlink()
+    for tracker in (sandbox.jira_tracker, sandbox.github_tracker):
+        _cli(capsys, "relink", "--target", tracker, "-c", config)
+    out = _cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json")
+    assert json.loads(out)["plan"]["actions"] == []
