@@ -9,8 +9,10 @@ from rich.console import Console
 from rich.table import Table
 
 from tracker_bridge.cli.app import app
+from tracker_bridge.config import ProjectSettings
 from tracker_bridge.errors import UserError
-from tracker_bridge.workspace import open_workspace
+from tracker_bridge.tracker import AdapterError, DoctorCheck
+from tracker_bridge.workspace import Workspace, open_workspace
 
 _STYLE = {"ok": "[green]ok[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]"}
 
@@ -35,8 +37,8 @@ def doctor(
         ]
         if not wanted:
             raise UserError(f"no target matches {tracker!r} in project {settings.name!r}")
-        for tracker_id, adapter in workspace.open_adapters(settings, wanted).items():
-            checks = adapter.doctor()
+        for tracker_id in wanted:
+            checks = _checks(workspace, settings, tracker_id)
             table = Table(title=f"doctor — {tracker_id}", show_edge=False)
             for column in ("", "check", "detail", "fix"):
                 table.add_column(column)
@@ -46,3 +48,13 @@ def doctor(
             console.print(table)
     if failed:
         raise typer.Exit(1)
+
+
+def _checks(workspace: Workspace, settings: ProjectSettings, tracker_id: str) -> list[DoctorCheck]:
+    """One target's checks; a target that cannot be reached is a failed check, so a wrong
+    token for one tracker does not hide what doctor finds on the others."""
+    try:
+        adapter = workspace.open_adapters(settings, [tracker_id])[tracker_id]
+        return list(adapter.doctor())
+    except (UserError, AdapterError) as exc:
+        return [DoctorCheck("connect", "fail", str(exc), "check the url, username and token")]
