@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from apscheduler.schedulers.base import BaseScheduler
 
 from tracker_bridge.config import Settings
+from tracker_bridge.errors import UserError
+from tracker_bridge.scheduler import queue_sync
 from tracker_bridge.store import Store
 from tracker_bridge.webhooks.dispatch import Dispatcher, QueueSync
 from tracker_bridge.webhooks.receiver import WebhookReceiver
@@ -56,9 +62,30 @@ def open_receiver(
     store.prune_deliveries(datetime.now(UTC) - KEEP_DELIVERIES)
     dispatcher = Dispatcher(targets_from_settings(settings, environ), queue, store.record_delivery)
     hooks = settings.webhooks
-    return WebhookReceiver(
-        dispatcher,
-        host=hooks.host,
-        port=hooks.port if port is None else port,
-        max_body=hooks.max_body_bytes,
-    )
+    port = hooks.port if port is None else port
+    try:
+        return WebhookReceiver(
+            dispatcher, host=hooks.host, port=port, max_body=hooks.max_body_bytes
+        )
+    except OSError as exc:  # port taken, host not ours
+        raise UserError(
+            f"cannot receive webhooks on {hooks.host}:{port}: {exc.strerror or exc}; "
+            "set [webhooks] host/port or pass --webhook-port"
+        ) from None
+
+
+@contextmanager
+def serving(
+    settings: Settings, config: Path | None, scheduler: BaseScheduler, *, port: int | None = None
+) -> Iterator[WebhookReceiver]:
+    """`serve --webhooks`: a running receiver whose deliveries queue debounced syncs on
+    `scheduler`, until the block exits."""
+    debounce = settings.webhooks.debounce_seconds
+    config_arg = str(config) if config else None
+    with Store.open(settings.store.url) as store:
+
+        def queue(project: str) -> None:
+            queue_sync(scheduler, config_arg, project, debounce=debounce)
+
+        with open_receiver(settings, store, queue, port=port) as receiver:
+            yield receiver
