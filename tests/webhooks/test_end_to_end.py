@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -16,7 +17,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from tracker_bridge.config import load_settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Stage
-from tracker_bridge.scheduler import queue_sync, run_sync
+from tracker_bridge.scheduler import configure, queue_sync, run_queued_sync, run_sync
 from tracker_bridge.store import Store
 from tracker_bridge.testing.sandbox import Sandbox
 from tracker_bridge.webhooks import WebhookReceiver, open_receiver, sign, targets_from_settings
@@ -136,3 +137,49 @@ def test_webhook_settings_default_off_on_loopback(sandbox: Sandbox) -> None:
         8088,
         5.0,
     )
+
+
+def test_queued_syncs_live_beside_the_nightly_jobs_in_the_job_store(sandbox: Sandbox) -> None:
+    config = sandbox.config_path
+    scheduler = BackgroundScheduler()
+    configure(scheduler, load_settings(config), config)
+    scheduler.start(paused=True)
+    try:
+        start = datetime.now(UTC)
+        queue_sync(scheduler, str(config), sandbox.project, debounce=60, now=start)
+        later = start + timedelta(seconds=30)
+        queue_sync(scheduler, str(config), sandbox.project, debounce=60, now=later)
+        jobs = {job.id: job for job in scheduler.get_jobs()}
+        assert set(jobs) == {f"sync:{sandbox.project}", f"webhook-sync:{sandbox.project}"}
+        queued = jobs[f"webhook-sync:{sandbox.project}"]
+        # The later delivery pushed the one sync back: debounced after the last of the burst.
+        assert queued.next_run_time == later + timedelta(seconds=60)
+        assert list(queued.args) == [str(config), sandbox.project]
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+def test_a_queued_sync_waits_for_a_running_one_instead_of_being_skipped(
+    sandbox: Sandbox,
+) -> None:
+    settings = load_settings(sandbox.config_path)
+    held, release = threading.Event(), threading.Event()
+
+    def hold_lock() -> None:
+        with Store.open(settings.store.url) as store, store.project_lock(sandbox.project):
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    assert held.wait(10)
+    try:
+        # Busy for longer than it may wait: skipped (and logged), nothing written.
+        assert run_queued_sync(str(sandbox.config_path), sandbox.project, lock_wait=0.2) is None
+        threading.Timer(1.0, release.set).start()
+        summary = run_queued_sync(str(sandbox.config_path), sandbox.project, lock_wait=30)
+    finally:
+        release.set()
+        holder.join()
+    assert summary is not None and summary["failures"] == []
+    assert sum(sandbox.counts().values()) > 0
