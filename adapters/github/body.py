@@ -89,7 +89,9 @@ def render(body: Body) -> str:
     tail: list[str] = []
     if body.spike_line:
         when = f"until {body.due}" if body.due else f"{body.timebox_days or 0} days"
-        why = f" (hypothesis: {body.hypothesis})" if body.hypothesis else ""
+        # One line whatever the roadmap's YAML did (folded scalars end in a newline).
+        hypothesis = " ".join((body.hypothesis or "").split())
+        why = f" (hypothesis: {hypothesis})" if hypothesis else ""
         tail.append(f"Time-box: {when}{why}")
     elif body.due:
         tail.append(f"Due: {body.due}")

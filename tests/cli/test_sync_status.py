@@ -91,11 +91,6 @@ def test_no_config_is_one_line_and_leaves_nothing_behind(
     assert list(empty.iterdir()) == []  # no state database in the working directory
 
 
-@pytest.mark.xfail(
-    reason="GitHub adapter/planner: spike bodies ('Time-box: …, hypothesis …') pull back as a "
-    "description the roadmap lacks, so the first sync after seed erases them",
-    strict=False,
-)
 def test_the_first_sync_after_seed_changes_nothing(seeded: Cli) -> None:
     result = seeded("sync", "-c", seeded.config, "--json")
     assert json.loads(result.out)["plan"]["actions"] == []

@@ -59,11 +59,6 @@ def test_relink_restores_refs_and_the_next_seed_creates_nothing(
     assert sandbox.counts() == {sandbox.jira_tracker: ITEMS, sandbox.github_tracker: ITEMS}
 
 
-@pytest.mark.xfail(
-    reason="reconciler/adapters: with the store lost, the roadmap wins over values the "
-    "adapters derive from spike time-boxes: their due dates are cleared on the trackers",
-    strict=False,
-)
 def test_after_relink_the_next_plan_changes_nothing(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -96,6 +96,19 @@ class WorkItem(_Frozen):
             raise ValueError("only spikes carry a timebox")
         return self
 
+    @property
+    def effective_due(self) -> date | None:
+        """The item's own due date, else a started spike's time-box deadline (UTC date).
+
+        Trackers show a spike's deadline as its due date; the canonical value says the same,
+        so the deadline is not mistaken for an edit, nor cleared when history is lost."""
+        if self.due is not None or self.timebox is None:
+            return self.due
+        deadline = self.timebox.deadline()
+        if deadline is None:
+            return None
+        return (deadline.astimezone(UTC) if deadline.tzinfo else deadline).date()
+
     def sync_values(self) -> dict[str, FieldValue]:
         """The synced fields as plain comparable values (see SYNC_FIELDS)."""
         return {
@@ -107,7 +120,7 @@ class WorkItem(_Frozen):
             "points": self.points,
             "labels": tuple(sorted(self.labels)),
             "sprint": self.sprint,
-            "due": self.due.isoformat() if self.due else None,
+            "due": due.isoformat() if (due := self.effective_due) else None,
             "stage": self.stage.value,
             "assignee": self.assignee,
             "blocked": self.blocked,
