@@ -4,6 +4,7 @@ unless the delivery is signed by the target's secret and new."""
 from __future__ import annotations
 
 import logging
+import socket
 
 import httpx
 import pytest
@@ -109,3 +110,20 @@ def test_github_ping_is_answered_and_queues_nothing(client: Client) -> None:
     ping = client.post("github", github_payload(), secret=GITHUB_SECRET, event="ping")
     assert ping.status_code == 200 and ping.json() == {"status": "pong"}
     assert client.queued == []
+
+
+def test_a_sender_hanging_up_mid_body_queues_nothing_and_prints_no_traceback(
+    client: Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    host, port = client.receiver.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.sendall(
+            b'POST /webhooks/github HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\n{"repo'
+        )
+        conn.shutdown(socket.SHUT_WR)
+        assert conn.recv(100) == b""  # closed without an answer
+    with socket.create_connection((host, int(port)), timeout=5) as conn:
+        conn.close()  # connect and vanish
+    assert httpx.get(f"{client.receiver.url}/healthz").status_code == 200
+    assert client.queued == []
+    assert "Traceback" not in capsys.readouterr().err

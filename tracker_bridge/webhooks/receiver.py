@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a stuck sender never keeps the process alive
     dispatcher: Dispatcher
     max_body: int
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A sender that hung up or stalled past the timeout: one line, not socketserver's
+        # traceback on stderr.
+        log.warning("webhook connection from %s dropped: %r", client_address[0], sys.exc_info()[1])
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -52,6 +58,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(Answer(413, {"error": "body too large"}), close=True)
             return
         body = self.rfile.read(int(length))
+        if len(body) < int(length):  # the sender hung up mid-body: nothing to answer
+            log.warning("%s delivery dropped: the body ended early", source)
+            self.close_connection = True
+            return
         try:
             headers = {name.lower(): value for name, value in self.headers.items()}
             answer = self.server.dispatcher.handle(source, headers, body)
