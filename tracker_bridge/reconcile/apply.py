@@ -35,6 +35,8 @@ from tracker_bridge.tracker import Adapter, NewItem, WriteResult
 Progress = Callable[[str, int], None]
 """Called with (tracker, writes done) as apply advances."""
 
+FOLLOW_UPS = ("stage", "sprint")
+"""Fields a create leaves to their own writes: in a base only once those are done."""
 CREATE_CHUNK = 50
 CREATE_ROUNDS = 3
 """A create lost to a fault is looked up by marker and, if absent, tried again this often."""
@@ -102,7 +104,10 @@ class Applier:
 
     def _adopt(self, tracker: str, item_id: str, ref: RemoteRef, values: Mapping[str, Any]) -> None:
         self.store.save_ref(self.project, item_id, ref)
-        self.store.save_base(self.project, tracker, item_id, canonical(values))
+        # Like a create's base: stage and sprint are recorded once their own writes are done,
+        # so a run that dies before them leaves those fields due, not settled as found.
+        base = {k: v for k, v in canonical(values).items() if k not in FOLLOW_UPS}
+        self.store.save_base(self.project, tracker, item_id, base)
         self.report.adopted.append((tracker, item_id))
 
     # -- apply ----------------------------------------------------------------------------
@@ -220,7 +225,7 @@ class Applier:
                 confirmed(result.item_id, result.ref)
             values = {**_created_values(action), **canonical(result.values)}
             created[result.item_id] = values
-            self._save_base(tracker, result.item_id, values)
+            self._save_base(tracker, result.item_id, _settled_by_create(action, values))
             self._count(tracker, "create")
             if result.error:
                 self._fail(tracker, result.item_id, "create", result.error)
@@ -392,6 +397,16 @@ def _created_values(action: CreateItem) -> dict[str, FieldValue]:
     values.pop("sprint")
     values.pop("stage")
     return values
+
+
+def _settled_by_create(
+    action: CreateItem, values: Mapping[str, FieldValue]
+) -> dict[str, FieldValue]:
+    """The base a create leaves: a stage or sprint it did not already set as planned is
+    still owed by a follow-up write, so a crash before that write must not settle it."""
+    assert action.item is not None
+    wanted = canonical(action.item.sync_values())
+    return {k: v for k, v in values.items() if k not in FOLLOW_UPS or wanted.get(k) == v}
 
 
 def _already_done(action: Action, created: Mapping[str, Mapping[str, FieldValue]]) -> bool:

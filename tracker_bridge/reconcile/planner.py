@@ -138,8 +138,14 @@ def _merge_item(
     for name in SYNC_FIELDS:
         changed: list[tuple[str, FieldValue]] = []
         if roadmap_base is None:
-            # No history (first sync, or refs rebuilt by relink): the field's owner decides.
-            if not holders or inputs.owners.get(name) == "roadmap":
+            # No history (first sync, or refs rebuilt by relink): the field's owner decides,
+            # except on a target we created the item on but never wrote the field to (a run
+            # that died between a create and its stage move): there the roadmap's value is due.
+            if (
+                not holders
+                or inputs.owners.get(name) == "roadmap"
+                or _never_written(item.id, name, holders)
+            ):
                 changed.append((ROADMAP, desired[name]))
         elif roadmap_base.get(name, desired[name]) != desired[name]:
             changed.append((ROADMAP, desired[name]))
@@ -154,6 +160,15 @@ def _merge_item(
         if conflict is not None:
             conflicts.append(conflict)
     return merged, conflicts
+
+
+def _never_written(item_id: str, name: str, holders: Sequence[TargetState]) -> bool:
+    """A holder has a base for the item (we created it) without this field: never synced."""
+    for target in holders:
+        base = target.base.get(item_id)
+        if base and name in target.fields and name not in base:
+            return True
+    return False
 
 
 def _resolve(

@@ -14,7 +14,7 @@ from typing import Any
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import SYNC_FIELDS, Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Plan
-from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
+from tracker_bridge.reconcile.apply import FOLLOW_UPS, Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.planner import (
     DEFAULT_OWNERS,
@@ -170,6 +170,11 @@ class Reconciler:
         remote: dict[str, dict[str, Any]] = {k: dict(base.get(k, {})) for k in refs}
         updated_at: dict[str, datetime] = {}
         by_key = {ref.key: item_id for item_id, ref in refs.items()}
+        # Our creates a killed run sent but never confirmed: their stage and sprint writes
+        # never happened, so what the tracker shows for those is not a settled value.
+        unfinished = {
+            e.item_id for e in self.store.unconfirmed(self.project, tracker) if e.action == "create"
+        }
         adopted = 0
         for item in result.items:
             item_id = item.item_id or by_key.get(item.ref.key)
@@ -180,10 +185,12 @@ class Reconciler:
                 # Ours by its marker but unknown to the store (lost state): adopt, never recreate.
                 refs[item_id] = item.ref
                 base[item_id] = values
+                if item_id in unfinished:
+                    base[item_id] = {k: v for k, v in values.items() if k not in FOLLOW_UPS}
                 adopted += 1
                 if adopt:
                     self.store.save_ref(self.project, item_id, item.ref)
-                    self.store.save_base(self.project, tracker, item_id, values)
+                    self.store.save_base(self.project, tracker, item_id, base[item_id])
             remote[item_id] = {**remote.get(item_id, {}), **values}
             updated_at[item_id] = item.updated_at
         state = TargetState(
