@@ -2,7 +2,8 @@
 
 Entry point `tracker_bridge.adapters.jira:factory`. Settings: `url`, `username` (Cloud e-mail;
 None on Data Center, where `token` is a personal access token), `token` (SecretStr) and
-`options` (e.g. `overlap_seconds`, `retry_attempts`, `rate_limit_max_wait`, `timeout_seconds`).
+`options` (e.g. `overlap_seconds`, `retry_attempts`, `rate_limit_max_wait`, `timeout_seconds`,
+`max_concurrency`: single-item writes the reconciler runs at once, default 8).
 """
 
 from __future__ import annotations

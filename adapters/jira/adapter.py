@@ -63,6 +63,9 @@ class JiraAdapter:
         # looks up a create whose answer was lost (0 for servers that index at once).
         self.marker_lookup_lag_seconds = float(options.get("marker_lookup_lag_seconds", 0))
         self.client = JiraClient(url, username=username, token=token, options=options)
+        self.max_concurrency = self.client.max_concurrency
+        """Single-item writes (edits, moves, parent links) the reconciler may run at once;
+        option `max_concurrency` (default 8, 1 = serial). 429s are honoured per request."""
         try:
             self.client.load_server_info()
         except JiraCallError as exc:

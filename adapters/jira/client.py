@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import random
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
@@ -52,8 +53,9 @@ class JiraCallError(Exception):
 class _CountingAdapter(HTTPAdapter):
     """Counts every request actually sent on the wire (each retry included)."""
 
-    def __init__(self, on_send: Callable[[], None]) -> None:
-        super().__init__(max_retries=0)
+    def __init__(self, on_send: Callable[[], None], pool: int = 10) -> None:
+        # One pooled connection per concurrent writer, so none is opened and thrown away.
+        super().__init__(max_retries=0, pool_maxsize=pool)
         self._on_send = on_send
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
@@ -73,6 +75,8 @@ class JiraClient:
         options: Mapping[str, Any],
     ) -> None:
         self.sent = 0
+        self._sent_lock = threading.Lock()  # the reconciler writes from a thread pool
+        self.max_concurrency = max(1, int(options.get("max_concurrency", 8)))
         self.attempts = int(options.get("retry_attempts", 6))
         self.backoff = float(options.get("backoff_seconds", 0.5))
         self.max_backoff = float(options.get("max_backoff_seconds", 10.0))
@@ -91,7 +95,7 @@ class JiraClient:
             options={"check_update": False, "rest_api_version": "2"},
             **auth,
         )
-        counter = _CountingAdapter(self._count)
+        counter = _CountingAdapter(self._count, max(10, self.max_concurrency))
         self.session: requests.Session = self.jira._session
         self.session.mount("http://", counter)
         self.session.mount("https://", counter)
@@ -99,7 +103,8 @@ class JiraClient:
         self.server_time: tuple[datetime | None, float] = (None, time.monotonic())
 
     def _count(self) -> None:
-        self.sent += 1
+        with self._sent_lock:
+            self.sent += 1
 
     def load_server_info(self) -> dict[str, Any]:
         info: dict[str, Any] = self.get("serverInfo")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,6 +40,8 @@ class Metadata:
         self._write_schema: JiraSchema | None = None
         self._tz: ZoneInfo | None = None
         self._board: int | None = mapping.board_id
+        # Concurrent writers ask for the schema at once: resolve it once, not per thread.
+        self._lock = threading.RLock()
 
     def get(self, path: str, what: str, **params: Any) -> Any:
         try:
@@ -93,9 +96,10 @@ class Metadata:
         }
 
     def schema(self) -> JiraSchema:
-        if self._schema is None:
-            self._schema = self._resolve()
-        return self._schema
+        with self._lock:
+            if self._schema is None:
+                self._schema = self._resolve()
+            return self._schema
 
     def _resolve(self) -> JiraSchema:
         mapping, types = self.mapping, self.issue_types()
@@ -140,6 +144,10 @@ class Metadata:
     def write_schema(self) -> JiraSchema:
         """The schema plus what only creates need: whether Epic Name must be filled (one
         createmeta read, only on servers with an Epic Link field), so pulls never pay for it."""
+        with self._lock:
+            return self._write_schema_locked()
+
+    def _write_schema_locked(self) -> JiraSchema:
         if self._write_schema is None:
             schema = self.schema()
             epic_name = self.field_id("Epic Name") if schema.epic_link_field else None
