@@ -143,13 +143,16 @@ class Applier:
         pending = [a for a in actions if not isinstance(a, CreateItem | EnsureSprint)]
         pending = [a for a in pending if not _already_done(a, created)]
         singles = [a for a in pending if not isinstance(a, AssignSprint)]
-        workers = max(1, int(getattr(adapter, "max_concurrency", 1)))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(lambda a: self._apply_single(tracker, adapter, a, refs), singles))
-        self._assign_sprints(
+        self._apply_singles(tracker, adapter, singles, refs)
+        unfilled = self._assign_sprints(
             tracker, adapter, [a for a in pending if isinstance(a, AssignSprint)], refs
         )
         for action in closing:
+            assert action.sprint is not None
+            if action.sprint.id in unfilled:
+                # Closed, it would refuse the items still owed to it: close it once they are in.
+                self._fail(tracker, action.item_id, action.op, "left open: not yet filled")
+                continue
             self._ensure_sprint(tracker, adapter, action)
 
     # -- creates --------------------------------------------------------------------------
@@ -163,15 +166,21 @@ class Applier:
         """Create in waves (parents before children), recovering lost creates by marker."""
         created: dict[str, Mapping[str, FieldValue]] = {}
         pending = list(creates)
-        for _round in range(CREATE_ROUNDS):
+        for round_ in range(CREATE_ROUNDS):
             if not pending:
                 break
             lost: list[CreateItem] = []
-            for wave in _waves(pending, refs):
+            waiting: list[CreateItem] = []
+            for number, wave in enumerate(_waves(pending, refs)):
+                if number and round_ < CREATE_ROUNDS - 1:
+                    # Children of a parent whose create went unanswered wait for its marker
+                    # lookup, rather than being created unlinked (a link_parent next run).
+                    waiting = [a for a in wave if a.item and a.item.parent not in refs]
+                    wave = [a for a in wave if a not in waiting]
                 for start in range(0, len(wave), CREATE_CHUNK):
                     chunk = wave[start : start + CREATE_CHUNK]
                     lost.extend(self._create_chunk(tracker, adapter, chunk, refs, created))
-            pending = self._find_lost(tracker, adapter, lost, refs, created)
+            pending = self._find_lost(tracker, adapter, lost, refs, created) + waiting
         for action in pending:
             self._fail(tracker, action.item_id, "create", "not created after retries")
         return created
@@ -270,13 +279,41 @@ class Applier:
         return still_missing
 
     # -- single-item writes ---------------------------------------------------------------
-    def _apply_single(
-        self, tracker: str, adapter: Adapter, action: Action, refs: Mapping[str, RemoteRef]
+    def _apply_singles(
+        self, tracker: str, adapter: Adapter, actions: list[Action], refs: Mapping[str, RemoteRef]
     ) -> None:
+        """Through a pool sized by the adapter's `max_concurrency`, then once more for those
+        that failed: edits, moves and links set absolute values, so repeating one whose answer
+        was an error or never came is safe (comments are not repeated)."""
+        workers = max(1, int(getattr(adapter, "max_concurrency", 1)))
+
+        def attempt(batch: list[Action], last: bool) -> list[Action]:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                done = list(
+                    pool.map(lambda a: self._apply_single(tracker, adapter, a, refs, last), batch)
+                )
+            return [action for action, ok in zip(batch, done, strict=True) if not ok]
+
+        failed = attempt(actions, last=False)
+        again = [a for a in failed if not isinstance(a, Comment) and a.item_id in refs]
+        for action in failed:
+            if action not in again:
+                self._apply_single(tracker, adapter, action, refs, True)
+        attempt(again, last=True)
+
+    def _apply_single(
+        self,
+        tracker: str,
+        adapter: Adapter,
+        action: Action,
+        refs: Mapping[str, RemoteRef],
+        last: bool = True,
+    ) -> bool:
+        """Journal, send, confirm; False on failure (reported only when `last`)."""
         ref = refs.get(action.item_id)
         if ref is None:
             self._fail(tracker, action.item_id, action.op, "the item does not exist on the tracker")
-            return
+            return False
         with self._lock:
             entry = self.store.journal_intent(
                 self.run_id, self.project, tracker, action.item_id, action.op, action.data()
@@ -288,11 +325,13 @@ class Applier:
         with self._lock:
             if result.error is not None:
                 self.store.journal_fail(entry, result.error)
-                self._fail(tracker, action.item_id, action.op, result.error)
-                return
+                if last:
+                    self._fail(tracker, action.item_id, action.op, result.error)
+                return False
             self.store.journal_confirm(entry, result.ref)
             self._save_base(tracker, action.item_id, {**values, **canonical(result.values)})
             self._count(tracker, action.op)
+        return True
 
     def _send(
         self, adapter: Adapter, action: Action, ref: RemoteRef, refs: Mapping[str, RemoteRef]
@@ -338,7 +377,9 @@ class Applier:
         adapter: Adapter,
         actions: Iterable[AssignSprint],
         refs: Mapping[str, RemoteRef],
-    ) -> None:
+    ) -> set[str | None]:
+        """Assign in one call per sprint; returns the sprints some item failed to reach."""
+        unfilled: set[str | None] = set()
         remote_ids = self.store.get_sprint_refs(self.project, tracker)
         groups: dict[str | None, list[AssignSprint]] = defaultdict(list)
         for action in actions:
@@ -346,23 +387,28 @@ class Applier:
         for sprint_id, group in groups.items():
             remote_id = remote_ids.get(sprint_id) if sprint_id else None
             if sprint_id and remote_id is None:
+                unfilled.add(sprint_id)
                 for action in group:
                     self._fail(tracker, action.item_id, action.op, f"sprint {sprint_id} missing")
                 continue
             on_tracker = [a for a in group if a.item_id in refs]
             for action in group:
                 if action.item_id not in refs:
+                    unfilled.add(sprint_id)
                     self._fail(tracker, action.item_id, action.op, "item not on the tracker")
-            try:
-                results = adapter.assign_sprint(remote_id, [refs[a.item_id] for a in on_tracker])
-            except Exception as exc:
-                results = [WriteResult(a.item_id, None, error=_describe(exc)) for a in on_tracker]
+            results = _assign(adapter, remote_id, [a.item_id for a in on_tracker], refs)
+            retry = [r.item_id for r in results if r.error]
+            if retry:  # setting the sprint is absolute: safe to send once more
+                again = {r.item_id: r for r in _assign(adapter, remote_id, retry, refs)}
+                results = [again.get(r.item_id, r) for r in results]
             for result in results:
                 if result.error:
+                    unfilled.add(sprint_id)
                     self._fail(tracker, result.item_id, "assign_sprint", result.error)
                     continue
                 self._save_base(tracker, result.item_id, {"sprint": sprint_id})
                 self._count(tracker, "assign_sprint")
+        return unfilled
 
     # -- bookkeeping ----------------------------------------------------------------------
     def _save_base(self, tracker: str, item_id: str, values: Mapping[str, FieldValue]) -> None:
@@ -375,6 +421,15 @@ class Applier:
 
     def _fail(self, tracker: str, item_id: str, op: str, error: str) -> None:
         self.report.failures.append(Failure(tracker, item_id, op, error))
+
+
+def _assign(
+    adapter: Adapter, remote_id: str | None, item_ids: list[str], refs: Mapping[str, RemoteRef]
+) -> list[WriteResult]:
+    try:
+        return adapter.assign_sprint(remote_id, [refs[i] for i in item_ids])
+    except Exception as exc:
+        return [WriteResult(i, None, error=_describe(exc)) for i in item_ids]
 
 
 def _waves(pending: Sequence[CreateItem], refs: Mapping[str, RemoteRef]) -> list[list[CreateItem]]:
