@@ -167,10 +167,12 @@ class ProjectSettings(_Frozen):
     """Relative to the config file."""
     schedule: str | None = None
     """Cron expression for the nightly sync, e.g. `0 2 * * *`."""
+    summary_schedule: str | None = None
+    """Cron for posting the sprint summary to Slack (e.g. "0 9 * * 1-5"); None: never."""
     timezone: TimeZoneName = "UTC"
     targets: tuple[TargetSettings, ...] = ()
 
-    @field_validator("schedule")
+    @field_validator("schedule", "summary_schedule")
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
         if value is None:

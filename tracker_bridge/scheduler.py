@@ -1,4 +1,4 @@
-"""The built-in scheduler: a nightly sync per project, with APScheduler's SQLAlchemy job store.
+"""The built-in scheduler: nightly syncs and sprint summaries (APScheduler, SQLAlchemy job store).
 
 Jobs are stored by reference (`tracker_bridge.scheduler:run_sync`) with plain arguments, so
 they survive restarts and several workers can share the job store; the project lock in the
@@ -17,9 +17,13 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from tracker_bridge.config import Settings
+from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.reconcile import Reconciler, SyncOptions
+from tracker_bridge.reports.context import open_context
+from tracker_bridge.reports.render_slack import render_slack
+from tracker_bridge.reports.slack_post import SlackPostError, post_to_slack
+from tracker_bridge.reports.summary import build_sprint_report
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import LockBusy
 from tracker_bridge.tracker import AdapterError
@@ -59,7 +63,48 @@ def configure(scheduler: BaseScheduler, settings: Settings, config: Path | None)
             max_instances=1,
         )
         ids.append(job_id)
+        if project.summary_schedule:
+            ids.append(_add_summary_job(scheduler, project, config))
     return ids
+
+
+def _add_summary_job(
+    scheduler: BaseScheduler, project: ProjectSettings, config: Path | None
+) -> str:
+    job_id = f"summary:{project.name}"
+    scheduler.add_job(
+        "tracker_bridge.scheduler:post_summary",
+        trigger=CronTrigger.from_crontab(project.summary_schedule, timezone=project.timezone),
+        args=[str(config) if config else None, project.name],
+        id=job_id,
+        name=f"sprint summary of {project.name} to Slack",
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=3600,
+        max_instances=1,
+    )
+    return job_id
+
+
+def post_summary(config: str | None, project_name: str, now: datetime | None = None) -> bool:
+    """Post the active sprint's health (WIP, scope, burndown, spikes) to the Slack webhook."""
+    when = now or datetime.now(UTC)
+    try:
+        with open_context(Path(config) if config else None, project_name, when) as ctx:
+            webhook = ctx.settings.slack.webhook_url()
+            if webhook is None:
+                log.error(
+                    "summary of %s: no Slack webhook configured ([slack] webhook_env)", project_name
+                )
+                return False
+            sprint = ctx.sprint(None)
+            report = build_sprint_report(sprint, ctx.items(), ctx.events(), ctx.roadmap, ctx.now)
+        post_to_slack(webhook, render_slack(report))
+    except (UserError, SlackPostError) as exc:  # one line; the webhook URL is never logged
+        log.error("summary of %s not posted: %s", project_name, exc)
+        return False
+    log.info("summary of %s posted to Slack (%s)", project_name, sprint.name)
+    return True
 
 
 def run_sync(config: str | None, project_name: str) -> dict[str, Any] | None:
