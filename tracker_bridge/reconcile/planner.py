@@ -133,6 +133,12 @@ def _merge_item(
 ) -> tuple[dict[str, FieldValue], list[Conflict]]:
     desired = item.sync_values()
     roadmap_base = inputs.roadmap_base.get(item.id)
+    if roadmap_base == desired and all(
+        t.remote.get(item.id, {}) == t.base.get(item.id, {}) for t in holders
+    ):
+        # The common, settled case (no side changed anything), without the per-field merge:
+        # every field keeps the value the trackers hold (`_agreed_value`), no conflicts.
+        return _all_agreed(item.id, desired, holders), []
     merged: dict[str, FieldValue] = {}
     conflicts: list[Conflict] = []
     for name in SYNC_FIELDS:
@@ -201,6 +207,21 @@ def _resolve(
     side, value = winners[0]
     resolution: Literal["roadmap", "tracker"] = "roadmap" if side == ROADMAP else "tracker"
     return value, Conflict(item_id, name, base, tuple(changed), resolution, side)
+
+
+def _all_agreed(
+    item_id: str, desired: Values, holders: Sequence[TargetState]
+) -> dict[str, FieldValue]:
+    """`_agreed_value` for every field at once."""
+    sides = [(t.fields, t.remote.get(item_id, {})) for t in holders]
+    merged: dict[str, FieldValue] = {}
+    for name in SYNC_FIELDS:
+        merged[name] = desired[name]
+        for fields, remote in sides:
+            if name in fields and name in remote:
+                merged[name] = remote[name]
+                break
+    return merged
 
 
 def _agreed_value(
