@@ -6,7 +6,9 @@ so ruamel's round-trip mode, which keeps every node's position, is the simple ch
 
 from __future__ import annotations
 
+from importlib.resources.abc import Traversable
 from io import StringIO
+from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -16,6 +18,20 @@ from ruamel.yaml.error import MarkedYAMLError
 from tracker_bridge.errors import Problem, UserError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def load_yaml_model(
+    path: Path | None, default: Traversable, model: type[ModelT], what: str
+) -> ModelT:
+    """Load a file, or the shipped `default` (read through importlib, so it works from a
+    wheel and an editable install alike) when no path is given."""
+    if path is None:
+        return parse_yaml_model(default.read_text(encoding="utf-8"), default.name, model, what)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read the {what} file ({exc.strerror})") from exc
+    return parse_yaml_model(text, str(path), model, what)
 
 
 def parse_yaml_model(text: str, filename: str, model: type[ModelT], what: str) -> ModelT:

@@ -8,9 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from tracker_bridge.errors import UserError
 from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
-from tracker_bridge.yamlfile import parse_yaml_model
+from tracker_bridge.yamlfile import load_yaml_model, parse_yaml_model
 
 Owner = Literal["roadmap", "tracker"]
 ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
@@ -164,15 +163,8 @@ class GitHubMapping(_Frozen):
 
 def load_mapping(path: Path | None = None) -> GitHubMapping:
     """Load and validate a mapping file (the shipped default when None)."""
-    if path is None:
-        # Through importlib so it works from a wheel and an editable install alike.
-        source = files("tracker_bridge.mappings") / "github.yaml"
-        return parse_mapping(source.read_text(encoding="utf-8"), "github.yaml")
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read the mapping file ({exc.strerror})") from exc
-    return parse_mapping(text, str(path))
+    default = files("tracker_bridge.mappings") / "github.yaml"
+    return load_yaml_model(path, default, GitHubMapping, "GitHub mapping")
 
 
 def parse_mapping(text: str, filename: str) -> GitHubMapping:
