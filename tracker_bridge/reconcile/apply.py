@@ -357,12 +357,18 @@ class Applier:
         self, tracker: str, adapter: Adapter, action: EnsureSprint, final: bool = True
     ) -> None:
         assert action.sprint is not None
-        remote_ids = self.store.get_sprint_refs(self.project, tracker)
+        known = self.store.get_sprint_refs(self.project, tracker).get(action.sprint.id)
         try:
-            remote_id = adapter.ensure_sprint(action.sprint, remote_ids.get(action.sprint.id))
+            remote_id = adapter.ensure_sprint(action.sprint, known)
         except Exception as exc:
-            self._fail(tracker, action.item_id, action.op, _describe(exc))
-            return
+            if known is None:  # a create whose answer may be lost: never sent twice in a run
+                self._fail(tracker, action.item_id, action.op, _describe(exc))
+                return
+            try:  # updating or advancing an existing sprint is safe to try once more
+                remote_id = adapter.ensure_sprint(action.sprint, known)
+            except Exception as again:
+                self._fail(tracker, action.item_id, action.op, _describe(again))
+                return
         self.store.save_sprint_ref(self.project, tracker, action.sprint.id, remote_id)
         if not final:
             return
