@@ -19,48 +19,11 @@ from pathlib import Path
 
 from tracker_bridge.model import Kind
 from tracker_bridge.roadmap import load_roadmap
-
-STAGES = ("backlog", "sprint_backlog", "in_progress", "in_review", "ready_for_staging", "done")
-KINDS = ("story", "task", "task", "bug", "story", "spike")
+from tracker_bridge.testing.roadmaps import generate_roadmap
 
 
 def generate(items: int) -> str:
-    """A roadmap shaped like a real one: 3 phases, epics of 50 items, ~1 spike in 6."""
-    per_epic = 50
-    epics = -(-items // per_epic)
-    lines = [
-        "project: bench",
-        "cadence: {sprint_length_days: 14, first_sprint_start: 2026-01-05}",
-        "board:",
-        "  wip_limits: {in_progress: 40, in_review: 20}",
-        "  spikes: {max_timebox_days: 10, extensions_allowed: 1}",
-        "phases:",
-    ]
-    made = 0
-    for phase in range(3):
-        lines += [f"  - name: Phase {phase}", "    sprints: 8", "    epics:"]
-        for epic in range(phase * epics // 3, (phase + 1) * epics // 3):
-            lines += [f"      - id: epic-{epic}", f"        title: Epic {epic}", "        items:"]
-            for _ in range(per_epic):
-                if made == items:
-                    break
-                kind = KINDS[made % len(KINDS)]
-                lines += [
-                    f"          - title: Work item number {made} for epic {epic}",
-                    f"            kind: {kind}",
-                    f"            stage: {STAGES[made % len(STAGES)]}",
-                    f"            sprint: {made % 8 + 1}",
-                    "            labels: [bench, generated]",
-                ]
-                if kind == "spike":
-                    lines += [
-                        "            track: research",
-                        "            timebox: {days: 5, hypothesis: It works, started: 2026-02-02}",
-                    ]
-                else:
-                    lines += [f"            points: {made % 8}", "            assignee: alice"]
-                made += 1
-    return "\n".join(lines) + "\n"
+    return generate_roadmap(items)
 
 
 def main() -> int:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.testing.roadmaps import generate_roadmap
 from tracker_bridge.testing.sandbox import Sandbox
 
 from .conftest import Cycle
@@ -28,44 +29,15 @@ from .conftest import Cycle
 ITEMS = 500  # 490 work items in 10 epics
 KILLS = 20
 SEED = 9
-STAGES = ("backlog", "sprint_backlog", "in_progress", "in_review", "done", "ready_for_staging")
-KINDS = ("story", "task", "task", "bug", "story", "spike")
 _GITHUB_MARKER = re.compile(r"<!-- tracker-bridge:id=([^ ]+?) -->")
 
 
 def roadmap_yaml(items: int = ITEMS) -> str:
-    """Epics of 49 items over 2 phases; a spike in 6; assignee `alice` (known to the fakes)."""
-    per_epic, epics = 49, items // 50
-    lines = [
-        "project: trending-now",
-        "cadence: {sprint_length_days: 14, first_sprint_start: 2026-01-05}",
-        "board:",
-        "  spikes: {max_timebox_days: 10, extensions_allowed: 1}",
-        "phases:",
-    ]
-    made = 0
-    for phase in range(2):
-        lines += [f"  - name: Phase {phase}", "    sprints: 4", "    epics:"]
-        for epic in range(phase * epics // 2, (phase + 1) * epics // 2):
-            lines += [f"      - id: epic-{epic}", f"        title: Epic {epic}", "        items:"]
-            for n in range(per_epic):
-                kind = KINDS[made % len(KINDS)]
-                lines += [
-                    f"          - id: e{epic}.i{n}",
-                    f"            title: Item {n} of epic {epic}",
-                    f"            kind: {kind}",
-                    f"            stage: {STAGES[made % len(STAGES)]}",
-                    f"            sprint: {made % 4 + 1}",
-                ]
-                if kind == "spike":
-                    lines += [
-                        "            track: research",
-                        "            timebox: {days: 5, hypothesis: It works, started: 2026-02-02}",
-                    ]
-                else:
-                    lines += [f"            points: {made % 8}", "            assignee: alice"]
-                made += 1
-    return "\n".join(lines) + "\n"
+    """`items` in all: epics of 49 work items over 2 phases of 4 sprints."""
+    epics = items // 50
+    return generate_roadmap(
+        items - epics, project="trending-now", phases=2, sprints_per_phase=4, per_epic=49
+    )
 
 
 def requests(sandbox: Sandbox) -> int:
