@@ -1,0 +1,90 @@
+"""What every part of apply shares: the report, the journaled store, counting and failing."""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tracker_bridge.model import FieldValue, RemoteRef
+from tracker_bridge.reconcile.planner import canonical
+from tracker_bridge.store import Store
+from tracker_bridge.tracker import Adapter
+
+Progress = Callable[[str, int], None]
+"""Called with (tracker, writes done) as apply advances."""
+
+FOLLOW_UPS = ("stage", "sprint")
+"""Fields a create leaves to their own writes: in a base only once those are done."""
+
+
+@dataclass(frozen=True)
+class Failure:
+    tracker: str
+    item_id: str
+    op: str
+    error: str
+
+
+@dataclass
+class ApplyReport:
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    failures: list[Failure] = field(default_factory=list)
+    adopted: list[tuple[str, str]] = field(default_factory=list)
+    requests: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def clean(self) -> bool:
+        return not self.failures
+
+    def failed_items(self) -> set[str]:
+        return {failure.item_id for failure in self.failures}
+
+
+class ApplyState:
+    """The applier's state and bookkeeping; the write mixins build on it."""
+
+    def __init__(
+        self,
+        store: Store,
+        project: str,
+        adapters: Mapping[str, Adapter],
+        run_id: int,
+        progress: Progress | None = None,
+    ) -> None:
+        self.store = store
+        self.project = project
+        self.adapters = adapters
+        self.run_id = run_id
+        self.progress = progress or (lambda _tracker, _done: None)
+        self.report = ApplyReport()
+        self._lock = threading.Lock()  # store calls and report updates from worker threads
+        self._create_intents: dict[tuple[str, str], int] = {}
+        self._done: dict[str, int] = defaultdict(int)
+
+    def _adopt(self, tracker: str, item_id: str, ref: RemoteRef, values: Mapping[str, Any]) -> None:
+        self.store.save_ref(self.project, item_id, ref)
+        # Like a create's base: stage and sprint are recorded once their own writes are done,
+        # so a run that dies before them leaves those fields due, not settled as found.
+        base = {k: v for k, v in canonical(values).items() if k not in FOLLOW_UPS}
+        self.store.save_base(self.project, tracker, item_id, base)
+        self.report.adopted.append((tracker, item_id))
+
+    # -- bookkeeping ----------------------------------------------------------------------
+    def _save_base(self, tracker: str, item_id: str, values: Mapping[str, FieldValue]) -> None:
+        self.store.save_base(self.project, tracker, item_id, values)
+
+    def _count(self, tracker: str, op: str) -> None:
+        self.report.counts[op] += 1
+        self._done[tracker] += 1
+        self.progress(tracker, self._done[tracker])
+
+    def _fail(self, tracker: str, item_id: str, op: str, error: str) -> None:
+        self.report.failures.append(Failure(tracker, item_id, op, error))
+
+
+def describe(exc: Exception) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}"[:300]
