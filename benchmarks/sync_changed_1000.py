@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import tempfile
 import time
@@ -43,17 +42,9 @@ def sync(sandbox: Sandbox, roadmap: Path, concurrency: int) -> tuple[SyncReport,
     return report, time.perf_counter() - started
 
 
-def with_ids(text: str) -> str:
-    """Explicit ids, so a title edit is a change to the item and not a new item."""
-    return re.sub(
-        r"- title: Work item number (\d+)",
-        r"- id: w\1\n            title: Work item number \1",
-        text,
-    )
-
-
 def retitle(roadmap: Path, text: str, version: str) -> None:
-    roadmap.write_text(text.replace("title: Work item", f"title: {version} Work item"))
+    # Generated items have explicit ids: a new title is an edit, not a new item.
+    roadmap.write_text(text.replace("title: Item ", f"title: {version} Item "))
 
 
 def main() -> int:
@@ -61,7 +52,7 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=1_000)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args()
-    text = with_ids(generate(args.items))
+    text = generate(args.items)
     with tempfile.TemporaryDirectory() as folder:
         roadmap = Path(folder) / "roadmap.yaml"
         roadmap.write_text(text, encoding="utf-8")
