@@ -18,7 +18,7 @@ from tracker_bridge.testing.fake_github.graphql_objects import Builder
 from tracker_bridge.testing.fake_github.graphql_paging import GitHubGraphQLError, Obj, not_found
 from tracker_bridge.testing.fake_github.graphql_schema import schema
 from tracker_bridge.testing.fake_github.limits import Budget
-from tracker_bridge.testing.fake_github.projects import Project, ProjectItem
+from tracker_bridge.testing.fake_github.projects import Project, ProjectField, ProjectItem
 from tracker_bridge.testing.fake_github.state import iso, node_id
 from tracker_bridge.testing.server import HTTPError, Request, Response
 
@@ -161,11 +161,7 @@ class GraphQLApi:
     def update_value(self, builder: Builder, data: Obj) -> Obj:
         project = self._project(data["projectId"])
         item = self._item(project, data["itemId"])
-        found = project.field_by_id(data["fieldId"])
-        if found is None:
-            raise not_found(
-                f"Could not resolve to a node with the global id of '{data['fieldId']}'"
-            )
+        found = self._field(project, data["fieldId"])
         value = data["value"]
         kind = found.data_type
         key = {
@@ -198,14 +194,17 @@ class GraphQLApi:
             "projectV2Item": builder.item(project, item),
         }
 
+    @staticmethod
+    def _field(project: Project, field_id: str) -> ProjectField:
+        found = project.field_by_id(field_id)
+        if found is None:
+            raise not_found(f"Could not resolve to a node with the global id of '{field_id}'")
+        return found
+
     def clear_value(self, builder: Builder, data: Obj) -> Obj:
         project = self._project(data["projectId"])
         item = self._item(project, data["itemId"])
-        found = project.field_by_id(data["fieldId"])
-        if found is None:
-            raise not_found(
-                f"Could not resolve to a node with the global id of '{data['fieldId']}'"
-            )
+        found = self._field(project, data["fieldId"])
         if item.values.pop(found.id, None) is not None:
             item.updated_at = self.ctx.now()
         return {
