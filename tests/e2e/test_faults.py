@@ -4,7 +4,6 @@ with every item once per tracker, in its roadmap stage."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from .test_kill9 import roadmap_yaml
 
 ITEMS = 300
 RUNS = 3
-_GITHUB_MARKER = re.compile(r"<!-- tracker-bridge:id=([^ ]+?) -->")
 
 # Not on sprint creates (POST /rest/agile/1.0/sprint): the Jira adapter cannot tell whether an
 # unanswered one happened (no lookup by name yet), so it leaves the sprint to the next run.
@@ -44,21 +42,6 @@ GITHUB_FAULTS = (
     FaultRule("rate_limit", status=429, retry_after=0, rate=0.03),
     FaultRule("rate_limit", status=429, retry_after=1, rate=0.5, count=2),
 )
-
-
-def markers(sandbox: Sandbox) -> dict[str, Counter[str]]:
-    jira = Counter(
-        label.removeprefix("tb-id:")
-        for issue in sandbox.jira.issues(sandbox.jira_project)
-        for label in issue["fields"].get("labels") or ()
-        if label.startswith("tb-id:")
-    )
-    github = Counter(
-        marker
-        for issue in sandbox.github.issues(sandbox.github_repo)
-        for marker in _GITHUB_MARKER.findall(issue.get("body") or "")
-    )
-    return {sandbox.jira_tracker: jira, sandbox.github_tracker: github}
 
 
 @pytest.mark.slow
@@ -104,7 +87,7 @@ def test_seed_under_faults_converges_in_three_runs(
         misplaced = {i: final.merged[i]["stage"] for i in stages}
         assert {i: s for i, s in misplaced.items() if s != stages[i]} == {}
         assert sandbox.counts() == {sandbox.jira_tracker: ITEMS, sandbox.github_tracker: ITEMS}
-        found = markers(sandbox)
+        found = sandbox.markers()
         # A sprint create whose answer was lost is found by name, not made twice.
         sprints = Counter(sprint.name for sprint in sandbox.jira.data.sprints.values())
         milestones = Counter(

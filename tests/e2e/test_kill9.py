@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import signal
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,7 +27,6 @@ from .conftest import Cycle
 ITEMS = 500  # 490 work items in 10 epics
 KILLS = 20
 SEED = 9
-_GITHUB_MARKER = re.compile(r"<!-- tracker-bridge:id=([^ ]+?) -->")
 
 
 def roadmap_yaml(items: int = ITEMS) -> str:
@@ -123,18 +120,8 @@ def test_kill9_twenty_times_then_complete_creates_each_item_once(
         assert {i: s for i, s in misplaced.items() if s != stages[i]} == {}
 
         assert sandbox.counts() == {sandbox.jira_tracker: ITEMS, sandbox.github_tracker: ITEMS}
-        jira = Counter(
-            label.removeprefix("tb-id:")
-            for issue in sandbox.jira.issues(sandbox.jira_project)
-            for label in issue["fields"].get("labels") or ()
-            if label.startswith("tb-id:")
-        )
-        github = Counter(
-            marker
-            for issue in sandbox.github.issues(sandbox.github_repo)
-            for marker in _GITHUB_MARKER.findall(issue.get("body") or "")
-        )
-    for name, markers in (("jira", jira), ("github", github)):
+        found = sandbox.markers()
+    for name, markers in found.items():
         assert set(markers) == wanted, f"{name}: missing {sorted(wanted - set(markers))[:5]}"
         twice = sorted(item for item, n in markers.items() if n > 1)
         assert not twice, f"{name}: duplicated markers {twice[:10]}"

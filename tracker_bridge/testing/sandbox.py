@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
@@ -199,6 +200,21 @@ class Sandbox:
 
     def github_edit(self, item_id: str, **changes: Any) -> None:
         self.github.human_edit_issue(self.github_repo, self.github_number(item_id), **changes)
+
+    def markers(self) -> dict[str, Counter[str]]:
+        """How often each item id's marker is on each tracker (1 everywhere: no duplicates)."""
+        jira = Counter(
+            label.removeprefix("tb-id:")
+            for issue in self.jira.issues(self.jira_project)
+            for label in issue["fields"].get("labels") or ()
+            if label.startswith("tb-id:")
+        )
+        github = Counter(
+            marker
+            for issue in self.github.issues(self.github_repo)
+            for marker in _GITHUB_MARKER.findall(issue.get("body") or "")
+        )
+        return {self.jira_tracker: jira, self.github_tracker: github}
 
     def counts(self) -> dict[str, int]:
         return {
