@@ -27,6 +27,8 @@ class Sprints:
         self.client, self.metadata = client, metadata
         self.canonical: dict[str, str] = {}
         """Remote sprint id -> canonical sprint id, learned from ensure_sprint."""
+        self._by_name: dict[str, dict[str, Any]] | None = None
+        """The board's sprints by name, listed once, when the first sprint is created."""
 
     def ensure(self, sprint: Sprint, remote_id: str | None) -> str:
         try:
@@ -43,6 +45,11 @@ class Sprints:
         return sprint_id
 
     def _create(self, sprint: Sprint) -> dict[str, Any]:
+        """Create, unless a sprint of this name is on the board already: a create whose answer
+        was lost (in this run, or in one that died) must not make a second sprint."""
+        existing = self._named(sprint.name)
+        if existing is not None:
+            return existing
         body = {
             "name": sprint.name,
             "originBoardId": self.metadata.board_id(),
@@ -50,8 +57,36 @@ class Sprints:
             "endDate": _when(sprint.end, end=True),
             "goal": sprint.goal,
         }
-        created: dict[str, Any] = self.client.post("sprint", body, agile=True)
+        try:
+            created: dict[str, Any] = self.client.post("sprint", body, agile=True)
+        except JiraCallError as exc:
+            if exc.status is not None and exc.status < 500:
+                raise  # refused: nothing was created
+            self._by_name = None  # no answer: list again and see
+            found = self._named(sprint.name)
+            if found is None:
+                raise
+            return found
+        if self._by_name is not None:
+            self._by_name[sprint.name] = created
         return created
+
+    def _named(self, name: str) -> dict[str, Any] | None:
+        if self._by_name is None:
+            listed: dict[str, dict[str, Any]] = {}
+            board, start = self.metadata.board_id(), 0
+            while True:
+                page = self.client.get(
+                    f"board/{board}/sprint", {"startAt": start, "maxResults": 50}, agile=True
+                )
+                values = list(page.get("values") or ())
+                for value in values:
+                    listed.setdefault(str(value.get("name")), value)
+                if page.get("isLast", True) or not values:
+                    break
+                start += len(values)
+            self._by_name = listed
+        return self._by_name.get(name)
 
     def _update(self, sprint: Sprint, remote: dict[str, Any]) -> dict[str, Any]:
         """Send only what differs, as a partial POST (PUT would null what it leaves out)."""
