@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from tracker_bridge.adapters.github.adapter import GitHubAdapter
 from tracker_bridge.adapters.github.client import GitHubClient
 from tracker_bridge.adapters.github.mapping import GitHubMapping, Pacing, load_mapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
+from tracker_bridge.mappings import default_mapping_path
 from tracker_bridge.tracker import AdapterError
 
 PACING_OPTIONS = {"writes_per_minute", "seconds_between_reads", "rate_limit_reserve",
@@ -23,9 +23,7 @@ class GitHubFactory:
     name = "github"
 
     def default_mapping(self) -> Path:
-        resource = files("tracker_bridge.mappings") / "github.yaml"
-        with as_file(resource) as path:  # a real file for wheels and editable installs
-            return Path(path)
+        return default_mapping_path("github")
 
     def open(
         self,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tracker_bridge.mappings import default_mapping
 from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
 from tracker_bridge.yamlfile import load_yaml_model, parse_yaml_model
 
@@ -163,8 +163,7 @@ class GitHubMapping(_Frozen):
 
 def load_mapping(path: Path | None = None) -> GitHubMapping:
     """Load and validate a mapping file (the shipped default when None)."""
-    default = files("tracker_bridge.mappings") / "github.yaml"
-    return load_yaml_model(path, default, GitHubMapping, "GitHub mapping")
+    return load_yaml_model(path, default_mapping("github"), GitHubMapping, "GitHub mapping")
 
 
 def parse_mapping(text: str, filename: str) -> GitHubMapping:

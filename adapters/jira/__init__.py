@@ -9,12 +9,12 @@ None on Data Center, where `token` is a personal access token), `token` (SecretS
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
 
+from tracker_bridge.mappings import default_mapping_path
 from tracker_bridge.model import TrackerId
 from tracker_bridge.tracker import AdapterError
 
@@ -35,9 +35,7 @@ class JiraAdapterFactory:
     name = "jira"
 
     def default_mapping(self) -> Path:
-        resource = files("tracker_bridge.mappings") / "jira.yaml"
-        with as_file(resource) as path:  # a real file for wheels and editable installs
-            return Path(path)
+        return default_mapping_path("jira")
 
     def open(
         self,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tracker_bridge.mappings import default_mapping
 from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
 from tracker_bridge.yamlfile import load_yaml_model, parse_yaml_model
 
@@ -142,8 +142,7 @@ class JiraMapping(_Frozen):
 
 def load_mapping(path: Path | None = None) -> JiraMapping:
     """Load and validate a mapping file (the shipped default when None)."""
-    default = files("tracker_bridge.mappings") / "jira.yaml"
-    return load_yaml_model(path, default, JiraMapping, "Jira mapping")
+    return load_yaml_model(path, default_mapping("jira"), JiraMapping, "Jira mapping")
 
 
 def parse_mapping(text: str, filename: str) -> JiraMapping:
