@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import re
 import signal
 import socket
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
 
+from tests.processes import line_reader, next_line
 from tracker_bridge.testing.sandbox import JIRA_TOKEN_ENV, Sandbox
 
 from .conftest import EXAMPLE
@@ -31,33 +29,10 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _reader(stream: IO[str] | None) -> queue.Queue[str]:
-    """Its lines, read in a thread so a silent process can't hang the test ("" at the end)."""
-    assert stream is not None
-    lines: queue.Queue[str] = queue.Queue()
-
-    def read() -> None:
-        for line in stream:
-            lines.put(line)
-        lines.put("")
-
-    threading.Thread(target=read, daemon=True).start()
-    return lines
-
-
-def _next(lines: queue.Queue[str], timeout: float = 30) -> str:
-    try:
-        line = lines.get(timeout=timeout)
-    except queue.Empty:
-        raise AssertionError("the process printed nothing in time") from None
-    assert line, "the process closed its output"
-    return line
-
-
 def _lines(process: subprocess.Popen[str], count: int) -> list[str]:
     """Its first `count` lines of stdout."""
-    lines = _reader(process.stdout)
-    return [_next(lines) for _ in range(count)]
+    lines = line_reader(process.stdout)
+    return [next_line(lines) for _ in range(count)]
 
 
 def _request(tracker: str, url: str, credentials: str) -> httpx.Response:
@@ -157,11 +132,11 @@ def test_serve_runs_until_sigterm_then_exits_0(tmp_path: Path) -> None:
             text=True,
             env={**os.environ, **sandbox.environ},
         )
-        log = _reader(process.stderr)
+        log = line_reader(process.stderr)
         try:
             (line,) = _lines(process, 1)
             assert line.strip() == f"scheduled sync:{sandbox.project}"
-            while "Scheduler started" not in _next(log):  # stop it running, not starting
+            while "Scheduler started" not in next_line(log):  # stop it running, not starting
                 pass
         finally:
             process.terminate()  # SIGTERM, as `docker stop` sends

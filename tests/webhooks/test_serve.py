@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import subprocess
 import sys
-import threading
 from pathlib import Path
-from typing import IO
 
 import httpx
 import pytest
 
+from tests.processes import line_reader
 from tracker_bridge.testing.sandbox import Sandbox
 from tracker_bridge.webhooks import sign
 
@@ -22,19 +20,6 @@ pytestmark = pytest.mark.slow
 SCRIPT = Path(sys.executable).parent / "tracker-bridge"
 EXAMPLE = Path(__file__).parents[2] / "examples" / "trending-now.yaml"
 SECRET_ENV, SECRET = "TB_TEST_GITHUB_WEBHOOK_SECRET", "serve-test-github-hook-secret"
-
-
-def _reader(stream: IO[str] | None) -> queue.Queue[str]:
-    assert stream is not None
-    lines: queue.Queue[str] = queue.Queue()
-
-    def read() -> None:
-        for line in stream:
-            lines.put(line)
-        lines.put("")
-
-    threading.Thread(target=read, daemon=True).start()
-    return lines
 
 
 def test_serve_webhooks_queues_a_sync_for_a_signed_delivery(tmp_path: Path) -> None:
@@ -52,7 +37,7 @@ def test_serve_webhooks_queues_a_sync_for_a_signed_delivery(tmp_path: Path) -> N
             text=True,
             env={**os.environ, **sandbox.environ, SECRET_ENV: SECRET},
         )
-        out, log = _reader(process.stdout), _reader(process.stderr)
+        out, log = line_reader(process.stdout), line_reader(process.stderr)
         signature = ""
         try:
             assert out.get(timeout=30).strip() == f"scheduled sync:{sandbox.project}"
