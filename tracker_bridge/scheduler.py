@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
-from tracker_bridge.reconcile import Reconciler, SyncOptions
+from tracker_bridge.reconcile import Reconciler
 from tracker_bridge.reports.context import open_context
 from tracker_bridge.reports.render_slack import render_slack
 from tracker_bridge.reports.slack_post import SlackPostError, post_to_slack
@@ -114,13 +114,7 @@ def run_sync(config: str | None, project_name: str) -> dict[str, Any] | None:
             project = workspace.project(project_name)
             roadmap = load_roadmap(project.roadmap).roadmap
             adapters = workspace.open_adapters(project)
-            policy = workspace.settings.reconcile
-            options = SyncOptions(
-                apply=True,
-                kind="nightly",
-                policy=policy.conflict_policy,
-                max_change_ratio=policy.max_change_ratio,
-            )
+            options = workspace.sync_options(apply=True, kind="nightly")
             report = Reconciler(workspace.store, project.name, adapters).run(roadmap, options)
     except LockBusy:
         log.info("sync of %s skipped: another worker holds its lock", project_name)

@@ -11,6 +11,7 @@ from pathlib import Path
 from tracker_bridge.config import ProjectSettings, Settings, load_settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.people import with_people
+from tracker_bridge.reconcile.sync import SyncOptions
 from tracker_bridge.registry import factory_for
 from tracker_bridge.store import Store
 from tracker_bridge.tracker import Adapter, AdapterError
@@ -71,6 +72,20 @@ class Workspace:
                 raise UserError(f"{target.tracker}: {exc}") from exc
             self.adapters[target.tracker] = with_people(adapter, target.people)
         return dict(self.adapters)
+
+    def sync_options(
+        self, *, apply: bool, kind: str, force: bool = False, checksum: str | None = None
+    ) -> SyncOptions:
+        """Run options with the configured conflict policy and change-ratio guard."""
+        reconcile = self.settings.reconcile
+        return SyncOptions(
+            apply=apply,
+            force=force,
+            checksum=checksum,
+            max_change_ratio=reconcile.max_change_ratio,
+            policy=reconcile.conflict_policy,
+            kind=kind,
+        )
 
     def close(self) -> None:
         for adapter in self.adapters.values():

@@ -53,14 +53,8 @@ def _run(
 ) -> SyncReport:
     project = workspace.project(project_name) if project_name else _project_for(workspace, roadmap)
     adapters = workspace.open_adapters(project, targets)
-    reconcile = workspace.settings.reconcile
-    options = SyncOptions(
-        apply=options.apply,
-        force=options.force,
-        checksum=options.checksum,
-        max_change_ratio=reconcile.max_change_ratio,
-        policy=reconcile.conflict_policy,
-        kind=options.kind,
+    options = workspace.sync_options(
+        apply=options.apply, force=options.force, checksum=options.checksum, kind=options.kind
     )
     with _progress(adapters, quiet or not options.apply) as tick:
         try:
