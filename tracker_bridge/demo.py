@@ -9,7 +9,8 @@ real installation; only the trackers are fakes on loopback.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, time, timedelta
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -25,7 +26,7 @@ from tracker_bridge.reports.board import active_sprint, board_snapshot
 from tracker_bridge.reports.render_terminal import render_board
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.testing.sandbox import Sandbox
-from tracker_bridge.workspace import open_workspace
+from tracker_bridge.workspace import Workspace, open_workspace
 
 # What the team does between the seed and the nightly sync: (tracker, item, stage, who).
 TEAM_MOVES = (
@@ -61,11 +62,22 @@ class Demo:
         current = active_sprint(self.roadmap, datetime.combine(self.today, time(12), UTC))
         start = current.start if current else self.today
         self.now = datetime.combine(start - timedelta(days=1), time(9, 0), tzinfo=UTC)
+        self.store_url = ""
+
+    @property
+    def environ(self) -> Mapping[str, str]:
+        """The demo's own environment: no `TB_*` variable of the caller's reaches its settings
+        (a `TB_STORE__URL` set for production, as in the container image, must never receive
+        the demo's data), only the fake trackers' credentials."""
+        kept = {k: v for k, v in os.environ.items() if not k.upper().startswith("TB_")}
+        return {**kept, **self.sandbox.environ}
+
+    def _workspace(self) -> AbstractContextManager[Workspace]:
+        return open_workspace(self.sandbox.config_path, environ=self.environ)
 
     # -- the story --------------------------------------------------------------------------
     def run(self) -> None:
-        with self.sandbox as sandbox:
-            os.environ.update(sandbox.environ)  # the config names these variables
+        with self.sandbox:
             self._tick(0)
             self._intro()
             self._step("1. Plan: what seeding both trackers would do (dry run)")
@@ -96,7 +108,8 @@ class Demo:
             self._sprint()
         self.console.print(Rule())
         self.console.print(
-            f"State kept in {self.sandbox.directory} (SQLite). Next: copy "
+            f"State kept in {self.store_url} (the demo's own store; a configured "
+            "store is never touched). Next: copy "
             "config/tracker-bridge.example.toml, point it at your trackers, "
             "run `tracker-bridge doctor`, then `plan` and `seed`."
         )
@@ -124,10 +137,11 @@ class Demo:
 
     def _cycle(self, apply: bool = True) -> SyncReport:
         self._tick(30)
-        with open_workspace(self.sandbox.config_path) as workspace:
+        with self._workspace() as workspace:
             project = workspace.project(None)
             adapters = workspace.open_adapters(project)
             reconciler = Reconciler(workspace.store, project.name, adapters, now=self._clock())
+            self.store_url = workspace.settings.store.model_dump()["url"]  # password hidden
             return reconciler.run(self.roadmap, SyncOptions(apply=apply, force=True))
 
     def _clock(self) -> Callable[[], datetime]:
@@ -149,7 +163,7 @@ class Demo:
         return ", ".join(f"{t}: {n}" for t, n in sorted(self.sandbox.counts().items()))
 
     def _board(self) -> None:
-        with open_workspace(self.sandbox.config_path) as workspace:
+        with self._workspace() as workspace:
             items = workspace.store.get_items(self.sandbox.project)
             events = workspace.store.events(self.sandbox.project)
         render_board(board_snapshot(items, self.roadmap, self.now, events=events), self.console)
@@ -159,7 +173,7 @@ class Demo:
         if sprint is None:
             self.console.print("no active sprint")
             return
-        with open_workspace(self.sandbox.config_path) as workspace:
+        with self._workspace() as workspace:
             items = workspace.store.get_items(self.sandbox.project)
             events = workspace.store.events(self.sandbox.project)
         report = build_sprint_report(sprint, items, events, self.roadmap, self.now)

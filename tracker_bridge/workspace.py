@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -94,8 +94,11 @@ class Workspace:
 
 
 @contextmanager
-def open_workspace(config: Path | None) -> Iterator[Workspace]:
-    settings = load_settings(config_path(config))
+def open_workspace(
+    config: Path | None, *, environ: Mapping[str, str] | None = None
+) -> Iterator[Workspace]:
+    """`environ`: read settings and secrets from this mapping instead of os.environ."""
+    settings = load_settings(config_path(config), environ=environ)
     if not settings.projects:
         # Before the store opens: a run without a config must not leave a database behind.
         raise UserError(NO_PROJECTS)
