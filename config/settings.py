@@ -102,12 +102,32 @@ class SlackSettings(_Frozen):
         return read_secret(self.webhook_env, self._env(environ), what="the Slack webhook URL")
 
 
+DEFAULT_SERVE_HOST = "127.0.0.1"
+DEFAULT_SERVE_PORT = 8088
+LogFormat = Literal["human", "json"]
+
+
+class ServeSettings(_Frozen):
+    """`serve`'s HTTP endpoint: `GET /healthz`, `GET /metrics` and, when enabled, the webhooks.
+    None: `[webhooks] host/port` if set there (the older keys), else 127.0.0.1:8088."""
+
+    host: str | None = None
+    """`0.0.0.0` in a container, so the health check and Prometheus can reach it."""
+    port: int | None = Field(default=None, ge=0, le=65535)
+    request_deadline_seconds: float = Field(default=10.0, gt=0, le=300)
+    """A request (headers and body) must arrive whole within this time: a sender trickling
+    bytes cannot hold a connection."""
+    log_format: LogFormat = "human"
+    """`json`: one JSON object per line, for log collectors."""
+
+
 class WebhookSettings(_Frozen):
-    """`serve --webhooks`: where the receiver listens and how long it waits before a sync."""
+    """`serve --webhooks`: whether deliveries are received and how long to wait before a sync.
+    `host` and `port` are the older names of `[serve] host/port` (still read)."""
 
     enabled: bool = False
-    host: str = "127.0.0.1"
-    port: int = Field(default=8088, ge=0, le=65535)
+    host: str | None = None
+    port: int | None = Field(default=None, ge=0, le=65535)
     debounce_seconds: float = Field(default=5.0, ge=0, le=3600)
     """A burst of deliveries for one project becomes one sync this long after the last."""
     max_body_bytes: int = Field(default=1_000_000, gt=0)
@@ -222,6 +242,7 @@ class Settings(BaseSettings):
     reconcile: ReconcileSettings = Field(default_factory=ReconcileSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    serve: ServeSettings = Field(default_factory=ServeSettings)
     projects: tuple[ProjectSettings, ...] = ()
 
     @field_validator("projects")
@@ -246,6 +267,13 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Environment over file (passed as init kwargs); no .env magic, no secrets here.
         return (_EnvSource(settings_cls), init_settings)
+
+    @property
+    def listen_address(self) -> tuple[str, int]:
+        """Where `serve` listens: `[serve]`, else the older `[webhooks]` keys, else the default."""
+        host = self.serve.host or self.webhooks.host or DEFAULT_SERVE_HOST
+        port = self.serve.port if self.serve.port is not None else self.webhooks.port
+        return host, DEFAULT_SERVE_PORT if port is None else port
 
     def project(self, name: str) -> ProjectSettings:
         for project in self.projects:

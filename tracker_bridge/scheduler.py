@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,11 +22,13 @@ from apscheduler.triggers.cron import CronTrigger
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.reconcile import Reconciler
+from tracker_bridge.reports.board import board_snapshot
 from tracker_bridge.reports.context import open_context
 from tracker_bridge.reports.render_slack import render_slack
 from tracker_bridge.reports.slack_post import SlackPostError, post_to_slack
 from tracker_bridge.reports.summary import build_sprint_report
 from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.service.metrics import METRICS
 from tracker_bridge.store import LockBusy
 from tracker_bridge.tracker import AdapterError
 from tracker_bridge.workspace import open_workspace
@@ -107,8 +111,26 @@ def post_summary(config: str | None, project_name: str, now: datetime | None = N
     return True
 
 
-def run_sync(config: str | None, project_name: str) -> dict[str, Any] | None:
-    """One scheduled sync (apply mode). Errors are logged, never raised into the scheduler."""
+@dataclass(frozen=True)
+class SyncOutcome:
+    """One scheduled sync, with the exit code `sync` would give for it."""
+
+    project: str
+    exit_code: int
+    """0 clean, 1 some writes failed, 2 bad input or configuration, 75 lock held elsewhere."""
+    summary: dict[str, Any] | None = None
+
+
+def worst_exit_code(outcomes: Iterable[SyncOutcome]) -> int:
+    """`serve --once` over several projects: what a person must fix first (2), then failed
+    writes (1), then "try again later" (75)."""
+    codes = {outcome.exit_code for outcome in outcomes}
+    return next((code for code in (2, 1, LockBusy.exit_code) if code in codes), 0)
+
+
+def sync_project(config: str | None, project_name: str) -> SyncOutcome:
+    """One sync (apply mode) of a project. Errors are logged, one line each, never raised."""
+    where = {"project": project_name}
     try:
         with open_workspace(Path(config) if config else None) as workspace:
             project = workspace.project(project_name)
@@ -116,23 +138,59 @@ def run_sync(config: str | None, project_name: str) -> dict[str, Any] | None:
             adapters = workspace.open_adapters(project)
             options = workspace.sync_options(apply=True, kind="nightly")
             report = Reconciler(workspace.store, project.name, adapters).run(roadmap, options)
-    except LockBusy:
-        log.info("sync of %s skipped: another worker holds its lock", project_name)
-        return None
+            finished = datetime.now(UTC)
+            items = workspace.store.get_items(project.name)
+            waits = {
+                tracker: float(seconds)
+                for tracker, adapter in adapters.items()
+                if (seconds := getattr(adapter, "rate_limit_wait_seconds", None)) is not None
+            }
+    except LockBusy as exc:
+        log.warning("sync of %s skipped: %s", project_name, exc, extra=where)
+        METRICS.sync_skipped(project_name)
+        return SyncOutcome(project_name, exc.exit_code)
     except (UserError, AdapterError) as exc:  # e.g. a revoked token: one line, no traceback
-        log.error("sync of %s failed: %s", project_name, exc)
-        return None
+        lines = exc.lines() if isinstance(exc, UserError) else [str(exc)]
+        log.error("sync of %s failed: %s", project_name, "; ".join(lines), extra=where)
+        METRICS.sync_failed(project_name)
+        return SyncOutcome(project_name, UserError.exit_code)
     summary = report.summary()
+    METRICS.sync_finished(
+        project_name, ok=report.ok, finished=finished, requests=report.requests, waits=waits
+    )
+    METRICS.items_per_stage(project_name, items.values())
+    METRICS.board(project_name, board_snapshot(items, roadmap, finished))
+    failures = summary["failures"]
+    counts = {
+        key: summary[key] for key in ("created", "updated", "moved", "conflicts")
+    } | {"failures": len(failures), "requests": sum(report.requests.values())}
     log.info(
         "sync of %s: created %s, updated %s, moved %s, conflicts %s, failures %s",
         project_name,
-        summary["created"],
-        summary["updated"],
-        summary["moved"],
-        summary["conflicts"],
-        len(summary["failures"]),
+        counts["created"],
+        counts["updated"],
+        counts["moved"],
+        counts["conflicts"],
+        counts["failures"],
+        extra={**where, "counts": counts},
     )
-    return summary
+    for failure in failures:
+        log.error(
+            "sync of %s: %s of %s on %s failed: %s",
+            project_name,
+            failure["op"],
+            failure["item_id"],
+            failure["tracker"],
+            failure["error"],
+            extra={**where, "target": failure["tracker"], "item": failure["item_id"]},
+        )
+    return SyncOutcome(project_name, 0 if report.ok else 1, summary)
+
+
+def run_sync(config: str | None, project_name: str) -> dict[str, Any] | None:
+    """The nightly job (the job store names it): `sync_project`'s summary, None if the sync
+    did not run to the end."""
+    return sync_project(config, project_name).summary
 
 
 def queue_sync(

@@ -97,7 +97,9 @@ def test_run_sync_logs_failures_instead_of_raising(
             assert run_sync(cli.config, sandbox.project) is None
     finally:
         store.close()
-    assert "another worker holds its lock" in caplog.text
+    assert f"sync of {sandbox.project} skipped: project {sandbox.project!r} is being synced by" in (
+        caplog.text
+    )
     monkeypatch.setenv(GITHUB_TOKEN_ENV, "revoked")
     assert run_sync(cli.config, sandbox.project) is None
     assert "rejected the token" in caplog.text
@@ -112,7 +114,9 @@ def test_serve_once_syncs_every_project_and_exits_0(cli: Cli) -> None:
     assert sandbox.counts() == {sandbox.jira_tracker: ITEMS, sandbox.github_tracker: ITEMS}
 
 
-def test_serve_once_exits_1_when_a_sync_fails(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_once_exits_2_when_a_token_is_rejected(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(GITHUB_TOKEN_ENV, "revoked")
     cli.secrets.add("revoked")
-    assert cli("serve", "--once", "-c", cli.config).code == 1
+    assert cli("serve", "--once", "-c", cli.config).code == 2  # as `sync`: a person must act

@@ -130,12 +130,25 @@ def test_a_webhook_secret_in_the_config_file_is_refused(sandbox: Sandbox) -> Non
 
 
 def test_webhook_settings_default_off_on_loopback(sandbox: Sandbox) -> None:
-    hooks = load_settings(sandbox.config_path).webhooks
-    assert (hooks.enabled, hooks.host, hooks.port, hooks.debounce_seconds) == (
-        False,
-        "127.0.0.1",
-        8088,
-        5.0,
+    settings = load_settings(sandbox.config_path)
+    hooks = settings.webhooks
+    assert (hooks.enabled, hooks.debounce_seconds) == (False, 5.0)
+    assert settings.listen_address == ("127.0.0.1", 8088)
+
+
+def test_the_listen_address_comes_from_serve_then_the_older_webhooks_keys(
+    sandbox: Sandbox,
+) -> None:
+    text = sandbox.config_text()
+    older = text + '\n[webhooks]\nhost = "0.0.0.0"\nport = 9000\n'
+    sandbox.config_path.write_text(older)
+    assert load_settings(sandbox.config_path).listen_address == ("0.0.0.0", 9000)
+    sandbox.config_path.write_text(older + '\n[serve]\nport = 9100\n')
+    assert load_settings(sandbox.config_path).listen_address == ("0.0.0.0", 9100)
+    environ = {"TB_SERVE__HOST": "127.0.0.2", "TB_SERVE__PORT": "9200"}
+    assert load_settings(sandbox.config_path, environ=environ).listen_address == (
+        "127.0.0.2",
+        9200,
     )
 
 

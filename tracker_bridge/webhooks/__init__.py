@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from tracker_bridge.webhooks.dispatch import Answer, Dispatcher, QueueSync, RecordDelivery
+from tracker_bridge.service.http import Answer
+from tracker_bridge.webhooks.dispatch import Dispatcher, QueueSync, RecordDelivery
 from tracker_bridge.webhooks.receiver import WebhookReceiver
 from tracker_bridge.webhooks.routing import Source, Target, candidates
 from tracker_bridge.webhooks.service import open_receiver, targets_from_settings

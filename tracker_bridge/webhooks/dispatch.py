@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from tracker_bridge.service.http import Answer
 from tracker_bridge.webhooks.routing import (
     DELIVERY_HEADER,
     EVENT_HEADER,
@@ -28,12 +29,6 @@ QueueSync = Callable[[str], None]
 """Queue a (debounced) sync of the named project."""
 RecordDelivery = Callable[[str, str], bool]
 """`store.record_delivery(source, delivery_id)`: True if new, False if seen before."""
-
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,18 +1,19 @@
-"""Wiring for `serve --webhooks`: targets (with their secrets, read now) from the settings."""
+"""Wiring for `serve --webhooks`: targets (with their secrets, read now) from the settings, and
+the endpoint with the webhook routes."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
 
 from tracker_bridge.config import Settings
-from tracker_bridge.errors import UserError
 from tracker_bridge.scheduler import queue_sync
+from tracker_bridge.service.http import Exposition, HealthProbe
+from tracker_bridge.service.listen import bind_errors, listen_address
 from tracker_bridge.store import Store
 from tracker_bridge.webhooks.dispatch import Dispatcher, QueueSync
 from tracker_bridge.webhooks.receiver import WebhookReceiver
@@ -55,37 +56,35 @@ def open_receiver(
     store: Store,
     queue: QueueSync,
     *,
+    host: str | None = None,
     port: int | None = None,
+    health: HealthProbe | None = None,
+    metrics: Exposition | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> WebhookReceiver:
-    """A receiver bound to `[webhooks] host:port` (or `port`), not yet started."""
+    """`serve`'s endpoint with the webhook routes, bound to the configured address (or the
+    `host`/`port` given), not yet started."""
     store.prune_deliveries(datetime.now(UTC) - KEEP_DELIVERIES)
     dispatcher = Dispatcher(targets_from_settings(settings, environ), queue, store.record_delivery)
-    hooks = settings.webhooks
-    port = hooks.port if port is None else port
-    try:
+    host, port = listen_address(settings, host, port)
+    with bind_errors(host, port):
         return WebhookReceiver(
-            dispatcher, host=hooks.host, port=port, max_body=hooks.max_body_bytes
+            dispatcher,
+            host=host,
+            port=port,
+            max_body=settings.webhooks.max_body_bytes,
+            deadline=settings.serve.request_deadline_seconds,
+            health=health,
+            metrics=metrics,
         )
-    except OSError as exc:  # port taken, host not ours
-        raise UserError(
-            f"cannot receive webhooks on {hooks.host}:{port}: {exc.strerror or exc}; "
-            "set [webhooks] host/port or pass --webhook-port"
-        ) from None
 
 
-@contextmanager
-def serving(
-    settings: Settings, config: Path | None, scheduler: BaseScheduler, *, port: int | None = None
-) -> Iterator[WebhookReceiver]:
-    """`serve --webhooks`: a running receiver whose deliveries queue debounced syncs on
-    `scheduler`, until the block exits."""
+def queue_on(scheduler: BaseScheduler, settings: Settings, config: Path | None) -> QueueSync:
+    """Deliveries queue debounced syncs on `scheduler`."""
     debounce = settings.webhooks.debounce_seconds
     config_arg = str(config) if config else None
-    with Store.open(settings.store.url) as store:
 
-        def queue(project: str) -> None:
-            queue_sync(scheduler, config_arg, project, debounce=debounce)
+    def queue(project: str) -> None:
+        queue_sync(scheduler, config_arg, project, debounce=debounce)
 
-        with open_receiver(settings, store, queue, port=port) as receiver:
-            yield receiver
+    return queue
