@@ -85,6 +85,11 @@ class GitHubAdapter:
     def requests_sent(self) -> int:
         return self.client.requests_sent
 
+    @property
+    def rate_limit_wait_seconds(self) -> float:
+        """Time spent waiting for GitHub's limits and the write pacing (`serve`'s metrics)."""
+        return self.client.pacer.waited
+
     def field_owners(self) -> dict[str, Literal["roadmap", "tracker"]]:
         return self.mapping.field_owners()
 

@@ -12,13 +12,16 @@ from collections import Counter as Tally
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge
 from prometheus_client.exposition import generate_latest
 
 from tracker_bridge.model import Stage, WorkItem
 from tracker_bridge.reports.board import BoardSnapshot
 
 PREFIX = "tracker_bridge"
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+"""The classic text format every Prometheus reads (our names are plain ASCII, so the output
+is the same as version 1.0.0's)."""
 
 
 class ServiceMetrics:
@@ -72,7 +75,7 @@ class ServiceMetrics:
         )
 
     def exposition(self) -> tuple[bytes, str]:
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        return generate_latest(self.registry), CONTENT_TYPE
 
     def sync_skipped(self, project: str) -> None:
         self.syncs_skipped.labels(project).inc()
