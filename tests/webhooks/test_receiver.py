@@ -3,6 +3,7 @@ unless the delivery is signed by the target's secret and new."""
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from tracker_bridge.webhooks import sign
+from tracker_bridge.webhooks.dispatch import REFUSED
 
 from .conftest import GITHUB_SECRET, JIRA_SECRET, Client, github_payload, jira_payload
 
@@ -42,9 +44,9 @@ def test_invalid_or_missing_signatures_are_401_and_queue_nothing(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     wrong = client.post(source, payload, secret=secret)  # the other tracker's secret
-    assert wrong.status_code == 401 and wrong.json() == {"error": "invalid signature"}
+    assert wrong.status_code == 401 and wrong.json() == REFUSED.body
     missing = client.post(source, payload, delivery="d-2")
-    assert missing.status_code == 401 and missing.json() == {"error": "missing signature"}
+    assert missing.status_code == 401 and missing.json() == REFUSED.body
     garbage = client.post(source, payload, delivery="d-3", signature="sha256=00ff")
     assert garbage.status_code == 401
     assert client.queued == []
@@ -75,21 +77,51 @@ def test_a_redelivery_is_a_duplicate_and_queues_nothing(client: Client) -> None:
     assert other.status_code == 202
 
 
-def test_an_unknown_repository_or_project_is_404(client: Client) -> None:
-    gh = client.post("github", github_payload("acme/unknown"), secret=GITHUB_SECRET)
-    jira = client.post("jira", jira_payload("NOPE"), secret=JIRA_SECRET)
-    assert gh.status_code == 404 and jira.status_code == 404
-    assert client.queued == []
-
-
-def test_a_target_without_a_secret_is_refused_403_with_a_hint(
+def test_unknown_repositories_and_unsigned_targets_get_the_same_401_as_a_bad_signature(
     client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Nothing in the answer tells a sender which repositories or projects are configured,
+    or which have a secret."""
     caplog.set_level(logging.WARNING, logger="tracker_bridge.webhooks")
-    response = client.post("github", github_payload("acme/no-secret"), secret="anything")
-    assert response.status_code == 403
-    assert "webhook_secret_env" in caplog.text and "github:acme/no-secret" in caplog.text
+    answers = [
+        client.post("github", github_payload("acme/unknown"), secret=GITHUB_SECRET),
+        client.post("github", github_payload("acme/unknown"), secret="a guess"),
+        client.post("github", github_payload("acme/unknown")),
+        client.post("jira", jira_payload("NOPE"), secret=JIRA_SECRET),
+        client.post("github", github_payload("acme/no-secret"), secret="anything"),
+        client.post("github", github_payload("acme/no-secret")),
+        client.post("github", github_payload(), secret="a guess"),
+        client.post("github", github_payload()),
+    ]
+    assert {(a.status_code, a.text) for a in answers} == {(401, json.dumps(REFUSED.body))}
     assert client.queued == []
+    assert "signed with the secret of github:acme/trending-now but about another" in caplog.text
+
+
+def test_an_unsigned_deeply_nested_body_is_never_parsed(
+    client: Client, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    deep = b"[" * 4_900 + b"]" * 4_900  # under the body limit, past json's recursion limit
+    for source in ("github", "jira"):
+        answer = client.post(source, deep)
+        assert answer.status_code == 401 and answer.json() == REFUSED.body
+    assert "Traceback" not in caplog.text + capsys.readouterr().err
+
+
+def test_a_signed_body_nesting_too_deep_is_400_without_a_traceback(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    deep = b'{"repository": {"full_name": "acme/trending-now"}, "x": ' + b"[" * 4_000
+    deep += b'"[[[ in a string ]"' + b"]" * 4_000 + b"}"
+    answer = client.post("github", deep, secret=GITHUB_SECRET)
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "the body nests deeper than 64 levels"}
+    assert "Traceback" not in caplog.text and client.queued == []
+    # Brackets inside strings are text, not nesting.
+    text = github_payload() | {"title": "[" * 1_000}
+    assert client.post("github", text, secret=GITHUB_SECRET, delivery="d-9").status_code == 202
 
 
 def test_an_oversized_body_is_413_unread(client: Client) -> None:
