@@ -3,6 +3,7 @@ failure: 1 when writes failed, 75 when another worker holds the lock, 2 for bad 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -74,3 +75,25 @@ def test_a_rejected_token_exits_2_like_sync(sandbox: Sandbox) -> None:
     assert code == 2, log
     assert f"sync of {sandbox.project} failed:" in log and "rejected the token" in log
     assert _run(sandbox, "sync", "--yes", env=revoked)[0] == 2
+
+
+def test_log_format_json_is_one_object_per_line_for_log_collectors(sandbox: Sandbox) -> None:
+    sandbox.github.faults.add(
+        FaultRule("error", status=422, method="POST", path=r"/issues$", count=1)
+    )
+    code, log = _run(sandbox, "serve", "--once", "--log-format", "json")
+    assert code == 1
+    lines = [json.loads(line) for line in log.splitlines()]  # every line is one JSON object
+    assert all({"time", "level", "logger", "event"} <= line.keys() for line in lines)
+    summary = next(line for line in lines if line["event"].startswith("sync of trending-now:"))
+    assert summary["level"] == "info" and summary["project"] == sandbox.project
+    assert summary["counts"]["failures"] >= 1 and summary["counts"]["created"] > 0
+    failure = next(line for line in lines if line["level"] == "error")
+    assert failure["target"] == sandbox.github_tracker and failure["item"]
+    assert not any("Context impl" in line["event"] for line in lines)
+    # The setting (here from the environment) does the same; the default stays human.
+    code, again = _run(sandbox, "serve", "--once", env={"TB_SERVE__LOG_FORMAT": "json"})
+    assert code == 0 and all(json.loads(line) for line in again.splitlines())
+    code, human = _run(sandbox, "serve", "--once")
+    assert code == 0 and " INFO sync of trending-now: created 0" in human
+    assert "Context impl" not in human
