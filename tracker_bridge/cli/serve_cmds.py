@@ -11,10 +11,10 @@ import typer
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from tracker_bridge.cli.app import app
-from tracker_bridge.config import load_settings
+from tracker_bridge.config import Settings, load_settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.scheduler import configure, sync_project, worst_exit_code
-from tracker_bridge.service.logs import LogFormat, configure_logging
+from tracker_bridge.service.logs import LogFormat, logging_for_serve
 from tracker_bridge.service.run import serving
 from tracker_bridge.workspace import config_path
 
@@ -43,7 +43,20 @@ def serve(
     GET /healthz and GET /metrics (Prometheus) meanwhile."""
     path = config_path(config)
     settings = load_settings(path)
-    configure_logging(_log_format(log_format or settings.serve.log_format))
+    with logging_for_serve(_log_format(log_format or settings.serve.log_format)):
+        port = port if port is not None else webhook_port
+        _serve(settings, path, once=once, webhooks=webhooks, host=host, port=port)
+
+
+def _serve(
+    settings: Settings,
+    path: Path | None,
+    *,
+    once: bool,
+    webhooks: bool,
+    host: str | None,
+    port: int | None,
+) -> None:
     if not settings.projects:
         raise UserError("no projects configured: nothing to schedule")
     if once:
@@ -63,14 +76,7 @@ def serve(
             for job_id in configure(scheduler, settings, path):
                 typer.echo(f"scheduled {job_id}")
             endpoint = stack.enter_context(
-                serving(
-                    settings,
-                    path,
-                    scheduler,
-                    webhooks=with_webhooks,
-                    host=host,
-                    port=port if port is not None else webhook_port,
-                )
+                serving(settings, path, scheduler, webhooks=with_webhooks, host=host, port=port)
             )
             if with_webhooks:
                 typer.echo(f"receiving webhooks at {endpoint.url}/webhooks/{{github,jira}}")

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Literal
 
 LogFormat = Literal["human", "json"]
 CONTEXT_FIELDS = ("project", "target", "item", "counts")
 """`extra=` keys copied into JSON lines."""
-HANDLER_NAME = "tracker-bridge"
 HUMAN_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 
@@ -41,18 +42,25 @@ class _AlembicChatter(logging.Filter):
         return not message.startswith(("Context impl ", "Will assume "))
 
 
-def configure_logging(log_format: LogFormat, level: int = logging.INFO) -> None:
+@contextmanager
+def logging_for_serve(log_format: LogFormat, level: int = logging.INFO) -> Iterator[None]:
+    """Log to stderr in `log_format` while the block runs (the handler goes again after it,
+    so a command run in-process leaves no handler on a stream that may close)."""
     handler = logging.StreamHandler()
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter(HUMAN_FORMAT))
-    handler.set_name(HANDLER_NAME)
     root = logging.getLogger()
-    for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
-        root.removeHandler(old)  # configured again (tests): replace ours, keep anyone else's
+    previous_level = root.level
     root.addHandler(handler)
     root.setLevel(level)
     migration = logging.getLogger("alembic.runtime.migration")
-    if not any(isinstance(f, _AlembicChatter) for f in migration.filters):
-        migration.addFilter(_AlembicChatter())
+    chatter = _AlembicChatter()
+    migration.addFilter(chatter)
+    try:
+        yield
+    finally:
+        migration.removeFilter(chatter)
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
