@@ -5,8 +5,10 @@ config names, and the config loads."""
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import subprocess
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -174,3 +176,17 @@ def test_the_dockerfile_sets_real_settings_and_runs_real_commands() -> None:
 def test_the_checker_catches_a_misspelt_command_or_flag(argv: list[str]) -> None:
     with pytest.raises(AssertionError):
         check_invocation(argv)
+
+
+def test_the_container_smoke_says_it_skipped_and_why_when_it_cannot_run(tmp_path: Path) -> None:
+    """CI must never look as if the image had been tested when it was not."""
+    done = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "container-smoke")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CONTAINER_SMOKE_SCRIPT": str(tmp_path / "missing.sh")},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("CONTAINER SMOKE SKIPPED: ")
+    assert "missing.sh is missing" in done.stdout
