@@ -1,8 +1,9 @@
 """Jira and GitHub webhooks: a delivery for a configured target queues a sync of its project.
 
-`signatures` (HMAC-SHA256, pure), `routing` (payload -> candidate targets, pure), `dispatch`
-(verify, de-duplicate through the store, queue), `receiver` (stdlib HTTP server), `service`
-(wiring from the settings).
+`signatures` (HMAC-SHA256, pure), `payload` (depth-limited JSON, after the signature),
+`routing` (payload -> candidate targets, pure), `dispatch` (verify, parse, de-duplicate
+through the store, queue), `receiver` (the routes on `serve`'s HTTP endpoint,
+`tracker_bridge.service.http`), `service` (wiring from the settings).
 """
 
 from __future__ import annotations
