@@ -111,6 +111,21 @@ def test_healthz_is_503_until_the_scheduler_runs(tmp_path: Path) -> None:
     assert running.status_code == 200
 
 
+def test_healthz_is_503_when_the_sqlite_file_is_gone_under_a_pooled_connection(
+    tmp_path: Path,
+) -> None:
+    scheduler = BackgroundScheduler()
+    scheduler.start()
+    try:
+        with Store.open(f"sqlite:///{tmp_path / 'state.sqlite'}") as store:
+            assert probe(store, scheduler).status == 200
+            (tmp_path / "state.sqlite").rename(tmp_path / "elsewhere.sqlite")
+            moved = probe(store, scheduler)
+    finally:
+        scheduler.shutdown(wait=False)
+    assert moved.status == 503 and moved.body["store"] == "unreachable (file gone)"
+
+
 def test_healthz_is_503_when_the_store_does_not_answer(tmp_path: Path) -> None:
     scheduler = BackgroundScheduler()
     scheduler.start()
