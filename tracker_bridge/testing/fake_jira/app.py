@@ -36,6 +36,7 @@ class FakeJira(FakeServer):
         email: str = "bot@example.com",
         api_token: str = "fake-api-token",
         pat: str = "fake-personal-access-token",
+        password: str = "fake-password",
         user_timezone: str = "Europe/Amsterdam",
         users: Sequence[str] = ("alice", "bob", "carol"),
         workflow: Mapping[str, Any] | None = None,
@@ -49,6 +50,7 @@ class FakeJira(FakeServer):
         super().__init__(seed=seed, host=host, port=port, state_file=state_file)
         self.flavour: Flavour = flavour
         self.email, self.api_token, self.pat = email, api_token, pat
+        self.password = password  # Data Center's Basic auth: the bot's login name + password
         self.rate_limit = rate_limit
         # Permissions `mypermissions` reports as missing (tests of `doctor` add names here).
         self.denied_permissions: set[str] = set()
@@ -84,8 +86,16 @@ class FakeJira(FakeServer):
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `jira.JIRA(**kwargs)` that authenticate against this fake."""
         if self.flavour == "cloud":
-            return {"server": self.url, "basic_auth": (self.email, self.api_token)}
+            return {"server": self.url, "basic_auth": self.basic_auth}
         return {"server": self.url, "token_auth": self.pat}
+
+    @property
+    def basic_auth(self) -> tuple[str, str]:
+        """Basic credentials: e-mail + API token on Cloud, login name + password on Data Center
+        (which takes these as well as the personal access token, as a real server does)."""
+        if self.flavour == "cloud":
+            return (self.email, self.api_token)
+        return (self.data.username, self.password)
 
     def dump_state(self) -> dict[str, Any]:
         return persist.dump(self.data)
@@ -107,19 +117,23 @@ class FakeJira(FakeServer):
             ["You are not authenticated. Authentication required to perform this operation."]
         )
         scheme = "Basic" if self.flavour == "cloud" else "Bearer"
-        return Response(401, body, {"WWW-Authenticate": f'{scheme} realm="protected-area"'})
+        headers = {"WWW-Authenticate": f'{scheme} realm="protected-area"'}
+        if self.flavour == "datacenter" and header is not None:
+            # Seraph, DC's login filter, says why it refused the credentials it was given.
+            headers["X-Seraph-LoginReason"] = "AUTHENTICATED_FAILED"
+        return Response(401, body, headers)
 
     def _credentials_ok(self, header: str) -> bool:
         scheme, _, value = header.partition(" ")
-        if self.flavour == "datacenter":
-            return scheme.lower() == "bearer" and value == self.pat
+        if self.flavour == "datacenter" and scheme.lower() == "bearer":
+            return value == self.pat
         if scheme.lower() != "basic":
             return False
         try:
             decoded = base64.b64decode(value).decode()
         except ValueError:
             return False
-        return decoded == f"{self.email}:{self.api_token}"
+        return decoded == ":".join(self.basic_auth)
 
     def before_request(self, request: Request) -> Response | None:
         if self.rate_limit is None:
