@@ -9,9 +9,18 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tracker_bridge.testing.server import FakeServer, Request, Response
+from tracker_bridge.testing.server import FakeServer, HTTPError, Request, Response
 
-from . import persist, routes_agile, routes_issues, routes_meta, routes_search
+from . import (
+    custom_fields,
+    persist,
+    routes_agile,
+    routes_issues,
+    routes_meta,
+    routes_search,
+    routes_users,
+    versions,
+)
 from .data import JiraData
 from .errors import error_body
 from .render import Renderer
@@ -70,6 +79,8 @@ class FakeJira(FakeServer):
         routes_issues.register(self)
         routes_search.register(self)
         routes_agile.register(self)
+        versions.register(self)
+        routes_users.register(self)
 
     @property
     def render(self) -> Renderer:
@@ -82,6 +93,52 @@ class FakeJira(FakeServer):
     def account_id(self, name: str) -> str:
         """The Cloud account id of a user (the login name itself on Data Center)."""
         return self.data.people[name] if self.flavour == "cloud" else name
+
+    # -- set-up a Jira admin would do -----------------------------------------------------------
+    def add_user(self, name: str) -> str:
+        """Add a user who can be assigned (and report, and be picked in user fields).
+
+        Returns how the flavour names the user in fields: the Cloud account id, or the login
+        name on Data Center. Assigning anyone else answers 400 with `errors.assignee`.
+        """
+        with self.lock:
+            account = self.data.add_user(name)
+            return account if self.flavour == "cloud" else name
+
+    def add_custom_field(self, name: str, type: str, options: Sequence[str] = ()) -> str:
+        """Define a custom field and return its id (`customfield_NNNNN`).
+
+        `type` is one of number, text, textarea, url, date, datetime, select, multiselect
+        (with `options`), labels, user. The field appears in `GET /field` with Jira's schema
+        for that type, can be set on create and edit, and is searchable in JQL by `cf[NNNNN]`
+        or by its quoted name.
+        """
+        with self.lock:
+            return custom_fields.define(self.data, name, type, options).id
+
+    def add_version(
+        self,
+        project: str,
+        name: str,
+        *,
+        released: bool = False,
+        release_date: str | None = None,
+        description: str | None = None,
+    ) -> str:
+        """Add a version (release) to a project, for `fixVersions`; returns its id."""
+        with self.lock:
+            try:
+                made = versions.add_version(
+                    self.data,
+                    project,
+                    name,
+                    released=released,
+                    release_date=release_date,
+                    description=description,
+                )
+            except HTTPError as exc:  # what the REST API would answer, for a Python caller
+                raise ValueError(f"Jira would refuse this version: {exc.body}") from None
+            return made.id
 
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `jira.JIRA(**kwargs)` that authenticate against this fake."""
@@ -186,14 +243,23 @@ class FakeJira(FakeServer):
             self.data.edit(issue, resolved, None)
 
     def human_create(
-        self, project: str, summary: str, issuetype: str = "Story", **fields: Any
+        self,
+        project: str,
+        summary: str,
+        issuetype: str = "Story",
+        *,
+        by: str | None = None,
+        **fields: Any,
     ) -> str:
-        """Create an issue as a user would; returns its key."""
+        """Create an issue as a user would (`by`: the creator and reporter, a known user;
+        the token's user by default); returns its key."""
         with self.lock:
+            if by is not None and by not in self.data.people:
+                raise ValueError(f"no Jira user {by!r}; add it with add_user()")
             by_name = {f.name.lower(): f.id for f in self.data.fields}
             body = {by_name.get(name.lower(), name): value for name, value in fields.items()}
             body.update(project={"key": project}, issuetype={"name": issuetype}, summary=summary)
-            return self.data.create(body).key
+            return self.data.create(body, creator=by).key
 
     def issue_count(self, project: str) -> int:
         with self.lock:

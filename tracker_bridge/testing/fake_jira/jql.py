@@ -1,13 +1,15 @@
 """A JQL subset: fields compared with =, !=, >, >=, <, <=, IN, NOT IN, IS [NOT] EMPTY,
-AND/OR/NOT with parentheses, and ORDER BY. Date literals are read in the searching user's
-profile time zone, as Jira does."""
+AND/OR/NOT with parentheses, and ORDER BY. Field names may be quoted ("Story Points") or
+written `cf[10050]`. Date literals are read in the searching user's profile time zone, as
+Jira does; number fields compare as numbers."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 KEYWORDS = frozenset(
@@ -255,21 +257,30 @@ def parse_date(literal: str, zone: ZoneInfo, now: datetime) -> datetime:
     )
 
 
-Lookup = Callable[[str], "set[str] | datetime | None"]
+Lookup = Callable[[str], "set[str] | datetime | float | None"]
 
 
-def evaluate(node: Node, lookup: Lookup, zone: ZoneInfo, now: datetime) -> bool:
+def evaluate(
+    node: Node,
+    lookup: Lookup,
+    zone: ZoneInfo,
+    now: datetime,
+    kinds: Mapping[str, str] | None = None,
+) -> bool:
+    """`kinds` names the fields whose values compare as "number" or "date" (custom fields);
+    the system date fields are dates without being named."""
     if isinstance(node, BoolOp):
-        results = (evaluate(part, lookup, zone, now) for part in node.parts)
+        results = (evaluate(part, lookup, zone, now, kinds) for part in node.parts)
         return all(results) if node.op == "and" else any(results)
     if isinstance(node, Not):
-        return not evaluate(node.part, lookup, zone, now)
+        return not evaluate(node.part, lookup, zone, now, kinds)
     actual = lookup(node.field)
     if node.op in ("is", "is not"):
         empty = actual is None or actual == set()
         return empty if node.op == "is" else not empty
-    if isinstance(actual, set) or (actual is None and node.field not in DATE_FIELDS):
-        present = actual or set()
+    kind = "date" if node.field in DATE_FIELDS else (kinds or {}).get(node.field, "text")
+    if kind == "text":
+        present = actual if isinstance(actual, set) else set()
         wanted = {v.lower() for v in node.values if v is not None}
         hit = bool(present & wanted)
         if node.op in ("=", "in"):
@@ -280,10 +291,14 @@ def evaluate(node: Node, lookup: Lookup, zone: ZoneInfo, now: datetime) -> bool:
             found = any(w in p for w in wanted for p in present)
             return found if node.op == "~" else bool(present) and not found
         raise JqlError(f"The operator '{node.op}' is not supported by the '{node.field}' field.")
-    if actual is None:
-        return False
-    moments = [parse_date(v, zone, now) for v in node.values if v is not None]
-    compare: dict[str, Callable[[datetime, datetime], bool]] = {
+    wanted_values = [
+        parse_date(v, zone, now) if kind == "date" else _number(v, node.field)
+        for v in node.values
+        if v is not None
+    ]
+    if actual is None or isinstance(actual, set):
+        return False  # an empty field matches no comparison, not even !=
+    compare: dict[str, Callable[[Any, Any], bool]] = {
         "=": lambda a, b: a == b,
         "!=": lambda a, b: a != b,
         ">": lambda a, b: a > b,
@@ -292,9 +307,17 @@ def evaluate(node: Node, lookup: Lookup, zone: ZoneInfo, now: datetime) -> bool:
         "<=": lambda a, b: a <= b,
     }
     if node.op == "in":
-        return any(actual == m for m in moments)
+        return any(actual == m for m in wanted_values)
     if node.op == "not in":
-        return all(actual != m for m in moments)
+        return all(actual != m for m in wanted_values)
     if node.op not in compare:
         raise JqlError(f"The operator '{node.op}' is not supported by the '{node.field}' field.")
-    return compare[node.op](actual, moments[0])
+    return compare[node.op](actual, wanted_values[0])
+
+
+def _number(literal: str, field: str) -> float:
+    try:
+        return float(literal)
+    except ValueError:
+        message = f"The value '{literal}' is not a valid number for field '{field}'."
+        raise JqlError(message) from None

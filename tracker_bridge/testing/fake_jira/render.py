@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from . import custom_fields, versions
 from .data import JiraData
 from .state import (
     ISSUE_TYPES,
@@ -45,7 +46,7 @@ class Renderer:
         else:
             user["self"] = f"{self.base}/rest/api/2/user?username={name}"
             user["name"] = name
-            user["key"] = f"JIRAUSER{10000 + sorted(d.people).index(name)}"
+            user["key"] = f"JIRAUSER{10000 + list(d.people).index(name)}"  # stable as users join
         user.update(avatarUrls=self.avatars("user", "1"), active=True, timeZone=d.user_timezone)
         return user
 
@@ -187,7 +188,12 @@ class Renderer:
             "duedate": v.get("duedate"),
             "priority": self.priority(v.get("priority") or "3"),
             "assignee": self.user(v["assignee"]) if v.get("assignee") else None,
-            "reporter": self.user(),
+            "reporter": self.user(v["reporter"]) if v.get("reporter") else None,
+            "creator": self.user(v.get("creator") or d.username),
+            **{
+                name: [versions.render(d.versions[i], self.base) for i in v.get(name) or []]
+                for name in versions.VERSION_FIELDS
+            },
             "components": [
                 {"self": f"{self.base}/rest/api/2/component/{n}", "id": str(10000 + n), "name": c_}
                 for n, c_ in enumerate(v.get("components") or [])
@@ -226,6 +232,8 @@ class Renderer:
             fields[c.epic_link] = v.get(c.epic_link)
         if c.epic_name:
             fields[c.epic_name] = v.get(c.epic_name)
+        for cf in d.custom_defs.values():
+            fields[cf.id] = custom_fields.render(cf, v.get(cf.id), self.base, self.user)
         return fields
 
     def select(self, wanted: Sequence[str], default: str) -> set[str] | None:

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from tracker_bridge.testing.server import Request, Response
 
-from . import jql
+from . import jql, jql_fields
 from .errors import jira_error
 from .routes_meta import API_VERSIONS
 from .state import Issue
@@ -63,10 +63,11 @@ class Searcher:
         self.jira = jira
         self.data = jira.data
 
-    def lookup(self, issue: Issue) -> Callable[[str], set[str] | datetime | None]:
+    def lookup(self, issue: Issue) -> Callable[[str], jql_fields.JqlValue]:
         d = self.data
 
-        def get(field: str) -> set[str] | datetime | None:
+        def get(field: str) -> jql_fields.JqlValue:
+            field = jql_fields.native(d, field)
             if field == "project":
                 p = d.projects[issue.project]
                 return {p.key.lower(), p.id, p.name.lower()}
@@ -108,7 +109,7 @@ class Searcher:
             if field == "duedate":
                 due = issue.values.get("duedate")
                 return datetime.fromisoformat(due).replace(tzinfo=self.zone) if due else None
-            return None
+            return jql_fields.lookup(d, issue, field, self.zone)
 
         return get
 
@@ -117,7 +118,7 @@ class Searcher:
         return ZoneInfo(self.data.user_timezone)
 
     def validate(self, query: jql.Query) -> None:
-        known = _TEXT_FIELDS | jql.DATE_FIELDS | {_cf(self.data.custom.epic_link)}
+        known = _TEXT_FIELDS | jql.DATE_FIELDS | jql_fields.names(self.data)
         for clause in jql.clauses(query.where):
             if clause.field not in known:
                 raise jira_error(
@@ -129,6 +130,10 @@ class Searcher:
                 )
             kind = _CHECKED.get(clause.field)
             for value in clause.values:
+                if value is not None and (
+                    problem := jql_fields.unknown_value(self.data, clause.field, value)
+                ):
+                    raise jira_error(400, [problem])
                 if kind and value is not None and not self._exists(kind, value):
                     raise jira_error(
                         400, [f"The value '{value}' does not exist for the field '{clause.field}'."]
@@ -150,11 +155,12 @@ class Searcher:
             query = jql.parse(text or "")
             self.validate(query)
             now = self.jira.clock.now()
+            kinds = jql_fields.kinds(self.data)
             hits = [
                 issue
                 for issue in self.data.issues.values()
                 if query.where is None
-                or jql.evaluate(query.where, self.lookup(issue), self.zone, now)
+                or jql.evaluate(query.where, self.lookup(issue), self.zone, now, kinds)
             ]
         except jql.JqlError as exc:
             raise jira_error(400, [str(exc)]) from None
