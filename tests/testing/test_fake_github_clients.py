@@ -116,3 +116,10 @@ def test_the_assignees_endpoint_drops_people_who_cannot_be_assigned(
 def test_organisations_cannot_be_collaborators(fake_github: FakeGitHub) -> None:
     with pytest.raises(ValueError, match="organisation"):
         fake_github.add_collaborator("acme")
+
+
+def test_a_fine_grained_token_reports_no_scopes() -> None:
+    with FakeGitHub(token_scopes=None) as gh:
+        client = pygithub(gh)
+        client.get_repo(REPO).full_name  # noqa: B018 (any request)
+        assert client.oauth_scopes is None

@@ -39,13 +39,13 @@ def request_id(seed: int) -> str:
     return f"{digest[:4]}:{digest[4:8]}:{digest[8:15]}:{digest[15:22]}:{number:08X}"
 
 
-def github_headers(seed: int, scopes: Sequence[str], status: int) -> dict[str, str]:
+def github_headers(seed: int, scopes: Sequence[str] | None, status: int) -> dict[str, str]:
     headers = {
         "x-github-request-id": request_id(seed),
         "x-github-media-type": "github.v3; format=json",
         "x-github-api-version-selected": API_VERSION,
     }
-    if status != 401:  # a refused token has no scopes to report
+    if scopes is not None and status != 401:  # refused or fine-grained: no scopes to report
         headers["x-oauth-scopes"] = ", ".join(sorted(scopes))
         headers["x-accepted-oauth-scopes"] = ""
     return headers

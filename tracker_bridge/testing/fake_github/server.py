@@ -57,7 +57,7 @@ class FakeGitHub(FakeServer):
         issue_types: bool | Sequence[str] = False,
         projects: bool = True,
         user: str = "bridge-bot",
-        token_scopes: Sequence[str] = ("project", "read:org", "repo"),
+        token_scopes: Sequence[str] | None = ("project", "read:org", "repo"),
         collaborators: Sequence[str] = ("alice", "bob", "carol"),
         pull_requests_per_repo: int = 2,
         port: int = 0,
@@ -68,8 +68,9 @@ class FakeGitHub(FakeServer):
         if secondary_limit_status not in (403, 429):
             raise ValueError("secondary_limit_status must be 403 or 429")
         self.token = token
-        # What the classic token was granted (GitHub echoes it in `x-oauth-scopes`).
-        self.token_scopes: tuple[str, ...] = tuple(token_scopes)
+        # What the classic token was granted (GitHub echoes it in `x-oauth-scopes`); None
+        # plays a fine-grained token, whose answers carry no scopes header.
+        self.token_scopes = tuple(token_scopes) if token_scopes is not None else None
         self.owner = owner
         self.limits = RateLimits(
             now=self.clock.now,
