@@ -235,3 +235,21 @@ def test_setup_survives_a_restart(tmp_path: Any) -> None:
         fields = client.issue(key).fields
         assert getattr(fields, team).value == "Red" and fields.fixVersions[0].name == "1.0"
         client.assign_issue(key, "dana")
+
+
+def test_the_fields_every_issue_has_are_there(fake_jira: FakeJira) -> None:
+    """What report scripts read off any issue: sub-tasks, links, votes, watchers, work log."""
+    client = jira_client_for(fake_jira)
+    story = client.create_issue(project="TREND", issuetype={"name": "Story"}, summary="story")
+    sub = client.create_issue(
+        project="TREND", issuetype={"name": "Sub-task"}, summary="sub", parent={"key": story.key}
+    )
+    fields: Any = client.issue(story.key).fields
+    assert [(s.key, s.fields.summary) for s in fields.subtasks] == [(sub.key, "sub")]
+    assert fields.issuelinks == [] and fields.attachment == [] and fields.worklog.worklogs == []
+    assert fields.votes.votes == 0 and fields.watches.watchCount == 1
+    assert fields.environment is None
+    listed = {f["id"] for f in client.fields()}
+    assert {"subtasks", "issuelinks", "votes", "watches", "creator", "fixVersions"} <= listed
+    [found] = client.search_issues(f"key = {story.key}", fields="subtasks,votes")
+    assert set(found.raw["fields"]) == {"subtasks", "votes"}

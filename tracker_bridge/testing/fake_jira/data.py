@@ -12,6 +12,7 @@ from typing import Any
 
 from .custom_fields import CustomField
 from .errors import jira_error, not_found_issue, not_on_screen
+from .standard_fields import STANDARD_FIELDS
 from .state import (
     ISSUE_TYPES,
     RESOLUTIONS,
@@ -62,7 +63,7 @@ class JiraData:
         for name in (self.username, *users):
             self.add_user(name)
         self.custom = CustomFields.for_instance(seed, flavour)
-        self.fields: list[FieldDef] = field_catalogue(self.custom, flavour)
+        self.fields: list[FieldDef] = [*field_catalogue(self.custom, flavour), *STANDARD_FIELDS]
         self.field_by_id = {f.id: f for f in self.fields}
         self.custom_defs: dict[str, CustomField] = {}  # fields defined by tests / --field
         self.versions: dict[str, Version] = {}  # by id

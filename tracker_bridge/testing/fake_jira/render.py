@@ -7,6 +7,7 @@ from typing import Any
 
 from . import custom_fields, versions
 from .data import JiraData
+from .standard_fields import render_standard
 from .state import (
     ISSUE_TYPES,
     PRIORITIES,
@@ -214,20 +215,8 @@ class Renderer:
             },
         }
         if issue.parent:
-            parent = d.issues[issue.parent]
-            fields["parent"] = {
-                "id": parent.id,
-                "key": parent.key,
-                "self": f"{self.base}/rest/api/2/issue/{parent.id}",
-                "fields": {
-                    "summary": parent.values.get("summary"),
-                    "status": self.status(parent.status),
-                    "priority": self.priority(parent.values.get("priority") or "3"),
-                    "issuetype": self.issuetype(
-                        d.issuetype({"id": parent.issuetype}) or ISSUE_TYPES[0]
-                    ),
-                },
-            }
+            fields["parent"] = self.issue_summary(d.issues[issue.parent])
+        fields.update(render_standard(self, issue))
         if c.epic_link:
             fields[c.epic_link] = v.get(c.epic_link)
         if c.epic_name:
@@ -235,6 +224,22 @@ class Renderer:
         for cf in d.custom_defs.values():
             fields[cf.id] = custom_fields.render(cf, v.get(cf.id), self.base, self.user)
         return fields
+
+    def issue_summary(self, other: Issue) -> dict[str, Any]:
+        """Another issue as `parent` and `subtasks` embed it."""
+        return {
+            "id": other.id,
+            "key": other.key,
+            "self": f"{self.base}/rest/api/2/issue/{other.id}",
+            "fields": {
+                "summary": other.values.get("summary"),
+                "status": self.status(other.status),
+                "priority": self.priority(other.values.get("priority") or "3"),
+                "issuetype": self.issuetype(
+                    self.data.issuetype({"id": other.issuetype}) or ISSUE_TYPES[0]
+                ),
+            },
+        }
 
     def select(self, wanted: Sequence[str], default: str) -> set[str] | None:
         """The field ids a `fields` parameter asks for (None = all, including comment)."""

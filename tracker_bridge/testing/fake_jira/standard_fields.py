@@ -1,0 +1,73 @@
+"""System fields every real issue carries that the sync itself never sets: sub-tasks, links,
+votes, watchers, attachments, work log, time tracking, environment, last viewed.
+
+Tools built on the `jira` library read them (`issue.fields.subtasks`, `.issuelinks`,
+`.votes.votes`, `.watches.watchCount`…) and fail on a missing key, so the fake answers with
+Jira's shapes: the sub-tasks it really has, and empty or zero values for the rest.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .state import FieldDef
+
+if TYPE_CHECKING:
+    from .render import Renderer
+    from .state import Issue
+
+STANDARD_FIELDS: tuple[FieldDef, ...] = (
+    FieldDef(
+        "subtasks", "Sub-tasks", {"type": "array", "items": "issuelinks", "system": "subtasks"}
+    ),
+    FieldDef(
+        "issuelinks",
+        "Linked Issues",
+        {"type": "array", "items": "issuelinks", "system": "issuelinks"},
+    ),
+    FieldDef(
+        "attachment", "Attachment", {"type": "array", "items": "attachment", "system": "attachment"}
+    ),
+    FieldDef("votes", "Votes", {"type": "votes", "system": "votes"}),
+    FieldDef("watches", "Watchers", {"type": "watches", "system": "watches"}),
+    FieldDef(
+        "worklog",
+        "Log Work",
+        {"type": "array", "items": "worklog", "system": "worklog"},
+        navigable=False,
+    ),
+    FieldDef("timetracking", "Time tracking", {"type": "timetracking", "system": "timetracking"}),
+    FieldDef("environment", "Environment", {"type": "string", "system": "environment"}),
+    FieldDef("lastViewed", "Last Viewed", {"type": "datetime", "system": "lastViewed"}),
+)
+
+
+def render_standard(render: Renderer, issue: Issue) -> dict[str, Any]:
+    data = render.data
+    api = f"{render.base}/rest/api/2/issue/{issue.key}"
+    children = sorted(
+        (i for i in data.issues.values() if i.parent == issue.key and _is_subtask(render, i)),
+        key=lambda i: i.number,
+    )
+    creator = issue.values.get("creator") or data.username
+    return {
+        "subtasks": [render.issue_summary(child) for child in children],
+        "issuelinks": [],
+        "attachment": [],
+        "votes": {"self": f"{api}/votes", "votes": 0, "hasVoted": False},
+        # Jira makes whoever creates an issue its first watcher.
+        "watches": {
+            "self": f"{api}/watchers",
+            "watchCount": 1,
+            "isWatching": creator == data.username,
+        },
+        "worklog": {"startAt": 0, "maxResults": 20, "total": 0, "worklogs": []},
+        "timetracking": {},
+        "environment": issue.values.get("environment"),
+        "lastViewed": None,
+    }
+
+
+def _is_subtask(render: Renderer, issue: Issue) -> bool:
+    entry = render.data.issuetype({"id": issue.issuetype})
+    return bool(entry and entry[2])
