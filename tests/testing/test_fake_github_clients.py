@@ -123,3 +123,13 @@ def test_a_fine_grained_token_reports_no_scopes() -> None:
         client = pygithub(gh)
         client.get_repo(REPO).full_name  # noqa: B018 (any request)
         assert client.oauth_scopes is None
+
+
+def test_an_organisation_and_its_repositories(fake_github: FakeGitHub, client: Github) -> None:
+    org = client.get_organization("acme")
+    assert org.login == "acme" and org.public_repos == 2
+    assert sorted(r.full_name for r in org.get_repos()) == ["acme/data-platform", REPO]
+    assert org.get_repo("trending-now").open_issues_count >= 0
+    with pytest.raises(UnknownObjectException):
+        client.get_organization("alice")  # a user, not an organisation
+    assert list(client.get_user("alice").get_repos()) == []

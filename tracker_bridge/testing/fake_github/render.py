@@ -76,6 +76,44 @@ def full_user(base: str, state: GitHubState, person: User) -> Json:
     }
 
 
+def organization(base: str, state: GitHubState, org: User) -> Json:
+    """`GET /orgs/{org}`: an organisation's public profile."""
+    api = f"{base}/orgs/{org.login}"
+    owned = [r for r in state.repos.values() if r.owner == org.login]
+    return {
+        "login": org.login,
+        "id": org.id,
+        "node_id": org.node_id,
+        "url": api,
+        "repos_url": f"{api}/repos",
+        "events_url": f"{api}/events",
+        "hooks_url": f"{api}/hooks",
+        "issues_url": f"{api}/issues",
+        "members_url": f"{api}/members{{/member}}",
+        "public_members_url": f"{api}/public_members{{/member}}",
+        "avatar_url": f"{base}/avatars/{org.login}",
+        "description": None,
+        "name": org.name,
+        "company": None,
+        "blog": "",
+        "location": None,
+        "email": None,
+        "twitter_username": None,
+        "is_verified": False,
+        "has_organization_projects": True,
+        "has_repository_projects": True,
+        "public_repos": len(owned),
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "html_url": f"{base}/{org.login}",
+        "created_at": ACCOUNTS_SINCE,
+        "updated_at": ACCOUNTS_SINCE,
+        "archived_at": None,
+        "type": "Organization",
+    }
+
+
 def label(base: str, repo: Repo, item: Label) -> Json:
     return {
         "id": item.id,

@@ -28,6 +28,9 @@ class PeopleRoutes:
 
     def register(self, server: FakeServer) -> None:
         server.route("GET", "/users/{login}", self.get_user)
+        server.route("GET", "/users/{login}/repos", self.list_repos)
+        server.route("GET", "/orgs/{login}", self.get_org)
+        server.route("GET", "/orgs/{login}/repos", self.list_repos)
         server.route("GET", REPO + "/assignees", self.list_assignable)
         server.route("GET", REPO + "/assignees/{login}", self.check_assignable)
         server.route("GET", REPO + "/collaborators", self.list_collaborators)
@@ -40,6 +43,23 @@ class PeopleRoutes:
         if person is None:
             raise not_found()
         return Response(200, render.full_user(self.ctx.base(), self.ctx.state, person))
+
+    def get_org(self, request: Request) -> Response:
+        """`GET /orgs/{org}` (PyGithub's `get_organization`); users are not organisations."""
+        person = self.ctx.state.users.get(request.params["login"])
+        if person is None or person.kind != "Organization":
+            raise not_found()
+        return Response(200, render.organization(self.ctx.base(), self.ctx.state, person))
+
+    def list_repos(self, request: Request) -> Response:
+        login = request.params["login"]
+        person = self.ctx.state.users.get(login)
+        wants_org = request.path.startswith("/orgs/")
+        if person is None or wants_org != (person.kind == "Organization"):
+            raise not_found()
+        base, state = self.ctx.base(), self.ctx.state
+        owned = sorted((r for r in state.repos.values() if r.owner == login), key=lambda r: r.name)
+        return page_response(request, [render.repository(base, state, r) for r in owned], self.ctx)
 
     def list_assignable(self, request: Request) -> Response:
         self.ctx.repo(request)
