@@ -3,6 +3,7 @@ outside tool uses it (names resolved by the library, lazy `issue.fields.*` attri
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import jira
@@ -253,3 +254,27 @@ def test_the_fields_every_issue_has_are_there(fake_jira: FakeJira) -> None:
     assert {"subtasks", "issuelinks", "votes", "watches", "creator", "fixVersions"} <= listed
     [found] = client.search_issues(f"key = {story.key}", fields="subtasks,votes")
     assert set(found.raw["fields"]) == {"subtasks", "votes"}
+
+
+def test_current_user_and_ordering_by_a_custom_field(team_jira: FakeJira) -> None:
+    team_jira.clock.freeze(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))  # midday: startOfDay is today
+    score = team_jira.add_custom_field("Risk score", "number")
+    client = jira_client_for(team_jira)
+    me = (
+        {"accountId": team_jira.account_id("bot")}
+        if team_jira.flavour == "cloud"
+        else {"name": "bot"}
+    )
+    keys = []
+    for value in (5, None, 2):
+        fields = {"project": "TREND", "issuetype": {"name": "Task"}, "summary": "s"}
+        keys.append(client.create_issue(fields={**fields, score: value, "assignee": me}).key)
+    team_jira.human_create("TREND", "not mine", by="dana")
+    mine = client.search_issues('assignee = currentUser() ORDER BY "Risk score" ASC')
+    assert [i.key for i in mine] == [keys[2], keys[0], keys[1]]  # empty last
+    assert len(client.search_issues("reporter = currentUser()")) == 3
+    assert len(client.search_issues("creator != currentUser()")) == 1
+    assert len(client.search_issues("created <= now() AND created >= startOfDay()")) == 4
+    with pytest.raises(jira.JIRAError) as caught:
+        client.search_issues("assignee = whoever()")
+    assert "Unable to find JQL function 'whoever()'" in errors_of(caught.value)["errorMessages"][0]

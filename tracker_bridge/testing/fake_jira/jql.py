@@ -22,6 +22,10 @@ _RELATIVE = re.compile(r"^([-+]?)(\d+)([wdhm])$")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
 
 
+# No-argument functions the subset knows: who is searching, and moments of the user's day.
+FUNCTIONS = frozenset({"currentuser()", "now()", "startofday()", "endofday()"})
+
+
 class JqlError(ValueError):
     """Bad JQL: the message is what Jira puts in `errorMessages`."""
 
@@ -208,6 +212,16 @@ class _Parser:
             return None
         if token.kind != "word" or token.text.lower() in KEYWORDS:
             raise self.error(f"Expecting a value but got '{token.text}'")
+        following = self.peek()
+        if following is not None and following.kind == "(":  # a function: currentUser()
+            self.take()
+            closing = self.take()
+            if closing.kind != ")":
+                raise self.error(f"Expecting ')' but got '{closing.text}'")
+            name = f"{token.text}()"
+            if name.lower() not in FUNCTIONS:
+                raise JqlError(f"Unable to find JQL function '{name}'.")
+            return name.lower()
         return token.text
 
     def value_list(self) -> tuple[str | None, ...]:
@@ -236,8 +250,25 @@ def clauses(node: Node | None) -> Iterator[Clause]:
         yield from clauses(node.part)
 
 
+def substitute(node: Node | None, values: Mapping[str, str]) -> Node | None:
+    """The query with function values (e.g. `currentuser()`) replaced by what they mean."""
+    if isinstance(node, Clause):
+        changed = tuple(values.get(v, v) if v is not None else None for v in node.values)
+        return Clause(node.field, node.op, changed)
+    if isinstance(node, BoolOp):
+        return BoolOp(node.op, tuple(substitute(p, values) for p in node.parts))  # type: ignore[misc]
+    if isinstance(node, Not):
+        return Not(substitute(node.part, values))  # type: ignore[arg-type]
+    return node
+
+
 def parse_date(literal: str, zone: ZoneInfo, now: datetime) -> datetime:
     """A JQL date literal as an aware datetime; zone-less forms are in the user's zone."""
+    if literal in ("now()", "startofday()", "endofday()"):
+        if literal == "now()":
+            return now
+        midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight if literal == "startofday()" else midnight + timedelta(days=1)
     relative = _RELATIVE.match(literal.strip())
     if relative:
         sign = -1 if relative.group(1) == "-" else 1

@@ -3,8 +3,9 @@ e.g. `"Story Points" >= 3`), `fixVersion`, `affectedVersion`, `reporter` and `cr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import custom_fields
 
@@ -67,6 +68,17 @@ def unknown_value(data: JiraData, clause: str, value: str) -> str:
         if value.lower() not in known:
             return f"The option '{value}' for field '{cf.name}' does not exist."
     return ""
+
+
+def sort_key(data: JiraData, clause: str, zone: ZoneInfo) -> Callable[[Issue], Any]:
+    """ORDER BY a custom field, version or person: empty values last when ascending."""
+
+    def key(issue: Issue) -> tuple[bool, Any]:
+        found = lookup(data, issue, clause, zone)
+        value: Any = (min(found) if found else None) if isinstance(found, set) else found
+        return (value is None, value if value is not None else 0)
+
+    return key
 
 
 def lookup(data: JiraData, issue: Issue, clause: str, zone: ZoneInfo) -> JqlValue:

@@ -139,7 +139,7 @@ class Searcher:
                         400, [f"The value '{value}' does not exist for the field '{clause.field}'."]
                     )
         for name, _ in query.order:
-            if name not in _SORT_KEYS:
+            if name not in _SORT_KEYS and name not in jql_fields.names(self.data):
                 raise jira_error(400, [f"Not able to sort using field '{name}'."])
 
     def _exists(self, kind: str, value: str) -> bool:
@@ -153,6 +153,8 @@ class Searcher:
     def run(self, text: str) -> list[Issue]:
         try:
             query = jql.parse(text or "")
+            me = self.data.username  # currentUser(): matched by login or Cloud account id
+            query = jql.Query(jql.substitute(query.where, {"currentuser()": me}), query.order)
             self.validate(query)
             now = self.jira.clock.now()
             kinds = jql_fields.kinds(self.data)
@@ -166,7 +168,10 @@ class Searcher:
             raise jira_error(400, [str(exc)]) from None
         hits.sort(key=lambda i: int(i.id))
         for name, descending in reversed(query.order or (("key", True),)):
-            hits.sort(key=_SORT_KEYS[name](self.data), reverse=descending)
+            key = _SORT_KEYS[name](self.data) if name in _SORT_KEYS else None
+            hits.sort(
+                key=key or jql_fields.sort_key(self.data, name, self.zone), reverse=descending
+            )
         return hits
 
 
