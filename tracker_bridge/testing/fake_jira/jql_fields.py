@@ -3,6 +3,7 @@ e.g. `"Story Points" >= 3`), `fixVersion`, `affectedVersion`, `reporter` and `cr
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -22,13 +23,24 @@ USER_CLAUSES = ("reporter", "creator")
 NATIVE = ("sprint", "epic link")
 
 
+_NAMES: weakref.WeakKeyDictionary[JiraData, tuple[int, dict[str, str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _custom_ids(data: JiraData) -> dict[str, str]:
-    """Every custom field's JQL names (`cf[N]` and the lower-cased name) → its field id."""
+    """Every custom field's JQL names (`cf[N]` and the lower-cased name) → its field id.
+
+    Asked once per issue and clause in a search, so kept until a field is added."""
+    cached = _NAMES.get(data)
+    if cached is not None and cached[0] == len(data.fields):
+        return cached[1]
     out: dict[str, str] = {}
     for f in data.fields:
         if f.custom:
             out[f"cf[{f.id.split('_')[1]}]"] = f.id
             out[f.name.lower()] = f.id
+    _NAMES[data] = (len(data.fields), out)
     return out
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import Any
 
 from . import custom_fields, versions
 from .data import JiraData
-from .standard_fields import render_standard
+from .standard_fields import render_standard, subtasks_by_parent
 from .state import (
     ISSUE_TYPES,
     PRIORITIES,
@@ -24,9 +25,15 @@ _AVATARS = ("48x48", "24x24", "16x16", "32x32")
 
 
 class Renderer:
+    """Renders under the server lock; one instance per answer, so its caches stay fresh."""
+
     def __init__(self, data: JiraData, base: str) -> None:
         self.data = data
         self.base = base
+
+    @cached_property
+    def subtasks(self) -> dict[str, list[Issue]]:
+        return subtasks_by_parent(self.data)
 
     # -- small objects -------------------------------------------------------------------------
     def avatars(self, kind: str, ident: str) -> dict[str, str]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .state import FieldDef
+from .state import ISSUE_TYPES, FieldDef
 
 if TYPE_CHECKING:
+    from .data import JiraData
     from .render import Renderer
     from .state import Issue
 
@@ -45,10 +46,7 @@ STANDARD_FIELDS: tuple[FieldDef, ...] = (
 def render_standard(render: Renderer, issue: Issue) -> dict[str, Any]:
     data = render.data
     api = f"{render.base}/rest/api/2/issue/{issue.key}"
-    children = sorted(
-        (i for i in data.issues.values() if i.parent == issue.key and _is_subtask(render, i)),
-        key=lambda i: i.number,
-    )
+    children = render.subtasks.get(issue.key, [])
     creator = issue.values.get("creator") or data.username
     return {
         "subtasks": [render.issue_summary(child) for child in children],
@@ -68,6 +66,11 @@ def render_standard(render: Renderer, issue: Issue) -> dict[str, Any]:
     }
 
 
-def _is_subtask(render: Renderer, issue: Issue) -> bool:
-    entry = render.data.issuetype({"id": issue.issuetype})
-    return bool(entry and entry[2])
+def subtasks_by_parent(data: JiraData) -> dict[str, list[Issue]]:
+    """Each parent's sub-tasks in key order (built once per answer, not once per issue)."""
+    kinds = {entry[0] for entry in ISSUE_TYPES if entry[2]}
+    found: dict[str, list[Issue]] = {}
+    for issue in sorted(data.issues.values(), key=lambda i: i.number):
+        if issue.parent and issue.issuetype in kinds:
+            found.setdefault(issue.parent, []).append(issue)
+    return found
