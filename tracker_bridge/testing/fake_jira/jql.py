@@ -1,7 +1,8 @@
 """A JQL subset: fields compared with =, !=, >, >=, <, <=, IN, NOT IN, IS [NOT] EMPTY,
 AND/OR/NOT with parentheses, and ORDER BY. Field names may be quoted ("Story Points") or
-written `cf[10050]`. Date literals are read in the searching user's profile time zone, as
-Jira does; number fields compare as numbers."""
+written `cf[10050]`; values may be the no-argument functions in FUNCTIONS (`currentUser()`,
+`now()`…). Date literals are read in the searching user's profile time zone, as Jira does;
+number fields compare as numbers."""
 
 from __future__ import annotations
 
