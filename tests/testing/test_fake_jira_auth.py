@@ -57,3 +57,30 @@ def test_cloud_takes_no_password_login() -> None:
             f"{fake.url}/rest/api/2/myself", auth=("bot", "fake-password"), timeout=5
         )
         assert answer.status_code == 401
+
+
+@pytest.mark.filterwarnings("ignore:Use OAuth or Token:DeprecationWarning")  # the library's own
+def test_datacenter_cookie_session_as_the_library_logs_in() -> None:
+    """`JIRA(auth=(user, password))`: a 401, then POST /rest/auth/1/session, then the cookie."""
+    with FakeJira("datacenter") as fake:
+        client = jira.JIRA(fake.url, auth=fake.basic_auth, max_retries=0, options=OPTIONS)
+        assert client.myself()["name"] == "bot"
+        assert client.project("TREND").key == "TREND"
+        assert fake.stats.snapshot()["by_route"]["POST /rest/auth/1/session"] == 1
+        with pytest.raises(jira.JIRAError) as caught:
+            jira.JIRA(fake.url, auth=("bot", "wrong"), max_retries=0, options=OPTIONS).myself()
+        assert caught.value.status_code == 401
+        forged = requests.get(
+            f"{fake.url}/rest/api/2/myself", cookies={"JSESSIONID": "F" * 32}, timeout=5
+        )
+        assert forged.status_code == 401
+
+
+def test_cloud_has_no_password_sessions() -> None:
+    with FakeJira("cloud") as fake:
+        login = requests.post(
+            f"{fake.url}/rest/auth/1/session",
+            json={"username": "bot@example.com", "password": "fake-api-token"},
+            timeout=5,
+        )
+        assert login.status_code == 401

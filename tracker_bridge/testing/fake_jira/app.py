@@ -24,6 +24,7 @@ from . import (
 from .data import JiraData
 from .errors import error_body
 from .render import Renderer
+from .sessions import SESSION_PATH, Sessions
 from .state import Flavour, Issue, jira_time
 
 
@@ -81,6 +82,8 @@ class FakeJira(FakeServer):
         routes_agile.register(self)
         versions.register(self)
         routes_users.register(self)
+        self.sessions = Sessions(self)
+        self.sessions.register()
 
     @property
     def render(self) -> Renderer:
@@ -168,7 +171,11 @@ class FakeJira(FakeServer):
         header = request.headers.get("Authorization")
         if header is None and request.path.endswith("/serverInfo"):
             return None  # serverInfo answers anonymous callers, as on a real site
+        if request.path == SESSION_PATH and request.method == "POST":
+            return None  # the password login itself
         if header is not None and self._credentials_ok(header):
+            return None
+        if header is None and self.sessions.valid(request):
             return None
         body = error_body(
             ["You are not authenticated. Authentication required to perform this operation."]
