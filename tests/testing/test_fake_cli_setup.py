@@ -80,6 +80,24 @@ def test_fake_jira_users_and_fields_from_the_command_line() -> None:
 
 
 @pytest.mark.slow
+def test_fake_jira_cloud_prints_the_account_ids_a_people_map_needs() -> None:
+    process, shown = _start("jira", "--user", "dana")
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+", shown[0])
+        assert url, shown
+        [line] = [line for line in shown if line.startswith("  users:")]
+        account = re.search(r"dana \(accountId (\w+)\)", line)
+        assert account, line
+        login, token = re.findall(r"'([^']*)'", shown[1])
+        client = jira.JIRA(
+            url.group(0), basic_auth=(login, token), max_retries=0, options={"check_update": False}
+        )
+        assert client.user(account.group(1)).displayName == "dana"
+    finally:
+        _stop(process)
+
+
+@pytest.mark.slow
 def test_fake_github_collaborators_from_the_command_line() -> None:
     process, shown = _start("github", "--collaborator", "dana")
     try:

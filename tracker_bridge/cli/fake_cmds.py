@@ -93,8 +93,10 @@ def fake_jira(
                 typer.echo(f"  {key}: {value!r} (fake credentials)")
         if server.flavour == "datacenter":
             typer.echo(f"  basic_auth: {server.basic_auth!r} (fake credentials)")
-        if user:
-            typer.echo(f"  users: {', '.join(user)}")
+        if user:  # Cloud fields name people by account id: what a `people` map needs
+            cloud = server.flavour == "cloud"
+            shown = [f"{n} (accountId {server.account_id(n)})" if cloud else n for n in user]
+            typer.echo(f"  users: {', '.join(shown)}")
         for name, field_id in fields:
             typer.echo(f"  field {name!r}: {field_id}")
 
