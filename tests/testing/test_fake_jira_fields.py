@@ -3,6 +3,7 @@ outside tool uses it (names resolved by the library, lazy `issue.fields.*` attri
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -278,3 +279,29 @@ def test_current_user_and_ordering_by_a_custom_field(team_jira: FakeJira) -> Non
     with pytest.raises(jira.JIRAError) as caught:
         client.search_issues("assignee = whoever()")
     assert "Unable to find JQL function 'whoever()'" in errors_of(caught.value)["errorMessages"][0]
+
+
+def test_expanded_names_schema_and_rendered_fields(team_jira: FakeJira) -> None:
+    """Export scripts label custom fields with `expand=names` and show `renderedFields`."""
+    score = team_jira.add_custom_field("Risk score", "number")
+    notes = team_jira.add_custom_field("Notes", "textarea")
+    client = jira_client_for(team_jira)
+    fields = {"project": "TREND", "issuetype": {"name": "Task"}, "summary": "s"}
+    made = client.create_issue(
+        fields={
+            **fields,
+            "description": "a < b\n\nsecond",
+            score: 3,
+            notes: "x",
+            "duedate": "2026-02-01",
+        }
+    )
+    issue: Any = client.issue(made.key, expand="names,schema,renderedFields")
+    assert issue.raw["names"][score] == "Risk score" and issue.raw["names"]["summary"] == "Summary"
+    assert issue.raw["schema"][score]["type"] == "number"
+    rendered = issue.renderedFields
+    assert rendered.description == "<p>a &lt; b</p><p>second</p>"
+    assert getattr(rendered, notes) == "<p>x</p>" and rendered.duedate == "01/Feb/26"
+    assert re.fullmatch(r"\d\d/\w{3}/\d\d \d{1,2}:\d\d [AP]M", rendered.created)
+    [hit] = client.search_issues(f"key = {made.key}", fields="description", expand="renderedFields")
+    assert hit.raw["renderedFields"] == {"description": "<p>a &lt; b</p><p>second</p>"}

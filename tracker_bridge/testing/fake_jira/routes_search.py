@@ -14,6 +14,7 @@ from tracker_bridge.testing.server import Request, Response
 
 from . import jql, jql_fields
 from .errors import jira_error
+from .expansions import expand_issue
 from .routes_meta import API_VERSIONS
 from .state import Issue
 
@@ -215,11 +216,15 @@ def register(jira: FakeJira) -> None:
     ) -> list[Any]:
         render = jira.render
         fields = render.select(params.get("fields") or [], default)
-        changelog = limit if "changelog" in params.get("expand", []) else None
-        return [
+        expand = params.get("expand", [])
+        changelog = limit if "changelog" in expand else None
+        answers = [
             render.issue(i, fields, properties=params.get("properties") or [], changelog=changelog)
             for i in issues
         ]
+        for answer in answers:
+            expand_issue(jira.data, answer, expand)
+        return answers
 
     def cloud_search(request: Request) -> Response:
         params = _params(request)
