@@ -4,6 +4,8 @@ complete themselves on a missing attribute, `issue.user.name`, `issue.repository
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from github import Github, GithubException, UnknownObjectException
@@ -76,6 +78,7 @@ def test_answers_carry_request_ids_and_token_scopes(
         for _ in range(3)
     }
     assert len(ids) == 3
+    assert all(re.fullmatch(r"[0-9A-F]{4}:[0-9A-F]{5}(:[0-9A-F]{8}){3}", i) for i in ids)
     refused = httpx.get(f"{fake_github.url}/user", headers={"Authorization": "token nope"})
     assert refused.status_code == 401 and "x-github-request-id" in refused.headers
     assert "x-oauth-scopes" not in refused.headers

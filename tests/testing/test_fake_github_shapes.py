@@ -83,6 +83,8 @@ def world(fake_github: FakeGitHub) -> dict[str, Any]:
         "sub_issues": http.get(f"{api}/issues/{parent['number']}/sub_issues").json(),
         "error_422": http.post(f"{api}/issues", json={}).json(),
         "error_401": httpx.get(f"{fake_github.url}/user").json(),
+        "user": http.get(f"{fake_github.url}/users/alice").json(),
+        "organization": http.get(f"{fake_github.url}/orgs/acme").json(),
     }
     http.close()
     return answers
@@ -100,6 +102,8 @@ def world(fake_github: FakeGitHub) -> dict[str, Any]:
         ("sub_issues_list.json", "sub_issues"),
         ("error_401.json", "error_401"),
         ("error_422.json", "error_422"),
+        ("user.json", "user"),
+        ("organization.json", "organization"),
     ],
 )
 def test_rest_shapes(world: dict[str, Any], example: str, answer: str) -> None:

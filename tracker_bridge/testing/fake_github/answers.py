@@ -33,10 +33,10 @@ _serial = itertools.count(1)
 
 
 def request_id(seed: int) -> str:
-    """Unique per answer, in GitHub's `HEX:HEX:HEX:HEX:HEX` form (reproducible per seed)."""
+    """Unique per answer, in GitHub's form (`DEEE:4E297:23C6134F:24ABF6D7:67785F1C`)."""
     number = next(_serial)
     digest = hashlib.sha256(f"{seed}-{number}".encode()).hexdigest().upper()
-    return f"{digest[:4]}:{digest[4:8]}:{digest[8:15]}:{digest[15:22]}:{number:08X}"
+    return f"{digest[:4]}:{digest[4:9]}:{digest[9:17]}:{digest[17:25]}:{number:08X}"
 
 
 def github_headers(seed: int, scopes: Sequence[str] | None, status: int) -> dict[str, str]:
