@@ -305,3 +305,14 @@ def test_expanded_names_schema_and_rendered_fields(team_jira: FakeJira) -> None:
     assert re.fullmatch(r"\d\d/\w{3}/\d\d \d{1,2}:\d\d [AP]M", rendered.created)
     [hit] = client.search_issues(f"key = {made.key}", fields="description", expand="renderedFields")
     assert hit.raw["renderedFields"] == {"description": "<p>a &lt; b</p><p>second</p>"}
+
+
+def test_a_restart_that_defines_other_fields_first_is_refused(tmp_path: Any) -> None:
+    state = tmp_path / "jira.json"
+    with FakeJira("cloud", state_file=state) as fake:
+        fake.add_custom_field("Team", "text")
+    again = FakeJira("cloud", state_file=state)
+    again.add_custom_field("Other", "number")  # takes the id the file gave to Team
+    with pytest.raises(ValueError, match="define the fields in the saved order"):
+        again.start()
+    again.stop()

@@ -68,14 +68,24 @@ def _load_setup(data: JiraData, state: dict[str, Any]) -> None:
     for name in state.get("people", []):
         data.add_user(name)
     for raw in state.get("custom_fields", []):
-        if raw["id"] in data.custom_defs:
-            continue
-        if any(f.name.lower() == raw["name"].lower() for f in data.fields):
-            continue  # defined again under a new id by --field on this start: keep that one
+        existing = data.custom_defs.get(raw["id"])
+        if existing is not None and existing.name.lower() == raw["name"].lower():
+            continue  # defined again (e.g. by --field) in the same order: same id
+        taken = raw["id"] in data.field_by_id
+        if taken or any(f.name.lower() == raw["name"].lower() for f in data.fields):
+            clash = (
+                f"which this start gives to {data.field_name(raw['id'])!r}"
+                if taken
+                else "but this start gave it another id"
+            )
+            raise ValueError(
+                f"the state file keeps custom field {raw['name']!r} as {raw['id']}, {clash}; "
+                "define the fields in the saved order"
+            )
         made = custom_fields.define(data, raw["name"], raw["type"], [v for _, v in raw["options"]])
         if made.id != raw["id"]:  # keep the saved id, which stored values refer to
             _rename_field(data, made.id, raw["id"])
-    data.versions = {raw["id"]: Version(**raw) for raw in state.get("versions", [])}
+    data.versions.update({raw["id"]: Version(**raw) for raw in state.get("versions", [])})
 
 
 def _rename_field(data: JiraData, old: str, new: str) -> None:
