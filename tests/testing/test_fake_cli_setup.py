@@ -18,6 +18,7 @@ from github import Auth, Github
 from tests.processes import line_reader, next_line
 from tracker_bridge.cli import main
 from tracker_bridge.cli.fake_cmds import JIRA_FIELD_TYPES
+from tracker_bridge.testing.fake_jira import FakeJira
 from tracker_bridge.testing.fake_jira.custom_fields import CUSTOM_TYPES
 
 SCRIPT = Path(sys.executable).parent / "tracker-bridge"
@@ -138,3 +139,18 @@ def test_bad_setup_is_a_one_line_usage_error(
 
 def test_the_help_lists_the_fakes_field_types() -> None:
     assert tuple(CUSTOM_TYPES) == JIRA_FIELD_TYPES
+
+
+def test_a_state_file_this_start_cannot_take_is_a_usage_error(tmp_path: Path) -> None:
+    state = tmp_path / "jira.json"
+    with FakeJira("cloud", state_file=state) as fake:
+        fake.add_custom_field("Team", "text")
+    result = subprocess.run(
+        [str(SCRIPT), "fake", "jira", "--state-file", str(state), "--field", "Other:number"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "--state-file" in result.stderr and "saved order" in result.stderr
+    assert "Traceback" not in result.stderr

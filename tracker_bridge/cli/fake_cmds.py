@@ -43,6 +43,11 @@ def _serve(server: FakeServer, announce: Callable[[str], None]) -> None:
     """Serve until Ctrl-C or SIGTERM (`docker stop`, supervisors): both save --state-file."""
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
+        server.start()  # loads --state-file: a file this start cannot take is a usage error
+    except ValueError as exc:
+        signal.signal(signal.SIGTERM, previous)
+        raise typer.BadParameter(str(exc), param_hint="--state-file") from None
+    try:
         server.run_until_interrupted(announce)
     finally:
         signal.signal(signal.SIGTERM, previous)
