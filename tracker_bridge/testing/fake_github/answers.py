@@ -16,9 +16,8 @@ from typing import Any
 from tracker_bridge.testing.fake_github.limits import RateLimits
 
 API_VERSION = "2022-11-28"  # what GitHub selects when a client sends no X-GitHub-Api-Version
-# Budgets the fake does not spend (it has no search, SCIM, … endpoints): (limit, window seconds)
+# Budgets the fake does not spend (it has no code search, SCIM, … endpoints): (limit, seconds)
 UNSPENT = {
-    "search": (30, 60),
     "code_search": (10, 60),
     "integration_manifest": (5000, 3600),
     "source_import": (100, 60),
@@ -54,7 +53,7 @@ def github_headers(seed: int, scopes: Sequence[str] | None, status: int) -> dict
 def rate_limit_body(limits: RateLimits) -> dict[str, Any]:
     now = limits.now().timestamp()
     resources: dict[str, Any] = {}
-    for name in ("core", "graphql"):
+    for name in ("core", "search", "graphql"):
         budget = limits.budget(name)
         resources[name] = {
             "limit": budget.limit,

@@ -31,6 +31,7 @@ from tracker_bridge.testing.fake_github.projects import Project
 from tracker_bridge.testing.fake_github.rest_issues import IssueRoutes
 from tracker_bridge.testing.fake_github.rest_meta import MetaRoutes
 from tracker_bridge.testing.fake_github.rest_people import PeopleRoutes
+from tracker_bridge.testing.fake_github.rest_search import SearchRoutes
 from tracker_bridge.testing.fake_github.rest_sub_issues import SubIssueRoutes
 from tracker_bridge.testing.fake_github.state import GitHubState, Ids
 from tracker_bridge.testing.server import FakeServer, Request, Response
@@ -100,6 +101,7 @@ class FakeGitHub(FakeServer):
         self.issue_routes.register(self)
         SubIssueRoutes(self.ctx).register(self)
         PeopleRoutes(self.ctx).register(self)
+        SearchRoutes(self.ctx).register(self)
         self.graphql = GraphQLApi(self.ctx, self.projects)
         self.route("GET", "/rate_limit", self._rate_limit)
         self.route("GET", "/_fake/github/limits", self._limit_stats)
@@ -133,7 +135,7 @@ class FakeGitHub(FakeServer):
         if self._local.free:
             return None
         graphql = request.path in GRAPHQL_PATHS
-        resource = "graphql" if graphql else "core"
+        resource = _resource(request)
         if self.limits.primary_exhausted(resource):
             self._local.free = True
             user_id = self.state.users[self.ctx.viewer].id
@@ -167,7 +169,7 @@ class FakeGitHub(FakeServer):
         if response.status == 401:  # counted apart, like GitHub's 60/hour without a token
             response.headers.update(self.limits.charge(UNAUTHENTICATED).headers("core"))
             return
-        resource = "graphql" if graphql else "core"
+        resource = _resource(request)
         # GraphQL is charged inside its handler, so that `rateLimit{}` already sees the cost.
         charged = free or graphql
         budget = self.limits.budget(resource) if charged else self.limits.charge(resource)
@@ -244,3 +246,10 @@ class FakeGitHub(FakeServer):
     def rate_limit_hits(self) -> dict[str, int]:
         """How many primary / secondary limit answers the fake has given."""
         return dict(self.limits.provoked)
+
+
+def _resource(request: Request) -> str:
+    """The primary budget a request spends: GraphQL, search, or the core REST budget."""
+    if request.path in GRAPHQL_PATHS:
+        return "graphql"
+    return "search" if request.path.startswith("/search/") else "core"
