@@ -316,3 +316,14 @@ def test_a_restart_that_defines_other_fields_first_is_refused(tmp_path: Any) -> 
     with pytest.raises(ValueError, match="define the fields in the saved order"):
         again.start()
     again.stop()
+
+
+def test_editmeta_lists_what_can_be_edited(team_jira: FakeJira) -> None:
+    team = team_jira.add_custom_field("Team", "select", ["Red"])
+    client = jira_client_for(team_jira)
+    issue = client.create_issue(project="TREND", issuetype={"name": "Task"}, summary="s")
+    fields = client.editmeta(issue.key)["fields"]
+    assert {"summary", "assignee", "reporter", "fixVersions", team} <= set(fields)
+    assert "project" not in fields
+    assert [v["name"] for v in fields["fixVersions"]["allowedValues"]] == ["1.0", "1.1"]
+    assert [v["value"] for v in fields[team]["allowedValues"]] == ["Red"]

@@ -130,6 +130,15 @@ def register(jira: FakeJira) -> None:
             return Response(200, body)
         return Response(200, page(request, metas))
 
+    def editmeta(request: Request) -> Response:
+        """The issue's edit screen: the create screen's fields but the project."""
+        issue = data.issue(request.params["key"])
+        entry = data.issuetype({"id": issue.issuetype}) or ISSUE_TYPES[0]
+        ids = [f for f in _create_fields(jira, entry) if f != "project"]
+        return Response(
+            200, {"fields": {f: _field_meta(jira, f, entry, issue.project) for f in ids}}
+        )
+
     def my_permissions(request: Request) -> Response:
         wanted = [p for v in request.query.get("permissions", []) for p in v.split(",") if p]
         if jira.flavour == "cloud" and not wanted:
@@ -165,6 +174,7 @@ def register(jira: FakeJira) -> None:
         jira.route("GET", f"{base}/project", projects)
         jira.route("GET", f"{base}/project/{{project}}", project)
         jira.route("GET", f"{base}/project/{{project}}/statuses", project_statuses)
+        jira.route("GET", f"{base}/issue/{{key}}/editmeta", editmeta)
         jira.route("GET", f"{base}/issue/createmeta/{{project}}/issuetypes", createmeta_types)
         jira.route(
             "GET", f"{base}/issue/createmeta/{{project}}/issuetypes/{{type}}", createmeta_fields
