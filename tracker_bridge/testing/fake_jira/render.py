@@ -30,6 +30,7 @@ class Renderer:
     def __init__(self, data: JiraData, base: str) -> None:
         self.data = data
         self.base = base
+        self._users: dict[str, dict[str, Any]] = {}
 
     @cached_property
     def subtasks(self) -> dict[str, list[Issue]]:
@@ -42,8 +43,14 @@ class Renderer:
         }
 
     def user(self, name: str | None = None) -> dict[str, Any]:
+        """A user object; a fresh copy, built once per answer (issues repeat the same people)."""
+        name = name or self.data.username
+        if name not in self._users:
+            self._users[name] = self._user(name)
+        return dict(self._users[name])
+
+    def _user(self, name: str) -> dict[str, Any]:
         d = self.data
-        name = name or d.username
         email = d.email if name == d.username else f"{name}@example.com"
         user: dict[str, Any] = {"self": "", "emailAddress": email, "displayName": name}
         if d.flavour == "cloud":
