@@ -5,6 +5,7 @@ complete themselves on a missing attribute, `issue.user.name`, `issue.repository
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -136,3 +137,15 @@ def test_an_organisation_and_its_repositories(fake_github: FakeGitHub, client: G
     with pytest.raises(UnknownObjectException):
         client.get_organization("alice")  # a user, not an organisation
     assert list(client.get_user("alice").get_repos()) == []
+
+
+def test_collaborators_survive_a_restart_and_can_be_added_on_it(tmp_path: Path) -> None:
+    state = tmp_path / "github.json"
+    with FakeGitHub(state_file=state) as gh:
+        gh.add_collaborator("dana")
+    again = FakeGitHub(state_file=state)
+    again.add_collaborator("erin")  # before start, as `fake github --collaborator` does
+    with again:
+        repo = pygithub(again).get_repo(REPO)
+        issue = repo.create_issue("x", assignees=["dana", "erin", "alice"])
+        assert [u.login for u in issue.assignees] == ["dana", "erin", "alice"]

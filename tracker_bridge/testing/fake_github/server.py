@@ -195,10 +195,13 @@ class FakeGitHub(FakeServer):
 
     def load_state(self, data: dict[str, Any]) -> None:
         with self.lock:
+            wanted = list(self.state.collaborators)  # this start's team (--collaborator)
             self.state = decode(data["state"])
             self.ctx.state = self.state
             self.projects[:] = decode(data["projects"])
             self.ids.next = int(data["next_id"])
+            for login in wanted:  # files saved before collaborators were kept have none
+                seeding.add_collaborator(self.ctx, login)
 
     # -- set-up an owner would do -----------------------------------------------------
     def add_collaborator(self, login: str) -> None:
