@@ -221,3 +221,11 @@ def test_shape_checker_finds_differences() -> None:
         "$.a.c[0]: str in Jira, number here",
         "$.d: missing",
     ]
+
+
+def test_people_and_versions_cloud(cloud: Api) -> None:
+    cloud.fake.add_version("TREND", "1.0", released=True, release_date="2026-01-15",
+                           description="First public release")  # fmt: skip
+    key = cloud.story(fixVersions=[{"name": "1.0"}])
+    real = {"fields": example("issue_people_versions_cloud.json")["fields"]}
+    check(real, cloud.get(f"/rest/api/2/issue/{key}"))

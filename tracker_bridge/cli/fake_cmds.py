@@ -24,6 +24,15 @@ app.add_typer(fake_app, name="fake")
 PortOption = typer.Option(0, "--port", help="Port on 127.0.0.1 (0: any free port).")
 SeedOption = typer.Option(0, "--seed", help="Seed for ids and injected faults.")
 StateOption = typer.Option(None, "--state-file", help="Load state from and save it to this file.")
+# The fake Jira's custom field types (kept here so `--help` needs no import of the fake).
+JIRA_FIELD_TYPES = (
+    "number", "text", "textarea", "url", "date", "datetime", "select", "multiselect", "labels",
+    "user",
+)  # fmt: skip
+FIELD_HELP = (
+    "A custom field NAME:TYPE, e.g. 'Story Points:number' or 'Team:select=Red,Blue' "
+    f"(repeatable). Types: {', '.join(JIRA_FIELD_TYPES)}."
+)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -33,6 +42,11 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 def _serve(server: FakeServer, announce: Callable[[str], None]) -> None:
     """Serve until Ctrl-C or SIGTERM (`docker stop`, supervisors): both save --state-file."""
     previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        server.start()  # loads --state-file: a file this start cannot take is a usage error
+    except ValueError as exc:
+        signal.signal(signal.SIGTERM, previous)
+        raise typer.BadParameter(str(exc), param_hint="--state-file") from None
     try:
         server.run_until_interrupted(announce)
     finally:
@@ -49,21 +63,47 @@ def fake_jira(
     port: int = PortOption,
     flavour: Flavour = typer.Option(Flavour.CLOUD, "--flavour", help="Cloud or Data Center."),
     project: list[str] = typer.Option(["TREND"], "--project", help="Project key (repeatable)."),
+    user: list[str] = typer.Option(
+        [], "--user", help="A user who can be assigned, besides alice, bob, carol (repeatable)."
+    ),
+    field: list[str] = typer.Option(
+        [],
+        "--field",
+        help=FIELD_HELP,
+    ),
     seed: int = SeedOption,
     state_file: Path | None = StateOption,
 ) -> None:
     """Serve a fake Jira until Ctrl-C."""
     from tracker_bridge.testing.fake_jira import FakeJira
+    from tracker_bridge.testing.fake_jira.custom_fields import parse_spec
 
     server = FakeJira(
         flavour=flavour.value, projects=tuple(project), seed=seed, port=port, state_file=state_file
     )
+    fields: list[tuple[str, str]] = []
+    try:
+        for name in user:
+            server.add_user(name)
+        for spec in field:
+            name, kind, options = parse_spec(spec)
+            fields.append((name, server.add_custom_field(name, kind, options)))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
     def announce(url: str) -> None:
         typer.echo(f"fake Jira ({flavour.value}) at {url} — projects {', '.join(project)}")
         for key, value in server.client_kwargs().items():
             if key != "server":
                 typer.echo(f"  {key}: {value!r} (fake credentials)")
+        if server.flavour == "datacenter":
+            typer.echo(f"  basic_auth: {server.basic_auth!r} (fake credentials)")
+        if user:  # Cloud fields name people by account id: what a `people` map needs
+            cloud = server.flavour == "cloud"
+            shown = [f"{n} (accountId {server.account_id(n)})" if cloud else n for n in user]
+            typer.echo(f"  users: {', '.join(shown)}")
+        for name, field_id in fields:
+            typer.echo(f"  field {name!r}: {field_id}")
 
     _serve(server, announce)
 
@@ -75,6 +115,11 @@ def fake_github(
     repo: list[str] = typer.Option(["trending-now"], "--repo", help="Repository (repeatable)."),
     secondary_limit: int | None = typer.Option(
         None, "--secondary-limit", help="Content-creating requests per minute."
+    ),
+    collaborator: list[str] = typer.Option(
+        [],
+        "--collaborator",
+        help="A login who can be assigned, besides alice, bob, carol (repeatable).",
     ),
     seed: int = SeedOption,
     state_file: Path | None = StateOption,
@@ -90,6 +135,11 @@ def fake_github(
         secondary_limit_per_minute=secondary_limit,
         state_file=state_file,
     )
+    try:
+        for login in collaborator:
+            server.add_collaborator(login)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--collaborator") from None
 
     def announce(url: str) -> None:
         typer.echo(
@@ -97,5 +147,7 @@ def fake_github(
             f"repos {', '.join(f'{owner}/{r}' for r in repo)}"
         )
         typer.echo(f"  token: {server.token!r} (fake credentials)")
+        if collaborator:
+            typer.echo(f"  collaborators: {', '.join(collaborator)}")
 
     _serve(server, announce)

@@ -107,12 +107,15 @@ def test_doctor_reports_repository_labels_and_scopes() -> None:
         checks = {c.subject: c for c in adapter.doctor()}
         assert checks[f"repository {REPO}"].status == "ok"
         assert checks["label 'stage:in-review'"].status == "warn"
-        assert checks["token scopes"].status == "warn"
+        assert checks["token scopes"].status == "ok"  # a classic token with repo, project
         adapter.create_items(items(1), lambda i, r: None)
         checks = {c.subject: c for c in adapter.doctor()}
         assert checks["label 'stage:in-review'"].status == "ok"
         bad = {c.subject: c for c in fake.open_bad_credentials().doctor()}
         assert bad["token"].status == "fail" and "token" in bad["token"].detail
+    with FakeGitHub(token_scopes=None) as gh:  # fine-grained: GitHub sends no x-oauth-scopes
+        checks = {c.subject: c for c in GitHubFakeTracker(gh).open_adapter().doctor()}
+        assert checks["token scopes"].status == "warn"
 
 
 def test_issue_types_are_set_where_the_repository_has_them(tmp_path: Path) -> None:

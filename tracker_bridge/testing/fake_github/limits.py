@@ -18,6 +18,7 @@ from datetime import datetime
 
 UNAUTHENTICATED = "unauthenticated"  # requests with bad credentials: GitHub's 60/hour per IP
 UNAUTHENTICATED_LIMIT = 60
+SEARCH_LIMIT, SEARCH_WINDOW = 30, 60.0
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 PRIMARY_MESSAGE = "API rate limit exceeded for user ID {user_id}."
 SECONDARY_MESSAGE = (
@@ -79,7 +80,10 @@ class RateLimits:
         found = self.budgets.get(resource)
         if found is None:
             limit = UNAUTHENTICATED_LIMIT if resource == UNAUTHENTICATED else self.primary_limit
-            found = self.budgets[resource] = Budget(limit, self.primary_window)
+            window = self.primary_window
+            if resource == "search":  # its own budget: 30 a minute with a token
+                limit, window = SEARCH_LIMIT, SEARCH_WINDOW
+            found = self.budgets[resource] = Budget(limit, window)
         found.roll(self.now().timestamp())
         return found
 

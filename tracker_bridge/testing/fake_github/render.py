@@ -7,7 +7,7 @@ lazy completion) and only keeps their path.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from tracker_bridge.testing.fake_github.state import (
     Comment,
@@ -48,6 +48,69 @@ def user(base: str, person: User) -> Json:
         "type": person.kind,
         "user_view_type": "public",
         "site_admin": False,
+    }
+
+
+ACCOUNTS_SINCE = "2015-06-01T09:00:00Z"  # the fake keeps no sign-up dates: one for everyone
+
+
+def full_user(base: str, state: GitHubState, person: User) -> Json:
+    """`GET /users/{login}`: the public profile (what PyGithub completes `user.name` from)."""
+    owned = [r for r in state.repos.values() if r.owner == person.login]
+    return {
+        **user(base, person),
+        "name": person.name,
+        "company": None,
+        "blog": "",
+        "location": None,
+        "email": None,
+        "hireable": None,
+        "bio": None,
+        "twitter_username": None,
+        "public_repos": len(owned),
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "created_at": ACCOUNTS_SINCE,
+        "updated_at": ACCOUNTS_SINCE,
+    }
+
+
+def organization(base: str, state: GitHubState, org: User) -> Json:
+    """`GET /orgs/{org}`: an organisation's public profile."""
+    api = f"{base}/orgs/{org.login}"
+    owned = [r for r in state.repos.values() if r.owner == org.login]
+    return {
+        "login": org.login,
+        "id": org.id,
+        "node_id": org.node_id,
+        "url": api,
+        "repos_url": f"{api}/repos",
+        "events_url": f"{api}/events",
+        "hooks_url": f"{api}/hooks",
+        "issues_url": f"{api}/issues",
+        "members_url": f"{api}/members{{/member}}",
+        "public_members_url": f"{api}/public_members{{/member}}",
+        "avatar_url": f"{base}/avatars/{org.login}",
+        "description": None,
+        "name": org.name,
+        "company": None,
+        "blog": "",
+        "location": None,
+        "email": None,
+        "twitter_username": None,
+        "is_verified": False,
+        "has_organization_projects": True,
+        "has_repository_projects": True,
+        "public_repos": len(owned),
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "html_url": f"{base}/{org.login}",
+        "created_at": ACCOUNTS_SINCE,
+        "updated_at": ACCOUNTS_SINCE,
+        "archived_at": None,
+        "type": "Organization",
     }
 
 
@@ -192,34 +255,57 @@ def issue(base: str, state: GitHubState, item: Issue) -> Json:
 
 
 def repository(base: str, state: GitHubState, repo: Repo) -> Json:
+    """Every key GitHub's description marks required for a repository, plus the full answer's
+    extras (`permissions`, `organization`, counts), so lazy clients never complete a miss."""
     api = f"{base}/repos/{repo.full_name}"
+    html = f"{base}/{repo.full_name}"
+    host = urlsplit(base).netloc
     open_count = sum(1 for i in repo.issues.values() if i.state == "open")
-    return {
+    owner = state.users[repo.owner]
+    body: Json = {
         "id": repo.id,
         "node_id": repo.node_id,
         "name": repo.name,
         "full_name": repo.full_name,
         "private": False,
-        "owner": user(base, state.users[repo.owner]),
-        "html_url": f"{base}/{repo.full_name}",
+        "owner": user(base, owner),
+        "html_url": html,
         "description": None,
         "fork": False,
         "url": api,
-        "issues_url": f"{api}/issues{{/number}}",
-        "labels_url": f"{api}/labels{{/name}}",
-        "milestones_url": f"{api}/milestones{{/number}}",
-        "comments_url": f"{api}/comments{{/number}}",
-        "pulls_url": f"{api}/pulls{{/number}}",
+        **{f"{name}_url": f"{api}/{path}" for name, path in _REPO_LINKS},
         "created_at": iso(repo.created_at),
         "updated_at": iso(repo.created_at),
         "pushed_at": iso(repo.created_at),
+        "git_url": f"git://{host}/{repo.full_name}.git",
+        "ssh_url": f"git@{host}:{repo.full_name}.git",
+        "clone_url": f"{html}.git",
+        "svn_url": html,
+        "homepage": None,
+        "size": 0,
+        "stargazers_count": 0,
+        "watchers_count": 0,
+        "language": None,
         "has_issues": True,
         "has_projects": True,
+        "has_downloads": True,
+        "has_wiki": False,
+        "has_pages": False,
+        "has_discussions": False,
+        "forks_count": 0,
+        "mirror_url": None,
         "archived": False,
         "disabled": False,
         "open_issues_count": open_count,
-        "open_issues": open_count,
+        "license": None,
+        "allow_forking": True,
+        "is_template": False,
+        "web_commit_signoff_required": False,
+        "topics": [],
         "visibility": "public",
+        "forks": 0,
+        "open_issues": open_count,
+        "watchers": 0,
         "default_branch": "main",
         "permissions": {
             "admin": True,
@@ -228,7 +314,71 @@ def repository(base: str, state: GitHubState, repo: Repo) -> Json:
             "triage": True,
             "pull": True,
         },
+        "temp_clone_token": "",
+        "allow_squash_merge": True,
+        "allow_merge_commit": True,
+        "allow_rebase_merge": True,
+        "allow_auto_merge": False,
+        "delete_branch_on_merge": False,
+        "allow_update_branch": False,
+        "use_squash_pr_title_as_default": False,
+        "squash_merge_commit_message": "COMMIT_MESSAGES",
+        "squash_merge_commit_title": "COMMIT_OR_PR_TITLE",
+        "merge_commit_message": "PR_TITLE",
+        "merge_commit_title": "MERGE_MESSAGE",
+        "custom_properties": {},
+        "security_and_analysis": {
+            "secret_scanning": {"status": "enabled"},
+            "secret_scanning_push_protection": {"status": "enabled"},
+            "dependabot_security_updates": {"status": "disabled"},
+        },
+        "network_count": 0,
+        "subscribers_count": 0,
     }
+    if owner.kind == "Organization":
+        body["organization"] = user(base, owner)
+    return body
+
+
+# (key prefix, path under /repos/{owner}/{repo}) for the `*_url` templates GitHub sends.
+_REPO_LINKS = (
+    ("forks", "forks"),
+    ("keys", "keys{/key_id}"),
+    ("collaborators", "collaborators{/collaborator}"),
+    ("teams", "teams"),
+    ("hooks", "hooks"),
+    ("issue_events", "issues/events{/number}"),
+    ("events", "events"),
+    ("assignees", "assignees{/user}"),
+    ("branches", "branches{/branch}"),
+    ("tags", "tags"),
+    ("blobs", "git/blobs{/sha}"),
+    ("git_tags", "git/tags{/sha}"),
+    ("git_refs", "git/refs{/sha}"),
+    ("trees", "git/trees{/sha}"),
+    ("statuses", "statuses/{sha}"),
+    ("languages", "languages"),
+    ("stargazers", "stargazers"),
+    ("contributors", "contributors"),
+    ("subscribers", "subscribers"),
+    ("subscription", "subscription"),
+    ("commits", "commits{/sha}"),
+    ("git_commits", "git/commits{/sha}"),
+    ("comments", "comments{/number}"),
+    ("issue_comment", "issues/comments{/number}"),
+    ("contents", "contents/{+path}"),
+    ("compare", "compare/{base}...{head}"),
+    ("merges", "merges"),
+    ("archive", "{archive_format}{/ref}"),
+    ("downloads", "downloads"),
+    ("issues", "issues{/number}"),
+    ("pulls", "pulls{/number}"),
+    ("milestones", "milestones{/number}"),
+    ("notifications", "notifications{?since,all,participating}"),
+    ("labels", "labels{/name}"),
+    ("releases", "releases{/id}"),
+    ("deployments", "deployments"),
+)
 
 
 def error(message: str, status: int, doc: str = DOCS) -> Json:

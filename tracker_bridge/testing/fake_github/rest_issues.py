@@ -128,9 +128,15 @@ class IssueRoutes:
             logins = payload.get("assignees")
             if logins is None:
                 logins = [payload["assignee"]] if payload.get("assignee") else []
-            for login in logins:
-                if login not in self.ctx.state.users:
-                    raise invalid("Issue", "assignees", value=login)
+            refused = [login for login in logins if login not in self.ctx.state.collaborators]
+            if refused:  # GitHub's answer for anyone without push access, create or edit
+                raise invalid(
+                    "Issue",
+                    "assignees",
+                    value=refused,
+                    message=f"assignees {', '.join(map(str, refused))} cannot be assigned "
+                    "to this issue",
+                )
             changes["assignees"] = list(dict.fromkeys(logins))
         if "milestone" in payload:
             stone = payload["milestone"] or None  # PyGithub clears with "" (GitHub takes it)

@@ -48,8 +48,7 @@ class MetaRoutes:
 
     def get_user(self, request: Request) -> Response:
         person = self.ctx.state.users[self.ctx.viewer]
-        body = render.user(self.ctx.base(), person)
-        return Response(200, {**body, "name": person.name, "company": None, "email": None})
+        return Response(200, render.full_user(self.ctx.base(), self.ctx.state, person))
 
     def get_repo(self, request: Request) -> Response:
         repo = self.ctx.repo(request)

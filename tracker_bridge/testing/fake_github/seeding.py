@@ -36,6 +36,22 @@ TYPE_STYLE = {
 PULL_TITLES = ("Add CI workflow", "Bump dependencies", "Refactor data loader", "Fix typo")
 
 
+def add_user(ctx: Context, login: str, kind: str = "User") -> User:
+    """A GitHub account (not yet a collaborator); the existing one if the login is taken."""
+    if login in ctx.state.users:
+        return ctx.state.users[login]
+    return _user(ctx, login, kind)
+
+
+def add_collaborator(ctx: Context, login: str) -> User:
+    person = add_user(ctx, login)
+    if person.kind != "User":
+        raise ValueError(f"{login!r} is an organisation; only users can be collaborators")
+    if login not in ctx.state.collaborators:
+        ctx.state.collaborators.append(login)
+    return person
+
+
 def _user(ctx: Context, login: str, kind: str = "User") -> User:
     person_id = ctx.ids.take()
     prefix = "O" if kind == "Organization" else "U"
@@ -58,8 +74,7 @@ def populate(
     now = ctx.now()
     _user(ctx, owner, "Organization")
     for login in (ctx.viewer, *collaborators):
-        if login not in ctx.state.users:
-            _user(ctx, login)
+        add_collaborator(ctx, login)
     names = DEFAULT_ISSUE_TYPES if issue_types is True else tuple(issue_types or ())
     for name in names:
         type_id = ctx.ids.take()

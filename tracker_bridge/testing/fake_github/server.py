@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker_bridge.testing.fake_github import helpers, render, seeding
+from tracker_bridge.testing.fake_github.answers import github_headers, rate_limit_body
 from tracker_bridge.testing.fake_github.common import Context
 from tracker_bridge.testing.fake_github.graphql_api import GraphQLApi, is_mutation
 from tracker_bridge.testing.fake_github.limits import (
@@ -29,6 +30,8 @@ from tracker_bridge.testing.fake_github.persist import decode, encode
 from tracker_bridge.testing.fake_github.projects import Project
 from tracker_bridge.testing.fake_github.rest_issues import IssueRoutes
 from tracker_bridge.testing.fake_github.rest_meta import MetaRoutes
+from tracker_bridge.testing.fake_github.rest_people import PeopleRoutes
+from tracker_bridge.testing.fake_github.rest_search import SearchRoutes
 from tracker_bridge.testing.fake_github.rest_sub_issues import SubIssueRoutes
 from tracker_bridge.testing.fake_github.state import GitHubState, Ids
 from tracker_bridge.testing.server import FakeServer, Request, Response
@@ -55,6 +58,7 @@ class FakeGitHub(FakeServer):
         issue_types: bool | Sequence[str] = False,
         projects: bool = True,
         user: str = "bridge-bot",
+        token_scopes: Sequence[str] | None = ("project", "read:org", "repo"),
         collaborators: Sequence[str] = ("alice", "bob", "carol"),
         pull_requests_per_repo: int = 2,
         port: int = 0,
@@ -65,6 +69,9 @@ class FakeGitHub(FakeServer):
         if secondary_limit_status not in (403, 429):
             raise ValueError("secondary_limit_status must be 403 or 429")
         self.token = token
+        # What the classic token was granted (GitHub echoes it in `x-oauth-scopes`); None
+        # plays a fine-grained token, whose answers carry no scopes header.
+        self.token_scopes = tuple(token_scopes) if token_scopes is not None else None
         self.owner = owner
         self.limits = RateLimits(
             now=self.clock.now,
@@ -93,6 +100,8 @@ class FakeGitHub(FakeServer):
         MetaRoutes(self.ctx, self.issue_routes).register(self)
         self.issue_routes.register(self)
         SubIssueRoutes(self.ctx).register(self)
+        PeopleRoutes(self.ctx).register(self)
+        SearchRoutes(self.ctx).register(self)
         self.graphql = GraphQLApi(self.ctx, self.projects)
         self.route("GET", "/rate_limit", self._rate_limit)
         self.route("GET", "/_fake/github/limits", self._limit_stats)
@@ -126,7 +135,7 @@ class FakeGitHub(FakeServer):
         if self._local.free:
             return None
         graphql = request.path in GRAPHQL_PATHS
-        resource = "graphql" if graphql else "core"
+        resource = _resource(request)
         if self.limits.primary_exhausted(resource):
             self._local.free = True
             user_id = self.state.users[self.ctx.viewer].id
@@ -156,10 +165,11 @@ class FakeGitHub(FakeServer):
             conditional = request.headers.get("if-none-match")
             if request.method == "GET" and etag_matches(conditional, tag):
                 response.status, response.body, free = 304, None, True
+        response.headers.update(github_headers(self.seed, self.token_scopes, response.status))
         if response.status == 401:  # counted apart, like GitHub's 60/hour without a token
             response.headers.update(self.limits.charge(UNAUTHENTICATED).headers("core"))
             return
-        resource = "graphql" if graphql else "core"
+        resource = _resource(request)
         # GraphQL is charged inside its handler, so that `rateLimit{}` already sees the cost.
         charged = free or graphql
         budget = self.limits.budget(resource) if charged else self.limits.charge(resource)
@@ -170,17 +180,7 @@ class FakeGitHub(FakeServer):
         return self.graphql.answer(request, self.limits.charge("graphql"))
 
     def _rate_limit(self, request: Request) -> Response:
-        resources = {}
-        for name in ("core", "graphql"):
-            budget = self.limits.budget(name)
-            resources[name] = {
-                "limit": budget.limit,
-                "remaining": budget.remaining,
-                "reset": int(budget.reset_at or 0),
-                "used": budget.used,
-                "resource": name,
-            }
-        return Response(200, {"resources": resources, "rate": resources["core"]})
+        return Response(200, rate_limit_body(self.limits))
 
     def _limit_stats(self, request: Request) -> Response:
         return Response(200, {"provoked": dict(self.limits.provoked)})
@@ -195,10 +195,25 @@ class FakeGitHub(FakeServer):
 
     def load_state(self, data: dict[str, Any]) -> None:
         with self.lock:
+            wanted = list(self.state.collaborators)  # this start's team (--collaborator)
             self.state = decode(data["state"])
             self.ctx.state = self.state
             self.projects[:] = decode(data["projects"])
             self.ids.next = int(data["next_id"])
+            for login in wanted:  # files saved before collaborators were kept have none
+                seeding.add_collaborator(self.ctx, login)
+
+    # -- set-up an owner would do -----------------------------------------------------
+    def add_collaborator(self, login: str) -> None:
+        """Give `login` push access to the owner's repositories, so issues can be assigned to
+        them (anyone else in `assignees` gets GitHub's 422)."""
+        with self.lock:
+            seeding.add_collaborator(self.ctx, login)
+
+    def add_user(self, login: str) -> None:
+        """A GitHub account that exists (`GET /users/{login}`) without access to the repos."""
+        with self.lock:
+            seeding.add_user(self.ctx, login)
 
     # -- helpers that act like a person in the UI, and inspection ----------------------
     def human_edit_issue(self, owner_repo: str, number: int, **changes: Any) -> dict[str, Any]:
@@ -234,3 +249,10 @@ class FakeGitHub(FakeServer):
     def rate_limit_hits(self) -> dict[str, int]:
         """How many primary / secondary limit answers the fake has given."""
         return dict(self.limits.provoked)
+
+
+def _resource(request: Request) -> str:
+    """The primary budget a request spends: GraphQL, search, or the core REST budget."""
+    if request.path in GRAPHQL_PATHS:
+        return "graphql"
+    return "search" if request.path.startswith("/search/") else "core"

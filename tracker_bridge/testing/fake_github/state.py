@@ -149,6 +149,9 @@ class GitHubState:
     issue_types: dict[str, IssueType] = field(default_factory=dict)  # by lower-cased name
     issues_by_id: dict[int, Issue] = field(default_factory=dict)
     issues_by_node: dict[str, Issue] = field(default_factory=dict)
+    # Who can be assigned in the owner's repositories (push access): the token's user and
+    # the collaborators. Other users exist (`GET /users/{login}`) but cannot be assigned.
+    collaborators: list[str] = field(default_factory=list)
 
     def repo(self, full_name: str) -> Repo | None:
         return self.repos.get(full_name.lower())

@@ -9,12 +9,22 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from tracker_bridge.testing.server import FakeServer, Request, Response
+from tracker_bridge.testing.server import FakeServer, HTTPError, Request, Response
 
-from . import persist, routes_agile, routes_issues, routes_meta, routes_search
+from . import (
+    custom_fields,
+    persist,
+    routes_agile,
+    routes_issues,
+    routes_meta,
+    routes_search,
+    routes_users,
+    versions,
+)
 from .data import JiraData
 from .errors import error_body
 from .render import Renderer
+from .sessions import SESSION_PATH, Sessions
 from .state import Flavour, Issue, jira_time
 
 
@@ -36,6 +46,7 @@ class FakeJira(FakeServer):
         email: str = "bot@example.com",
         api_token: str = "fake-api-token",
         pat: str = "fake-personal-access-token",
+        password: str = "fake-password",
         user_timezone: str = "Europe/Amsterdam",
         users: Sequence[str] = ("alice", "bob", "carol"),
         workflow: Mapping[str, Any] | None = None,
@@ -49,6 +60,7 @@ class FakeJira(FakeServer):
         super().__init__(seed=seed, host=host, port=port, state_file=state_file)
         self.flavour: Flavour = flavour
         self.email, self.api_token, self.pat = email, api_token, pat
+        self.password = password  # Data Center's Basic auth: the bot's login name + password
         self.rate_limit = rate_limit
         # Permissions `mypermissions` reports as missing (tests of `doctor` add names here).
         self.denied_permissions: set[str] = set()
@@ -68,6 +80,10 @@ class FakeJira(FakeServer):
         routes_issues.register(self)
         routes_search.register(self)
         routes_agile.register(self)
+        versions.register(self)
+        routes_users.register(self)
+        self.sessions = Sessions(self)
+        self.sessions.register()
 
     @property
     def render(self) -> Renderer:
@@ -81,11 +97,65 @@ class FakeJira(FakeServer):
         """The Cloud account id of a user (the login name itself on Data Center)."""
         return self.data.people[name] if self.flavour == "cloud" else name
 
+    # -- set-up a Jira admin would do -----------------------------------------------------------
+    def add_user(self, name: str) -> str:
+        """Add a user who can be assigned (and report, and be picked in user fields).
+
+        Returns how the flavour names the user in fields: the Cloud account id, or the login
+        name on Data Center. Assigning anyone else answers 400 with `errors.assignee`.
+        """
+        with self.lock:
+            account = self.data.add_user(name)
+            return account if self.flavour == "cloud" else name
+
+    def add_custom_field(self, name: str, type: str, options: Sequence[str] = ()) -> str:
+        """Define a custom field and return its id (`customfield_NNNNN`).
+
+        `type` is one of number, text, textarea, url, date, datetime, select, multiselect
+        (with `options`), labels, user. The field appears in `GET /field` with Jira's schema
+        for that type, can be set on create and edit, and is searchable in JQL by `cf[NNNNN]`
+        or by its quoted name.
+        """
+        with self.lock:
+            return custom_fields.define(self.data, name, type, options).id
+
+    def add_version(
+        self,
+        project: str,
+        name: str,
+        *,
+        released: bool = False,
+        release_date: str | None = None,
+        description: str | None = None,
+    ) -> str:
+        """Add a version (release) to a project, for `fixVersions`; returns its id."""
+        with self.lock:
+            try:
+                made = versions.add_version(
+                    self.data,
+                    project,
+                    name,
+                    released=released,
+                    release_date=release_date,
+                    description=description,
+                )
+            except HTTPError as exc:  # what the REST API would answer, for a Python caller
+                raise ValueError(f"Jira would refuse this version: {exc.body}") from None
+            return made.id
+
     def client_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `jira.JIRA(**kwargs)` that authenticate against this fake."""
         if self.flavour == "cloud":
-            return {"server": self.url, "basic_auth": (self.email, self.api_token)}
+            return {"server": self.url, "basic_auth": self.basic_auth}
         return {"server": self.url, "token_auth": self.pat}
+
+    @property
+    def basic_auth(self) -> tuple[str, str]:
+        """Basic credentials: e-mail + API token on Cloud, login name + password on Data Center
+        (which takes these as well as the personal access token, as a real server does)."""
+        if self.flavour == "cloud":
+            return (self.email, self.api_token)
+        return (self.data.username, self.password)
 
     def dump_state(self) -> dict[str, Any]:
         return persist.dump(self.data)
@@ -101,25 +171,33 @@ class FakeJira(FakeServer):
         header = request.headers.get("Authorization")
         if header is None and request.path.endswith("/serverInfo"):
             return None  # serverInfo answers anonymous callers, as on a real site
+        if request.path == SESSION_PATH and request.method == "POST":
+            return None  # the password login itself
         if header is not None and self._credentials_ok(header):
+            return None
+        if header is None and self.sessions.valid(request):
             return None
         body = error_body(
             ["You are not authenticated. Authentication required to perform this operation."]
         )
         scheme = "Basic" if self.flavour == "cloud" else "Bearer"
-        return Response(401, body, {"WWW-Authenticate": f'{scheme} realm="protected-area"'})
+        headers = {"WWW-Authenticate": f'{scheme} realm="protected-area"'}
+        if self.flavour == "datacenter" and header is not None:
+            # Seraph, DC's login filter, says why it refused the credentials it was given.
+            headers["X-Seraph-LoginReason"] = "AUTHENTICATED_FAILED"
+        return Response(401, body, headers)
 
     def _credentials_ok(self, header: str) -> bool:
         scheme, _, value = header.partition(" ")
-        if self.flavour == "datacenter":
-            return scheme.lower() == "bearer" and value == self.pat
+        if self.flavour == "datacenter" and scheme.lower() == "bearer":
+            return value == self.pat
         if scheme.lower() != "basic":
             return False
         try:
             decoded = base64.b64decode(value).decode()
         except ValueError:
             return False
-        return decoded == f"{self.email}:{self.api_token}"
+        return decoded == ":".join(self.basic_auth)
 
     def before_request(self, request: Request) -> Response | None:
         if self.rate_limit is None:
@@ -172,14 +250,23 @@ class FakeJira(FakeServer):
             self.data.edit(issue, resolved, None)
 
     def human_create(
-        self, project: str, summary: str, issuetype: str = "Story", **fields: Any
+        self,
+        project: str,
+        summary: str,
+        issuetype: str = "Story",
+        *,
+        by: str | None = None,
+        **fields: Any,
     ) -> str:
-        """Create an issue as a user would; returns its key."""
+        """Create an issue as a user would (`by`: the creator and reporter, a known user;
+        the token's user by default); returns its key."""
         with self.lock:
+            if by is not None and by not in self.data.people:
+                raise ValueError(f"no Jira user {by!r}; add it with add_user()")
             by_name = {f.name.lower(): f.id for f in self.data.fields}
             body = {by_name.get(name.lower(), name): value for name, value in fields.items()}
             body.update(project={"key": project}, issuetype={"name": issuetype}, summary=summary)
-            return self.data.create(body).key
+            return self.data.create(body, creator=by).key
 
     def issue_count(self, project: str) -> int:
         with self.lock:

@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from .custom_fields import CustomField
 from .errors import jira_error, not_found_issue, not_on_screen
+from .standard_fields import STANDARD_FIELDS
 from .state import (
     ISSUE_TYPES,
     RESOLUTIONS,
@@ -25,6 +27,7 @@ from .state import (
     jira_time,
 )
 from .values import READ_ONLY, apply_ops, change_item, check_value, store_value
+from .versions import Version
 from .workflow import Transition, Workflow
 
 
@@ -51,15 +54,19 @@ class JiraData:
         self.now = now
         self.email = email
         self.user_timezone = user_timezone
+        self.seed = seed
         self.username = email.split("@")[0]
         self.account_id = account_id_for(seed, self.username)
         # Everyone who can be assigned: login name -> Cloud account id (the bot included).
-        self.people: dict[str, str] = {self.username: self.account_id}
-        self.people.update({name: account_id_for(seed, name) for name in users})
-        self.name_by_account = {acc: name for name, acc in self.people.items()}
+        self.people: dict[str, str] = {}
+        self.name_by_account: dict[str, str] = {}
+        for name in (self.username, *users):
+            self.add_user(name)
         self.custom = CustomFields.for_instance(seed, flavour)
-        self.fields: list[FieldDef] = field_catalogue(self.custom, flavour)
+        self.fields: list[FieldDef] = [*field_catalogue(self.custom, flavour), *STANDARD_FIELDS]
         self.field_by_id = {f.id: f for f in self.fields}
+        self.custom_defs: dict[str, CustomField] = {}  # fields defined by tests / --field
+        self.versions: dict[str, Version] = {}  # by id
         self.workflow = Workflow(workflow)
         self.projects: dict[str, Project] = {
             key: Project(str(10000 + i), key, f"{key.title()} project")
@@ -89,6 +96,14 @@ class JiraData:
             }
             for s in self.workflow.statuses
         ]
+
+    def add_user(self, name: str) -> str:
+        """Make `name` a user who can be assigned; returns the Cloud account id."""
+        if not name or any(c.isspace() for c in name):
+            raise ValueError(f"a Jira login name has no spaces: {name!r}")
+        account = self.people.setdefault(name, account_id_for(self.seed, name))
+        self.name_by_account[account] = name
+        return account
 
     # -- lookups -------------------------------------------------------------------------------
     def issue(self, key_or_id: str) -> Issue:
@@ -126,8 +141,11 @@ class JiraData:
         return found.name if found else field_id
 
     # -- create --------------------------------------------------------------------------------
-    def create(self, fields: Mapping[str, Any]) -> Issue:
+    def create(self, fields: Mapping[str, Any], creator: str | None = None) -> Issue:
+        """Create as `creator` (the token's user by default), who is also the reporter
+        unless `fields` name one."""
         project, type_entry = self.check_create(fields)
+        creator = creator or self.username
         now = self.now()
         issue = Issue(
             id=str(self.next_issue_id),
@@ -137,7 +155,13 @@ class JiraData:
             status=self.workflow.initial.id,
             created=now,
             updated=now,
-            values={"labels": [], "priority": "3", "components": []},
+            values={
+                "labels": [],
+                "priority": "3",
+                "components": [],
+                "creator": creator,
+                "reporter": creator,
+            },
         )
         self.next_issue_id += 1
         self.next_number[project.key] += 1
@@ -179,7 +203,9 @@ class JiraData:
         for field_id, value in fields.items():
             if field_id in ("project", "issuetype") or field_id in errors:
                 continue
-            problem = check_value(self, field_id, value, type_entry)
+            problem = check_value(
+                self, field_id, value, type_entry, project.key if project else None
+            )
             if problem:
                 errors[field_id] = problem
         if errors or project is None or type_entry is None:
@@ -198,12 +224,12 @@ class JiraData:
         for field_id, operations in (update or {}).items():
             if field_id == "comment":
                 continue
-            fields[field_id] = apply_ops(issue, field_id, operations)
+            fields[field_id] = apply_ops(issue, field_id, operations, self)
         errors = {
             f: problem
             for f, v in fields.items()
             if (
-                problem := check_value(self, f, v, type_entry)
+                problem := check_value(self, f, v, type_entry, issue.project)
                 if f not in READ_ONLY
                 else not_on_screen(f)
             )

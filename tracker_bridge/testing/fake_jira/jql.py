@@ -1,13 +1,16 @@
 """A JQL subset: fields compared with =, !=, >, >=, <, <=, IN, NOT IN, IS [NOT] EMPTY,
-AND/OR/NOT with parentheses, and ORDER BY. Date literals are read in the searching user's
-profile time zone, as Jira does."""
+AND/OR/NOT with parentheses, and ORDER BY. Field names may be quoted ("Story Points") or
+written `cf[10050]`; values may be the no-argument functions in FUNCTIONS (`currentUser()`,
+`now()`…). Date literals are read in the searching user's profile time zone, as Jira does;
+number fields compare as numbers."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 KEYWORDS = frozenset(
@@ -18,6 +21,10 @@ DATE_FIELDS = frozenset({"updated", "created", "resolutiondate", "duedate"})
 _DATE_FORMATS = ("%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%Y-%m-%d")
 _RELATIVE = re.compile(r"^([-+]?)(\d+)([wdhm])$")
 _UNITS = {"w": "weeks", "d": "days", "h": "hours", "m": "minutes"}
+
+
+# No-argument functions the subset knows: who is searching, and moments of the user's day.
+FUNCTIONS = frozenset({"currentuser()", "now()", "startofday()", "endofday()"})
 
 
 class JqlError(ValueError):
@@ -206,6 +213,16 @@ class _Parser:
             return None
         if token.kind != "word" or token.text.lower() in KEYWORDS:
             raise self.error(f"Expecting a value but got '{token.text}'")
+        following = self.peek()
+        if following is not None and following.kind == "(":  # a function: currentUser()
+            self.take()
+            closing = self.take()
+            if closing.kind != ")":
+                raise self.error(f"Expecting ')' but got '{closing.text}'")
+            name = f"{token.text}()"
+            if name.lower() not in FUNCTIONS:
+                raise JqlError(f"Unable to find JQL function '{name}'.")
+            return name.lower()
         return token.text
 
     def value_list(self) -> tuple[str | None, ...]:
@@ -234,8 +251,25 @@ def clauses(node: Node | None) -> Iterator[Clause]:
         yield from clauses(node.part)
 
 
+def substitute(node: Node | None, values: Mapping[str, str]) -> Node | None:
+    """The query with function values (e.g. `currentuser()`) replaced by what they mean."""
+    if isinstance(node, Clause):
+        changed = tuple(values.get(v, v) if v is not None else None for v in node.values)
+        return Clause(node.field, node.op, changed)
+    if isinstance(node, BoolOp):
+        return BoolOp(node.op, tuple(substitute(p, values) for p in node.parts))  # type: ignore[misc]
+    if isinstance(node, Not):
+        return Not(substitute(node.part, values))  # type: ignore[arg-type]
+    return node
+
+
 def parse_date(literal: str, zone: ZoneInfo, now: datetime) -> datetime:
     """A JQL date literal as an aware datetime; zone-less forms are in the user's zone."""
+    if literal in ("now()", "startofday()", "endofday()"):
+        if literal == "now()":
+            return now
+        midnight = now.astimezone(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight if literal == "startofday()" else midnight + timedelta(days=1)
     relative = _RELATIVE.match(literal.strip())
     if relative:
         sign = -1 if relative.group(1) == "-" else 1
@@ -255,21 +289,30 @@ def parse_date(literal: str, zone: ZoneInfo, now: datetime) -> datetime:
     )
 
 
-Lookup = Callable[[str], "set[str] | datetime | None"]
+Lookup = Callable[[str], "set[str] | datetime | float | None"]
 
 
-def evaluate(node: Node, lookup: Lookup, zone: ZoneInfo, now: datetime) -> bool:
+def evaluate(
+    node: Node,
+    lookup: Lookup,
+    zone: ZoneInfo,
+    now: datetime,
+    kinds: Mapping[str, str] | None = None,
+) -> bool:
+    """`kinds` names the fields whose values compare as "number" or "date" (custom fields);
+    the system date fields are dates without being named."""
     if isinstance(node, BoolOp):
-        results = (evaluate(part, lookup, zone, now) for part in node.parts)
+        results = (evaluate(part, lookup, zone, now, kinds) for part in node.parts)
         return all(results) if node.op == "and" else any(results)
     if isinstance(node, Not):
-        return not evaluate(node.part, lookup, zone, now)
+        return not evaluate(node.part, lookup, zone, now, kinds)
     actual = lookup(node.field)
     if node.op in ("is", "is not"):
         empty = actual is None or actual == set()
         return empty if node.op == "is" else not empty
-    if isinstance(actual, set) or (actual is None and node.field not in DATE_FIELDS):
-        present = actual or set()
+    kind = "date" if node.field in DATE_FIELDS else (kinds or {}).get(node.field, "text")
+    if kind == "text":
+        present = actual if isinstance(actual, set) else set()
         wanted = {v.lower() for v in node.values if v is not None}
         hit = bool(present & wanted)
         if node.op in ("=", "in"):
@@ -280,10 +323,14 @@ def evaluate(node: Node, lookup: Lookup, zone: ZoneInfo, now: datetime) -> bool:
             found = any(w in p for w in wanted for p in present)
             return found if node.op == "~" else bool(present) and not found
         raise JqlError(f"The operator '{node.op}' is not supported by the '{node.field}' field.")
-    if actual is None:
-        return False
-    moments = [parse_date(v, zone, now) for v in node.values if v is not None]
-    compare: dict[str, Callable[[datetime, datetime], bool]] = {
+    wanted_values = [
+        parse_date(v, zone, now) if kind == "date" else _number(v, node.field)
+        for v in node.values
+        if v is not None
+    ]
+    if actual is None or isinstance(actual, set):
+        return False  # an empty field matches no comparison, not even !=
+    compare: dict[str, Callable[[Any, Any], bool]] = {
         "=": lambda a, b: a == b,
         "!=": lambda a, b: a != b,
         ">": lambda a, b: a > b,
@@ -292,9 +339,17 @@ def evaluate(node: Node, lookup: Lookup, zone: ZoneInfo, now: datetime) -> bool:
         "<=": lambda a, b: a <= b,
     }
     if node.op == "in":
-        return any(actual == m for m in moments)
+        return any(actual == m for m in wanted_values)
     if node.op == "not in":
-        return all(actual != m for m in moments)
+        return all(actual != m for m in wanted_values)
     if node.op not in compare:
         raise JqlError(f"The operator '{node.op}' is not supported by the '{node.field}' field.")
-    return compare[node.op](actual, moments[0])
+    return compare[node.op](actual, wanted_values[0])
+
+
+def _number(literal: str, field: str) -> float:
+    try:
+        return float(literal)
+    except ValueError:
+        message = f"The value '{literal}' is not a valid number for field '{field}'."
+        raise JqlError(message) from None

@@ -3,12 +3,14 @@ from the CLI keeps its issues and sprints across restarts."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import datetime
 from typing import Any
 
+from . import custom_fields
 from .data import JiraData
 from .state import Issue, Sprint
+from .versions import Version
 
 _ISSUE_TIMES = ("created", "updated", "resolutiondate")
 _SPRINT_TIMES = ("start", "end", "complete", "created")
@@ -30,6 +32,9 @@ def dump(data: JiraData) -> dict[str, Any]:
         "issues": [{k: _out(v) for k, v in asdict(i).items()} for i in data.issues.values()],
         "sprints": [{k: _out(v) for k, v in asdict(s).items()} for s in data.sprints.values()],
         "counters": {name: getattr(data, name) for name in _COUNTERS},
+        "people": list(data.people),
+        "custom_fields": [asdict(c) for c in data.custom_defs.values()],
+        "versions": [asdict(v) for v in data.versions.values()],
     }
 
 
@@ -55,3 +60,41 @@ def load(data: JiraData, state: dict[str, Any]) -> None:
     for name, value in state["counters"].items():
         if name in _COUNTERS:
             setattr(data, name, value)
+    _load_setup(data, state)
+
+
+def _load_setup(data: JiraData, state: dict[str, Any]) -> None:
+    """Users, custom fields and versions added at run time (files saved before them lack them)."""
+    for name in state.get("people", []):
+        data.add_user(name)
+    for raw in state.get("custom_fields", []):
+        existing = data.custom_defs.get(raw["id"])
+        if existing is not None and existing.name.lower() == raw["name"].lower():
+            continue  # defined again (e.g. by --field) in the same order: same id
+        taken = raw["id"] in data.field_by_id
+        if taken or any(f.name.lower() == raw["name"].lower() for f in data.fields):
+            clash = (
+                f"which this start gives to {data.field_name(raw['id'])!r}"
+                if taken
+                else "but this start gave it another id"
+            )
+            raise ValueError(
+                f"the state file keeps custom field {raw['name']!r} as {raw['id']}, {clash}; "
+                "define the fields in the saved order"
+            )
+        made = custom_fields.define(data, raw["name"], raw["type"], [v for _, v in raw["options"]])
+        if made.id != raw["id"]:  # keep the saved id, which stored values refer to
+            _rename_field(data, made.id, raw["id"])
+    data.versions.update({raw["id"]: Version(**raw) for raw in state.get("versions", [])})
+
+
+def _rename_field(data: JiraData, old: str, new: str) -> None:
+    made = data.custom_defs.pop(old)
+    made.id = new
+    data.custom_defs[new] = made
+    definition = data.field_by_id.pop(old)
+    number = int(new.split("_")[1])
+    schema = {**definition.schema, "customId": number}
+    renamed = replace(definition, id=new, schema=schema)
+    data.fields[data.fields.index(definition)] = renamed
+    data.field_by_id[new] = renamed

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from typing import Any
 
+from . import custom_fields, versions
 from .data import JiraData
+from .standard_fields import render_standard, subtasks_by_parent
 from .state import (
     ISSUE_TYPES,
     PRIORITIES,
@@ -22,9 +25,16 @@ _AVATARS = ("48x48", "24x24", "16x16", "32x32")
 
 
 class Renderer:
+    """Renders under the server lock; one instance per answer, so its caches stay fresh."""
+
     def __init__(self, data: JiraData, base: str) -> None:
         self.data = data
         self.base = base
+        self._users: dict[str, dict[str, Any]] = {}
+
+    @cached_property
+    def subtasks(self) -> dict[str, list[Issue]]:
+        return subtasks_by_parent(self.data)
 
     # -- small objects -------------------------------------------------------------------------
     def avatars(self, kind: str, ident: str) -> dict[str, str]:
@@ -33,8 +43,14 @@ class Renderer:
         }
 
     def user(self, name: str | None = None) -> dict[str, Any]:
+        """A user object; a fresh copy, built once per answer (issues repeat the same people)."""
+        name = name or self.data.username
+        if name not in self._users:
+            self._users[name] = self._user(name)
+        return dict(self._users[name])
+
+    def _user(self, name: str) -> dict[str, Any]:
         d = self.data
-        name = name or d.username
         email = d.email if name == d.username else f"{name}@example.com"
         user: dict[str, Any] = {"self": "", "emailAddress": email, "displayName": name}
         if d.flavour == "cloud":
@@ -45,7 +61,7 @@ class Renderer:
         else:
             user["self"] = f"{self.base}/rest/api/2/user?username={name}"
             user["name"] = name
-            user["key"] = f"JIRAUSER{10000 + sorted(d.people).index(name)}"
+            user["key"] = f"JIRAUSER{10000 + list(d.people).index(name)}"  # stable as users join
         user.update(avatarUrls=self.avatars("user", "1"), active=True, timeZone=d.user_timezone)
         return user
 
@@ -187,7 +203,12 @@ class Renderer:
             "duedate": v.get("duedate"),
             "priority": self.priority(v.get("priority") or "3"),
             "assignee": self.user(v["assignee"]) if v.get("assignee") else None,
-            "reporter": self.user(),
+            "reporter": self.user(v["reporter"]) if v.get("reporter") else None,
+            "creator": self.user(v.get("creator") or d.username),
+            **{
+                name: [versions.render(d.versions[i], self.base) for i in v.get(name) or []]
+                for name in versions.VERSION_FIELDS
+            },
             "components": [
                 {"self": f"{self.base}/rest/api/2/component/{n}", "id": str(10000 + n), "name": c_}
                 for n, c_ in enumerate(v.get("components") or [])
@@ -208,25 +229,31 @@ class Renderer:
             },
         }
         if issue.parent:
-            parent = d.issues[issue.parent]
-            fields["parent"] = {
-                "id": parent.id,
-                "key": parent.key,
-                "self": f"{self.base}/rest/api/2/issue/{parent.id}",
-                "fields": {
-                    "summary": parent.values.get("summary"),
-                    "status": self.status(parent.status),
-                    "priority": self.priority(parent.values.get("priority") or "3"),
-                    "issuetype": self.issuetype(
-                        d.issuetype({"id": parent.issuetype}) or ISSUE_TYPES[0]
-                    ),
-                },
-            }
+            fields["parent"] = self.issue_summary(d.issues[issue.parent])
+        fields.update(render_standard(self, issue))
         if c.epic_link:
             fields[c.epic_link] = v.get(c.epic_link)
         if c.epic_name:
             fields[c.epic_name] = v.get(c.epic_name)
+        for cf in d.custom_defs.values():
+            fields[cf.id] = custom_fields.render(cf, v.get(cf.id), self.base, self.user)
         return fields
+
+    def issue_summary(self, other: Issue) -> dict[str, Any]:
+        """Another issue as `parent` and `subtasks` embed it."""
+        return {
+            "id": other.id,
+            "key": other.key,
+            "self": f"{self.base}/rest/api/2/issue/{other.id}",
+            "fields": {
+                "summary": other.values.get("summary"),
+                "status": self.status(other.status),
+                "priority": self.priority(other.values.get("priority") or "3"),
+                "issuetype": self.issuetype(
+                    self.data.issuetype({"id": other.issuetype}) or ISSUE_TYPES[0]
+                ),
+            },
+        }
 
     def select(self, wanted: Sequence[str], default: str) -> set[str] | None:
         """The field ids a `fields` parameter asks for (None = all, including comment)."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from tracker_bridge.testing.server import HTTPError, Request, Response
 
 from .errors import error_body, jira_error
+from .expansions import expand_issue
 from .routes_meta import API_VERSIONS, page
 
 if TYPE_CHECKING:
@@ -77,6 +78,7 @@ def register(jira: FakeJira) -> None:
             properties=_csv(request, "properties"),
             changelog=0 if "changelog" in expand else None,
         )
+        expand_issue(data, out, expand)
         if "transitions" in expand:
             out["transitions"] = [transition_json(t, False) for t in data.transitions(issue)]
         return Response(200, out)

@@ -6,8 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from tracker_bridge.testing.server import Request, Response
 
+from . import custom_fields, versions
 from .errors import jira_error
 from .state import ISSUE_TYPES, PRIORITIES, RESOLUTIONS, jira_time
+from .versions import VERSION_FIELDS
 from .workflow import CATEGORIES
 
 if TYPE_CHECKING:
@@ -112,18 +114,30 @@ def register(jira: FakeJira) -> None:
         return Response(200, page(request, types))
 
     def createmeta_fields(request: Request) -> Response:
-        project_of(request)
+        project = project_of(request)
         entry = data.issuetype({"id": request.params["type"]})
         if entry is None:
             raise jira_error(
                 400, [f"The issue type with id '{request.params['type']}' does not exist."]
             )
-        metas = [_field_meta(jira, field_id, entry) for field_id in _create_fields(jira, entry)]
+        metas = [
+            _field_meta(jira, field_id, entry, project.key)
+            for field_id in _create_fields(jira, entry)
+        ]
         if jira.flavour == "cloud":
             body = page(request, metas, "fields")
             body.pop("isLast")
             return Response(200, body)
         return Response(200, page(request, metas))
+
+    def editmeta(request: Request) -> Response:
+        """The issue's edit screen: the create screen's fields but the project."""
+        issue = data.issue(request.params["key"])
+        entry = data.issuetype({"id": issue.issuetype}) or ISSUE_TYPES[0]
+        ids = [f for f in _create_fields(jira, entry) if f != "project"]
+        return Response(
+            200, {"fields": {f: _field_meta(jira, f, entry, issue.project) for f in ids}}
+        )
 
     def my_permissions(request: Request) -> Response:
         wanted = [p for v in request.query.get("permissions", []) for p in v.split(",") if p]
@@ -160,6 +174,7 @@ def register(jira: FakeJira) -> None:
         jira.route("GET", f"{base}/project", projects)
         jira.route("GET", f"{base}/project/{{project}}", project)
         jira.route("GET", f"{base}/project/{{project}}/statuses", project_statuses)
+        jira.route("GET", f"{base}/issue/{{key}}/editmeta", editmeta)
         jira.route("GET", f"{base}/issue/createmeta/{{project}}/issuetypes", createmeta_types)
         jira.route(
             "GET", f"{base}/issue/createmeta/{{project}}/issuetypes/{{type}}", createmeta_fields
@@ -169,7 +184,8 @@ def register(jira: FakeJira) -> None:
 def _create_fields(jira: FakeJira, entry: tuple[str, str, bool]) -> list[str]:
     c = jira.data.custom
     ids = ["summary", "issuetype", "project", "description", "labels", "duedate", "priority"]
-    ids += ["assignee", "components", c.story_points, c.sprint]
+    ids += ["assignee", "reporter", "components", "fixVersions", "versions"]
+    ids += [c.story_points, c.sprint, *jira.data.custom_defs]
     if jira.flavour == "cloud" or entry[2]:
         ids.append("parent")
     if c.epic_link and entry[1] != "Epic":
@@ -179,7 +195,9 @@ def _create_fields(jira: FakeJira, entry: tuple[str, str, bool]) -> list[str]:
     return ids
 
 
-def _field_meta(jira: FakeJira, field_id: str, entry: tuple[str, str, bool]) -> dict[str, Any]:
+def _field_meta(
+    jira: FakeJira, field_id: str, entry: tuple[str, str, bool], project: str
+) -> dict[str, Any]:
     field = jira.data.field_by_id[field_id]
     required = (
         field_id in ("summary", "issuetype", "project")
@@ -199,4 +217,13 @@ def _field_meta(jira: FakeJira, field_id: str, entry: tuple[str, str, bool]) -> 
         meta["allowedValues"] = [jira.render.priority(pid) for pid, _ in PRIORITIES]
     if field_id == "issuetype":
         meta["allowedValues"] = [jira.render.issuetype(entry)]
+    if field_id in VERSION_FIELDS:
+        meta["operations"] = ["set", "add", "remove"]
+        chosen = [v for v in jira.data.versions.values() if v.project == project]
+        meta["allowedValues"] = [versions.render(v, jira.url) for v in chosen]
+    custom = jira.data.custom_defs.get(field_id)
+    if custom is not None and custom.options:
+        meta["allowedValues"] = [
+            custom_fields.option_json(custom, value, jira.url) for _, value in custom.options
+        ]
     return meta

@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from tracker_bridge.testing.server import Request, Response
 
-from . import jql
+from . import jql, jql_fields
 from .errors import jira_error
+from .expansions import expand_issue
 from .routes_meta import API_VERSIONS
 from .state import Issue
 
@@ -63,10 +64,11 @@ class Searcher:
         self.jira = jira
         self.data = jira.data
 
-    def lookup(self, issue: Issue) -> Callable[[str], set[str] | datetime | None]:
+    def lookup(self, issue: Issue) -> Callable[[str], jql_fields.JqlValue]:
         d = self.data
 
-        def get(field: str) -> set[str] | datetime | None:
+        def get(field: str) -> jql_fields.JqlValue:
+            field = jql_fields.native(d, field)
             if field == "project":
                 p = d.projects[issue.project]
                 return {p.key.lower(), p.id, p.name.lower()}
@@ -108,7 +110,7 @@ class Searcher:
             if field == "duedate":
                 due = issue.values.get("duedate")
                 return datetime.fromisoformat(due).replace(tzinfo=self.zone) if due else None
-            return None
+            return jql_fields.lookup(d, issue, field, self.zone)
 
         return get
 
@@ -117,7 +119,7 @@ class Searcher:
         return ZoneInfo(self.data.user_timezone)
 
     def validate(self, query: jql.Query) -> None:
-        known = _TEXT_FIELDS | jql.DATE_FIELDS | {_cf(self.data.custom.epic_link)}
+        known = _TEXT_FIELDS | jql.DATE_FIELDS | jql_fields.names(self.data)
         for clause in jql.clauses(query.where):
             if clause.field not in known:
                 raise jira_error(
@@ -129,12 +131,16 @@ class Searcher:
                 )
             kind = _CHECKED.get(clause.field)
             for value in clause.values:
+                if value is not None and (
+                    problem := jql_fields.unknown_value(self.data, clause.field, value)
+                ):
+                    raise jira_error(400, [problem])
                 if kind and value is not None and not self._exists(kind, value):
                     raise jira_error(
                         400, [f"The value '{value}' does not exist for the field '{clause.field}'."]
                     )
         for name, _ in query.order:
-            if name not in _SORT_KEYS:
+            if name not in _SORT_KEYS and name not in jql_fields.names(self.data):
                 raise jira_error(400, [f"Not able to sort using field '{name}'."])
 
     def _exists(self, kind: str, value: str) -> bool:
@@ -148,19 +154,25 @@ class Searcher:
     def run(self, text: str) -> list[Issue]:
         try:
             query = jql.parse(text or "")
+            me = self.data.username  # currentUser(): matched by login or Cloud account id
+            query = jql.Query(jql.substitute(query.where, {"currentuser()": me}), query.order)
             self.validate(query)
             now = self.jira.clock.now()
+            kinds = jql_fields.kinds(self.data)
             hits = [
                 issue
                 for issue in self.data.issues.values()
                 if query.where is None
-                or jql.evaluate(query.where, self.lookup(issue), self.zone, now)
+                or jql.evaluate(query.where, self.lookup(issue), self.zone, now, kinds)
             ]
         except jql.JqlError as exc:
             raise jira_error(400, [str(exc)]) from None
         hits.sort(key=lambda i: int(i.id))
         for name, descending in reversed(query.order or (("key", True),)):
-            hits.sort(key=_SORT_KEYS[name](self.data), reverse=descending)
+            key = _SORT_KEYS[name](self.data) if name in _SORT_KEYS else None
+            hits.sort(
+                key=key or jql_fields.sort_key(self.data, name, self.zone), reverse=descending
+            )
         return hits
 
 
@@ -204,11 +216,15 @@ def register(jira: FakeJira) -> None:
     ) -> list[Any]:
         render = jira.render
         fields = render.select(params.get("fields") or [], default)
-        changelog = limit if "changelog" in params.get("expand", []) else None
-        return [
+        expand = params.get("expand", [])
+        changelog = limit if "changelog" in expand else None
+        answers = [
             render.issue(i, fields, properties=params.get("properties") or [], changelog=changelog)
             for i in issues
         ]
+        for answer in answers:
+            expand_issue(jira.data, answer, expand)
+        return answers
 
     def cloud_search(request: Request) -> Response:
         params = _params(request)

@@ -54,9 +54,12 @@ class FieldDef:
     schema: dict[str, Any]
     custom: bool = False
     navigable: bool = True
+    clauses: tuple[str, ...] = ()  # JQL names of a system field, when not its id
 
     def json(self) -> dict[str, Any]:
-        clause = [self.id] if not self.custom else [f"cf[{self.id.split('_')[1]}]", self.name]
+        clause = list(self.clauses) or [self.id]
+        if self.custom:
+            clause = [f"cf[{self.id.split('_')[1]}]", self.name]
         return {
             "id": self.id,
             "key": self.id,
@@ -106,6 +109,7 @@ SYSTEM_FIELDS: tuple[FieldDef, ...] = (
     FieldDef("priority", "Priority", {"type": "priority", "system": "priority"}),
     FieldDef("assignee", "Assignee", {"type": "user", "system": "assignee"}),
     FieldDef("reporter", "Reporter", {"type": "user", "system": "reporter"}),
+    FieldDef("creator", "Creator", {"type": "user", "system": "creator"}),
     FieldDef(
         "components",
         "Components",
@@ -127,8 +131,25 @@ def field_catalogue(custom: CustomFields, flavour: Flavour) -> list[FieldDef]:
         return int(fid.split("_")[1])
 
     points_name = "Story Points" if flavour == "datacenter" else "Story point estimate"
+    versions = (
+        ("Fix Version/s", "Affects Version/s")
+        if flavour == "datacenter"
+        else ("Fix versions", "Affects versions")
+    )
     fields = [
         *SYSTEM_FIELDS,
+        FieldDef(
+            "fixVersions",
+            versions[0],
+            {"type": "array", "items": "version", "system": "fixVersions"},
+            clauses=("fixVersion",),
+        ),
+        FieldDef(
+            "versions",
+            versions[1],
+            {"type": "array", "items": "version", "system": "versions"},
+            clauses=("affectedVersion",),
+        ),
         FieldDef(
             custom.story_points,
             points_name,

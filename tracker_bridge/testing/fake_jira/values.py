@@ -6,8 +6,11 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from . import custom_fields, versions
+from .custom_fields import CustomField
 from .errors import jira_error, not_on_screen
 from .state import PRIORITIES, Issue
+from .versions import VERSION_FIELDS
 
 if TYPE_CHECKING:
     from .data import JiraData
@@ -16,9 +19,13 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def check_value(
-    data: JiraData, field_id: str, value: Any, type_entry: tuple[str, str, bool] | None
+    data: JiraData,
+    field_id: str,
+    value: Any,
+    type_entry: tuple[str, str, bool] | None,
+    project: str | None = None,
 ) -> str:
-    """Why this value cannot be set ("" when it can)."""
+    """Why this value cannot be set ("" when it can); `project` is the issue's project key."""
     c = data.custom
     if field_id == "summary":
         if not isinstance(value, str) or not value.strip():
@@ -42,9 +49,9 @@ def check_value(
             for pid, name in PRIORITIES
         )
         return "" if ok else "Specify the Priority (id or name) in the string format"
-    if field_id == "assignee":
+    if field_id in ("assignee", "reporter"):
         if value is None:
-            return ""
+            return "" if field_id == "assignee" else "Reporter is required."
         wanted = (
             value.get("accountId" if data.flavour == "cloud" else "name")
             if isinstance(value, Mapping)
@@ -76,6 +83,10 @@ def check_value(
         return ""
     if c.epic_name and field_id == c.epic_name:
         return "" if value is None or isinstance(value, str) else "Epic Name must be text."
+    if field_id in VERSION_FIELDS:
+        return versions.check(data, project, value)
+    if field_id in data.custom_defs:
+        return custom_fields.check(data, data.custom_defs[field_id], value)
     return not_on_screen(field_id)
 
 
@@ -113,7 +124,7 @@ def store_value(data: JiraData, issue: Issue, field_id: str, value: Any) -> dict
             for pid, name in PRIORITIES
             if str(value.get("id")) == pid or str(value.get("name", "")).lower() == name.lower()
         )
-    if field_id == "assignee" and value is not None:
+    if field_id in ("assignee", "reporter") and value is not None:
         # Stored as the login name; rendered as the flavour's user object.
         value = (
             data.name_by_account[value["accountId"]] if data.flavour == "cloud" else value["name"]
@@ -124,22 +135,38 @@ def store_value(data: JiraData, issue: Issue, field_id: str, value: Any) -> dict
         value = list(dict.fromkeys(value))
     if field_id == c.story_points and value is not None:
         value = float(value)
+    if field_id in data.custom_defs:
+        value = custom_fields.store(data, data.custom_defs[field_id], value)
+    if field_id in VERSION_FIELDS:
+        value = versions.ids(data, issue, value)
     old = issue.values.get(field_id)
-    if old == value:
+    if old == value or (field_id in VERSION_FIELDS and not old and not value):
         return None
     issue.values[field_id] = value
+    if field_id in VERSION_FIELDS:  # Jira logs versions by name ("Fix Version")
+        label = "Fix Version" if field_id == "fixVersions" else "Version"
+        return change_item(
+            label, "jira", field_id, old, value, versions.names(data, old) or None,
+            versions.names(data, value) or None,
+        )  # fmt: skip
     custom = field_id.startswith("customfield_")
     name = data.field_name(field_id) if custom else field_id
     return change_item(name, "custom" if custom else "jira", field_id, old, value)
 
 
 # -- edit ----------------------------------------------------------------------------------
-def apply_ops(issue: Issue, field_id: str, operations: Any) -> Any:
+def apply_ops(issue: Issue, field_id: str, operations: Any, data: JiraData) -> Any:
     if not isinstance(operations, list):
         raise jira_error(400, [], {field_id: "Operations must be a list."})
     current = list(issue.values.get(field_id) or [])
     if field_id == "components":
         current = [{"name": name} for name in current]
+    if field_id in VERSION_FIELDS:
+        current = [{"id": i, "name": data.versions[i].name} for i in current]
+    cf = data.custom_defs.get(field_id)
+    listy = ("labels", "components", *VERSION_FIELDS)
+    if cf is not None and cf.type == "multiselect":
+        current = [{"value": v} for v in current]
     value: Any = current
     for operation in operations:
         if not isinstance(operation, Mapping) or len(operation) != 1:
@@ -147,23 +174,40 @@ def apply_ops(issue: Issue, field_id: str, operations: Any) -> Any:
         verb, argument = next(iter(operation.items()))
         if verb == "set":
             value = argument
-        elif verb == "add" and field_id in ("labels", "components"):
+        elif verb == "add" and (field_id in listy or _is_list(cf)):
             value = [*value, argument]
-        elif verb == "remove" and field_id in ("labels", "components"):
-            value = [v for v in value if v != argument and not _same_component(v, argument)]
+        elif verb == "remove" and (field_id in listy or _is_list(cf)):
+            value = [v for v in value if v != argument and not _same_ref(v, argument)]
         else:
             raise jira_error(400, [], {field_id: f"Operation '{verb}' is not supported."})
     return value
 
 
 READ_ONLY = frozenset(
-    {"status", "resolution", "created", "updated", "project", "issuetype", "resolutiondate"}
+    {
+        "status",
+        "resolution",
+        "created",
+        "updated",
+        "project",
+        "issuetype",
+        "resolutiondate",
+        "creator",
+    }
 )
 
 
-def _same_component(value: Any, argument: Any) -> bool:
+def _is_list(cf: CustomField | None) -> bool:
+    return cf is not None and cf.type in ("multiselect", "labels")
+
+
+def _same_ref(value: Any, argument: Any) -> bool:
+    """Whether an `update` remove names this element (by id, name or option value)."""
     if isinstance(value, Mapping) and isinstance(argument, Mapping):
-        return value.get("name") == argument.get("name") and value.get("name") is not None
+        return any(
+            key in argument and value.get(key) is not None and value.get(key) == argument[key]
+            for key in ("id", "name", "value")
+        )
     return False
 
 
