@@ -111,6 +111,9 @@ class Writer:
     def create_one(self, new: NewItem, on_created: OnCreated) -> WriteResult:
         item = new.item
         payload = to_remote(item, self.a.mapping, issue_types=bool(self.issue_types))
+        milestone = self._milestone_of(item.sprint)
+        if milestone is not None:  # the sprint rides on the create: no PATCH afterwards
+            payload["milestone"] = milestone
         try:
             reply = self.send("POST", f"{self.a.repo_path}/issues", payload)
         except WriteUncertain as exc:
@@ -137,6 +140,8 @@ class Writer:
             done["points"] = values["points"]
         if self.a.mapping.mode == "labels" and item.stage is not Stage.DONE:
             done["stage"] = values["stage"]
+        if milestone is not None and values.get("sprint") == item.sprint:
+            done["sprint"] = item.sprint
         errors: list[str] = []
         if new.parent_ref is not None:
             linked = self.link_parent(ref, new.parent_ref)
@@ -147,6 +152,13 @@ class Writer:
         if self.a.project is not None:
             errors += self._add_to_project(raw, item, done)
         return WriteResult(item.id, ref, done, "; ".join(errors) or None)
+
+    def _milestone_of(self, sprint_id: str | None) -> int | None:
+        """The milestone number of a sprint this adapter already knows (milestone mode)."""
+        if sprint_id is None or self.a.mapping.sprint_mode != "milestone":
+            return None
+        remote = next((r for r, s in self.a.sprint_by_iteration.items() if s == sprint_id), None)
+        return int(remote) if remote is not None and remote.isdigit() else None
 
     def _add_to_project(self, raw: Json, item: WorkItem, done: dict[str, FieldValue]) -> list[str]:
         assert self.a.project is not None
