@@ -93,7 +93,7 @@ class FakeGitHub(FakeServer):
         MetaRoutes(self.ctx, self.issue_routes).register(self)
         self.issue_routes.register(self)
         SubIssueRoutes(self.ctx).register(self)
-        self.graphql = GraphQLApi(self.ctx, self.projects)
+        self.graphql = GraphQLApi(self.ctx, self.projects, self.issue_routes)
         self.route("GET", "/rate_limit", self._rate_limit)
         self.route("GET", "/_fake/github/limits", self._limit_stats)
         for path in GRAPHQL_PATHS:
