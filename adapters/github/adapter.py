@@ -3,9 +3,10 @@
 Reads come from list payloads only (raw JSON; no lazy completion). Writes are serial and paced
 by the client. Field values read back are translated by `translate.from_remote`.
 
-Pull cost. REST: `since=<cursor - overlap>` sorted by update, ascending; the first page's ETag
-travels in the cursor, so an unchanged repository costs one 304 (the first quiet pull after a
-change re-reads the few issues inside the overlap window once, then stores that query's ETag).
+Pull cost. REST: `since=<cursor - overlap>` sorted by update, newest first (reading.py says
+why); the first page's ETag travels in the cursor, so an unchanged repository costs one 304
+(the first quiet pull after a change re-reads the few issues inside the overlap window once,
+then stores that query's ETag).
 Projects mode adds the project's items over GraphQL, because a field edit on the board does not
 touch the issue's `updated_at`: one GraphQL page per 100 project items on every pull. The
 trade-off (mapping `project.scan`): `every_pull` keeps a quiet pull at 2 requests up to 100
@@ -18,7 +19,7 @@ GraphQL API offers no "updated since" filter or update ordering on project items
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import timedelta
+from dataclasses import replace
 from typing import Any, Literal
 
 from tracker_bridge.adapters.github import body as bodies
@@ -34,8 +35,6 @@ from tracker_bridge.adapters.github.translate import (
     ProjectValues,
     from_remote,
     issue_number,
-    parse_time,
-    utc_text,
 )
 from tracker_bridge.adapters.github.writing import Writer
 from tracker_bridge.model import FieldValue, RemoteRef, Sprint, Stage
@@ -156,14 +155,16 @@ class GitHubAdapter:
 
     def pull(self, cursor: str | None) -> PullResult:
         state = Cursor.decode(cursor)
-        params: dict[str, Any] = {"state": "all", "sort": "updated", "direction": "asc"}
+        # Newest first: any change alters page 1 (see reading.py), so its 304 means "none".
+        params: dict[str, Any] = {"state": "all", "sort": "updated", "direction": "desc"}
         if state.since:
             params["since"] = state.since
         listing = list_issues(
             self.client, self.repo_path, params, etag=state.etag,
             reserve=self.mapping.pacing.rate_limit_reserve, missing=self.missing,
+            start_page=state.resume_page or 1,
         )
-        raws = [r for r in listing.issues if state.seen.get(str(r["number"])) != r["updated_at"]]
+        raws = listing.unreported(state)
         rest_new = list(raws)
         scan = self.project is not None and (
             self.mapping.project.scan == "every_pull" or bool(rest_new) or cursor is None
@@ -183,17 +184,9 @@ class GitHubAdapter:
                 project_since = max([*project_updated.values(), project_since or ""])
         items = self.translate(raws, project)
         changes = self._stage_changes(items, incremental=cursor is not None)
-        if listing.not_modified:
-            next_cursor = Cursor(state.since, state.etag, state.seen, project_since)
-        elif not rest_new:
-            # Same query next time: its first page's ETag makes an unchanged repo a 304.
-            next_cursor = Cursor(state.since, listing.etag, state.seen, project_since)
-        else:
-            newest = max(parse_time(str(r["updated_at"])) for r in listing.issues)
-            since = newest - timedelta(seconds=self.mapping.pacing.overlap_seconds)
-            seen = {str(r["number"]): str(r["updated_at"]) for r in listing.issues
-                    if parse_time(str(r["updated_at"])) >= since}
-            next_cursor = Cursor(utc_text(since), None, seen, project_since)
+        next_cursor = replace(
+            state.after(listing, self.mapping.pacing.overlap_seconds), project_since=project_since
+        )
         return PullResult(items, next_cursor.encode(), changes, listing.complete)
 
     def _stage_changes(self, items: list[RemoteItem], *, incremental: bool) -> list[StageChange]:

@@ -1,23 +1,53 @@
-"""Listing issues cheaply: conditional first page, Link pagination, budget-aware early stop.
+"""Listing issues cheaply and without losing an edit: newest first, a conditional first page,
+Link pagination, a budget-aware early stop that resumes where it stopped.
 
-The cursor is opaque text (JSON) carrying the `since` we queried with, the first page's
-ETag (so an unchanged query costs one 304, also in a later run with a fresh adapter) and the
-issues already seen at the overlap boundary (so the overlap never re-reports them).
+Why newest first (`sort=updated&direction=desc`): an edit moves its issue to the top, so any
+change since the last read alters the first page and its ETag. Oldest first, an edit to an
+issue beyond page 1 leaves page 1 as it was: a 304 on it would hide the edit. And while pages
+are read, edits and creates only push issues down (read twice, dropped by `seen`), never up
+past a page already read; an issue edited during the read alters the first page, so the
+next pull reads it.
+
+The cursor is opaque text (JSON) carrying the `since` we query with, the first page's ETag
+(so an unchanged query costs one 304, also in a later run with a fresh adapter), what was
+already reported inside the overlap window (so the overlap never re-reports it), and where an
+interrupted read goes on.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any
 
 from tracker_bridge.adapters.github.client import GitHubClient
+from tracker_bridge.adapters.github.translate import parse_time, utc_text
 from tracker_bridge.tracker import AdapterError
 
 NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
-PREFIX = "gh1:"
+PREFIX = "gh2:"
+OLD_PREFIX = "gh1:"
+"""Cursors of the oldest-first listing: only their `since` is kept (their ETag and `seen`
+describe another query), so the first pull after an upgrade re-reads the overlap once."""
+
+
+def fingerprint(raw: Mapping[str, Any]) -> str:
+    """What an issue's translation reads, hashed. Not `updated_at`: GitHub keeps it to the
+    second, so two edits within a second would look like one."""
+    milestone = raw.get("milestone") or {}
+    parts = [
+        raw.get("title"), raw.get("body"), raw.get("state"), raw.get("state_reason"),
+        sorted(str(label.get("name")) for label in raw.get("labels") or []),
+        [str(person.get("login")) for person in raw.get("assignees") or []],
+        [milestone.get("number"), milestone.get("title"), milestone.get("description")],
+        (raw.get("type") or {}).get("name"), raw.get("parent_issue_url"),
+    ]  # fmt: skip
+    text = json.dumps(parts, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -25,29 +55,73 @@ class Cursor:
     since: str | None = None
     """The `since` query value (UTC text) of the incremental query."""
     etag: str | None = None
-    """ETag of that query's first page."""
-    seen: Mapping[str, str] = field(default_factory=dict)
-    """Issue number -> updated_at already reported inside the overlap window."""
+    """ETag of that query's first page, from the last complete read."""
+    seen: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Issue number -> (updated_at, fingerprint) already reported, for issues updated at or
+    after `since`."""
     project_since: str | None = None
     """Projects mode: newest project item `updatedAt` already reported."""
+    resume_page: int | None = None
+    """An interrupted read (rate-limit reserve) goes on at this page of the same query."""
+    newest: str | None = None
+    """Newest `updated_at` the interrupted read has seen so far."""
+
+    def reported(self, raw: Mapping[str, Any]) -> bool:
+        found = self.seen.get(str(raw["number"]))
+        return found is not None and found[1] == fingerprint(raw)
 
     def encode(self) -> str:
-        data = {"since": self.since, "etag": self.etag, "seen": dict(self.seen),
-                "project_since": self.project_since}
+        data = {
+            "since": self.since, "etag": self.etag,
+            "seen": {number: list(pair) for number, pair in self.seen.items()},
+            "project_since": self.project_since, "resume_page": self.resume_page,
+            "newest": self.newest,
+        }  # fmt: skip
         return PREFIX + json.dumps(data, separators=(",", ":"), sort_keys=True)
 
     @classmethod
     def decode(cls, text: str | None) -> Cursor:
         if not text:
             return cls()
-        if not text.startswith(PREFIX):
+        old = text.startswith(OLD_PREFIX)
+        if not old and not text.startswith(PREFIX):
             raise AdapterError("this sync cursor was not written by the GitHub adapter; reset it")
         try:
             data = json.loads(text[len(PREFIX):])
-            return cls(data.get("since"), data.get("etag"), dict(data.get("seen") or {}),
-                       data.get("project_since"))
-        except (ValueError, AttributeError):
+            if old:
+                return cls(data.get("since"), project_since=data.get("project_since"))
+            seen = {str(k): (str(v[0]), str(v[1])) for k, v in (data.get("seen") or {}).items()}
+            page = data.get("resume_page")
+            return cls(data.get("since"), data.get("etag"), seen, data.get("project_since"),
+                       int(page) if page is not None else None, data.get("newest"))
+        except (ValueError, AttributeError, IndexError, TypeError):
             raise AdapterError("the GitHub sync cursor is damaged; reset it") from None
+
+    def after(self, listing: Listing, overlap_seconds: int) -> Cursor:
+        """The cursor once `listing` (read with this cursor) has been reported. It never moves
+        past what was not read: an interrupted read keeps `since` and goes on at its next page."""
+        if listing.not_modified:
+            return self
+        seen = {**self.seen, **{
+            str(raw["number"]): (str(raw["updated_at"]), fingerprint(raw))
+            for raw in reversed(listing.issues)  # the first (newest) copy of a repeated issue
+        }}  # fmt: skip
+        times = [str(raw["updated_at"]) for raw in listing.issues]
+        times += [self.newest] if self.newest else []
+        newest = max(times, default=None, key=parse_time)
+        if not listing.complete:
+            return replace(self, etag=None, seen=seen, resume_page=listing.next_page,
+                           newest=newest)
+        if newest is None:  # nothing updated since `since`
+            return Cursor(self.since, listing.etag, seen, self.project_since)
+        since = parse_time(newest) - timedelta(seconds=overlap_seconds)
+        if self.since is not None:
+            since = max(since, parse_time(self.since))
+        text = utc_text(since)
+        kept = {n: pair for n, pair in seen.items() if parse_time(pair[0]) >= since}
+        # The same query next time (and a read from page 1): its first page's ETag holds.
+        same = text == self.since and self.resume_page is None
+        return Cursor(text, listing.etag if same else None, kept, self.project_since)
 
 
 @dataclass
@@ -56,6 +130,16 @@ class Listing:
     etag: str | None
     not_modified: bool = False
     complete: bool = True
+    next_page: int | None = None
+    """Where an incomplete listing goes on."""
+
+    def unreported(self, cursor: Cursor) -> list[dict[str, Any]]:
+        """Issues whose current values the cursor has not reported, each once."""
+        fresh: dict[str, dict[str, Any]] = {}
+        for raw in self.issues:
+            if not cursor.reported(raw):
+                fresh.setdefault(str(raw["number"]), raw)
+        return list(fresh.values())
 
 
 def list_issues(
@@ -66,13 +150,18 @@ def list_issues(
     etag: str | None = None,
     reserve: int = 0,
     missing: str = "",
+    start_page: int = 1,
 ) -> Listing:
-    """Every issue (pull requests dropped) the query matches, in the order GitHub sends them."""
+    """Every issue (pull requests dropped) the query matches from `start_page` on, in the
+    order GitHub sends them. The ETag is sent, and kept, for page 1 only."""
     url: str | None = f"{repo_path}/issues"
     query: Mapping[str, Any] | None = {"per_page": 100, **params}
-    headers = {"If-None-Match": etag} if etag else {}
+    if start_page > 1:
+        query = {"per_page": 100, **params, "page": start_page}
+    headers = {"If-None-Match": etag} if etag and start_page == 1 else {}
     listing = Listing([], None)
-    first = True
+    first = start_page == 1
+    page = start_page
     while url:
         reply = client.rest("GET", url, params=query, headers=headers)
         if reply.status == 304:
@@ -87,9 +176,10 @@ def list_issues(
         listing.issues += [raw for raw in reply.data if "pull_request" not in raw]
         found = NEXT.search(_header(reply.headers, "link") or "")
         url, query, headers = (found.group(1) if found else None), None, {}
+        page += 1
         # Keep the reserve of the primary budget: stop cleanly, the caller resumes later.
         if url and client.remaining is not None and client.remaining <= reserve:
-            listing.complete = False
+            listing.complete, listing.next_page = False, page
             break
     return listing
 

@@ -46,6 +46,9 @@ def ensure_sprint(self: Writer, sprint: Sprint, remote_id: str | None) -> str:
     except WriteUncertain as exc:
         raise AdapterError(f"milestone {sprint.name!r} not confirmed ({exc}); retry") from None
     assert raw is not None
+    self.a.learn_sprints({str(raw["number"]): sprint.id})  # creates in this sprint set it
+    if raw.get("node_id"):
+        self.ids.milestones[int(raw["number"])] = str(raw["node_id"])
     return str(raw["number"])
 
 def _iteration(self: Writer, sprint: Sprint) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker_bridge.adapters.github import body as bodies
 from tracker_bridge.adapters.github.client import GraphQLError, Reply, WriteUncertain
+from tracker_bridge.adapters.github.creating import NodeIds, create_in_one
 from tracker_bridge.adapters.github.labels import managed_labels
 from tracker_bridge.adapters.github.reading import NEXT
 from tracker_bridge.adapters.github.translate import (
@@ -36,6 +37,9 @@ class Writer:
         self.issue_types: bool | None = None
         self.unassignable: set[str] = set()
         """Logins GitHub refused as assignees (unknown, or no access to the repository)."""
+        self.ids = NodeIds()
+        self.one_write_creates = True
+        """GraphQL `createIssue` with its parent; off once the server refuses the shape."""
 
     # -- plumbing --------------------------------------------------------------------------
     def send(self, method: str, url: str, body: Any = None) -> Reply:
@@ -64,6 +68,10 @@ class Writer:
             if self.a.mapping.issue_types:
                 reply = self.a.client.rest("GET", f"{self.a.repo_path}/issue-types")
                 self.issue_types = reply.status == 200
+                if self.issue_types and isinstance(reply.data, list):
+                    self.ids.issue_types.update(
+                        {str(t["name"]): str(t["node_id"]) for t in reply.data if "node_id" in t}
+                    )
 
     def ensure_labels(self) -> None:
         have: set[str] = set()
@@ -74,6 +82,8 @@ class Writer:
             if reply.status == 404:
                 raise AdapterError(self.a.missing)
             have |= {str(label["name"]).casefold() for label in reply.data or []}
+            self.ids.labels.update({str(label["name"]).casefold(): str(label["node_id"])
+                                    for label in reply.data or [] if "node_id" in label})
             found = NEXT.search(next((v for k, v in reply.headers.items()
                                       if k.lower() == "link"), ""))
             url, params = (found.group(1) if found else None), None
@@ -91,6 +101,8 @@ class Writer:
                 continue  # maybe made; if not, GitHub makes a plain one when an issue uses it
             if made.status not in (201, 422):  # 422: it exists already (e.g. a lost answer)
                 raise AdapterError(f"cannot create label {original!r} ({made.status})")
+            if made.status == 201:
+                self.ids.labels[name] = str(made.data["node_id"])
 
     def _label_name(self, folded: str) -> str:
         labels = self.a.mapping.labels
@@ -111,6 +123,19 @@ class Writer:
     def create_one(self, new: NewItem, on_created: OnCreated) -> WriteResult:
         item = new.item
         payload = to_remote(item, self.a.mapping, issue_types=bool(self.issue_types))
+        milestone = self._milestone_of(item.sprint)
+        if milestone is not None:  # the sprint rides on the create: no PATCH afterwards
+            payload["milestone"] = milestone
+        if new.parent_ref is not None and self.one_write_creates:
+            try:  # one write, parent included
+                raw = create_in_one(self, payload, new.parent_ref)
+                return self._created(new, raw, milestone, linked=True, on_created=on_created)
+            except WriteUncertain as exc:
+                return WriteResult(item.id, None, error=f"create not confirmed ({exc}); look it "
+                                   "up by marker", uncertain=True)
+            except GraphQLError as exc:  # refused, nothing made: REST create + link below
+                if not exc.kind:  # the server does not know the mutation's shape at all
+                    self.one_write_creates = False
         try:
             reply = self.send("POST", f"{self.a.repo_path}/issues", payload)
         except WriteUncertain as exc:
@@ -127,26 +152,43 @@ class Writer:
                                    "up by marker", uncertain=True)
         if reply.status != 201:
             return self._fail(item.id, None, f"create refused: {reply.status} {_message(reply)}")
-        raw: Json = reply.data
+        return self._created(new, reply.data, milestone, linked=False, on_created=on_created)
+
+    def _created(self, new: NewItem, raw: Json, milestone: int | None, *, linked: bool,
+                 on_created: OnCreated) -> WriteResult:
+        """Confirm a create at once, then do what it could not carry (link, project)."""
+        item = new.item
         ref = self.ref(raw)
         on_created(item.id, ref)  # before any further request
         self.a.items_by_number[int(raw["number"])] = item.id
+        self.ids.issues[int(raw["number"])] = str(raw["node_id"])
         values = from_remote(raw, self.a.mapping, self.a.tracker).values
         done = {k: values[k] for k in PLANNING if k in values}
         if "points" in values:
             done["points"] = values["points"]
         if self.a.mapping.mode == "labels" and item.stage is not Stage.DONE:
             done["stage"] = values["stage"]
+        if milestone is not None and values.get("sprint") == item.sprint:
+            done["sprint"] = item.sprint
         errors: list[str] = []
-        if new.parent_ref is not None:
-            linked = self.link_parent(ref, new.parent_ref)
-            if linked.ok:
+        if new.parent_ref is not None and linked:
+            done["parent"] = item.parent
+        elif new.parent_ref is not None:
+            link = self.link_parent(ref, new.parent_ref)
+            if link.ok:
                 done["parent"] = item.parent
             else:
-                errors.append(linked.error or "parent link failed")
+                errors.append(link.error or "parent link failed")
         if self.a.project is not None:
             errors += self._add_to_project(raw, item, done)
         return WriteResult(item.id, ref, done, "; ".join(errors) or None)
+
+    def _milestone_of(self, sprint_id: str | None) -> int | None:
+        """The milestone number of a sprint this adapter already knows (milestone mode)."""
+        if sprint_id is None or self.a.mapping.sprint_mode != "milestone":
+            return None
+        remote = next((r for r, s in self.a.sprint_by_iteration.items() if s == sprint_id), None)
+        return int(remote) if remote is not None and remote.isdigit() else None
 
     def _add_to_project(self, raw: Json, item: WorkItem, done: dict[str, FieldValue]) -> list[str]:
         assert self.a.project is not None

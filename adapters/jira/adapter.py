@@ -182,8 +182,15 @@ class JiraAdapter:
         if state.since is not None:
             since = floor_minute(state.since - self.overlap)
             jql += f" AND updated >= {jql_time(since, self.meta.time_zone())}"
-        jql += " ORDER BY updated ASC, key ASC"
-        issues = self._search(jql, expand="changelog")
+        # Newest first: pages are offsets into a result that moves while people edit. An edit
+        # moves its issue to the front, so newest first it only pushes unread issues down
+        # (read twice, dropped below) and never past a page already read, as oldest first
+        # does; the edited issue itself is newer than `started`, so the next pull reads it.
+        jql += " ORDER BY updated DESC, key DESC"
+        unique: dict[str, dict[str, Any]] = {}
+        for issue in self._search(jql, expand="changelog"):
+            unique.setdefault(str(issue["key"]), issue)  # a repeat was pushed down, unchanged
+        issues = list(reversed(unique.values()))  # oldest first, as callers read best
         triples = [
             (str(i["key"]), str(i["fields"]["updated"]), parse_time(str(i["fields"]["updated"])))
             for i in issues

@@ -10,7 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .client import JiraClient
-from .translate import JiraSchema
+from .translate import JiraSchema, parse_time
 
 BASE_FIELDS = (
     "summary",
@@ -131,11 +131,11 @@ class Cursor:
         if not moments:
             return self
         since = max(moments)
-        window = since - overlap
+        # What the next query reads again: JQL has minutes, so from the minute of the overlap.
+        window = floor_minute(since - overlap)
         kept = {(k, u) for k, u, moment in issues if moment >= window}
-        # Pairs remembered earlier still matter while they sit inside the window.
-        old = {pair for pair in self.seen if self.since and self.since >= window}
-        return Cursor(since, frozenset(kept | old))
+        kept |= {(k, u) for k, u in self.seen if parse_time(u) >= window}
+        return Cursor(since, frozenset(kept))
 
 
 def floor_minute(moment: datetime) -> datetime:

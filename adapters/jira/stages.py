@@ -16,7 +16,7 @@ from tracker_bridge.tracker import AdapterError
 
 from .client import JiraCallError, JiraClient
 from .mapping import JiraMapping
-from .workflow import Transition, WorkflowGraph, transition_body
+from .workflow import LearnOnce, Transition, WorkflowGraph, transition_body
 
 MAX_HOPS = 25
 
@@ -42,6 +42,8 @@ class StageMover:
     unmoved: dict[str, str] = field(default_factory=dict)
     """Key -> type id of issues we created and have not moved: they sit in the type's
     initial status, which the first read of one of them teaches us."""
+    learning: LearnOnce = field(default_factory=LearnOnce)
+    """Concurrent moves share what is learned: each lesson is fetched once."""
 
     def created(self, key: str, type_id: str) -> None:
         self.unmoved[key] = type_id
@@ -53,6 +55,14 @@ class StageMover:
         targets = {name.casefold() for name in self.mapping.stages[stage]}
         fresh_type = self.unmoved.pop(ref.key, None)
         state = self.issues.get(ref.key)
+        if state is None and fresh_type is not None:
+            # One fresh issue of a type teaches its initial status to all the others.
+            self.learning.once(
+                ("initial", fresh_type),
+                lambda: fresh_type in self.initial,
+                lambda: self._read(ref.key, fresh=True),
+            )
+            state = self.issues.get(ref.key)
         if state is None and fresh_type in self.initial:
             state = IssueState(self.initial[fresh_type], fresh_type)
         if state is None:
@@ -117,11 +127,20 @@ class StageMover:
         return state
 
     def _learn(self, key: str, state: IssueState, graph: WorkflowGraph) -> None:
-        try:
-            page = self.client.get(f"issue/{key}/transitions", {"expand": "transitions.fields"})
-        except JiraCallError as exc:
-            raise AdapterError(f"reading transitions of {key}: {exc}") from None
-        graph.learn(state.status_id, (page or {}).get("transitions") or ())
+        def fetch() -> None:
+            try:
+                page = self.client.get(
+                    f"issue/{key}/transitions", {"expand": "transitions.fields"}
+                )
+            except JiraCallError as exc:
+                raise AdapterError(f"reading transitions of {key}: {exc}") from None
+            graph.learn(state.status_id, (page or {}).get("transitions") or ())
+
+        self.learning.once(
+            ("edges", state.type_id, state.status_id),
+            lambda: state.status_id in graph.edges,
+            fetch,
+        )
 
     def _unreachable(self, stage: Stage, graph: WorkflowGraph, start: str) -> AdapterError:
         known = sorted({name for name in graph.names.values() if name})

@@ -1,13 +1,15 @@
 """A workflow graph learned from `transitions` responses, and path finding over it.
 
 Jira lists only the transitions out of an issue's *current* status, so the graph is learned a
-status at a time and cached per (project, issue type). Pure: no I/O here.
+status at a time and cached per (project, issue type). No I/O here: `LearnOnce` runs the
+caller's fetch.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +63,25 @@ class WorkflowGraph:
                     seen.add(transition.to_id)
                     queue.append((transition.to_id, [*path, transition]))
         return None
+
+
+class LearnOnce:
+    """One fetch per key across the writers that share a cache (apply runs up to
+    `max_concurrency` moves at once): the first writer fetches, the others wait for it and
+    read the cache. A fetch that fails teaches nothing, so the next writer tries itself."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[Hashable, threading.Lock] = {}
+
+    def once(self, key: Hashable, known: Callable[[], bool], fetch: Callable[[], object]) -> None:
+        if known():
+            return
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if not known():
+                fetch()
 
 
 def parse_transition(raw: Mapping[str, Any]) -> Transition:

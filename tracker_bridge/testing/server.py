@@ -264,6 +264,7 @@ class FakeServer:
         self.faults = FaultInjector(seed)
         self.stats = RequestStats()
         self._routes: list[_Route] = []
+        self._after: list[Callable[[Request, Response], None]] = []
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -285,6 +286,14 @@ class FakeServer:
 
     def load_state(self, data: dict[str, Any]) -> None:
         return None
+
+    def after_request(self, callback: Callable[[Request, Response], None]) -> Callable[[], None]:
+        """Test hook: `callback(request, response)` runs after each answer is made and before
+        it is sent, outside the state lock, so it can act as a person (`human_*`) between two
+        requests of a client, e.g. edit an issue between two pages of a listing. Returns a
+        function that removes the hook."""
+        self._after.append(callback)
+        return lambda: self._after.remove(callback)
 
     # -- routing -----------------------------------------------------------------------
     def route(self, method: str, template: str, handler: Handler) -> None:
@@ -385,6 +394,8 @@ class FakeServer:
         request.params = params
         response = self._answer(request, route, path_known, drop)
         self.stats.record(request.method, request.route, request.path, response.status)
+        for callback in list(self._after):
+            callback(request, response)
         return response
 
     def _answer(

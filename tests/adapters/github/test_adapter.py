@@ -90,6 +90,8 @@ def test_parent_falls_back_to_a_task_list_without_sub_issues() -> None:
         [made] = adapter.create_items([NewItem(epic)], lambda i, r: None)
         assert made.ref is not None
         gh.faults.add(FaultRule("error", status=404, method="POST", path=r"/sub_issues$"))
+        # Nor can such a server create an issue under a parent over GraphQL.
+        gh.faults.add(FaultRule("error", status=404, method="POST", path=r"/graphql$"))
         [child] = adapter.create_items([NewItem(story, made.ref)], lambda i, r: None)
         assert child.ok and child.values["parent"] == "f.epic" and child.ref is not None
         epic_body = next(i["body"] for i in gh.issues(REPO) if i["number"] == int(made.ref.key))

@@ -48,13 +48,21 @@ def test_jql_values_are_quoted_and_escaped() -> None:
 
 def test_cursor_remembers_pairs_in_the_overlap_window() -> None:
     t0 = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    u1, u2 = "2026-01-01T11:55:00.000+0000", "2026-01-01T12:00:00.000+0000"
     cursor = Cursor(None).advanced(
-        [("A-1", "u1", t0 - timedelta(minutes=5)), ("A-2", "u2", t0)], timedelta(seconds=60)
+        [("A-1", u1, t0 - timedelta(minutes=5)), ("A-2", u2, t0)], timedelta(seconds=60)
     )
     assert cursor.since == t0
-    assert cursor.seen == frozenset({("A-2", "u2")})
+    assert cursor.seen == frozenset({("A-2", u2)})
     again = Cursor.decode(cursor.encode())
     assert again == cursor
     assert Cursor.decode("2026-01-01T12:00:00+00:00").since == t0
     assert Cursor.decode(None).since is None
     assert again.advanced([], timedelta(seconds=60)) == again
+    # JQL has minutes: the next query starts at 11:59:00, so an issue at 11:59:10 is read
+    # again and must be remembered, though it is more than the overlap before `since`.
+    u3 = "2026-01-01T11:59:10.000+0000"
+    later = Cursor(None).advanced([("A-3", u3, t0 - timedelta(seconds=50))], timedelta(0))
+    assert later.advanced([], timedelta(seconds=60), t0 + timedelta(seconds=15)).seen == {
+        ("A-3", u3)
+    }

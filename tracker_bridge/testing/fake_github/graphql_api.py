@@ -14,11 +14,13 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, execute_sync, parse, validate
 
 from tracker_bridge.testing.fake_github.common import Context
+from tracker_bridge.testing.fake_github.graphql_issues import IssueMutations
 from tracker_bridge.testing.fake_github.graphql_objects import Builder
 from tracker_bridge.testing.fake_github.graphql_paging import GitHubGraphQLError, Obj, not_found
 from tracker_bridge.testing.fake_github.graphql_schema import schema
 from tracker_bridge.testing.fake_github.limits import Budget
 from tracker_bridge.testing.fake_github.projects import Project, ProjectField, ProjectItem
+from tracker_bridge.testing.fake_github.rest_issues import IssueRoutes
 from tracker_bridge.testing.fake_github.state import iso, node_id
 from tracker_bridge.testing.server import HTTPError, Request, Response
 
@@ -26,9 +28,10 @@ MUTATION = re.compile(r"^\s*mutation\b", re.MULTILINE)
 
 
 class GraphQLApi:
-    def __init__(self, ctx: Context, projects: list[Project]) -> None:
+    def __init__(self, ctx: Context, projects: list[Project], issues: IssueRoutes) -> None:
         self.ctx = ctx
         self.projects = projects
+        self.issue_mutations = IssueMutations(ctx, issues)
 
     def answer(self, request: Request, budget: Budget) -> Response:
         payload = request.json()
@@ -97,6 +100,7 @@ class GraphQLApi:
                 "used": budget.used,
                 "resetAt": iso(_utc(budget.reset_at or 0)),
             },
+            "createIssue": lambda info, input: self.issue_mutations.create_issue(builder, input),
             "addProjectV2ItemById": lambda info, input: self.add_item(builder, input),
             "updateProjectV2ItemFieldValue": lambda info, input: self.update_value(builder, input),
             "clearProjectV2ItemFieldValue": lambda info, input: self.clear_value(builder, input),

@@ -250,6 +250,13 @@ class Builder:
             "description": stone.description,
         }
 
+    def issue_type(self, name: str | None) -> Obj | None:
+        found = self.state.issue_types.get(name.lower()) if name else None
+        if found is None:
+            return None
+        return {"id": found.node_id, "name": found.name, "description": found.description,
+                "isEnabled": True}
+
     def content(self, issue: Issue) -> Obj:
         repo = self.state.repos[issue.repo.lower()]
         kind = "pull" if issue.is_pull_request else "issues"
@@ -270,6 +277,11 @@ class Builder:
             "merged": False,
             "author": self.owner(self.state.users[issue.user]),
             "milestone": self.milestone(repo, issue.milestone),
+            "parent": lambda info: (
+                self.content(self.state.issues_by_id[issue.parent_id])
+                if issue.parent_id is not None else None
+            ),
+            "issueType": self.issue_type(issue.type),
             "assignees": lambda info, **page: connection(
                 "assignees",
                 issue.assignees,

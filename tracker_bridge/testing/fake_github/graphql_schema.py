@@ -134,7 +134,7 @@ type Milestone implements Node { id: ID! number: Int! title: String! state: Mile
 type Issue implements Node {
   id: ID! number: Int! title: String! body: String! state: IssueState! url: URI! databaseId: Int
   createdAt: DateTime! updatedAt: DateTime! closed: Boolean! closedAt: DateTime repository: Repository!
-  author: Actor milestone: Milestone
+  author: Actor milestone: Milestone parent: Issue issueType: IssueType
   assignees(first: Int, after: String, last: Int, before: String): UserConnection!
   labels(first: Int, after: String, last: Int, before: String): LabelConnection
   projectItems(first: Int, after: String, last: Int, before: String, includeArchived: Boolean = true): ProjectV2ItemConnection!
@@ -227,7 +227,16 @@ type ClearProjectV2ItemFieldValuePayload { clientMutationId: String projectV2Ite
 input DeleteProjectV2ItemInput { clientMutationId: String itemId: ID! projectId: ID! }
 type DeleteProjectV2ItemPayload { clientMutationId: String deletedItemId: ID }
 
+type IssueType implements Node { id: ID! name: String! description: String isEnabled: Boolean! }
+
+input CreateIssueInput {
+  assigneeIds: [ID!] body: String clientMutationId: String issueTemplate: String issueTypeId: ID
+  labelIds: [ID!] milestoneId: ID parentIssueId: ID projectV2Ids: [ID!] repositoryId: ID! title: String!
+}
+type CreateIssuePayload { clientMutationId: String issue: Issue }
+
 type Mutation {
+  createIssue(input: CreateIssueInput!): CreateIssuePayload
   addProjectV2ItemById(input: AddProjectV2ItemByIdInput!): AddProjectV2ItemByIdPayload
   updateProjectV2ItemFieldValue(input: UpdateProjectV2ItemFieldValueInput!): UpdateProjectV2ItemFieldValuePayload
   clearProjectV2ItemFieldValue(input: ClearProjectV2ItemFieldValueInput!): ClearProjectV2ItemFieldValuePayload

@@ -81,8 +81,15 @@ class IssueRoutes:
         return Response(200, render.issue(self.ctx.base(), self.ctx.state, issue))
 
     def create_issue(self, request: Request) -> Response:
-        repo = self.ctx.repo(request)
-        payload = body_object(request)
+        issue = self.new_issue(self.ctx.repo(request), body_object(request))
+        body = render.issue(self.ctx.base(), self.ctx.state, issue)
+        return Response(201, body, {"Location": body["url"]})
+
+    def new_issue(
+        self, repo: Repo, payload: dict[str, Any], *, check: Callable[[], None] | None = None
+    ) -> Issue:
+        """Create an issue from a REST-shaped payload (also GraphQL's `createIssue`); `check`
+        runs after validation, before anything is stored (a refusal leaves no issue)."""
         title = payload.get("title")
         if not isinstance(title, str | int) or title == "":
             raise invalid("Issue", "title", "missing_field")
@@ -101,10 +108,11 @@ class IssueRoutes:
             updated_at=now,
         )
         self.apply_changes(repo, issue, payload, creating=True)
+        if check is not None:
+            check()
         repo.next_number += 1
         self.ctx.state.add_issue(repo, issue)
-        body = render.issue(self.ctx.base(), self.ctx.state, issue)
-        return Response(201, body, {"Location": body["url"]})
+        return issue
 
     def update_issue(self, request: Request) -> Response:
         repo, issue = self.ctx.issue(request)

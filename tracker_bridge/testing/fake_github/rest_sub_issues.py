@@ -19,6 +19,14 @@ ISSUE = "/repos/{owner}/{repo}/issues/{number}"
 SUB_DOCS = "https://docs.github.com/rest/issues/sub-issues"
 
 
+def may_adopt(parent: Issue, child_repo: str) -> None:
+    """GitHub's rules for giving `parent` one more sub-issue from `child_repo` (a 422)."""
+    if child_repo.split("/")[0].lower() != parent.repo.split("/")[0].lower():
+        raise _rule("Sub issue must belong to a repository of the same owner")
+    if len(parent.sub_issue_ids) >= SUB_ISSUE_LIMIT:
+        raise _rule(f"Parent issue cannot have more than {SUB_ISSUE_LIMIT} sub-issues")
+
+
 def _rule(message: str) -> HTTPError:
     problem = {"resource": "Issue", "field": "sub_issue_id", "code": "custom", "message": message}
     return HTTPError(422, {**render.error("Validation Failed", 422, SUB_DOCS), "errors": [problem]})
@@ -68,14 +76,11 @@ class SubIssueRoutes:
         child = self._child(payload)
         if child.id == parent.id or self._is_ancestor(child, parent):
             raise _rule("Sub issue cannot be a parent of its own ancestor")
-        if child.repo.split("/")[0].lower() != parent.repo.split("/")[0].lower():
-            raise _rule("Sub issue must belong to a repository of the same owner")
         if child.parent_id == parent.id:
             raise _rule("Sub issue already exists on this issue")
         if child.parent_id is not None and not payload.get("replace_parent"):
             raise _rule("Sub issue may only have one parent")
-        if len(parent.sub_issue_ids) >= SUB_ISSUE_LIMIT:
-            raise _rule(f"Parent issue cannot have more than {SUB_ISSUE_LIMIT} sub-issues")
+        may_adopt(parent, child.repo)
         if child.parent_id is not None:
             old = self.ctx.state.issues_by_id[child.parent_id]
             old.sub_issue_ids.remove(child.id)

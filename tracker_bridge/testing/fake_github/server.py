@@ -102,7 +102,7 @@ class FakeGitHub(FakeServer):
         SubIssueRoutes(self.ctx).register(self)
         PeopleRoutes(self.ctx).register(self)
         SearchRoutes(self.ctx).register(self)
-        self.graphql = GraphQLApi(self.ctx, self.projects)
+        self.graphql = GraphQLApi(self.ctx, self.projects, self.issue_routes)
         self.route("GET", "/rate_limit", self._rate_limit)
         self.route("GET", "/_fake/github/limits", self._limit_stats)
         for path in GRAPHQL_PATHS:
