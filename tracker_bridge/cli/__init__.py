@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     use_plain_commands(app)
     argv, state["debug"] = take_debug_flag(sys.argv[1:] if argv is None else argv)
     try:
-        result = app(args=argv, standalone_mode=False)
+        result = app(args=argv, prog_name="tracker-bridge", standalone_mode=False)
     except UserError as exc:
         if state["debug"]:
             raise

@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from tracker_bridge.cli.app import app
+from tracker_bridge.cli.output import make_console
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Kind
 from tracker_bridge.roadmap import json_schema, load_roadmap
@@ -48,7 +48,7 @@ def validate(file: Path = _FILE, today: str | None = _TODAY) -> None:
 def show(file: Path = _FILE, today: str | None = _TODAY) -> None:
     """Show a roadmap: phases, sprints, epics and items as a tree; objectives and risks."""
     roadmap = load_roadmap(file, today=_parse_today(today)).roadmap
-    Console().print(render_roadmap(roadmap))
+    make_console().print(render_roadmap(roadmap))
 
 
 _SCHEMAS = {"roadmap": json_schema}
