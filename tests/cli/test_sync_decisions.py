@@ -1,7 +1,10 @@
-"""`sync --yes` says what it decided, not only how many: each conflict and each skip."""
+"""`sync --yes` says what it decided, not only how many: each conflict and each skip; and
+its summary adds up with the plan (stages a create set itself are counted as such)."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,7 @@ import pytest
 from tracker_bridge.cli import main
 from tracker_bridge.testing.sandbox import Sandbox
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, Cli
 
 SKIPPED_BLOCK = """          - id: ingestion.source-exploration
             title: Initial data source exploration and sample scraping script
@@ -59,3 +62,23 @@ def test_sync_yes_prints_each_conflict_and_skip(
         for tracker in (sandbox.jira_tracker, sandbox.github_tracker)
     ), out
     assert "Sync summary" in out
+
+
+def test_the_summary_counts_stages_set_by_the_create_so_plan_and_summary_add_up(
+    cli: Cli,
+) -> None:
+    planned = json.loads(cli.roadmap("plan", "--json").out)["plan"]["counts"]["move_stage"]
+    seeded = cli.roadmap("seed", "--yes", "--json")
+    assert seeded.code == 0, seeded.err
+    done = json.loads(seeded.out)["summary"]["done"]
+    at_create = done["move_stage_at_create"]
+    assert at_create > 0  # GitHub takes the stage label in the create
+    assert done["move_stage"] + at_create == planned
+    again = cli("sync", "-c", cli.config, "--yes")  # the text: nothing moved, nothing folded
+    assert "set at create" not in again.out
+
+
+def test_the_summary_table_says_set_at_create(cli: Cli) -> None:
+    seeded = cli.roadmap("seed", "--yes")
+    assert seeded.code == 0, seeded.err
+    assert re.search(r"\b\d+ \(\+\d+ set at create\)", seeded.out), seeded.out

@@ -19,6 +19,7 @@ from tracker_bridge.reconcile.actions import (
     Plan,
     UpdateFields,
 )
+from tracker_bridge.reconcile.apply import AT_CREATE
 from tracker_bridge.reconcile.sync import SyncReport
 
 MAX_LINES_PER_TRACKER = 200
@@ -133,10 +134,12 @@ def render_summary(report: SyncReport, console: Console) -> None:
     table = Table(title=f"Sync summary — {escape(report.project)}", show_edge=False)
     for column in ("created", "updated", "moved", "conflicts", "failures"):
         table.add_column(column, justify="right")
+    done = summary["done"]
+    at_create = done.get(f"move_stage{AT_CREATE}", 0)
     table.add_row(
         str(summary["created"]),
         str(summary["updated"]),
-        str(summary["moved"]),
+        f"{summary['moved']} (+{at_create} set at create)" if at_create else str(summary["moved"]),
         str(summary["conflicts"]),
         str(len(summary["failures"])),
     )
