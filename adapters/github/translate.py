@@ -57,9 +57,7 @@ class Lookups:
 # -- to GitHub ------------------------------------------------------------------------------
 def body_for(item: WorkItem) -> bodies.Body:
     timebox = item.timebox
-    due = item.due
-    if due is None and timebox is not None and (deadline := timebox.deadline()) is not None:
-        due = deadline.astimezone(UTC).date()
+    due = item.effective_due
     return bodies.Body(
         description=item.description,
         item_id=item.id,
