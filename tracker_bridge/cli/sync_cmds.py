@@ -25,6 +25,7 @@ from tracker_bridge.cli.options import (
     resolve_targets,
 )
 from tracker_bridge.cli.output import make_console
+from tracker_bridge.cli.progress import PipeProgress
 from tracker_bridge.config import ProjectSettings
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap
@@ -69,8 +70,11 @@ def _run(
 
 @contextmanager
 def _progress(adapters: Mapping[str, Adapter], quiet: bool) -> Iterator[Any]:
-    if quiet or not console.is_terminal:  # in a pipe or a log a bar is only a stray newline
+    if quiet:
         yield None
+        return
+    if not console.is_terminal:  # in a pipe or a log a bar is only a stray newline
+        yield PipeProgress(adapters)
         return
     bar = Progress(
         TextColumn("{task.description}"),

@@ -29,6 +29,7 @@ from tracker_bridge.reconcile.apply_base import (
     FOLLOW_UPS,
     ApplyReport,
     Failure,
+    PlannedProgress,
     Progress,
     describe,
 )
@@ -71,6 +72,8 @@ class Applier(CreateWrites, SprintWrites):
             by_tracker[action.tracker].append(action)
         for tracker, actions in by_tracker.items():
             adapter = self.adapters[tracker]
+            if isinstance(self.progress, PlannedProgress):
+                self.progress.planned(tracker, len(actions))
             start = adapter.requests_sent
             self.recover(tracker)
             self._apply_tracker(tracker, adapter, actions)
