@@ -85,3 +85,21 @@ def test_in_colour_ids_are_printed_as_they_are_not_highlighted(tmp_path: Path) -
         assert sandbox.github_tracker in planned.stdout  # "b:ac" not coloured as IPv6
         doctor = _run(sandbox, "doctor", FORCE_COLOR="1", COLUMNS="300")
         assert sandbox.github_tracker in doctor.stdout and sandbox.jira_tracker in doctor.stdout
+
+
+def test_a_piped_sprint_report_keeps_brackets_and_100_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    roadmap = tmp_path / "roadmap.yaml"
+    goal = "Reviews in S3 and a decision on the vibe score"
+    roadmap.write_text(EXAMPLE.read_text().replace(goal, f'"[infra] {goal}"'))
+    with Sandbox(tmp_path / "sandbox", roadmap) as sandbox:
+        for name, value in sandbox.environ.items():
+            monkeypatch.setenv(name, value)
+        config = str(sandbox.config_path)
+        assert main(["seed", "--yes", "-c", config, "-t", "github", "--json"]) == 0
+        capsys.readouterr()
+        assert main(["report", "sprint", "--sprint", "s3", "-c", config]) == 0
+    out = capsys.readouterr().out
+    assert f"Goal: [infra] {goal}" in out  # data, not rich markup
+    assert max(len(line) for line in out.splitlines()) <= 100, out

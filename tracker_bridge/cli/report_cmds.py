@@ -69,11 +69,12 @@ def report_sprint(
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:
         raise UserError("--post: no Slack webhook configured; set [slack] webhook_env")
-    if fmt is Format.TERMINAL and output is None:
-        render_sprint(report, make_console())
+    console = make_console()
+    if fmt is Format.TERMINAL and output is None and console.is_terminal:
+        render_sprint(report, console)
     else:
         text = {
-            Format.TERMINAL: lambda: _plain_terminal(report),
+            Format.TERMINAL: lambda: _plain_terminal(report),  # also in a pipe: 100 columns
             Format.MARKDOWN: lambda: render_markdown(report),
             Format.JSON: lambda: to_json(report) + "\n",
             Format.HTML: lambda: render_html(report),
