@@ -2,8 +2,9 @@
 
 Help is click's plain layout (`rich_markup_mode=None`): square brackets in help text stay
 text instead of being eaten as rich markup, and nothing is drawn in boxes cut to 80 columns
-in a pipe. `Command` gives every command conventional
-metavars (`--config CONFIG`, `[ROADMAP]`) instead of Typer's `<bool>` and `{roadmap}`.
+in a pipe. `Command` gives every command conventional metavars (`--config CONFIG`,
+`[ROADMAP]`) instead of Typer's `<bool>` and `{roadmap}`, and lists `--debug`, which `main`
+accepts after any command.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Command(TyperCommand):
                                   if param.required else text))
             elif (record := param.get_help_record(ctx)) is not None:
                 options.append(record)
+        # `main` takes --debug out of argv before parsing; listed here so people find it.
         options.insert(len(options) - 1, ("--debug", "Show tracebacks for errors."))
         if arguments:
             with formatter.section("Arguments"):
