@@ -168,3 +168,14 @@ def test_sync_and_status_hints_work_when_pasted(tmp_path: Path) -> None:
         assert _console(sandbox, pasted).returncode == 0
         assert sandbox.counts() == {sandbox.jira_tracker: ITEMS, sandbox.github_tracker: ITEMS}
         assert _console(sandbox, f"tracker-bridge status -c {shlex.quote(config)}").returncode == 0
+
+
+def test_validate_and_show_read_the_configured_roadmap(cli: Cli) -> None:
+    checked = cli("validate", "-c", cli.config)
+    assert checked.code == 0, checked.err
+    assert checked.out.startswith(f"{EXAMPLE}: OK:")
+    shown = cli("show", "--config", cli.config, "--project", cli.sandbox.project)
+    assert shown.code == 0, shown.err
+    assert "infra.repo-setup" in shown.out
+    unknown = cli("validate", "-c", cli.config, "-p", "nope")
+    assert unknown.code == 2 and "'nope'" in unknown.err

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import typer
 
-from tracker_bridge.config import ProjectSettings
+from tracker_bridge.config import ProjectSettings, load_settings
 from tracker_bridge.errors import UserError
-from tracker_bridge.workspace import Workspace
+from tracker_bridge.workspace import NO_PROJECTS, Workspace, config_path, no_config_found
 
 CONFIG_HELP = "Config file (default: $TB_CONFIG or ./tracker-bridge.toml)."
 ConfigOption = typer.Option(None, "--config", "-c", help=CONFIG_HELP)
@@ -80,6 +80,25 @@ def choose_project(
         f"{roadmap} is not the roadmap of any configured project ({configured}); "
         "pass --project NAME to use it for that project's targets anyway"
     )
+
+
+def configured_roadmap(config: Path | None, project: str | None) -> Path:
+    """The roadmap of the configured project, for commands that need no store or tracker."""
+    path = config_path(config)
+    if path is None:
+        raise no_config_found()
+    projects = load_settings(path).projects
+    if not projects:
+        raise UserError(NO_PROJECTS)
+    if project is not None:
+        for candidate in projects:
+            if candidate.name == project:
+                return candidate.roadmap
+        raise UserError(f"no project named {project!r} in the config")
+    if len(projects) > 1:
+        names = ", ".join(p.name for p in projects)
+        raise UserError(f"several projects are configured ({names}): pass --project")
+    return projects[0].roadmap
 
 
 def _same_file(a: Path, b: Path) -> bool:
