@@ -132,12 +132,12 @@ def plan(
     as_json: bool = JsonOption,
 ) -> None:
     """Show what seeding or syncing the roadmap would change. Writes nothing."""
-    if roadmap is not None:
-        _roadmap(roadmap)  # a broken file is reported before anything else is opened
+    # A broken file is reported before anything else is opened.
+    given = _roadmap(roadmap) if roadmap is not None else None
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
         report = _run(
-            workspace, _roadmap(chosen.roadmap), chosen.project, target,
+            workspace, given or _roadmap(chosen.roadmap), chosen.project, target,
             SyncOptions(kind="plan"), as_json,
         )
         policy = workspace.settings.reconcile.conflict_policy
@@ -169,13 +169,12 @@ def seed(
     as_json: bool = JsonOption,
 ) -> None:
     """Seed the trackers' backlogs from a roadmap. Re-running never duplicates."""
-    if roadmap is not None:
-        _roadmap(roadmap)
+    given = _roadmap(roadmap) if roadmap is not None else None
     options = SyncOptions(apply=yes, force=force, kind="seed")
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
         report = _run(
-            workspace, _roadmap(chosen.roadmap), chosen.project, target, options, as_json
+            workspace, given or _roadmap(chosen.roadmap), chosen.project, target, options, as_json
         )
         policy = workspace.settings.reconcile.conflict_policy
     _print(report, as_json, show_plan=True, policy=policy)
@@ -198,13 +197,12 @@ def apply_(
     as_json: bool = JsonOption,
 ) -> None:
     """Apply the plan: create, update and move items on the trackers."""
-    if roadmap is not None:
-        _roadmap(roadmap)
+    given = _roadmap(roadmap) if roadmap is not None else None
     options = SyncOptions(apply=True, force=force, checksum=checksum, kind="apply")
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
         report = _run(
-            workspace, _roadmap(chosen.roadmap), chosen.project, target, options, as_json
+            workspace, given or _roadmap(chosen.roadmap), chosen.project, target, options, as_json
         )
         policy = workspace.settings.reconcile.conflict_policy
     _print(report, as_json, show_plan=True, policy=policy)
