@@ -7,6 +7,7 @@ Loading, with file:line errors, is in `loading.py`.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -151,6 +152,22 @@ class TargetSettings(_Frozen):
     webhook_secret_env: EnvName | None = None
     """The variable (or secrets file name) holding this target's webhook secret; without
     one, `serve --webhooks` refuses its deliveries (unsigned webhooks are not accepted)."""
+
+    @field_validator("tracker")
+    @classmethod
+    def _known_adapter(cls, value: str) -> str:
+        from tracker_bridge.registry import adapter_names
+
+        adapter = value.split(":", 1)[0]
+        known = adapter_names()
+        if known and adapter not in known:
+            close = difflib.get_close_matches(adapter, sorted(known), n=1)
+            hint = f"; did you mean '{close[0]}:{value.split(':', 1)[1]}'?" if close else ""
+            raise ValueError(
+                f"no tracker adapter named {adapter!r} (installed: {', '.join(sorted(known))})"
+                + hint
+            )
+        return value
 
     @property
     def adapter(self) -> str:

@@ -11,6 +11,13 @@ ENTRY_POINT_GROUP = "tracker_bridge.adapters"
 
 
 @cache
+def adapter_names() -> frozenset[str]:
+    """Names of the installed adapters, without importing them: cheap enough for config
+    loading to refuse a mistyped `tracker = "jria:TREND"` at its line."""
+    return frozenset(entry.name for entry in entry_points(group=ENTRY_POINT_GROUP))
+
+
+@cache
 def available() -> dict[str, AdapterFactory]:
     factories: dict[str, AdapterFactory] = {}
     for entry in entry_points(group=ENTRY_POINT_GROUP):

@@ -99,6 +99,7 @@ class AdapterError(Exception):
 #   called before each pull so a fresh adapter names parents and sprints canonically.
 # - synced_fields: frozenset[str]: the SYNC_FIELDS its mapping carries (default: all).
 # - max_concurrency: int: how many single-item writes apply may run at once (default 1).
+# - writes_per_minute: float: the pace its writes are held to, if any (for estimates).
 
 OnCreated = Callable[[str, RemoteRef], None]
 """Called with (item_id, ref) the moment a create is confirmed, before any further request."""

@@ -93,12 +93,24 @@ class Workspace:
         self.store.close()
 
 
+def no_config_found() -> UserError:
+    """Where the config was looked for, so a person can put it there or name it."""
+    return UserError(
+        "no config file found: looked for --config/-c (not given), $TB_CONFIG (not set) and "
+        f"{Path.cwd() / DEFAULT_CONFIG} (not there); copy config/tracker-bridge.example.toml "
+        "there, or pass -c FILE"
+    )
+
+
 @contextmanager
 def open_workspace(
     config: Path | None, *, environ: Mapping[str, str] | None = None
 ) -> Iterator[Workspace]:
     """`environ`: read settings and secrets from this mapping instead of os.environ."""
-    settings = load_settings(config_path(config), environ=environ)
+    path = config_path(config)
+    if path is None:
+        raise no_config_found()
+    settings = load_settings(path, environ=environ)
     if not settings.projects:
         # Before the store opens: a run without a config must not leave a database behind.
         raise UserError(NO_PROJECTS)

@@ -89,6 +89,11 @@ class GitHubAdapter:
         """Time spent waiting for GitHub's limits and the write pacing (`serve`'s metrics)."""
         return self.client.pacer.waited
 
+    @property
+    def writes_per_minute(self) -> float:
+        """The pace writes are held to (the CLI estimates a long seed's time from it)."""
+        return 60.0 / self.client.pacer.write_interval
+
     def field_owners(self) -> dict[str, Literal["roadmap", "tracker"]]:
         return self.mapping.field_owners()
 

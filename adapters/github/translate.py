@@ -57,9 +57,7 @@ class Lookups:
 # -- to GitHub ------------------------------------------------------------------------------
 def body_for(item: WorkItem) -> bodies.Body:
     timebox = item.timebox
-    due = item.due
-    if due is None and timebox is not None and (deadline := timebox.deadline()) is not None:
-        due = deadline.astimezone(UTC).date()
+    due = item.effective_due
     return bodies.Body(
         description=item.description,
         item_id=item.id,
@@ -116,8 +114,12 @@ def edit_payload(
     label_changes = {k: v for k, v in changes.items() if k in label_fields}
     if "points" in changes and mapping.mode == "labels":
         label_changes["points"] = changes["points"]
+    current = [str(label["name"]) for label in raw.get("labels") or []]
+    if _stale_stage_label(mapping, raw, current):
+        # Closed by hand, so read as done, but still labelled with the stage it had: this
+        # write takes the stale label off, as a move to done would have.
+        label_changes["stage"] = Stage.DONE.value
     if label_changes:
-        current = [str(label["name"]) for label in raw.get("labels") or []]
         payload["labels"] = merge_labels(mapping, current, label_changes)
     if "assignee" in changes:
         payload["assignees"] = [changes["assignee"]] if changes["assignee"] else []
@@ -126,6 +128,14 @@ def edit_payload(
         if kind in mapping.issue_types:
             payload["type"] = mapping.issue_types[kind]
     return payload
+
+
+def _stale_stage_label(mapping: GitHubMapping, raw: Json, current: list[str]) -> bool:
+    """A closed issue (done) that still carries a stage label, in labels mode."""
+    if mapping.mode != "labels" or raw.get("state") != "closed":
+        return False
+    stage_labels = {name.casefold() for name in mapping.labels.stages.values()}
+    return any(name.casefold() in stage_labels for name in current)
 
 
 def stage_payload(mapping: GitHubMapping, raw: Json, stage: Stage) -> Json:

@@ -32,6 +32,7 @@ from .translate import (
     parent_fields,
     parent_key_of,
     parse_time,
+    split_hypothesis,
     stage_changes,
     update_to_remote,
 )
@@ -237,16 +238,21 @@ class JiraAdapter:
     def update_fields(self, ref: RemoteRef, changes: Mapping[str, FieldValue]) -> WriteResult:
         changes = {k: v for k, v in changes.items() if k not in ("stage", "sprint", "parent")}
         schema = self.meta.schema()
-        item_id, current = self.key_to_item.get(ref.key, ""), None
-        if LABEL_FIELDS & set(changes):
+        item_id, current, hypothesis = self.key_to_item.get(ref.key, ""), None, None
+        if LABEL_FIELDS & set(changes) or "description" in changes:
             # Labels carry the marker, track, spike and blocked too: rebuild the whole list.
+            # A spike's description carries its hypothesis: keep it.
             try:
                 issue = self.client.get(f"issue/{ref.key}", {"fields": fields_for(schema)})
             except JiraCallError as exc:
                 return WriteResult(item_id, ref, error=str(exc))
             marker, current = from_remote(issue, self.mapping, schema)
             item_id = marker or item_id
-        fields = update_to_remote(changes, self.mapping, schema, current, item_id or None)
+            raw = str((issue.get("fields") or {}).get("description") or "")
+            hypothesis = split_hypothesis(raw)[1]
+        fields = update_to_remote(
+            changes, self.mapping, schema, current, item_id or None, hypothesis
+        )
         error = self._put_fields(ref, fields) if fields else None
         return WriteResult(item_id, ref, {} if error else dict(changes), error)
 

@@ -128,9 +128,16 @@ class JiraClient:
     ) -> Any:
         return self._call("GET", path, params=params, agile=agile, idempotent=True)
 
-    def put(self, path: str, body: Any, *, params: Mapping[str, Any] | None = None) -> Any:
+    def put(
+        self,
+        path: str,
+        body: Any,
+        *,
+        params: Mapping[str, Any] | None = None,
+        agile: bool = False,
+    ) -> Any:
         # PUT sets values absolutely, so repeating it is harmless.
-        return self._call("PUT", path, body=body, params=params, idempotent=True)
+        return self._call("PUT", path, body=body, params=params, agile=agile, idempotent=True)
 
     def post(self, path: str, body: Any, *, agile: bool = False, idempotent: bool = False) -> Any:
         return self._call("POST", path, body=body, agile=agile, idempotent=idempotent)

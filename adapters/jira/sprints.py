@@ -1,4 +1,5 @@
-"""Sprints through the Agile API: partial updates only (POST), the real state machine, batches."""
+"""Sprints through the Agile API: partial updates (POST; a full PUT where a server refuses
+them), the real state machine, batches."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from .metadata import Metadata, call_error
 
 BATCH = 50
 """The Agile API moves at most 50 issues per request."""
+
+_FULL_UPDATE = ("name", "goal", "startDate", "endDate", "state", "originBoardId")
+"""What a full sprint update (PUT) sends: everything it leaves out becomes null."""
 
 _ORDER = {SprintState.FUTURE: 0, SprintState.ACTIVE: 1, SprintState.CLOSED: 2}
 
@@ -103,9 +107,22 @@ class Sprints:
                 changes["endDate"] = _when(sprint.end, end=True)
         if not changes:
             return remote
-        # Setting a field twice is harmless, so this POST may be retried like a read.
-        updated = self.client.post(f"sprint/{remote['id']}", changes, agile=True, idempotent=True)
+        updated = self._post(remote, changes)
         return dict(updated or {**remote, **changes})
+
+    def _post(self, remote: dict[str, Any], changes: dict[str, Any]) -> Any:
+        """A partial update. Setting a field twice is harmless, so it may be retried like a
+        read. Where the server refuses partial updates (405: some Data Center servers and
+        proxies), a full update (PUT) built from the sprint as read, with the changes."""
+        try:
+            return self.client.post(
+                f"sprint/{remote['id']}", changes, agile=True, idempotent=True
+            )
+        except JiraCallError as exc:
+            if exc.status != 405:
+                raise
+        full = {key: remote.get(key) for key in _FULL_UPDATE if remote.get(key) is not None}
+        return self.client.put(f"sprint/{remote['id']}", {**full, **changes}, agile=True)
 
     def _advance(self, sprint: Sprint, remote: dict[str, Any]) -> dict[str, Any]:
         """future -> active -> closed, one legal step at a time; never backwards."""
@@ -120,10 +137,8 @@ class Sprints:
                 body: dict[str, Any] = {"state": step.value}
                 if step is SprintState.ACTIVE:  # starting needs both dates
                     body |= {"startDate": _when(sprint.start), "endDate": _when(sprint.end, True)}
-                result = self.client.post(
-                    f"sprint/{remote['id']}", body, agile=True, idempotent=True
-                )
-                remote = dict(result or {**remote, "state": step.value})
+                result = self._post(remote, body)
+                remote = dict(result or {**remote, **body})
                 current = step
         return remote
 

@@ -50,13 +50,38 @@ def reserved_labels(mapping: JiraMapping, item_id: str | None) -> set[str]:
     return labels
 
 
+HYPOTHESIS = "Hypothesis: "
+"""A spike's hypothesis is the last paragraph of its Jira description, after this."""
+
+
+def description_with_hypothesis(description: str, hypothesis: str | None) -> str:
+    """The Jira description: the item's as it is, then a spike's hypothesis as the last
+    paragraph (Jira has no field for it, and a spike whose hypothesis nobody sees is not one).
+    `split_hypothesis` gives the item's description back exactly."""
+    if not hypothesis:
+        return description
+    line = HYPOTHESIS + " ".join(hypothesis.split())
+    return f"{description}\n\n{line}" if description else line
+
+
+def split_hypothesis(text: str) -> tuple[str, str | None]:
+    """(the description without the hypothesis paragraph, the hypothesis or None)."""
+    if text.startswith(HYPOTHESIS) and "\n" not in text:
+        return "", text[len(HYPOTHESIS) :]
+    head, separator, last = text.rpartition("\n\n" + HYPOTHESIS)
+    if separator and "\n" not in last:
+        return head, last
+    return text, None
+
+
 def item_due(item: WorkItem, mapping: JiraMapping) -> str | None:
-    """The due date to write: the item's own, else a started spike's time-box deadline."""
+    """The due date to write: the item's own, else the day a started spike's time-box ends
+    in the team's time zone (`WorkItem.effective_due`)."""
     if item.due is not None:
         return item.due.isoformat()
     if mapping.fields.spike_due_from_timebox and item.timebox is not None:
-        deadline = item.timebox.deadline()
-        return deadline.date().isoformat() if deadline else None
+        due = item.effective_due
+        return due.isoformat() if due else None
     return None
 
 
@@ -112,8 +137,11 @@ def to_remote(
             labels=item.labels,
         ),
     }
-    if item.description:
-        fields["description"] = item.description
+    description = description_with_hypothesis(
+        item.description, item.timebox.hypothesis if item.timebox else None
+    )
+    if description:
+        fields["description"] = description
     if mapping.tracks.as_ == "component":
         fields["components"] = [{"name": mapping.tracks.name_for(item.track)}]
     if item.points is not None and schema.points_field:
@@ -141,15 +169,17 @@ def update_to_remote(
     schema: JiraSchema,
     current: Mapping[str, FieldValue] | None = None,
     item_id: str | None = None,
+    hypothesis: str | None = None,
 ) -> JsonDict:
     """The `fields` of an edit. `current` (canonical values read from the issue) is needed
-    only when a label-borne field changes, since Jira keeps them all in one `labels` list."""
+    only when a label-borne field changes, since Jira keeps them all in one `labels` list;
+    `hypothesis` (a spike's, as on the issue) is kept under a new description."""
     fields: JsonDict = {}
     for name, value in changes.items():
         if name == "title":
             fields["summary"] = value
         elif name == "description":
-            fields["description"] = value or ""
+            fields["description"] = description_with_hypothesis(str(value or ""), hypothesis)
         elif name == "points" and schema.points_field:
             fields[schema.points_field] = value
         elif name == "due":
@@ -213,7 +243,7 @@ def from_remote(
     item_id = item_id_of(mapping, raw_labels)
     values: dict[str, FieldValue] = {
         "title": str(fields.get("summary") or ""),
-        "description": str(fields.get("description") or ""),
+        "description": split_hypothesis(str(fields.get("description") or ""))[0],
     }
     issuetype = fields.get("issuetype") or {}
     kind = _kind(mapping, schema, issuetype, raw_labels)

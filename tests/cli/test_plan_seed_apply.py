@@ -110,12 +110,14 @@ def test_apply_refuses_a_plan_that_changes_too_much_unless_forced(
     edited, count = _retitled(tmp_path, 0.5)
     assert count > ITEMS // 4
     before = writes(sandbox)
-    refused = seeded.roadmap("apply", roadmap=edited)
+    # An edited copy is not the configured roadmap: --project says to sync it anyway.
+    project = ("--project", sandbox.project)
+    refused = seeded.roadmap("apply", *project, roadmap=edited)
     assert refused.code == 2
     assert len(refused.err.splitlines()) == 1, refused.err
     assert "--force" in refused.err
     assert writes(sandbox) == before
-    forced = seeded.roadmap("apply", "--force", "--json", roadmap=edited)
+    forced = seeded.roadmap("apply", *project, "--force", "--json", roadmap=edited)
     assert forced.code == 0, forced.err
     retitles = [
         a

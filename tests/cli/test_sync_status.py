@@ -86,7 +86,8 @@ def test_no_config_is_one_line_and_leaves_nothing_behind(
     for command in (("sync", "--yes"), ("status",), ("doctor",), ("plan", str(EXAMPLE))):
         result = cli(*command)
         assert result.code == 2, command
-        assert result.err.startswith("no projects configured"), result.err
+        assert result.err.startswith("no config file found"), result.err
+        assert "$TB_CONFIG" in result.err and str(empty / "tracker-bridge.toml") in result.err
         assert len(result.err.splitlines()) == 1
     assert list(empty.iterdir()) == []  # no state database in the working directory
 

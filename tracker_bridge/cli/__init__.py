@@ -12,7 +12,7 @@ import sys
 import typer
 from typer.exceptions import TyperException
 
-from tracker_bridge.cli.app import app, state
+from tracker_bridge.cli.app import app, state, take_debug_flag, use_plain_commands
 from tracker_bridge.errors import UserError
 
 COMMAND_MODULES = (
@@ -37,8 +37,10 @@ def _load_commands() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _load_commands()
+    use_plain_commands(app)
+    argv, state["debug"] = take_debug_flag(sys.argv[1:] if argv is None else argv)
     try:
-        result = app(args=argv, standalone_mode=False)
+        result = app(args=argv, prog_name="tracker-bridge", standalone_mode=False)
     except UserError as exc:
         if state["debug"]:
             raise

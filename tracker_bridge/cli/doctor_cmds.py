@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from tracker_bridge.cli.app import app
+from tracker_bridge.cli.options import ConfigOption, ProjectOption, resolve_targets
+from tracker_bridge.cli.output import make_console
 from tracker_bridge.config import ProjectSettings
 from tracker_bridge.errors import UserError
 from tracker_bridge.tracker import AdapterError, DoctorCheck
@@ -19,35 +22,45 @@ _STYLE = {"ok": "[green]ok[/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]
 
 @app.command()
 def doctor(
-    tracker: str | None = typer.Option(
-        None, "--tracker", "-t", help="An adapter (jira, github) or a target id; default all."
+    target: list[str] = typer.Option(
+        [], "--target", "-t",
+        help="Only this target: jira:TREND, or jira/github for all of that adapter "
+        "(repeatable); default all.",
     ),
-    project: str | None = typer.Option(None, "--project", "-p", help="Project from the config."),
-    config: Path | None = typer.Option(None, "--config", "-c", help="Config file."),
+    tracker: list[str] = typer.Option([], "--tracker", hidden=True),  # the old name of -t
+    project: str | None = ProjectOption,
+    config: Path | None = ConfigOption,
 ) -> None:
     """Check mappings against the trackers: types, statuses, fields, labels, boards, rights."""
-    console = Console()
+    console = make_console()
     failed = False
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
-        wanted = [
-            t.tracker
-            for t in settings.targets
-            if tracker is None or tracker in (t.tracker, t.adapter)
-        ]
-        if not wanted:
-            raise UserError(f"no target matches {tracker!r} in project {settings.name!r}")
+        wanted = _wanted(settings, [*target, *tracker])
         for tracker_id in wanted:
             checks = _checks(workspace, settings, tracker_id)
-            table = Table(title=f"doctor — {tracker_id}", show_edge=False)
+            table = Table(title=f"doctor — {escape(tracker_id)}", show_edge=False)
             for column in ("", "check", "detail", "fix"):
                 table.add_column(column)
             for check in checks:
-                table.add_row(_STYLE[check.status], check.subject, check.detail, check.fix)
+                # Text, not markup: a detail like "[Done]" or a URL must print as it is.
+                table.add_row(
+                    _STYLE[check.status], Text(check.subject), Text(check.detail), Text(check.fix)
+                )
                 failed = failed or check.status == "fail"
             console.print(table)
     if failed:
         raise typer.Exit(1)
+
+
+def _wanted(settings: ProjectSettings, values: list[str]) -> list[str]:
+    """Target ids for -t values; for doctor an adapter name means all of its targets."""
+    if not values:
+        return [t.tracker for t in settings.targets]
+    adapters = {t.adapter for t in settings.targets}
+    by_adapter = [t.tracker for t in settings.targets if t.adapter in values]
+    rest = [value for value in values if value not in adapters]
+    return list(dict.fromkeys([*by_adapter, *resolve_targets(settings, rest)]))
 
 
 def _checks(workspace: Workspace, settings: ProjectSettings, tracker_id: str) -> list[DoctorCheck]:

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 
 from tracker_bridge.cli.app import app
+from tracker_bridge.cli.options import CONFIG_HELP, command_line
+from tracker_bridge.cli.output import make_console
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import SpikeOutcome, WorkItem
 from tracker_bridge.reports.context import ReportContext, open_context, parse_now
@@ -33,9 +35,9 @@ spike_app = typer.Typer(help="Spike time-boxes: start, extend, close, check (for
 app.add_typer(report_app, name="report")
 app.add_typer(spike_app, name="spike")
 
-Config = Annotated[Path | None, typer.Option(
-    "--config", help="Config file (default $TB_CONFIG or ./tracker-bridge.toml).")]
-Project = Annotated[str | None, typer.Option("--project", help="Project (needed if several).")]
+Config = Annotated[Path | None, typer.Option("--config", "-c", help=CONFIG_HELP)]
+Project = Annotated[str | None, typer.Option(
+    "--project", "-p", help="Project (needed if several).")]
 Now = Annotated[str | None, typer.Option(
     "--now", help="As of this UTC time (ISO 8601); default now.", hidden=True)]
 SpikeId = Annotated[str, typer.Argument(metavar="ID", help="The spike's item id.")]
@@ -67,11 +69,12 @@ def report_sprint(
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:
         raise UserError("--post: no Slack webhook configured; set [slack] webhook_env")
-    if fmt is Format.TERMINAL and output is None:
-        render_sprint(report, Console())
+    console = make_console()
+    if fmt is Format.TERMINAL and output is None and console.is_terminal:
+        render_sprint(report, console)
     else:
         text = {
-            Format.TERMINAL: lambda: _plain_terminal(report),
+            Format.TERMINAL: lambda: _plain_terminal(report),  # also in a pipe: 100 columns
             Format.MARKDOWN: lambda: render_markdown(report),
             Format.JSON: lambda: to_json(report) + "\n",
             Format.HTML: lambda: render_html(report),
@@ -104,6 +107,11 @@ def _spike(ctx: ReportContext, item_id: str) -> tuple[WorkItem, SpikeStatus]:
         raise UserError(f"{what} {item_id!r} in project {ctx.name!r}")
     history = by_item(ev for ev in ctx.events() if ev.item_id == item_id)
     return item, spike_status(item, history.get(item_id, []), ctx.now)
+
+
+def _config_args(config: Path | None, project: str | None) -> list[str]:
+    return [*(["--project", project] if project else []), *(["--config", str(config)] if config
+                                                           else [])]
 
 
 @spike_app.command("check")
@@ -153,7 +161,8 @@ def spike_extend(
         if status.closed:
             raise UserError(f"{item_id} is closed; nothing to extend")
         if status.started_at is None:
-            raise UserError(f"{item_id} has not started; run `tracker-bridge spike start`")
+            start = command_line("spike", "start", item_id, *_config_args(config, project))
+            raise UserError(f"{item_id} has not started; run `{start}`")
         if len(status.extensions) >= allowed:
             raise UserError(
                 f"{item_id} has {len(status.extensions)} extension(s); the spike policy allows "

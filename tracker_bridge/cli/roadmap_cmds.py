@@ -7,16 +7,20 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from tracker_bridge.cli.app import app
+from tracker_bridge.cli.options import ConfigOption, ProjectOption, configured_roadmap
+from tracker_bridge.cli.output import make_console
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Kind
 from tracker_bridge.roadmap import json_schema, load_roadmap
 from tracker_bridge.roadmap.problems import suggest
 from tracker_bridge.roadmap.render import render_roadmap
 
-_FILE = typer.Argument(..., help="The roadmap YAML file.", show_default=False)
+_FILE = typer.Argument(
+    None, help="The roadmap YAML file (default: the configured project's roadmap).",
+    show_default=False,
+)
 _TODAY = typer.Option(
     None, "--today", help="Date (YYYY-MM-DD) that sprint states are computed for; default today."
 )
@@ -32,8 +36,14 @@ def _parse_today(value: str | None) -> date | None:
 
 
 @app.command()
-def validate(file: Path = _FILE, today: str | None = _TODAY) -> None:
+def validate(
+    file: Path | None = _FILE,
+    today: str | None = _TODAY,
+    project: str | None = ProjectOption,
+    config: Path | None = ConfigOption,
+) -> None:
     """Check a roadmap file; print every problem as FILE:LINE:COL: field: message (exit 2)."""
+    file = file or configured_roadmap(config, project)
     roadmap = load_roadmap(file, today=_parse_today(today)).roadmap
     kinds = [item.kind for item in roadmap.items]
     print(
@@ -45,10 +55,16 @@ def validate(file: Path = _FILE, today: str | None = _TODAY) -> None:
 
 
 @app.command()
-def show(file: Path = _FILE, today: str | None = _TODAY) -> None:
+def show(
+    file: Path | None = _FILE,
+    today: str | None = _TODAY,
+    project: str | None = ProjectOption,
+    config: Path | None = ConfigOption,
+) -> None:
     """Show a roadmap: phases, sprints, epics and items as a tree; objectives and risks."""
+    file = file or configured_roadmap(config, project)
     roadmap = load_roadmap(file, today=_parse_today(today)).roadmap
-    Console().print(render_roadmap(roadmap))
+    make_console().print(render_roadmap(roadmap))
 
 
 _SCHEMAS = {"roadmap": json_schema}

@@ -10,33 +10,38 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from tracker_bridge.cli.app import app
+from tracker_bridge.cli.options import (
+    Chosen,
+    ConfigOption,
+    ProjectOption,
+    RoadmapArgument,
+    TargetOption,
+    choose_project,
+    command_line,
+    repeat_options,
+    resolve_targets,
+)
+from tracker_bridge.cli.output import make_console
+from tracker_bridge.cli.progress import PipeProgress
 from tracker_bridge.config import ProjectSettings
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap
 from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.planner import canonical
-from tracker_bridge.reconcile.render import render_plan, render_summary
+from tracker_bridge.reconcile.render import render_decisions, render_plan, render_summary
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.tracker import Adapter, AdapterError
 from tracker_bridge.workspace import Workspace, open_workspace
 
-ConfigOption = typer.Option(
-    None, "--config", "-c", help="Config file (default: $TB_CONFIG or ./tracker-bridge.toml)."
-)
-TargetOption = typer.Option(
-    [], "--target", "-t", help="Only this target, e.g. jira:TREND (repeatable)."
-)
-ProjectOption = typer.Option(None, "--project", "-p", help="Project name from the config.")
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
 ForceOption = typer.Option(
     False, "--force", help="Apply even a plan that changes a large share of existing items."
 )
 
-console = Console()
+console = make_console()
 
 
 def _roadmap(path: Path) -> Roadmap:
@@ -46,13 +51,12 @@ def _roadmap(path: Path) -> Roadmap:
 def _run(
     workspace: Workspace,
     roadmap: Roadmap,
-    project_name: str | None,
+    project: ProjectSettings,
     targets: list[str],
     options: SyncOptions,
     quiet: bool,
 ) -> SyncReport:
-    project = workspace.project(project_name) if project_name else _project_for(workspace, roadmap)
-    adapters = workspace.open_adapters(project, targets)
+    adapters = workspace.open_adapters(project, resolve_targets(project, targets))
     options = workspace.sync_options(
         apply=options.apply, force=options.force, checksum=options.checksum, kind=options.kind
     )
@@ -64,16 +68,13 @@ def _run(
             raise UserError(str(exc)) from exc
 
 
-def _project_for(workspace: Workspace, roadmap: Roadmap) -> ProjectSettings:
-    """The configured project named like the roadmap's `project`, or the only one."""
-    names = [p.name for p in workspace.settings.projects]
-    return workspace.project(roadmap.project if roadmap.project in names else None)
-
-
 @contextmanager
 def _progress(adapters: Mapping[str, Adapter], quiet: bool) -> Iterator[Any]:
-    if quiet or not console.is_terminal:  # in a pipe or a log a bar is only a stray newline
+    if quiet:
         yield None
+        return
+    if not console.is_terminal:  # in a pipe or a log a bar is only a stray newline
+        yield PipeProgress(adapters)
         return
     bar = Progress(
         TextColumn("{task.description}"),
@@ -91,20 +92,30 @@ def _progress(adapters: Mapping[str, Adapter], quiet: bool) -> Iterator[Any]:
         yield tick
 
 
-def _print(report: SyncReport, as_json: bool, show_plan: bool) -> None:
+def _print(report: SyncReport, as_json: bool, show_plan: bool, policy: str) -> None:
     if as_json:
         payload = {"plan": report.plan.to_json(), "summary": report.summary()}
         typer.echo(json.dumps(payload, indent=2, default=str))
         return
     if show_plan:
-        render_plan(report.plan, console)
+        render_plan(report.plan, console, policy=policy)
     if report.applied is not None:
+        if not show_plan:  # what was decided on the way, as the plan would have shown it
+            render_decisions(report.plan, console, policy=policy)
         render_summary(report, console)
-    elif not report.plan.empty:
-        console.print(
-            f"[dim]Dry run: nothing was written. Apply exactly this plan with "
-            f"`apply --checksum {report.plan.checksum}`, or pass --yes.[/]"
-        )
+
+
+def _dry_run_hints(report: SyncReport, *commands: list[str]) -> None:
+    """After a dry run: the commands that write it, ready to paste."""
+    if report.applied is not None or report.plan.empty:
+        return
+    console.print("Dry run: nothing was written. To write it:", style="dim")
+    for parts in commands:
+        console.print(f"  {command_line(*parts)}", style="dim", markup=False)
+
+
+def _apply_hint(report: SyncReport, repeat: list[str]) -> list[str]:
+    return ["apply", *repeat, "--checksum", report.plan.checksum]
 
 
 def _exit(report: SyncReport) -> None:
@@ -114,22 +125,42 @@ def _exit(report: SyncReport) -> None:
 
 @app.command()
 def plan(
-    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    roadmap: Path | None = RoadmapArgument,
     target: list[str] = TargetOption,
     project: str | None = ProjectOption,
     config: Path | None = ConfigOption,
     as_json: bool = JsonOption,
 ) -> None:
     """Show what seeding or syncing the roadmap would change. Writes nothing."""
-    loaded = _roadmap(roadmap)
+    # A broken file is reported before anything else is opened.
+    given = _roadmap(roadmap) if roadmap is not None else None
     with open_workspace(config) as workspace:
-        report = _run(workspace, loaded, project, target, SyncOptions(kind="plan"), as_json)
-    _print(report, as_json, show_plan=True)
+        chosen = choose_project(workspace, roadmap, project)
+        report = _run(
+            workspace, given or _roadmap(chosen.roadmap), chosen.project, target,
+            SyncOptions(kind="plan"), as_json,
+        )
+        policy = workspace.settings.reconcile.conflict_policy
+    _print(report, as_json, show_plan=True, policy=policy)
+    if not as_json:
+        _dry_run_hints(report, _apply_hint(report, _repeat(chosen, roadmap, target, config)))
+
+
+def _repeat(
+    chosen: Chosen, roadmap: Path | None, targets: list[str], config: Path | None
+) -> list[str]:
+    """Options that make a follow-up command act on what this one did."""
+    return repeat_options(
+        roadmap=roadmap,
+        project=chosen.project.name if chosen.explicit_project else None,
+        targets=targets,
+        config=config,
+    )
 
 
 @app.command()
 def seed(
-    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    roadmap: Path | None = RoadmapArgument,
     target: list[str] = TargetOption,
     project: str | None = ProjectOption,
     yes: bool = typer.Option(False, "--yes", "-y", help="Write; without it this is a dry run."),
@@ -138,17 +169,24 @@ def seed(
     as_json: bool = JsonOption,
 ) -> None:
     """Seed the trackers' backlogs from a roadmap. Re-running never duplicates."""
-    loaded = _roadmap(roadmap)
+    given = _roadmap(roadmap) if roadmap is not None else None
     options = SyncOptions(apply=yes, force=force, kind="seed")
     with open_workspace(config) as workspace:
-        report = _run(workspace, loaded, project, target, options, as_json)
-    _print(report, as_json, show_plan=True)
+        chosen = choose_project(workspace, roadmap, project)
+        report = _run(
+            workspace, given or _roadmap(chosen.roadmap), chosen.project, target, options, as_json
+        )
+        policy = workspace.settings.reconcile.conflict_policy
+    _print(report, as_json, show_plan=True, policy=policy)
+    if not as_json:
+        repeat = _repeat(chosen, roadmap, target, config)
+        _dry_run_hints(report, _apply_hint(report, repeat), ["seed", *repeat, "--yes"])
     _exit(report)
 
 
 @app.command("apply")
 def apply_(
-    roadmap: Path = typer.Argument(..., help="Roadmap YAML file."),
+    roadmap: Path | None = RoadmapArgument,
     target: list[str] = TargetOption,
     project: str | None = ProjectOption,
     checksum: str | None = typer.Option(
@@ -159,11 +197,15 @@ def apply_(
     as_json: bool = JsonOption,
 ) -> None:
     """Apply the plan: create, update and move items on the trackers."""
-    loaded = _roadmap(roadmap)
+    given = _roadmap(roadmap) if roadmap is not None else None
     options = SyncOptions(apply=True, force=force, checksum=checksum, kind="apply")
     with open_workspace(config) as workspace:
-        report = _run(workspace, loaded, project, target, options, as_json)
-    _print(report, as_json, show_plan=True)
+        chosen = choose_project(workspace, roadmap, project)
+        report = _run(
+            workspace, given or _roadmap(chosen.roadmap), chosen.project, target, options, as_json
+        )
+        policy = workspace.settings.reconcile.conflict_policy
+    _print(report, as_json, show_plan=True, policy=policy)
     _exit(report)
 
 
@@ -181,14 +223,20 @@ def sync(
         settings = workspace.project(project)
         loaded = _roadmap(settings.roadmap)
         options = SyncOptions(apply=yes, force=force, kind="sync")
-        report = _run(workspace, loaded, settings.name, target, options, as_json)
-    _print(report, as_json, show_plan=not yes)
+        report = _run(workspace, loaded, settings, target, options, as_json)
+        policy = workspace.settings.reconcile.conflict_policy
+    _print(report, as_json, show_plan=not yes, policy=policy)
+    if not as_json:
+        repeat = repeat_options(roadmap=None, project=project, targets=target, config=config)
+        _dry_run_hints(report, ["sync", *repeat, "--yes"])
     _exit(report)
 
 
 @app.command()
 def relink(
-    target: str = typer.Option(..., "--target", "-t", help="The target to rebuild refs for."),
+    target: str = typer.Option(
+        ..., "--target", "-t", help="The target to rebuild refs for (jira:TREND, or jira)."
+    ),
     project: str | None = ProjectOption,
     config: Path | None = ConfigOption,
 ) -> None:
@@ -196,6 +244,7 @@ def relink(
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
         loaded = _roadmap(settings.roadmap)
+        (target,) = resolve_targets(settings, [target])
         adapter = workspace.open_adapters(settings, [target])[target]
         store = workspace.store
         # Writes refs and bases like a sync does, so never at the same time as one.
@@ -233,7 +282,11 @@ def status(
         items = workspace.store.get_items(settings.name)
         events = workspace.store.events(settings.name)
     if not items:
-        raise UserError(f"nothing synced yet for {settings.name!r}: run `seed` or `sync` first")
+        repeat = repeat_options(roadmap=None, project=project, targets=(), config=config)
+        raise UserError(
+            f"nothing synced yet for {settings.name!r}: run "
+            f"`{command_line('seed', *repeat, '--yes')}` or `{command_line('sync', *repeat)}` first"
+        )
     snapshot = board_snapshot(items, loaded, datetime.now(UTC), events=events)
     if as_json:
         typer.echo(to_json(snapshot))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -98,16 +98,16 @@ class WorkItem(_Frozen):
 
     @property
     def effective_due(self) -> date | None:
-        """The item's own due date, else a started spike's time-box deadline (UTC date).
+        """The item's own due date, else the day a started spike's time-box ends, in the
+        team's time zone (the roadmap gives `started_at` in its cadence's zone; the UTC date
+        would be a day early east of UTC).
 
         Trackers show a spike's deadline as its due date; the canonical value says the same,
         so the deadline is not mistaken for an edit, nor cleared when history is lost."""
         if self.due is not None or self.timebox is None:
             return self.due
         deadline = self.timebox.deadline()
-        if deadline is None:
-            return None
-        return (deadline.astimezone(UTC) if deadline.tzinfo else deadline).date()
+        return None if deadline is None else deadline.date()
 
     def sync_values(self) -> dict[str, FieldValue]:
         """The synced fields as plain comparable values (see SYNC_FIELDS)."""

@@ -29,6 +29,7 @@ from tracker_bridge.reconcile.apply_base import (
     FOLLOW_UPS,
     ApplyReport,
     Failure,
+    PlannedProgress,
     Progress,
     describe,
 )
@@ -37,7 +38,10 @@ from tracker_bridge.reconcile.apply_sprints import SprintWrites
 from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.tracker import Adapter, WriteResult
 
-__all__ = ["FOLLOW_UPS", "Applier", "ApplyReport", "Failure", "Progress"]
+AT_CREATE = "_at_create"
+"""Suffix of an ApplyReport count of follow-ups a create did itself (`move_stage_at_create`)."""
+
+__all__ = ["AT_CREATE", "FOLLOW_UPS", "Applier", "ApplyReport", "Failure", "Progress"]
 
 
 class Applier(CreateWrites, SprintWrites):
@@ -68,6 +72,8 @@ class Applier(CreateWrites, SprintWrites):
             by_tracker[action.tracker].append(action)
         for tracker, actions in by_tracker.items():
             adapter = self.adapters[tracker]
+            if isinstance(self.progress, PlannedProgress):
+                self.progress.planned(tracker, len(actions))
             start = adapter.requests_sent
             self.recover(tracker)
             self._apply_tracker(tracker, adapter, actions)
@@ -92,7 +98,10 @@ class Applier(CreateWrites, SprintWrites):
         creates = [a for a in actions if isinstance(a, CreateItem) and a.item_id not in refs]
         created = self._create_all(tracker, adapter, creates, refs)
         pending = [a for a in actions if not isinstance(a, CreateItem | EnsureSprint)]
-        pending = [a for a in pending if not _already_done(a, created)]
+        moot = [a for a in pending if _already_done(a, created)]
+        for action in moot:  # reported as "set at create", so plan and summary add up
+            self.report.counts[f"{action.op}{AT_CREATE}"] += 1
+        pending = [a for a in pending if a not in moot]
         singles = [a for a in pending if not isinstance(a, AssignSprint)]
         self._apply_singles(tracker, adapter, singles, refs)
         unfilled = self._assign_sprints(

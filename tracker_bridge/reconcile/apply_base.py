@@ -6,7 +6,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from tracker_bridge.model import FieldValue, RemoteRef
 from tracker_bridge.reconcile.planner import canonical
@@ -15,6 +15,16 @@ from tracker_bridge.tracker import Adapter
 
 Progress = Callable[[str, int], None]
 """Called with (tracker, writes done) as apply advances."""
+
+
+@runtime_checkable
+class PlannedProgress(Protocol):
+    """A `Progress` that is also told, before a tracker's writes, how many changes are
+    planned for it (so it can print an estimate before a long paced run)."""
+
+    def __call__(self, tracker: str, done: int) -> None: ...
+
+    def planned(self, tracker: str, changes: int) -> None: ...
 
 FOLLOW_UPS = ("stage", "sprint")
 """Fields a create leaves to their own writes: in a base only once those are done."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -10,6 +11,7 @@ from tracker_bridge.reconcile.actions import (
     Action,
     AssignSprint,
     Comment,
+    Conflict,
     CreateItem,
     EnsureSprint,
     LinkParent,
@@ -17,6 +19,7 @@ from tracker_bridge.reconcile.actions import (
     Plan,
     UpdateFields,
 )
+from tracker_bridge.reconcile.apply import AT_CREATE
 from tracker_bridge.reconcile.sync import SyncReport
 
 MAX_LINES_PER_TRACKER = 200
@@ -70,25 +73,21 @@ def describe(action: Action) -> Text:
     return Text(f"{action.op} {action.item_id}")
 
 
-def render_plan(plan: Plan, console: Console, limit: int = MAX_LINES_PER_TRACKER) -> None:
-    if plan.empty and not plan.conflicts:
-        console.print(f"[green]No changes.[/] Plan {plan.checksum} for {plan.project}.")
+def render_plan(
+    plan: Plan, console: Console, limit: int = MAX_LINES_PER_TRACKER, policy: str | None = None
+) -> None:
+    if plan.empty and not plan.conflicts and not plan.skips:
+        console.print(f"[green]No changes.[/] Plan {plan.checksum} for {escape(plan.project)}.")
         return
     trackers = sorted({action.tracker for action in plan.actions})
     for tracker in trackers:
         actions = plan.for_tracker(tracker)
-        console.print(f"[bold]{tracker}[/] — {len(actions)} change(s)")
+        console.print(f"[bold]{escape(tracker)}[/] — {len(actions)} change(s)")
         for action in actions[:limit]:
             console.print(Text("  ") + describe(action))
         if len(actions) > limit:
             console.print(f"  … and {len(actions) - limit} more (use --json)")
-    for conflict in plan.conflicts:
-        sides = ", ".join(f"{side}={_short(value)}" for side, value in conflict.values)
-        outcome = "held" if conflict.winner is None else f"{conflict.winner} wins"
-        console.print(
-            f"[red]! conflict[/] {conflict.item_id}.{conflict.field}: "
-            f"base={_short(conflict.base)}; {sides} → {outcome}"
-        )
+    render_decisions(plan, console, limit, policy)
     counts = ", ".join(f"{op} {n}" for op, n in sorted(plan.counts().items()))
     console.print(
         f"Plan [bold]{plan.checksum}[/]: {counts or 'nothing to do'}; "
@@ -96,15 +95,51 @@ def render_plan(plan: Plan, console: Console, limit: int = MAX_LINES_PER_TRACKER
     )
 
 
+def render_decisions(
+    plan: Plan, console: Console, limit: int = MAX_LINES_PER_TRACKER, policy: str | None = None
+) -> None:
+    """Each conflict (item, field, every side's value, who won and why) and each skip."""
+    for conflict in plan.conflicts:
+        console.print(Text.assemble(("! conflict ", "red"), describe_conflict(conflict, policy)))
+    for skip in plan.skips[:limit]:
+        console.print(
+            Text.assemble(("- skipped ", "dim"), f"{skip.item_id} on {skip.tracker}: {skip.reason}")
+        )
+    if len(plan.skips) > limit:
+        console.print(f"  … and {len(plan.skips) - limit} more skipped (use --json)")
+
+
+def describe_conflict(conflict: Conflict, policy: str | None = None) -> str:
+    """`api.auth.title: base=A; roadmap=B, jira:TREND=C → roadmap wins (why)`."""
+    sides = ", ".join(f"{side}={_short(value)}" for side, value in conflict.values)
+    if conflict.winner is None:
+        outcome = "held: nothing written; settle it on one side (conflict_policy = hold)"
+    else:
+        outcome = f"{conflict.winner} wins ({_why(conflict, policy)})"
+    return f"{conflict.item_id}.{conflict.field}: base={_short(conflict.base)}; {sides} → {outcome}"
+
+
+def _why(conflict: Conflict, policy: str | None) -> str:
+    by_roadmap = conflict.resolution == "roadmap"
+    if policy == "owner":
+        owner = "the roadmap owns" if by_roadmap else "the trackers own"
+        return f"{owner} {conflict.field}" + ("" if by_roadmap else "; the latest edit wins")
+    if policy in ("prefer_roadmap", "prefer_tracker"):
+        return f"conflict_policy = {policy}" + ("" if by_roadmap else "; the latest edit wins")
+    return "the roadmap's value" if by_roadmap else "the latest tracker edit"
+
+
 def render_summary(report: SyncReport, console: Console) -> None:
     summary = report.summary()
-    table = Table(title=f"Sync summary — {report.project}", show_edge=False)
+    table = Table(title=f"Sync summary — {escape(report.project)}", show_edge=False)
     for column in ("created", "updated", "moved", "conflicts", "failures"):
         table.add_column(column, justify="right")
+    done = summary["done"]
+    at_create = done.get(f"move_stage{AT_CREATE}", 0)
     table.add_row(
         str(summary["created"]),
         str(summary["updated"]),
-        str(summary["moved"]),
+        f"{summary['moved']} (+{at_create} set at create)" if at_create else str(summary["moved"]),
         str(summary["conflicts"]),
         str(len(summary["failures"])),
     )
@@ -114,12 +149,15 @@ def render_summary(report: SyncReport, console: Console) -> None:
         adopted = report.adopted.get(tracker, 0)
         console.print(
             f"  {tracker}: {used} request(s), {pulled} changed issue(s) pulled"
-            + (f", {adopted} re-linked by marker" if adopted else "")
+            + (f", {adopted} re-linked by marker" if adopted else ""),
+            markup=False,
         )
     for failure in summary["failures"][:20]:
         console.print(
-            f"  [red]✗[/] {failure['tracker']} {failure['item_id']} "
-            f"{failure['op']}: {failure['error']}"
+            Text.assemble(
+                ("  ✗ ", "red"),
+                f"{failure['tracker']} {failure['item_id']} {failure['op']}: {failure['error']}",
+            )
         )
     if not report.cursors_moved and report.applied is not None:
         console.print("  [yellow]cursor kept: the next sync re-reads these changes[/]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -52,10 +53,12 @@ def render_board(snapshot: BoardSnapshot, console: Console) -> None:
     """What `tracker-bridge status` shows: the board, breaches, blocked and ageing items."""
     sprint = snapshot.active_sprint
     if sprint is not None:
-        console.print(f"Active sprint: [bold]{sprint.name}[/] ({sprint.start} to {sprint.end})")
+        console.print(
+            f"Active sprint: [bold]{escape(sprint.name)}[/] ({sprint.start} to {sprint.end})"
+        )
     console.print(board_table(snapshot))
     for breach in snapshot.breaches:
-        console.print(f"[bold red]{breach}[/]: {', '.join(breach.items)}")
+        console.print(f"[bold red]{escape(str(breach))}[/]: {escape(', '.join(breach.items))}")
     for part in (
         _item_list("Blocked", snapshot.blocked, "yellow"),
         _item_list(f"Ageing (> {snapshot.ageing_days:g} days in stage)", snapshot.ageing),
@@ -93,11 +96,11 @@ def render_sprint(report: SprintReport, console: Console) -> None:
     health = report.health
     console.rule(sprint_title(health))
     if health.sprint.goal:
-        console.print(f"Goal: {health.sprint.goal}")
+        console.print(f"Goal: {health.sprint.goal}", markup=False)
     for track in health.tracks:
         if not track.is_empty:
             console.print(_track_panel(track))
     for breach in report.board.breaches:
-        console.print(f"[bold red]{breach}[/]: {', '.join(breach.items)}")
+        console.print(f"[bold red]{escape(str(breach))}[/]: {escape(', '.join(breach.items))}")
     for violation in report.violations:
-        console.print(f"[bold red]spike[/] {violation}", highlight=False)
+        console.print(f"[bold red]spike[/] {escape(str(violation))}", highlight=False)

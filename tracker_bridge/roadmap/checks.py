@@ -81,6 +81,8 @@ def timebox(
         started = datetime(started.year, started.month, started.day, tzinfo=tz)
     elif started is not None and started.tzinfo is None:
         started = started.replace(tzinfo=tz)
+    elif started is not None:
+        started = started.astimezone(tz)  # in the team's zone: its due date is a local day
     return Timebox(
         length_days=box.days,
         hypothesis=box.hypothesis,

@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     NonNegativeInt,
     PositiveInt,
+    WithJsonSchema,
 )
 
 from tracker_bridge.model import Kind, MaturityLevel, SpikeOutcome, SprintState, Stage, Track
@@ -34,7 +35,11 @@ def _positive_int(value: Any) -> Any:
     return value
 
 
-WipLimit = Annotated[int, BeforeValidator(_positive_int), Field(gt=0)]
+# The schema is spelled out: pydantic would carry a constraint next to a BeforeValidator
+# over as its own `gt`, which is not JSON Schema, so editors would accept `in_review: 0`.
+WipLimit = Annotated[
+    int, BeforeValidator(_positive_int), WithJsonSchema({"type": "integer", "minimum": 1})
+]
 
 
 class _File(BaseModel):

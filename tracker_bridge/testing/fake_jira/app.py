@@ -64,6 +64,9 @@ class FakeJira(FakeServer):
         self.rate_limit = rate_limit
         # Permissions `mypermissions` reports as missing (tests of `doctor` add names here).
         self.denied_permissions: set[str] = set()
+        self.partial_sprint_updates = True
+        """False: POST /sprint/{id} answers 405, as on Data Center servers (and proxies) that
+        take only the full update (PUT)."""
         self._window_start = self.clock.now()
         self._window_used = 0
         self.data = JiraData(

@@ -198,6 +198,8 @@ def register(jira: FakeJira) -> None:
 
     def update_sprint(request: Request) -> Response:
         sprint = sprint_of(request)
+        if request.method == "POST" and not jira.partial_sprint_updates:
+            raise jira_error(405, ["Method Not Allowed"])
         body = _body(request)
         if request.method == "PUT":  # full update: what is left out becomes null
             body = {k: body.get(k) for k in ("name", "goal", "startDate", "endDate")} | {

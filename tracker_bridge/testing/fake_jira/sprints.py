@@ -28,9 +28,11 @@ def apply_sprint_update(jira: FakeJira, sprint: Sprint, body: dict[str, Any]) ->
     if unknown:
         raise jira_error(400, [f"Unrecognized field '{unknown[0]}'."])
     state = str(body.get("state") or sprint.state).lower()
-    if sprint.state == "closed" and (
-        state != "closed" or any(k in body for k in ("startDate", "endDate"))
-    ):
+    moved = any(
+        key in body and parse_date(body[key], key) != getattr(sprint, attr)
+        for key, attr in (("startDate", "start"), ("endDate", "end"))
+    )  # a full update (PUT) repeats a closed sprint's dates as they are: that is no change
+    if sprint.state == "closed" and (state != "closed" or moved):
         raise jira_error(400, ["A closed sprint can only have its name and goal changed."])
     if state not in ("future", "active", "closed"):
         raise jira_error(400, [], {"state": f"Invalid sprint state '{state}'."})
