@@ -16,6 +16,7 @@ from .data import JiraData
 from .errors import error_body
 from .render import Renderer
 from .state import Flavour, Issue, jira_time
+from .workflow_screens import screen_as_a_person
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class FakeJira(FakeServer):
         pat: str = "fake-personal-access-token",
         user_timezone: str = "Europe/Amsterdam",
         users: Sequence[str] = ("alice", "bob", "carol"),
-        workflow: Mapping[str, Any] | None = None,
+        workflow: Mapping[str, Any] | str | None = None,
         rate_limit: RateLimit | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -160,8 +161,8 @@ class FakeJira(FakeServer):
             issue = self.data.issue(key)
             target = self.data.workflow.status(status_name)
             for hop in self.data.workflow.path(issue.status, target.id):
-                fields = {"resolution": {"name": "Done"}} if "resolution" in hop.requires else {}
-                self.data.transition(issue, hop.id, fields)
+                fields, update = screen_as_a_person(self.data, issue, hop)
+                self.data.transition(issue, hop.id, fields, update)
 
     def human_edit(self, key: str, **fields: Any) -> None:
         """Edit fields as a user would (field ids or names, e.g. summary=..., labels=[...])."""

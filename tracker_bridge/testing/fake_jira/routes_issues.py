@@ -151,7 +151,7 @@ def register(jira: FakeJira) -> None:
             "name": transition.name,
             "to": jira.render.status(transition.target),
             "hasScreen": bool(transition.requires),
-            "isGlobal": False,
+            "isGlobal": transition.is_global,
             "isInitial": False,
             "isAvailable": True,
             "isConditional": False,
@@ -212,6 +212,25 @@ def register(jira: FakeJira) -> None:
 def _transition_field(jira: FakeJira, name: str) -> dict[str, Any]:
     from .state import RESOLUTIONS
 
+    if name == "assignee":
+        return {
+            "required": True,
+            "schema": {"type": "user", "system": "assignee"},
+            "name": "Assignee",
+            "key": "assignee",
+            "autoCompleteUrl": f"{jira.url}/rest/api/2/user/assignable/search?username=",
+            "hasDefaultValue": False,
+            "operations": ["set"],
+        }
+    if name == "worklog":
+        return {
+            "required": True,
+            "schema": {"type": "array", "items": "worklog", "system": "worklog"},
+            "name": "Log Work",
+            "key": "worklog",
+            "hasDefaultValue": False,
+            "operations": ["add"],
+        }
     if name != "resolution":
         return {"required": True, "name": name, "key": name, "operations": ["set"]}
     return {
