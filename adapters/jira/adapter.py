@@ -137,7 +137,8 @@ class JiraAdapter:
             fields = issue.get("fields") or {}
             status, kind = fields.get("status") or {}, fields.get("issuetype") or {}
             if status.get("id") and kind.get("id"):
-                self.mover.seen(str(issue["key"]), str(status["id"]), str(kind["id"]))
+                labels = frozenset(str(label) for label in fields.get("labels") or ())
+                self.mover.seen(str(issue["key"]), str(status["id"]), str(kind["id"]), labels)
             item_id, values = from_remote(
                 issue,
                 self.mapping,
@@ -231,6 +232,7 @@ class JiraAdapter:
         changes = {k: v for k, v in changes.items() if k not in ("stage", "sprint", "parent")}
         schema = self.meta.schema()
         item_id, current = self.key_to_item.get(ref.key, ""), None
+        keep: list[str] = []
         if LABEL_FIELDS & set(changes):
             # Labels carry the marker, track, spike and blocked too: rebuild the whole list.
             try:
@@ -239,7 +241,11 @@ class JiraAdapter:
                 return WriteResult(item_id, ref, error=str(exc))
             marker, current = from_remote(issue, self.mapping, schema)
             item_id = marker or item_id
-        fields = update_to_remote(changes, self.mapping, schema, current, item_id or None)
+            refinements = self.mapping.refinement_labels()
+            keep = [x for x in (issue.get("fields") or {}).get("labels") or () if x in refinements]
+        fields = update_to_remote(
+            changes, self.mapping, schema, current, item_id or None, keep=keep
+        )
         error = self._put_fields(ref, fields) if fields else None
         return WriteResult(item_id, ref, {} if error else dict(changes), error)
 
