@@ -250,8 +250,10 @@ class JiraAdapter:
         return WriteResult(item_id, ref, {} if error else dict(changes), error)
 
     def move_stage(self, ref: RemoteRef, stage: Stage) -> WriteResult:
-        self.mover.move(ref, stage)
-        return WriteResult(self.key_to_item.get(ref.key, ""), ref, {"stage": stage.value})
+        written = self.mover.move(ref, stage)
+        return WriteResult(
+            self.key_to_item.get(ref.key, ""), ref, {"stage": stage.value, **written}
+        )
 
     def link_parent(self, ref: RemoteRef, parent: RemoteRef | None) -> WriteResult:
         fields = parent_fields(self.meta.schema(), parent.key if parent else None)

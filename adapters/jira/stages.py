@@ -70,7 +70,10 @@ class StageMover:
     ) -> None:
         self.issues[key] = IssueState(status_id, type_id, labels)
 
-    def move(self, ref: RemoteRef, stage: Stage) -> None:
+    def move(self, ref: RemoteRef, stage: Stage) -> dict[str, str | None]:
+        """Move the issue; returns canonical fields the screens set on the way (an assignee
+        given by `transition_fields` when the issue had none), so they read as our write."""
+        written: dict[str, str | None] = {}  # per call: moves run in parallel threads
         fresh_type = self.unmoved.pop(ref.key, None)
         state = self.issues.get(ref.key)
         if state is None and fresh_type in self.initial:
@@ -79,15 +82,23 @@ class StageMover:
         if state is None:
             state = self._read(ref.key, fresh=fresh_type is not None)
         graph = self.graphs.setdefault(state.type_id, WorkflowGraph())
-        moved = self._walk(ref.key, state, stage, graph)
+        moved = self._walk(ref.key, state, stage, graph, written)
         if self.mapping.coarse:
             self._refine(ref.key, moved, stage)
+        return written
 
     # -- the path ---------------------------------------------------------------------------
     def _targets(self, stage: Stage) -> set[str]:
         return {name.casefold() for name in self.mapping.stages[stage]}
 
-    def _walk(self, key: str, start: IssueState, stage: Stage, graph: WorkflowGraph) -> IssueState:
+    def _walk(
+        self,
+        key: str,
+        start: IssueState,
+        stage: Stage,
+        graph: WorkflowGraph,
+        written: dict[str, str | None],
+    ) -> IssueState:
         targets = self._targets(stage)
         state, walked = start, False
         for _ in range(MAX_HOPS):
@@ -110,7 +121,7 @@ class StageMover:
                 error = self._unreachable(stage, graph, state.status_id)
                 raise self._undo(key, state, start, graph, error) if walked else error
             try:
-                state = self._hop(key, state, path[0], graph)
+                state = self._hop(key, state, path[0], graph, written)
             except AdapterError as exc:
                 raise self._undo(key, self.issues.get(key, state), start, graph, exc) from None
             walked = True
@@ -134,7 +145,12 @@ class StageMover:
         return usable
 
     def _hop(
-        self, key: str, state: IssueState, transition: Transition, graph: WorkflowGraph
+        self,
+        key: str,
+        state: IssueState,
+        transition: Transition,
+        graph: WorkflowGraph,
+        written: dict[str, str | None],
     ) -> IssueState:
         current = (
             self._current_fields(key, transition)
@@ -151,6 +167,9 @@ class StageMover:
             )
         try:
             self.client.post(f"issue/{key}/transitions", body)
+            assignee = (body.get("fields") or {}).get("assignee")
+            if isinstance(assignee, Mapping) and (current or {}).get("assignee") is None:
+                written["assignee"] = assignee.get("accountId") or assignee.get("name")
         except JiraCallError as exc:
             if exc.status is not None and exc.status < 500 and exc.status not in (400, 409):
                 raise AdapterError(f"moving {key}: {exc}") from None
@@ -176,7 +195,7 @@ class StageMover:
         back = graph.path_to(state.status_id, start.status_id, self._usable(key))
         try:
             for transition in back or ():
-                state = self._hop(key, state, transition, graph)
+                state = self._hop(key, state, transition, graph, {})
         except AdapterError:
             back = None
         origin = graph.names.get(start.status_id, start.status_id)

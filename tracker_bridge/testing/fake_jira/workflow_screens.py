@@ -95,8 +95,10 @@ def screen_as_a_person(
     if "resolution" in transition.requires:
         fields["resolution"] = {"name": "Done"}
     if "assignee" in transition.requires and not issue.values.get("assignee"):
-        me = data.account_id if data.flavour == "cloud" else data.username
-        fields["assignee"] = {"accountId" if data.flavour == "cloud" else "name": me}
+        # The person clicking assigns themselves: the first team member (not the API user).
+        me = next((name for name in data.people if name != data.username), data.username)
+        ident = data.people[me] if data.flavour == "cloud" else me
+        fields["assignee"] = {"accountId" if data.flavour == "cloud" else "name": ident}
     if "worklog" in transition.requires:
         update["worklog"] = [{"add": {"timeSpent": "1h"}}]
     return fields, update
