@@ -138,7 +138,13 @@ class JiraAdapter:
             status, kind = fields.get("status") or {}, fields.get("issuetype") or {}
             if status.get("id") and kind.get("id"):
                 labels = frozenset(str(label) for label in fields.get("labels") or ())
-                self.mover.seen(str(issue["key"]), str(status["id"]), str(kind["id"]), labels)
+                self.mover.seen(
+                    str(issue["key"]),
+                    str(status["id"]),
+                    str(kind["id"]),
+                    labels,
+                    str(status.get("name") or ""),
+                )
             item_id, values = from_remote(
                 issue,
                 self.mapping,

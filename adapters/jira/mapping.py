@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tracker_bridge.mappings import default_mapping
 from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
@@ -97,8 +105,15 @@ class TransitionValue(_Frozen):
 
     keep: Literal["current"] | None = None
     default: str | None = None
-    log_work: str | None = Field(None, pattern=r"^\s*(\d+\s*[wdhm]\s*)+$")
+    log_work: str | None = None
     comment: str = "Moved by tracker-bridge"
+
+    @field_validator("log_work")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\s*(\d+\s*[wdhm]\s*)+", value):
+            raise ValueError(f"{value!r} is not a Jira duration such as 30m, 1h or 1d 2h")
+        return value
 
     @model_validator(mode="after")
     def _one_kind(self) -> TransitionValue:
@@ -135,6 +150,25 @@ class JiraMapping(_Frozen):
     ownership: dict[str, Owner] = Field(default_factory=lambda: dict(DEFAULT_OWNERS))
     conflict_policy: ConflictPolicy = "owner"
     board_id: int | None = None
+
+    @field_validator("transition_fields", mode="before")
+    @classmethod
+    def _transition_values(cls, value: Any) -> Any:
+        """Check mapping values here, so an error names the entry, not a union branch."""
+        if not isinstance(value, Mapping):
+            return value
+        out: dict[str, Any] = {}
+        for key, entry in value.items():
+            if isinstance(entry, Mapping):
+                try:
+                    entry = TransitionValue.model_validate(entry)
+                except ValidationError as exc:
+                    error = exc.errors()[0]
+                    loc = (str(key), *error["loc"])  # pydantic adds "transition_fields"
+                    message = str(error["msg"]).removeprefix("Value error, ")
+                    raise field_error("JiraMapping", loc, message, entry) from None
+            out[str(key)] = entry
+        return out
 
     @field_validator("kinds")
     @classmethod

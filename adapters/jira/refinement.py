@@ -72,7 +72,23 @@ def read_stage(
 ) -> Stage | None:
     """The issue's stage from its status, labels and (when read) its changelog."""
     fresh = histories is None or refinement_is_fresh(mapping, histories)
-    return choose(mapping, status, refinements_in(mapping, labels), fresh)
+    refined = refinements_in(mapping, labels)
+    latest = last_added(mapping, histories or ()) & refined
+    return choose(mapping, status, latest or refined, fresh)
+
+
+def last_added(mapping: JiraMapping, histories: Sequence[Mapping[str, Any]]) -> set[Stage]:
+    """The refinements the last change of them added (a person who adds a label and leaves
+    the old one means the new one)."""
+    added: set[Stage] = set()
+    for history in histories:
+        for entry in history.get("items") or ():
+            if entry.get("field") == "labels":
+                before = refinements_in(mapping, _label_set(entry.get("fromString")))
+                after = refinements_in(mapping, _label_set(entry.get("toString")))
+                if before != after:
+                    added = after - before
+    return added
 
 
 def stage_history(

@@ -66,9 +66,16 @@ class StageMover:
         self.unmoved[key] = type_id
 
     def seen(
-        self, key: str, status_id: str, type_id: str, labels: frozenset[str] | None = None
+        self,
+        key: str,
+        status_id: str,
+        type_id: str,
+        labels: frozenset[str] | None = None,
+        status_name: str | None = None,
     ) -> None:
         self.issues[key] = IssueState(status_id, type_id, labels)
+        if status_name:
+            self.graphs.setdefault(type_id, WorkflowGraph()).names[status_id] = status_name
 
     def move(self, ref: RemoteRef, stage: Stage) -> dict[str, str | None]:
         """Move the issue; returns canonical fields the screens set on the way (an assignee
@@ -116,6 +123,8 @@ class StageMover:
                     raise self._undo(key, state, start, graph, error) if walked else error
                 if not walked:
                     self._check_status_exists(stage, state.type_id)
+                    if self._learn_from_others(key, state, graph, usable):
+                        continue  # the graph grew without moving this issue: plan again
                 path = graph.path_to_unexplored(state.status_id, usable)
             if not path:
                 error = self._unreachable(stage, graph, state.status_id)
@@ -176,7 +185,17 @@ class StageMover:
             # Refused, failed or answer lost: the workflow or the issue is not what we
             # thought. Read the truth and plan again.
             graph.forget(state.status_id)
-            return self._read(key)
+            now = self._read(key)
+            if exc.status == 400 and now.status_id not in graph.edges:
+                self._learn(key, now, graph)
+            offered = {t.id for t in graph.edges.get(now.status_id, ())}
+            if exc.status == 400 and now.status_id == state.status_id and transition.id in offered:
+                # Still here and still offered: a validator refused it (Jira does not list
+                # validators, so no path check can see them). Trying again would not help.
+                raise AdapterError(
+                    f"transition {transition.name!r} to {transition.to_name!r} refused: {exc}"
+                ) from None
+            return now
         new = IssueState(transition.to_id, state.type_id, state.labels)
         self.issues[key] = new
         return new
@@ -242,6 +261,37 @@ class StageMover:
         except JiraCallError as exc:
             raise AdapterError(f"reading {key} before a stage move: {exc}") from None
         return dict((issue or {}).get("fields") or {})
+
+    def _learn_from_others(
+        self,
+        key: str,
+        state: IssueState,
+        graph: WorkflowGraph,
+        usable: Callable[[Transition], bool],
+    ) -> bool:
+        """Read the transitions of a status we would otherwise explore by moving this issue,
+        from another issue of the same type known to stand there (a read, not a move)."""
+        frontier = graph.path_to_unexplored(state.status_id, usable)
+        if not frontier:
+            return False
+        wanted = frontier[-1].to_id
+        other = next(
+            (
+                k
+                for k, s in list(self.issues.items())
+                if k != key and s.type_id == state.type_id and s.status_id == wanted
+            ),
+            None,
+        )
+        if other is None:
+            return False
+        try:
+            found = self._read(other)
+        except AdapterError:
+            return False
+        if found.status_id not in graph.edges:
+            self._learn(other, found, graph)
+        return wanted in graph.edges
 
     def _learn(self, key: str, state: IssueState, graph: WorkflowGraph) -> None:
         try:

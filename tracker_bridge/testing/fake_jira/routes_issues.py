@@ -77,8 +77,9 @@ def register(jira: FakeJira) -> None:
             properties=_csv(request, "properties"),
             changelog=0 if "changelog" in expand else None,
         )
-        if "transitions" in expand:
-            out["transitions"] = [transition_json(t, False) for t in data.transitions(issue)]
+        if "transitions" in expand or "transitions.fields" in expand:
+            with_fields = "transitions.fields" in expand  # as Jira: the screens' fields too
+            out["transitions"] = [transition_json(t, with_fields) for t in data.transitions(issue)]
         return Response(200, out)
 
     def edit(request: Request) -> Response:

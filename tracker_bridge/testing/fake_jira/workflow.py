@@ -5,7 +5,8 @@ Configurable with a plain dict so tests can model a team's own workflow:
   "transitions": [{"name": ..., "from": [...], "to": ..., "requires": ["resolution"]}, ...]}`.
 The first status is the initial one. Transitions into a `done` status require `resolution`
 unless `requires` says otherwise (`assignee` and `worklog` are the other screen fields the
-fake knows). `"global": true` makes a transition Jira's "any status" kind: offered from every
+fake knows; `"validators": [field ids]` refuse the POST while those fields are empty).
+`"global": true` makes a transition Jira's "any status" kind: offered from every
 status but its own target. `workflows.py` holds presets of real projects' workflows.
 """
 
@@ -82,6 +83,9 @@ class Transition:
     target: str  # status id
     requires: tuple[str, ...]
     is_global: bool = False
+    validators: tuple[str, ...] = ()
+    """Field ids a validator checks when the transition is POSTed (not on any screen, so
+    invisible in `transitions.fields`, as in Jira)."""
 
 
 class Workflow:
@@ -114,6 +118,7 @@ class Workflow:
                     target=target.id,
                     requires=tuple(raw.get("requires", default_requires)),
                     is_global=bool(raw.get("global", False)),
+                    validators=tuple(raw.get("validators", ())),
                 )
             )
 

@@ -59,6 +59,10 @@ def check_screen(
         value = fields["assignee"] if "assignee" in fields else issue.values.get("assignee")
         if not value:
             screen.errors["assignee"] = "Assignee is required."
+    for field_id in transition.validators:
+        if not issue.values.get(field_id):
+            name = data.field_by_id[field_id].name if field_id in data.field_by_id else field_id
+            screen.errors[field_id] = f"{name} is required."
     operations = (update or {}).get("worklog")
     if operations is not None:
         if "worklog" not in transition.requires:
