@@ -272,6 +272,8 @@ def _check_labels(mapping: JiraMapping) -> None:
                 label,
             )
 
+    for label in mapping.refinement_labels():  # first: usually defaults, so the error
+        claim(label, ("refinement", "label_prefix"))  # lands on the line a person wrote
     if mapping.tracks.as_ == "label":
         claim(mapping.tracks.research, ("tracks", "research"))
         claim(mapping.tracks.engineering, ("tracks", "engineering"))
@@ -285,8 +287,6 @@ def _check_labels(mapping: JiraMapping) -> None:
     claim(mapping.spike_fallback.label, ("spike_fallback", "label"))
     if mapping.blocked.as_ == "label":
         claim(mapping.blocked.label, ("blocked", "label"))
-    for label in mapping.refinement_labels():
-        claim(label, ("refinement", "label_prefix"))
     marker, prefix = mapping.marker.label_prefix.casefold(), mapping.refinement.label_prefix
     if prefix.casefold().startswith(marker) or marker.startswith(prefix.casefold()):
         raise field_error(
