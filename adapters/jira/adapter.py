@@ -94,6 +94,13 @@ class JiraAdapter:
     def close(self) -> None:
         self.client.session.close()
 
+    def init_mapping(self) -> str:
+        """Optional extension (`mapping init`): a mapping file for the project as it is."""
+        from .mapping_init import render_mapping
+        from .mapping_live import read_facts
+
+        return render_mapping(read_facts(self))
+
     def doctor(self) -> list[DoctorCheck]:
         from .doctor import run_doctor
 

@@ -95,7 +95,7 @@ def transition_checks(adapter: JiraAdapter) -> list[DoctorCheck]:
     if schema.spike_uses_label:
         names[schema.issue_type_ids[Kind.SPIKE]] = mapping.spike_fallback.issue_type
     for type_id, type_name in sorted(names.items(), key=lambda kv: kv[1]):
-        graph, unread = _graph(adapter, type_id)
+        graph, unread = read_graph(adapter, type_id)
         for transition in _needed(graph, targets):
             out.append(_screen_check(adapter, type_name, graph, transition))
         if unread or not graph.names:
@@ -111,7 +111,7 @@ def transition_checks(adapter: JiraAdapter) -> list[DoctorCheck]:
     return _unique(out)
 
 
-def _graph(adapter: JiraAdapter, type_id: str) -> tuple[WorkflowGraph, set[str]]:
+def read_graph(adapter: JiraAdapter, type_id: str) -> tuple[WorkflowGraph, set[str]]:
     jql = f"project = {quote(adapter.project)} AND issuetype = {type_id} ORDER BY updated DESC"
     graph = WorkflowGraph()
     standing: dict[str, str] = {}  # status id -> an issue key there
