@@ -161,6 +161,8 @@ def needs_current(transition: Transition, values: Mapping[str, str | TransitionV
 def _fixed(value: str, schema_type: str, is_cloud: bool) -> dict[str, Any]:
     if schema_type == "user":
         return {"accountId": value} if is_cloud else {"name": value}
+    if schema_type == "option":  # a select list takes its option's value
+        return {"value": value}
     return {"name": value}
 
 
