@@ -23,7 +23,7 @@ from .mapping import JiraMapping
 from .metadata import Metadata, call_error
 from .search import Cursor, fields_for, floor_minute, in_list, jql_time, quote, search
 from .sprints import Sprints
-from .stages import StageMover
+from .stages import STRANDED_PROPERTY, StageMover
 from .translate import (
     LABEL_FIELDS,
     from_remote,
@@ -121,7 +121,15 @@ class JiraAdapter:
     def _search(self, jql: str, *, expand: str | None = None) -> list[dict[str, Any]]:
         try:
             schema = self.meta._schema  # use exact fields only if already known (no extra GET)
-            return list(search(self.client, jql, fields=fields_for(schema), expand=expand))
+            return list(
+                search(
+                    self.client,
+                    jql,
+                    fields=fields_for(schema),
+                    expand=expand,
+                    properties=STRANDED_PROPERTY,
+                )
+            )
         except JiraCallError as exc:
             if exc.status == 400:
                 raise AdapterError(
@@ -143,6 +151,8 @@ class JiraAdapter:
         for issue in issues:
             fields = issue.get("fields") or {}
             status, kind = fields.get("status") or {}, fields.get("issuetype") or {}
+            if (issue.get("properties") or {}).get(STRANDED_PROPERTY):
+                self.mover.stranded.add(str(issue["key"]))
             if status.get("id") and kind.get("id"):
                 labels = frozenset(str(label) for label in fields.get("labels") or ())
                 self.mover.seen(

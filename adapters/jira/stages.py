@@ -17,6 +17,7 @@ set (see refinement.py); a move inside one status changes only the label.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,10 +27,13 @@ from tracker_bridge.tracker import AdapterError
 
 from .client import JiraCallError, JiraClient
 from .mapping import JiraMapping
-from .refinement import refinements_in
+from .refinement import choose, refinements_in
+from .translate import STRANDED_PROPERTY
 from .workflow import Transition, WorkflowGraph, needs_current, transition_body
 
 MAX_HOPS = 25
+
+__all__ = ["STRANDED_PROPERTY", "StageMover"]
 
 
 @dataclass
@@ -61,6 +65,8 @@ class StageMover:
     initial status, which the first read of one of them teaches us."""
     type_statuses: dict[str, dict[str, str]] | None = None
     """Issue type id -> {folded status name: name} the project offers (read once, lazily)."""
+    stranded: set[str] = field(default_factory=set)
+    """Keys carrying our stranded-move property (from the last pull), cleared after a move."""
 
     def created(self, key: str, type_id: str) -> None:
         self.unmoved[key] = type_id
@@ -92,6 +98,12 @@ class StageMover:
         moved = self._walk(ref.key, state, stage, graph, written)
         if self.mapping.coarse:
             self._refine(ref.key, moved, stage)
+        if ref.key in self.stranded:
+            self.stranded.discard(ref.key)
+            # A failed delete is harmless: the note only holds while the issue stands where
+            # it was left.
+            with contextlib.suppress(JiraCallError):
+                self.client.delete(f"issue/{ref.key}/properties/{STRANDED_PROPERTY}")
         return written
 
     # -- the path ---------------------------------------------------------------------------
@@ -221,10 +233,28 @@ class StageMover:
         if back is not None and state.status_id == start.status_id:
             return AdapterError(f"{error} (the issue was moved back to {origin!r})")
         where = graph.names.get(state.status_id, state.status_id)
+        self._mark_stranded(key, state, start, graph)
         return Stranded(
             f"{error}; {key} now stands in {where!r}, part way: move it back to {origin!r} "
             "in Jira or it will read as a person's move"
         )
+
+    def _mark_stranded(
+        self, key: str, state: IssueState, start: IssueState, graph: WorkflowGraph
+    ) -> None:
+        """Leave a note on the issue so the next pull reads it where it started, not as a
+        person's move to the status it was left in."""
+        name = graph.names.get(start.status_id, "")
+        labels = start.labels or frozenset()
+        before = choose(self.mapping, name, refinements_in(self.mapping, labels), True)
+        if before is None:
+            return
+        note = {"status": state.status_id, "stage": before.value}
+        try:
+            self.client.put(f"issue/{key}/properties/{STRANDED_PROPERTY}", note)
+        except JiraCallError:
+            return
+        self.stranded.add(key)
 
     # -- reads ------------------------------------------------------------------------------
     def _read(self, key: str, *, fresh: bool = False) -> IssueState:

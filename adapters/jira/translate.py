@@ -12,6 +12,10 @@ from tracker_bridge.model import FieldValue, Kind, Stage, Track, WorkItem
 from .mapping import JiraMapping
 from .refinement import read_stage, stage_history
 
+STRANDED_PROPERTY = "tracker-bridge.stranded"
+"""Issue property our stage mover leaves when a move stopped part way (see stages.py)."""
+STAGE_VALUES = frozenset(stage.value for stage in Stage)
+
 JsonDict = dict[str, Any]
 
 
@@ -248,6 +252,12 @@ def from_remote(
         else None
     )
     stage = read_stage(mapping, str(status), raw_labels, histories) if status else None
+    stranded = (issue.get("properties") or {}).get(STRANDED_PROPERTY)
+    status_id = str((fields.get("status") or {}).get("id") or "")
+    if isinstance(stranded, Mapping) and stranded.get("status") == status_id:
+        # Our own move stopped part way here: the issue still means where it started, not
+        # a person's move (one who moves it on changes the status, and this no longer holds).
+        stage = Stage(str(stranded["stage"])) if stranded.get("stage") in STAGE_VALUES else stage
     if stage is not None:
         values["stage"] = stage.value
     # A parent or sprint we cannot name canonically is left out, not reported as None.

@@ -271,6 +271,15 @@ def test_where_there_is_no_way_back_the_error_says_where_the_issue_stands() -> N
         with pytest.raises(AdapterError) as caught:
             adapter.move_stage(ref, Stage.IN_REVIEW)
         assert f"{ref.key} now stands in 'In Progress'" in str(caught.value)
+        # Our own half-done move is not read as a person's move to in_progress ...
+        assert stage_of(adapter, ref) == "backlog"
+        # ... but a person who moves it on is heard, and a later move of ours clears the note.
+        fake.human_edit(ref.key, duedate="2026-03-01")  # what the validator wants
+        fake.human_transition(ref.key, "In Review")
+        assert stage_of(adapter, ref) == "in_review"
+        adapter.move_stage(ref, Stage.IN_PROGRESS)
+        assert "tracker-bridge.stranded" not in fake.issue_json(ref.key).get("properties", {})
+        assert stage_of(adapter, ref) == "in_progress"
 
 
 # -- transition screens ---------------------------------------------------------------------
