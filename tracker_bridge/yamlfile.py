@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 
@@ -90,3 +91,20 @@ def _position(root: Any, loc: list[Any]) -> tuple[int, int]:
                 line, col = lc.line + 1, lc.col + 1
             break
     return line, col
+
+
+def field_error(
+    model: str, loc: tuple[str | int, ...], message: str, value: Any
+) -> ValidationError:
+    """A validation error at a nested `loc` (e.g. `("stages", "in_review", 1)`), for checks
+    across fields that a model validator makes: the loader then names that entry's line."""
+    return ValidationError.from_exception_data(
+        model,
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("mapping", "{message}", {"message": message}),
+                loc=loc,
+                input=value,
+            )
+        ],
+    )

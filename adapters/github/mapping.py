@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from tracker_bridge.mappings import default_mapping
 from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
-from tracker_bridge.yamlfile import load_yaml_model, parse_yaml_model
+from tracker_bridge.yamlfile import field_error, load_yaml_model, parse_yaml_model
 
 Owner = Literal["roadmap", "tracker"]
 ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
@@ -149,6 +149,7 @@ class GitHubMapping(_Frozen):
                 raise ValueError(f"{where} misses {', '.join(missing)}")
         if self.sprint_mode == "iteration" and self.mode != "projects":
             raise ValueError("sprints_as: iteration needs mode: projects")
+        _check_labels(self)
         return self
 
     @property
@@ -159,6 +160,39 @@ class GitHubMapping(_Frozen):
 
     def field_owners(self) -> dict[str, Owner]:
         return dict(self.ownership)
+
+
+def _check_labels(mapping: GitHubMapping) -> None:
+    """Every label the tool reads must mean one thing: a stage label equal to a kind label
+    (or a track, blocked or points label) would flip items every night."""
+    labels = mapping.labels
+    claims: list[tuple[str, tuple[str, ...]]] = [
+        (name, ("labels", "kinds", kind.value)) for kind, name in labels.kinds.items()
+    ]
+    claims += [(name, ("labels", "tracks", track.value)) for track, name in labels.tracks.items()]
+    if mapping.mode == "labels":
+        claims += [
+            (name, ("labels", "stages", stage.value)) for stage, name in labels.stages.items()
+        ]
+    claims.append((labels.blocked, ("labels", "blocked")))
+    seen: dict[str, tuple[str, ...]] = {}
+    for name, loc in claims:
+        other = seen.setdefault(name.casefold(), loc)
+        if other != loc:
+            raise field_error(
+                "GitHubMapping",
+                loc,
+                f"label {name!r} is also {'.'.join(other)}: each label may mean one thing",
+                name,
+            )
+        prefix = labels.points_prefix
+        if prefix and name.casefold().startswith(prefix.casefold()):
+            raise field_error(
+                "GitHubMapping",
+                loc,
+                f"label {name!r} would read as points (labels.points_prefix {prefix!r})",
+                name,
+            )
 
 
 def load_mapping(path: Path | None = None) -> GitHubMapping:

@@ -23,7 +23,7 @@ from .mapping import JiraMapping
 from .metadata import Metadata, call_error
 from .search import Cursor, fields_for, floor_minute, in_list, jql_time, quote, search
 from .sprints import Sprints
-from .stages import StageMover
+from .stages import STRANDED_PROPERTY, StageMover
 from .translate import (
     LABEL_FIELDS,
     from_remote,
@@ -95,6 +95,13 @@ class JiraAdapter:
     def close(self) -> None:
         self.client.session.close()
 
+    def init_mapping(self) -> str:
+        """Optional extension (`mapping init`): a mapping file for the project as it is."""
+        from .mapping_init import render_mapping
+        from .mapping_live import read_facts
+
+        return render_mapping(read_facts(self))
+
     def doctor(self) -> list[DoctorCheck]:
         from .doctor import run_doctor
 
@@ -115,7 +122,15 @@ class JiraAdapter:
     def _search(self, jql: str, *, expand: str | None = None) -> list[dict[str, Any]]:
         try:
             schema = self.meta._schema  # use exact fields only if already known (no extra GET)
-            return list(search(self.client, jql, fields=fields_for(schema), expand=expand))
+            return list(
+                search(
+                    self.client,
+                    jql,
+                    fields=fields_for(schema),
+                    expand=expand,
+                    properties=STRANDED_PROPERTY,
+                )
+            )
         except JiraCallError as exc:
             if exc.status == 400:
                 raise AdapterError(
@@ -137,8 +152,17 @@ class JiraAdapter:
         for issue in issues:
             fields = issue.get("fields") or {}
             status, kind = fields.get("status") or {}, fields.get("issuetype") or {}
+            if (issue.get("properties") or {}).get(STRANDED_PROPERTY):
+                self.mover.stranded.add(str(issue["key"]))
             if status.get("id") and kind.get("id"):
-                self.mover.seen(str(issue["key"]), str(status["id"]), str(kind["id"]))
+                labels = frozenset(str(label) for label in fields.get("labels") or ())
+                self.mover.seen(
+                    str(issue["key"]),
+                    str(status["id"]),
+                    str(kind["id"]),
+                    labels,
+                    str(status.get("name") or ""),
+                )
             item_id, values = from_remote(
                 issue,
                 self.mapping,
@@ -239,6 +263,7 @@ class JiraAdapter:
         changes = {k: v for k, v in changes.items() if k not in ("stage", "sprint", "parent")}
         schema = self.meta.schema()
         item_id, current, hypothesis = self.key_to_item.get(ref.key, ""), None, None
+        keep: list[str] = []
         if LABEL_FIELDS & set(changes) or "description" in changes:
             # Labels carry the marker, track, spike and blocked too: rebuild the whole list.
             # A spike's description carries its hypothesis: keep it.
@@ -248,17 +273,21 @@ class JiraAdapter:
                 return WriteResult(item_id, ref, error=str(exc))
             marker, current = from_remote(issue, self.mapping, schema)
             item_id = marker or item_id
+            refinements = self.mapping.refinement_labels()
+            keep = [x for x in (issue.get("fields") or {}).get("labels") or () if x in refinements]
             raw = str((issue.get("fields") or {}).get("description") or "")
             hypothesis = split_hypothesis(raw)[1]
         fields = update_to_remote(
-            changes, self.mapping, schema, current, item_id or None, hypothesis
+            changes, self.mapping, schema, current, item_id or None, hypothesis, keep=keep
         )
         error = self._put_fields(ref, fields) if fields else None
         return WriteResult(item_id, ref, {} if error else dict(changes), error)
 
     def move_stage(self, ref: RemoteRef, stage: Stage) -> WriteResult:
-        self.mover.move(ref, stage)
-        return WriteResult(self.key_to_item.get(ref.key, ""), ref, {"stage": stage.value})
+        written = self.mover.move(ref, stage)
+        return WriteResult(
+            self.key_to_item.get(ref.key, ""), ref, {"stage": stage.value, **written}
+        )
 
     def link_parent(self, ref: RemoteRef, parent: RemoteRef | None) -> WriteResult:
         fields = parent_fields(self.meta.schema(), parent.key if parent else None)

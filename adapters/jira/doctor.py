@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from tracker_bridge.model import Stage
 from tracker_bridge.tracker import AdapterError, DoctorCheck
 
 from .client import JiraCallError
+from .doctor_workflow import board_checks, status_checks, transition_checks
 
 if TYPE_CHECKING:
     from .adapter import JiraAdapter
@@ -28,16 +28,18 @@ def run_doctor(adapter: JiraAdapter) -> list[DoctorCheck]:
     steps: list[Callable[[JiraAdapter], list[DoctorCheck]]] = [
         _access,
         _issue_types,
-        _statuses,
+        status_checks,
+        transition_checks,
         _fields,
-        _board,
+        board_checks,
         _permissions,
     ]
     for step in steps:
         try:
             checks += step(adapter)
         except (AdapterError, JiraCallError) as exc:
-            checks.append(DoctorCheck(step.__name__.strip("_"), "fail", str(exc)))
+            name = step.__name__.strip("_").removesuffix("_checks")
+            checks.append(DoctorCheck(name, "fail", str(exc)))
             if step is _access:
                 break  # nothing else can be read
     return checks
@@ -73,30 +75,6 @@ def _issue_types(adapter: JiraAdapter) -> list[DoctorCheck]:
     return out
 
 
-def _statuses(adapter: JiraAdapter) -> list[DoctorCheck]:
-    """Each stage's target status must exist for every issue type we create."""
-    per_type = adapter.client.get(f"project/{adapter.project}/statuses") or []
-    used = set(adapter.meta.schema().issue_type_ids.values())
-    names = {
-        str(entry.get("name")): {str(s.get("name", "")).casefold() for s in entry["statuses"]}
-        for entry in per_type
-        if str(entry.get("id")) in used and entry.get("statuses")
-    }
-    out: list[DoctorCheck] = []
-    for stage in Stage:
-        target = adapter.mapping.target_status(stage)
-        lacking = sorted(t for t, statuses in names.items() if target.casefold() not in statuses)
-        out.append(
-            DoctorCheck(
-                f"stage {stage.value} -> status {target!r}",
-                "fail" if lacking else "ok",
-                f"missing for issue types: {', '.join(lacking)}" if lacking else "",
-                f"mapping stages.{stage.value}" if lacking else "",
-            )
-        )
-    return out
-
-
 def _fields(adapter: JiraAdapter) -> list[DoctorCheck]:
     schema = adapter.meta.write_schema()
     out = [
@@ -105,7 +83,16 @@ def _fields(adapter: JiraAdapter) -> list[DoctorCheck]:
     ]
     link = schema.epic_link_field or "parent"
     out.append(DoctorCheck(f"epic link via {link}", "ok"))
-    if schema.epic_name_field:
+    unknown = adapter.meta.epic_name_unknown
+    if schema.epic_name_field and unknown:
+        out.append(
+            DoctorCheck(
+                "Epic Name",
+                "warn",
+                f"cannot tell whether it is required ({unknown}): filled from the title anyway",
+            )
+        )
+    elif schema.epic_name_field:
         out.append(DoctorCheck("Epic Name is required: filled from the title", "ok"))
     return out
 
@@ -114,18 +101,6 @@ def _present(what: str, field_id: str | None, entry: str, *, warn: bool) -> Doct
     if field_id:
         return DoctorCheck(what, "ok", field_id)
     return DoctorCheck(what, "warn" if warn else "fail", "not found", f"mapping {entry}")
-
-
-def _board(adapter: JiraAdapter) -> list[DoctorCheck]:
-    board = adapter.meta.board_id()
-    config: dict[str, Any] = adapter.client.get(f"board/{board}/configuration", agile=True) or {}
-    columns = (config.get("columnConfig") or {}).get("columns") or []
-    out = [DoctorCheck(f"board {board}", "ok", f"{len(columns)} columns")]
-    for column in columns:
-        limit = column.get("max")
-        detail = f"WIP limit {limit}" if limit not in (None, "") else "no WIP limit"
-        out.append(DoctorCheck(f"board column {column.get('name')!r}", "ok", detail))
-    return out
 
 
 def _permissions(adapter: JiraAdapter) -> list[DoctorCheck]:

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from tracker_bridge.mappings import default_mapping
 from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
-from tracker_bridge.yamlfile import load_yaml_model, parse_yaml_model
+from tracker_bridge.yamlfile import field_error, load_yaml_model, parse_yaml_model
 
 Owner = Literal["roadmap", "tracker"]
 ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
@@ -72,6 +81,49 @@ class Marker(_Frozen):
     issue_property: bool = False
 
 
+class Refinement(_Frozen):
+    """How a stage that shares its status with other stages is kept on the issue: a label
+    `<label_prefix><stage>` (e.g. `stage:ready-for-staging`). Labels work on every Jira,
+    need no admin rights, are visible on the card and searchable by JQL."""
+
+    as_: Literal["label"] = Field("label", alias="as")
+    label_prefix: str = Field("stage:", min_length=1)
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def label(self, stage: Stage) -> str:
+        return f"{self.label_prefix}{stage.value.replace('_', '-')}"
+
+
+class TransitionValue(_Frozen):
+    """A transition screen value other than a fixed option name.
+
+    `{keep: current}` sends the value the issue already has (a required Assignee keeps the
+    real assignee, never a bot), falling back to `default` when the issue has none.
+    `{log_work: 1m}` sends a work log through `update`, as Jira expects for "Log Work".
+    """
+
+    keep: Literal["current"] | None = None
+    default: str | None = None
+    log_work: str | None = None
+    comment: str = "Moved by tracker-bridge"
+
+    @field_validator("log_work")
+    @classmethod
+    def _duration(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\s*(\d+\s*[wdhm]\s*)+", value):
+            raise ValueError(f"{value!r} is not a Jira duration such as 30m, 1h or 1d 2h")
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TransitionValue:
+        if (self.keep is None) == (self.log_work is None):
+            raise ValueError(
+                "give either `keep: current` (with an optional `default`) or `log_work`"
+            )
+        return self
+
+
 class JiraMapping(_Frozen):
     """What mappings/jira.yaml says; see the shipped file for the meaning of each entry."""
 
@@ -88,13 +140,35 @@ class JiraMapping(_Frozen):
     spike_fallback: SpikeFallback = SpikeFallback()
     tracks: Tracks = Tracks()
     stages: dict[Stage, tuple[str, ...]] = Field(default_factory=lambda: dict(DEFAULT_STATUSES))
-    transition_fields: dict[str, str] = Field(default_factory=lambda: {"resolution": "Done"})
+    refinement: Refinement = Refinement()
+    transition_fields: dict[str, str | TransitionValue] = Field(
+        default_factory=lambda: dict[str, str | TransitionValue](resolution="Done")
+    )
     fields: Fields = Fields()
     blocked: Blocked = Blocked()
     marker: Marker = Marker()
     ownership: dict[str, Owner] = Field(default_factory=lambda: dict(DEFAULT_OWNERS))
     conflict_policy: ConflictPolicy = "owner"
     board_id: int | None = None
+
+    @field_validator("transition_fields", mode="before")
+    @classmethod
+    def _transition_values(cls, value: Any) -> Any:
+        """Check mapping values here, so an error names the entry, not a union branch."""
+        if not isinstance(value, Mapping):
+            return value
+        out: dict[str, Any] = {}
+        for key, entry in value.items():
+            if isinstance(entry, Mapping):
+                try:
+                    entry = TransitionValue.model_validate(entry)
+                except ValidationError as exc:
+                    error = exc.errors()[0]
+                    loc = (str(key), *error["loc"])  # pydantic adds "transition_fields"
+                    message = str(error["msg"]).removeprefix("Value error, ")
+                    raise field_error("JiraMapping", loc, message, entry) from None
+            out[str(key)] = entry
+        return out
 
     @field_validator("kinds")
     @classmethod
@@ -113,13 +187,14 @@ class JiraMapping(_Frozen):
         empty = [stage.value for stage, names in value.items() if not names]
         if empty:
             raise ValueError(f"stages need at least one status name: {', '.join(empty)}")
-        seen: dict[str, Stage] = {}
-        for stage, names in value.items():
-            for name in names:
-                other = seen.setdefault(name.casefold(), stage)
-                if other is not stage:
-                    raise ValueError(f"status {name!r} is mapped to both {other} and {stage}")
         return value
+
+    @model_validator(mode="after")
+    def _unambiguous(self) -> JiraMapping:
+        """Refuse mappings that read one thing two ways (they would flip items every night)."""
+        _check_shared_statuses(self.stages)
+        _check_labels(self)
+        return self
 
     @field_validator("ownership")
     @classmethod
@@ -129,15 +204,102 @@ class JiraMapping(_Frozen):
             raise ValueError(f"unknown fields {unknown}; known: {', '.join(SYNC_FIELDS)}")
         return {**DEFAULT_OWNERS, **value}
 
-    def stage_for_status(self, status_name: str) -> Stage | None:
+    def stages_on(self, status_name: str) -> tuple[Stage, ...]:
+        """The stages a status carries, in board order (the first is what the status means)."""
         folded = status_name.casefold()
-        for stage, names in self.stages.items():
-            if any(name.casefold() == folded for name in names):
-                return stage
-        return None
+        return tuple(
+            stage
+            for stage in Stage
+            if any(name.casefold() == folded for name in self.stages[stage])
+        )
+
+    def stage_for_status(self, status_name: str) -> Stage | None:
+        """The first stage a status carries (its meaning when no refinement says more)."""
+        stages = self.stages_on(status_name)
+        return stages[0] if stages else None
+
+    def shares_status(self, stage: Stage) -> bool:
+        """True when the stage's status carries other stages too: a refinement tells them apart."""
+        return len(self.stages_on(self.target_status(stage))) > 1
+
+    @property
+    def coarse(self) -> bool:
+        """Some status carries several stages (fewer statuses than stages)."""
+        return any(self.shares_status(stage) for stage in Stage)
+
+    def refinement_labels(self) -> dict[str, Stage]:
+        """Refinement label -> stage, for every stage (all are reserved, shared or not)."""
+        return {self.refinement.label(stage): stage for stage in Stage}
 
     def target_status(self, stage: Stage) -> str:
         return self.stages[stage][0]
+
+
+def _check_shared_statuses(stages: Mapping[Stage, tuple[str, ...]]) -> None:
+    """Several stages may share a status (a coarse workflow), as long as each of them moves
+    to it: a shared status listed second under one stage would make a move to that stage land
+    elsewhere while reading back as it."""
+    sharing: dict[str, list[Stage]] = {}
+    for stage in Stage:
+        for name in dict.fromkeys(n.casefold() for n in stages[stage]):
+            sharing.setdefault(name, []).append(stage)
+    for stage in Stage:
+        for index, name in enumerate(stages[stage][1:], start=1):
+            others = [s.value for s in sharing[name.casefold()] if s is not stage]
+            if others:
+                raise field_error(
+                    "JiraMapping",
+                    ("stages", stage.value, index),
+                    f"status {name!r} is shared with {', '.join(others)} but is not the first "
+                    f"status of {stage.value}: a shared status must be the one each sharing "
+                    "stage moves to",
+                    name,
+                )
+
+
+def _check_labels(mapping: JiraMapping) -> None:
+    """Every label the tool reads must mean one thing: a track, the spike fallback, blocked,
+    a stage refinement, or a marker, never two of them."""
+    claimed: dict[str, tuple[str, ...]] = {}
+
+    def claim(label: str, loc: tuple[str, ...]) -> None:
+        other = claimed.setdefault(label.casefold(), loc)
+        if other != loc:
+            raise field_error(
+                "JiraMapping",
+                loc,
+                f"label {label!r} is also {'.'.join(other)}: each label may mean one thing",
+                label,
+            )
+
+    for label in mapping.refinement_labels():  # first: usually defaults, so the error
+        claim(label, ("refinement", "label_prefix"))  # lands on the line a person wrote
+    if mapping.tracks.as_ == "label":
+        claim(mapping.tracks.research, ("tracks", "research"))
+        claim(mapping.tracks.engineering, ("tracks", "engineering"))
+    elif mapping.tracks.research.casefold() == mapping.tracks.engineering.casefold():
+        raise field_error(
+            "JiraMapping",
+            ("tracks", "engineering"),
+            f"component {mapping.tracks.engineering!r} is also tracks.research",
+            mapping.tracks.engineering,
+        )
+    claim(mapping.spike_fallback.label, ("spike_fallback", "label"))
+    if mapping.blocked.as_ == "label":
+        claim(mapping.blocked.label, ("blocked", "label"))
+    marker, prefix = mapping.marker.label_prefix.casefold(), mapping.refinement.label_prefix
+    if prefix.casefold().startswith(marker) or marker.startswith(prefix.casefold()):
+        raise field_error(
+            "JiraMapping",
+            ("refinement", "label_prefix"),
+            f"refinement labels {prefix!r}… would read as markers ({marker!r}…)",
+            prefix,
+        )
+    for label, loc in claimed.items():
+        if label.startswith(marker):
+            raise field_error(
+                "JiraMapping", loc, f"label {label!r} would read as a marker ({marker!r}…)", label
+            )
 
 
 def load_mapping(path: Path | None = None) -> JiraMapping:

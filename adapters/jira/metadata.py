@@ -42,6 +42,8 @@ class Metadata:
         self._board: int | None = mapping.board_id
         # Concurrent writers ask for the schema at once: resolve it once, not per thread.
         self._lock = threading.RLock()
+        self.epic_name_unknown: str | None = None
+        """Why we could not tell whether Epic Name is required (doctor says so)."""
 
     def get(self, path: str, what: str, **params: Any) -> Any:
         try:
@@ -177,7 +179,8 @@ class Metadata:
         """One createmeta read, only on servers that have an Epic Name field at all."""
         try:
             meta = self.client.get(f"issue/createmeta/{self.project}/issuetypes/{epic_type}")
-        except JiraCallError:
+        except JiraCallError as exc:
+            self.epic_name_unknown = f"createmeta answered {exc.status or exc}"
             return True  # older servers: filling it is the safe choice
         for field in (meta or {}).get("values") or (meta or {}).get("fields") or []:
             if str(field.get("fieldId") or field.get("key")) == field_id:

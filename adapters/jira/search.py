@@ -65,11 +65,14 @@ def search(
     fields: str,
     expand: str | None = None,
     page_size: int = 100,
+    properties: str | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Every issue of a JQL search: Cloud `/search/jql` with nextPageToken, DC `/search`."""
     params: dict[str, Any] = {"jql": jql, "fields": fields, "maxResults": page_size}
     if expand:
         params["expand"] = expand
+    if properties:
+        params["properties"] = properties
     if client.is_cloud:
         while True:
             page = client.get("search/jql", params) or {}

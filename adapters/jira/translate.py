@@ -10,6 +10,11 @@ from typing import Any
 from tracker_bridge.model import FieldValue, Kind, Stage, Track, WorkItem
 
 from .mapping import JiraMapping
+from .refinement import read_stage, stage_history
+
+STRANDED_PROPERTY = "tracker-bridge.stranded"
+"""Issue property our stage mover leaves when a move stopped part way (see stages.py)."""
+STAGE_VALUES = frozenset(stage.value for stage in Stage)
 
 JsonDict = dict[str, Any]
 
@@ -45,6 +50,7 @@ def reserved_labels(mapping: JiraMapping, item_id: str | None) -> set[str]:
         labels |= {mapping.tracks.research, mapping.tracks.engineering}
     if mapping.blocked.as_ == "label":
         labels.add(mapping.blocked.label)
+    labels |= set(mapping.refinement_labels())
     if item_id is not None:
         labels.add(marker_label(mapping, item_id))
     return labels
@@ -94,9 +100,12 @@ def labels_for(
     track: str,
     blocked: bool,
     labels: Iterable[str],
+    keep: Iterable[str] = (),
 ) -> list[str]:
-    """The full Jira label list for an issue: user labels plus the tool's own labels."""
+    """The full Jira label list for an issue: user labels plus the tool's own labels.
+    `keep`: labels of the tool's own that stay as they are (stage refinements)."""
     out = set(labels) - reserved_labels(mapping, item_id)
+    out |= set(keep)
     out.add(marker_label(mapping, item_id))
     if kind == Kind.SPIKE.value and schema.spike_uses_label:
         out.add(mapping.spike_fallback.label)
@@ -170,6 +179,7 @@ def update_to_remote(
     current: Mapping[str, FieldValue] | None = None,
     item_id: str | None = None,
     hypothesis: str | None = None,
+    keep: Iterable[str] = (),
 ) -> JsonDict:
     """The `fields` of an edit. `current` (canonical values read from the issue) is needed
     only when a label-borne field changes, since Jira keeps them all in one `labels` list;
@@ -203,6 +213,7 @@ def update_to_remote(
             track=str(merged.get("track") or Track.ENGINEERING.value),
             blocked=bool(merged.get("blocked")),
             labels=labels if isinstance(labels, tuple) else (),
+            keep=keep,
         )
     return fields
 
@@ -264,7 +275,19 @@ def from_remote(
         assignee.get("accountId") if schema.is_cloud else assignee.get("name")
     ) or None
     status = (fields.get("status") or {}).get("name")
-    stage = mapping.stage_for_status(status) if status else None
+    changelog = issue.get("changelog")
+    histories = (
+        _chronological(changelog.get("histories") or ())
+        if isinstance(changelog, Mapping)
+        else None
+    )
+    stage = read_stage(mapping, str(status), raw_labels, histories) if status else None
+    stranded = (issue.get("properties") or {}).get(STRANDED_PROPERTY)
+    status_id = str((fields.get("status") or {}).get("id") or "")
+    if isinstance(stranded, Mapping) and stranded.get("status") == status_id:
+        # Our own move stopped part way here: the issue still means where it started, not
+        # a person's move (one who moves it on changes the status, and this no longer holds).
+        stage = Stage(str(stranded["stage"])) if stranded.get("stage") in STAGE_VALUES else stage
     if stage is not None:
         values["stage"] = stage.value
     # A parent or sprint we cannot name canonically is left out, not reported as None.
@@ -339,17 +362,12 @@ def _track(mapping: JiraMapping, fields: Mapping[str, Any], labels: list[str]) -
 def stage_changes(
     issue: Mapping[str, Any], mapping: JiraMapping
 ) -> list[tuple[Stage | None, Stage, datetime]]:
-    """Status moves from an `expand=changelog` issue, oldest first, as canonical stages."""
+    """Stage moves from an `expand=changelog` issue, oldest first: status moves and stage
+    refinements (several stages on one status) alike."""
     histories = ((issue.get("changelog") or {}).get("histories")) or ()
-    out: list[tuple[Stage | None, Stage, datetime]] = []
-    for history in histories:
-        for entry in history.get("items") or ():
-            if entry.get("field") != "status":
-                continue
-            to_stage = mapping.stage_for_status(str(entry.get("toString") or ""))
-            if to_stage is None:
-                continue
-            from_stage = mapping.stage_for_status(str(entry.get("fromString") or ""))
-            out.append((from_stage, to_stage, parse_time(str(history["created"]))))
-    out.sort(key=lambda change: change[2])
-    return out
+    return stage_history(mapping, _chronological(histories), parse_time)
+
+
+def _chronological(histories: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Oldest first (a stable sort: entries of the same millisecond keep their order)."""
+    return sorted(histories, key=lambda history: parse_time(str(history["created"])))

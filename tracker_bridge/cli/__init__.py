@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "tracker_bridge.cli.roadmap_cmds",  # validate, show, schema
     "tracker_bridge.cli.fake_cmds",  # fake jira|github
     "tracker_bridge.cli.doctor_cmds",  # doctor
+    "tracker_bridge.cli.mapping_cmds",  # mapping init
     "tracker_bridge.cli.sync_cmds",  # plan, seed, apply, sync, relink, status
     "tracker_bridge.cli.demo_cmds",  # demo
     "tracker_bridge.cli.report_cmds",  # report, spike

@@ -69,5 +69,8 @@ def _checks(workspace: Workspace, settings: ProjectSettings, tracker_id: str) ->
     try:
         adapter = workspace.open_adapters(settings, [tracker_id])[tracker_id]
         return list(adapter.doctor())
-    except (UserError, AdapterError) as exc:
+    except UserError as exc:
+        # A bad mapping or config: each problem names its file, line and field already.
+        return [DoctorCheck("mapping / config", "fail", line) for line in exc.lines()]
+    except AdapterError as exc:
         return [DoctorCheck("connect", "fail", str(exc), "check the url, username and token")]

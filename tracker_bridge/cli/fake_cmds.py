@@ -73,13 +73,28 @@ def fake_jira(
     ),
     seed: int = SeedOption,
     state_file: Path | None = StateOption,
+    workflow: str = typer.Option(
+        "mlops",
+        "--workflow",
+        help="Workflow preset: mlops, team-managed, scrum, kanban, datacenter, "
+        "datacenter-strict.",
+    ),
 ) -> None:
     """Serve a fake Jira until Ctrl-C."""
+    from tracker_bridge.errors import UserError
     from tracker_bridge.testing.fake_jira import FakeJira
     from tracker_bridge.testing.fake_jira.custom_fields import parse_spec
+    from tracker_bridge.testing.fake_jira.workflows import PRESETS
 
+    if workflow not in PRESETS:
+        raise UserError(f"--workflow: unknown preset {workflow!r}; presets: {', '.join(PRESETS)}")
     server = FakeJira(
-        flavour=flavour.value, projects=tuple(project), seed=seed, port=port, state_file=state_file
+        flavour=flavour.value,
+        projects=tuple(project),
+        seed=seed,
+        port=port,
+        state_file=state_file,
+        workflow=workflow,
     )
     fields: list[tuple[str, str]] = []
     try:
@@ -92,7 +107,10 @@ def fake_jira(
         raise typer.BadParameter(str(exc)) from None
 
     def announce(url: str) -> None:
-        typer.echo(f"fake Jira ({flavour.value}) at {url} — projects {', '.join(project)}")
+        typer.echo(
+            f"fake Jira ({flavour.value}, workflow {workflow}) at {url} — "
+            f"projects {', '.join(project)}"
+        )
         for key, value in server.client_kwargs().items():
             if key != "server":
                 typer.echo(f"  {key}: {value!r} (fake credentials)")

@@ -1,13 +1,15 @@
 """One reconcile run for a project: pull → plan (pure) → apply → store → events.
 
 The same run serves `plan` (dry run: reads only, nothing stored), `seed`/`apply` and the
-nightly `sync`. The pull cursor moves only after a run without failures.
+nightly `sync`. The pull cursor moves after every complete pull, failures or not: an item
+whose write failed keeps its bases unsettled and is read again on its own next run (by its
+marker), so a failure is retried without re-reading the whole project every night.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -121,10 +123,11 @@ class Reconciler:
 
     def _run(self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None) -> SyncReport:
         started = {tracker: a.requests_sent for tracker, a in self.adapters.items()}
+        retry = self._failed_last_run() & {item.id for item in roadmap.items}
         run_id = self.store.start_run(self.project, options.kind) if options.apply else None
         wanted = {item.id for item in roadmap.items}
         pulled = {
-            tracker: self._pull(tracker, adapter, wanted, adopt=options.apply)
+            tracker: self._pull(tracker, adapter, wanted, adopt=options.apply, retry=retry)
             for tracker, adapter in self.adapters.items()
         }
         inputs = PlanInputs(
@@ -157,7 +160,25 @@ class Reconciler:
         return report
 
     # -- pull -----------------------------------------------------------------------------
-    def _pull(self, tracker: str, adapter: Adapter, wanted: set[str], adopt: bool) -> _Pulled:
+    def _failed_last_run(self) -> set[str]:
+        """Items whose writes failed in the last applying run: read again on their own."""
+        runs = self.store.last_runs(self.project, 1)
+        if not runs or not runs[0].summary:
+            return set()
+        return {
+            str(f.get("item_id"))
+            for f in runs[0].summary.get("failures") or ()
+            if isinstance(f, Mapping) and f.get("item_id")
+        }
+
+    def _pull(
+        self,
+        tracker: str,
+        adapter: Adapter,
+        wanted: set[str],
+        adopt: bool,
+        retry: Collection[str] = (),
+    ) -> _Pulled:
         refs = dict(self.store.get_refs(self.project, tracker))
         sprint_refs = self.store.get_sprint_refs(self.project, tracker)
         remember = getattr(adapter, "remember", None)
@@ -165,6 +186,11 @@ class Reconciler:
             # Lets the adapter name parents and sprints it did not create this session.
             remember(refs, sprint_refs)
         result = adapter.pull(self.store.get_cursor(self.project, tracker))
+        unread = {i for i in retry if i in refs} - {i.item_id for i in result.items}
+        if unread:
+            # Failed last time and untouched since: the incremental pull skipped them.
+            again = adapter.find_by_marker(unread)
+            result = replace(result, items=[*result.items, *again.values()])
         stored = self.store.get_base(self.project, tracker)
         base = {k: v for k, v in stored.items() if not k.startswith(SPRINT_PREFIX)}
         remote: dict[str, dict[str, Any]] = {k: dict(base.get(k, {})) for k in refs}
@@ -244,7 +270,7 @@ class Reconciler:
         failed = applied.failed_items()
         held = {c.item_id for c in the_plan.conflicts if c.resolution == "hold"}
         for tracker, pull in pulled.items():
-            self._settle_bases(tracker, pull.state, the_plan.merged)
+            self._settle_bases(tracker, pull.state, the_plan.merged, failed)
         self.store.save_bases(
             self.project,
             ROADMAP,
@@ -263,15 +289,22 @@ class Reconciler:
             self.project, view_events(previous, view, changes, self.now())
         )
         self.store.save_items(self.project, view.values())
-        if applied.clean and all(p.result.complete for p in pulled.values()):
+        if all(p.result.complete for p in pulled.values()):
             for tracker, pull in pulled.items():
                 self.store.set_cursor(self.project, tracker, pull.result.cursor)
             report.cursors_moved = True
 
-    def _settle_bases(self, tracker: str, state: TargetState, merged: Mapping[str, Values]) -> None:
-        """Pulled values that agree with the outcome become the base: seen, not news."""
+    def _settle_bases(
+        self,
+        tracker: str,
+        state: TargetState,
+        merged: Mapping[str, Values],
+        failed: set[str],
+    ) -> None:
+        """Pulled values that agree with the outcome become the base: seen, not news. Not
+        for an item whose write failed: its change stays news until it reaches every side."""
         settled: dict[str, dict[str, Any]] = {}
-        for item_id in state.updated_at:
+        for item_id in set(state.updated_at) - failed:
             remote = state.remote.get(item_id, {})
             outcome = merged.get(item_id, {})
             agreed = {k: v for k, v in remote.items() if k in outcome and outcome[k] == v}

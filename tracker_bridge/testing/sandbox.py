@@ -23,17 +23,6 @@ from tracker_bridge.testing.fake_jira import FakeJira
 JIRA_TOKEN_ENV = "TB_SANDBOX_JIRA_TOKEN"
 GITHUB_TOKEN_ENV = "TB_SANDBOX_GITHUB_TOKEN"
 
-# The fake Jira's default workflow, one status per stage (mappings/jira.yaml names them too).
-JIRA_STATUS = {
-    Stage.BACKLOG: "Backlog",
-    Stage.SPRINT_BACKLOG: "Selected for Development",
-    Stage.IN_PROGRESS: "In Progress",
-    Stage.IN_REVIEW: "In Review",
-    Stage.READY_FOR_STAGING: "Ready for Staging",
-    Stage.IN_STAGING: "In Staging",
-    Stage.READY_FOR_PROD: "Ready for Prod",
-    Stage.DONE: "Done",
-}
 _GITHUB_MARKER = re.compile(r"<!-- tracker-bridge:id=([^ ]+?) -->")
 
 
@@ -47,6 +36,8 @@ class Sandbox:
         jira_project: str = "TREND",
         github_repo: str = "acme/trending-now",
         jira_flavour: Literal["cloud", "datacenter"] = "cloud",
+        jira_workflow: str | Mapping[str, Any] | None = None,
+        jira_mapping: Path | None = None,
         seed: int = 0,
         jira_options: Mapping[str, Any] | None = None,
         github_options: Mapping[str, Any] | None = None,
@@ -67,8 +58,14 @@ class Sandbox:
             {i.assignee for i in load_roadmap(self.roadmap).roadmap.items if i.assignee}
         )
         self.jira = FakeJira(
-            jira_flavour, projects=(jira_project,), seed=seed, port=jira_port, users=self.people
+            jira_flavour,
+            projects=(jira_project,),
+            seed=seed,
+            port=jira_port,
+            users=self.people,
+            workflow=jira_workflow,
         )
+        self.jira_mapping = jira_mapping
         self.github = FakeGitHub(
             owner=owner,
             repos=(repo,),
@@ -142,6 +139,7 @@ class Sandbox:
                 f"url = {json.dumps(self.jira.url)}",
                 f"username = {json.dumps(username)}" if username else "",
                 f"token_env = {json.dumps(JIRA_TOKEN_ENV)}",
+                f"mapping = {json.dumps(str(self.jira_mapping))}" if self.jira_mapping else "",
                 f"options = {_inline_table(self.jira_options)}",
                 "# Roadmap handles -> Jira users (account ids on Cloud).",
                 "people = "
@@ -171,9 +169,21 @@ class Sandbox:
                 return int(issue["number"])
         raise KeyError(f"no GitHub issue carries the marker of {item_id}")
 
-    def jira_move(self, item_id: str, stage: Stage) -> None:
-        """Drag the card along the Jira board, one workflow transition at a time."""
-        self.jira.human_transition(self.jira_key(item_id), JIRA_STATUS[stage])
+    def jira_move(self, item_id: str, stage: Stage, *, refine: bool = True) -> None:
+        """Drag the card along the Jira board, one workflow transition at a time. Where the
+        mapping puts several stages on one status, a person also sets the stage's label
+        (`refine=False`: moves only the status, as a person unaware of the labels would)."""
+        from tracker_bridge.adapters.jira.mapping import load_mapping
+
+        mapping = load_mapping(self.jira_mapping)
+        key = self.jira_key(item_id)
+        self.jira.human_transition(key, mapping.target_status(stage))
+        if not (refine and mapping.shares_status(stage)):
+            return
+        labels = self.jira.issue_json(key)["fields"]["labels"]
+        refinements = set(mapping.refinement_labels())
+        kept = [label for label in labels if label not in refinements]
+        self.jira.human_edit(key, labels=[*kept, mapping.refinement.label(stage)])
 
     def jira_edit(self, item_id: str, **fields: Any) -> None:
         self.jira.human_edit(self.jira_key(item_id), **fields)

@@ -135,8 +135,9 @@ def test_doctor_reads_only(jira_fake: JiraFake) -> None:
     subjects = {check.subject: check for check in checks}
     assert subjects["credentials"].status == "ok"
     assert subjects["kind spike"].status == "warn"
-    assert any(s.startswith("board column 'In Progress'") for s in subjects)
-    stages = [c for c in checks if c.subject.startswith("stage ")]
+    column = subjects["stage in_progress -> board column"]
+    assert column.status == "ok" and column.detail.startswith("'In Progress'")
+    stages = [c for c in checks if c.subject.startswith("stage ") and "-> status" in c.subject]
     assert len(stages) == len(Stage) and all(c.status == "ok" for c in stages)
 
 

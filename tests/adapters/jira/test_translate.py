@@ -75,14 +75,17 @@ def test_mapping_rejects_unknown_keys_and_bad_yaml() -> None:
         parse_mapping("a: [\n", "m.yaml")
 
 
-def test_status_mapped_twice_is_an_error() -> None:
+def test_a_shared_status_listed_second_is_an_error_at_its_line() -> None:
+    # Sharing a status is fine (a coarse workflow), but only as the status each stage moves
+    # to: listed second under done, "Backlog" would be read as done and moved to as backlog.
     text = "stages:\n" + "".join(
-        f"  {stage.value}: [{'X' if stage in (Stage.BACKLOG, Stage.DONE) else stage.value}]\n"
+        f"  {stage.value}: [{stage.value}{', Backlog' if stage is Stage.DONE else ''}]\n"
         for stage in Stage
-    )
+    ).replace("backlog: [backlog]", "backlog: [Backlog]", 1)
     with pytest.raises(UserError) as caught:
         parse_mapping(text, "m.yaml")
-    assert "mapped to both" in caught.value.lines()[0]
+    assert caught.value.lines()[0].startswith("m.yaml:9:")
+    assert "stages.done.1: status 'Backlog' is shared with backlog" in caught.value.lines()[0]
 
 
 def _spike() -> WorkItem:

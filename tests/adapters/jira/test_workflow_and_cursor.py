@@ -39,6 +39,36 @@ def test_required_fields_filled_from_mapping_or_reported() -> None:
     assert missing == ["Resolution"]
 
 
+def test_screen_values_by_field_type_kept_and_logged() -> None:
+    from tracker_bridge.adapters.jira.mapping import TransitionValue
+    from tracker_bridge.adapters.jira.workflow import parse_transition
+
+    screen = {
+        "assignee": {"required": True, "name": "Assignee", "schema": {"type": "user"}},
+        "customfield_1": {"required": True, "name": "Env", "schema": {"type": "option"}},
+        "worklog": {"required": True, "name": "Log Work", "schema": {"type": "array"}},
+    }
+    transition = parse_transition({"id": "9", "to": {"id": "6", "name": "Done"}, "fields": screen})
+    values = {
+        "assignee": TransitionValue(keep="current", default="bot"),
+        "Env": "prod",
+        "worklog": TransitionValue(log_work="1m", comment="moved"),
+    }
+    current = {"assignee": {"name": "alice", "accountId": "acc-alice", "displayName": "A"}}
+    body, missing = transition_body(transition, values, current, is_cloud=False)
+    assert missing == []
+    assert body == {
+        "transition": {"id": "9"},
+        "fields": {"assignee": {"name": "alice"}, "customfield_1": {"value": "prod"}},
+        "update": {"worklog": [{"add": {"timeSpent": "1m", "comment": "moved"}}]},
+    }
+    body, _ = transition_body(transition, values, {"assignee": None}, is_cloud=True)
+    assert body["fields"]["assignee"] == {"accountId": "bot"}  # nobody to keep: the default
+    values["assignee"] = TransitionValue(keep="current")
+    _, missing = transition_body(transition, values, {"assignee": None})
+    assert missing == ["Assignee (the issue has none to keep)"]
+
+
 def test_jql_values_are_quoted_and_escaped() -> None:
     assert quote('a"b\\c') == '"a\\"b\\\\c"'
     assert in_list(["tb-id:x", 'q"']) == '("tb-id:x", "q\\"")'

@@ -26,6 +26,7 @@ from .errors import error_body
 from .render import Renderer
 from .sessions import SESSION_PATH, Sessions
 from .state import Flavour, Issue, jira_time
+from .workflow_screens import screen_as_a_person
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class FakeJira(FakeServer):
         password: str = "fake-password",
         user_timezone: str = "Europe/Amsterdam",
         users: Sequence[str] = ("alice", "bob", "carol"),
-        workflow: Mapping[str, Any] | None = None,
+        workflow: Mapping[str, Any] | str | None = None,
         rate_limit: RateLimit | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -241,8 +242,8 @@ class FakeJira(FakeServer):
             issue = self.data.issue(key)
             target = self.data.workflow.status(status_name)
             for hop in self.data.workflow.path(issue.status, target.id):
-                fields = {"resolution": {"name": "Done"}} if "resolution" in hop.requires else {}
-                self.data.transition(issue, hop.id, fields)
+                fields, update = screen_as_a_person(self.data, issue, hop)
+                self.data.transition(issue, hop.id, fields, update)
 
     def human_edit(self, key: str, **fields: Any) -> None:
         """Edit fields as a user would (field ids or names, e.g. summary=..., labels=[...])."""

@@ -29,6 +29,7 @@ from .state import (
 from .values import READ_ONLY, apply_ops, change_item, check_value, store_value
 from .versions import Version
 from .workflow import Transition, Workflow
+from .workflow_screens import check_screen
 
 
 def account_id_for(seed: int, name: str) -> str:
@@ -46,7 +47,7 @@ class JiraData:
         seed: int,
         email: str,
         user_timezone: str,
-        workflow: Mapping[str, Any] | None,
+        workflow: Mapping[str, Any] | str | None,
         now: Callable[[], datetime],
         users: Sequence[str] = (),
     ) -> None:
@@ -312,9 +313,12 @@ class JiraData:
                     if ref is None
                     else ("Could not find valid 'id' or 'name' in resolution object.")
                 )
+        screen = check_screen(self, issue, chosen, fields, update)
+        errors.update(screen.errors)
         if errors:
             raise jira_error(400, [], errors)
         self.move(issue, chosen.target, resolution)
+        screen.store(self, issue)
         for operations in (update or {}).get("comment", ()):
             if "add" in operations:
                 self.add_comment(issue, operations["add"].get("body", ""))

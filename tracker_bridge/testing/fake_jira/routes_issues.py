@@ -79,8 +79,9 @@ def register(jira: FakeJira) -> None:
             changelog=0 if "changelog" in expand else None,
         )
         expand_issue(data, out, expand)
-        if "transitions" in expand:
-            out["transitions"] = [transition_json(t, False) for t in data.transitions(issue)]
+        if "transitions" in expand or "transitions.fields" in expand:
+            with_fields = "transitions.fields" in expand  # as Jira: the screens' fields too
+            out["transitions"] = [transition_json(t, with_fields) for t in data.transitions(issue)]
         return Response(200, out)
 
     def edit(request: Request) -> Response:
@@ -153,7 +154,7 @@ def register(jira: FakeJira) -> None:
             "name": transition.name,
             "to": jira.render.status(transition.target),
             "hasScreen": bool(transition.requires),
-            "isGlobal": False,
+            "isGlobal": transition.is_global,
             "isInitial": False,
             "isAvailable": True,
             "isConditional": False,
@@ -214,6 +215,25 @@ def register(jira: FakeJira) -> None:
 def _transition_field(jira: FakeJira, name: str) -> dict[str, Any]:
     from .state import RESOLUTIONS
 
+    if name == "assignee":
+        return {
+            "required": True,
+            "schema": {"type": "user", "system": "assignee"},
+            "name": "Assignee",
+            "key": "assignee",
+            "autoCompleteUrl": f"{jira.url}/rest/api/2/user/assignable/search?username=",
+            "hasDefaultValue": False,
+            "operations": ["set"],
+        }
+    if name == "worklog":
+        return {
+            "required": True,
+            "schema": {"type": "array", "items": "worklog", "system": "worklog"},
+            "name": "Log Work",
+            "key": "worklog",
+            "hasDefaultValue": False,
+            "operations": ["add"],
+        }
     if name != "resolution":
         return {"required": True, "name": name, "key": name, "operations": ["set"]}
     return {

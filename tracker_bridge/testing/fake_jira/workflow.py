@@ -4,7 +4,10 @@ Configurable with a plain dict so tests can model a team's own workflow:
 `{"statuses": [{"name": ..., "category": "new"|"indeterminate"|"done"}, ...],
   "transitions": [{"name": ..., "from": [...], "to": ..., "requires": ["resolution"]}, ...]}`.
 The first status is the initial one. Transitions into a `done` status require `resolution`
-unless `requires` says otherwise.
+unless `requires` says otherwise (`assignee` and `worklog` are the other screen fields the
+fake knows; `"validators": [field ids]` refuse the POST while those fields are empty).
+`"global": true` makes a transition Jira's "any status" kind: offered from every
+status but its own target. `workflows.py` holds presets of real projects' workflows.
 """
 
 from __future__ import annotations
@@ -79,10 +82,18 @@ class Transition:
     sources: tuple[str, ...]  # status ids
     target: str  # status id
     requires: tuple[str, ...]
+    is_global: bool = False
+    validators: tuple[str, ...] = ()
+    """Field ids a validator checks when the transition is POSTed (not on any screen, so
+    invisible in `transitions.fields`, as in Jira)."""
 
 
 class Workflow:
-    def __init__(self, spec: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, spec: Mapping[str, Any] | str | None = None) -> None:
+        if isinstance(spec, str):
+            from .workflows import workflow_preset
+
+            spec = workflow_preset(spec)
         spec = spec or MLOPS_WORKFLOW
         raw_statuses: Sequence[Mapping[str, Any]] = spec["statuses"]
         if not raw_statuses:
@@ -106,6 +117,8 @@ class Workflow:
                     sources=tuple(self.status(name).id for name in raw.get("from", ())),
                     target=target.id,
                     requires=tuple(raw.get("requires", default_requires)),
+                    is_global=bool(raw.get("global", False)),
+                    validators=tuple(raw.get("validators", ())),
                 )
             )
 
@@ -123,7 +136,11 @@ class Workflow:
         return self._by_id.get(name_or_id) or self._by_name.get(name_or_id.lower())
 
     def available(self, status_id: str) -> list[Transition]:
-        return [t for t in self.transitions if status_id in t.sources]
+        return [
+            t
+            for t in self.transitions
+            if status_id in t.sources or (t.is_global and t.target != status_id)
+        ]
 
     def path(self, start_id: str, target_id: str) -> list[Transition]:
         """Shortest list of transitions from one status to another (BFS), as a user clicks."""
