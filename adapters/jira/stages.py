@@ -325,12 +325,19 @@ class StageMover:
         )
         if other is None:
             return False
-        try:
-            found = self._read(other)
-        except AdapterError:
-            return False
-        if found.status_id not in graph.edges:
-            self._learn(other, found, graph)
+
+        def read_other() -> None:
+            try:
+                found = self._read(other)
+            except AdapterError:
+                return
+            if found.status_id not in graph.edges:
+                self._learn(other, found, graph)
+
+        # Concurrent writers read one sibling, not one each.
+        self.learning.once(
+            ("sibling", state.type_id, wanted), lambda: wanted in graph.edges, read_other
+        )
         return wanted in graph.edges
 
     def _learn(self, key: str, state: IssueState, graph: WorkflowGraph) -> None:
@@ -351,11 +358,12 @@ class StageMover:
 
     def _check_status_exists(self, stage: Stage, type_id: str) -> None:
         """Before exploring: the stage's statuses must exist for this issue type at all."""
-        if self.type_statuses is None:
+
+        def fetch() -> None:
             try:
                 per_type = self.client.get(f"project/{self.project}/statuses") or []
             except JiraCallError:
-                return  # cannot tell: exploring will say what it finds
+                return
             self.type_statuses = {
                 str(entry.get("id")): {
                     str(s.get("name", "")).casefold(): str(s.get("name", ""))
@@ -363,6 +371,10 @@ class StageMover:
                 }
                 for entry in per_type
             }
+
+        self.learning.once(("statuses",), lambda: self.type_statuses is not None, fetch)
+        if self.type_statuses is None:
+            return  # cannot tell: exploring will say what it finds
         offered = self.type_statuses.get(type_id)
         if offered is None or self._targets(stage) & set(offered):
             return
