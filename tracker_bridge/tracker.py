@@ -93,6 +93,11 @@ class AdapterError(Exception):
     """A problem a person must fix (credentials, mapping, missing project). One line, no secrets."""
 
 
+class SprintUnavailable(AdapterError):
+    """The tracker cannot hold this sprint until a person acts (a Projects v2 board without
+    the iteration): apply reports one skip with the fix and syncs everything else."""
+
+
 # Optional extensions an adapter may offer (the core checks with getattr):
 # - field_owners() -> dict[str, "roadmap" | "tracker"]: the mapping's field ownership.
 # - remember(refs: Mapping[item_id, RemoteRef], sprints: Mapping[sprint_id, remote_id]):

@@ -23,6 +23,7 @@ from tracker_bridge.reconcile.actions import (
     LinkParent,
     MoveStage,
     Plan,
+    Skip,
     UpdateFields,
 )
 from tracker_bridge.reconcile.apply_base import (
@@ -93,6 +94,12 @@ class Applier(CreateWrites, SprintWrites):
         created = self._create_all(tracker, adapter, creates, refs)
         pending = [a for a in actions if not isinstance(a, CreateItem | EnsureSprint)]
         pending = [a for a in pending if not _already_done(a, created)]
+        # A create that failed is one failure: its stage move and sprint wait with it.
+        not_created = {a.item_id for a in creates} - set(refs)
+        owed = {
+            a.sprint_id for a in pending if isinstance(a, AssignSprint) and a.item_id in not_created
+        }
+        pending = [a for a in pending if a.item_id not in not_created]
         singles = [a for a in pending if not isinstance(a, AssignSprint)]
         self._apply_singles(tracker, adapter, singles, refs)
         unfilled = self._assign_sprints(
@@ -100,9 +107,11 @@ class Applier(CreateWrites, SprintWrites):
         )
         for action in closing:
             assert action.sprint is not None
-            if action.sprint.id in unfilled:
+            if action.sprint.id in unfilled | owed:
                 # Closed, it would refuse the items still owed to it: close it once they are in.
-                self._fail(tracker, action.item_id, action.op, "left open: not yet filled")
+                # Not a failure of its own: the writes that left it unfilled are reported.
+                reason = "left open until the items that failed to join it are in"
+                self.report.skips.append(Skip(action.item_id, tracker, reason))
                 continue
             self._ensure_sprint(tracker, adapter, action)
 

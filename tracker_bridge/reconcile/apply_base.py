@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tracker_bridge.model import FieldValue, RemoteRef
+from tracker_bridge.reconcile.actions import Skip
 from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.store import Store
 from tracker_bridge.tracker import Adapter
@@ -32,6 +33,8 @@ class Failure:
 class ApplyReport:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     failures: list[Failure] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    """What a person must do before a write can happen: reported, not failed."""
     adopted: list[tuple[str, str]] = field(default_factory=list)
     requests: dict[str, int] = field(default_factory=dict)
 
@@ -63,6 +66,8 @@ class ApplyState:
         self._lock = threading.Lock()  # store calls and report updates from worker threads
         self._create_intents: dict[tuple[str, str], int] = {}
         self._done: dict[str, int] = defaultdict(int)
+        self._unavailable: dict[tuple[str, str], str] = {}
+        """(tracker, sprint id) → why the tracker cannot hold that sprint yet."""
 
     def _adopt(self, tracker: str, item_id: str, ref: RemoteRef, values: Mapping[str, Any]) -> None:
         self.store.save_ref(self.project, item_id, ref)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -20,6 +21,8 @@ from tracker_bridge.reconcile.actions import (
 from tracker_bridge.reconcile.sync import SyncReport
 
 MAX_LINES_PER_TRACKER = 200
+MAX_LISTED = 20
+"""Failures and skips listed in a summary; the rest are counted and are all in --json."""
 
 
 def describe(action: Action) -> Text:
@@ -116,13 +119,23 @@ def render_summary(report: SyncReport, console: Console) -> None:
             f"  {tracker}: {used} request(s), {pulled} changed issue(s) pulled"
             + (f", {adopted} re-linked by marker" if adopted else "")
         )
-    for failure in summary["failures"][:20]:
-        console.print(
-            f"  [red]✗[/] {failure['tracker']} {failure['item_id']} "
-            f"{failure['op']}: {failure['error']}"
-        )
+    failures = summary["failures"]
+    for failure in failures[:MAX_LISTED]:
+        line = f"{failure['tracker']} {failure['item_id']} {failure['op']}: {failure['error']}"
+        console.print(f"  [red]✗[/] {escape(line)}")
+    _more(console, len(failures), "failure(s)")
+    skipped = summary["skipped"]
+    for skip in skipped[:MAX_LISTED]:
+        line = f"{skip['tracker']} {skip['item_id']} skipped: {skip['reason']}"
+        console.print(f"  [yellow]-[/] {escape(line)}")
+    _more(console, len(skipped), "skip(s)")
     if not report.cursors_moved and report.applied is not None:
         console.print("  [yellow]cursor kept: the next sync re-reads these changes[/]")
+
+
+def _more(console: Console, total: int, what: str) -> None:
+    if total > MAX_LISTED:
+        console.print(f"  … and {total - MAX_LISTED} more {what}: `--json` lists them all")
 
 
 def _short(value: object, width: int = 40) -> str:
