@@ -21,7 +21,8 @@ ITEMS = 100
 
 
 def transitions(sandbox: Sandbox) -> int:
-    return sum(n for route, n in list(sandbox.jira.stats.by_route.items()) if "transitions" in route)
+    routes = list(sandbox.jira.stats.by_route.items())
+    return sum(n for route, n in routes if "transitions" in route)
 
 
 def test_sync_finishes_a_killed_seed_without_force(

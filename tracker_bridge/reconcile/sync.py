@@ -15,6 +15,7 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.model import SYNC_FIELDS, Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Plan
 from tracker_bridge.reconcile.apply import FOLLOW_UPS, Applier, ApplyReport, Progress
+from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
 from tracker_bridge.reconcile.planner import (
@@ -132,7 +133,7 @@ class Reconciler:
             policy=options.policy,
             owners=self._owners(),
         )
-        the_plan = plan(inputs)
+        the_plan = leave_closed_sprints(plan(inputs), inputs)
         report = SyncReport(
             self.project,
             the_plan,
