@@ -180,6 +180,7 @@ def _item(
     out: Collector,
 ) -> WorkItem | None:
     source, path = entry.source, entry.path
+    checks.markers_and_labels(source, path, out)
     if isinstance(source, EpicFile):
         return _make(
             out,
