@@ -73,6 +73,9 @@ class WriteResult:
     """No answer came (dropped connection, lost response, timeout): the write may have been
     applied. The caller looks a create up by its marker before sending it again; a refusal
     (`uncertain=False`) is reported and never retried."""
+    dropped: tuple[str, ...] = ()
+    """Fields the tracker refused and the write left unset (an assignee it does not know or
+    cannot assign): the rest was written; reported as a warning, not a failure."""
 
     @property
     def ok(self) -> bool:

@@ -116,10 +116,12 @@ class Writer:
         except WriteUncertain as exc:
             return WriteResult(item.id, None, error=f"create not confirmed ({exc}); look it up "
                                "by marker", uncertain=True)
+        dropped: tuple[str, ...] = ()
         if reply.status == 422 and _refused_field(reply) == "assignees":
             # Not assignable here (no such login or no access): create it unassigned; the
             # refusal means nothing was created, so sending again is not a blind retry.
             self.unassignable.update(payload.pop("assignees", []))
+            dropped = ("assignee",)
             try:
                 reply = self.send("POST", f"{self.a.repo_path}/issues", payload)
             except WriteUncertain as exc:
@@ -146,7 +148,9 @@ class Writer:
                 errors.append(linked.error or "parent link failed")
         if self.a.project is not None:
             errors += self._add_to_project(raw, item, done)
-        return WriteResult(item.id, ref, done, "; ".join(errors) or None)
+        if payload.get("assignees") and not raw.get("assignees"):
+            dropped = ("assignee",)  # GitHub drops a login it cannot assign without a word
+        return WriteResult(item.id, ref, done, "; ".join(errors) or None, dropped=dropped)
 
     def _add_to_project(self, raw: Json, item: WorkItem, done: dict[str, FieldValue]) -> list[str]:
         assert self.a.project is not None

@@ -29,11 +29,24 @@ class Failure:
     error: str
 
 
+@dataclass(frozen=True)
+class RunWarning:
+    """Written, but not as planned: a field the tracker refused and left unset. Reported on
+    every run until fixed (see `reconcile.notices`), never a failure."""
+
+    tracker: str
+    item_id: str
+    field: str
+    value: str
+    message: str
+
+
 @dataclass
 class ApplyReport:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     failures: list[Failure] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
+    warnings: list[RunWarning] = field(default_factory=list)
     """What a person must do before a write can happen: reported, not failed."""
     adopted: list[tuple[str, str]] = field(default_factory=list)
     requests: dict[str, int] = field(default_factory=dict)
@@ -86,6 +99,15 @@ class ApplyState:
         self._done[tracker] += 1
         self.progress(tracker, self._done[tracker])
 
+    def _warn_dropped(
+        self, tracker: str, item_id: str, dropped: tuple[str, ...], item: Any
+    ) -> None:
+        for name in dropped:
+            value = str(getattr(item, name, "") or "")
+            self.report.warnings.append(
+                RunWarning(tracker, item_id, name, value, refused_message(name, value))
+            )
+
     def _fail(self, tracker: str, item_id: str, op: str, error: str) -> None:
         self.report.failures.append(Failure(tracker, item_id, op, error))
 
@@ -93,3 +115,12 @@ class ApplyState:
 def describe(exc: Exception) -> str:
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {text}"[:300]
+
+
+def refused_message(name: str, value: str) -> str:
+    if name == "assignee":
+        return (
+            f"assignee {value!r} was refused (not a user there, or cannot be assigned): the "
+            f"issue is unassigned; map {value!r} in the target's `people` or fix the roadmap"
+        )
+    return f"{name} {value!r} was refused and left unset"

@@ -124,6 +124,11 @@ def render_summary(report: SyncReport, console: Console) -> None:
         line = f"{failure['tracker']} {failure['item_id']} {failure['op']}: {failure['error']}"
         console.print(f"  [red]✗[/] {escape(line)}")
     _more(console, len(failures), "failure(s)")
+    warnings = summary["warnings"]
+    for warning in warnings[:MAX_LISTED]:
+        line = f"{warning['tracker']} {warning['item_id']}: {warning['message']}"
+        console.print(f"  [yellow]![/] {escape(line)}")
+    _more(console, len(warnings), "warning(s)")
     skipped = summary["skipped"]
     for skip in skipped[:MAX_LISTED]:
         line = f"{skip['tracker']} {skip['item_id']} skipped: {skip['reason']}"

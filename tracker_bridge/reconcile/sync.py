@@ -18,6 +18,7 @@ from tracker_bridge.reconcile.apply import FOLLOW_UPS, Applier, ApplyReport, Pro
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
+from tracker_bridge.reconcile.notices import carry_warnings
 from tracker_bridge.reconcile.planner import (
     DEFAULT_OWNERS,
     ROADMAP,
@@ -79,6 +80,7 @@ class SyncReport:
             "conflicts": len(self.plan.conflicts),
             "failures": [vars(f) for f in self.applied.failures] if self.applied else [],
             "skipped": [vars(s) for s in (*self.plan.skips, *applied_skips)],
+            "warnings": [vars(w) for w in self.applied.warnings] if self.applied else [],
             "pulled": self.pulled,
             "adopted": self.adopted,
             "requests": self.requests,
@@ -147,6 +149,10 @@ class Reconciler:
             report.applied = Applier(
                 self.store, self.project, self.adapters, run_id, progress
             ).apply(the_plan)
+            states = {tracker: p.state for tracker, p in pulled.items()}
+            report.applied.warnings += carry_warnings(
+                self.store, self.project, roadmap, states, report.applied.warnings
+            )
             self._record(roadmap, the_plan, pulled, report)
         report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
         if run_id is not None:
