@@ -99,6 +99,17 @@ class JiraAdapter:
 
         return run_doctor(self)
 
+    def assignable(self, users: Sequence[str]) -> dict[str, bool]:
+        """Which of these users (account ids on Cloud, usernames on Data Center) can be
+        assigned issues in the project (for `doctor`)."""
+        key = "accountId" if self.client.is_cloud else "username"
+        return {
+            user: bool(
+                self.client.get("user/assignable/search", {"project": self.project, key: user})
+            )
+            for user in users
+        }
+
     # -- reads --------------------------------------------------------------------------------
     def _ref(self, issue: Mapping[str, Any]) -> RemoteRef:
         key = str(issue["key"])

@@ -11,6 +11,8 @@ from rich.table import Table
 from tracker_bridge.cli.app import app
 from tracker_bridge.config import ProjectSettings
 from tracker_bridge.errors import UserError
+from tracker_bridge.people import assignee_checks
+from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.tracker import AdapterError, DoctorCheck
 from tracker_bridge.workspace import Workspace, open_workspace
 
@@ -53,8 +55,11 @@ def doctor(
 def _checks(workspace: Workspace, settings: ProjectSettings, tracker_id: str) -> list[DoctorCheck]:
     """One target's checks; a target that cannot be reached is a failed check, so a wrong
     token for one tracker does not hide what doctor finds on the others."""
+    # A bad roadmap is its own error (FILE:LINE), not a connection problem.
+    handles = {i.assignee for i in load_roadmap(settings.roadmap).roadmap.items if i.assignee}
     try:
         adapter = workspace.open_adapters(settings, [tracker_id])[tracker_id]
-        return list(adapter.doctor())
+        # Every roadmap handle, through the target's `people`, against assignable users.
+        return [*adapter.doctor(), *assignee_checks(adapter, handles)]
     except (UserError, AdapterError) as exc:
         return [DoctorCheck("connect", "fail", str(exc), "check the url, username and token")]

@@ -31,6 +31,7 @@ class MetaRoutes:
     def register(self, server: FakeServer) -> None:
         server.route("GET", "/user", self.get_user)
         server.route("GET", REPO, self.get_repo)
+        server.route("GET", REPO + "/assignees/{assignee}", self.check_assignee)
         server.route("GET", REPO + "/issue-types", self.list_issue_types)
         server.route("GET", REPO + "/labels", self.list_labels)
         server.route("POST", REPO + "/labels", self.create_label)
@@ -50,6 +51,13 @@ class MetaRoutes:
         person = self.ctx.state.users[self.ctx.viewer]
         body = render.user(self.ctx.base(), person)
         return Response(200, {**body, "name": person.name, "company": None, "email": None})
+
+    def check_assignee(self, request: Request) -> Response:
+        """204 when the login can be assigned in the repository, else 404 (as GitHub)."""
+        self.ctx.repo(request)
+        if unquote(request.params["assignee"]) in self.ctx.state.users:
+            return Response(204, None)
+        raise not_found()
 
     def get_repo(self, request: Request) -> Response:
         repo = self.ctx.repo(request)
