@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from tracker_bridge.tracker import AdapterError
+
 
 @dataclass(frozen=True)
 class Timeouts:
@@ -32,10 +34,16 @@ class Timeouts:
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> Timeouts:
+        def seconds(key: str, default: float) -> float:
+            value = options.get(key, default)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise AdapterError(f"option {key}: expected a positive number of seconds")
+            return float(value)
+
         return cls(
-            connect=float(options.get("connect_timeout_seconds", cls.connect)),
-            read=float(options.get("timeout_seconds", cls.read)),
-            deadline=float(options.get("deadline_seconds", cls.deadline)),
+            connect=seconds("connect_timeout_seconds", cls.connect),
+            read=seconds("timeout_seconds", cls.read),
+            deadline=seconds("deadline_seconds", cls.deadline),
         )
 
 

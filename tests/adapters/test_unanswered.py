@@ -86,3 +86,20 @@ def test_a_closed_port_is_named_as_refused(
     assert code == 2, err
     assert elapsed < 20, elapsed  # 10 s deadline + loading the roadmap on a busy box (was 185 s)
     assert "connection refused" in err and f"http://127.0.0.1:{closed_port}" in err, err
+
+
+def test_urls_in_messages_never_carry_credentials() -> None:
+    from tracker_bridge.network import safe_url
+
+    assert safe_url("https://bob:secret@jira.example.com:8443/rest?x=1") == (
+        "https://jira.example.com:8443/rest"
+    )
+
+
+def test_time_limits_come_from_options_and_bad_ones_are_one_line() -> None:
+    from tracker_bridge.network import Timeouts
+    from tracker_bridge.tracker import AdapterError
+
+    assert Timeouts.from_options({"deadline_seconds": 60}).deadline == 60
+    with pytest.raises(AdapterError, match="option timeout_seconds: expected a positive"):
+        Timeouts.from_options({"timeout_seconds": "soon"})
