@@ -193,7 +193,11 @@ class Writer:
         done = {k: values[k] for k in wanted if k in values}
         if "points" in wanted and self.a.project is not None:
             done["points"] = wanted["points"]
-        return WriteResult(item_id, self.ref(raw), done)
+        # A login GitHub cannot assign was dropped from the edit (see _patch_issue).
+        logins = {str((a or {}).get("login")) for a in raw.get("assignees") or ()}
+        asked = wanted.get("assignee")
+        dropped = ("assignee",) if asked and str(asked) not in logins else ()
+        return WriteResult(item_id, self.ref(raw), done, dropped=dropped)
 
     def _patch_issue(self, ref: RemoteRef, raw: Json, payload: dict[str, Any]) -> Reply:
         """PATCH the issue. A login GitHub refuses to assign is dropped (and not asked again

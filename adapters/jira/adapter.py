@@ -252,7 +252,15 @@ class JiraAdapter:
             item_id = marker or item_id
         fields = update_to_remote(changes, self.mapping, schema, current, item_id or None)
         error = self._put_fields(ref, fields) if fields else None
-        return WriteResult(item_id, ref, {} if error else dict(changes), error)
+        values: dict[str, FieldValue] = {} if error else dict(changes)
+        if error and "assignee" in fields and error.startswith("assignee:") and ";" not in error:
+            # Refused only for the assignee: the rest is set (a PUT is absolute, safe to send
+            # again); the caller warns about the assignee on every run until it is fixed.
+            rest = {k: v for k, v in fields.items() if k != "assignee"}
+            error = self._put_fields(ref, rest) if rest else None
+            values = {} if error else {**changes, "assignee": None}
+            return WriteResult(item_id, ref, values, error, dropped=("assignee",))
+        return WriteResult(item_id, ref, values, error)
 
     def move_stage(self, ref: RemoteRef, stage: Stage) -> WriteResult:
         self.mover.move(ref, stage)

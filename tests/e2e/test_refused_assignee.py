@@ -43,3 +43,14 @@ def test_a_refused_assignee_is_a_warning_on_every_run_until_fixed(
     fixed = Cycle(sandbox, with_unknown_handle(tmp_path / "fixed.yaml", "maria"))
     after = fixed.run(force=False)
     assert assignee_warnings(after.summary()) == set()
+
+
+def test_an_assignee_refused_on_an_edit_is_a_warning_too(sandbox: Sandbox, tmp_path: Path) -> None:
+    seeded = Cycle(sandbox, with_unknown_handle(tmp_path / "maria.yaml", "maria")).run()
+    assert seeded.ok, seeded.summary()["failures"]
+    edited = Cycle(sandbox, with_unknown_handle(tmp_path / "roadmap.yaml"))
+    both = {(sandbox.jira_tracker, ITEM, "ghost"), (sandbox.github_tracker, ITEM, "ghost")}
+    for night in range(2):
+        report = edited.run(force=False)
+        assert report.ok, (night, report.summary()["failures"])
+        assert assignee_warnings(report.summary()) == both, night

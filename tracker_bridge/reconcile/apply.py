@@ -168,6 +168,8 @@ class Applier(CreateWrites, SprintWrites):
             self.store.journal_confirm(entry, result.ref)
             self._save_base(tracker, action.item_id, {**values, **canonical(result.values)})
             self._count(tracker, action.op)
+            if result.dropped:
+                self._warn_dropped(tracker, action.item_id, result.dropped, values)
         return True
 
     def _send(

@@ -100,10 +100,11 @@ class ApplyState:
         self.progress(tracker, self._done[tracker])
 
     def _warn_dropped(
-        self, tracker: str, item_id: str, dropped: tuple[str, ...], item: Any
+        self, tracker: str, item_id: str, dropped: tuple[str, ...], wanted: Mapping[str, Any]
     ) -> None:
+        """`wanted`: the values the write asked for (roadmap handles, before `people`)."""
         for name in dropped:
-            value = str(getattr(item, name, "") or "")
+            value = str(wanted.get(name) or "")
             self.report.warnings.append(
                 RunWarning(tracker, item_id, name, value, refused_message(name, value))
             )

@@ -98,7 +98,9 @@ class CreateWrites(ApplyState):
             self._save_base(tracker, result.item_id, _settled_by_create(action, values))
             self._count(tracker, "create")
             if result.dropped:
-                self._warn_dropped(tracker, result.item_id, result.dropped, action.item)
+                assert action.item is not None
+                wanted = action.item.sync_values()
+                self._warn_dropped(tracker, result.item_id, result.dropped, wanted)
             if result.error:
                 self._fail(tracker, result.item_id, "create", result.error)
         return lost

@@ -3,7 +3,7 @@
 A create that dropped an assignee leaves nothing to do on later runs (the tracker holds no
 assignee, and that is now its settled value), so the warning would vanish after one night.
 It is carried from the previous run for as long as the roadmap still asks for that handle
-and the tracker still has nobody assigned.
+and the tracker does not hold it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def carry_warnings(
             continue
         wanted = getattr(item, warning.field, None)
         holds = target.remote.get(item.id, {}).get(warning.field)
-        if str(wanted or "") == warning.value and holds in (None, ""):
+        if str(wanted or "") == warning.value and str(holds or "") != warning.value:
             carried.append(warning)
     return carried
 
