@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from tracker_bridge.config.environ import using_environ
-from tracker_bridge.config.secrets import SECRET_KEYS
+from tracker_bridge.config.secrets import SECRET_KEYS, token_like
 from tracker_bridge.config.settings import Settings
 from tracker_bridge.errors import Problem, UserError
 
@@ -32,7 +32,11 @@ def load_settings(
     text = ""
     if path is not None:
         try:
-            text = path.read_text(encoding="utf-8")
+            # utf-8-sig: a byte-order mark (Notepad writes one) is not content.
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problem = Problem(path, 1, 1, "", f"not a UTF-8 text file ({exc.reason})")
+            raise UserError(f"{path} is not a config file", [problem]) from None
         except OSError as exc:
             raise UserError(f"cannot read the config file {path}: {exc.strerror}") from None
         data = _parse(path, text)
@@ -78,8 +82,8 @@ def _refuse_secrets(path: Path, text: str, data: Mapping[str, Any]) -> None:
     index = KeyIndex(text)
     problems = []
     for loc, key in _walk(data, ()):
-        if key.lower() in SECRET_KEYS:
-            instead = SECRET_KEYS[key.lower()]
+        if key.lower() in SECRET_KEYS or ("options" in loc and token_like(key)):
+            instead = SECRET_KEYS.get(key.lower(), "token_env")
             line, col = index.find((*loc, key))
             problems.append(
                 Problem(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,6 +26,15 @@ SECRET_KEYS: Mapping[str, str] = {
     "webhook_secret": "webhook_secret_env",
 }
 """Keys whose values are secrets and are refused in the config file."""
+
+_TOKEN_LIKE = re.compile(r"token|secret|passw(?:or)?d|api_?key|private_?key|credential|bearer")
+
+
+def token_like(key: str) -> bool:
+    """A key that names a secret (`access_token`, `client_secret`), not a variable
+    (`token_env`): refused inside adapter `options`, where anything may be written."""
+    lowered = key.lower()
+    return _TOKEN_LIKE.search(lowered) is not None and not lowered.endswith("_env")
 
 
 def read_secret(

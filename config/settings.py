@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -70,12 +71,14 @@ class StoreSettings(_Frozen):
     @classmethod
     def _is_a_database_url(cls, value: str) -> str:
         try:
-            make_url(value)
+            backend = make_url(value).get_backend_name()
         except ArgumentError:
+            backend = None
+        if backend not in ("sqlite", "postgresql"):
             raise ValueError(
-                "not a database URL; use sqlite:///path/state.sqlite or "
+                "not a SQLite or PostgreSQL URL; use sqlite:///path/state.sqlite or "
                 "postgresql+psycopg://user@host/db"
-            ) from None
+            )
         return value
 
     @field_serializer("url")
@@ -152,6 +155,22 @@ class TargetSettings(_Frozen):
     webhook_secret_env: EnvName | None = None
     """The variable (or secrets file name) holding this target's webhook secret; without
     one, `serve --webhooks` refuses its deliveries (unsigned webhooks are not accepted)."""
+
+    @field_validator("url")
+    @classmethod
+    def _no_credentials_in_url(cls, value: str | None) -> str | None:
+        # Never echo the value: it would print the password this refuses.
+        if value is None:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("not an http(s) URL such as https://acme.atlassian.net")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError(
+                "the URL holds credentials; leave them out: set username = ... and "
+                'token_env = "TB_..." with the token in that environment variable'
+            )
+        return value
 
     @field_validator("tracker")
     @classmethod

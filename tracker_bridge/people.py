@@ -59,6 +59,29 @@ class PeopleMappedAdapter:
     def doctor(self) -> list[DoctorCheck]:
         return self.inner.doctor()
 
+    def check_assignees(self, handles: Collection[str]) -> list[DoctorCheck]:
+        """Each roadmap handle, through the people map, against the tracker's assignable
+        users (for adapters offering `assignable(users) -> {user: bool}`)."""
+        assignable = getattr(self.inner, "assignable", None)
+        if not callable(assignable) or not handles:
+            return []
+        sent = {handle: str(self.to_remote(handle)) for handle in sorted(handles)}
+        found = assignable(sorted(set(sent.values())))
+        checks = []
+        for handle, user in sent.items():
+            shown = handle if user == handle else f"{handle} (as {user})"
+            if found.get(user):
+                checks.append(DoctorCheck(f"assignee {shown}", "ok", "assignable"))
+                continue
+            fix = (
+                f"map it in the target's people: people = {{ {handle} = \"<tracker user>\" }}"
+                if handle not in self._out
+                else "fix the people map entry, or give the user access to the project"
+            )
+            detail = "cannot be assigned here: created issues stay unassigned"
+            checks.append(DoctorCheck(f"assignee {shown}", "fail", detail, fix))
+        return checks
+
     def pull(self, cursor: str | None) -> PullResult:
         result = self.inner.pull(cursor)
         return replace(result, items=[self._item_back(item) for item in result.items])
@@ -106,3 +129,10 @@ class PeopleMappedAdapter:
 
 def with_people(adapter: Adapter, people: Mapping[str, str]) -> Adapter:
     return PeopleMappedAdapter(adapter, people) if people else adapter
+
+
+def assignee_checks(adapter: Adapter, handles: Collection[str]) -> list[DoctorCheck]:
+    """`doctor`'s check of roadmap handles, with or without a people map on the target."""
+    if isinstance(adapter, PeopleMappedAdapter):
+        return adapter.check_assignees(handles)
+    return PeopleMappedAdapter(adapter, {}).check_assignees(handles)

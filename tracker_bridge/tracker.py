@@ -73,6 +73,9 @@ class WriteResult:
     """No answer came (dropped connection, lost response, timeout): the write may have been
     applied. The caller looks a create up by its marker before sending it again; a refusal
     (`uncertain=False`) is reported and never retried."""
+    dropped: tuple[str, ...] = ()
+    """Fields the tracker refused and the write left unset (an assignee it does not know or
+    cannot assign): the rest was written; reported as a warning, not a failure."""
 
     @property
     def ok(self) -> bool:
@@ -91,6 +94,11 @@ class DoctorCheck:
 
 class AdapterError(Exception):
     """A problem a person must fix (credentials, mapping, missing project). One line, no secrets."""
+
+
+class SprintUnavailable(AdapterError):
+    """The tracker cannot hold this sprint until a person acts (a Projects v2 board without
+    the iteration): apply reports one skip with the fix and syncs everything else."""
 
 
 # Optional extensions an adapter may offer (the core checks with getattr):

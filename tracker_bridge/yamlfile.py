@@ -1,22 +1,23 @@
 """Small YAML files (mappings) into frozen pydantic models, with errors at FILE:LINE:COL.
 
-Roadmaps have their own faster loader (`tracker_bridge.roadmap`); mapping files are small,
-so ruamel's round-trip mode, which keeps every node's position, is the simple choice here.
+They are read by the roadmap's composer (`tracker_bridge.roadmap.nodes`), so a mapping gets
+the same YAML 1.2 scalars and the same refusals as a roadmap: alias bombs, nesting past 100
+levels, non-finite numbers and control characters, each at its line.
 """
 
 from __future__ import annotations
 
 from importlib.resources.abc import Traversable
-from io import StringIO
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import Node
 
 from tracker_bridge.errors import Problem, UserError
+from tracker_bridge.roadmap.nodes import YamlProblem, compose, locate, to_data
+from tracker_bridge.roadmap.problems import format_path
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -29,7 +30,11 @@ def load_yaml_model(
     if path is None:
         return parse_yaml_model(default.read_text(encoding="utf-8"), default.name, model, what)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark (some Windows editors write one) is not content.
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problem = Problem(str(path), 1, 1, "", f"not a UTF-8 text {what} file ({exc.reason})")
+        raise UserError(str(problem), [problem]) from None
     except OSError as exc:
         raise UserError(f"{path}: cannot read the {what} file ({exc.strerror})") from exc
     return parse_yaml_model(text, str(path), model, what)
@@ -38,11 +43,11 @@ def load_yaml_model(
 def parse_yaml_model(text: str, filename: str, model: type[ModelT], what: str) -> ModelT:
     """Validate YAML text as `model`; every problem names the file, line, column and field."""
     try:
-        data = YAML(typ="rt").load(StringIO(text))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = Problem(filename, line, col, "", f"not valid YAML: {exc.problem}")
+        root = compose(text)
+        data = to_data(root) if root is not None else None
+    except YamlProblem as exc:
+        message = exc.message.replace("YAML syntax error: ", "not valid YAML: ", 1)
+        problem = Problem(filename, exc.line, exc.column, format_path(exc.path), message)
         raise UserError(str(problem), [problem]) from None
     if data is None:
         data = {}
@@ -52,12 +57,12 @@ def parse_yaml_model(text: str, filename: str, model: type[ModelT], what: str) -
     try:
         return model.model_validate(_plain(data))
     except ValidationError as exc:
-        problems = [_problem(filename, data, err) for err in exc.errors()]
+        problems = [_problem(filename, root, err) for err in exc.errors()]
         raise UserError(f"{filename}: invalid {what}", problems) from None
 
 
 def _plain(node: Any) -> Any:
-    """ruamel's commented containers as plain dicts/lists (pydantic wants plain types)."""
+    """Keys as text, as the models name them (YAML may read `1:` as a number)."""
     if isinstance(node, dict):
         return {str(key): _plain(value) for key, value in node.items()}
     if isinstance(node, list):
@@ -65,32 +70,11 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _problem(filename: str, root: Any, error: Any) -> Problem:
+def _problem(filename: str, root: Node | None, error: Any) -> Problem:
     loc = [part for part in error["loc"] if not str(part).startswith("function-")]
-    line, col = _position(root, loc)
+    line, col = locate(root, loc, key=True)  # the key of a bad entry, as editors show it
     dotted = ".".join(str(part) for part in loc)
     return Problem(filename, line, col, dotted, str(error["msg"]).removeprefix("Value error, "))
-
-
-def _position(root: Any, loc: list[Any]) -> tuple[int, int]:
-    """Line and column (1-based) of the deepest YAML node that `loc` reaches."""
-    node, line, col = root, 1, 1
-    for part in loc:
-        lc = getattr(node, "lc", None)
-        if isinstance(node, dict) and part in node:
-            if lc is not None:
-                line, col = lc.key(part)[0] + 1, lc.key(part)[1] + 1
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            if lc is not None:
-                line, col = lc.item(part)[0] + 1, lc.item(part)[1] + 1
-            node = node[part]
-        else:
-            # A missing key: point at the mapping that lacks it.
-            if lc is not None and line == 1:
-                line, col = lc.line + 1, lc.col + 1
-            break
-    return line, col
 
 
 def field_error(

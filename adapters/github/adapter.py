@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal
+from urllib.parse import quote
 
 from tracker_bridge.adapters.github import body as bodies
 from tracker_bridge.adapters.github import sprints
@@ -102,6 +103,14 @@ class GitHubAdapter:
 
     def doctor(self) -> list[DoctorCheck]:
         return run_doctor(self)
+
+    def assignable(self, logins: Sequence[str]) -> dict[str, bool]:
+        """Which logins can be assigned issues in the repository (for `doctor`)."""
+        return {
+            login: self.client.rest("GET", f"{self.repo_path}/assignees/{quote(login)}").status
+            == 204
+            for login in logins
+        }
 
     def remember(self, refs: Mapping[str, RemoteRef], sprints: Mapping[str, str]) -> None:
         """Optional protocol extension, called by the reconciler before each pull: the store's

@@ -35,6 +35,8 @@ class Body:
     """True when the date line is a `Time-box:` line (spikes)."""
     children: tuple[int, ...] = ()
     """Issue numbers of the task-list fallback (`- [ ] #N`), for epics without sub-issues."""
+    markers: tuple[str, ...] = ()
+    """Every marker id in the body when there are several: ambiguous, so none is trusted."""
 
     def with_changes(self, **changes: object) -> Body:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -58,10 +60,12 @@ def parse(text: str | None) -> Body:
     spike = False
     children: list[int] = []
     cut = end
-    # Walk up from the end over managed lines; what is above them is the description.
+    # Walk up from the end over managed lines; what is above them is the description. The
+    # marker is trusted only where render() puts it, the last line: a marker a person (or a
+    # roadmap description) placed anywhere else names nothing.
     while cut > 0:
         line = lines[cut - 1]
-        if (match := MARKER.fullmatch(line.strip())) and item_id is None:
+        if cut == end and (match := MARKER.fullmatch(line.strip())):
             item_id = match.group(1)
         elif (match := TIMEBOX.match(line)) and due is None and not spike:
             due, spike, hypothesis = match.group(1), True, match.group(3)
@@ -73,11 +77,11 @@ def parse(text: str | None) -> Body:
         else:
             break
         cut -= 1
-    if cut == end:  # no managed tail: not ours, unless a person moved the marker
-        found = MARKER.search(text)
-        if found is None:
-            return Body(text)
-        return Body((text[: found.start()] + text[found.end() :]).strip("\n"), found.group(1))
+    found = tuple(MARKER.findall(text))
+    if len(found) > 1:  # two items claim this issue: it belongs to neither until fixed
+        return Body(text, markers=found)
+    if cut == end:  # no managed tail: not ours
+        return Body(text)
     head = "\n".join(lines[:cut])
     # render() puts exactly one blank line between description and tail.
     description = head[:-1] if head.endswith("\n") else head

@@ -24,14 +24,17 @@ import requests
 from github import Auth, Github
 from requests.adapters import HTTPAdapter
 from tenacity import (
+    RetryCallState,
     RetryError,
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
     wait_exponential_jitter,
 )
+from tenacity.stop import stop_base
 
 from tracker_bridge.adapters.github.mapping import Pacing
+from tracker_bridge.network import CallDeadline, Timeouts, failure_reason, safe_url
 from tracker_bridge.tracker import AdapterError
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -40,6 +43,21 @@ RATE_MESSAGES = ("rate limit", "abuse")
 
 class TransientError(Exception):
     """A read failed in a way worth retrying (5xx, dropped connection, rate limited)."""
+
+    def __init__(self, what: str, *, no_answer: bool = False) -> None:
+        super().__init__(what)
+        self.no_answer = no_answer
+        """Refused or timed out: retried only while the call's deadline allows."""
+
+
+class _PastDeadline(stop_base):
+    def __init__(self, deadline: CallDeadline) -> None:
+        self.deadline = deadline
+
+    def __call__(self, state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome else None
+        no_answer = isinstance(exc, TransientError) and exc.no_answer
+        return no_answer and self.deadline.remaining() <= 0.1
 
 
 class WriteUncertain(Exception):
@@ -86,16 +104,21 @@ class CountingAdapter(HTTPAdapter):
     """Counts every request that reaches the wire and remembers the rate-limit headers."""
 
     def __init__(
-        self, on_send: Callable[[], None], on_headers: Callable[[Mapping[str, str]], None]
+        self,
+        on_send: Callable[[], None],
+        on_headers: Callable[[Mapping[str, str]], None],
+        deadline: CallDeadline,
     ) -> None:
         super().__init__(max_retries=0)
         self._on_send = on_send
         self._on_headers = on_headers
+        self._deadline = deadline
 
     def send(
         self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
     ) -> requests.Response:
         self._on_send()
+        kwargs["timeout"] = self._deadline.timeout()  # never past the call's deadline
         response = super().send(request, *args, **kwargs)
         self._on_headers(response.headers)
         return response
@@ -105,9 +128,19 @@ class GitHubClient:
     """One repository's REST + GraphQL connection with counting, pacing and retries."""
 
     def __init__(
-        self, base_url: str, token: str, pacing: Pacing, *, graphql_url: str | None = None
+        self,
+        base_url: str,
+        token: str,
+        pacing: Pacing,
+        *,
+        graphql_url: str | None = None,
+        timeouts: Timeouts | None = None,
     ) -> None:
+        timeouts = timeouts or Timeouts()
         self.pacing = pacing
+        self.base_url = safe_url(base_url.rstrip("/"))
+        self.timeouts = timeouts
+        self.deadline = CallDeadline(timeouts)
         self.pacer = Pacer(pacing)
         self._count = 0
         self._lock = threading.Lock()
@@ -121,7 +154,7 @@ class GitHubClient:
             per_page=100,
             lazy=True,
             retry=None,
-            timeout=30,
+            timeout=int(timeouts.read),
             seconds_between_requests=None,
             seconds_between_writes=None,
         )
@@ -129,13 +162,13 @@ class GitHubClient:
         # PyGithub exposes no session hook; mount our counting adapter on its (persistent)
         # connection's session so every request, whichever PyGithub call sent it, is counted.
         connection = self.requester._Requester__createConnection()  # type: ignore[attr-defined]
-        adapter = CountingAdapter(self._sent, self._observe)
+        adapter = CountingAdapter(self._sent, self._observe, self.deadline)
         connection.session.mount("http://", adapter)
         connection.session.mount("https://", adapter)
         self.graphql_url = graphql_url or _graphql_url(base_url)
         self.http = httpx.Client(
             headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
+            timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
             event_hooks={
                 "request": [lambda _request: self._sent()],
                 "response": [lambda response: self._observe(response.headers)],
@@ -192,7 +225,9 @@ class GitHubClient:
                 method, url, parameters=dict(params or {}), headers=dict(headers or {}), input=body
             )
         except (requests.RequestException, OSError) as exc:
-            raise self._failure(method, f"connection failed ({type(exc).__name__})") from None
+            where = url if url.startswith("http") else self.base_url + url
+            reason = failure_reason(exc, self.timeouts)
+            raise self._failure(method, f"{reason} at {safe_url(where)}", True) from None
         data = json.loads(text) if text and text.strip() else None
         return self._check(method, Reply(status, reply_headers, data))
 
@@ -203,12 +238,17 @@ class GitHubClient:
 
         def once() -> Reply:
             self.pacer.before(method)
+            connect, read = self.deadline.timeout()
             try:
                 response = self.http.post(
-                    self.graphql_url, json={"query": query, "variables": dict(variables)}
+                    self.graphql_url,
+                    json={"query": query, "variables": dict(variables)},
+                    timeout=httpx.Timeout(read, connect=connect),
                 )
             except httpx.HTTPError as exc:
-                raise self._failure(method, f"connection failed ({type(exc).__name__})") from None
+                reason = failure_reason(exc, self.timeouts)
+                where = safe_url(self.graphql_url)
+                raise self._failure(method, f"{reason} at {where}", True) from None
             data = response.json() if response.content else None
             return self._check(method, Reply(response.status_code, response.headers, data))
 
@@ -242,18 +282,21 @@ class GitHubClient:
             raise self._failure(method, f"server error {reply.status}")
         return reply
 
-    def _failure(self, method: str, what: str) -> Exception:
-        return WriteUncertain(what) if method in WRITES else TransientError(what)
+    def _failure(self, method: str, what: str, no_answer: bool = False) -> Exception:
+        if method in WRITES:
+            return WriteUncertain(what)
+        return TransientError(what, no_answer=no_answer)
 
     def _read(self, once: Callable[[], Reply]) -> Reply:
         retrying = Retrying(
             retry=retry_if_exception_type(TransientError),
-            stop=stop_after_attempt(self.pacing.read_retries + 1),
+            stop=stop_after_attempt(self.pacing.read_retries + 1) | _PastDeadline(self.deadline),
             wait=wait_exponential_jitter(multiplier=0.05, max=2.0, jitter=0.05),
             reraise=True,
         )
         try:
-            return retrying(once)
+            with self.deadline.call():
+                return retrying(once)
         except TransientError as exc:
             raise AdapterError(f"GitHub is not answering reliably: {exc}") from None
         except RetryError as exc:  # pragma: no cover - reraise=True makes this unusual
@@ -263,7 +306,8 @@ class GitHubClient:
         # Only a rate-limit refusal is re-sent: GitHub told us it did not perform the write.
         for _ in range(self.pacing.read_retries + 1):
             try:
-                return once()
+                with self.deadline.call():
+                    return once()
             except TransientError:
                 continue
         raise WriteUncertain("still rate limited after waiting")

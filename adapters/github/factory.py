@@ -13,6 +13,7 @@ from tracker_bridge.adapters.github.client import GitHubClient
 from tracker_bridge.adapters.github.mapping import GitHubMapping, Pacing, load_mapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
 from tracker_bridge.mappings import default_mapping_path
+from tracker_bridge.network import Timeouts
 from tracker_bridge.tracker import AdapterError
 
 PACING_OPTIONS = {"writes_per_minute", "seconds_between_reads", "rate_limit_reserve",
@@ -45,7 +46,8 @@ class GitHubFactory:
         mapping = with_options(load_mapping(mapping_path), options)
         url = str(settings.get("url") or "https://api.github.com")
         client = GitHubClient(url, str(secret), mapping.pacing,
-                              graphql_url=options.get("graphql_url"))
+                              graphql_url=options.get("graphql_url"),
+                              timeouts=Timeouts.from_options(options))
         board = None
         if mapping.mode == "projects":
             number = options.get("project_number", mapping.project.number)

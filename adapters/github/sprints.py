@@ -14,7 +14,7 @@ from tracker_bridge.adapters.github.translate import (
 )
 from tracker_bridge.adapters.github.writing import Writer
 from tracker_bridge.model import RemoteRef, Sprint
-from tracker_bridge.tracker import AdapterError, WriteResult
+from tracker_bridge.tracker import AdapterError, SprintUnavailable, WriteResult
 
 
 def ensure_sprint(self: Writer, sprint: Sprint, remote_id: str | None) -> str:
@@ -56,7 +56,7 @@ def _iteration(self: Writer, sprint: Sprint) -> str:
     name = self.a.mapping.project.iteration_field
     found = iteration_for(sprint, self.a.project.schema().iterations(name))
     if found is None:
-        raise AdapterError(
+        raise SprintUnavailable(
             f"{self.a.project.where} field {name!r} has no iteration starting "
             f"{sprint.start} (sprint {sprint.id}): add it in the project settings; we never "
             f"rewrite the iteration configuration (that wipes existing assignments)"

@@ -7,6 +7,7 @@ project field values already fetched by GraphQL.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from tracker_bridge.model import (
     WorkItem,
 )
 from tracker_bridge.tracker import RemoteItem
+
+log = logging.getLogger(__name__)
 
 Json = dict[str, Any]
 SPRINT_MARKER = re.compile(r"<!--\s*tracker-bridge:sprint=([^ >]+)\s*-->")
@@ -236,6 +239,14 @@ def from_remote(
         url=str(raw.get("html_url") or ""),
         version=str(raw.get("updated_at") or ""),
     )
+    if parts.markers:
+        log.warning(
+            "%s#%s carries the markers of several items (%s): not used for any of them; "
+            "edit its body to keep only its own",
+            tracker,
+            raw.get("number"),
+            ", ".join(parts.markers),
+        )
     return RemoteItem(ref, parts.item_id, values, parse_time(str(raw["updated_at"])))
 
 

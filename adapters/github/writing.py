@@ -129,7 +129,8 @@ class Writer:
         if new.parent_ref is not None and self.one_write_creates:
             try:  # one write, parent included
                 raw = create_in_one(self, payload, new.parent_ref)
-                return self._created(new, raw, milestone, linked=True, on_created=on_created)
+                return self._created(new, raw, milestone, payload, linked=True,
+                                     on_created=on_created)
             except WriteUncertain as exc:
                 return WriteResult(item.id, None, error=f"create not confirmed ({exc}); look it "
                                    "up by marker", uncertain=True)
@@ -141,10 +142,12 @@ class Writer:
         except WriteUncertain as exc:
             return WriteResult(item.id, None, error=f"create not confirmed ({exc}); look it up "
                                "by marker", uncertain=True)
+        dropped: tuple[str, ...] = ()
         if reply.status == 422 and _refused_field(reply) == "assignees":
             # Not assignable here (no such login or no access): create it unassigned; the
             # refusal means nothing was created, so sending again is not a blind retry.
             self.unassignable.update(payload.pop("assignees", []))
+            dropped = ("assignee",)
             try:
                 reply = self.send("POST", f"{self.a.repo_path}/issues", payload)
             except WriteUncertain as exc:
@@ -152,10 +155,12 @@ class Writer:
                                    "up by marker", uncertain=True)
         if reply.status != 201:
             return self._fail(item.id, None, f"create refused: {reply.status} {_message(reply)}")
-        return self._created(new, reply.data, milestone, linked=False, on_created=on_created)
+        return self._created(new, reply.data, milestone, payload, linked=False,
+                             on_created=on_created, dropped=dropped)
 
-    def _created(self, new: NewItem, raw: Json, milestone: int | None, *, linked: bool,
-                 on_created: OnCreated) -> WriteResult:
+    def _created(self, new: NewItem, raw: Json, milestone: int | None, payload: Json, *,
+                 linked: bool, on_created: OnCreated, dropped: tuple[str, ...] = ()
+                 ) -> WriteResult:
         """Confirm a create at once, then do what it could not carry (link, project)."""
         item = new.item
         ref = self.ref(raw)
@@ -181,7 +186,9 @@ class Writer:
                 errors.append(link.error or "parent link failed")
         if self.a.project is not None:
             errors += self._add_to_project(raw, item, done)
-        return WriteResult(item.id, ref, done, "; ".join(errors) or None)
+        if payload.get("assignees") and not raw.get("assignees"):
+            dropped = ("assignee",)  # GitHub drops a login it cannot assign without a word
+        return WriteResult(item.id, ref, done, "; ".join(errors) or None, dropped=dropped)
 
     def _milestone_of(self, sprint_id: str | None) -> int | None:
         """The milestone number of a sprint this adapter already knows (milestone mode)."""
@@ -231,7 +238,11 @@ class Writer:
         done = {k: values[k] for k in wanted if k in values}
         if "points" in wanted and self.a.project is not None:
             done["points"] = wanted["points"]
-        return WriteResult(item_id, self.ref(raw), done)
+        # A login GitHub cannot assign was dropped from the edit (see _patch_issue).
+        logins = {str((a or {}).get("login")) for a in raw.get("assignees") or ()}
+        asked = wanted.get("assignee")
+        dropped = ("assignee",) if asked and str(asked) not in logins else ()
+        return WriteResult(item_id, self.ref(raw), done, dropped=dropped)
 
     def _patch_issue(self, ref: RemoteRef, raw: Json, payload: dict[str, Any]) -> Reply:
         """PATCH the issue. A login GitHub refuses to assign is dropped (and not asked again

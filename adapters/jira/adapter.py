@@ -107,6 +107,17 @@ class JiraAdapter:
 
         return run_doctor(self)
 
+    def assignable(self, users: Sequence[str]) -> dict[str, bool]:
+        """Which of these users (account ids on Cloud, usernames on Data Center) can be
+        assigned issues in the project (for `doctor`)."""
+        key = "accountId" if self.client.is_cloud else "username"
+        return {
+            user: bool(
+                self.client.get("user/assignable/search", {"project": self.project, key: user})
+            )
+            for user in users
+        }
+
     # -- reads --------------------------------------------------------------------------------
     def _ref(self, issue: Mapping[str, Any]) -> RemoteRef:
         key = str(issue["key"])
@@ -281,7 +292,15 @@ class JiraAdapter:
             changes, self.mapping, schema, current, item_id or None, hypothesis, keep=keep
         )
         error = self._put_fields(ref, fields) if fields else None
-        return WriteResult(item_id, ref, {} if error else dict(changes), error)
+        values: dict[str, FieldValue] = {} if error else dict(changes)
+        if error and "assignee" in fields and error.startswith("assignee:") and ";" not in error:
+            # Refused only for the assignee: the rest is set (a PUT is absolute, safe to send
+            # again); the caller warns about the assignee on every run until it is fixed.
+            rest = {k: v for k, v in fields.items() if k != "assignee"}
+            error = self._put_fields(ref, rest) if rest else None
+            values = {} if error else {**changes, "assignee": None}
+            return WriteResult(item_id, ref, values, error, dropped=("assignee",))
+        return WriteResult(item_id, ref, values, error)
 
     def move_stage(self, ref: RemoteRef, stage: Stage) -> WriteResult:
         written = self.mover.move(ref, stage)

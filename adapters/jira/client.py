@@ -27,6 +27,9 @@ import requests
 from jira import JIRA, JIRAError
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity.stop import stop_base
+
+from tracker_bridge.network import CallDeadline, Timeouts, failure_reason, safe_url
 
 Sleep = Callable[[float], None]
 
@@ -41,26 +44,46 @@ class JiraCallError(Exception):
         status: int | None,
         messages: list[str],
         payload: dict[str, Any] | None = None,
+        *,
+        reason: str | None = None,
+        url: str | None = None,
     ) -> None:
         self.method, self.path, self.status, self.messages = method, path, status, messages
         self.payload = payload
         """Jira's JSON error body (bulk create puts per-element errors here)."""
-        what = f"HTTP {status}" if status is not None else "no response (connection lost)"
+        what = f"HTTP {status}" if status is not None else (reason or "no response")
         detail = "; ".join(messages)[:300]
-        super().__init__(f"{method} {path}: {what}" + (f": {detail}" if detail else ""))
+        where = url or path  # no answer at all: the whole URL says where we looked
+        super().__init__(f"{method} {where}: {what}" + (f": {detail}" if detail else ""))
 
 
 class _CountingAdapter(HTTPAdapter):
     """Counts every request actually sent on the wire (each retry included)."""
 
-    def __init__(self, on_send: Callable[[], None], pool: int = 10) -> None:
+    def __init__(
+        self, on_send: Callable[[], None], deadline: CallDeadline, pool: int = 10
+    ) -> None:
         # One pooled connection per concurrent writer, so none is opened and thrown away.
         super().__init__(max_retries=0, pool_maxsize=pool)
         self._on_send = on_send
+        self._deadline = deadline
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
         self._on_send()
+        kwargs["timeout"] = self._deadline.timeout()  # never past the call's deadline
         return super().send(request, *args, **kwargs)
+
+
+class _PastDeadline(stop_base):
+    """No answer (refused, timed out) and the call's time is up: stop retrying."""
+
+    def __init__(self, deadline: CallDeadline) -> None:
+        self.deadline = deadline
+
+    def __call__(self, state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome else None
+        no_answer = isinstance(exc, requests.ConnectionError | requests.Timeout)
+        return no_answer and self.deadline.remaining() <= 0.1
 
 
 class JiraClient:
@@ -83,6 +106,8 @@ class JiraClient:
         cap = options.get("rate_limit_max_wait")
         self.rate_limit_cap: float | None = None if cap is None else float(cap)
         self.sleep: Sleep = options.get("sleep", time.sleep)
+        self.timeouts = Timeouts.from_options(options)
+        self.deadline = CallDeadline(self.timeouts)
         self.rng = random.Random(options.get("seed"))
         auth: dict[str, Any] = (
             {"basic_auth": (username, token or "")} if username else {"token_auth": token or ""}
@@ -91,11 +116,11 @@ class JiraClient:
             server=url,
             get_server_info=False,
             max_retries=0,
-            timeout=float(options.get("timeout_seconds", 30)),
+            timeout=self.timeouts.read,
             options={"check_update": False, "rest_api_version": "2"},
             **auth,
         )
-        counter = _CountingAdapter(self._count, max(10, self.max_concurrency))
+        counter = _CountingAdapter(self._count, self.deadline, max(10, self.max_concurrency))
         self.session: requests.Session = self.jira._session
         self.session.mount("http://", counter)
         self.session.mount("https://", counter)
@@ -171,21 +196,24 @@ class JiraClient:
             return response.json()
 
         retrying = Retrying(
-            stop=stop_after_attempt(self.attempts),
+            stop=stop_after_attempt(self.attempts) | _PastDeadline(self.deadline),
             retry=retry_if_exception(lambda exc: _retryable(exc, idempotent)),
             wait=self._wait,
             sleep=self.sleep,
             reraise=True,
         )
         try:
-            return retrying(once)
+            with self.deadline.call():
+                return retrying(once)
         except JIRAError as exc:
             payload = _payload(exc)
             raise JiraCallError(
                 method, path, exc.status_code, _messages(payload), payload
             ) from None
-        except requests.RequestException:
-            raise JiraCallError(method, path, None, []) from None
+        except requests.RequestException as exc:
+            reason = failure_reason(exc, self.timeouts)
+            raise JiraCallError(method, path, None, [], reason=reason, url=safe_url(url)) from None
+
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -194,7 +222,10 @@ class JiraClient:
             return wait if self.rate_limit_cap is None else min(wait, self.rate_limit_cap)
         # Exponential backoff with full jitter for 5xx and dropped connections.
         ceiling = min(self.max_backoff, self.backoff * 2 ** (state.attempt_number - 1))
-        return self.rng.uniform(0, ceiling)
+        wait = self.rng.uniform(0, ceiling)
+        if isinstance(exc, requests.ConnectionError | requests.Timeout):
+            wait = min(wait, max(0.0, self.deadline.remaining() - 0.1))  # leave time to try
+        return wait
 
 
 def _retryable(exc: BaseException, idempotent: bool) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +38,9 @@ class JiraSchema:
     sprint_field: str | None = None
     issue_type_names: Mapping[str, str] = field(default_factory=dict)
     """Issue type id -> name, to read kinds back."""
+
+
+log = logging.getLogger(__name__)
 
 
 def marker_label(mapping: JiraMapping, item_id: str) -> str:
@@ -219,11 +223,15 @@ def update_to_remote(
 
 
 def item_id_of(mapping: JiraMapping, labels: Iterable[str]) -> str | None:
+    """The item id of the issue's one marker label; None with none, or with several (two
+    items claim the issue: it belongs to neither until a person keeps one)."""
+    found = markers_of(mapping, labels)
+    return found[0] if len(found) == 1 else None
+
+
+def markers_of(mapping: JiraMapping, labels: Iterable[str]) -> list[str]:
     prefix = mapping.marker.label_prefix
-    for label in labels:
-        if label.startswith(prefix):
-            return label[len(prefix) :]
-    return None
+    return sorted({label[len(prefix) :] for label in labels if label.startswith(prefix)})
 
 
 def parse_time(text: str) -> datetime:
@@ -252,6 +260,14 @@ def from_remote(
     fields: Mapping[str, Any] = issue.get("fields") or {}
     raw_labels = [str(label) for label in fields.get("labels") or ()]
     item_id = item_id_of(mapping, raw_labels)
+    claims = markers_of(mapping, raw_labels)
+    if len(claims) > 1:
+        log.warning(
+            "%s carries the markers of several items (%s): not used for any of them; "
+            "remove the labels that are not its own",
+            issue.get("key"),
+            ", ".join(claims),
+        )
     values: dict[str, FieldValue] = {
         "title": str(fields.get("summary") or ""),
         "description": split_hypothesis(str(fields.get("description") or ""))[0],

@@ -7,6 +7,7 @@ come back with an error and the caller resolves them through `find_by_marker`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from tracker_bridge.model import FieldValue, RemoteRef
@@ -102,9 +103,19 @@ def _bulk(
         int(err.get("failedElementNumber", -1)): _element_error(adapter, err)
         for err in answer.get("errors") or ()
     }
+    # Refused only for its assignee: nothing was created, so creating it unassigned is no
+    # blind retry. The caller warns about the assignee on every run until it is fixed.
+    refused_assignee = {
+        int(err.get("failedElementNumber", -1))
+        for err in answer.get("errors") or ()
+        if set((err.get("elementErrors") or {}).get("errors") or {}) == {"assignee"}
+    }
     created = iter(answer.get("issues") or ())
     results: list[WriteResult] = []
     for index, new in enumerate(chunk):
+        if index in refused_assignee:
+            results.append(_unassigned(adapter, schema, new, on_created))
+            continue
         if index in failed:
             results.append(WriteResult(new.item.id, None, error=failed[index]))
             continue
@@ -126,10 +137,20 @@ def _single(
     except JiraCallError as exc:
         if exc.status in (401, 403):
             raise call_error(exc, "creating issues", adapter.url) from None
+        if exc.status == 400 and new.item.assignee and _only_assignee(exc.messages):
+            return _unassigned(adapter, schema, new, on_created)
         if exc.status == 400:
             return WriteResult(new.item.id, None, error=explain(adapter, exc.messages))
         return WriteResult(new.item.id, None, error=UNCONFIRMED.format(exc), uncertain=True)
     return _confirmed(adapter, new, created or {}, on_created)
+
+
+def _unassigned(
+    adapter: JiraAdapter, schema: JiraSchema, new: NewItem, on_created: OnCreated
+) -> WriteResult:
+    unassigned = NewItem(new.item.model_copy(update={"assignee": None}), new.parent_ref)
+    result = _single(adapter, schema, unassigned, on_created)
+    return replace(result, dropped=("assignee",)) if result.ref is not None else result
 
 
 def _element_error(adapter: JiraAdapter, err: Mapping[str, Any]) -> str:
@@ -137,6 +158,10 @@ def _element_error(adapter: JiraAdapter, err: Mapping[str, Any]) -> str:
     messages = [str(m) for m in element.get("errorMessages") or ()]
     messages += [f"{k}: {v}" for k, v in (element.get("errors") or {}).items()]
     return explain(adapter, messages)
+
+
+def _only_assignee(messages: Sequence[str]) -> bool:
+    return bool(messages) and all(m.startswith("assignee:") for m in messages)
 
 
 def explain(adapter: JiraAdapter, messages: Sequence[str]) -> str:

@@ -92,9 +92,8 @@ def test_kill9_twenty_times_then_complete_creates_each_item_once(
         for name, value in sandbox.environ.items():
             monkeypatch.setenv(name, value)
         env = {**os.environ, **sandbox.environ}
-        # --force: a resumed seed finishes many items' stage moves, which the change-ratio
-        # guard would otherwise hold for review.
-        cmd = [sys.executable, "-m", "tracker_bridge", "seed", str(path), "--yes", "--force"]
+        # No --force: finishing a killed seed's own work is never held by the change guard.
+        cmd = [sys.executable, "-m", "tracker_bridge", "seed", str(path), "--yes"]
         cmd += ["--json", "-c", str(sandbox.config_path)]
         during_creates = {sandbox.jira_tracker: 0, sandbox.github_tracker: 0}
         killed = 0

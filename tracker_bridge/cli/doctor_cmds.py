@@ -14,6 +14,8 @@ from tracker_bridge.cli.options import ConfigOption, ProjectOption, resolve_targ
 from tracker_bridge.cli.output import make_console
 from tracker_bridge.config import ProjectSettings
 from tracker_bridge.errors import UserError
+from tracker_bridge.people import assignee_checks
+from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.tracker import AdapterError, DoctorCheck
 from tracker_bridge.workspace import Workspace, open_workspace
 
@@ -66,9 +68,12 @@ def _wanted(settings: ProjectSettings, values: list[str]) -> list[str]:
 def _checks(workspace: Workspace, settings: ProjectSettings, tracker_id: str) -> list[DoctorCheck]:
     """One target's checks; a target that cannot be reached is a failed check, so a wrong
     token for one tracker does not hide what doctor finds on the others."""
+    # A bad roadmap is its own error (FILE:LINE), not a connection problem.
+    handles = {i.assignee for i in load_roadmap(settings.roadmap).roadmap.items if i.assignee}
     try:
         adapter = workspace.open_adapters(settings, [tracker_id])[tracker_id]
-        return list(adapter.doctor())
+        # Every roadmap handle, through the target's `people`, against assignable users.
+        return [*adapter.doctor(), *assignee_checks(adapter, handles)]
     except UserError as exc:
         # A bad mapping or config: each problem names its file, line and field already.
         return [DoctorCheck("mapping / config", "fail", line) for line in exc.lines()]

@@ -16,13 +16,13 @@ from tracker_bridge.reconcile.actions import (
     UpdateFields,
 )
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Failure
+from tracker_bridge.reconcile.guard import TooMuchChange
 from tracker_bridge.reconcile.planner import PlanInputs, TargetState, plan
 from tracker_bridge.reconcile.sync import (
     PlanChanged,
     Reconciler,
     SyncOptions,
     SyncReport,
-    TooMuchChange,
 )
 
 __all__ = [

@@ -202,18 +202,6 @@ class Plan:
     def for_tracker(self, tracker: str) -> list[Action]:
         return [action for action in self.actions if action.tracker == tracker]
 
-    def changed_existing_items(self) -> int:
-        """Distinct existing items this plan would change (creates do not count, nor the
-        stage and sprint writes that follow a create on the same tracker)."""
-        created = {(a.tracker, a.item_id) for a in self.actions if a.op == "create"}
-        return len(
-            {
-                a.item_id
-                for a in self.actions
-                if a.op not in ("create", "ensure_sprint") and (a.tracker, a.item_id) not in created
-            }
-        )
-
     def to_json(self) -> dict[str, Any]:
         return {
             "project": self.project,

@@ -23,6 +23,7 @@ from tracker_bridge.reconcile.actions import (
     LinkParent,
     MoveStage,
     Plan,
+    Skip,
     UpdateFields,
 )
 from tracker_bridge.reconcile.apply_base import (
@@ -102,6 +103,12 @@ class Applier(CreateWrites, SprintWrites):
         for action in moot:  # reported as "set at create", so plan and summary add up
             self.report.counts[f"{action.op}{AT_CREATE}"] += 1
         pending = [a for a in pending if a not in moot]
+        # A create that failed is one failure: its stage move and sprint wait with it.
+        not_created = {a.item_id for a in creates} - set(refs)
+        owed = {
+            a.sprint_id for a in pending if isinstance(a, AssignSprint) and a.item_id in not_created
+        }
+        pending = [a for a in pending if a.item_id not in not_created]
         singles = [a for a in pending if not isinstance(a, AssignSprint)]
         self._apply_singles(tracker, adapter, singles, refs)
         unfilled = self._assign_sprints(
@@ -109,9 +116,11 @@ class Applier(CreateWrites, SprintWrites):
         )
         for action in closing:
             assert action.sprint is not None
-            if action.sprint.id in unfilled:
+            if action.sprint.id in unfilled | owed:
                 # Closed, it would refuse the items still owed to it: close it once they are in.
-                self._fail(tracker, action.item_id, action.op, "left open: not yet filled")
+                # Not a failure of its own: the writes that left it unfilled are reported.
+                reason = "left open until the items that failed to join it are in"
+                self.report.skips.append(Skip(action.item_id, tracker, reason))
                 continue
             self._ensure_sprint(tracker, adapter, action)
 
@@ -168,6 +177,8 @@ class Applier(CreateWrites, SprintWrites):
             self.store.journal_confirm(entry, result.ref)
             self._save_base(tracker, action.item_id, {**values, **canonical(result.values)})
             self._count(tracker, action.op)
+            if result.dropped:
+                self._warn_dropped(tracker, action.item_id, result.dropped, values)
         return True
 
     def _send(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from tracker_bridge.model import FieldValue, RemoteRef
+from tracker_bridge.reconcile.actions import Skip
 from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.store import Store
 from tracker_bridge.tracker import Adapter
@@ -38,10 +39,25 @@ class Failure:
     error: str
 
 
+@dataclass(frozen=True)
+class RunWarning:
+    """Written, but not as planned: a field the tracker refused and left unset. Reported on
+    every run until fixed (see `reconcile.notices`), never a failure."""
+
+    tracker: str
+    item_id: str
+    field: str
+    value: str
+    message: str
+
+
 @dataclass
 class ApplyReport:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     failures: list[Failure] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    warnings: list[RunWarning] = field(default_factory=list)
+    """What a person must do before a write can happen: reported, not failed."""
     adopted: list[tuple[str, str]] = field(default_factory=list)
     requests: dict[str, int] = field(default_factory=dict)
 
@@ -73,6 +89,8 @@ class ApplyState:
         self._lock = threading.Lock()  # store calls and report updates from worker threads
         self._create_intents: dict[tuple[str, str], int] = {}
         self._done: dict[str, int] = defaultdict(int)
+        self._unavailable: dict[tuple[str, str], str] = {}
+        """(tracker, sprint id) → why the tracker cannot hold that sprint yet."""
 
     def _adopt(self, tracker: str, item_id: str, ref: RemoteRef, values: Mapping[str, Any]) -> None:
         self.store.save_ref(self.project, item_id, ref)
@@ -91,6 +109,16 @@ class ApplyState:
         self._done[tracker] += 1
         self.progress(tracker, self._done[tracker])
 
+    def _warn_dropped(
+        self, tracker: str, item_id: str, dropped: tuple[str, ...], wanted: Mapping[str, Any]
+    ) -> None:
+        """`wanted`: the values the write asked for (roadmap handles, before `people`)."""
+        for name in dropped:
+            value = str(wanted.get(name) or "")
+            self.report.warnings.append(
+                RunWarning(tracker, item_id, name, value, refused_message(name, value))
+            )
+
     def _fail(self, tracker: str, item_id: str, op: str, error: str) -> None:
         self.report.failures.append(Failure(tracker, item_id, op, error))
 
@@ -98,3 +126,12 @@ class ApplyState:
 def describe(exc: Exception) -> str:
     text = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}: {text}"[:300]
+
+
+def refused_message(name: str, value: str) -> str:
+    if name == "assignee":
+        return (
+            f"assignee {value!r} was refused (not a user there, or cannot be assigned): the "
+            f"issue is unassigned; map {value!r} in the target's `people` or fix the roadmap"
+        )
+    return f"{name} {value!r} was refused and left unset"

@@ -97,6 +97,10 @@ class CreateWrites(ApplyState):
             created[result.item_id] = values
             self._save_base(tracker, result.item_id, _settled_by_create(action, values))
             self._count(tracker, "create")
+            if result.dropped:
+                assert action.item is not None
+                wanted = action.item.sync_values()
+                self._warn_dropped(tracker, result.item_id, result.dropped, wanted)
             if result.error:
                 self._fail(tracker, result.item_id, "create", result.error)
         return lost

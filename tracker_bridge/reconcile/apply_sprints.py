@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from tracker_bridge.model import RemoteRef
-from tracker_bridge.reconcile.actions import AssignSprint, EnsureSprint
+from tracker_bridge.reconcile.actions import AssignSprint, EnsureSprint, Skip
 from tracker_bridge.reconcile.apply_base import ApplyState, describe
 from tracker_bridge.reconcile.planner import sprint_values
-from tracker_bridge.tracker import Adapter, WriteResult
+from tracker_bridge.tracker import Adapter, SprintUnavailable, WriteResult
 
 
 class SprintWrites(ApplyState):
@@ -20,6 +20,10 @@ class SprintWrites(ApplyState):
         known = self.store.get_sprint_refs(self.project, tracker).get(action.sprint.id)
         try:
             remote_id = adapter.ensure_sprint(action.sprint, known)
+        except SprintUnavailable as exc:
+            # A person must add it; its items wait, and nothing else is held up.
+            self._unavailable[(tracker, action.sprint.id)] = str(exc)
+            return
         except Exception as exc:
             if known is None:  # a create whose answer may be lost: never sent twice in a run
                 self._fail(tracker, action.item_id, action.op, describe(exc))
@@ -50,8 +54,12 @@ class SprintWrites(ApplyState):
         groups: dict[str | None, list[AssignSprint]] = defaultdict(list)
         for action in actions:
             groups[action.sprint_id].append(action)
+        left_out: dict[str, int] = defaultdict(int)
         for sprint_id, group in groups.items():
             remote_id = remote_ids.get(sprint_id) if sprint_id else None
+            if sprint_id and (tracker, sprint_id) in self._unavailable:
+                left_out[sprint_id] += len(group)
+                continue
             if sprint_id and remote_id is None:
                 unfilled.add(sprint_id)
                 for action in group:
@@ -74,7 +82,16 @@ class SprintWrites(ApplyState):
                     continue
                 self._save_base(tracker, result.item_id, {"sprint": sprint_id})
                 self._count(tracker, "assign_sprint")
+        self._skip_unavailable(tracker, left_out)
         return unfilled
+
+    def _skip_unavailable(self, tracker: str, left_out: Mapping[str, int]) -> None:
+        """One skip per sprint the tracker cannot hold yet, with the fix and what waits."""
+        for (where, sprint_id), reason in sorted(self._unavailable.items()):
+            if where == tracker:
+                waiting = left_out.get(sprint_id, 0)
+                note = f"; {waiting} item(s) wait to join it" if waiting else ""
+                self.report.skips.append(Skip(sprint_id, tracker, reason + note))
 
 
 def _assign(

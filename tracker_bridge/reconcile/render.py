@@ -23,6 +23,8 @@ from tracker_bridge.reconcile.apply import AT_CREATE
 from tracker_bridge.reconcile.sync import SyncReport
 
 MAX_LINES_PER_TRACKER = 200
+MAX_LISTED = 20
+"""Failures and skips listed in a summary; the rest are counted and are all in --json."""
 
 
 def describe(action: Action) -> Text:
@@ -152,15 +154,28 @@ def render_summary(report: SyncReport, console: Console) -> None:
             + (f", {adopted} re-linked by marker" if adopted else ""),
             markup=False,
         )
-    for failure in summary["failures"][:20]:
-        console.print(
-            Text.assemble(
-                ("  ✗ ", "red"),
-                f"{failure['tracker']} {failure['item_id']} {failure['op']}: {failure['error']}",
-            )
-        )
+    failures = summary["failures"]
+    for failure in failures[:MAX_LISTED]:
+        line = f"{failure['tracker']} {failure['item_id']} {failure['op']}: {failure['error']}"
+        console.print(f"  [red]✗[/] {escape(line)}")
+    _more(console, len(failures), "failure(s)")
+    warnings = summary["warnings"]
+    for warning in warnings[:MAX_LISTED]:
+        line = f"{warning['tracker']} {warning['item_id']}: {warning['message']}"
+        console.print(f"  [yellow]![/] {escape(line)}")
+    _more(console, len(warnings), "warning(s)")
+    skipped = summary["skipped"]
+    for skip in skipped[:MAX_LISTED]:
+        line = f"{skip['tracker']} {skip['item_id']} skipped: {skip['reason']}"
+        console.print(f"  [yellow]-[/] {escape(line)}")
+    _more(console, len(skipped), "skip(s)")
     if not report.cursors_moved and report.applied is not None:
         console.print("  [yellow]cursor kept: the next sync re-reads these changes[/]")
+
+
+def _more(console: Console, total: int, what: str) -> None:
+    if total > MAX_LISTED:
+        console.print(f"  … and {total - MAX_LISTED} more {what}: `--json` lists them all")
 
 
 def _short(value: object, width: int = 40) -> str:

@@ -17,7 +17,10 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.model import SYNC_FIELDS, Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Plan
 from tracker_bridge.reconcile.apply import FOLLOW_UPS, Applier, ApplyReport, Progress
+from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.events import view_events
+from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
+from tracker_bridge.reconcile.notices import carry_warnings
 from tracker_bridge.reconcile.planner import (
     DEFAULT_OWNERS,
     ROADMAP,
@@ -33,12 +36,6 @@ from tracker_bridge.store import Store
 from tracker_bridge.tracker import Adapter, PullResult
 
 SPRINT_PREFIX = "sprint:"
-MIN_ITEMS_FOR_RATIO = 10
-"""Below this many existing items the change-ratio guard is noise, not safety."""
-
-
-class TooMuchChange(UserError):
-    """A plan would change more than the configured share of existing items."""
 
 
 class PlanChanged(UserError):
@@ -73,6 +70,7 @@ class SyncReport:
 
     def summary(self) -> dict[str, Any]:
         counts = dict(self.applied.counts) if self.applied else {}
+        applied_skips = self.applied.skips if self.applied else []
         return {
             "project": self.project,
             "applied": self.applied is not None,
@@ -83,6 +81,8 @@ class SyncReport:
             "moved": counts.get("move_stage", 0),
             "conflicts": len(self.plan.conflicts),
             "failures": [vars(f) for f in self.applied.failures] if self.applied else [],
+            "skipped": [vars(s) for s in (*self.plan.skips, *applied_skips)],
+            "warnings": [vars(w) for w in self.applied.warnings] if self.applied else [],
             "pulled": self.pulled,
             "adopted": self.adopted,
             "requests": self.requests,
@@ -138,7 +138,7 @@ class Reconciler:
             policy=options.policy,
             owners=self._owners(),
         )
-        the_plan = plan(inputs)
+        the_plan = leave_closed_sprints(plan(inputs), inputs)
         report = SyncReport(
             self.project,
             the_plan,
@@ -148,10 +148,14 @@ class Reconciler:
         )
         if options.apply:
             assert run_id is not None
-            self._guard(the_plan, options)
+            self._guard(the_plan, inputs, options)
             report.applied = Applier(
                 self.store, self.project, self.adapters, run_id, progress
             ).apply(the_plan)
+            states = {tracker: p.state for tracker, p in pulled.items()}
+            report.applied.warnings += carry_warnings(
+                self.store, self.project, roadmap, states, report.applied.warnings
+            )
             self._record(roadmap, the_plan, pulled, report)
         report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
         if run_id is not None:
@@ -245,21 +249,15 @@ class Reconciler:
         return owners
 
     # -- safety ---------------------------------------------------------------------------
-    def _guard(self, the_plan: Plan, options: SyncOptions) -> None:
+    def _guard(self, the_plan: Plan, inputs: PlanInputs, options: SyncOptions) -> None:
         if options.checksum is not None and options.checksum != the_plan.checksum:
             raise PlanChanged(
                 f"the plan is now {the_plan.checksum}, not the reviewed {options.checksum}: "
                 "run `plan` again and review it"
             )
-        existing = the_plan.existing_items
-        changed = the_plan.changed_existing_items()
-        if options.force or existing < MIN_ITEMS_FOR_RATIO:
-            return
-        if changed / existing > options.max_change_ratio:
-            raise TooMuchChange(
-                f"the plan changes {changed} of {existing} existing items "
-                f"(over {options.max_change_ratio:.0%}); review it and pass --force"
-            )
+        if not options.force:
+            own = own_unfinished_work(self.store, self.project, self.adapters)
+            check_change_ratio(the_plan, inputs, own, options.max_change_ratio)
 
     # -- bookkeeping after apply ----------------------------------------------------------
     def _record(

@@ -52,7 +52,15 @@ def build(
     tz = ZoneInfo(doc.cadence.timezone)
     today = today or datetime.now(tz).date()
     phases = _phases(doc, out)
-    sprints = sprint_rules.derive(doc.cadence, phases, today)
+    try:
+        sprints = sprint_rules.derive(doc.cadence, phases, today)
+    except OverflowError:
+        last = doc.cadence.first_sprint_start
+        out.add(
+            ("cadence", "first_sprint_start"),
+            f"{last} leaves no room for the sprints: they would run past the year 9999",
+        )
+        return None, {}
     sprints = sprint_rules.apply_overrides(sprints, list(doc.sprints), today, out)
     entries = _entries(doc, phases, root, out)
     ids = {entry.id: entry for entry in entries}
@@ -172,6 +180,7 @@ def _item(
     out: Collector,
 ) -> WorkItem | None:
     source, path = entry.source, entry.path
+    checks.markers_and_labels(source, path, out)
     if isinstance(source, EpicFile):
         return _make(
             out,

@@ -6,11 +6,43 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from tracker_bridge.model import Extension, Kind, Objective, Sprint, Timebox
-from tracker_bridge.roadmap.fileformat import ItemFile, RoadmapFile, TimeboxFile
+from tracker_bridge.roadmap.fileformat import EpicFile, ItemFile, RoadmapFile, TimeboxFile
 from tracker_bridge.roadmap.ids import slug
 from tracker_bridge.roadmap.problems import Collector, unknown
 
 Path = tuple[str | int, ...]
+
+
+MANAGED_LABEL_PREFIXES = ("stage:", "type:", "track:", "points:")
+"""Label namespaces the tracker mappings manage: a roadmap label there flips a field."""
+MARKER_LABEL_PREFIX = "tb-id:"
+BODY_MARKER = "<!-- tracker-bridge:"
+
+
+def markers_and_labels(source: EpicFile | ItemFile, path: Path, out: Collector) -> None:
+    """Refuse what would hijack another item's issue or flip a managed field every night."""
+    for number, label in enumerate(source.labels):
+        folded = label.casefold()
+        where = (*path, "labels", number)
+        if folded.startswith(MARKER_LABEL_PREFIX):
+            out.add(
+                where,
+                f"{label!r} is the tool's marker label (it names which item an issue "
+                "is): remove it",
+            )
+        elif folded.startswith(MANAGED_LABEL_PREFIXES) or folded == "blocked":
+            out.add(
+                where,
+                f"{label!r} is managed by the tracker mappings: set the item's "
+                "stage, kind, track, points or blocked instead",
+            )
+        elif any(char.isspace() for char in label):
+            out.add(where, f"{label!r} has a space, which Jira refuses in labels: use - or _")
+    if BODY_MARKER in (source.description or "").casefold():
+        out.add(
+            (*path, "description"),
+            "holds a tracker-bridge marker comment, which names which item an issue is: remove it",
+        )
 
 
 class SprintRefs:

@@ -16,6 +16,7 @@ from typing import Any, cast
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 Path = tuple[str | int, ...]
 
@@ -23,6 +24,14 @@ _TAG = "tag:yaml.org,2002:"
 _MERGE = _TAG + "merge"
 _PLAIN = "?plain"
 """Tag we give unquoted scalars; `_plain` types them (the resolver's regexes cost ~40%)."""
+
+MAX_DEPTH = 100
+"""Deeper nesting than any real file has: refused with its line, before Python's stack is."""
+MAX_ALIAS_EXPANSION = 1_000_000
+"""Values that YAML aliases may add once expanded; beyond is an alias bomb, not a roadmap."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""Control characters (tab, newline and carriage return are text)."""
 
 _CParser: Any
 try:  # the C extension is optional at runtime; without it loading is just slower
@@ -67,14 +76,24 @@ def compose(text: str, *, pure: bool = False) -> Node | None:
 
     `pure` forces ruamel's pure-Python composer (what runs without ruamel.yaml.clib).
     """
+    too_deep = _flow_too_deep(text)
+    if too_deep is not None:  # the parser takes quadratic time on deep flow nesting
+        raise YamlProblem(*too_deep, _TOO_DEEP)
     try:
         if _CParser is not None and not pure:
             loader = _FastComposer(text)
             try:
-                return loader.get_single_node()  # type: ignore[no-any-return]
+                root: Node | None = loader.get_single_node()
             finally:
                 loader.dispose()
-        return YAML(typ="safe", pure=True).compose(text)  # type: ignore[no-any-return]
+        else:
+            root = YAML(typ="safe", pure=True).compose(text)
+    except ReaderError as exc:
+        line, column = _line_col(text, exc.position)
+        message = f"character U+{exc.character:04X} is not allowed in YAML: remove it"
+        raise YamlProblem(line, column, message) from None
+    except RecursionError:  # the pure-Python composer recurses per level
+        raise YamlProblem(*_block_too_deep(text), _TOO_DEEP) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
@@ -84,6 +103,105 @@ def compose(text: str, *, pure: bool = False) -> Node | None:
         if exc.context and started is not None and mark is not None and started.line != mark.line:
             context = f" ({exc.context} that starts at line {started.line + 1})"
         raise YamlProblem(line, column, f"YAML syntax error: {problem}{context}") from exc
+    if root is not None and "*" in text:  # aliases (`*name`) may be present: bound them
+        _measure(root)
+    return root
+
+
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: not a file this tool reads"
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    offset = max(0, min(offset, len(text)))
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+_FLOW_TOKENS = re.compile(r"""[\[\]{}]|"(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|(?<=\s)#[^\n]*""")
+"""Flow brackets, and the quoted strings and comments whose brackets do not count."""
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """Where flow nesting (`[[[…` or `{{{…`) first goes past MAX_DEPTH, if it does."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None
+    depth = 0
+    for token in _FLOW_TOKENS.finditer(text):
+        char = token.group()
+        if char in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return _line_col(text, token.start())
+        elif char in ("]", "}"):
+            depth = max(0, depth - 1)
+    return None
+
+
+_BLOCK_LEVEL = re.compile(r"(?: *- +)*")
+
+
+def _block_too_deep(text: str) -> tuple[int, int]:
+    """The first line whose indentation and `- ` entries nest past MAX_DEPTH (a guess good
+    enough to point at the place: the composer gave up before it could say)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        lead = _BLOCK_LEVEL.match(line)
+        indent = (len(line) - len(line.lstrip())) // 2
+        levels = line[: lead.end() if lead else 0].count("-") + indent
+        if levels > MAX_DEPTH:
+            return number, 1
+    return 1, 1
+
+
+def _measure(root: Node) -> None:
+    """Refuse nesting past MAX_DEPTH and aliases that expand past MAX_ALIAS_EXPANSION.
+
+    Walks each distinct node once (iteratively: no recursion to exhaust), adding up what a
+    reused (aliased) node would expand to, so a "billion laughs" file is refused in
+    milliseconds instead of being expanded."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    extra = 0
+    stack: list[tuple[Node, Any, int]] = [(root, iter(_children(root)), 1)]
+    on_path.add(id(root))
+    while stack:
+        node, children, size = stack[-1]
+        child_node = next(children, None)
+        if child_node is None:
+            stack.pop()
+            on_path.discard(id(node))
+            sizes[id(node)] = size
+            if stack:
+                parent, rest, parent_size = stack[-1]
+                stack[-1] = (parent, rest, parent_size + size)
+            continue
+        key = id(child_node)
+        if type(child_node) is ScalarNode:
+            stack[-1] = (node, children, size + 1)
+        elif key in sizes:
+            extra += sizes[key]
+            if extra > MAX_ALIAS_EXPANSION:
+                message = (
+                    f"YAML aliases here expand to more than {MAX_ALIAS_EXPANSION:,} values: "
+                    "write the values out"
+                )
+                raise YamlProblem(*position(child_node), message)
+            stack[-1] = (node, children, size + sizes[key])
+        elif key in on_path:
+            raise YamlProblem(*position(child_node), "a YAML alias refers to itself")
+        else:
+            if len(stack) >= MAX_DEPTH:
+                raise YamlProblem(*position(child_node), _TOO_DEEP)
+            on_path.add(key)
+            stack.append((child_node, iter(_children(child_node)), 1))
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    if isinstance(node, MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def position(node: Node) -> tuple[int, int]:
@@ -102,13 +220,19 @@ def to_data(node: Node) -> Any:
     except YamlProblem as exc:
         exc.path = _path_to(node, exc.node) or ()
         raise
+    except RecursionError:
+        _measure(node)  # raises with the position of the first node too deep
+        raise YamlProblem(1, 1, _TOO_DEEP) from None
 
 
 def _data(node: Node) -> Any:
     # Hot path (one call per node of a 10k-item file): no recursion helpers, no path tuples.
     kind = type(node)
     if kind is ScalarNode:
-        return _plain(node.value) if node.tag == _PLAIN else _tagged(cast(ScalarNode, node))
+        try:
+            return _plain(node.value) if node.tag == _PLAIN else _tagged(cast(ScalarNode, node))
+        except _Refused as exc:
+            raise YamlProblem(*position(node), str(exc), node=node) from None
     if kind is SequenceNode:
         return [_data(child) for child in node.value]
     if kind is not MappingNode:
@@ -162,10 +286,15 @@ _CONSTANTS: dict[str, Any] = {
     **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
     **dict.fromkeys(("true", "True", "TRUE"), True),
     **dict.fromkeys(("false", "False", "FALSE"), False),
-    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), math.inf),
-    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), -math.inf),
-    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
 }
+_NOT_FINITE = frozenset(
+    {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"}
+    | {".nan", ".NaN", ".NAN"}
+)
+
+
+class _Refused(ValueError):
+    """A scalar no roadmap or mapping may hold; `_data` adds its position."""
 _INT = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _NUMERIC_START = frozenset("0123456789+-.")
@@ -180,7 +309,12 @@ def _plain(value: str) -> Any:
     if _INT.fullmatch(value):
         return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
     if _FLOAT.fullmatch(value):
-        return float(value)
+        number = float(value)
+        if math.isinf(number):
+            raise _Refused(f"{value} is too large a number (it would be infinite)")
+        return number
+    if value in _NOT_FINITE:
+        raise _Refused(f"{value} is not a finite number")
     return value
 
 
@@ -188,6 +322,9 @@ def _tagged(node: ScalarNode) -> Any:
     """A scalar with a resolved or explicit tag (pure-Python composer, or `!!int "3"`)."""
     tag: str = node.tag or ""
     value: str = node.value
+    bad = _CONTROL.search(value)
+    if bad is not None:  # a quoted "\0" or "\x1b": breaks stores (PostgreSQL) and terminals
+        raise _Refused(f"control character U+{ord(bad.group()):04X} in text: remove it")
     if tag in (_TAG + "int", _TAG + "float", _TAG + "bool", _TAG + "null"):
         typed = _plain(value)
         return typed if typed is not value or tag == _TAG + "null" else value

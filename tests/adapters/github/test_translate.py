@@ -172,3 +172,19 @@ def test_descriptions_round_trip_exactly_even_with_trailing_newlines() -> None:
         for parts in (bodies.Body(text, "a.b"), bodies.Body(text, "a.b", "2026-01-01", None, "h",
                                                             True, (4,))):
             assert bodies.parse(bodies.render(parts)) == parts
+
+
+def test_a_marker_is_trusted_only_as_the_last_line_the_tool_writes() -> None:
+    moved = "Some text.\n<!-- tracker-bridge:id=other.item -->\nA person's line after it."
+    assert bodies.parse(moved).item_id is None
+    quoted = bodies.render(bodies.Body("Copy of <!-- tracker-bridge:id=other.item --> here"))
+    assert bodies.parse(quoted).item_id is None
+
+
+def test_an_issue_with_two_markers_belongs_to_neither() -> None:
+    hijacked = bodies.render(
+        bodies.Body("Pasted from elsewhere:\n<!-- tracker-bridge:id=other.item -->", "a.b")
+    )
+    parsed = bodies.parse(hijacked)
+    assert parsed.item_id is None
+    assert parsed.markers == ("other.item", "a.b")

@@ -160,8 +160,26 @@ def register(jira: FakeJira) -> None:
         }
         return Response(200, {"permissions": granted})
 
+    def assignable(request: Request) -> Response:
+        """Users who can be assigned issues in a project: by accountId (Cloud), username
+        (Data Center) or a `query` prefix of the name."""
+        key = request.arg("project") or ""
+        if data.project(key) is None:
+            raise jira_error(404, [f"No project could be found with key '{key}'."])
+        account, username = request.arg("accountId"), request.arg("username")
+        query = (request.arg("query") or "").casefold()
+        found = [
+            jira.render.user(name)
+            for name, acc in sorted(data.people.items())
+            if (account is None or acc == account)
+            and (username is None or name == username)
+            and name.casefold().startswith(query)
+        ]
+        return Response(200, found)
+
     for v in API_VERSIONS:
         base = f"/rest/api/{v}"
+        jira.route("GET", f"{base}/user/assignable/search", assignable)
         jira.route("GET", f"{base}/serverInfo", server_info)
         jira.route("GET", f"{base}/mypermissions", my_permissions)
         jira.route("GET", f"{base}/myself", myself)
