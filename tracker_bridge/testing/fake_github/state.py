@@ -149,6 +149,9 @@ class GitHubState:
     issue_types: dict[str, IssueType] = field(default_factory=dict)  # by lower-cased name
     issues_by_id: dict[int, Issue] = field(default_factory=dict)
     issues_by_node: dict[str, Issue] = field(default_factory=dict)
+    removed: dict[tuple[str, int], str | None] = field(default_factory=dict)
+    """(lower-cased repo, number) of issues deleted (None) or transferred (new "owner/repo#n");
+    see `removals.py`."""
 
     def repo(self, full_name: str) -> Repo | None:
         return self.repos.get(full_name.lower())
