@@ -23,6 +23,8 @@ TABLES = {
     "events",
     "sync_runs",
     "project_locks",
+    "tracker_born",
+    "remote_states",
 }
 
 

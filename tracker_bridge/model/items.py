@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from tracker_bridge.model.enums import Kind, SpikeOutcome, Stage, Track
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
-"""Stable id from the roadmap (never from a tracker): lower-case slug."""
+"""Stable lower-case slug: from the roadmap, or derived once from a tracker key for work born
+in a tracker (`tracker_bridge.model.origin.born_id`)."""
 
 FieldValue = str | int | float | bool | None | tuple[str, ...]
 """A canonical field value as compared by the planner: plain, hashable, JSON-friendly."""
@@ -68,6 +69,14 @@ class Timebox(_Frozen):
         return deadline is not None and self.outcome is None and now > deadline
 
 
+class Origin(_Frozen):
+    """Where a tracker-born item was born: the tracker and the issue's key at birth."""
+
+    tracker: str
+    key: str
+    url: str = ""
+
+
 class WorkItem(_Frozen):
     """One piece of work in the canonical model."""
 
@@ -87,6 +96,12 @@ class WorkItem(_Frozen):
     acceptance_criteria: tuple[str, ...] = ()
     timebox: Timebox | None = None
     phase: str | None = None
+    origin: Origin | None = None
+    """None for roadmap items; set for items born in a tracker (never synced as a field)."""
+
+    @property
+    def tracker_born(self) -> bool:
+        return self.origin is not None
 
     @model_validator(mode="after")
     def _spikes_are_timeboxed(self) -> WorkItem:
