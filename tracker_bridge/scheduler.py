@@ -114,7 +114,7 @@ def run_sync(config: str | None, project_name: str) -> dict[str, Any] | None:
             project = workspace.project(project_name)
             roadmap = load_roadmap(project.roadmap).roadmap
             adapters = workspace.open_adapters(project)
-            options = workspace.sync_options(apply=True, kind="nightly")
+            options = workspace.sync_options(apply=True, kind="nightly", project=project)
             report = Reconciler(workspace.store, project.name, adapters).run(roadmap, options)
     except LockBusy:
         log.info("sync of %s skipped: another worker holds its lock", project_name)

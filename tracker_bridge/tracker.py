@@ -30,6 +30,17 @@ class RemoteItem:
     values: Mapping[str, FieldValue]
     updated_at: datetime
     """UTC."""
+    in_scope: bool = True
+    """Inside the target's `scope`. An unmarked issue outside it is not part of the project."""
+    unmapped: tuple[str, ...] = ()
+    """What the mapping did not know on this issue (e.g. `issue type "Incident"`): the value
+    is left out of `values`, and a tracker-born item takes `fallback` instead."""
+    fallback: Mapping[str, FieldValue] = field(default_factory=dict)
+    """Values a tracker-born item counts with where `values` has none (see `unmapped`)."""
+    created_at: datetime | None = None
+    """When the issue was created (UTC), where the payload says so."""
+    sprint_since: datetime | None = None
+    """When the issue entered its current sprint (UTC), where the tracker records it."""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from tracker_bridge.adapters.github.doctor import run_doctor
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
 from tracker_bridge.adapters.github.reading import Cursor, list_issues
+from tracker_bridge.adapters.github.scope import IssueScope
 from tracker_bridge.adapters.github.translate import (
     Json,
     Lookups,
@@ -63,8 +64,10 @@ class GitHubAdapter:
         owner: str,
         repo: str,
         project: ProjectBoard | None = None,
+        scope: IssueScope | None = None,
     ) -> None:
         self.tracker = tracker
+        self.scope = scope or IssueScope()
         self.client = client
         self.mapping = mapping
         self.full_name = f"{owner}/{repo}"
@@ -127,7 +130,12 @@ class GitHubAdapter:
         self._learn_parents(raws)
         lookups = Lookups(self.items_by_number, self.sprint_by_iteration, self.task_parents)
         return [
-            from_remote(raw, self.mapping, self.tracker, lookups, project.get(int(raw["number"])))
+            self.scope.mark(
+                raw,
+                from_remote(
+                    raw, self.mapping, self.tracker, lookups, project.get(int(raw["number"]))
+                ),
+            )
             for raw in raws
         ]
 

@@ -26,18 +26,22 @@ from .sprints import Sprints
 from .stages import StageMover
 from .translate import (
     LABEL_FIELDS,
+    current_sprint_id,
     from_remote,
     item_id_of,
     marker_label,
     parent_fields,
     parent_key_of,
     parse_time,
+    sprint_entered_at,
     stage_changes,
+    unmapped_of,
     update_to_remote,
 )
 from .writes import create_items, explain
 
 MARKER_CHUNK = 50
+SCOPE_KEYS = frozenset({"jql"})
 """Marker labels per lookup query: keeps JQL (and GET URLs) comfortably short."""
 
 
@@ -53,9 +57,12 @@ class JiraAdapter:
         token: str | None,
         mapping: JiraMapping,
         options: Mapping[str, Any],
+        scope: Mapping[str, Any] | None = None,
     ) -> None:
         self.tracker = tracker
         self.project = tracker.split(":", 1)[1]
+        self.scope_jql = scope_jql(tracker, scope or {})
+        """The target's scope as a JQL fragment (None: the whole project)."""
         self.url = url.rstrip("/")
         self.mapping = mapping
         self.overlap = timedelta(seconds=float(options.get("overlap_seconds", 60)))
@@ -122,7 +129,30 @@ class JiraAdapter:
                 ) from None
             raise call_error(exc, f"searching project {self.project}", self.url) from None
 
-    def _translate(self, issues: Sequence[Mapping[str, Any]]) -> list[RemoteItem]:
+    def scope_query(self) -> str:
+        """JQL for the issues in scope: the fragment in parentheses, so an OR inside it
+        cannot reach outside the project."""
+        jql = f"project = {quote(self.project)}"
+        return f"{jql} AND ({self.scope_jql})" if self.scope_jql else jql
+
+    def in_scope_ids(self) -> set[str] | None:
+        """Ids of the issues in scope (None: no scope, every issue is in). Key-only pages of
+        up to 5,000 issues, so a few requests even for a large project."""
+        if self.scope_jql is None:
+            return None
+        try:
+            found = search(self.client, self.scope_query(), fields="key", page_size=5000)
+            return {str(issue["id"]) for issue in found}
+        except JiraCallError as exc:
+            if exc.status == 400:
+                raise AdapterError(
+                    f"{self.tracker}: Jira refused the scope JQL ({self.scope_jql}): {exc}"
+                ) from None
+            raise call_error(exc, f"searching project {self.project}", self.url) from None
+
+    def _translate(
+        self, issues: Sequence[Mapping[str, Any]], scope: set[str] | None = None
+    ) -> list[RemoteItem]:
         if not issues:
             return []
         schema = self.meta.schema()
@@ -148,7 +178,24 @@ class JiraAdapter:
             updated = (
                 parse_time(str(fields["updated"])) if fields.get("updated") else datetime.now(UTC)
             )
-            out.append(RemoteItem(self._ref(issue), item_id, values, updated))
+            unmapped, fallback = unmapped_of(issue, values)
+            sprint = current_sprint_id(fields.get(schema.sprint_field or "")) or None
+            created = fields.get("created")
+            out.append(
+                RemoteItem(
+                    self._ref(issue),
+                    item_id,
+                    values,
+                    updated,
+                    in_scope=scope is None or str(issue["id"]) in scope,
+                    unmapped=unmapped,
+                    fallback=fallback,
+                    created_at=parse_time(str(created)) if created else None,
+                    # No Sprint entry in the changelog: it was created in the sprint.
+                    sprint_since=sprint_entered_at(issue, sprint)
+                    or (parse_time(str(created)) if sprint and created else None),
+                )
+            )
         return out
 
     def _resolve_parents(self, issues: Sequence[Mapping[str, Any]]) -> None:
@@ -193,7 +240,7 @@ class JiraAdapter:
             for issue, (key, updated, _) in zip(issues, triples, strict=True)
             if (key, updated) not in state.seen
         ]
-        items = self._translate(fresh)
+        items = self._translate(fresh, self.in_scope_ids() if fresh else None)
         changes = [
             StageChange(item.item_id, item.ref.key, before, after, at)
             for item, issue in zip(items, fresh, strict=True)
@@ -266,3 +313,17 @@ class JiraAdapter:
             self.client.post(f"issue/{ref.key}/comment", {"body": text})
         except JiraCallError as exc:
             raise call_error(exc, f"commenting on {ref.key}", self.url) from None
+
+
+def scope_jql(tracker: str, scope: Mapping[str, Any]) -> str | None:
+    """The scope's JQL fragment, checked: Jira scopes take `jql` only, without ORDER BY."""
+    unknown = sorted(set(scope) - SCOPE_KEYS)
+    if unknown:
+        raise AdapterError(f"{tracker}: a Jira scope takes `jql`, not {', '.join(unknown)}")
+    jql = scope.get("jql")
+    if jql is None:
+        return None
+    text = str(jql).strip()
+    if not text or "order by" in text.casefold():
+        raise AdapterError(f"{tracker}: scope jql must be a condition without ORDER BY")
+    return text

@@ -54,7 +54,11 @@ def _run(
     project = workspace.project(project_name) if project_name else _project_for(workspace, roadmap)
     adapters = workspace.open_adapters(project, targets)
     options = workspace.sync_options(
-        apply=options.apply, force=options.force, checksum=options.checksum, kind=options.kind
+        apply=options.apply,
+        force=options.force,
+        checksum=options.checksum,
+        kind=options.kind,
+        project=project,
     )
     with _progress(adapters, quiet or not options.apply) as tick:
         try:

@@ -88,6 +88,13 @@ class PlanInputs:
     targets: Sequence[TargetState]
     policy: ConflictPolicy = "owner"
     owners: Mapping[str, Owner] = field(default_factory=lambda: dict(DEFAULT_OWNERS))
+    born: Sequence[WorkItem] = ()
+    """Tracker-born items (`reconcile.born`), as currently known; planned like roadmap items
+    but their planning fields come from the tracker they were born in."""
+    mirror: Literal["roadmap", "all"] = "roadmap"
+    """`roadmap`: tracker-born items stay where they were born; `all`: mirrored everywhere."""
+    skips: Sequence[Skip] = ()
+    """Found while pulling (e.g. an issue type the mapping does not know); reported as is."""
 
 
 def sprint_values(sprint: Sprint) -> dict[str, FieldValue]:
@@ -103,8 +110,8 @@ def sprint_values(sprint: Sprint) -> dict[str, FieldValue]:
 def plan(inputs: PlanInputs) -> Plan:
     actions: list[Action] = []
     conflicts: list[Conflict] = []
-    skips: list[Skip] = []
-    items = inputs.roadmap.items
+    skips: list[Skip] = list(inputs.skips)
+    items = (*inputs.roadmap.items, *inputs.born)
     desired_ids = {item.id for item in items}
     existing = 0
     merged_view: dict[str, Values] = {}
@@ -117,7 +124,7 @@ def plan(inputs: PlanInputs) -> Plan:
         for target in inputs.targets:
             if item.id in target.refs:
                 actions.extend(_updates(item.id, rank, merged, target))
-            else:
+            elif item.origin is None or inputs.mirror == "all":
                 actions.extend(_creation(item, rank, merged, target))
     for target in inputs.targets:
         skips.extend(
@@ -132,7 +139,8 @@ def _merge_item(
     item: WorkItem, holders: Sequence[TargetState], inputs: PlanInputs
 ) -> tuple[dict[str, FieldValue], list[Conflict]]:
     desired = item.sync_values()
-    roadmap_base = inputs.roadmap_base.get(item.id)
+    # A tracker-born item has no roadmap side: its last known values never count as an edit.
+    roadmap_base = desired if item.origin is not None else inputs.roadmap_base.get(item.id)
     if roadmap_base == desired and all(
         t.remote.get(item.id, {}) == t.base.get(item.id, {}) for t in holders
     ):

@@ -6,15 +6,16 @@ nightly `sync`. The pull cursor moves only after a run without failures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import SYNC_FIELDS, Roadmap, WorkItem
-from tracker_bridge.reconcile.actions import Plan
+from tracker_bridge.model import SYNC_FIELDS, Roadmap, WorkItem, born_id
+from tracker_bridge.reconcile.actions import Plan, Skip
 from tracker_bridge.reconcile.apply import FOLLOW_UPS, Applier, ApplyReport, Progress
+from tracker_bridge.reconcile.born import BornTimes, born_item, born_values, unmapped_skips
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.planner import (
     DEFAULT_OWNERS,
@@ -27,8 +28,8 @@ from tracker_bridge.reconcile.planner import (
     canonical,
     plan,
 )
-from tracker_bridge.store import Store
-from tracker_bridge.tracker import Adapter, PullResult
+from tracker_bridge.store import BornRecord, Store
+from tracker_bridge.tracker import Adapter, PullResult, RemoteItem
 
 SPRINT_PREFIX = "sprint:"
 MIN_ITEMS_FOR_RATIO = 10
@@ -51,6 +52,8 @@ class SyncOptions:
     max_change_ratio: float = 0.25
     policy: ConflictPolicy = "owner"
     kind: str = "sync"
+    mirror: Literal["roadmap", "all"] = "roadmap"
+    on_remote_delete: Literal["unlink", "recreate"] = "unlink"
 
 
 @dataclass
@@ -60,6 +63,8 @@ class SyncReport:
     applied: ApplyReport | None = None
     pulled: dict[str, int] = field(default_factory=dict)
     adopted: dict[str, int] = field(default_factory=dict)
+    born: dict[str, int] = field(default_factory=dict)
+    """Tracker-born items first seen this run, per tracker."""
     requests: dict[str, int] = field(default_factory=dict)
     events: int = 0
     cursors_moved: bool = False
@@ -83,6 +88,8 @@ class SyncReport:
             "failures": [vars(f) for f in self.applied.failures] if self.applied else [],
             "pulled": self.pulled,
             "adopted": self.adopted,
+            "born": self.born,
+            "skips": [vars(skip) for skip in self.plan.skips],
             "requests": self.requests,
             "events": self.events,
             "cursors_moved": self.cursors_moved,
@@ -95,6 +102,9 @@ class _Pulled:
     state: TargetState
     result: PullResult
     adopted: int
+    born: dict[str, RemoteItem] = field(default_factory=dict)
+    """Unmarked in-scope issues pulled this run, by tracker-born item id."""
+    new_born: set[str] = field(default_factory=set)
 
 
 class Reconciler:
@@ -122,11 +132,13 @@ class Reconciler:
     def _run(self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None) -> SyncReport:
         started = {tracker: a.requests_sent for tracker, a in self.adapters.items()}
         run_id = self.store.start_run(self.project, options.kind) if options.apply else None
-        wanted = {item.id for item in roadmap.items}
+        known_born = self.store.born(self.project)
+        wanted = {item.id for item in roadmap.items} | set(known_born)
         pulled = {
             tracker: self._pull(tracker, adapter, wanted, adopt=options.apply)
             for tracker, adapter in self.adapters.items()
         }
+        born, skips = self._born_items(roadmap, known_born, pulled)
         inputs = PlanInputs(
             project=self.project,
             roadmap=roadmap,
@@ -134,6 +146,9 @@ class Reconciler:
             targets=tuple(p.state for p in pulled.values()),
             policy=options.policy,
             owners=self._owners(),
+            born=born,
+            mirror=options.mirror,
+            skips=skips,
         )
         the_plan = plan(inputs)
         report = SyncReport(
@@ -141,6 +156,7 @@ class Reconciler:
             the_plan,
             pulled={t: len(p.result.items) for t, p in pulled.items()},
             adopted={t: p.adopted for t, p in pulled.items()},
+            born={t: len(p.new_born) for t, p in pulled.items() if p.new_born},
             run_id=run_id,
         )
         if options.apply:
@@ -149,7 +165,7 @@ class Reconciler:
             report.applied = Applier(
                 self.store, self.project, self.adapters, run_id, progress
             ).apply(the_plan)
-            self._record(roadmap, the_plan, pulled, report)
+            self._record(roadmap, born, the_plan, pulled, report)
         report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
         if run_id is not None:
             status = "ok" if report.ok else "partial"
@@ -170,6 +186,9 @@ class Reconciler:
         remote: dict[str, dict[str, Any]] = {k: dict(base.get(k, {})) for k in refs}
         updated_at: dict[str, datetime] = {}
         by_key = {ref.key: item_id for item_id, ref in refs.items()}
+        by_remote_id = {ref.remote_id: item_id for item_id, ref in refs.items()}
+        born: dict[str, RemoteItem] = {}
+        new_born: set[str] = set()
         # Our creates a killed run sent but never confirmed: their stage and sprint writes
         # never happened, so what the tracker shows for those is not a settled value.
         unfinished = {
@@ -177,9 +196,26 @@ class Reconciler:
         }
         adopted = 0
         for item in result.items:
-            item_id = item.item_id or by_key.get(item.ref.key)
-            if item_id is None or item_id not in wanted:
+            # The immutable id first: a moved Jira issue answers under a new key.
+            item_id = (
+                item.item_id or by_remote_id.get(item.ref.remote_id) or by_key.get(item.ref.key)
+            )
+            if item_id is None and item.in_scope:
+                # Unmarked, in scope, unknown: work born in this tracker.
+                item_id = born_id(tracker, item.ref.key)
+                new_born.add(item_id)
+                refs[item_id] = item.ref
+                base[item_id] = canonical(born_values(item, item.values))
+                if adopt:
+                    self.store.save_ref(self.project, item_id, item.ref)
+                    self.store.save_base(self.project, tracker, item_id, base[item_id])
+                    self.store.save_born(
+                        self.project, [BornRecord(item_id, item.ref, self.now())]
+                    )
+            if item_id is None or (item_id not in wanted and item_id not in new_born):
                 continue  # not ours, or no longer planned: the planner reports those
+            if item.item_id is None:
+                born[item_id] = item  # tracker-born, or a roadmap item's issue lost its marker
             values = canonical(item.values)
             if item_id not in refs:
                 # Ours by its marker but unknown to the store (lost state): adopt, never recreate.
@@ -207,7 +243,37 @@ class Reconciler:
                 if k.startswith(SPRINT_PREFIX)
             },
         )
-        return _Pulled(state, result, adopted)
+        return _Pulled(state, result, adopted, born, new_born)
+
+    def _born_items(
+        self,
+        roadmap: Roadmap,
+        known: Mapping[str, BornRecord],
+        pulled: Mapping[str, _Pulled],
+    ) -> tuple[list[WorkItem], list[Skip]]:
+        """Tracker-born items as now known: the stored view, updated by this pull."""
+        previous = self.store.get_items(self.project) if known else {}
+        spike_days = roadmap.board.spikes.max_timebox_days
+        items: dict[str, WorkItem] = {}
+        skips: list[Skip] = []
+        for item_id, record in known.items():
+            if item_id in previous:
+                items[item_id] = previous[item_id]
+            elif record.ref.tracker in pulled:
+                continue  # recorded by a run that died before its view: pulled again below
+        for tracker, pull in pulled.items():
+            for item_id, remote in pull.born.items():
+                if item_id not in known and item_id not in pull.new_born:
+                    continue  # a roadmap item's issue without its marker: not born here
+                born_tracker = known[item_id].ref.tracker if item_id in known else tracker
+                if born_tracker != tracker:
+                    continue  # a mirror: planning values come from where it was born
+                values = born_values(remote, canonical(remote.values))
+                items[item_id] = born_item(
+                    item_id, remote.ref, values, items.get(item_id), spike_days
+                )
+                skips.extend(unmapped_skips(item_id, remote))
+        return list(items.values()), skips
 
     def _owners(self) -> dict[str, Owner]:
         owners: dict[str, Owner] = dict(DEFAULT_OWNERS)
@@ -237,7 +303,12 @@ class Reconciler:
 
     # -- bookkeeping after apply ----------------------------------------------------------
     def _record(
-        self, roadmap: Roadmap, the_plan: Plan, pulled: Mapping[str, _Pulled], report: SyncReport
+        self,
+        roadmap: Roadmap,
+        born: list[WorkItem],
+        the_plan: Plan,
+        pulled: Mapping[str, _Pulled],
+        report: SyncReport,
     ) -> None:
         applied = report.applied
         assert applied is not None
@@ -255,12 +326,24 @@ class Reconciler:
             },
         )
         previous = self.store.get_items(self.project)
-        view = _current_view(roadmap, the_plan.merged)
+        view = _current_view((*roadmap.items, *born), the_plan.merged)
+        by_key = {
+            (item.origin.tracker, item.origin.key): item.id for item in born if item.origin
+        }
         changes = {
-            c.item_id: c.at for p in pulled.values() for c in p.result.stage_changes if c.item_id
+            item_id: c.at
+            for tracker, p in pulled.items()
+            for c in p.result.stage_changes
+            if (item_id := c.item_id or by_key.get((tracker, c.remote_key)))
+        }
+        times = {
+            item_id: BornTimes(remote.created_at, remote.sprint_since)
+            for p in pulled.values()
+            for item_id, remote in p.born.items()
+            if item_id in p.new_born
         }
         report.events = self.store.record_events(
-            self.project, view_events(previous, view, changes, self.now())
+            self.project, view_events(previous, view, changes, self.now(), times)
         )
         self.store.save_items(self.project, view.values())
         if applied.clean and all(p.result.complete for p in pulled.values()):
@@ -281,9 +364,11 @@ class Reconciler:
             self.store.save_bases(self.project, tracker, settled)
 
 
-def _current_view(roadmap: Roadmap, merged: Mapping[str, Values]) -> dict[str, WorkItem]:
+def _current_view(
+    items: Sequence[WorkItem], merged: Mapping[str, Values]
+) -> dict[str, WorkItem]:
     view = {}
-    for item in roadmap.items:
+    for item in items:
         values = merged.get(item.id)
         if values is None:
             view[item.id] = item

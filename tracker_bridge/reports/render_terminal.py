@@ -54,6 +54,10 @@ def render_board(snapshot: BoardSnapshot, console: Console) -> None:
     if sprint is not None:
         console.print(f"Active sprint: [bold]{sprint.name}[/] ({sprint.start} to {sprint.end})")
     console.print(board_table(snapshot))
+    born = tuple(x for col in snapshot.columns for x in col.items if x.tracker_born)
+    part = _item_list("Tracker-born (not in the roadmap)", born)
+    if part is not None:
+        console.print(part)
     for breach in snapshot.breaches:
         console.print(f"[bold red]{breach}[/]: {', '.join(breach.items)}")
     for part in (
