@@ -43,6 +43,19 @@ class RemoteItem:
     """When the issue entered its current sprint (UTC), where the tracker records it."""
 
 
+GoneState = Literal["deleted", "moved", "transferred", "out_of_scope"]
+
+
+@dataclass(frozen=True)
+class RemoteGone:
+    """An issue we hold a ref to that is no longer live in this target."""
+
+    ref: RemoteRef
+    state: GoneState
+    location: str | None = None
+    """Where it went: a moved issue's new key, a transferred issue's new URL."""
+
+
 @dataclass(frozen=True)
 class StageChange:
     """A stage move seen on the tracker, with when it happened (for cycle time, burndown)."""
@@ -110,6 +123,9 @@ class AdapterError(Exception):
 #   called before each pull so a fresh adapter names parents and sprints canonically.
 # - synced_fields: frozenset[str]: the SYNC_FIELDS its mapping carries (default: all).
 # - max_concurrency: int: how many single-item writes apply may run at once (default 1).
+# - check_refs(refs: Sequence[RemoteRef]) -> list[RemoteGone]: which of these issues are
+#   deleted, moved or transferred away, or out of the target's scope (a few requests per
+#   pull: an id listing of the project, then one read per issue that is missing from it).
 
 OnCreated = Callable[[str, RemoteRef], None]
 """Called with (item_id, ref) the moment a create is confirmed, before any further request."""

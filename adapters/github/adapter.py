@@ -46,6 +46,7 @@ from tracker_bridge.tracker import (
     NewItem,
     OnCreated,
     PullResult,
+    RemoteGone,
     RemoteItem,
     StageChange,
     WriteResult,
@@ -211,6 +212,12 @@ class GitHubAdapter:
                     item.updated_at,
                 ))
         return changes
+
+    def check_refs(self, refs: Sequence[RemoteRef]) -> list[RemoteGone]:
+        """Optional extension: which of these issues are gone from the repository or scope."""
+        from tracker_bridge.adapters.github.lifecycle import check_refs
+
+        return check_refs(self, refs)
 
     def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:
         wanted = set(item_ids)

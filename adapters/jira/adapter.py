@@ -13,6 +13,7 @@ from tracker_bridge.tracker import (
     NewItem,
     OnCreated,
     PullResult,
+    RemoteGone,
     RemoteItem,
     StageChange,
     WriteResult,
@@ -249,6 +250,12 @@ class JiraAdapter:
         ]
         new_state = state.advanced(triples, self.overlap, started)
         return PullResult(items=items, cursor=new_state.encode(), stage_changes=changes)
+
+    def check_refs(self, refs: Sequence[RemoteRef]) -> list[RemoteGone]:
+        """Optional extension: which of these issues are gone from the project or scope."""
+        from .lifecycle import check_refs
+
+        return check_refs(self, refs)
 
     def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:
         ids = sorted(set(item_ids))

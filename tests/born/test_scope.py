@@ -43,3 +43,18 @@ def test_a_jira_scope_with_order_by_is_refused_in_one_line(run: Runner) -> None:
     assert code == 2 and out == ""
     assert err.strip().endswith("scope jql must be a condition without ORDER BY")
     assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("sandbox", [SCOPED], indirect=True)
+def test_doctor_counts_issues_in_scope_and_those_without_a_marker(seeded: Runner) -> None:
+    sandbox = seeded.sandbox
+    sandbox.jira.human_create(sandbox.jira_project, "Retrain on fresh data", labels=["ml"])
+    sandbox.jira.human_create(sandbox.jira_project, "Office chairs")
+    sandbox.github.human_create_issue(sandbox.github_repo, "Feature store spike", labels=["ml"])
+    code, out, err = seeded("doctor")
+    assert code == 0, out + err
+    # The table wraps its cells: one line per check, taken column by column.
+    rows = [line.split("│") for line in out.splitlines() if line.count("│") >= 2]
+    text = " ".join(" ".join(cells[2].split()) for cells in rows)
+    assert '1 issue(s) in scope (labels = "ml"), 1 without a marker' in text, out
+    assert "1 issue(s) in scope (label 'ml'), 1 without a marker" in text, out

@@ -8,8 +8,7 @@ from jira import JIRA, JIRAError
 
 from tracker_bridge.testing.fake_github import FakeGitHub
 from tracker_bridge.testing.fake_github.removals import delete_issue, transfer_issue
-from tracker_bridge.testing.fake_jira import FakeJira
-from tracker_bridge.testing.fake_jira import moves
+from tracker_bridge.testing.fake_jira import FakeJira, moves
 
 
 def test_jira_deleted_issue_is_404_and_leaves_searches(

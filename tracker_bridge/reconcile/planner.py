@@ -78,6 +78,11 @@ class TargetState:
     """The fields this target's mapping carries."""
     sprint_refs: Mapping[str, str] = field(default_factory=dict)
     sprint_base: Mapping[str, Values] = field(default_factory=dict)
+    markers: Mapping[str, str | None] = field(default_factory=dict)
+    """For items whose issue was pulled: the marker that issue carries now (None: none).
+    Nothing is written to an issue whose marker is not the item's own."""
+    unlinked: frozenset[str] = frozenset()
+    """Items whose issue here is gone (deleted, moved, transferred, out of scope)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,8 @@ class PlanInputs:
     """`roadmap`: tracker-born items stay where they were born; `all`: mirrored everywhere."""
     skips: Sequence[Skip] = ()
     """Found while pulling (e.g. an issue type the mapping does not know); reported as is."""
+    recreate: bool = False
+    """`on_remote_delete = "recreate"`: a roadmap item whose issue is gone is created again."""
 
 
 def sprint_values(sprint: Sprint) -> dict[str, FieldValue]:
@@ -123,7 +130,13 @@ def plan(inputs: PlanInputs) -> Plan:
         merged_view[item.id] = merged
         for target in inputs.targets:
             if item.id in target.refs:
+                refusal = _marker_mismatch(item, target)
+                if refusal is not None:
+                    skips.append(refusal)
+                    continue
                 actions.extend(_updates(item.id, rank, merged, target))
+            elif item.id in target.unlinked and not (inputs.recreate and item.origin is None):
+                continue  # gone there; reported once, in the run that found it
             elif item.origin is None or inputs.mirror == "all":
                 actions.extend(_creation(item, rank, merged, target))
     for target in inputs.targets:
@@ -133,6 +146,21 @@ def plan(inputs: PlanInputs) -> Plan:
         )
         actions.extend(_sprint_actions(inputs.roadmap, actions, target))
     return Plan.build(inputs.project, actions, conflicts, skips, existing, merged_view)
+
+
+def _marker_mismatch(item: WorkItem, target: TargetState) -> Skip | None:
+    """The pulled issue at the item's ref carries another item's marker, or none where ours
+    belongs (a swapped or stale ref, a person's edit): refuse every write to it."""
+    if item.id not in target.markers:
+        return None  # not pulled this run
+    found = target.markers[item.id]
+    born_here = item.origin is not None and item.origin.tracker == target.tracker
+    expected = None if born_here else item.id
+    if found == expected:
+        return None
+    key = target.refs[item.id].key
+    carries = f"the marker of {found!r}" if found else "no marker"
+    return Skip(item.id, target.tracker, f"{key} now carries {carries}; not written to")
 
 
 def _merge_item(

@@ -6,7 +6,7 @@ nightly `sync`. The pull cursor moves only after a run without failures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -17,6 +17,7 @@ from tracker_bridge.reconcile.actions import Plan, Skip
 from tracker_bridge.reconcile.apply import FOLLOW_UPS, Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes, born_item, born_values, unmapped_skips
 from tracker_bridge.reconcile.events import view_events
+from tracker_bridge.reconcile.lifecycle import detect_gone, gone_reason
 from tracker_bridge.reconcile.planner import (
     DEFAULT_OWNERS,
     ROADMAP,
@@ -28,7 +29,7 @@ from tracker_bridge.reconcile.planner import (
     canonical,
     plan,
 )
-from tracker_bridge.store import BornRecord, Store
+from tracker_bridge.store import BornRecord, RemoteState, Store
 from tracker_bridge.tracker import Adapter, PullResult, RemoteItem
 
 SPRINT_PREFIX = "sprint:"
@@ -105,6 +106,8 @@ class _Pulled:
     born: dict[str, RemoteItem] = field(default_factory=dict)
     """Unmarked in-scope issues pulled this run, by tracker-born item id."""
     new_born: set[str] = field(default_factory=set)
+    gone: dict[str, RemoteState] = field(default_factory=dict)
+    """Issues found deleted, moved, transferred or out of scope in this run, by item id."""
 
 
 class Reconciler:
@@ -134,11 +137,15 @@ class Reconciler:
         run_id = self.store.start_run(self.project, options.kind) if options.apply else None
         known_born = self.store.born(self.project)
         wanted = {item.id for item in roadmap.items} | set(known_born)
+        states = self.store.remote_states(self.project)
         pulled = {
-            tracker: self._pull(tracker, adapter, wanted, adopt=options.apply)
+            tracker: self._pull(
+                tracker, adapter, wanted, adopt=options.apply, born=known_born, states=states
+            )
             for tracker, adapter in self.adapters.items()
         }
         born, skips = self._born_items(roadmap, known_born, pulled)
+        skips += self._gone_skips(known_born, pulled, options)
         inputs = PlanInputs(
             project=self.project,
             roadmap=roadmap,
@@ -149,6 +156,7 @@ class Reconciler:
             born=born,
             mirror=options.mirror,
             skips=skips,
+            recreate=options.on_remote_delete == "recreate",
         )
         the_plan = plan(inputs)
         report = SyncReport(
@@ -173,7 +181,15 @@ class Reconciler:
         return report
 
     # -- pull -----------------------------------------------------------------------------
-    def _pull(self, tracker: str, adapter: Adapter, wanted: set[str], adopt: bool) -> _Pulled:
+    def _pull(
+        self,
+        tracker: str,
+        adapter: Adapter,
+        wanted: set[str],
+        adopt: bool,
+        born: Collection[str] = (),
+        states: Mapping[tuple[str, str], RemoteState] | None = None,
+    ) -> _Pulled:
         refs = dict(self.store.get_refs(self.project, tracker))
         sprint_refs = self.store.get_sprint_refs(self.project, tracker)
         remember = getattr(adapter, "remember", None)
@@ -187,8 +203,10 @@ class Reconciler:
         updated_at: dict[str, datetime] = {}
         by_key = {ref.key: item_id for item_id, ref in refs.items()}
         by_remote_id = {ref.remote_id: item_id for item_id, ref in refs.items()}
-        born: dict[str, RemoteItem] = {}
+        unmarked: dict[str, RemoteItem] = {}
         new_born: set[str] = set()
+        markers: dict[str, str | None] = {}
+        left: dict[str, RemoteState] = {}
         # Our creates a killed run sent but never confirmed: their stage and sprint writes
         # never happened, so what the tracker shows for those is not a settled value.
         unfinished = {
@@ -200,6 +218,9 @@ class Reconciler:
             item_id = (
                 item.item_id or by_remote_id.get(item.ref.remote_id) or by_key.get(item.ref.key)
             )
+            owner = by_remote_id.get(item.ref.remote_id) or by_key.get(item.ref.key)
+            if owner is not None:
+                markers[owner] = item.item_id  # checked before any write to the owner's issue
             if item_id is None and item.in_scope:
                 # Unmarked, in scope, unknown: work born in this tracker.
                 item_id = born_id(tracker, item.ref.key)
@@ -214,8 +235,13 @@ class Reconciler:
                     )
             if item_id is None or (item_id not in wanted and item_id not in new_born):
                 continue  # not ours, or no longer planned: the planner reports those
+            if item.item_id is None and item_id in born and not item.in_scope:
+                left[item_id] = RemoteState(
+                    tracker, item_id, "out_of_scope", item.ref.key, None, self.now()
+                )
+                continue
             if item.item_id is None:
-                born[item_id] = item  # tracker-born, or a roadmap item's issue lost its marker
+                unmarked[item_id] = item  # tracker-born, or a roadmap item's issue lost its marker
             values = canonical(item.values)
             if item_id not in refs:
                 # Ours by its marker but unknown to the store (lost state): adopt, never recreate.
@@ -229,6 +255,21 @@ class Reconciler:
                     self.store.save_base(self.project, tracker, item_id, base[item_id])
             remote[item_id] = {**remote.get(item_id, {}), **values}
             updated_at[item_id] = item.updated_at
+        gone = left | detect_gone(
+            adapter, refs, {i.ref.remote_id for i in result.items}, born, self.now()
+        )
+        for item_id in gone:
+            refs.pop(item_id)
+            remote.pop(item_id, None)
+            base.pop(item_id, None)
+        earlier = {i for (t, i), _ in (states or {}).items() if t == tracker}
+        back = earlier & set(updated_at)  # live again: recreated, or back in scope
+        if adopt:
+            self.store.save_remote_states(self.project, gone.values())
+            for item_id in gone:
+                self.store.delete_ref(self.project, tracker, item_id)
+            for item_id in back:
+                self.store.clear_remote_state(self.project, tracker, item_id)
         state = TargetState(
             tracker=tracker,
             refs=refs,
@@ -237,13 +278,15 @@ class Reconciler:
             updated_at=updated_at,
             fields=frozenset(getattr(adapter, "synced_fields", SYNC_FIELDS)),
             sprint_refs=sprint_refs,
+            markers=markers,
+            unlinked=frozenset((earlier - back - set(refs)) | set(gone)),
             sprint_base={
                 k.removeprefix(SPRINT_PREFIX): v
                 for k, v in stored.items()
                 if k.startswith(SPRINT_PREFIX)
             },
         )
-        return _Pulled(state, result, adopted, born, new_born)
+        return _Pulled(state, result, adopted, unmarked, new_born, gone)
 
     def _born_items(
         self,
@@ -256,7 +299,10 @@ class Reconciler:
         spike_days = roadmap.board.spikes.max_timebox_days
         items: dict[str, WorkItem] = {}
         skips: list[Skip] = []
+        ended = self._ended(known, pulled)
         for item_id, record in known.items():
+            if item_id in ended:
+                continue
             if item_id in previous:
                 items[item_id] = previous[item_id]
             elif record.ref.tracker in pulled:
@@ -274,6 +320,26 @@ class Reconciler:
                 )
                 skips.extend(unmapped_skips(item_id, remote))
         return list(items.values()), skips
+
+    def _ended(self, known: Mapping[str, BornRecord], pulled: Mapping[str, _Pulled]) -> set[str]:
+        """Tracker-born items whose issue is gone from the tracker they were born in."""
+        ended = {
+            item_id
+            for item_id, record in known.items()
+            if record.ref.tracker in pulled
+            and item_id in pulled[record.ref.tracker].state.unlinked
+        }
+        return ended
+
+    def _gone_skips(
+        self, known: Mapping[str, BornRecord], pulled: Mapping[str, _Pulled], options: SyncOptions
+    ) -> list[Skip]:
+        """Each issue found gone, reported once: in the run that found it."""
+        return [
+            Skip(item_id, tracker, gone_reason(state, options.on_remote_delete, item_id in known))
+            for tracker, pull in pulled.items()
+            for item_id, state in pull.gone.items()
+        ]
 
     def _owners(self) -> dict[str, Owner]:
         owners: dict[str, Owner] = dict(DEFAULT_OWNERS)
@@ -326,6 +392,8 @@ class Reconciler:
             },
         )
         previous = self.store.get_items(self.project)
+        ended = self._ended(self.store.born(self.project), pulled)
+        self.store.drop_items(self.project, ended & set(previous))
         view = _current_view((*roadmap.items, *born), the_plan.merged)
         by_key = {
             (item.origin.tracker, item.origin.key): item.id for item in born if item.origin

@@ -2,7 +2,8 @@
 
 As GitHub answers afterwards: a deleted issue is 410 Gone ("This issue was deleted") and
 leaves every listing; a transferred issue gets the next number of its new repository, keeps
-its id, and its old address answers 301 with the new one in `Location` (PyGithub follows it,
+its id and the labels the new repository has (not its milestone), and its old address answers
+301 with the new one in `Location` (PyGithub follows it,
 so a client sees the issue in its new repository).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tracker_bridge.testing.fake_github import render
-from tracker_bridge.testing.fake_github.state import Repo
+from tracker_bridge.testing.fake_github.state import Repo, node_id
 from tracker_bridge.testing.server import HTTPError
 
 if TYPE_CHECKING:
@@ -30,11 +31,21 @@ def delete_issue(gh: FakeGitHub, owner_repo: str, number: int) -> None:
 
 
 def transfer_issue(gh: FakeGitHub, owner_repo: str, number: int, to_repo: str) -> int:
-    """Move an issue to another repository of the fake; its number there."""
+    """Move an issue to another repository (made on the fake if missing); its number there."""
     with gh.lock:
-        source, target = _repo(gh, owner_repo), _repo(gh, to_repo)
+        source = _repo(gh, owner_repo)
+        if gh.state.repo(to_repo) is None:
+            owner, name = to_repo.split("/", 1)
+            repo_id = gh.ids.take()
+            gh.state.repos[to_repo.lower()] = Repo(
+                repo_id, node_id("R", repo_id), owner, name, gh.clock.now()
+            )
+        target = _repo(gh, to_repo)
         issue = source.issues.pop(number)
         issue.number, issue.repo = target.next_number, target.full_name
+        # GitHub keeps the labels the new repository also has; milestones stay behind.
+        issue.labels = [name for name in issue.labels if name.lower() in target.labels]
+        issue.milestone = None
         target.next_number += 1
         target.issues[issue.number] = issue
         issue.updated_at = gh.clock.now()
