@@ -94,3 +94,16 @@ def test_recreate_policy_creates_a_deleted_issue_again_once(seeded: Runner) -> N
     second = seeded.json("sync", "--yes")
     assert second["plan"]["actions"] == [] and _skips(second) == []
     assert sandbox.counts()[sandbox.jira_tracker] == counts[sandbox.jira_tracker] + 1
+
+
+def test_the_human_summary_names_a_deleted_issue(seeded: Runner) -> None:
+    sandbox = seeded.sandbox
+    key = sandbox.jira_key("infra.repo")
+    moves.delete_issue(sandbox.jira, key)
+    code, out, err = seeded("sync", "--yes")
+    assert code == 0, err
+    [line] = [x for x in out.splitlines() if "infra.repo" in x]
+    assert f"skip {sandbox.jira_tracker} infra.repo: {key} was deleted; unlinked" in line
+    code, out, err = seeded("sync", "--yes")
+    assert code == 0, err
+    assert "infra.repo" not in out

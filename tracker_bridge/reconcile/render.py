@@ -121,6 +121,14 @@ def render_summary(report: SyncReport, console: Console) -> None:
             f"  [red]✗[/] {failure['tracker']} {failure['item_id']} "
             f"{failure['op']}: {failure['error']}"
         )
+    for tracker, count in sorted(report.born.items()):
+        console.print(f"  {tracker}: {count} tracker-born item(s) seen for the first time")
+    for skip in report.plan.skips[:MAX_LINES_PER_TRACKER]:
+        line = f"  [dim]skip[/] {skip.tracker} {skip.item_id}: {skip.reason}"
+        console.print(line, highlight=False)
+    if len(report.plan.skips) > MAX_LINES_PER_TRACKER:
+        more = len(report.plan.skips) - MAX_LINES_PER_TRACKER
+        console.print(f"  … and {more} more skipped (use --json)")
     if not report.cursors_moved and report.applied is not None:
         console.print("  [yellow]cursor kept: the next sync re-reads these changes[/]")
 
