@@ -178,6 +178,14 @@ def _merge_item(
     merged: dict[str, FieldValue] = {}
     conflicts: list[Conflict] = []
     for name in SYNC_FIELDS:
+        if item.origin is not None and inputs.owners.get(name) == "roadmap":
+            # Planning fields of a tracker-born item belong to the tracker it was born in
+            # (`desired` is what that tracker holds now); its mirrors follow.
+            merged[name] = desired[name]
+            conflict = _overruled(item, name, desired[name], holders)
+            if conflict is not None:
+                conflicts.append(conflict)
+            continue
         changed: list[tuple[str, FieldValue]] = []
         if roadmap_base is None:
             # No history (first sync, or refs rebuilt by relink): the field's owner decides,
@@ -202,6 +210,30 @@ def _merge_item(
         if conflict is not None:
             conflicts.append(conflict)
     return merged, conflicts
+
+
+def _overruled(
+    item: WorkItem, name: str, value: FieldValue, holders: Sequence[TargetState]
+) -> Conflict | None:
+    """A mirror of a tracker-born item changed a planning field: its birth tracker wins,
+    and the edit is reported, never silently reverted."""
+    assert item.origin is not None
+    edits = [
+        (t.tracker, remote[name])
+        for t in holders
+        if t.tracker != item.origin.tracker
+        and name in t.fields
+        and name in (remote := t.remote.get(item.id, {}))
+        and name in (seen := t.base.get(item.id, {}))
+        and remote[name] != seen[name]
+        and remote[name] != value
+    ]
+    if not edits:
+        return None
+    mirror = next(t for t in holders if t.tracker == edits[0][0])
+    base = mirror.base.get(item.id, {}).get(name)
+    values = ((item.origin.tracker, value), *edits)
+    return Conflict(item.id, name, base, values, "tracker", item.origin.tracker)
 
 
 def _never_written(item_id: str, name: str, holders: Sequence[TargetState]) -> bool:
