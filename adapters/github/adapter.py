@@ -213,6 +213,30 @@ class GitHubAdapter:
                 ))
         return changes
 
+    def issues_by_key(self, keys: Collection[str]) -> dict[str, RemoteItem]:
+        """Optional extension: issues by number (one GET each), for `adopt:` claims the pull
+        did not bring; a number GitHub does not know here is left out."""
+        raws = [raw for key in sorted(set(keys)) if (raw := self.issue(key)) is not None]
+        raws = [raw for raw in raws if str(raw.get("repository_url", "")).endswith(
+            self.repo_path) and "pull_request" not in raw]
+        project, _ = self.project_values() if raws and self.project else ({}, {})
+        return {item.ref.key: item for item in self.translate(raws, project)}
+
+    def write_marker(self, ref: RemoteRef, item_id: str) -> WriteResult:
+        """Optional extension: add the item's marker to the body of an issue it adopts."""
+        try:
+            raw = self.writer.current(ref)
+            parts = bodies.parse(raw.get("body"))
+            if parts.item_id != item_id:
+                body = {"body": bodies.render(parts.with_changes(item_id=item_id))}
+                reply = self.writer.send("PATCH", f"{self.repo_path}/issues/{ref.key}", body)
+                if reply.status != 200:
+                    return WriteResult(item_id, ref, {}, f"marker refused: {reply.status}")
+        except (WriteUncertain, LookupError) as exc:
+            return WriteResult(item_id, ref, {}, str(exc), uncertain=True)
+        self.items_by_number[int(ref.key)] = item_id
+        return WriteResult(item_id, ref, {})
+
     def check_refs(self, refs: Sequence[RemoteRef]) -> list[RemoteGone]:
         """Optional extension: which of these issues are gone from the repository or scope."""
         from tracker_bridge.adapters.github.lifecycle import check_refs

@@ -257,6 +257,37 @@ class JiraAdapter:
 
         return check_refs(self, refs)
 
+    def issues_by_key(self, keys: Collection[str]) -> dict[str, RemoteItem]:
+        """Optional extension: issues by key (one read each), for `adopt:` claims the pull
+        did not bring; a key Jira does not know is left out."""
+        found: list[dict[str, Any]] = []
+        for key in sorted(set(keys)):
+            try:
+                found.append(
+                    self.client.get(f"issue/{key}", {"fields": fields_for(self.meta.schema())})
+                )
+            except JiraCallError as exc:
+                if exc.status == 404:
+                    continue
+                raise call_error(exc, f"reading {key}", self.url) from None
+        mine = [i for i in found if str(i["key"]).rsplit("-", 1)[0] == self.project]
+        return {item.ref.key: item for item in self._translate(mine)}
+
+    def write_marker(self, ref: RemoteRef, item_id: str) -> WriteResult:
+        """Optional extension: add the item's marker label to an issue it adopts."""
+        try:
+            issue = self.client.get(f"issue/{ref.key}", {"fields": "labels"})
+        except JiraCallError as exc:
+            return WriteResult(item_id, ref, error=str(exc))
+        labels = [str(label) for label in (issue.get("fields") or {}).get("labels") or ()]
+        marker = marker_label(self.mapping, item_id)
+        error = None
+        if marker not in labels:
+            error = self._put_fields(ref, {"labels": sorted({*labels, marker})})
+        if error is None:
+            self.key_to_item[ref.key] = item_id
+        return WriteResult(item_id, ref, {}, error)
+
     def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:
         ids = sorted(set(item_ids))
         found: dict[str, RemoteItem] = {}

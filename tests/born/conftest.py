@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,7 +54,8 @@ class Runner:
 
     def __call__(self, *args: str) -> tuple[int, str, str]:
         self.capsys.readouterr()
-        code = main([*args, "-c", self.config] if args[0] != "report" else [*args])
+        debug = ["--debug"] if os.environ.get("TB_TEST_DEBUG") else []
+        code = main([*debug, *args, "-c", self.config] if args[0] != "report" else [*args])
         out = self.capsys.readouterr()
         for secret in self.sandbox.environ.values():
             assert secret not in out.out and secret not in out.err

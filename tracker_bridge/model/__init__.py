@@ -12,7 +12,7 @@ from tracker_bridge.model.items import (
     Timebox,
     WorkItem,
 )
-from tracker_bridge.model.origin import born_id
+from tracker_bridge.model.origin import born_id, parse_claim
 from tracker_bridge.model.planning import (
     BoardPolicy,
     Cadence,
@@ -50,4 +50,5 @@ __all__ = [
     "TrackerId",
     "WorkItem",
     "born_id",
+    "parse_claim",
 ]

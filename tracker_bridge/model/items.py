@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tracker_bridge.model.enums import Kind, SpikeOutcome, Stage, Track
 
@@ -98,6 +98,19 @@ class WorkItem(_Frozen):
     phase: str | None = None
     origin: Origin | None = None
     """None for roadmap items; set for items born in a tracker (never synced as a field)."""
+    adopt: tuple[str, ...] = ()
+    """Existing issues this roadmap item claims (`jira:TREND-37`, `github:acme/repo#12`): the
+    first sync binds them instead of creating issues there."""
+
+    @field_validator("adopt")
+    @classmethod
+    def _claims_parse(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from tracker_bridge.model.origin import parse_claim
+
+        trackers = [parse_claim(claim)[0] for claim in value]
+        if len(set(trackers)) != len(trackers):
+            raise ValueError("adopt: at most one issue per tracker")
+        return value
 
     @property
     def tracker_born(self) -> bool:

@@ -18,3 +18,24 @@ def born_id(tracker: str, key: str) -> str:
     raw = f"{prefix}-{key}" if adapter == "jira" else f"{prefix}-{project}-{key}"
     slug = _NOT_ID.sub("-", raw.lower()).strip("-._")
     return slug[:80]
+
+
+_CLAIM = re.compile(r"^(?P<adapter>[a-z][a-z0-9_-]*):(?P<rest>\S+)$")
+_JIRA_KEY = re.compile(r"^(?P<project>[A-Z][A-Z0-9_]*)-(?P<number>[1-9][0-9]*)$")
+_GITHUB_ISSUE = re.compile(r"^(?P<repo>[^/#\s]+/[^/#\s]+)#(?P<number>[1-9][0-9]*)$")
+
+
+def parse_claim(text: str) -> tuple[str, str]:
+    """`jira:TREND-37` -> (`jira:TREND`, `TREND-37`); `github:acme/repo#12` ->
+    (`github:acme/repo`, `12`): the target and the issue key an `adopt:` claims."""
+    found = _CLAIM.match(text)
+    if found is None:
+        raise ValueError(f"adopt {text!r}: expected jira:KEY-12 or github:OWNER/REPO#12")
+    adapter, rest = found["adapter"], found["rest"]
+    if adapter == "jira" and (key := _JIRA_KEY.match(rest)):
+        return f"jira:{key['project']}", rest
+    if adapter == "github" and (issue := _GITHUB_ISSUE.match(rest)):
+        return f"github:{issue['repo']}", issue["number"]
+    if adapter not in ("jira", "github"):
+        return text.rsplit("#", 1)[0] if "#" in rest else text, rest.rsplit("#", 1)[-1]
+    raise ValueError(f"adopt {text!r}: expected jira:KEY-12 or github:OWNER/REPO#12")

@@ -24,6 +24,7 @@ from tracker_bridge.reconcile.actions import (
     MoveStage,
     Plan,
     UpdateFields,
+    WriteMarker,
 )
 from tracker_bridge.reconcile.apply_base import (
     FOLLOW_UPS,
@@ -175,6 +176,13 @@ class Applier(CreateWrites, SprintWrites):
                 error = f"parent {action.parent_id!r} is not on the tracker"
                 return WriteResult(action.item_id, None, error=error), {}
             return adapter.link_parent(ref, parent), {"parent": action.parent_id}
+        if isinstance(action, WriteMarker):
+            write_marker = getattr(adapter, "write_marker", None)
+            if not callable(write_marker):
+                error = "this tracker's adapter cannot write markers (adopt: is not supported)"
+                return WriteResult(action.item_id, None, error=error), {}
+            result: WriteResult = write_marker(ref, action.item_id)
+            return result, {}
         if isinstance(action, Comment):
             adapter.comment(ref, action.text)
             return WriteResult(action.item_id, ref), {}

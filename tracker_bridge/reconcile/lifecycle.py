@@ -52,6 +52,7 @@ def gone_reason(state: RemoteState, policy: OnRemoteDelete, born: bool) -> str:
         "transferred": f"{state.remote_key} was transferred to "
         f"{state.location or 'another repository'}",
         "out_of_scope": f"{state.remote_key} left the target's scope",
+        "adopted": f"{state.remote_key} was adopted by roadmap item {state.location!r}",
     }.get(state.state, f"{state.remote_key} is {state.state}")
     if born:
         return f"{what}; the tracker-born item ends here"

@@ -34,6 +34,7 @@ from tracker_bridge.reconcile.actions import (
     Plan,
     Skip,
     UpdateFields,
+    WriteMarker,
 )
 
 Owner = Literal["roadmap", "tracker"]
@@ -83,6 +84,9 @@ class TargetState:
     Nothing is written to an issue whose marker is not the item's own."""
     unlinked: frozenset[str] = frozenset()
     """Items whose issue here is gone (deleted, moved, transferred, out of scope)."""
+    adopting: frozenset[str] = frozenset()
+    """Roadmap items bound to an existing issue (`adopt:`) that does not carry their marker
+    yet: the marker is written first, and the marker check waits for it."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +133,11 @@ def plan(inputs: PlanInputs) -> Plan:
         conflicts.extend(item_conflicts)
         merged_view[item.id] = merged
         for target in inputs.targets:
-            if item.id in target.refs:
+            if item.id in target.adopting:
+                key = target.refs[item.id].key
+                actions.append(WriteMarker(target.tracker, item.id, rank, key))
+                actions.extend(_updates(item.id, rank, merged, target))
+            elif item.id in target.refs:
                 refusal = _marker_mismatch(item, target)
                 if refusal is not None:
                     skips.append(refusal)

@@ -12,8 +12,9 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import SYNC_FIELDS, Roadmap, WorkItem, born_id
+from tracker_bridge.model import SYNC_FIELDS, RemoteRef, Roadmap, WorkItem, born_id
 from tracker_bridge.reconcile.actions import Plan, Skip
+from tracker_bridge.reconcile.adoption import Binding, bind, claims_on, unseen_claims
 from tracker_bridge.reconcile.apply import FOLLOW_UPS, Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes, born_item, born_values, unmapped_skips
 from tracker_bridge.reconcile.events import view_events
@@ -108,6 +109,8 @@ class _Pulled:
     new_born: set[str] = field(default_factory=set)
     gone: dict[str, RemoteState] = field(default_factory=dict)
     """Issues found deleted, moved, transferred or out of scope in this run, by item id."""
+    bound: Mapping[str, Values] = field(default_factory=dict)
+    """Issues roadmap items adopted in this run (`adopt:`): their values, the new base."""
 
 
 class Reconciler:
@@ -140,7 +143,13 @@ class Reconciler:
         states = self.store.remote_states(self.project)
         pulled = {
             tracker: self._pull(
-                tracker, adapter, wanted, adopt=options.apply, born=known_born, states=states
+                tracker,
+                adapter,
+                wanted,
+                adopt=options.apply,
+                born=known_born,
+                states=states,
+                claims=claims_on(roadmap.items, tracker),
             )
             for tracker, adapter in self.adapters.items()
         }
@@ -149,7 +158,7 @@ class Reconciler:
         inputs = PlanInputs(
             project=self.project,
             roadmap=roadmap,
-            roadmap_base=self.store.get_base(self.project, ROADMAP),
+            roadmap_base=self._roadmap_base(pulled),
             targets=tuple(p.state for p in pulled.values()),
             policy=options.policy,
             owners=self._owners(),
@@ -189,6 +198,7 @@ class Reconciler:
         adopt: bool,
         born: Collection[str] = (),
         states: Mapping[tuple[str, str], RemoteState] | None = None,
+        claims: Mapping[str, str] | None = None,
     ) -> _Pulled:
         refs = dict(self.store.get_refs(self.project, tracker))
         sprint_refs = self.store.get_sprint_refs(self.project, tracker)
@@ -213,6 +223,20 @@ class Reconciler:
             e.item_id for e in self.store.unconfirmed(self.project, tracker) if e.action == "create"
         }
         adopted = 0
+        binding = self._bind(tracker, adapter, claims or {}, result.items, refs, born, adopt)
+        taken = {
+            old: RemoteState(tracker, old, "adopted", ref.key, claimant, self.now())
+            for old, (claimant, ref) in binding.taken.items()
+        }
+        for old in taken:
+            refs.pop(old)
+            remote.pop(old, None)
+            base.pop(old, None)
+        for claimant, issue in binding.bound.items():
+            refs[claimant] = issue.ref
+            by_remote_id[issue.ref.remote_id], by_key[issue.ref.key] = claimant, claimant
+            base[claimant] = remote[claimant] = canonical(issue.values)
+            updated_at[claimant] = issue.updated_at
         for item in result.items:
             # The immutable id first: a moved Jira issue answers under a new key.
             item_id = (
@@ -255,11 +279,11 @@ class Reconciler:
                     self.store.save_base(self.project, tracker, item_id, base[item_id])
             remote[item_id] = {**remote.get(item_id, {}), **values}
             updated_at[item_id] = item.updated_at
-        gone = left | detect_gone(
+        gone = left | taken | detect_gone(
             adapter, refs, {i.ref.remote_id for i in result.items}, born, self.now()
         )
         for item_id in gone:
-            refs.pop(item_id)
+            refs.pop(item_id, None)  # taken over by an adopting item: dropped already
             remote.pop(item_id, None)
             base.pop(item_id, None)
         earlier = {i for (t, i), _ in (states or {}).items() if t == tracker}
@@ -280,13 +304,43 @@ class Reconciler:
             sprint_refs=sprint_refs,
             markers=markers,
             unlinked=frozenset((earlier - back - set(refs)) | set(gone)),
+            adopting=frozenset(binding.adopting - set(gone)),
             sprint_base={
                 k.removeprefix(SPRINT_PREFIX): v
                 for k, v in stored.items()
                 if k.startswith(SPRINT_PREFIX)
             },
         )
-        return _Pulled(state, result, adopted, unmarked, new_born, gone)
+        bound = {i: canonical(x.values) for i, x in binding.bound.items() if i not in gone}
+        return _Pulled(state, result, adopted, unmarked, new_born, gone, bound)
+
+    def _bind(
+        self,
+        tracker: str,
+        adapter: Adapter,
+        claims: Mapping[str, str],
+        pulled: Sequence[RemoteItem],
+        refs: Mapping[str, RemoteRef],
+        born: Collection[str],
+        adopt: bool,
+    ) -> Binding:
+        """`adopt:` claims on this tracker: bind the claimed issues (read those the pull did
+        not bring), stored at once so a crash never loses a binding."""
+        if not claims:
+            return Binding()
+        issues = list(pulled)
+        missing = unseen_claims(claims, pulled, refs)
+        lookup = getattr(adapter, "issues_by_key", None)
+        if missing and callable(lookup):
+            issues += list(lookup(missing).values())
+        binding = bind(tracker, claims, issues, refs, born)
+        if adopt:
+            for item_id, issue in binding.bound.items():
+                values = canonical(issue.values)
+                self.store.save_ref(self.project, item_id, issue.ref)
+                self.store.save_base(self.project, tracker, item_id, values)
+                self.store.save_base(self.project, ROADMAP, item_id, values)
+        return binding
 
     def _born_items(
         self,
@@ -340,6 +394,14 @@ class Reconciler:
             for tracker, pull in pulled.items()
             for item_id, state in pull.gone.items()
         ]
+
+    def _roadmap_base(self, pulled: Mapping[str, _Pulled]) -> dict[str, Values]:
+        """The roadmap's base, with an adopted issue's values as the base of its item."""
+        stored: dict[str, Values] = dict(self.store.get_base(self.project, ROADMAP))
+        for pull in pulled.values():
+            for item_id, values in pull.bound.items():
+                stored.setdefault(item_id, values)
+        return stored
 
     def _owners(self) -> dict[str, Owner]:
         owners: dict[str, Owner] = dict(DEFAULT_OWNERS)

@@ -22,6 +22,7 @@ from tracker_bridge.model import (
     Roadmap,
     SpikePolicy,
     WorkItem,
+    parse_claim,
 )
 from tracker_bridge.roadmap import checks
 from tracker_bridge.roadmap import sprints as sprint_rules
@@ -58,6 +59,7 @@ def build(
     ids = {entry.id: entry for entry in entries}
     refs = checks.SprintRefs(sprints)
     items = [_item(entry, ids, refs, doc, tz, out) for entry in entries]
+    _claimed_once(entries, out)
     objectives = checks.objectives(
         doc, {e.id for e in entries if isinstance(e.source, EpicFile)}, out
     )
@@ -188,6 +190,7 @@ def _item(
             blocked=source.blocked,
             acceptance_criteria=tuple(source.acceptance_criteria),
             phase=entry.phase,
+            adopt=tuple(source.adopt),
         )
     ok = True
     if source.kind is Kind.EPIC:
@@ -227,7 +230,21 @@ def _item(
         acceptance_criteria=tuple(source.acceptance_criteria),
         timebox=timebox,
         phase=entry.phase,
+        adopt=tuple(source.adopt),
     )
+
+
+def _claimed_once(entries: list[_Entry], out: Collector) -> None:
+    """An issue can be adopted by one item only."""
+    claimed: dict[tuple[str, str], str] = {}
+    for entry in entries:
+        for index, claim in enumerate(entry.source.adopt):
+            target = parse_claim(claim)
+            other = claimed.setdefault(target, entry.id)
+            if other != entry.id:
+                where = (*entry.path, "adopt", index) if len(entry.source.adopt) > 1 else (
+                    *entry.path, "adopt")
+                out.add(where, f"{claim} is adopted by {other!r} already")
 
 
 def _make(out: Collector, path: Path, **fields: object) -> WorkItem | None:

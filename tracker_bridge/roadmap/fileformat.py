@@ -37,6 +37,20 @@ def _positive_int(value: Any) -> Any:
 WipLimit = Annotated[int, BeforeValidator(_positive_int), Field(gt=0)]
 
 
+def _claims(value: Any) -> Any:
+    """`adopt:` takes one claim or a list; each must name a tracker issue."""
+    from tracker_bridge.model import parse_claim
+
+    claims = [value] if isinstance(value, str) else value
+    if isinstance(claims, list):
+        for claim in claims:
+            parse_claim(str(claim))
+    return claims
+
+
+Claims = Annotated[list[str], BeforeValidator(_claims)]
+
+
 class _File(BaseModel):
     # Numbers are fine as titles or labels; typos in keys are not.
     model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
@@ -103,6 +117,11 @@ class ItemFile(_File):
     acceptance_criteria: list[str] = []
     description: str = ""
     timebox: TimeboxFile | None = None
+    adopt: Claims = Field(
+        default=[],
+        description="Existing issues to bind instead of creating: jira:KEY-12, "
+        "github:OWNER/REPO#12 (one per tracker).",
+    )
 
 
 class EpicFile(_File):
@@ -119,6 +138,11 @@ class EpicFile(_File):
     blocked: bool = False
     acceptance_criteria: list[str] = []
     items: list[ItemFile] = []
+    adopt: Claims = Field(
+        default=[],
+        description="Existing issues to bind instead of creating: jira:KEY-12, "
+        "github:OWNER/REPO#12 (one per tracker).",
+    )
 
 
 class PhaseFile(_File):

@@ -30,7 +30,8 @@ class RemoteState:
     tracker: str
     item_id: str
     state: str
-    """`deleted`, `moved`, `transferred` or `out_of_scope`."""
+    """`deleted`, `moved`, `transferred`, `out_of_scope`, or `adopted` (a tracker-born item
+    whose issue a roadmap item claimed: `location` names that item)."""
     remote_key: str
     location: str | None
     """Where it went (a moved or transferred issue's new key or URL), when known."""
