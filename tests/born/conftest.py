@@ -55,7 +55,8 @@ class Runner:
     def __call__(self, *args: str) -> tuple[int, str, str]:
         self.capsys.readouterr()
         debug = ["--debug"] if os.environ.get("TB_TEST_DEBUG") else []
-        code = main([*debug, *args, "-c", self.config] if args[0] != "report" else [*args])
+        plain = args[0] in ("report", "validate")  # commands without a config option
+        code = main([*debug, *args] if plain else [*debug, *args, "-c", self.config])
         out = self.capsys.readouterr()
         for secret in self.sandbox.environ.values():
             assert secret not in out.out and secret not in out.err

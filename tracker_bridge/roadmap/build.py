@@ -21,6 +21,7 @@ from tracker_bridge.model import (
     Risk,
     Roadmap,
     SpikePolicy,
+    Track,
     WorkItem,
     parse_claim,
 )
@@ -162,6 +163,14 @@ def _entries(
                     epic.track.value,
                 )
                 register(entry, bool(item.id))
+        item_nodes = child(child(phase_nodes, p), "items")
+        nodes = item_nodes.value if isinstance(item_nodes, SequenceNode) else []
+        for i, item in enumerate(phase.items):
+            # Work outside any epic: no parent unless the item names one.
+            line = _line(nodes[i] if i < len(nodes) else None, 1)
+            entry = _Entry(("phases", p, "items", i), line, item.id or slug(item.title),
+                           item, canonical.id or "")
+            register(entry, bool(item.id))
     return entries
 
 
@@ -218,7 +227,7 @@ def _item(
         kind=source.kind,
         title=source.title,
         description=source.description,
-        track=source.track or entry.epic_track,
+        track=source.track or entry.epic_track or Track.ENGINEERING,
         stage=source.stage,
         parent=parent,
         points=source.points,

@@ -153,6 +153,9 @@ class PhaseFile(_File):
     goal: str = ""
     exit_criteria: list[str] = []
     epics: list[EpicFile] = []
+    items: list[ItemFile] = Field(
+        default=[], description="Work that belongs to no epic (e.g. imported from a tracker)."
+    )
 
 
 class SprintFile(_File):
