@@ -97,9 +97,9 @@ def _epic(issue: ImportedIssue, items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _item(issue: ImportedIssue, spike_days: int, parent: FieldValue) -> dict[str, Any]:
-    data = _common(issue)
     kind = str(issue.values.get("kind") or Kind.TASK.value)
-    data["kind"] = kind
+    common = _common(issue)
+    data = {"id": common.pop("id"), "title": common.pop("title"), "kind": kind, **common}
     if parent:
         data["parent"] = parent  # an item (not an epic) it hangs under
     if kind == Kind.SPIKE.value:
