@@ -95,6 +95,10 @@ class Applier(CreateWrites, SprintWrites):
         pending = [a for a in actions if not isinstance(a, CreateItem | EnsureSprint)]
         pending = [a for a in pending if not _already_done(a, created)]
         singles = [a for a in pending if not isinstance(a, AssignSprint)]
+        # An adopted issue gets its marker before any other write reaches it.
+        self._apply_singles(tracker, adapter, [a for a in singles if isinstance(a, WriteMarker)],
+                            refs)
+        singles = [a for a in singles if not isinstance(a, WriteMarker)]
         self._apply_singles(tracker, adapter, singles, refs)
         unfilled = self._assign_sprints(
             tracker, adapter, [a for a in pending if isinstance(a, AssignSprint)], refs
