@@ -243,6 +243,13 @@ class GitHubAdapter:
 
         return check_refs(self, refs)
 
+    def removals_since(self, fingerprint: str | None) -> tuple[bool, str]:
+        """Optional extension: whether nothing left the repository since that fingerprint
+        (one request), and the fingerprint now; lets a quiet night skip `check_refs`."""
+        from tracker_bridge.adapters.github.lifecycle import removals_since
+
+        return removals_since(self, fingerprint)
+
     def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:
         wanted = set(item_ids)
         listing = list_issues(self.client, self.repo_path, {"state": "all"}, missing=self.missing)

@@ -8,6 +8,7 @@ transferred issue, so an answer from another repository means transferred.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -50,3 +51,30 @@ def check_refs(adapter: GitHubAdapter, refs: Sequence[RemoteRef]) -> list[Remote
         if not where.endswith(adapter.repo_path):
             gone.append(RemoteGone(ref, "transferred", str(reply.data.get("html_url") or where)))
     return gone
+
+
+_LAST_PAGE = re.compile(r'[?&]page=(\d+)[^>]*>;\s*rel="last"')
+
+
+def removals_since(adapter: GitHubAdapter, previous: str | None) -> tuple[bool, str]:
+    """(nothing removed since `previous`, the fingerprint now), in one request.
+
+    The fingerprint is the number of issues and pull requests and the newest number. Numbers
+    are never reused, so with nothing deleted or transferred the count grows exactly as the
+    newest number does; anything else means something left, and the listing runs."""
+    reply = adapter.client.rest(
+        "GET",
+        f"{adapter.repo_path}/issues",
+        params={"state": "all", "sort": "created", "direction": "desc", "per_page": 1},
+    )
+    if reply.status != 200 or not isinstance(reply.data, list):
+        raise AdapterError(f"GitHub answered {reply.status} listing {adapter.full_name}")
+    newest = int(reply.data[0]["number"]) if reply.data else 0
+    link = next((v for k, v in reply.headers.items() if k.lower() == "link"), "")
+    last = _LAST_PAGE.search(link)
+    total = int(last.group(1)) if last else len(reply.data)
+    current = f"{total}:{newest}"
+    if previous is None or ":" not in previous:
+        return False, current
+    before_total, before_newest = (int(part) for part in previous.split(":", 1))
+    return total - before_total == newest - before_newest, current

@@ -107,3 +107,24 @@ def test_the_human_summary_names_a_deleted_issue(seeded: Runner) -> None:
     code, out, err = seeded("sync", "--yes")
     assert code == 0, err
     assert "infra.repo" not in out
+
+
+def test_a_quiet_night_costs_one_request_for_the_removal_check(seeded: Runner) -> None:
+    sandbox = seeded.sandbox
+    for n in range(250):  # a listing of this repository would take three pages
+        sandbox.github.human_create_issue(sandbox.github_repo, f"Chore {n}")
+    seeded.json("sync", "--yes")  # the first check lists everything and keeps a fingerprint
+    sandbox.github.human_create_issue(sandbox.github_repo, "Team lunch")  # a new issue is not
+    seeded.json("sync", "--yes")  # a removal: the fingerprint still agrees
+    sandbox.github.stats.reset()
+    quiet = seeded.json("sync", "--yes")
+    assert quiet["plan"]["actions"] == []
+    # The pull (one 304) and the fingerprint: no listing.
+    assert sandbox.github.stats.total == 2, list(sandbox.github.stats.log)
+
+    number = sandbox.github_number("infra.repo")
+    new_number = transfer_issue(sandbox.github, sandbox.github_repo, number, OTHER_REPO)
+    found = seeded.json("sync", "--yes")
+    [(_, _, reason)] = [s for s in _skips(found) if s[:2] == ("infra.repo", sandbox.github_tracker)]
+    assert reason.startswith(f"{number} was transferred to ")
+    assert f"{OTHER_REPO}/issues/{new_number}" in reason

@@ -25,6 +25,7 @@ TABLES = {
     "project_locks",
     "tracker_born",
     "remote_states",
+    "inventory_marks",
 }
 
 

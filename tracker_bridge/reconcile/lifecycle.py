@@ -26,13 +26,22 @@ def detect_gone(
     pulled: Collection[str],
     born: Collection[str],
     now: datetime,
-) -> dict[str, RemoteState]:
-    """Item id -> the state of its issue, for refs not seen in this pull that are gone.
-    Leaving the scope matters only for tracker-born items (the roadmap claims its own)."""
+    fingerprint: str | None = None,
+) -> tuple[dict[str, RemoteState], str | None]:
+    """(item id -> the state of its issue, for refs not seen in this pull that are gone; the
+    target's fingerprint now, to store after an applied run). Leaving the scope matters only
+    for tracker-born items (the roadmap claims its own). An adapter that can tell cheaply
+    that nothing left since the last check (`removals_since`) spares the listing."""
     check = getattr(adapter, "check_refs", None)
     candidates = [ref for ref in refs.values() if ref.remote_id not in pulled]
     if not callable(check) or not candidates:
-        return {}
+        return {}, None
+    mark: str | None = None
+    since = getattr(adapter, "removals_since", None)
+    if callable(since):
+        quiet, mark = since(fingerprint)
+        if quiet:
+            return {}, mark
     owner = {ref.remote_id: item_id for item_id, ref in refs.items()}
     found: dict[str, RemoteState] = {}
     for gone in check(candidates):
@@ -42,7 +51,7 @@ def detect_gone(
         found[item_id] = RemoteState(
             adapter.tracker, item_id, gone.state, gone.ref.key, gone.location, now
         )
-    return found
+    return found, mark
 
 
 def gone_reason(state: RemoteState, policy: OnRemoteDelete, born: bool) -> str:

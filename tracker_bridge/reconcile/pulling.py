@@ -138,9 +138,15 @@ class Puller:
                     self.store.save_base(self.project, tracker, item_id, base[item_id])
             remote[item_id] = {**remote.get(item_id, {}), **values}
             updated_at[item_id] = item.updated_at
-        gone = left | taken | detect_gone(
-            adapter, refs, {i.ref.remote_id for i in result.items}, born, self.now()
+        found, mark = detect_gone(
+            adapter,
+            refs,
+            {i.ref.remote_id for i in result.items},
+            born,
+            self.now(),
+            self.store.inventory_mark(self.project, tracker),
         )
+        gone = left | taken | found
         for item_id in gone:
             refs.pop(item_id, None)  # taken over by an adopting item: dropped already
             remote.pop(item_id, None)
@@ -148,6 +154,8 @@ class Puller:
         earlier = {i for (t, i), _ in (states or {}).items() if t == tracker}
         back = earlier & set(updated_at)  # live again: recreated, or back in scope
         if adopt:
+            if mark is not None:
+                self.store.save_inventory_mark(self.project, tracker, mark, self.now())
             self.store.save_remote_states(self.project, gone.values())
             for item_id in gone:
                 self.store.delete_ref(self.project, tracker, item_id)

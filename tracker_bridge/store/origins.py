@@ -120,6 +120,23 @@ class Origins:
                 for row in conn.execute(query)
             }
 
+    def inventory_mark(self, project: str, tracker: str) -> str | None:
+        """The target's fingerprint at its last removal check (None: never checked)."""
+        t = s.inventory_marks
+        query = select(t.c.fingerprint).where(t.c.project == project, t.c.tracker == tracker)
+        with self._engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    def save_inventory_mark(
+        self, project: str, tracker: str, fingerprint: str, at: datetime
+    ) -> None:
+        row = {"project": project, "tracker": tracker, "fingerprint": fingerprint,
+               "checked_at": at}
+        with self._engine.begin() as conn:
+            stmt = upsert(conn, s.inventory_marks, ("project", "tracker"),
+                          ("fingerprint", "checked_at"))
+            conn.execute(stmt, [row])
+
     def clear_remote_state(self, project: str, tracker: str, item_id: str) -> None:
         """The item has a live issue there again (recreated, or back in scope)."""
         t = s.remote_states

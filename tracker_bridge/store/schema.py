@@ -204,3 +204,14 @@ remote_states = Table(
     Column("location", Text(), nullable=True),
     Column("detected_at", UtcDateTime(), nullable=False),
 )
+
+inventory_marks = Table(
+    "inventory_marks",
+    metadata,
+    # What a target looked like at its last removal check (an adapter-defined fingerprint,
+    # e.g. GitHub's issue count and newest number): lets a quiet night skip the listing.
+    Column("project", String(NAME), primary_key=True),
+    Column("tracker", String(NAME), primary_key=True),
+    Column("fingerprint", Text(), nullable=False),
+    Column("checked_at", UtcDateTime(), nullable=False),
+)

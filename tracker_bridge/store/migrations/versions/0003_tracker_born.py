@@ -1,4 +1,5 @@
-"""Tracker-born items and the life cycle of remote issues (deleted, moved, out of scope).
+"""Tracker-born items, the life cycle of remote issues (deleted, moved, out of scope), and
+each target's fingerprint at its last removal check.
 
 Revision ID: 0003_tracker_born
 Revises: 0002
@@ -41,8 +42,17 @@ def upgrade() -> None:
         sa.Column("detected_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("project", "tracker", "item_id", name="pk_remote_states"),
     )
+    op.create_table(
+        "inventory_marks",
+        sa.Column("project", sa.String(NAME), nullable=False),
+        sa.Column("tracker", sa.String(NAME), nullable=False),
+        sa.Column("fingerprint", sa.Text(), nullable=False),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("project", "tracker", name="pk_inventory_marks"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("inventory_marks")
     op.drop_table("remote_states")
     op.drop_table("tracker_born")
