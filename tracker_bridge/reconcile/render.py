@@ -16,6 +16,7 @@ from tracker_bridge.reconcile.actions import (
     MoveStage,
     Plan,
     UpdateFields,
+    WriteMarker,
 )
 from tracker_bridge.reconcile.sync import SyncReport
 
@@ -67,6 +68,10 @@ def describe(action: Action) -> Text:
         )
     if isinstance(action, Comment):
         return Text.assemble(("# ", "blue bold"), f"{action.item_id} comment")
+    if isinstance(action, WriteMarker):
+        return Text.assemble(
+            ("= ", "green bold"), (f"{action.item_id} ", "green"), f"adopts {action.key} (marker)"
+        )
     return Text(f"{action.op} {action.item_id}")
 
 
