@@ -67,3 +67,24 @@ def test_an_unmarked_story_in_the_sprint_counts_on_the_board_and_in_the_report(
     again = seeded.json("sync", "--yes")
     assert again["plan"]["actions"] == []
     assert again["summary"]["born"] == {}
+
+
+def test_an_issue_type_the_mapping_does_not_know_is_listed_once_and_counted(
+    seeded: Runner,
+) -> None:
+    sandbox = seeded.sandbox
+    parent = sandbox.jira_key("infra.ci")
+    key = sandbox.jira.human_create(
+        sandbox.jira_project, "Flaky lint step", "Sub-task", parent={"key": parent}
+    )
+    sandbox.jira.human_transition(key, "In Progress")
+    reason = f'{key}: issue type "Sub-task" is not in the mapping (counted as a task)'
+    code, out, err = seeded("plan", str(sandbox.roadmap))
+    assert code == 0, err
+    assert reason in " ".join(out.split())  # the plan lists it, with why
+    first = seeded.json("sync", "--yes")
+    assert [s["reason"] for s in first["summary"]["skips"]] == [reason]
+    board = seeded.json("status")
+    [line] = [x for c in board["columns"] for x in c["items"] if x["tracker_key"] == key]
+    assert (line["kind"], line["stage"]) == ("task", Stage.IN_PROGRESS.value)
+    assert seeded.json("sync", "--yes")["summary"]["skips"] == []

@@ -103,7 +103,7 @@ def _print(report: SyncReport, as_json: bool, show_plan: bool) -> None:
     if show_plan:
         render_plan(report.plan, console)
     if report.applied is not None:
-        render_summary(report, console)
+        render_summary(report, console, skips=not show_plan)
     elif not report.plan.empty:
         console.print(
             f"[dim]Dry run: nothing was written. Apply exactly this plan with "

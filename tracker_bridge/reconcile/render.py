@@ -78,6 +78,7 @@ def describe(action: Action) -> Text:
 def render_plan(plan: Plan, console: Console, limit: int = MAX_LINES_PER_TRACKER) -> None:
     if plan.empty and not plan.conflicts:
         console.print(f"[green]No changes.[/] Plan {plan.checksum} for {plan.project}.")
+        _skips(plan, console, limit)
         return
     trackers = sorted({action.tracker for action in plan.actions})
     for tracker in trackers:
@@ -94,6 +95,7 @@ def render_plan(plan: Plan, console: Console, limit: int = MAX_LINES_PER_TRACKER
             f"[red]! conflict[/] {conflict.item_id}.{conflict.field}: "
             f"base={_short(conflict.base)}; {sides} → {outcome}"
         )
+    _skips(plan, console, limit)
     counts = ", ".join(f"{op} {n}" for op, n in sorted(plan.counts().items()))
     console.print(
         f"Plan [bold]{plan.checksum}[/]: {counts or 'nothing to do'}; "
@@ -101,7 +103,17 @@ def render_plan(plan: Plan, console: Console, limit: int = MAX_LINES_PER_TRACKER
     )
 
 
-def render_summary(report: SyncReport, console: Console) -> None:
+def _skips(plan: Plan, console: Console, limit: int = MAX_LINES_PER_TRACKER) -> None:
+    """What was not acted on, with why: once per run (deleted issues, unknown types...)."""
+    for skip in plan.skips[:limit]:
+        line = f"  [dim]skip[/] {skip.tracker} {skip.item_id}: {skip.reason}"
+        console.print(line, highlight=False)
+    if len(plan.skips) > limit:
+        console.print(f"  … and {len(plan.skips) - limit} more skipped (use --json)")
+
+
+def render_summary(report: SyncReport, console: Console, *, skips: bool = True) -> None:
+    """`skips=False` when the plan, which lists them, was printed just before."""
     summary = report.summary()
     table = Table(title=f"Sync summary — {report.project}", show_edge=False)
     for column in ("created", "updated", "moved", "conflicts", "failures"):
@@ -128,12 +140,8 @@ def render_summary(report: SyncReport, console: Console) -> None:
         )
     for tracker, count in sorted(report.born.items()):
         console.print(f"  {tracker}: {count} tracker-born item(s) seen for the first time")
-    for skip in report.plan.skips[:MAX_LINES_PER_TRACKER]:
-        line = f"  [dim]skip[/] {skip.tracker} {skip.item_id}: {skip.reason}"
-        console.print(line, highlight=False)
-    if len(report.plan.skips) > MAX_LINES_PER_TRACKER:
-        more = len(report.plan.skips) - MAX_LINES_PER_TRACKER
-        console.print(f"  … and {more} more skipped (use --json)")
+    if skips:
+        _skips(report.plan, console)
     if not report.cursors_moved and report.applied is not None:
         console.print("  [yellow]cursor kept: the next sync re-reads these changes[/]")
 
