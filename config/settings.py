@@ -137,6 +137,29 @@ class WebhookSettings(_Frozen):
     max_body_bytes: int = Field(default=1_000_000, gt=0)
 
 
+class TargetScope(_Frozen):
+    """Which of the tracker's issues belong to the project (default: all of them).
+
+    Jira reads `jql` (ANDed with `project = KEY`); GitHub reads `labels` (every one must be
+    on the issue) and `milestone` (its title). Pull requests never count as issues."""
+
+    jql: str | None = Field(default=None, min_length=1)
+    labels: tuple[str, ...] = ()
+    milestone: str | None = Field(default=None, min_length=1)
+
+    @field_validator("labels")
+    @classmethod
+    def _plain_labels(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for label in value:
+            if not label.strip() or "," in label:
+                raise ValueError(f"label {label!r}: GitHub filters on names without commas")
+        return value
+
+    @property
+    def is_everything(self) -> bool:
+        return self.jql is None and not self.labels and self.milestone is None
+
+
 class TargetSettings(_Frozen):
     """One tracker project a roadmap is synced to."""
 
@@ -149,6 +172,8 @@ class TargetSettings(_Frozen):
     mapping: Path | None = None
     """None: the adapter's shipped mapping."""
     options: dict[str, Any] = Field(default_factory=dict)
+    scope: TargetScope = TargetScope()
+    """Which issues belong to the project; unmarked ones in scope become tracker-born items."""
     people: dict[str, str] = Field(default_factory=dict)
     """Roadmap handle -> this tracker's user (Jira account id or username, GitHub login).
     Handles not listed are sent as they are."""
@@ -204,6 +229,7 @@ class TargetSettings(_Frozen):
             "username": self.username,
             "token": token,
             "options": dict(self.options),
+            "scope": self.scope.model_dump(exclude_defaults=True),
         }
 
     def webhook_secret(self, environ: Mapping[str, str] | None = None) -> SecretStr | None:
@@ -226,6 +252,12 @@ class ProjectSettings(_Frozen):
     summary_schedule: str | None = None
     """Cron for posting the sprint summary to Slack (e.g. "0 9 * * 1-5"); None: never."""
     timezone: TimeZoneName = "UTC"
+    mirror: Literal["roadmap", "all"] = "roadmap"
+    """`roadmap`: only roadmap items are created on every target; `all`: tracker-born items
+    are mirrored onto the other targets too."""
+    on_remote_delete: Literal["unlink", "recreate"] = "unlink"
+    """A synced issue deleted, moved or transferred away: forget it there (`unlink`), or
+    create it again with a marker (`recreate`)."""
     targets: tuple[TargetSettings, ...] = ()
 
     @field_validator("schedule", "summary_schedule")

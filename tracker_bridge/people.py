@@ -90,6 +90,11 @@ class PeopleMappedAdapter:
         found = self.inner.find_by_marker(item_ids)
         return {item_id: self._item_back(item) for item_id, item in found.items()}
 
+    def issues_by_key(self, keys: Collection[str]) -> dict[str, RemoteItem]:
+        lookup = getattr(self.inner, "issues_by_key", None)  # an optional extension
+        found = lookup(keys) if callable(lookup) else {}
+        return {key: self._item_back(item) for key, item in found.items()}
+
     def create_items(self, items: Sequence[NewItem], on_created: OnCreated) -> list[WriteResult]:
         outgoing = [
             replace(

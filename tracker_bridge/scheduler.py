@@ -136,7 +136,7 @@ def sync_project(config: str | None, project_name: str) -> SyncOutcome:
             project = workspace.project(project_name)
             roadmap = load_roadmap(project.roadmap).roadmap
             adapters = workspace.open_adapters(project)
-            options = workspace.sync_options(apply=True, kind="nightly")
+            options = workspace.sync_options(apply=True, kind="nightly", project=project)
             report = Reconciler(workspace.store, project.name, adapters).run(roadmap, options)
             finished = datetime.now(UTC)
             items = workspace.store.get_items(project.name)

@@ -30,6 +30,30 @@ class RemoteItem:
     values: Mapping[str, FieldValue]
     updated_at: datetime
     """UTC."""
+    in_scope: bool = True
+    """Inside the target's `scope`. An unmarked issue outside it is not part of the project."""
+    unmapped: tuple[str, ...] = ()
+    """What the mapping did not know on this issue (e.g. `issue type "Incident"`): the value
+    is left out of `values`, and a tracker-born item takes `fallback` instead."""
+    fallback: Mapping[str, FieldValue] = field(default_factory=dict)
+    """Values a tracker-born item counts with where `values` has none (see `unmapped`)."""
+    created_at: datetime | None = None
+    """When the issue was created (UTC), where the payload says so."""
+    sprint_since: datetime | None = None
+    """When the issue entered its current sprint (UTC), where the tracker records it."""
+
+
+GoneState = Literal["deleted", "moved", "transferred", "out_of_scope"]
+
+
+@dataclass(frozen=True)
+class RemoteGone:
+    """An issue we hold a ref to that is no longer live in this target."""
+
+    ref: RemoteRef
+    state: GoneState
+    location: str | None = None
+    """Where it went: a moved issue's new key, a transferred issue's new URL."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +132,9 @@ class SprintUnavailable(AdapterError):
 # - synced_fields: frozenset[str]: the SYNC_FIELDS its mapping carries (default: all).
 # - max_concurrency: int: how many single-item writes apply may run at once (default 1).
 # - writes_per_minute: float: the pace its writes are held to, if any (for estimates).
+# - check_refs(refs: Sequence[RemoteRef]) -> list[RemoteGone]: which of these issues are
+#   deleted, moved or transferred away, or out of the target's scope (a few requests per
+#   pull: an id listing of the project, then one read per issue that is missing from it).
 
 OnCreated = Callable[[str, RemoteRef], None]
 """Called with (item_id, ref) the moment a create is confirmed, before any further request."""

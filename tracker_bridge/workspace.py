@@ -74,11 +74,20 @@ class Workspace:
         return dict(self.adapters)
 
     def sync_options(
-        self, *, apply: bool, kind: str, force: bool = False, checksum: str | None = None
+        self,
+        *,
+        apply: bool,
+        kind: str,
+        force: bool = False,
+        checksum: str | None = None,
+        project: ProjectSettings | None = None,
     ) -> SyncOptions:
-        """Run options with the configured conflict policy and change-ratio guard."""
+        """Run options with the configured conflict policy and change-ratio guard, and the
+        project's tracker-born policies (`mirror`, `on_remote_delete`)."""
         reconcile = self.settings.reconcile
         return SyncOptions(
+            mirror=project.mirror if project else "roadmap",
+            on_remote_delete=project.on_remote_delete if project else "unlink",
             apply=apply,
             force=force,
             checksum=checksum,

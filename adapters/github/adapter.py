@@ -30,6 +30,7 @@ from tracker_bridge.adapters.github.doctor import run_doctor
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
 from tracker_bridge.adapters.github.reading import Cursor, list_issues
+from tracker_bridge.adapters.github.scope import IssueScope
 from tracker_bridge.adapters.github.translate import (
     Json,
     Lookups,
@@ -45,6 +46,7 @@ from tracker_bridge.tracker import (
     NewItem,
     OnCreated,
     PullResult,
+    RemoteGone,
     RemoteItem,
     StageChange,
     WriteResult,
@@ -63,8 +65,10 @@ class GitHubAdapter:
         owner: str,
         repo: str,
         project: ProjectBoard | None = None,
+        scope: IssueScope | None = None,
     ) -> None:
         self.tracker = tracker
+        self.scope = scope or IssueScope()
         self.client = client
         self.mapping = mapping
         self.full_name = f"{owner}/{repo}"
@@ -145,7 +149,12 @@ class GitHubAdapter:
         self._learn_parents(raws)
         lookups = Lookups(self.items_by_number, self.sprint_by_iteration, self.task_parents)
         return [
-            from_remote(raw, self.mapping, self.tracker, lookups, project.get(int(raw["number"])))
+            self.scope.mark(
+                raw,
+                from_remote(
+                    raw, self.mapping, self.tracker, lookups, project.get(int(raw["number"]))
+                ),
+            )
             for raw in raws
         ]
 
@@ -215,6 +224,43 @@ class GitHubAdapter:
                     item.updated_at,
                 ))
         return changes
+
+    def issues_by_key(self, keys: Collection[str]) -> dict[str, RemoteItem]:
+        """Optional extension: issues by number (one GET each), for `adopt:` claims the pull
+        did not bring; a number GitHub does not know here is left out."""
+        raws = [raw for key in sorted(set(keys)) if (raw := self.issue(key)) is not None]
+        raws = [raw for raw in raws if str(raw.get("repository_url", "")).endswith(
+            self.repo_path) and "pull_request" not in raw]
+        project, _ = self.project_values() if raws and self.project else ({}, {})
+        return {item.ref.key: item for item in self.translate(raws, project)}
+
+    def write_marker(self, ref: RemoteRef, item_id: str) -> WriteResult:
+        """Optional extension: add the item's marker to the body of an issue it adopts."""
+        try:
+            raw = self.writer.current(ref)
+            parts = bodies.parse(raw.get("body"))
+            if parts.item_id != item_id:
+                body = {"body": bodies.render(parts.with_changes(item_id=item_id))}
+                reply = self.writer.send("PATCH", f"{self.repo_path}/issues/{ref.key}", body)
+                if reply.status != 200:
+                    return WriteResult(item_id, ref, {}, f"marker refused: {reply.status}")
+        except (WriteUncertain, LookupError) as exc:
+            return WriteResult(item_id, ref, {}, str(exc), uncertain=True)
+        self.items_by_number[int(ref.key)] = item_id
+        return WriteResult(item_id, ref, {})
+
+    def check_refs(self, refs: Sequence[RemoteRef]) -> list[RemoteGone]:
+        """Optional extension: which of these issues are gone from the repository or scope."""
+        from tracker_bridge.adapters.github.lifecycle import check_refs
+
+        return check_refs(self, refs)
+
+    def removals_since(self, fingerprint: str | None) -> tuple[bool, str]:
+        """Optional extension: whether nothing left the repository since that fingerprint
+        (one request), and the fingerprint now; lets a quiet night skip `check_refs`."""
+        from tracker_bridge.adapters.github.lifecycle import removals_since
+
+        return removals_since(self, fingerprint)
 
     def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:
         wanted = set(item_ids)

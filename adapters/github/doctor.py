@@ -51,7 +51,25 @@ def run_doctor(adapter: GitHubAdapter) -> list[DoctorCheck]:
                                       "issue_types (leave empty)"))
     if adapter.project is not None:
         checks += _project(adapter)
+    checks.append(_scope(adapter))
     return checks
+
+
+def _scope(adapter: GitHubAdapter) -> DoctorCheck:
+    """How many issues the target's scope holds, and how many are tracker-born (no marker)."""
+    from tracker_bridge.adapters.github import body as bodies
+    from tracker_bridge.adapters.github.reading import list_issues
+
+    listing = list_issues(adapter.client, adapter.repo_path, {"state": "all"},
+                          missing=adapter.missing)
+    scoped = [raw for raw in listing.issues if adapter.scope.contains(raw)]
+    unmarked = sum(1 for raw in scoped if bodies.parse(raw.get("body")).item_id is None)
+    filters = [*(f"label {name!r}" for name in adapter.scope.labels)]
+    if adapter.scope.milestone is not None:
+        filters.append(f"milestone {adapter.scope.milestone!r}")
+    where = " and ".join(filters) or "the whole repository"
+    return DoctorCheck("scope", "ok", f"{len(scoped)} issue(s) in scope ({where}), {unmarked} "
+                       "without a marker (tracker-born items)")
 
 
 def _scopes(scopes: str | None, *, projects: bool) -> DoctorCheck:

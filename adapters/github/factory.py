@@ -12,6 +12,7 @@ from tracker_bridge.adapters.github.adapter import GitHubAdapter
 from tracker_bridge.adapters.github.client import GitHubClient
 from tracker_bridge.adapters.github.mapping import GitHubMapping, Pacing, load_mapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
+from tracker_bridge.adapters.github.scope import issue_scope
 from tracker_bridge.mappings import default_mapping_path
 from tracker_bridge.network import Timeouts
 from tracker_bridge.tracker import AdapterError
@@ -55,7 +56,8 @@ class GitHubFactory:
                 raise AdapterError(f"{tracker}: projects mode needs project.number in the mapping")
             board = ProjectBoard(client, mapping, str(options.get("project_owner")
                                  or mapping.project.owner or owner), int(number), f"{owner}/{repo}")
-        return GitHubAdapter(tracker, client, mapping, owner=owner, repo=repo, project=board)
+        return GitHubAdapter(tracker, client, mapping, owner=owner, repo=repo, project=board,
+                             scope=issue_scope(tracker, settings.get("scope") or {}))
 
 
 def with_options(mapping: GitHubMapping, options: Mapping[str, Any]) -> GitHubMapping:

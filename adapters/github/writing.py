@@ -58,6 +58,19 @@ class Writer:
             raise LookupError(f"issue #{ref.key} not found in {self.a.full_name}")
         return raw
 
+    def current_and_ours(self, ref: RemoteRef) -> Json:
+        """The issue as it is now, refused (LookupError) when it carries another item's
+        marker than the one the store's ref names: a swapped ref never edits the wrong issue.
+        An issue without a marker passes (tracker-born work carries none)."""
+        raw = self.current(ref)
+        expected = self.a.items_by_number.get(int(ref.key))
+        found = bodies.parse(raw.get("body")).item_id
+        if expected and found and found != expected:
+            raise LookupError(
+                f"#{ref.key} carries the marker of {found!r}, not {expected!r}; not written to"
+            )
+        return raw
+
     def prepare(self) -> None:
         """Once per adapter (one sync): create missing labels, learn if issue types exist."""
         if not self.labels_ready:
@@ -217,7 +230,7 @@ class Writer:
         item_id = known or ref.key
         try:
             self.prepare()
-            raw = self.current(ref)
+            raw = self.current_and_ours(ref)
             known = bodies.parse(raw.get("body")).item_id or known
             item_id = known or item_id
             payload = edit_payload(self.a.mapping, raw, wanted,
@@ -262,7 +275,7 @@ class Writer:
         item_id = self.a.items_by_number.get(int(ref.key), ref.key)
         try:
             self.prepare()
-            raw = self.current(ref)
+            raw = self.current_and_ours(ref)
             item_id = bodies.parse(raw.get("body")).item_id or item_id
             if self.a.project is not None:
                 self.a.project.set_stage(self.a.project.item_for(str(raw["node_id"])), stage)

@@ -58,6 +58,7 @@ class JiraAdapterFactory:
             token=secret,
             mapping=load_mapping(mapping_path),
             options=dict(settings.get("options") or {}),
+            scope=dict(settings.get("scope") or {}),
         )
 
 

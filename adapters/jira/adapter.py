@@ -13,6 +13,7 @@ from tracker_bridge.tracker import (
     NewItem,
     OnCreated,
     PullResult,
+    RemoteGone,
     RemoteItem,
     StageChange,
     WriteResult,
@@ -26,6 +27,7 @@ from .sprints import Sprints
 from .stages import STRANDED_PROPERTY, StageMover
 from .translate import (
     LABEL_FIELDS,
+    current_sprint_id,
     from_remote,
     item_id_of,
     marker_label,
@@ -33,12 +35,15 @@ from .translate import (
     parent_key_of,
     parse_time,
     split_hypothesis,
+    sprint_entered_at,
     stage_changes,
+    unmapped_of,
     update_to_remote,
 )
 from .writes import create_items, explain
 
 MARKER_CHUNK = 50
+SCOPE_KEYS = frozenset({"jql"})
 """Marker labels per lookup query: keeps JQL (and GET URLs) comfortably short."""
 
 
@@ -54,9 +59,12 @@ class JiraAdapter:
         token: str | None,
         mapping: JiraMapping,
         options: Mapping[str, Any],
+        scope: Mapping[str, Any] | None = None,
     ) -> None:
         self.tracker = tracker
         self.project = tracker.split(":", 1)[1]
+        self.scope_jql = scope_jql(tracker, scope or {})
+        """The target's scope as a JQL fragment (None: the whole project)."""
         self.url = url.rstrip("/")
         self.mapping = mapping
         self.overlap = timedelta(seconds=float(options.get("overlap_seconds", 60)))
@@ -149,7 +157,30 @@ class JiraAdapter:
                 ) from None
             raise call_error(exc, f"searching project {self.project}", self.url) from None
 
-    def _translate(self, issues: Sequence[Mapping[str, Any]]) -> list[RemoteItem]:
+    def scope_query(self) -> str:
+        """JQL for the issues in scope: the fragment in parentheses, so an OR inside it
+        cannot reach outside the project."""
+        jql = f"project = {quote(self.project)}"
+        return f"{jql} AND ({self.scope_jql})" if self.scope_jql else jql
+
+    def in_scope_ids(self) -> set[str] | None:
+        """Ids of the issues in scope (None: no scope, every issue is in). Key-only pages of
+        up to 5,000 issues, so a few requests even for a large project."""
+        if self.scope_jql is None:
+            return None
+        try:
+            found = search(self.client, self.scope_query(), fields="key", page_size=5000)
+            return {str(issue["id"]) for issue in found}
+        except JiraCallError as exc:
+            if exc.status == 400:
+                raise AdapterError(
+                    f"{self.tracker}: Jira refused the scope JQL ({self.scope_jql}): {exc}"
+                ) from None
+            raise call_error(exc, f"searching project {self.project}", self.url) from None
+
+    def _translate(
+        self, issues: Sequence[Mapping[str, Any]], scope: set[str] | None = None
+    ) -> list[RemoteItem]:
         if not issues:
             return []
         schema = self.meta.schema()
@@ -184,7 +215,24 @@ class JiraAdapter:
             updated = (
                 parse_time(str(fields["updated"])) if fields.get("updated") else datetime.now(UTC)
             )
-            out.append(RemoteItem(self._ref(issue), item_id, values, updated))
+            unmapped, fallback = unmapped_of(issue, values)
+            sprint = current_sprint_id(fields.get(schema.sprint_field or "")) or None
+            created = fields.get("created")
+            out.append(
+                RemoteItem(
+                    self._ref(issue),
+                    item_id,
+                    values,
+                    updated,
+                    in_scope=scope is None or str(issue["id"]) in scope,
+                    unmapped=unmapped,
+                    fallback=fallback,
+                    created_at=parse_time(str(created)) if created else None,
+                    # No Sprint entry in the changelog: it was created in the sprint.
+                    sprint_since=sprint_entered_at(issue, sprint)
+                    or (parse_time(str(created)) if sprint and created else None),
+                )
+            )
         return out
 
     def _resolve_parents(self, issues: Sequence[Mapping[str, Any]]) -> None:
@@ -236,7 +284,7 @@ class JiraAdapter:
             for issue, (key, updated, _) in zip(issues, triples, strict=True)
             if (key, updated) not in state.seen
         ]
-        items = self._translate(fresh)
+        items = self._translate(fresh, self.in_scope_ids() if fresh else None)
         changes = [
             StageChange(item.item_id, item.ref.key, before, after, at)
             for item, issue in zip(items, fresh, strict=True)
@@ -245,6 +293,43 @@ class JiraAdapter:
         ]
         new_state = state.advanced(triples, self.overlap, started)
         return PullResult(items=items, cursor=new_state.encode(), stage_changes=changes)
+
+    def check_refs(self, refs: Sequence[RemoteRef]) -> list[RemoteGone]:
+        """Optional extension: which of these issues are gone from the project or scope."""
+        from .lifecycle import check_refs
+
+        return check_refs(self, refs)
+
+    def issues_by_key(self, keys: Collection[str]) -> dict[str, RemoteItem]:
+        """Optional extension: issues by key (one read each), for `adopt:` claims the pull
+        did not bring; a key Jira does not know is left out."""
+        found: list[dict[str, Any]] = []
+        for key in sorted(set(keys)):
+            try:
+                found.append(
+                    self.client.get(f"issue/{key}", {"fields": fields_for(self.meta.schema())})
+                )
+            except JiraCallError as exc:
+                if exc.status == 404:
+                    continue
+                raise call_error(exc, f"reading {key}", self.url) from None
+        mine = [i for i in found if str(i["key"]).rsplit("-", 1)[0] == self.project]
+        return {item.ref.key: item for item in self._translate(mine)}
+
+    def write_marker(self, ref: RemoteRef, item_id: str) -> WriteResult:
+        """Optional extension: add the item's marker label to an issue it adopts."""
+        try:
+            issue = self.client.get(f"issue/{ref.key}", {"fields": "labels"})
+        except JiraCallError as exc:
+            return WriteResult(item_id, ref, error=str(exc))
+        labels = [str(label) for label in (issue.get("fields") or {}).get("labels") or ()]
+        marker = marker_label(self.mapping, item_id)
+        error = None
+        if marker not in labels:
+            error = self._put_fields(ref, {"labels": sorted({*labels, marker})})
+        if error is None:
+            self.key_to_item[ref.key] = item_id
+        return WriteResult(item_id, ref, {}, error)
 
     def find_by_marker(self, item_ids: Collection[str]) -> dict[str, RemoteItem]:
         ids = sorted(set(item_ids))
@@ -327,3 +412,17 @@ class JiraAdapter:
             self.client.post(f"issue/{ref.key}/comment", {"body": text})
         except JiraCallError as exc:
             raise call_error(exc, f"commenting on {ref.key}", self.url) from None
+
+
+def scope_jql(tracker: str, scope: Mapping[str, Any]) -> str | None:
+    """The scope's JQL fragment, checked: Jira scopes take `jql` only, without ORDER BY."""
+    unknown = sorted(set(scope) - SCOPE_KEYS)
+    if unknown:
+        raise AdapterError(f"{tracker}: a Jira scope takes `jql`, not {', '.join(unknown)}")
+    jql = scope.get("jql")
+    if jql is None:
+        return None
+    text = str(jql).strip()
+    if not text or "order by" in text.casefold():
+        raise AdapterError(f"{tracker}: scope jql must be a condition without ORDER BY")
+    return text

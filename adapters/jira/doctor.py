@@ -33,6 +33,7 @@ def run_doctor(adapter: JiraAdapter) -> list[DoctorCheck]:
         _fields,
         board_checks,
         _permissions,
+        _scope,
     ]
     for step in steps:
         try:
@@ -126,3 +127,25 @@ def _permissions(adapter: JiraAdapter) -> list[DoctorCheck]:
             )
         )
     return out
+
+
+def _scope(adapter: JiraAdapter) -> list[DoctorCheck]:
+    """How many issues the target's scope holds, and how many are tracker-born (no marker)."""
+    from .search import search
+    from .translate import item_id_of
+
+    issues = list(search(adapter.client, adapter.scope_query(), fields="labels"))
+    unmarked = sum(
+        1
+        for issue in issues
+        if item_id_of(adapter.mapping, (issue.get("fields") or {}).get("labels") or ()) is None
+    )
+    where = adapter.scope_jql or "the whole project"
+    return [
+        DoctorCheck(
+            "scope",
+            "ok",
+            f"{len(issues)} issue(s) in scope ({where}), {unmarked} without a marker "
+            "(tracker-born items)",
+        )
+    ]

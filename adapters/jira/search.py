@@ -22,6 +22,7 @@ BASE_FIELDS = (
     "assignee",
     "parent",
     "components",
+    "created",
     "updated",
 )
 

@@ -387,3 +387,48 @@ def stage_changes(
 def _chronological(histories: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Oldest first (a stable sort: entries of the same millisecond keep their order)."""
     return sorted(histories, key=lambda history: parse_time(str(history["created"])))
+
+
+_CATEGORY_STAGES = {"new": Stage.BACKLOG, "indeterminate": Stage.IN_PROGRESS, "done": Stage.DONE}
+"""Jira's three status categories: where an issue in a status the mapping does not name is
+counted (it is still work: a tracker-born item in "QA" is in progress, not missing)."""
+
+
+def unmapped_of(
+    issue: Mapping[str, Any], values: Mapping[str, FieldValue]
+) -> tuple[tuple[str, ...], dict[str, FieldValue]]:
+    """(what the mapping did not know, fallback values for a tracker-born item)."""
+    fields: Mapping[str, Any] = issue.get("fields") or {}
+    notes: list[str] = []
+    fallback: dict[str, FieldValue] = {}
+    if "kind" not in values:
+        name = (fields.get("issuetype") or {}).get("name") or "?"
+        notes.append(f'issue type "{name}" is not in the mapping (counted as a task)')
+        fallback["kind"] = Kind.TASK.value
+    status = fields.get("status") or {}
+    if "stage" not in values and status.get("name"):
+        category = str((status.get("statusCategory") or {}).get("key") or "new")
+        stage = _CATEGORY_STAGES.get(category, Stage.BACKLOG)
+        notes.append(
+            f'status "{status["name"]}" is not in the mapping (counted as {stage.value}, '
+            f"from its status category)"
+        )
+        fallback["stage"] = stage.value
+    return tuple(notes), fallback
+
+
+def sprint_entered_at(issue: Mapping[str, Any], sprint_id: str | None) -> datetime | None:
+    """When the issue last joined sprint `sprint_id`, from an `expand=changelog` issue."""
+    if sprint_id is None:
+        return None
+    entered: datetime | None = None
+    for history in ((issue.get("changelog") or {}).get("histories")) or ():
+        for entry in history.get("items") or ():
+            if entry.get("field") != "Sprint":
+                continue
+            before = {s.strip() for s in str(entry.get("from") or "").split(",")}
+            after = {s.strip() for s in str(entry.get("to") or "").split(",")}
+            if sprint_id in after and sprint_id not in before:
+                moment = parse_time(str(history["created"]))
+                entered = moment if entered is None or moment > entered else entered
+    return entered

@@ -23,6 +23,9 @@ TABLES = {
     "events",
     "sync_runs",
     "project_locks",
+    "tracker_born",
+    "remote_states",
+    "inventory_marks",
 }
 
 

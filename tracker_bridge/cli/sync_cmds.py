@@ -58,7 +58,11 @@ def _run(
 ) -> SyncReport:
     adapters = workspace.open_adapters(project, resolve_targets(project, targets))
     options = workspace.sync_options(
-        apply=options.apply, force=options.force, checksum=options.checksum, kind=options.kind
+        apply=options.apply,
+        force=options.force,
+        checksum=options.checksum,
+        kind=options.kind,
+        project=project,
     )
     with _progress(adapters, quiet or not options.apply) as tick:
         try:
@@ -102,7 +106,7 @@ def _print(report: SyncReport, as_json: bool, show_plan: bool, policy: str) -> N
     if report.applied is not None:
         if not show_plan:  # what was decided on the way, as the plan would have shown it
             render_decisions(report.plan, console, policy=policy)
-        render_summary(report, console)
+        render_summary(report, console, skips=False)  # listed with the plan or decisions
 
 
 def _dry_run_hints(report: SyncReport, *commands: list[str]) -> None:

@@ -8,9 +8,11 @@ from tracker_bridge.model.items import (
     Extension,
     FieldValue,
     ItemId,
+    Origin,
     Timebox,
     WorkItem,
 )
+from tracker_bridge.model.origin import born_id, parse_claim
 from tracker_bridge.model.planning import (
     BoardPolicy,
     Cadence,
@@ -33,6 +35,7 @@ __all__ = [
     "Kind",
     "MaturityLevel",
     "Objective",
+    "Origin",
     "Phase",
     "RemoteRef",
     "Risk",
@@ -46,4 +49,6 @@ __all__ = [
     "Track",
     "TrackerId",
     "WorkItem",
+    "born_id",
+    "parse_claim",
 ]

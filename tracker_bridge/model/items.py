@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tracker_bridge.model.enums import Kind, SpikeOutcome, Stage, Track
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
-"""Stable id from the roadmap (never from a tracker): lower-case slug."""
+"""Stable lower-case slug: from the roadmap, or derived once from a tracker key for work born
+in a tracker (`tracker_bridge.model.origin.born_id`)."""
 
 FieldValue = str | int | float | bool | None | tuple[str, ...]
 """A canonical field value as compared by the planner: plain, hashable, JSON-friendly."""
@@ -68,6 +69,14 @@ class Timebox(_Frozen):
         return deadline is not None and self.outcome is None and now > deadline
 
 
+class Origin(_Frozen):
+    """Where a tracker-born item was born: the tracker and the issue's key at birth."""
+
+    tracker: str
+    key: str
+    url: str = ""
+
+
 class WorkItem(_Frozen):
     """One piece of work in the canonical model."""
 
@@ -87,6 +96,25 @@ class WorkItem(_Frozen):
     acceptance_criteria: tuple[str, ...] = ()
     timebox: Timebox | None = None
     phase: str | None = None
+    origin: Origin | None = None
+    """None for roadmap items; set for items born in a tracker (never synced as a field)."""
+    adopt: tuple[str, ...] = ()
+    """Existing issues this roadmap item claims (`jira:TREND-37`, `github:acme/repo#12`): the
+    first sync binds them instead of creating issues there."""
+
+    @field_validator("adopt")
+    @classmethod
+    def _claims_parse(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from tracker_bridge.model.origin import parse_claim
+
+        trackers = [parse_claim(claim)[0] for claim in value]
+        if len(set(trackers)) != len(trackers):
+            raise ValueError("adopt: at most one issue per tracker")
+        return value
+
+    @property
+    def tracker_born(self) -> bool:
+        return self.origin is not None
 
     @model_validator(mode="after")
     def _spikes_are_timeboxed(self) -> WorkItem:

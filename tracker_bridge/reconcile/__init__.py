@@ -14,6 +14,7 @@ from tracker_bridge.reconcile.actions import (
     Plan,
     Skip,
     UpdateFields,
+    WriteMarker,
 )
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Failure
 from tracker_bridge.reconcile.guard import TooMuchChange
@@ -47,5 +48,6 @@ __all__ = [
     "TargetState",
     "TooMuchChange",
     "UpdateFields",
+    "WriteMarker",
     "plan",
 ]

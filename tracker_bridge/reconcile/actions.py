@@ -20,6 +20,7 @@ Resolution = Literal["roadmap", "tracker", "hold"]
 _ORDER = {
     "ensure_sprint": 0,
     "create": 1,
+    "mark": 1,
     "link_parent": 2,
     "update": 3,
     "move_stage": 4,
@@ -119,6 +120,17 @@ class EnsureSprint(Action):
             "sprint": self.sprint.model_dump(mode="json", exclude={"capacity"}),
             "exists": self.exists,
         }
+
+
+@dataclass(frozen=True)
+class WriteMarker(Action):
+    """Put the item's marker on an existing issue a roadmap item adopts (`adopt:`)."""
+
+    op: ClassVar[str] = "mark"
+    key: str = ""
+
+    def data(self) -> dict[str, Any]:
+        return {"key": self.key}
 
 
 @dataclass(frozen=True)

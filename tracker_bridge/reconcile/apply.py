@@ -25,6 +25,7 @@ from tracker_bridge.reconcile.actions import (
     Plan,
     Skip,
     UpdateFields,
+    WriteMarker,
 )
 from tracker_bridge.reconcile.apply_base import (
     FOLLOW_UPS,
@@ -110,6 +111,10 @@ class Applier(CreateWrites, SprintWrites):
         }
         pending = [a for a in pending if a.item_id not in not_created]
         singles = [a for a in pending if not isinstance(a, AssignSprint)]
+        # An adopted issue gets its marker before any other write reaches it.
+        self._apply_singles(tracker, adapter, [a for a in singles if isinstance(a, WriteMarker)],
+                            refs)
+        singles = [a for a in singles if not isinstance(a, WriteMarker)]
         self._apply_singles(tracker, adapter, singles, refs)
         unfilled = self._assign_sprints(
             tracker, adapter, [a for a in pending if isinstance(a, AssignSprint)], refs
@@ -195,6 +200,13 @@ class Applier(CreateWrites, SprintWrites):
                 error = f"parent {action.parent_id!r} is not on the tracker"
                 return WriteResult(action.item_id, None, error=error), {}
             return adapter.link_parent(ref, parent), {"parent": action.parent_id}
+        if isinstance(action, WriteMarker):
+            write_marker = getattr(adapter, "write_marker", None)
+            if not callable(write_marker):
+                error = "this tracker's adapter cannot write markers (adopt: is not supported)"
+                return WriteResult(action.item_id, None, error=error), {}
+            result: WriteResult = write_marker(ref, action.item_id)
+            return result, {}
         if isinstance(action, Comment):
             adapter.comment(ref, action.text)
             return WriteResult(action.item_id, ref), {}

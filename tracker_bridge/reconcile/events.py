@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from typing import Protocol
 
 from tracker_bridge.model import WorkItem
 from tracker_bridge.store import StoreEvent
+
+
+class FirstSeen(Protocol):
+    """When a tracker-born item's issue was created and joined its sprint, where known."""
+
+    @property
+    def created(self) -> datetime | None: ...
+    @property
+    def sprint_since(self) -> datetime | None: ...
 
 
 def view_events(
@@ -14,10 +24,21 @@ def view_events(
     current: Mapping[str, WorkItem],
     stage_change_times: Mapping[str, datetime],
     now: datetime,
+    first_seen: Mapping[str, FirstSeen] | None = None,
 ) -> Iterator[StoreEvent]:
     """Created items, stage moves (at the tracker's own time when known), sprint scope."""
     for item_id, item in current.items():
         before = previous.get(item_id)
+        seen = (first_seen or {}).get(item_id)
+        if before is None and seen is not None:
+            # Work born in a tracker happened there, before we saw it: its creation and its
+            # entry into the sprint carry the tracker's times (the sync's time when unknown).
+            created = min(seen.created or now, now)
+            yield StoreEvent("created", item_id, created, data={"stage": item.stage.value})
+            if item.sprint:
+                at = min(seen.sprint_since or now, now)
+                yield StoreEvent("sprint_added", item_id, at, data={"sprint": item.sprint})
+            continue
         if before is None:
             yield StoreEvent(
                 "created", item_id, now, data={"stage": item.stage.value, "sprint": item.sprint}

@@ -34,6 +34,7 @@ from tracker_bridge.reconcile.actions import (
     Plan,
     Skip,
     UpdateFields,
+    WriteMarker,
 )
 
 Owner = Literal["roadmap", "tracker"]
@@ -78,6 +79,14 @@ class TargetState:
     """The fields this target's mapping carries."""
     sprint_refs: Mapping[str, str] = field(default_factory=dict)
     sprint_base: Mapping[str, Values] = field(default_factory=dict)
+    markers: Mapping[str, str | None] = field(default_factory=dict)
+    """For items whose issue was pulled: the marker that issue carries now (None: none).
+    Nothing is written to an issue whose marker is not the item's own."""
+    unlinked: frozenset[str] = frozenset()
+    """Items whose issue here is gone (deleted, moved, transferred, out of scope)."""
+    adopting: frozenset[str] = frozenset()
+    """Roadmap items bound to an existing issue (`adopt:`) that does not carry their marker
+    yet: the marker is written first, and the marker check waits for it."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,15 @@ class PlanInputs:
     targets: Sequence[TargetState]
     policy: ConflictPolicy = "owner"
     owners: Mapping[str, Owner] = field(default_factory=lambda: dict(DEFAULT_OWNERS))
+    born: Sequence[WorkItem] = ()
+    """Tracker-born items (`reconcile.born`), as currently known; planned like roadmap items
+    but their planning fields come from the tracker they were born in."""
+    mirror: Literal["roadmap", "all"] = "roadmap"
+    """`roadmap`: tracker-born items stay where they were born; `all`: mirrored everywhere."""
+    skips: Sequence[Skip] = ()
+    """Found while pulling (e.g. an issue type the mapping does not know); reported as is."""
+    recreate: bool = False
+    """`on_remote_delete = "recreate"`: a roadmap item whose issue is gone is created again."""
 
 
 def sprint_values(sprint: Sprint) -> dict[str, FieldValue]:
@@ -103,8 +121,8 @@ def sprint_values(sprint: Sprint) -> dict[str, FieldValue]:
 def plan(inputs: PlanInputs) -> Plan:
     actions: list[Action] = []
     conflicts: list[Conflict] = []
-    skips: list[Skip] = []
-    items = inputs.roadmap.items
+    skips: list[Skip] = list(inputs.skips)
+    items = (*inputs.roadmap.items, *inputs.born)
     desired_ids = {item.id for item in items}
     existing = 0
     merged_view: dict[str, Values] = {}
@@ -115,9 +133,19 @@ def plan(inputs: PlanInputs) -> Plan:
         conflicts.extend(item_conflicts)
         merged_view[item.id] = merged
         for target in inputs.targets:
-            if item.id in target.refs:
+            if item.id in target.adopting:
+                key = target.refs[item.id].key
+                actions.append(WriteMarker(target.tracker, item.id, rank, key))
                 actions.extend(_updates(item.id, rank, merged, target))
-            else:
+            elif item.id in target.refs:
+                refusal = _marker_mismatch(item, target)
+                if refusal is not None:
+                    skips.append(refusal)
+                    continue
+                actions.extend(_updates(item.id, rank, merged, target))
+            elif item.id in target.unlinked and not (inputs.recreate and item.origin is None):
+                continue  # gone there; reported once, in the run that found it
+            elif item.origin is None or inputs.mirror == "all":
                 actions.extend(_creation(item, rank, merged, target))
     for target in inputs.targets:
         skips.extend(
@@ -128,11 +156,27 @@ def plan(inputs: PlanInputs) -> Plan:
     return Plan.build(inputs.project, actions, conflicts, skips, existing, merged_view)
 
 
+def _marker_mismatch(item: WorkItem, target: TargetState) -> Skip | None:
+    """The pulled issue at the item's ref carries another item's marker, or none where ours
+    belongs (a swapped or stale ref, a person's edit): refuse every write to it."""
+    if item.id not in target.markers:
+        return None  # not pulled this run
+    found = target.markers[item.id]
+    born_here = item.origin is not None and item.origin.tracker == target.tracker
+    expected = None if born_here else item.id
+    if found == expected:
+        return None
+    key = target.refs[item.id].key
+    carries = f"the marker of {found!r}" if found else "no marker"
+    return Skip(item.id, target.tracker, f"{key} now carries {carries}; not written to")
+
+
 def _merge_item(
     item: WorkItem, holders: Sequence[TargetState], inputs: PlanInputs
 ) -> tuple[dict[str, FieldValue], list[Conflict]]:
     desired = item.sync_values()
-    roadmap_base = inputs.roadmap_base.get(item.id)
+    # A tracker-born item has no roadmap side: its last known values never count as an edit.
+    roadmap_base = desired if item.origin is not None else inputs.roadmap_base.get(item.id)
     if roadmap_base == desired and all(
         t.remote.get(item.id, {}) == t.base.get(item.id, {}) for t in holders
     ):
@@ -142,6 +186,14 @@ def _merge_item(
     merged: dict[str, FieldValue] = {}
     conflicts: list[Conflict] = []
     for name in SYNC_FIELDS:
+        if item.origin is not None and inputs.owners.get(name) == "roadmap":
+            # Planning fields of a tracker-born item belong to the tracker it was born in
+            # (`desired` is what that tracker holds now); its mirrors follow.
+            merged[name] = desired[name]
+            conflict = _overruled(item, name, desired[name], holders)
+            if conflict is not None:
+                conflicts.append(conflict)
+            continue
         changed: list[tuple[str, FieldValue]] = []
         if roadmap_base is None:
             # No history (first sync, or refs rebuilt by relink): the field's owner decides,
@@ -166,6 +218,30 @@ def _merge_item(
         if conflict is not None:
             conflicts.append(conflict)
     return merged, conflicts
+
+
+def _overruled(
+    item: WorkItem, name: str, value: FieldValue, holders: Sequence[TargetState]
+) -> Conflict | None:
+    """A mirror of a tracker-born item changed a planning field: its birth tracker wins,
+    and the edit is reported, never silently reverted."""
+    assert item.origin is not None
+    edits = [
+        (t.tracker, remote[name])
+        for t in holders
+        if t.tracker != item.origin.tracker
+        and name in t.fields
+        and name in (remote := t.remote.get(item.id, {}))
+        and name in (seen := t.base.get(item.id, {}))
+        and remote[name] != seen[name]
+        and remote[name] != value
+    ]
+    if not edits:
+        return None
+    mirror = next(t for t in holders if t.tracker == edits[0][0])
+    base = mirror.base.get(item.id, {}).get(name)
+    values = ((item.origin.tracker, value), *edits)
+    return Conflict(item.id, name, base, values, "tracker", item.origin.tracker)
 
 
 def _never_written(item_id: str, name: str, holders: Sequence[TargetState]) -> bool:

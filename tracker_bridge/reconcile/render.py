@@ -18,6 +18,7 @@ from tracker_bridge.reconcile.actions import (
     MoveStage,
     Plan,
     UpdateFields,
+    WriteMarker,
 )
 from tracker_bridge.reconcile.apply import AT_CREATE
 from tracker_bridge.reconcile.sync import SyncReport
@@ -72,6 +73,10 @@ def describe(action: Action) -> Text:
         )
     if isinstance(action, Comment):
         return Text.assemble(("# ", "blue bold"), f"{action.item_id} comment")
+    if isinstance(action, WriteMarker):
+        return Text.assemble(
+            ("= ", "green bold"), (f"{action.item_id} ", "green"), f"adopts {action.key} (marker)"
+        )
     return Text(f"{action.op} {action.item_id}")
 
 
@@ -131,7 +136,8 @@ def _why(conflict: Conflict, policy: str | None) -> str:
     return "the roadmap's value" if by_roadmap else "the latest tracker edit"
 
 
-def render_summary(report: SyncReport, console: Console) -> None:
+def render_summary(report: SyncReport, console: Console, *, skips: bool = True) -> None:
+    """`skips=False` when the plan's own skips were printed just before (with the plan)."""
     summary = report.summary()
     table = Table(title=f"Sync summary — {escape(report.project)}", show_edge=False)
     for column in ("created", "updated", "moved", "conflicts", "failures"):
@@ -164,7 +170,10 @@ def render_summary(report: SyncReport, console: Console) -> None:
         line = f"{warning['tracker']} {warning['item_id']}: {warning['message']}"
         console.print(f"  [yellow]![/] {escape(line)}")
     _more(console, len(warnings), "warning(s)")
-    skipped = summary["skipped"]
+    for tracker, count in sorted(report.born.items()):
+        console.print(f"  {tracker}: {count} tracker-born item(s) seen for the first time")
+    applied_skips = report.applied.skips if report.applied else []
+    skipped = summary["skipped"] if skips else [vars(s) for s in applied_skips]
     for skip in skipped[:MAX_LISTED]:
         line = f"{skip['tracker']} {skip['item_id']} skipped: {skip['reason']}"
         console.print(f"  [yellow]-[/] {escape(line)}")

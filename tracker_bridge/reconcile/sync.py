@@ -8,15 +8,17 @@ marker), so a failure is retried without re-reading the whole project every nigh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import SYNC_FIELDS, Roadmap, WorkItem
+from tracker_bridge.model import Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Plan
-from tracker_bridge.reconcile.apply import FOLLOW_UPS, Applier, ApplyReport, Progress
+from tracker_bridge.reconcile.adoption import claims_on
+from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
+from tracker_bridge.reconcile.born import BornTimes
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
@@ -29,13 +31,11 @@ from tracker_bridge.reconcile.planner import (
     PlanInputs,
     TargetState,
     Values,
-    canonical,
     plan,
 )
+from tracker_bridge.reconcile.pulling import Pulled, Puller
 from tracker_bridge.store import Store
-from tracker_bridge.tracker import Adapter, PullResult
-
-SPRINT_PREFIX = "sprint:"
+from tracker_bridge.tracker import Adapter
 
 
 class PlanChanged(UserError):
@@ -50,6 +50,8 @@ class SyncOptions:
     max_change_ratio: float = 0.25
     policy: ConflictPolicy = "owner"
     kind: str = "sync"
+    mirror: Literal["roadmap", "all"] = "roadmap"
+    on_remote_delete: Literal["unlink", "recreate"] = "unlink"
 
 
 @dataclass
@@ -59,6 +61,8 @@ class SyncReport:
     applied: ApplyReport | None = None
     pulled: dict[str, int] = field(default_factory=dict)
     adopted: dict[str, int] = field(default_factory=dict)
+    born: dict[str, int] = field(default_factory=dict)
+    """Tracker-born items first seen this run, per tracker."""
     requests: dict[str, int] = field(default_factory=dict)
     events: int = 0
     cursors_moved: bool = False
@@ -85,18 +89,13 @@ class SyncReport:
             "warnings": [vars(w) for w in self.applied.warnings] if self.applied else [],
             "pulled": self.pulled,
             "adopted": self.adopted,
+            "born": self.born,
+            "skips": [vars(skip) for skip in self.plan.skips],
             "requests": self.requests,
             "events": self.events,
             "cursors_moved": self.cursors_moved,
             "checksum": self.plan.checksum,
         }
-
-
-@dataclass
-class _Pulled:
-    state: TargetState
-    result: PullResult
-    adopted: int
 
 
 class Reconciler:
@@ -114,6 +113,7 @@ class Reconciler:
         self.project = project
         self.adapters = adapters
         self.now = now
+        self.puller = Puller(store, project, lambda: self.now())
 
     def run(
         self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None = None
@@ -123,20 +123,37 @@ class Reconciler:
 
     def _run(self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None) -> SyncReport:
         started = {tracker: a.requests_sent for tracker, a in self.adapters.items()}
-        retry = self._failed_last_run() & {item.id for item in roadmap.items}
         run_id = self.store.start_run(self.project, options.kind) if options.apply else None
-        wanted = {item.id for item in roadmap.items}
+        known_born = self.store.born(self.project)
+        wanted = {item.id for item in roadmap.items} | set(known_born)
+        retry = self._failed_last_run() & wanted
+        states = self.store.remote_states(self.project)
         pulled = {
-            tracker: self._pull(tracker, adapter, wanted, adopt=options.apply, retry=retry)
+            tracker: self.puller.pull(
+                tracker,
+                adapter,
+                wanted,
+                adopt=options.apply,
+                born=known_born,
+                states=states,
+                claims=claims_on(roadmap.items, tracker),
+                retry=retry,
+            )
             for tracker, adapter in self.adapters.items()
         }
+        born, skips = self.puller.born_items(roadmap, known_born, pulled)
+        skips += self.puller.gone_skips(known_born, pulled, options.on_remote_delete)
         inputs = PlanInputs(
             project=self.project,
             roadmap=roadmap,
-            roadmap_base=self.store.get_base(self.project, ROADMAP),
+            roadmap_base=self.puller.roadmap_base(pulled),
             targets=tuple(p.state for p in pulled.values()),
             policy=options.policy,
             owners=self._owners(),
+            born=born,
+            mirror=options.mirror,
+            skips=skips,
+            recreate=options.on_remote_delete == "recreate",
         )
         the_plan = leave_closed_sprints(plan(inputs), inputs)
         report = SyncReport(
@@ -144,6 +161,7 @@ class Reconciler:
             the_plan,
             pulled={t: len(p.result.items) for t, p in pulled.items()},
             adopted={t: p.adopted for t, p in pulled.items()},
+            born={t: len(p.new_born) for t, p in pulled.items() if p.new_born},
             run_id=run_id,
         )
         if options.apply:
@@ -152,11 +170,11 @@ class Reconciler:
             report.applied = Applier(
                 self.store, self.project, self.adapters, run_id, progress
             ).apply(the_plan)
-            states = {tracker: p.state for tracker, p in pulled.items()}
+            target_states = {tracker: p.state for tracker, p in pulled.items()}
             report.applied.warnings += carry_warnings(
-                self.store, self.project, roadmap, states, report.applied.warnings
+                self.store, self.project, roadmap, target_states, report.applied.warnings
             )
-            self._record(roadmap, the_plan, pulled, report)
+            self._record(roadmap, born, the_plan, pulled, report)
         report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
         if run_id is not None:
             status = "ok" if report.ok else "partial"
@@ -174,70 +192,6 @@ class Reconciler:
             for f in runs[0].summary.get("failures") or ()
             if isinstance(f, Mapping) and f.get("item_id")
         }
-
-    def _pull(
-        self,
-        tracker: str,
-        adapter: Adapter,
-        wanted: set[str],
-        adopt: bool,
-        retry: Collection[str] = (),
-    ) -> _Pulled:
-        refs = dict(self.store.get_refs(self.project, tracker))
-        sprint_refs = self.store.get_sprint_refs(self.project, tracker)
-        remember = getattr(adapter, "remember", None)
-        if callable(remember):
-            # Lets the adapter name parents and sprints it did not create this session.
-            remember(refs, sprint_refs)
-        result = adapter.pull(self.store.get_cursor(self.project, tracker))
-        unread = {i for i in retry if i in refs} - {i.item_id for i in result.items}
-        if unread:
-            # Failed last time and untouched since: the incremental pull skipped them.
-            again = adapter.find_by_marker(unread)
-            result = replace(result, items=[*result.items, *again.values()])
-        stored = self.store.get_base(self.project, tracker)
-        base = {k: v for k, v in stored.items() if not k.startswith(SPRINT_PREFIX)}
-        remote: dict[str, dict[str, Any]] = {k: dict(base.get(k, {})) for k in refs}
-        updated_at: dict[str, datetime] = {}
-        by_key = {ref.key: item_id for item_id, ref in refs.items()}
-        # Our creates a killed run sent but never confirmed: their stage and sprint writes
-        # never happened, so what the tracker shows for those is not a settled value.
-        unfinished = {
-            e.item_id for e in self.store.unconfirmed(self.project, tracker) if e.action == "create"
-        }
-        adopted = 0
-        for item in result.items:
-            item_id = item.item_id or by_key.get(item.ref.key)
-            if item_id is None or item_id not in wanted:
-                continue  # not ours, or no longer planned: the planner reports those
-            values = canonical(item.values)
-            if item_id not in refs:
-                # Ours by its marker but unknown to the store (lost state): adopt, never recreate.
-                refs[item_id] = item.ref
-                base[item_id] = values
-                if item_id in unfinished:
-                    base[item_id] = {k: v for k, v in values.items() if k not in FOLLOW_UPS}
-                adopted += 1
-                if adopt:
-                    self.store.save_ref(self.project, item_id, item.ref)
-                    self.store.save_base(self.project, tracker, item_id, base[item_id])
-            remote[item_id] = {**remote.get(item_id, {}), **values}
-            updated_at[item_id] = item.updated_at
-        state = TargetState(
-            tracker=tracker,
-            refs=refs,
-            remote=remote,
-            base=base,
-            updated_at=updated_at,
-            fields=frozenset(getattr(adapter, "synced_fields", SYNC_FIELDS)),
-            sprint_refs=sprint_refs,
-            sprint_base={
-                k.removeprefix(SPRINT_PREFIX): v
-                for k, v in stored.items()
-                if k.startswith(SPRINT_PREFIX)
-            },
-        )
-        return _Pulled(state, result, adopted)
 
     def _owners(self) -> dict[str, Owner]:
         owners: dict[str, Owner] = dict(DEFAULT_OWNERS)
@@ -261,7 +215,12 @@ class Reconciler:
 
     # -- bookkeeping after apply ----------------------------------------------------------
     def _record(
-        self, roadmap: Roadmap, the_plan: Plan, pulled: Mapping[str, _Pulled], report: SyncReport
+        self,
+        roadmap: Roadmap,
+        born: list[WorkItem],
+        the_plan: Plan,
+        pulled: Mapping[str, Pulled],
+        report: SyncReport,
     ) -> None:
         applied = report.applied
         assert applied is not None
@@ -279,12 +238,26 @@ class Reconciler:
             },
         )
         previous = self.store.get_items(self.project)
-        view = _current_view(roadmap, the_plan.merged)
+        ended = self.puller.ended(self.store.born(self.project), pulled)
+        self.store.drop_items(self.project, ended & set(previous))
+        view = _current_view((*roadmap.items, *born), the_plan.merged)
+        by_key = {
+            (item.origin.tracker, item.origin.key): item.id for item in born if item.origin
+        }
         changes = {
-            c.item_id: c.at for p in pulled.values() for c in p.result.stage_changes if c.item_id
+            item_id: c.at
+            for tracker, p in pulled.items()
+            for c in p.result.stage_changes
+            if (item_id := c.item_id or by_key.get((tracker, c.remote_key)))
+        }
+        times = {
+            item_id: BornTimes(remote.created_at, remote.sprint_since)
+            for p in pulled.values()
+            for item_id, remote in p.born.items()
+            if item_id in p.new_born
         }
         report.events = self.store.record_events(
-            self.project, view_events(previous, view, changes, self.now())
+            self.project, view_events(previous, view, changes, self.now(), times)
         )
         self.store.save_items(self.project, view.values())
         if all(p.result.complete for p in pulled.values()):
@@ -312,9 +285,11 @@ class Reconciler:
             self.store.save_bases(self.project, tracker, settled)
 
 
-def _current_view(roadmap: Roadmap, merged: Mapping[str, Values]) -> dict[str, WorkItem]:
+def _current_view(
+    items: Sequence[WorkItem], merged: Mapping[str, Values]
+) -> dict[str, WorkItem]:
     view = {}
-    for item in roadmap.items:
+    for item in items:
         values = merged.get(item.id)
         if values is None:
             view[item.id] = item

@@ -19,6 +19,10 @@ class ItemLine:
     blocked: bool = False
     days_in_stage: float | None = None
     """Set for ageing items: how long the item has sat in its current stage."""
+    tracker_born: bool = False
+    """Born in a tracker, not in the roadmap (`tracker` and `tracker_key` say where)."""
+    tracker: str | None = None
+    tracker_key: str | None = None
 
     @classmethod
     def of(cls, item: WorkItem, days_in_stage: float | None = None) -> ItemLine:
@@ -32,6 +36,9 @@ class ItemLine:
             assignee=item.assignee,
             blocked=item.blocked,
             days_in_stage=days_in_stage,
+            tracker_born=item.origin is not None,
+            tracker=item.origin.tracker if item.origin else None,
+            tracker_key=item.origin.key if item.origin else None,
         )
 
 

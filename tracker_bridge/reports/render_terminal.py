@@ -57,6 +57,10 @@ def render_board(snapshot: BoardSnapshot, console: Console) -> None:
             f"Active sprint: [bold]{escape(sprint.name)}[/] ({sprint.start} to {sprint.end})"
         )
     console.print(board_table(snapshot))
+    born = tuple(x for col in snapshot.columns for x in col.items if x.tracker_born)
+    part = _item_list("Tracker-born (not in the roadmap)", born)
+    if part is not None:
+        console.print(part)
     for breach in snapshot.breaches:
         console.print(f"[bold red]{escape(str(breach))}[/]: {escape(', '.join(breach.items))}")
     for part in (

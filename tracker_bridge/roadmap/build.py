@@ -21,7 +21,9 @@ from tracker_bridge.model import (
     Risk,
     Roadmap,
     SpikePolicy,
+    Track,
     WorkItem,
+    parse_claim,
 )
 from tracker_bridge.roadmap import checks
 from tracker_bridge.roadmap import sprints as sprint_rules
@@ -66,6 +68,7 @@ def build(
     ids = {entry.id: entry for entry in entries}
     refs = checks.SprintRefs(sprints)
     items = [_item(entry, ids, refs, doc, tz, out) for entry in entries]
+    _claimed_once(entries, out)
     objectives = checks.objectives(
         doc, {e.id for e in entries if isinstance(e.source, EpicFile)}, out
     )
@@ -168,6 +171,14 @@ def _entries(
                     epic.track.value,
                 )
                 register(entry, bool(item.id))
+        item_nodes = child(child(phase_nodes, p), "items")
+        nodes = item_nodes.value if isinstance(item_nodes, SequenceNode) else []
+        for i, item in enumerate(phase.items):
+            # Work outside any epic: no parent unless the item names one.
+            line = _line(nodes[i] if i < len(nodes) else None, 1)
+            entry = _Entry(("phases", p, "items", i), line, item.id or slug(item.title),
+                           item, canonical.id or "")
+            register(entry, bool(item.id))
     return entries
 
 
@@ -197,6 +208,7 @@ def _item(
             blocked=source.blocked,
             acceptance_criteria=tuple(source.acceptance_criteria),
             phase=entry.phase,
+            adopt=tuple(source.adopt),
         )
     ok = True
     if source.kind is Kind.EPIC:
@@ -224,7 +236,7 @@ def _item(
         kind=source.kind,
         title=source.title,
         description=source.description,
-        track=source.track or entry.epic_track,
+        track=source.track or entry.epic_track or Track.ENGINEERING,
         stage=source.stage,
         parent=parent,
         points=source.points,
@@ -236,7 +248,21 @@ def _item(
         acceptance_criteria=tuple(source.acceptance_criteria),
         timebox=timebox,
         phase=entry.phase,
+        adopt=tuple(source.adopt),
     )
+
+
+def _claimed_once(entries: list[_Entry], out: Collector) -> None:
+    """An issue can be adopted by one item only."""
+    claimed: dict[tuple[str, str], str] = {}
+    for entry in entries:
+        for index, claim in enumerate(entry.source.adopt):
+            target = parse_claim(claim)
+            other = claimed.setdefault(target, entry.id)
+            if other != entry.id:
+                where = (*entry.path, "adopt", index) if len(entry.source.adopt) > 1 else (
+                    *entry.path, "adopt")
+                out.add(where, f"{claim} is adopted by {other!r} already")
 
 
 def _make(out: Collector, path: Path, **fields: object) -> WorkItem | None:

@@ -42,6 +42,20 @@ WipLimit = Annotated[
 ]
 
 
+def _claims(value: Any) -> Any:
+    """`adopt:` takes one claim or a list; each must name a tracker issue."""
+    from tracker_bridge.model import parse_claim
+
+    claims = [value] if isinstance(value, str) else value
+    if isinstance(claims, list):
+        for claim in claims:
+            parse_claim(str(claim))
+    return claims
+
+
+Claims = Annotated[list[str], BeforeValidator(_claims)]
+
+
 class _File(BaseModel):
     # Numbers are fine as titles or labels; typos in keys are not.
     model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
@@ -108,6 +122,11 @@ class ItemFile(_File):
     acceptance_criteria: list[str] = []
     description: str = ""
     timebox: TimeboxFile | None = None
+    adopt: Claims = Field(
+        default=[],
+        description="Existing issues to bind instead of creating: jira:KEY-12, "
+        "github:OWNER/REPO#12 (one per tracker).",
+    )
 
 
 class EpicFile(_File):
@@ -124,6 +143,11 @@ class EpicFile(_File):
     blocked: bool = False
     acceptance_criteria: list[str] = []
     items: list[ItemFile] = []
+    adopt: Claims = Field(
+        default=[],
+        description="Existing issues to bind instead of creating: jira:KEY-12, "
+        "github:OWNER/REPO#12 (one per tracker).",
+    )
 
 
 class PhaseFile(_File):
@@ -134,6 +158,9 @@ class PhaseFile(_File):
     goal: str = ""
     exit_criteria: list[str] = []
     epics: list[EpicFile] = []
+    items: list[ItemFile] = Field(
+        default=[], description="Work that belongs to no epic (e.g. imported from a tracker)."
+    )
 
 
 class SprintFile(_File):

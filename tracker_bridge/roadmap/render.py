@@ -71,6 +71,9 @@ def _tree(roadmap: Roadmap) -> Tree:
             for epic_id, items in by_sprint.get(None, {}).items()
             if epic_id in epics and epics[epic_id].phase == phase.id
         }
+        loose = [i for i in by_sprint.get(None, {}).get("", []) if i.phase == phase.id]
+        if loose:  # phase-level items, under no epic
+            unscheduled[""] = loose
         for epic in epics.values():  # epics with no items at all still show up once
             if epic.phase == phase.id and epic.id not in parents:
                 unscheduled.setdefault(epic.id, [])
@@ -93,7 +96,8 @@ def _add_epics(node: Tree, groups: dict[str, list[WorkItem]], epics: dict[str, W
     for epic_id, items in groups.items():
         epic = epics.get(epic_id)
         title = epic.title if epic else "(no epic)"
-        epic_node = node.add(Text.assemble((title, "bold"), f" ({epic_id})", _tags(epic)))
+        where = f" ({epic_id})" if epic_id else ""
+        epic_node = node.add(Text.assemble((title, "bold"), where, _tags(epic)))
         for item in items:
             epic_node.add(_item_label(item))
 

@@ -7,7 +7,17 @@ Alembic on first use.
 from __future__ import annotations
 
 from tracker_bridge.store.locks import ProjectLock
+from tracker_bridge.store.origins import BornRecord, RemoteState
 from tracker_bridge.store.records import JournalEntry, LockBusy, StoreEvent, SyncRun
 from tracker_bridge.store.store import Store
 
-__all__ = ["JournalEntry", "LockBusy", "ProjectLock", "Store", "StoreEvent", "SyncRun"]
+__all__ = [
+    "BornRecord",
+    "JournalEntry",
+    "LockBusy",
+    "ProjectLock",
+    "RemoteState",
+    "Store",
+    "StoreEvent",
+    "SyncRun",
+]

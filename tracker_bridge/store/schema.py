@@ -176,3 +176,42 @@ webhook_deliveries = Table(
     Column("received_at", UtcDateTime(), nullable=False),
     Index(None, "received_at"),
 )
+
+tracker_born = Table(
+    "tracker_born",
+    metadata,
+    # Items born in a tracker (not in the roadmap): where and when they were first seen.
+    # Their current view lives in `items`, their refs in `remote_refs`, like any item.
+    Column("project", String(NAME), primary_key=True),
+    Column("item_id", String(NAME), primary_key=True),
+    Column("tracker", String(NAME), nullable=False),
+    Column("remote_key", String(NAME), nullable=False),
+    Column("remote_id", String(NAME), nullable=False),
+    Column("url", Text(), nullable=False),
+    Column("born_at", UtcDateTime(), nullable=False),
+)
+
+remote_states = Table(
+    "remote_states",
+    metadata,
+    # An item's issue that is no longer live on a target: deleted, moved, transferred or
+    # out of scope. Recorded once, when detected; nothing is written to it afterwards.
+    Column("project", String(NAME), primary_key=True),
+    Column("tracker", String(NAME), primary_key=True),
+    Column("item_id", String(NAME), primary_key=True),
+    Column("state", String(32), nullable=False),
+    Column("remote_key", String(NAME), nullable=False),
+    Column("location", Text(), nullable=True),
+    Column("detected_at", UtcDateTime(), nullable=False),
+)
+
+inventory_marks = Table(
+    "inventory_marks",
+    metadata,
+    # What a target looked like at its last removal check (an adapter-defined fingerprint,
+    # e.g. GitHub's issue count and newest number): lets a quiet night skip the listing.
+    Column("project", String(NAME), primary_key=True),
+    Column("tracker", String(NAME), primary_key=True),
+    Column("fingerprint", Text(), nullable=False),
+    Column("checked_at", UtcDateTime(), nullable=False),
+)

@@ -18,6 +18,7 @@ from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.engine import make_engine, migrate, upsert
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
+from tracker_bridge.store.origins import Origins
 
 
 def _now() -> datetime:
@@ -39,7 +40,7 @@ def _values_in(values: Mapping[str, FieldValue]) -> dict[str, Any]:
     return {key: list(v) if isinstance(v, tuple) else v for key, v in values.items()}
 
 
-class Store(History, Locks, Deliveries):
+class Store(History, Locks, Deliveries, Origins):
     """Open with `Store.open(url)`; the schema is created or migrated on first use."""
 
     def __init__(self, engine: Engine) -> None:
@@ -196,6 +197,15 @@ class Store(History, Locks, Deliveries):
         with self._engine.begin() as conn:
             stmt = upsert(conn, s.items, ("project", "item_id"), ("data", "updated_at"))
             conn.execute(stmt, list(rows.values()))
+
+    def drop_items(self, project: str, item_ids: Iterable[str]) -> None:
+        """Remove items from the current view (a tracker-born item whose issue is gone)."""
+        ids = list(item_ids)
+        if not ids:
+            return
+        t = s.items
+        with self._engine.begin() as conn:
+            conn.execute(delete(t).where(t.c.project == project, t.c.item_id.in_(ids)))
 
     def get_items(self, project: str) -> dict[str, WorkItem]:
         t = s.items

@@ -46,6 +46,8 @@ class Sandbox:
         max_change_ratio: float = 0.25,
         jira_port: int = 0,
         github_port: int = 0,
+        jira_scope: Mapping[str, Any] | None = None,
+        github_scope: Mapping[str, Any] | None = None,
     ) -> None:
         self.directory = directory
         self.roadmap = roadmap.resolve()
@@ -78,6 +80,7 @@ class Sandbox:
         self.github_options = {"writes_per_minute": 6000, **(github_options or {})}
         self.github_mapping = github_mapping
         self.max_change_ratio = max_change_ratio
+        self.scopes = {"jira": dict(jira_scope or {}), "github": dict(github_scope or {})}
         self.config_path = directory / "tracker-bridge.toml"
 
     @property
@@ -141,6 +144,7 @@ class Sandbox:
                 f"token_env = {json.dumps(JIRA_TOKEN_ENV)}",
                 f"mapping = {json.dumps(str(self.jira_mapping))}" if self.jira_mapping else "",
                 f"options = {_inline_table(self.jira_options)}",
+                f"scope = {_inline_table(self.scopes['jira'])}",
                 "# Roadmap handles -> Jira users (account ids on Cloud).",
                 "people = "
                 + _inline_table({name: self.jira.account_id(name) for name in self.people}),
@@ -150,6 +154,7 @@ class Sandbox:
                 f"url = {json.dumps(self.github.url)}",
                 f"token_env = {json.dumps(GITHUB_TOKEN_ENV)}",
                 github_mapping + f"options = {_inline_table(self.github_options)}",
+                f"scope = {_inline_table(self.scopes['github'])}",
                 "",
             ]
         )

@@ -42,7 +42,9 @@ class Context:
         except ValueError:
             found = None
         if found is None:
-            raise not_found()
+            from tracker_bridge.testing.fake_github.removals import removed_answer
+
+            raise removed_answer(self, repo, request.params["number"]) or not_found()
         return repo, found
 
     def touch(self, issue: Issue) -> None:

@@ -152,6 +152,9 @@ class GitHubState:
     # Who can be assigned in the owner's repositories (push access): the token's user and
     # the collaborators. Other users exist (`GET /users/{login}`) but cannot be assigned.
     collaborators: list[str] = field(default_factory=list)
+    removed: dict[tuple[str, int], str | None] = field(default_factory=dict)
+    """(lower-cased repo, number) of issues deleted (None) or transferred (new "owner/repo#n");
+    see `removals.py`."""
 
     def repo(self, full_name: str) -> Repo | None:
         return self.repos.get(full_name.lower())
