@@ -33,7 +33,10 @@ def test_a_jira_born_story_is_mirrored_once_and_moves_flow_back(mirrored: Runner
     again = mirrored.json("sync", "--yes")
     assert again["plan"]["actions"] == []  # no echo, no duplicate
 
-    # Flow fields belong to the trackers: a move on GitHub reaches the Jira issue.
+    # Flow fields belong to the trackers: a move on GitHub, later, reaches the Jira issue.
+    # (GitHub's times have whole seconds: a move in the second of our own write would read
+    # as the write itself.)
+    sandbox.github.clock.advance(60)
     sandbox.github_move(item_id, Stage.IN_REVIEW)
     moved = mirrored.json("sync", "--yes")
     assert [(a["op"], a["tracker"]) for a in moved["plan"]["actions"]] == [
@@ -43,12 +46,14 @@ def test_a_jira_born_story_is_mirrored_once_and_moves_flow_back(mirrored: Runner
 
     # Planning fields belong to Jira, where it was born: a GitHub retitle is reported and
     # overruled; a Jira retitle reaches GitHub.
+    sandbox.github.clock.advance(60)
     sandbox.github_edit(item_id, title="Renamed on GitHub")
     overruled = mirrored.json("sync", "--yes")
     [conflict] = overruled["plan"]["conflicts"]
     assert (conflict["item"], conflict["field"], conflict["winner"]) == (
         item_id, "title", sandbox.jira_tracker
     )
+    sandbox.jira.clock.advance(60)
     sandbox.jira.human_edit(key, summary="Drift alert fires twice on Mondays")
     mirrored.json("sync", "--yes")
     number = sandbox.github_number(item_id)
