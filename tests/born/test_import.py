@@ -31,15 +31,15 @@ def test_an_imported_jira_project_plans_no_creates_on_jira_and_seeds_github_once
     assert items[f"jira-{bug.lower()}"].parent is None
     assert items[f"jira-{story.lower()}"].points == 3
 
-    plan = run.json("plan", str(imported))
+    plan = run.json("plan", str(imported), "--project", "trending-now")
     on_jira = [a for a in plan["plan"]["actions"] if a["tracker"] == sandbox.jira_tracker]
     assert {a["op"] for a in on_jira} == {"mark"}  # bound, nothing created or changed
     assert len(on_jira) == 3
     before = sandbox.counts()
-    code, _out, err = run("seed", str(imported), "--yes")
+    code, _out, err = run("seed", str(imported), "--yes", "--project", "trending-now")
     assert code == 0, err
     after = sandbox.counts()
     assert after[sandbox.jira_tracker] == before[sandbox.jira_tracker]
     assert after[sandbox.github_tracker] == before[sandbox.github_tracker] + 3
-    again = run.json("seed", str(imported), "--yes")
+    again = run.json("seed", str(imported), "--yes", "--project", "trending-now")
     assert again["plan"]["actions"] == []

@@ -103,7 +103,7 @@ def test_the_human_summary_names_a_deleted_issue(seeded: Runner) -> None:
     code, out, err = seeded("sync", "--yes")
     assert code == 0, err
     [line] = [x for x in out.splitlines() if "infra.repo" in x]
-    assert f"skip {sandbox.jira_tracker} infra.repo: {key} was deleted; unlinked" in line
+    assert f"skipped infra.repo on {sandbox.jira_tracker}: {key} was deleted; unlinked" in line
     code, out, err = seeded("sync", "--yes")
     assert code == 0, err
     assert "infra.repo" not in out

@@ -31,7 +31,6 @@ class MetaRoutes:
     def register(self, server: FakeServer) -> None:
         server.route("GET", "/user", self.get_user)
         server.route("GET", REPO, self.get_repo)
-        server.route("GET", REPO + "/assignees/{assignee}", self.check_assignee)
         server.route("GET", REPO + "/issue-types", self.list_issue_types)
         server.route("GET", REPO + "/labels", self.list_labels)
         server.route("POST", REPO + "/labels", self.create_label)
@@ -50,13 +49,6 @@ class MetaRoutes:
     def get_user(self, request: Request) -> Response:
         person = self.ctx.state.users[self.ctx.viewer]
         return Response(200, render.full_user(self.ctx.base(), self.ctx.state, person))
-
-    def check_assignee(self, request: Request) -> Response:
-        """204 when the login can be assigned in the repository, else 404 (as GitHub)."""
-        self.ctx.repo(request)
-        if unquote(request.params["assignee"]) in self.ctx.state.users:
-            return Response(204, None)
-        raise not_found()
 
     def get_repo(self, request: Request) -> Response:
         repo = self.ctx.repo(request)

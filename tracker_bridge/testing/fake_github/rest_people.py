@@ -8,6 +8,7 @@ and answers 404 when a login is not a GitHub user at all, as GitHub does.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from tracker_bridge.testing.fake_github import render
 from tracker_bridge.testing.fake_github.common import (
@@ -69,7 +70,7 @@ class PeopleRoutes:
 
     def check_assignable(self, request: Request) -> Response:
         self.ctx.repo(request)
-        if request.params["login"] not in self.ctx.state.collaborators:
+        if unquote(request.params["login"]) not in self.ctx.state.collaborators:
             raise not_found()
         return Response(204)
 
