@@ -109,9 +109,9 @@ class Demo:
         self.console.print(Rule())
         self.console.print(
             f"State kept in {self.store_url} (the demo's own store; a configured "
-            "store is never touched). Next: copy "
-            "config/tracker-bridge.example.toml, point it at your trackers, "
-            "run `tracker-bridge doctor`, then `plan` and `seed`."
+            "store is never touched). Next: copy config/tracker-bridge.example.toml to "
+            "./tracker-bridge.toml, point it at your trackers, then run "
+            "`tracker-bridge doctor`, `tracker-bridge plan` and `tracker-bridge seed --yes`."
         )
 
     def _intro(self) -> None:

@@ -24,6 +24,8 @@ def test_demo_seeds_mirrors_and_reports(tmp_path: Path, capsys: pytest.CaptureFi
     assert "trending-now board" in out
     assert "overdue" in out  # the spike past its time-box is called out
     assert (tmp_path / "demo" / "state.sqlite").exists()
+    # Outside a terminal nothing is folded: the next steps paste as whole commands.
+    assert "`tracker-bridge doctor`, `tracker-bridge plan` and `tracker-bridge seed --yes`" in out
 
 
 @pytest.mark.slow

@@ -6,9 +6,9 @@ import tempfile
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from tracker_bridge.cli.app import app
+from tracker_bridge.cli.output import make_console
 
 
 @app.command()
@@ -26,4 +26,4 @@ def demo(
     from tracker_bridge.demo import Demo, example_roadmap
 
     where = directory or Path(tempfile.mkdtemp(prefix="tracker-bridge-demo-"))
-    Demo(where, roadmap or example_roadmap(), Console()).run()
+    Demo(where, roadmap or example_roadmap(), make_console()).run()
