@@ -179,3 +179,20 @@ def test_validate_and_show_read_the_configured_roadmap(cli: Cli) -> None:
     assert "infra.repo-setup" in shown.out
     unknown = cli("validate", "-c", cli.config, "-p", "nope")
     assert unknown.code == 2 and "'nope'" in unknown.err
+
+
+@pytest.mark.slow
+def test_a_stale_checksum_names_the_commands_that_review_and_apply_the_new_plan(
+    tmp_path: Path,
+) -> None:
+    with Sandbox(tmp_path / "sandbox", EXAMPLE) as sandbox:
+        config = shlex.quote(str(sandbox.config_path.relative_to(sandbox.directory)))
+        stale = _console(sandbox, f"tracker-bridge apply -c {config} --checksum 0000000000ab")
+        assert stale.returncode == 2, stale.stderr
+        assert sandbox.counts() == {sandbox.jira_tracker: 0, sandbox.github_tracker: 0}
+        review, apply = (h.strip("`") for h in stale.stderr.split("`")[1::2][:2])
+        assert review.startswith("tracker-bridge plan") and "--checksum" in apply
+        assert _console(sandbox, review).returncode == 0
+        done = _console(sandbox, apply)
+        assert done.returncode == 0, (apply, done.stderr)
+        assert sandbox.counts() == {sandbox.jira_tracker: ITEMS, sandbox.github_tracker: ITEMS}

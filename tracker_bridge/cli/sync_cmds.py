@@ -32,6 +32,7 @@ from tracker_bridge.model import Roadmap
 from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.reconcile.render import render_decisions, render_plan, render_summary
+from tracker_bridge.reconcile.sync import PlanChanged
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.tracker import Adapter, AdapterError
 from tracker_bridge.workspace import Workspace, open_workspace
@@ -205,9 +206,17 @@ def apply_(
     options = SyncOptions(apply=True, force=force, checksum=checksum, kind="apply")
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
-        report = _run(
-            workspace, given or _roadmap(chosen.roadmap), chosen.project, target, options, as_json
-        )
+        try:
+            report = _run(
+                workspace, given or _roadmap(chosen.roadmap), chosen.project, target, options,
+                as_json,
+            )
+        except PlanChanged as exc:
+            repeat = _repeat(chosen, roadmap, target, config)
+            raise UserError(
+                f"{exc}: review it with `{command_line('plan', *repeat)}`, then apply it with "
+                f"`{command_line('apply', *repeat, '--checksum', exc.current)}`"
+            ) from None
         policy = workspace.settings.reconcile.conflict_policy
     _print(report, as_json, show_plan=True, policy=policy)
     _exit(report)

@@ -41,6 +41,10 @@ from tracker_bridge.tracker import Adapter
 class PlanChanged(UserError):
     """`--checksum` names a plan other than the one computed now."""
 
+    def __init__(self, message: str, current: str) -> None:
+        super().__init__(message)
+        self.current = current
+
 
 @dataclass(frozen=True)
 class SyncOptions:
@@ -123,10 +127,11 @@ class Reconciler:
 
     def _run(self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None) -> SyncReport:
         started = {tracker: a.requests_sent for tracker, a in self.adapters.items()}
-        run_id = self.store.start_run(self.project, options.kind) if options.apply else None
         known_born = self.store.born(self.project)
         wanted = {item.id for item in roadmap.items} | set(known_born)
+        # Before this run is started: once started, it is the last run (with no failures).
         retry = self._failed_last_run() & wanted
+        run_id = self.store.start_run(self.project, options.kind) if options.apply else None
         states = self.store.remote_states(self.project)
         pulled = {
             tracker: self.puller.pull(
@@ -206,8 +211,8 @@ class Reconciler:
     def _guard(self, the_plan: Plan, inputs: PlanInputs, options: SyncOptions) -> None:
         if options.checksum is not None and options.checksum != the_plan.checksum:
             raise PlanChanged(
-                f"the plan is now {the_plan.checksum}, not the reviewed {options.checksum}: "
-                "run `plan` again and review it"
+                f"the plan is now {the_plan.checksum}, not the reviewed {options.checksum}",
+                the_plan.checksum,
             )
         if not options.force:
             own = own_unfinished_work(self.store, self.project, self.adapters)
