@@ -4,9 +4,9 @@ Reads come from list payloads only (raw JSON; no lazy completion). Writes are se
 by the client. Field values read back are translated by `translate.from_remote`.
 
 Pull cost. REST: `since=<cursor - overlap>` sorted by update, newest first (reading.py says
-why); the first page's ETag travels in the cursor, so an unchanged repository costs one 304
-(the first quiet pull after a change re-reads the few issues inside the overlap window once,
-then stores that query's ETag).
+why); the first page's ETag travels in the cursor, so an unchanged repository costs one 304,
+also on the first quiet pull after a change (the moved `since` leaves page 1's content, hence
+its ETag, as it was; the overlap is re-read only when something changed).
 Projects mode adds the project's items over GraphQL, because a field edit on the board does not
 touch the issue's `updated_at`: one GraphQL page per 100 project items on every pull. The
 trade-off (mapping `project.scan`): `every_pull` keeps a quiet pull at 2 requests up to 100

@@ -9,7 +9,8 @@ past a page already read; an issue edited during the read alters the first page,
 next pull reads it.
 
 The cursor is opaque text (JSON) carrying the `since` we query with, the first page's ETag
-(so an unchanged query costs one 304, also in a later run with a fresh adapter), what was
+(so an unchanged repository costs one 304, also in a later run with a fresh adapter, and also
+when `since` moved after a change and the moved query's first page is what was read), what was
 already reported inside the overlap window (so the overlap never re-reports it), and where an
 interrupted read goes on.
 """
@@ -119,9 +120,11 @@ class Cursor:
             since = max(since, parse_time(self.since))
         text = utc_text(since)
         kept = {n: pair for n, pair in seen.items() if parse_time(pair[0]) >= since}
-        # The same query next time (and a read from page 1): its first page's ETag holds.
-        same = text == self.since and self.resume_page is None
-        return Cursor(text, listing.etag if same else None, kept, self.project_since)
+        # A read from page 1 keeps its first page's ETag, also when `since` moved: ETags hash
+        # the page's content and, newest first, any change after this read tops page 1, so a
+        # 304 to the moved query still means "nothing new" (a 200 costs what it would have).
+        whole = self.resume_page is None
+        return Cursor(text, listing.etag if whole else None, kept, self.project_since)
 
 
 @dataclass
