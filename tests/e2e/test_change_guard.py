@@ -16,6 +16,7 @@ import pytest
 from tracker_bridge.reconcile import TooMuchChange
 from tracker_bridge.testing.sandbox import Sandbox
 from tracker_bridge.testing.server import FaultRule
+from tracker_bridge.workspace import open_workspace
 
 from .conftest import EXAMPLE, Cycle
 
@@ -85,3 +86,29 @@ def test_reviewed_edits_whose_writes_failed_are_retried_without_force(
     retried = edited.run(force=False)
     assert retried.ok, retried.summary()["failures"]
     assert retried.plan.counts() == {"update": 20}
+
+
+def test_a_refused_run_is_recorded_as_refused_and_the_reviewed_run_finishes_everything(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Night 1 half fails; night 2 is held back for review; night 3 (reviewed) still re-reads
+    and finishes what night 1 left. Night 2 must not stay "running" in the history."""
+    Cycle(sandbox, EXAMPLE).run()
+    edited = Cycle(sandbox, retitled(tmp_path / "roadmap.yaml", 20))
+    sandbox.jira.faults.add(FaultRule("error", status=503, method="PUT"))
+    assert not edited.run(force=True).ok  # 20 title writes failed on Jira
+    sandbox.jira.faults.clear()
+    more_path = retitled(tmp_path / "more.yaml", 29)
+    more_path.write_text(more_path.read_text().replace(" (v2)\n", " (v3)\n"))
+    more = Cycle(sandbox, more_path)
+    with pytest.raises(TooMuchChange):
+        more.run(force=False)
+
+    with open_workspace(sandbox.config_path) as workspace:
+        runs = workspace.store.last_runs(workspace.project(None).name, 3)
+    assert [run.status for run in runs] == ["refused", "partial", "ok"]
+    assert "changes" in runs[0].summary["error"]
+
+    reviewed = more.run(force=True)
+    assert reviewed.ok, reviewed.summary()["failures"]
+    assert more.run(force=False).plan.empty

@@ -115,7 +115,7 @@ def own_unfinished_work(
         for entry in store.unconfirmed(project, tracker)
     }
     for run in store.last_runs(project, RECENT_RUNS):
-        if run.status == "running":
+        if not run.completed:  # killed, refused or stopped: only its journal tells
             own |= {(e.tracker, e.item_id) for e in store.journal(run.id) if e.status == "failed"}
             continue
         for failure in run.summary.get("failures") or ():

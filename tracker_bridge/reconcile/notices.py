@@ -48,6 +48,6 @@ def carry_warnings(
 
 def _previous(store: Store, project: str) -> list[Mapping[str, Any]]:
     for run in store.last_runs(project, RECENT_RUNS):
-        if run.status != "running":  # the newest finished run (this one is still running)
+        if run.completed:  # the newest run that applied its plan (this one is still running)
             return list(run.summary.get("warnings") or ())
     return []

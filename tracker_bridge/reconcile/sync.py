@@ -9,6 +9,7 @@ marker), so a failure is retried without re-reading the whole project every nigh
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -36,6 +37,14 @@ from tracker_bridge.reconcile.planner import (
 from tracker_bridge.reconcile.pulling import Pulled, Puller
 from tracker_bridge.store import Store
 from tracker_bridge.tracker import Adapter
+
+
+def _stopped_status(stopped: BaseException) -> str:
+    if isinstance(stopped, UserError):
+        return "refused"  # a guard, a stale reviewed plan, a claim: nothing was written
+    if isinstance(stopped, KeyboardInterrupt | SystemExit):
+        return "interrupted"
+    return "failed"
 
 
 class PlanChanged(UserError):
@@ -132,6 +141,33 @@ class Reconciler:
         # Before this run is started: once started, it is the last run (with no failures).
         retry = self._failed_last_run() & wanted
         run_id = self.store.start_run(self.project, options.kind) if options.apply else None
+        try:
+            report = self._pull_plan_apply(
+                roadmap, options, progress, run_id, known_born, wanted, retry
+            )
+        except BaseException as stopped:
+            # A run that did not finish says so: refused by a guard, interrupted or failed. Left
+            # "running", it would read as one still going (or killed) to every later run.
+            if run_id is not None:
+                with suppress(Exception):  # never hide why the run stopped behind a store error
+                    self.store.finish_run(run_id, _stopped_status(stopped), {"error": str(stopped)})
+            raise
+        report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
+        if run_id is not None:
+            status = "ok" if report.ok else "partial"
+            self.store.finish_run(run_id, status, report.summary())
+        return report
+
+    def _pull_plan_apply(
+        self,
+        roadmap: Roadmap,
+        options: SyncOptions,
+        progress: Progress | None,
+        run_id: int | None,
+        known_born: Mapping[str, Any],
+        wanted: set[str],
+        retry: set[str],
+    ) -> SyncReport:
         states = self.store.remote_states(self.project)
         pulled = {
             tracker: self.puller.pull(
@@ -180,21 +216,19 @@ class Reconciler:
                 self.store, self.project, roadmap, target_states, report.applied.warnings
             )
             self._record(roadmap, born, the_plan, pulled, report)
-        report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
-        if run_id is not None:
-            status = "ok" if report.ok else "partial"
-            self.store.finish_run(run_id, status, report.summary())
         return report
 
     # -- pull -----------------------------------------------------------------------------
     def _failed_last_run(self) -> set[str]:
         """Items whose writes failed in the last applying run: read again on their own."""
-        runs = self.store.last_runs(self.project, 1)
-        if not runs or not runs[0].summary:
+        # A run refused by a guard (or stopped) wrote nothing: look past it to the last one
+        # that applied its plan, or the failures it left would never be read again.
+        last = next((run for run in self.store.last_runs(self.project) if run.completed), None)
+        if last is None:
             return set()
         return {
             str(f.get("item_id"))
-            for f in runs[0].summary.get("failures") or ()
+            for f in last.summary.get("failures") or ()
             if isinstance(f, Mapping) and f.get("item_id")
         }
 
@@ -246,9 +280,7 @@ class Reconciler:
         ended = self.puller.ended(self.store.born(self.project), pulled)
         self.store.drop_items(self.project, ended & set(previous))
         view = _current_view((*roadmap.items, *born), the_plan.merged)
-        by_key = {
-            (item.origin.tracker, item.origin.key): item.id for item in born if item.origin
-        }
+        by_key = {(item.origin.tracker, item.origin.key): item.id for item in born if item.origin}
         changes = {
             item_id: c.at
             for tracker, p in pulled.items()
@@ -290,9 +322,7 @@ class Reconciler:
             self.store.save_bases(self.project, tracker, settled)
 
 
-def _current_view(
-    items: Sequence[WorkItem], merged: Mapping[str, Values]
-) -> dict[str, WorkItem]:
+def _current_view(items: Sequence[WorkItem], merged: Mapping[str, Values]) -> dict[str, WorkItem]:
     view = {}
     for item in items:
         values = merged.get(item.id)

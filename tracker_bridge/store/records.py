@@ -89,10 +89,16 @@ class SyncRun:
     project: str
     kind: str
     status: str
-    """`running` until finished, then what `finish_run` was given."""
+    """`running` until finished, then what `finish_run` was given: `ok` or `partial` for a run
+    that pulled, planned and applied; `refused`, `interrupted` or `failed` for one that stopped."""
     started_at: datetime
     finished_at: datetime | None
     summary: Mapping[str, Any]
+
+    @property
+    def completed(self) -> bool:
+        """Whether the run got through its plan (its summary lists its failures)."""
+        return self.status in ("ok", "partial")
 
 
 class LockBusy(UserError):
