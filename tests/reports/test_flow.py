@@ -162,3 +162,15 @@ def test_throughput_per_week_starting_monday() -> None:
 def test_flow_window_is_whole_weeks() -> None:
     assert flow_since(NOW, weeks=2) == t(26, 0, 10)  # Monday of the week before
     assert flow_since(NOW, "Asia/Tokyo", weeks=1) == datetime(2026, 11, 1, 15, tzinfo=UTC)
+
+
+def test_start_before_the_records_is_unknown_and_spike_start_counts() -> None:
+    item = story("k", 1, Stage.DONE)
+    history = [created("k", t(1, 10)), move("k", t(3, 10), "in_review", "done")]
+    entry = cycle_item(item, history, NOW)
+    assert entry is not None and entry.cycle_days is None and entry.lead_days == 2.0
+    sp = spike("sp", stage=Stage.DONE)
+    history = [StoreEvent("spike_started", "sp", t(2, 10)),
+               move("sp", t(4, 10), "in_progress", "done")]
+    entry = cycle_item(sp, history, NOW)
+    assert entry is not None and entry.cycle_days == 2.0 and entry.lead_days is None

@@ -54,7 +54,8 @@ class CycleItem:
     started_at: datetime | None
     done_at: datetime
     cycle_days: float | None
-    """None when no start was recorded (moved straight from the backlog to done counts 0)."""
+    """None when the start is not on record (the first recorded move leaves a started stage);
+    moved straight from the backlog to done counts 0."""
     lead_days: float | None
     """None when the creation was not recorded."""
 
@@ -169,6 +170,27 @@ def _days(start: datetime, end: datetime) -> float:
     return round((end - start).total_seconds() / 86400, 2)
 
 
+def _started_at(
+    history: Sequence[EventLike], moves: Sequence[EventLike], created: EventLike | None
+) -> datetime | None:
+    """The first start on record: born in a started stage, `spike start`, or the first move
+    from before in_progress to in_progress or later. A first such move that comes from a
+    started stage means the start happened before our records: unknown."""
+    if created is not None:
+        born = parse_stage(created.data.get("stage"))
+        if born is not None and Stage.IN_PROGRESS <= born < Stage.DONE:
+            return created.at  # born started (e.g. work begun in a tracker)
+    found = [ev.at for ev in history if ev.kind == "spike_started" and ev.at <= moves[-1].at]
+    for ev in moves:
+        to, src = parse_stage(ev.data.get("to")), parse_stage(ev.data.get("from"))
+        if to is None or to < Stage.IN_PROGRESS:
+            continue
+        if src is None or src < Stage.IN_PROGRESS:
+            found.append(ev.at)
+        break
+    return min(found) if found else None
+
+
 def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) -> CycleItem | None:
     """The item's cycle and lead time, if it was done at `until` with a recorded done move."""
     moves = [ev for ev in history if ev.kind == "stage_changed" and ev.at <= until]
@@ -176,18 +198,7 @@ def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) ->
     if done is None or parse_stage(done.data.get("to")) is not Stage.DONE:
         return None
     created = next((ev for ev in history if ev.kind == "created"), None)
-    started: datetime | None = None
-    if created is not None:
-        born = parse_stage(created.data.get("stage"))
-        if born is not None and Stage.IN_PROGRESS <= born < Stage.DONE:
-            started = created.at  # born in a started stage (e.g. work begun in a tracker)
-    if started is None:
-        started = next(
-            (ev.at for ev in moves
-             if (stage := parse_stage(ev.data.get("to"))) is not None
-             and stage >= Stage.IN_PROGRESS),
-            None,
-        )
+    started = _started_at(history, moves, created)
     return CycleItem(
         id=item.id,
         title=item.title,
