@@ -212,3 +212,14 @@ def test_html_charts_read_on_a_phone() -> None:
     assert len(scatter.findall(f"{SVG}circle")) >= 4
     assert {"Date done", "Cycle time (days)", "p50", "p85"} <= {
         t.text for t in scatter.iter(f"{SVG}text")}
+
+
+def test_terminal_shows_learning_first_and_the_flow_table() -> None:
+    out = StringIO()
+    render_sprint(report(), Console(file=out, width=160, color_system=None))
+    text = out.getvalue()
+    research = text[text.index("Research"):text.index("Engineering")]
+    assert research.index("Spikes concluded") < research.index("Committed")
+    assert "Burndown:" not in research
+    assert "ideal reaches 0 at the end of 13 Nov" in text
+    assert "Cycle and lead time, p50 / p85 / p95" in text

@@ -105,7 +105,7 @@ def _track_panel(track: TrackHealth, report: SprintReport) -> Panel:
     done = [p.remaining for p in track.burndown if p.remaining is not None]
     if done and shows_burndown(track, report.research_points_burndown):
         parts.append(Text("Burndown: " + " → ".join(pts(x) for x in done)
-                          + f" (ideal ends at 0 on {track.burndown[-1].day:%d %b})"))
+                          + f" (ideal reaches 0 at the end of {report.health.sprint.end:%d %b})"))
     for title, lines, style in (
         ("Blocked", track.blocked, "yellow"),
         ("Ageing", track.ageing, ""),
