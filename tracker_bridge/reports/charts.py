@@ -29,15 +29,15 @@ TODAY = "#d1242f"
 
 
 def _nice_top(value: float) -> float:
-    """A round axis maximum at or above `value` (1, 2, 5 x 10^n), so gridlines read well."""
-    top = max(value, 1.0)
-    scale = 1.0
-    while scale * 10 < top:
+    """The smallest round axis maximum at or above `value` whose four gridlines fall on round
+    numbers (steps of 1, 2, 2.5 or 5 x 10^n): 4 -> 4, 8 -> 8, 17 -> 20, 0.3 -> 1."""
+    value = max(value, 1.0)
+    scale = 0.1
+    while True:
+        for m in (2.5, 5, 10, 20):
+            if 4 * m * scale >= value:
+                return round(4 * m * scale, 6)
         scale *= 10
-    for step in (1, 2, 5, 10):
-        if step * scale >= top:
-            return step * scale
-    return top
 
 
 def _y(value: float, top: float) -> float:
@@ -110,9 +110,7 @@ def _day_axis(first: date, last: date, timezone: str, now: datetime
     count = (last - first).days + 1
     every = max(1, -(-count // 7))
     labels = []
-    for k in range(count):
-        if k % every and k != count - 1:
-            continue
+    for k in range(count - 1, -1, -every):  # from the last day back, so it is always named
         day = first + timedelta(days=k)
         mid = x(day_start(day, timezone) + (end - start) / count / 2)
         labels.append(f'<text x="{mid:.1f}" y="{TOP + PLOT_H + 14}" font-size="10" '

@@ -87,7 +87,8 @@ def track_rows(track: TrackHealth) -> list[tuple[str, str]]:
         ("Capacity", pts(track.capacity)),
         ("Forecast", forecast(track)),
     ]
-    if track.spikes or any(track.spike_outcomes.values()):
+    # Research shows its outcomes with what it learned (`learning_rows`), before the points.
+    if track.track is not Track.RESEARCH and (track.spikes or any(track.spike_outcomes.values())):
         rows.append(("Spike outcomes", outcomes(track)))
     return rows
 
