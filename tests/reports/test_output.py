@@ -158,7 +158,7 @@ def test_json_has_flow_metrics_and_learning() -> None:
     stats = data["cycle_time"]["stats"]
     assert {k: stats[2][k] for k in ("track", "kind")} == {"track": "engineering", "kind": None}
     assert data["throughput"][-1]["counts"] == {"research": 0, "engineering": 0}
-    assert data["learning"]["learning_recorded"] == 1
+    assert data["learning"]["learning_recorded"] == 1 and data["learning"]["adherence"] == 1.0
     assert [c["id"] for c in data["learning"]["concluded"]] == ["sp1", "sp3"]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tracker_bridge.reports.board import BoardSnapshot, StageColumn
+from tracker_bridge.reports.learning import ResearchLearning
 from tracker_bridge.reports.spikes import SpikeStatus, SpikeViolation
 from tracker_bridge.reports.summary import SprintReport
 
@@ -34,6 +35,7 @@ _POINT_KEYS = frozenset({"points", "remaining", "ideal", "capacity", "velocity"}
 _EXTRA: dict[type, tuple[str, ...]] = {
     StageColumn: ("count",),
     SpikeStatus: ("total_days",),
+    ResearchLearning: ("adherence",),
 }
 
 
