@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -39,8 +39,9 @@ _EXTRA: dict[type, tuple[str, ...]] = {
 }
 
 
-def plain(value: Any) -> Any:
-    """Dataclasses, pydantic models, enums, dates and tuples as JSON-ready values."""
+def plain(value: Any, limit: int | None = None) -> Any:
+    """Dataclasses, pydantic models, enums, dates and tuples as JSON-ready values; with a
+    `limit`, lists of items are clipped before they are converted (see the module doc)."""
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -48,48 +49,37 @@ def plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in _EXTRA.get(type(value), ()):
-            out[name] = plain(getattr(value, name))
+        names = [f.name for f in dataclasses.fields(value)] + list(_EXTRA.get(type(value), ()))
+        out = _fields(((name, getattr(value, name)) for name in names), limit)
         if isinstance(value, SpikeViolation):
             out["text"] = str(value)
         return out
     if isinstance(value, Mapping):
-        return {str(plain(k)): plain(v) for k, v in value.items()}
+        return _fields(((str(plain(k)), v) for k, v in value.items()), limit)
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, limit) for v in value]
     return value
 
 
-def _is_points(key: str, value: Any) -> bool:
-    return (key.endswith("_points") or key in _POINT_KEYS) and type(value) is int
-
-
-def bounded(value: Any, limit: int | None) -> Any:
-    """Points as floats; lists of items clipped to `limit` with a `<key>_total` (None: all)."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, item in value.items():
-            if _is_points(key, item):
-                item = float(item)
-            elif key == "velocity_history":
-                item = [[sprint, float(points)] for sprint, points in item]
-            item = bounded(item, limit)
-            if (isinstance(item, list) and limit is not None and key not in _SERIES
-                    and len(item) > limit):
-                out[f"{key}_total"] = len(item)
-                item = item[:limit]
-            out[key] = item
-        return out
-    if isinstance(value, list):
-        return [bounded(v, limit) for v in value]
-    return value
+def _fields(pairs: Iterable[tuple[str, Any]], limit: int | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if (key.endswith("_points") or key in _POINT_KEYS) and type(value) is int:
+            value = float(value)  # one type for points
+        elif key == "velocity_history":
+            value = [(sprint, float(points)) for sprint, points in value]
+        elif (limit is not None and isinstance(value, list | tuple) and key not in _SERIES
+              and len(value) > limit):
+            out[f"{key}_total"] = len(value)
+            value = value[:limit]
+        out[key] = plain(value, limit)
+    return out
 
 
 def report_dict(report: SprintReport, full: bool = False) -> dict[str, Any]:
     limit = None if full else JSON_LIST_LIMIT
     return {"schema_version": SCHEMA_VERSION, "lists_clipped_at": limit,
-            **bounded(plain(report), limit)}
+            **plain(report, limit)}
 
 
 def board_dict(snapshot: BoardSnapshot) -> dict[str, Any]:
