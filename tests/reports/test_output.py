@@ -223,3 +223,14 @@ def test_terminal_shows_learning_first_and_the_flow_table() -> None:
     assert "Burndown:" not in research
     assert "ideal reaches 0 at the end of 13 Nov" in text
     assert "Cycle and lead time, p50 / p85 / p95" in text
+
+
+def test_burndown_is_kept_when_the_sprint_was_planned_after_its_start() -> None:
+    # Only story c, added on day 4: nothing committed at the start, the chart still shows.
+    rm = roadmap()
+    work = {"c": items()["c"]}
+    evs = [e for e in events() if e.item_id == "c"]
+    late = build_sprint_report(rm.sprint_by_id()["s2"], work, evs, rm, NOW)
+    assert late.health.track(Track.ENGINEERING).committed_points == 0
+    assert "engineering burndown" in render_html(late)
+    assert "**Burndown**" in render_markdown(late)

@@ -167,6 +167,8 @@ def burndown_label(track: TrackHealth, index: int) -> str:
 
 
 def shows_burndown(track: TrackHealth, research_points: bool) -> bool:
-    if not track.burndown or not track.committed_points:
+    """Whenever the sprint held points (committed, or only added after the start: the chart
+    is not dropped for a sprint planned late); research only when the project asks."""
+    if not track.committed_points and not any(p.remaining for p in track.burndown):
         return False
     return track.track is not Track.RESEARCH or research_points
