@@ -252,6 +252,8 @@ class ProjectSettings(_Frozen):
     summary_schedule: str | None = None
     """Cron for posting the sprint summary to Slack (e.g. "0 9 * * 1-5"); None: never."""
     timezone: TimeZoneName = "UTC"
+    research_points_burndown: bool = False
+    """Reports judge research by learning; true also shows its points burndown."""
     mirror: Literal["roadmap", "all"] = "roadmap"
     """`roadmap`: only roadmap items are created on every target; `all`: tracker-born items
     are mirrored onto the other targets too."""

@@ -57,6 +57,9 @@ def report_sprint(
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.TERMINAL,
     output: Annotated[Path | None, typer.Option(help="Write to this file.")] = None,
     post: Annotated[bool, typer.Option(help="Also post the Slack summary.")] = False,
+    full: Annotated[bool, typer.Option(
+        "--full", help="JSON: every list whole (the whole board); default: 50 per list.")
+    ] = False,
     project: Project = None,
     config: Config = None,
     now: Now = None,
@@ -64,7 +67,8 @@ def report_sprint(
     """Sprint health per track: commitment, burndown, scope change, velocity, spikes, WIP."""
     with open_context(config, project, parse_now(now)) as ctx:
         report = build_sprint_report(
-            ctx.sprint(sprint), ctx.items(), ctx.events(), ctx.roadmap, ctx.now
+            ctx.sprint(sprint), ctx.items(), ctx.events(), ctx.roadmap, ctx.now,
+            research_points_burndown=ctx.project.research_points_burndown,
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:
@@ -76,7 +80,7 @@ def report_sprint(
         text = {
             Format.TERMINAL: lambda: _plain_terminal(report),  # also in a pipe: 100 columns
             Format.MARKDOWN: lambda: render_markdown(report),
-            Format.JSON: lambda: to_json(report) + "\n",
+            Format.JSON: lambda: to_json(report, full=full) + "\n",
             Format.HTML: lambda: render_html(report),
             Format.SLACK: lambda: _slack_json(report),
         }[fmt]()
@@ -116,18 +120,31 @@ def _config_args(config: Path | None, project: str | None) -> list[str]:
 
 @spike_app.command("check")
 def spike_check(
-    project: Project = None, config: Config = None, now: Now = None
+    as_json: Annotated[bool, typer.Option(
+        "--json", help="One JSON object on stdout (for CI); the exit code is the same.")
+    ] = False,
+    project: Project = None, config: Config = None, now: Now = None,
 ) -> None:
     """Exit 1 if any spike is over its time-box or breaks the spike policy (one line each)."""
     with open_context(config, project, parse_now(now)) as ctx:
         items = ctx.items()
         found = check_spikes(items, ctx.events(), ctx.roadmap.board.spikes, ctx.now)
-    for violation in found:
-        typer.echo(str(violation))
+        name, at = ctx.name, ctx.now
+    spikes = sum(1 for i in items.values() if i.timebox is not None)
+    if as_json:
+        typer.echo(json.dumps({
+            "schema_version": 1, "project": name, "at": at.isoformat(), "ok": not found,
+            "spikes": spikes, "violation_count": len(found),
+            "violations": [{"item_id": v.item_id, "rule": v.rule, "message": v.message,
+                            "text": str(v)} for v in found],
+        }, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        for violation in found:
+            typer.echo(str(violation))
+        if not found:
+            typer.echo(f"{spikes} spike(s) within their time-box and policy")
     if found:
         raise typer.Exit(1)
-    spikes = sum(1 for i in items.values() if i.timebox is not None)
-    typer.echo(f"{spikes} spike(s) within their time-box and policy")
 
 
 @spike_app.command("start")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tracker_bridge.model import SpikeOutcome
+from tracker_bridge.model import SpikeOutcome, Track
+from tracker_bridge.reports.board import WipBreach
+from tracker_bridge.reports.flow import CycleItem, CycleTimes, Quantiles
+from tracker_bridge.reports.learning import Concluded, ResearchLearning
 from tracker_bridge.reports.lines import ItemLine
 from tracker_bridge.reports.spikes import SpikeStatus
 from tracker_bridge.reports.sprint import SprintHealth, TrackHealth
@@ -84,6 +87,88 @@ def track_rows(track: TrackHealth) -> list[tuple[str, str]]:
         ("Capacity", pts(track.capacity)),
         ("Forecast", forecast(track)),
     ]
-    if track.spikes or any(track.spike_outcomes.values()):
+    # Research shows its outcomes with what it learned (`learning_rows`), before the points.
+    if track.track is not Track.RESEARCH and (track.spikes or any(track.spike_outcomes.values())):
         rows.append(("Spike outcomes", outcomes(track)))
     return rows
+
+
+BREACH_IDS = 10
+"""Item ids named per WIP breach; the rest are counted."""
+
+
+def breach_text(breach: WipBreach) -> str:
+    ids = list(breach.items)
+    named = ", ".join(ids[:BREACH_IDS])
+    more = f" … and {len(ids) - BREACH_IDS} more" if len(ids) > BREACH_IDS else ""
+    return f"{breach}: {named}{more}"
+
+
+def counted(title: str, texts: Sequence[str]) -> str:
+    """A list title with its full count, so a clipped list still says how long it is."""
+    return f"{title} ({len(texts)})"
+
+
+def days(value: float | None) -> str:
+    return "-" if value is None else f"{value:g} d"
+
+
+def learning_rows(learning: ResearchLearning) -> list[tuple[str, str]]:
+    """The research track's headline: what it learned, before any points."""
+    concluded = len(learning.concluded)
+    adherence = learning.adherence
+    per_sprint = ", ".join(f"{h.sprint}: {h.started} started / {h.concluded} concluded"
+                           for h in learning.per_sprint)
+    return [
+        ("Spikes concluded", f"{concluded} ({learning.running} running)"),
+        ("Outcomes", ", ".join(f"{n} {o.value}" for o, n in learning.outcomes.items())),
+        ("Learning recorded", f"{learning.learning_recorded} of {concluded}"),
+        ("Within time-box", f"{learning.within_timebox} of {concluded}"
+         + (f" ({adherence:.0%})" if adherence is not None else "")),
+        ("Hypotheses per sprint", per_sprint or "-"),
+    ]
+
+
+def concluded_text(c: Concluded) -> str:
+    outcome = c.outcome.value if c.outcome else "no outcome"
+    box = {True: "within time-box", False: "over time-box", None: "time-box unknown"}
+    return (f"{c.id} {c.title}: {outcome}, {box[c.within_timebox]}"
+            f"{', extended' if c.extended else ''}; learned: {c.learning or 'nothing recorded'}")
+
+
+def cycle_text(entry: CycleItem) -> str:
+    return (f"{entry.id} {entry.title} ({entry.kind.value}): cycle {days(entry.cycle_days)}, "
+            f"lead {days(entry.lead_days)}, done {entry.done_at:%d %b}")
+
+
+def cycle_rows(times: CycleTimes) -> list[tuple[str, str, str, str, str]]:
+    """(track, kind, items, cycle p50/p85/p95, lead p50/p85/p95) for each group with items."""
+    rows = []
+    for s in times.stats:
+        if s.cycle is None and s.lead is None:
+            continue
+        count = max(s.cycle.count if s.cycle else 0, s.lead.count if s.lead else 0)
+        rows.append((s.track.value, s.kind.value if s.kind else "all", str(count),
+                     _q(s.cycle), _q(s.lead)))
+    return rows
+
+
+def _q(q: Quantiles | None) -> str:
+    return "-" if q is None else f"{q.p50:g} / {q.p85:g} / {q.p95:g} d"
+
+
+def burndown_label(track: TrackHealth, index: int) -> str:
+    """Burndown values are taken at the start of each day; the last one is the end of the
+    sprint's last day, so it is labelled with that day, not the morning after."""
+    point = track.burndown[index]
+    if index == len(track.burndown) - 1 and index > 0:
+        return f"end {track.burndown[index - 1].day:%d %b}"
+    return f"{point.day:%d %b}"
+
+
+def shows_burndown(track: TrackHealth, research_points: bool) -> bool:
+    """Whenever the sprint held points (committed, or only added after the start: the chart
+    is not dropped for a sprint planned late); research only when the project asks."""
+    if not track.committed_points and not any(p.remaining for p in track.burndown):
+        return False
+    return track.track is not Track.RESEARCH or research_points

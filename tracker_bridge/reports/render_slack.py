@@ -22,7 +22,17 @@ from slack_sdk.models.blocks import (
 )
 
 from tracker_bridge.model import Track
-from tracker_bridge.reports.fmt import clip, item_text, pts, shorten, spike_text, track_rows
+from tracker_bridge.reports.fmt import (
+    breach_text,
+    clip,
+    counted,
+    item_text,
+    learning_rows,
+    pts,
+    shorten,
+    spike_text,
+    track_rows,
+)
 from tracker_bridge.reports.lines import ItemLine
 from tracker_bridge.reports.sprint import TrackHealth
 from tracker_bridge.reports.summary import SprintReport
@@ -49,15 +59,32 @@ class SlackMessage:
 
 
 def esc(text: str) -> str:
-    """Slack mrkdwn needs only these three escaped."""
+    """Slack mrkdwn needs only these three escaped (`<!channel>` would ping everyone)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def fit(text: str, limit: int) -> str:
+    """Escaped text within `limit`: whole lines dropped from the end and counted as
+    '… and N more', never a cut through an `&amp;` (a lone line is cut before its `&`)."""
+    if len(text) <= limit:
+        return text
+    lines = text.split("\n")
+    for keep in range(len(lines) - 1, 0, -1):
+        candidate = "\n".join([*lines[:keep], f"… and {len(lines) - keep} more"])
+        if len(candidate) <= limit:
+            return candidate
+    cut = text[: max(limit - 1, 0)]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "…"
 
 
 def _list(title: str, texts: Sequence[str], limit: int) -> str:
     if not texts:
         return ""
     lines = [f"• {esc(shorten(t, LINE_MAX))}" for t in clip(texts, limit)]
-    return f"*{esc(title)}*\n" + "\n".join(lines)
+    return f"*{esc(counted(title, texts))}*\n" + "\n".join(lines)
 
 
 def _items(title: str, lines: Sequence[ItemLine], limit: int) -> str:
@@ -65,13 +92,16 @@ def _items(title: str, lines: Sequence[ItemLine], limit: int) -> str:
 
 
 def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=shorten(text, SECTION_MAX)))
+    return SectionBlock(text=MarkdownTextObject(text=fit(text, SECTION_MAX)))
 
 
-def _track_blocks(track: TrackHealth, limit: int) -> list[Block]:
+def _track_blocks(track: TrackHealth, report: SprintReport, limit: int) -> list[Block]:
+    rows = track_rows(track)
+    if track.track is Track.RESEARCH:  # judged by learning: that comes first
+        rows = [*learning_rows(report.learning), *rows]
     fields = [
-        MarkdownTextObject(text=shorten(f"*{esc(label)}*\n{esc(value)}", FIELD_MAX))
-        for label, value in track_rows(track)
+        MarkdownTextObject(text=fit(f"*{esc(label)}*\n{esc(value)}", FIELD_MAX))
+        for label, value in rows
     ][:MAX_FIELDS]
     name = track.track.value.capitalize()
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=f"*{name}*"),
@@ -89,6 +119,8 @@ def _track_blocks(track: TrackHealth, limit: int) -> list[Block]:
 
 
 def fallback_text(report: SprintReport) -> str:
+    """The notification line; escaped like any Slack text (a sprint or phase named
+    `R&D <!channel>` must not ping the channel)."""
     health = report.health
     parts = [f"{health.project} {health.sprint.name}"
              + (" (ended)" if health.over else f" (day {health.day} of {health.days})")]
@@ -96,14 +128,15 @@ def fallback_text(report: SprintReport) -> str:
         if track.is_empty:
             continue
         if track.track is Track.RESEARCH:
-            parts.append(f"{track.track.value}: {sum(track.spike_outcomes.values())} spikes "
-                         f"closed, {len(track.spikes)} in sprint")
+            learning = report.learning
+            parts.append(f"{track.track.value}: {len(learning.concluded)} spike(s) concluded "
+                         f"this sprint, {learning.running} running")
         else:
             parts.append(f"{track.track.value}: {pts(track.completed_points)}/"
                          f"{pts(track.committed_points)} pts done")
     parts.append(f"{len(report.board.breaches)} WIP breach(es)")
     parts.append(f"{len(report.violations)} spike violation(s)")
-    return shorten("; ".join(parts), 300)
+    return fit(esc("; ".join(parts)), 300)
 
 
 def _build(report: SprintReport, limit: int) -> SlackMessage:
@@ -113,16 +146,16 @@ def _build(report: SprintReport, limit: int) -> SlackMessage:
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(
             text=shorten(f"{sprint.name}: {when}", HEADER_MAX), emoji=False)),
-        ContextBlock(elements=[MarkdownTextObject(text=shorten(esc(
+        ContextBlock(elements=[MarkdownTextObject(text=fit(esc(
             f"{health.project} · {sprint.start:%d %b} to {sprint.end:%d %b}"
             + (f" · Goal: {sprint.goal}" if sprint.goal else "")), SECTION_MAX))]),
     ]
     for track in health.tracks:
         if not track.is_empty:
             blocks.append(DividerBlock())
-            blocks.extend(_track_blocks(track, limit))
+            blocks.extend(_track_blocks(track, report, limit))
     blocks.append(DividerBlock())
-    breaches = [f"{b}: {', '.join(b.items)}" for b in report.board.breaches]
+    breaches = [breach_text(b) for b in report.board.breaches]
     blocks.append(_section(_list("WIP-limit breaches", breaches, limit)
                            or "No WIP-limit breaches."))
     blocks.append(_section(_list("Spike policy", [str(v) for v in report.violations], limit)

@@ -8,13 +8,35 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from tracker_bridge.model import Track
 from tracker_bridge.reports.board import BoardSnapshot
-from tracker_bridge.reports.fmt import clip, item_text, pts, spike_text, sprint_title, track_rows
+from tracker_bridge.reports.fmt import (
+    breach_text,
+    clip,
+    counted,
+    cycle_rows,
+    item_text,
+    learning_rows,
+    pts,
+    shows_burndown,
+    spike_text,
+    sprint_title,
+    track_rows,
+)
 from tracker_bridge.reports.lines import ItemLine
 from tracker_bridge.reports.sprint import TrackHealth
 from tracker_bridge.reports.summary import SprintReport
 
 LIST_LIMIT = 15
+
+
+def _red_list(title: str, texts: list[str], console: Console) -> None:
+    """Breaches and violations: clipped like every list, with the full count in the title."""
+    if not texts:
+        return
+    console.print(f"[bold red]{escape(counted(title, texts))}[/]")
+    for text in clip(texts, LIST_LIMIT):
+        console.print(f"  {escape(text)}", highlight=False)
 
 
 def _item_list(title: str, lines: tuple[ItemLine, ...], style: str = "") -> Text | None:
@@ -61,8 +83,7 @@ def render_board(snapshot: BoardSnapshot, console: Console) -> None:
     part = _item_list("Tracker-born (not in the roadmap)", born)
     if part is not None:
         console.print(part)
-    for breach in snapshot.breaches:
-        console.print(f"[bold red]{escape(str(breach))}[/]: {escape(', '.join(breach.items))}")
+    _red_list("WIP-limit breaches", [breach_text(b) for b in snapshot.breaches], console)
     for part in (
         _item_list("Blocked", snapshot.blocked, "yellow"),
         _item_list(f"Ageing (> {snapshot.ageing_days:g} days in stage)", snapshot.ageing),
@@ -71,17 +92,20 @@ def render_board(snapshot: BoardSnapshot, console: Console) -> None:
             console.print(part)
 
 
-def _track_panel(track: TrackHealth) -> Panel:
+def _track_panel(track: TrackHealth, report: SprintReport) -> Panel:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
-    for label, value in track_rows(track):
+    rows = track_rows(track)
+    if track.track is Track.RESEARCH:  # judged by learning: that comes first
+        rows = [*learning_rows(report.learning), *rows]
+    for label, value in rows:
         table.add_row(label, value)
     parts: list[Table | Text] = [table]
     done = [p.remaining for p in track.burndown if p.remaining is not None]
-    if done and track.committed_points:
+    if done and shows_burndown(track, report.research_points_burndown):
         parts.append(Text("Burndown: " + " → ".join(pts(x) for x in done)
-                          + f" (ideal ends at 0 on {track.burndown[-1].day:%d %b})"))
+                          + f" (ideal reaches 0 at the end of {report.health.sprint.end:%d %b})"))
     for title, lines, style in (
         ("Blocked", track.blocked, "yellow"),
         ("Ageing", track.ageing, ""),
@@ -103,8 +127,20 @@ def render_sprint(report: SprintReport, console: Console) -> None:
         console.print(f"Goal: {health.sprint.goal}", markup=False)
     for track in health.tracks:
         if not track.is_empty:
-            console.print(_track_panel(track))
-    for breach in report.board.breaches:
-        console.print(f"[bold red]{escape(str(breach))}[/]: {escape(', '.join(breach.items))}")
-    for violation in report.violations:
-        console.print(f"[bold red]spike[/] {escape(str(violation))}", highlight=False)
+            console.print(_track_panel(track, report))
+    console.print(_flow_table(report))
+    _red_list("WIP-limit breaches", [breach_text(b) for b in report.board.breaches], console)
+    _red_list("Spike policy violations", [str(v) for v in report.violations], console)
+
+
+def _flow_table(report: SprintReport) -> Table:
+    times = report.cycle_time
+    table = Table(title=f"Cycle and lead time, p50 / p85 / p95 (done {times.since:%d %b} to "
+                        f"{times.until:%d %b})")
+    for head in ("Track", "Kind", "Items", "Cycle time", "Lead time"):
+        table.add_column(head)
+    for row in cycle_rows(times):
+        table.add_row(*row)
+    weekly = " ".join(str(sum(w.counts.values())) for w in report.throughput[-6:])
+    table.caption = f"Throughput, items done per week (last 6): {weekly}"
+    return table

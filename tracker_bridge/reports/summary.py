@@ -1,14 +1,25 @@
-"""The bundle every sprint renderer takes: sprint health, the board and the spikes."""
+"""The bundle every sprint renderer takes: sprint health, the board, the spikes, flow
+metrics and what the research track learned."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from tracker_bridge.model import Roadmap, Sprint, WorkItem
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, BoardSnapshot, board_snapshot
-from tracker_bridge.reports.history import EventLike
+from tracker_bridge.reports.flow import (
+    CycleTimes,
+    TrackFlow,
+    WeekThroughput,
+    cumulative_flow,
+    cycle_times,
+    flow_since,
+    throughput,
+)
+from tracker_bridge.reports.history import EventLike, day_start
+from tracker_bridge.reports.learning import ResearchLearning, research_learning
 from tracker_bridge.reports.spikes import (
     SpikeStatus,
     SpikeViolation,
@@ -26,6 +37,16 @@ class SprintReport:
     """Every spike of the project that is started and not yet closed."""
     violations: tuple[SpikeViolation, ...]
     """Spike policy violations, all spikes of the project."""
+    cumulative_flow: tuple[TrackFlow, ...]
+    """Per track, items per stage at the end of each of the sprint's days so far."""
+    cycle_time: CycleTimes
+    """Cycle and lead time of the items done in the last `FLOW_WEEKS` weeks."""
+    throughput: tuple[WeekThroughput, ...]
+    learning: ResearchLearning
+    timezone: str = "UTC"
+    """The team's time zone (the cadence's): where a day begins on the charts."""
+    research_points_burndown: bool = False
+    """Show the research track's points burndown too (the project asked for it)."""
 
 
 def build_sprint_report(
@@ -35,13 +56,23 @@ def build_sprint_report(
     roadmap: Roadmap,
     now: datetime,
     ageing_days: float = DEFAULT_AGEING_DAYS,
+    research_points_burndown: bool = False,
 ) -> SprintReport:
-    events = list(events)  # read three times below
+    events = list(events)  # read several times below
     statuses = spike_statuses(items, events, now)
     policy = roadmap.board.spikes
+    tz = roadmap.cadence.timezone
+    cutoff = min(now, day_start(sprint.end + timedelta(days=1), tz))
+    times = cycle_times(items, events, flow_since(cutoff, tz), cutoff)
     return SprintReport(
         health=sprint_health(sprint, items, events, roadmap, now, ageing_days),
         board=board_snapshot(items, roadmap, now, events, ageing_days),
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
+        cumulative_flow=cumulative_flow(items, events, sprint.start, sprint.end, now, tz),
+        cycle_time=times,
+        throughput=throughput(times, tz),
+        learning=research_learning(sprint, items, events, roadmap, now),
+        timezone=tz,
+        research_points_burndown=research_points_burndown,
     )

@@ -1,0 +1,265 @@
+"""Flow metrics as Jira defines them: cumulative flow, cycle and lead time, throughput.
+
+Pure: items and store events in, values out. Every time comes from the recorded events
+(`stage_changed`, `created`), replayed per item in one pass over the sample times.
+
+- Cumulative flow (Jira's CFD): for each day, how many items sit in each stage at the end of
+  that day (today: now), per track. Epics are containers, not cards, and are left out.
+- Cycle time (Jira's control chart, columns In progress to Done): from the first time the item
+  entered in_progress or any later stage, to the last time it entered done.
+- Lead time: from the item's creation to the last time it entered done.
+- Percentiles use the nearest-rank method: the p-th of n sorted values is the value at rank
+  ceil(p/100 * n), so every figure is one of the measured times.
+- Throughput: items that entered done (and are still done) per week, weeks starting Monday
+  in the team's time zone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from tracker_bridge.model import Kind, Stage, Track, WorkItem
+from tracker_bridge.reports.history import EventLike, by_item, day_start, parse_stage
+
+PERCENTILES = (50, 85, 95)
+FLOW_WEEKS = 12
+"""Cycle times and throughput look back this many weeks (Jira's control chart default
+time frame is of this order); the cumulative flow covers the sprint's days."""
+
+
+@dataclass(frozen=True)
+class FlowDay:
+    day: date
+    counts: Mapping[Stage, int]
+    """Items in each stage at the end of the day (for today: now), every stage listed."""
+
+
+@dataclass(frozen=True)
+class TrackFlow:
+    track: Track
+    days: tuple[FlowDay, ...]
+
+
+@dataclass(frozen=True)
+class CycleItem:
+    id: str
+    title: str
+    track: Track
+    kind: Kind
+    created_at: datetime | None
+    started_at: datetime | None
+    done_at: datetime
+    cycle_days: float | None
+    """None when the start is not on record (the first recorded move leaves a started stage);
+    moved straight from the backlog to done counts 0."""
+    lead_days: float | None
+    """None when the creation was not recorded."""
+
+
+@dataclass(frozen=True)
+class Quantiles:
+    count: int
+    p50: float
+    p85: float
+    p95: float
+
+
+@dataclass(frozen=True)
+class CycleStats:
+    track: Track
+    kind: Kind | None
+    """None: every kind of the track together."""
+    cycle: Quantiles | None
+    lead: Quantiles | None
+
+
+@dataclass(frozen=True)
+class CycleTimes:
+    since: datetime
+    until: datetime
+    items: tuple[CycleItem, ...]
+    """Items that reached done within [since, until], by the time they did."""
+    stats: tuple[CycleStats, ...]
+
+
+@dataclass(frozen=True)
+class WeekThroughput:
+    week: date
+    """The Monday the week starts on."""
+    counts: Mapping[Track, int]
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest rank: the value at rank ceil(p/100 * n) of the sorted values."""
+    if not values:
+        raise ValueError("no values")
+    ordered = sorted(values)
+    rank = max(math.ceil(p / 100 * len(ordered)), 1)
+    return ordered[rank - 1]
+
+
+def quantiles(values: Sequence[float]) -> Quantiles | None:
+    if not values:
+        return None
+    p50, p85, p95 = (percentile(values, p) for p in PERCENTILES)
+    return Quantiles(len(values), p50, p85, p95)
+
+
+def _cards(items: Iterable[WorkItem]) -> list[WorkItem]:
+    return sorted((i for i in items if i.kind is not Kind.EPIC), key=lambda i: i.id)
+
+
+def _created_at(history: Sequence[EventLike]) -> datetime | None:
+    return next((ev.at for ev in history if ev.kind == "created"), None)
+
+
+def _stages_at(
+    item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime]
+) -> list[Stage | None]:
+    """The item's stage at each (sorted) time; None before it was created."""
+    moves = [ev for ev in history
+             if ev.kind == "stage_changed" and parse_stage(ev.data.get("to"))]
+    created = _created_at(history)
+    # Before the first recorded move the item was where that move began.
+    first = parse_stage(moves[0].data.get("from")) if moves else item.stage
+    current = first or Stage.BACKLOG
+    out: list[Stage | None] = []
+    index = 0
+    for at in times:
+        while index < len(moves) and moves[index].at <= at:
+            current = parse_stage(moves[index].data.get("to")) or current
+            index += 1
+        out.append(None if created is not None and created > at else current)
+    return out
+
+
+def cumulative_flow(
+    items: Mapping[str, WorkItem],
+    events: Iterable[EventLike],
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    timezone: str = "UTC",
+) -> tuple[TrackFlow, ...]:
+    """Per track, one `FlowDay` per day from `first_day` to `last_day` that has begun."""
+    days: list[date] = []
+    times: list[datetime] = []
+    day = first_day
+    while day <= last_day and day_start(day, timezone) <= now:
+        days.append(day)
+        times.append(min(day_start(day + timedelta(days=1), timezone), now))
+        day += timedelta(days=1)
+    hist = by_item(events)
+    counts = {t: [dict.fromkeys(Stage, 0) for _ in days] for t in Track}
+    for item in _cards(items.values()):
+        for column, stage in zip(counts[item.track], _stages_at(item, hist.get(item.id, []),
+                                                                times), strict=True):
+            if stage is not None:
+                column[stage] += 1
+    return tuple(
+        TrackFlow(track, tuple(FlowDay(d, c) for d, c in zip(days, counts[track], strict=True)))
+        for track in Track
+    )
+
+
+def _days(start: datetime, end: datetime) -> float:
+    return round((end - start).total_seconds() / 86400, 2)
+
+
+def _started_at(
+    history: Sequence[EventLike], moves: Sequence[EventLike], created: EventLike | None
+) -> datetime | None:
+    """The first start on record: born in a started stage, `spike start`, or the first move
+    from before in_progress to in_progress or later. A first such move that comes from a
+    started stage means the start happened before our records: unknown."""
+    if created is not None:
+        born = parse_stage(created.data.get("stage"))
+        if born is not None and Stage.IN_PROGRESS <= born < Stage.DONE:
+            return created.at  # born started (e.g. work begun in a tracker)
+    found = [ev.at for ev in history if ev.kind == "spike_started" and ev.at <= moves[-1].at]
+    for ev in moves:
+        to, src = parse_stage(ev.data.get("to")), parse_stage(ev.data.get("from"))
+        if to is None or to < Stage.IN_PROGRESS:
+            continue
+        if src is None or src < Stage.IN_PROGRESS:
+            found.append(ev.at)
+        break
+    return min(found) if found else None
+
+
+def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) -> CycleItem | None:
+    """The item's cycle and lead time, if it was done at `until` with a recorded done move."""
+    moves = [ev for ev in history if ev.kind == "stage_changed" and ev.at <= until]
+    done = next((ev for ev in reversed(moves)), None)
+    if done is None or parse_stage(done.data.get("to")) is not Stage.DONE:
+        return None
+    created = next((ev for ev in history if ev.kind == "created"), None)
+    started = _started_at(history, moves, created)
+    return CycleItem(
+        id=item.id,
+        title=item.title,
+        track=item.track,
+        kind=item.kind,
+        created_at=created.at if created else None,
+        started_at=started,
+        done_at=done.at,
+        cycle_days=_days(started, done.at) if started is not None else None,
+        lead_days=_days(created.at, done.at) if created is not None else None,
+    )
+
+
+def flow_since(until: datetime, timezone: str = "UTC", weeks: int = FLOW_WEEKS) -> datetime:
+    """Monday 00:00 (team time zone) of the first of `weeks` weeks ending with `until`'s."""
+    today = until.astimezone(ZoneInfo(timezone)).date()
+    monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    return day_start(monday, timezone)
+
+
+def cycle_times(
+    items: Mapping[str, WorkItem],
+    events: Iterable[EventLike],
+    since: datetime,
+    until: datetime,
+) -> CycleTimes:
+    hist = by_item(events)
+    found = [
+        entry for item in _cards(items.values())
+        if (entry := cycle_item(item, hist.get(item.id, []), until)) is not None
+        and since <= entry.done_at
+    ]
+    found.sort(key=lambda e: (e.done_at, e.id))
+    stats: list[CycleStats] = []
+    for track in Track:
+        mine = [e for e in found if e.track is track]
+        kinds = sorted({e.kind for e in mine}, key=lambda k: list(Kind).index(k))
+        for kind in (None, *kinds):
+            group = [e for e in mine if kind is None or e.kind is kind]
+            stats.append(CycleStats(
+                track, kind,
+                quantiles([e.cycle_days for e in group if e.cycle_days is not None]),
+                quantiles([e.lead_days for e in group if e.lead_days is not None]),
+            ))
+    return CycleTimes(since, until, tuple(found), tuple(stats))
+
+
+def throughput(times: CycleTimes, timezone: str = "UTC") -> tuple[WeekThroughput, ...]:
+    """Items done per week of [since, until], every week listed (zero weeks too)."""
+    zone = ZoneInfo(timezone)
+    first = times.since.astimezone(zone).date()
+    first -= timedelta(days=first.weekday())
+    last = times.until.astimezone(zone).date()
+    weeks: dict[date, dict[Track, int]] = {}
+    week = first
+    while week <= last:
+        weeks[week] = dict.fromkeys(Track, 0)
+        week += timedelta(weeks=1)
+    for entry in times.items:
+        local = entry.done_at.astimezone(zone).date()
+        monday = local - timedelta(days=local.weekday())
+        if monday in weeks:
+            weeks[monday][entry.track] += 1
+    return tuple(WeekThroughput(w, c) for w, c in weeks.items())
