@@ -129,6 +129,15 @@ class ProjectBoard:
         self._schema = schema
         return schema
 
+    def status_option_names(self) -> list[str] | None:
+        """The Status field's options as the board has them, without checking the mapping
+        (None: no such single-select field); `doctor` uses it to recognise a coarse board."""
+        project = self._project(FIELDS, {})
+        name = self.mapping.project.status_field.casefold()
+        found = next((f for f in project["fields"]["nodes"]
+                      if f and str(f.get("name", "")).casefold() == name and "options" in f), None)
+        return [str(o["name"]) for o in found["options"]] if found else None
+
     def _project(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """The `projectV2` object of a query run through the owner; missing: AdapterError."""
         kind = self.mapping.project.owner_kind
