@@ -66,6 +66,7 @@ class GitHubAdapter:
         repo: str,
         project: ProjectBoard | None = None,
         scope: IssueScope | None = None,
+        board_hint: tuple[str | None, int | None] = (None, None),
     ) -> None:
         self.tracker = tracker
         self.scope = scope or IssueScope()
@@ -74,6 +75,8 @@ class GitHubAdapter:
         self.full_name = f"{owner}/{repo}"
         self.repo_path = f"/repos/{owner}/{repo}"
         self.project = project
+        self.board_hint = board_hint
+        """(owner, number) of the board the options or mapping name, for `mapping init`."""
         self.missing = (
             f"repository {self.full_name} not found or not visible to the token: fix the "
             f"tracker id ({tracker}) or the token's repository access"
@@ -107,6 +110,15 @@ class GitHubAdapter:
 
     def doctor(self) -> list[DoctorCheck]:
         return run_doctor(self)
+
+    def init_mapping(self) -> str:
+        """Optional extension (`mapping init`): a mapping for the repository and board as
+        they are."""
+        from tracker_bridge.adapters.github.mapping_init import render_mapping
+        from tracker_bridge.adapters.github.mapping_live import read_facts
+
+        owner, number = self.board_hint
+        return render_mapping(read_facts(self, owner=owner, number=number))
 
     def assignable(self, logins: Sequence[str]) -> dict[str, bool]:
         """Which logins can be assigned issues in the repository (for `doctor`)."""

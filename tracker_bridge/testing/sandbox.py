@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -48,6 +48,7 @@ class Sandbox:
         github_port: int = 0,
         jira_scope: Mapping[str, Any] | None = None,
         github_scope: Mapping[str, Any] | None = None,
+        github_project_status: str | Sequence[str] = "mlops",
     ) -> None:
         self.directory = directory
         self.roadmap = roadmap.resolve()
@@ -75,6 +76,7 @@ class Sandbox:
             port=github_port,
             secondary_limit_per_minute=github_secondary_limit,
             collaborators=("alice", "bob", "carol", *self.people),
+            project_status=github_project_status,
         )
         self.jira_options = dict(jira_options or {})
         self.github_options = {"writes_per_minute": 6000, **(github_options or {})}
@@ -193,8 +195,11 @@ class Sandbox:
     def jira_edit(self, item_id: str, **fields: Any) -> None:
         self.jira.human_edit(self.jira_key(item_id), **fields)
 
-    def github_move(self, item_id: str, stage: Stage) -> None:
-        """Move the issue as a person would: the Status field, or the stage label (and close)."""
+    def github_move(self, item_id: str, stage: Stage, *, refine: bool = True) -> None:
+        """Move the issue as a person would: the Status field, or the stage label (and close).
+        Where the board puts several stages on one option, a person also sets the stage's
+        label (`refine=False`: moves only the card, as a person unaware of the labels would;
+        the option's first stage needs no label, so a person takes the others off)."""
         from tracker_bridge.adapters.github.mapping import load_mapping
 
         mapping = load_mapping(self.github_mapping)
@@ -202,6 +207,20 @@ class Sandbox:
         if mapping.mode == "projects":
             option = mapping.project.status_options[stage]
             self.github.human_set_project_status(self.github_repo, number, option)
+            if refine and mapping.shares_option(stage):
+                issue = next(i for i in self.github.issues(self.github_repo)
+                             if i["number"] == number)
+                stage_labels = {name.casefold() for name in mapping.labels.stages.values()}
+                kept = [x["name"] for x in issue["labels"]
+                        if x["name"].casefold() not in stage_labels]
+                wanted = mapping.stage_label(stage)
+                if wanted and any(x["name"] == wanted for x in issue["labels"]):
+                    # Left from before: a label means something only once set after the
+                    # move, so the person takes it off and puts it on again.
+                    self.github.human_edit_issue(self.github_repo, number, labels=kept)
+                self.github.human_edit_issue(
+                    self.github_repo, number, labels=[*kept, *([wanted] if wanted else [])]
+                )
             return
         issue = next(i for i in self.github.issues(self.github_repo) if i["number"] == number)
         stage_labels = {name.casefold() for name in mapping.labels.stages.values()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tracker_bridge.testing.fake_github import render
-from tracker_bridge.testing.fake_github.projects import Project, ProjectItem
+from tracker_bridge.testing.fake_github.projects import FieldValue, Project, ProjectItem
 from tracker_bridge.testing.fake_github.state import Comment, Issue, Repo, node_id
 from tracker_bridge.testing.server import HTTPError
 
@@ -117,16 +117,17 @@ def human_set_field(
             option = next((o for o in found.options if o.name == value), None)
             if option is None:
                 raise ValueError(f"{field_name!r} has no option {value!r}")
-            item.values[found.id] = option.id
+            raw: FieldValue | None = option.id
         elif found.data_type == "ITERATION":
             entry = next((i for i in found.iterations if i.title == value), None)
             if entry is None:
                 raise ValueError(f"{field_name!r} has no iteration {value!r}")
-            item.values[found.id] = entry.id
+            raw = entry.id
         elif value is None:
-            item.values.pop(found.id, None)
+            raw = None
         else:
-            item.values[found.id] = float(value) if found.data_type == "NUMBER" else str(value)
+            raw = float(value) if found.data_type == "NUMBER" else str(value)
+        item.set_value(found.id, raw, now)
         item.updated_at = now
 
 

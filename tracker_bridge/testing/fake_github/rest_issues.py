@@ -159,7 +159,9 @@ class IssueRoutes:
             raise invalid("Issue", "state")
         changed = False
         for name, value in changes.items():
-            if getattr(issue, name) != value:
+            if name == "labels":
+                changed = self.ctx.set_labels(issue, value) or changed
+            elif getattr(issue, name) != value:
                 setattr(issue, name, value)
                 changed = True
         changed = self._set_state(issue, payload) or changed

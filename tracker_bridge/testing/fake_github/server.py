@@ -27,7 +27,7 @@ from tracker_bridge.testing.fake_github.limits import (
     etag_matches,
 )
 from tracker_bridge.testing.fake_github.persist import decode, encode
-from tracker_bridge.testing.fake_github.projects import Project
+from tracker_bridge.testing.fake_github.projects import Project, status_options
 from tracker_bridge.testing.fake_github.rest_issues import IssueRoutes
 from tracker_bridge.testing.fake_github.rest_meta import MetaRoutes
 from tracker_bridge.testing.fake_github.rest_people import PeopleRoutes
@@ -57,6 +57,7 @@ class FakeGitHub(FakeServer):
         primary_window_seconds: float = 3600.0,
         issue_types: bool | Sequence[str] = False,
         projects: bool = True,
+        project_status: str | Sequence[str] = "mlops",
         user: str = "bridge-bot",
         token_scopes: Sequence[str] | None = ("project", "read:org", "repo"),
         collaborators: Sequence[str] = ("alice", "bob", "carol"),
@@ -95,6 +96,9 @@ class FakeGitHub(FakeServer):
             issue_types=issue_types,
             with_projects=projects,
             pull_requests=pull_requests_per_repo,
+            status=status_options(
+                project_status if isinstance(project_status, str) else tuple(project_status)
+            ),
         )
         self.issue_routes = IssueRoutes(self.ctx)
         MetaRoutes(self.ctx, self.issue_routes).register(self)
