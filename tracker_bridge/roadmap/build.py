@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ruamel.yaml.nodes import Node, SequenceNode
 
 from tracker_bridge.model import (
+    BORN_ID_RULE,
     BoardPolicy,
     Cadence,
     Kind,
@@ -23,6 +24,8 @@ from tracker_bridge.model import (
     SpikePolicy,
     Track,
     WorkItem,
+    born_id,
+    looks_born,
     parse_claim,
 )
 from tracker_bridge.roadmap import checks
@@ -69,6 +72,7 @@ def build(
     refs = checks.SprintRefs(sprints)
     items = [_item(entry, ids, refs, doc, tz, out) for entry in entries]
     _claimed_once(entries, out)
+    _no_born_ids(entries, out)
     objectives = checks.objectives(
         doc, {e.id for e in entries if isinstance(e.source, EpicFile)}, out
     )
@@ -263,6 +267,24 @@ def _claimed_once(entries: list[_Entry], out: Collector) -> None:
                 where = (*entry.path, "adopt", index) if len(entry.source.adopt) > 1 else (
                     *entry.path, "adopt")
                 out.add(where, f"{claim} is adopted by {other!r} already")
+
+
+def _no_born_ids(entries: list[_Entry], out: Collector) -> None:
+    """A roadmap id shaped like a tracker-born id would name the tracker's issue's item too:
+    refused, unless the item adopts exactly that issue (as `import` writes it)."""
+    for entry in entries:
+        if not looks_born(entry.id):
+            continue
+        adopted = {born_id(*parse_claim(claim)) for claim in entry.source.adopt}
+        if entry.id in adopted:
+            continue
+        explicit = entry.source.id is not None
+        how = "" if explicit else " (derived from the title: give the item an explicit id)"
+        out.add(
+            (*entry.path, "id" if explicit else "title"),
+            f"id {entry.id!r}: {BORN_ID_RULE}{how}; choose another id, or adopt the issue "
+            "it names",
+        )
 
 
 def _make(out: Collector, path: Path, **fields: object) -> WorkItem | None:
