@@ -4,7 +4,8 @@ What a pull brings is sorted here before the planner sees it: issues that are ou
 marker or stored ref), roadmap items' `adopt:` claims (`adoption.py`), unmarked issues in
 scope (tracker-born items, `born.py`), and issues gone from the target (`lifecycle.py`).
 Writes to the store only in apply mode (`adopt=True`), and only what must survive a crash:
-refs and bases of what was bound or found, the births and the remote states.
+refs and bases of what was bound or found, the births and the remote states, all held
+until every target is pulled (`commit`), so a refused claim leaves nothing half written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from tracker_bridge.model import SYNC_FIELDS, RemoteRef, Roadmap, WorkItem, born_id
@@ -48,6 +50,18 @@ class Puller:
         self.store = store
         self.project = project
         self.now = now
+        self._pending: list[Callable[[], object]] = []
+
+    def _later(self, write: Callable[..., object], *args: Any) -> None:
+        """A store write, held until every target is pulled (`commit`): a claim refused on
+        the second target (`AdoptConflict`) leaves nothing of the first one written."""
+        self._pending.append(partial(write, *args))
+
+    def commit(self) -> None:
+        """Store what the pulls found: before any tracker write, so a crash never loses it."""
+        pending, self._pending = self._pending, []
+        for write in pending:
+            write()
 
     def pull(
         self,
@@ -117,10 +131,11 @@ class Puller:
                 refs[item_id] = item.ref
                 base[item_id] = canonical(born_values(item, item.values))
                 if adopt:
-                    self.store.save_ref(self.project, item_id, item.ref)
-                    self.store.save_base(self.project, tracker, item_id, base[item_id])
-                    self.store.save_born(
-                        self.project, [BornRecord(item_id, item.ref, self.now())]
+                    store, born_at = self.store, self.now()
+                    self._later(store.save_ref, self.project, item_id, item.ref)
+                    self._later(store.save_base, self.project, tracker, item_id, base[item_id])
+                    self._later(
+                        store.save_born, self.project, [BornRecord(item_id, item.ref, born_at)]
                     )
             if item_id is None or (item_id not in wanted and item_id not in new_born):
                 continue  # not ours, or no longer planned: the planner reports those
@@ -140,8 +155,9 @@ class Puller:
                     base[item_id] = {k: v for k, v in values.items() if k not in FOLLOW_UPS}
                 adopted += 1
                 if adopt:
-                    self.store.save_ref(self.project, item_id, item.ref)
-                    self.store.save_base(self.project, tracker, item_id, base[item_id])
+                    store = self.store
+                    self._later(store.save_ref, self.project, item_id, item.ref)
+                    self._later(store.save_base, self.project, tracker, item_id, base[item_id])
             remote[item_id] = {**remote.get(item_id, {}), **values}
             updated_at[item_id] = item.updated_at
         found, mark = detect_gone(
@@ -160,13 +176,14 @@ class Puller:
         earlier = {i for (t, i), _ in (states or {}).items() if t == tracker}
         back = earlier & set(updated_at)  # live again: recreated, or back in scope
         if adopt:
+            store = self.store
             if mark is not None:
-                self.store.save_inventory_mark(self.project, tracker, mark, self.now())
-            self.store.save_remote_states(self.project, gone.values())
+                self._later(store.save_inventory_mark, self.project, tracker, mark, self.now())
+            self._later(store.save_remote_states, self.project, list(gone.values()))
             for item_id in gone:
-                self.store.delete_ref(self.project, tracker, item_id)
+                self._later(store.delete_ref, self.project, tracker, item_id)
             for item_id in back:
-                self.store.clear_remote_state(self.project, tracker, item_id)
+                self._later(store.clear_remote_state, self.project, tracker, item_id)
         state = TargetState(
             tracker=tracker,
             refs=refs,
@@ -210,9 +227,9 @@ class Puller:
         if adopt:
             for item_id, issue in binding.bound.items():
                 values = canonical(issue.values)
-                self.store.save_ref(self.project, item_id, issue.ref)
-                self.store.save_base(self.project, tracker, item_id, values)
-                self.store.save_base(self.project, ROADMAP, item_id, values)
+                self._later(self.store.save_ref, self.project, item_id, issue.ref)
+                self._later(self.store.save_base, self.project, tracker, item_id, values)
+                self._later(self.store.save_base, self.project, ROADMAP, item_id, values)
         return binding
 
     def born_items(

@@ -131,7 +131,6 @@ class Reconciler:
         wanted = {item.id for item in roadmap.items} | set(known_born)
         # Before this run is started: once started, it is the last run (with no failures).
         retry = self._failed_last_run() & wanted
-        run_id = self.store.start_run(self.project, options.kind) if options.apply else None
         states = self.store.remote_states(self.project)
         pulled = {
             tracker: self.puller.pull(
@@ -146,6 +145,9 @@ class Reconciler:
             )
             for tracker, adapter in self.adapters.items()
         }
+        # Every target pulled and every claim bound: only now is anything stored.
+        self.puller.commit()
+        run_id = self.store.start_run(self.project, options.kind) if options.apply else None
         born, skips = self.puller.born_items(roadmap, known_born, pulled)
         skips += self.puller.gone_skips(known_born, pulled, options.on_remote_delete)
         inputs = PlanInputs(
