@@ -62,7 +62,10 @@ def gone_reason(state: RemoteState, policy: OnRemoteDelete, born: bool) -> str:
         f"{state.location or 'another repository'}",
         "out_of_scope": f"{state.remote_key} left the target's scope",
         "adopted": f"{state.remote_key} was adopted by roadmap item {state.location!r}",
+        "followed": f"{state.remote_key} was moved to {state.location}",
     }.get(state.state, f"{state.remote_key} is {state.state}")
+    if state.state == "followed":
+        return f"{what}, a configured target; followed there, synced as before"
     if born:
         return f"{what}; the tracker-born item ends here"
     if policy == "recreate":

@@ -41,6 +41,9 @@ class Pulled:
     """Issues found deleted, moved, transferred or out of scope in this run, by item id."""
     bound: Mapping[str, Values] = field(default_factory=dict)
     """Issues roadmap items adopted in this run (`adopt:`): their values, the new base."""
+    moved_in: dict[str, str] = field(default_factory=dict)
+    """Items whose issue was moved here from another configured target (followed), by
+    item id: the target it came from."""
 
 
 class Puller:
@@ -73,7 +76,10 @@ class Puller:
         states: Mapping[tuple[str, str], RemoteState] | None = None,
         claims: Mapping[str, str] | None = None,
         retry: Collection[str] = (),
+        siblings: Mapping[str, tuple[str, str]] | None = None,
     ) -> Pulled:
+        """`siblings`: issues other targets on the same tracker site hold refs to, by
+        immutable id -> (that target, item id); one of them pulled here was moved here."""
         refs = dict(self.store.get_refs(self.project, tracker))
         sprint_refs = self.store.get_sprint_refs(self.project, tracker)
         remember = getattr(adapter, "remember", None)
@@ -102,6 +108,7 @@ class Puller:
             e.item_id for e in self.store.unconfirmed(self.project, tracker) if e.action == "create"
         }
         adopted = 0
+        moved_in: dict[str, str] = {}
         binding = self._bind(tracker, adapter, claims or {}, result.items, refs, born, adopt)
         taken = {
             old: RemoteState(tracker, old, "adopted", ref.key, claimant, self.now())
@@ -121,6 +128,22 @@ class Puller:
             item_id = (
                 item.item_id or by_remote_id.get(item.ref.remote_id) or by_key.get(item.ref.key)
             )
+            arrived = (siblings or {}).get(item.ref.remote_id)
+            if arrived is not None and item.ref.remote_id not in by_remote_id:
+                came_from, moved_id = arrived
+                if moved_id in refs or item.item_id not in (None, moved_id):
+                    continue  # the item has an issue here already: two now, not followed
+                # Moved here from another configured target: the item follows its issue,
+                # with the values last synced there as its base (nothing reads as an edit).
+                item_id = moved_id
+                refs[item_id], by_remote_id[item.ref.remote_id] = item.ref, item_id
+                base[item_id] = dict(self.store.get_base(self.project, came_from).get(item_id, {}))
+                moved_in[item_id] = came_from
+                if adopt:
+                    self._later(self.store.save_ref, self.project, item_id, item.ref)
+                    self._later(
+                        self.store.save_base, self.project, tracker, item_id, base[item_id]
+                    )
             owner = by_remote_id.get(item.ref.remote_id) or by_key.get(item.ref.key)
             if owner is not None:
                 markers[owner] = item.item_id  # checked before any write to the owner's issue
@@ -202,7 +225,7 @@ class Puller:
             },
         )
         bound = {i: canonical(x.values) for i, x in binding.bound.items() if i not in gone}
-        return Pulled(state, result, adopted, unmarked, new_born, gone, bound)
+        return Pulled(state, result, adopted, unmarked, new_born, gone, bound, moved_in)
 
     def _bind(
         self,
@@ -264,6 +287,50 @@ class Puller:
                 )
                 skips.extend(unmapped_skips(item_id, remote))
         return list(items.values()), skips
+
+    def siblings(self, trackers: Mapping[str, Adapter]) -> dict[str, dict[str, tuple[str, str]]]:
+        """Per target, the issues other targets on the same tracker site (same kind, same
+        URL) hold refs to, by immutable id: where a moved issue can be followed to."""
+        site = {t: (t.partition(":")[0], getattr(a, "url", None)) for t, a in trackers.items()}
+        refs = {t: self.store.get_refs(self.project, t) for t in trackers}
+        return {
+            t: {
+                ref.remote_id: (other, item_id)
+                for other in trackers
+                if other != t and site[other] == site[t] and site[t][1]
+                for item_id, ref in refs[other].items()
+            }
+            for t in trackers
+        }
+
+    def follow(self, pulled: Mapping[str, Pulled], known: dict[str, BornRecord]) -> None:
+        """Issues moved from one configured target to another: the item lives on where its
+        issue went. The target it left records the move as followed (reported once, never
+        written to again); a tracker-born item is born there from now on (`known` too)."""
+        for tracker, pull in pulled.items():
+            for item_id, came_from in pull.moved_in.items():
+                ref = pull.state.refs[item_id]
+                left = pulled.get(came_from)
+                if left is None:
+                    continue
+                was = left.gone.get(item_id)
+                old_key = was.remote_key if was else left.state.refs[item_id].key
+                where = f"{ref.key} on {tracker} ({ref.url})" if ref.url else ref.key
+                state = RemoteState(came_from, item_id, "followed", old_key, where, self.now())
+                left.gone[item_id] = state
+                # Never written there again, whatever that target's pull made of it.
+                left.state = replace(
+                    left.state,
+                    refs={k: v for k, v in left.state.refs.items() if k != item_id},
+                    unlinked=left.state.unlinked | {item_id},
+                )
+                self._later(self.store.save_remote_states, self.project, [state])
+                if was is None:  # not found gone there (yet): its ref goes all the same
+                    self._later(self.store.delete_ref, self.project, came_from, item_id)
+                record = known.get(item_id)
+                if record is not None and record.ref.tracker == came_from:
+                    known[item_id] = replace(record, ref=ref)
+                    self._later(self.store.rehome_born, self.project, item_id, ref)
 
     def ended(self, known: Mapping[str, BornRecord], pulled: Mapping[str, Pulled]) -> set[str]:
         """Tracker-born items whose issue is gone from the tracker they were born in."""

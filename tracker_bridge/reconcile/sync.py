@@ -132,6 +132,7 @@ class Reconciler:
         # Before this run is started: once started, it is the last run (with no failures).
         retry = self._failed_last_run() & wanted
         states = self.store.remote_states(self.project)
+        siblings = self.puller.siblings(self.adapters)
         pulled = {
             tracker: self.puller.pull(
                 tracker,
@@ -142,9 +143,11 @@ class Reconciler:
                 states=states,
                 claims=claims_on(roadmap.items, tracker),
                 retry=retry,
+                siblings=siblings[tracker],
             )
             for tracker, adapter in self.adapters.items()
         }
+        self.puller.follow(pulled, known_born)  # issues moved between configured targets
         # Every target pulled and every claim bound: only now is anything stored.
         self.puller.commit()
         run_id = self.store.start_run(self.project, options.kind) if options.apply else None
@@ -174,8 +177,9 @@ class Reconciler:
         if options.apply:
             assert run_id is not None
             self._guard(the_plan, inputs, options)
+            in_hand = {tracker: frozenset(p.state.markers) for tracker, p in pulled.items()}
             report.applied = Applier(
-                self.store, self.project, self.adapters, run_id, progress
+                self.store, self.project, self.adapters, run_id, progress, in_hand
             ).apply(the_plan)
             target_states = {tracker: p.state for tracker, p in pulled.items()}
             report.applied.warnings += carry_warnings(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -48,7 +48,10 @@ class Sandbox:
         github_port: int = 0,
         jira_scope: Mapping[str, Any] | None = None,
         github_scope: Mapping[str, Any] | None = None,
+        jira_other_projects: Sequence[str] = (),
     ) -> None:
+        """`jira_other_projects`: more projects on the same fake Jira, each a target of the
+        project too (e.g. where issues are moved to)."""
         self.directory = directory
         self.roadmap = roadmap.resolve()
         self.project = project
@@ -61,13 +64,14 @@ class Sandbox:
         )
         self.jira = FakeJira(
             jira_flavour,
-            projects=(jira_project,),
+            projects=(jira_project, *jira_other_projects),
             seed=seed,
             port=jira_port,
             users=self.people,
             workflow=jira_workflow,
         )
         self.jira_mapping = jira_mapping
+        self.jira_other_projects = tuple(jira_other_projects)
         self.github = FakeGitHub(
             owner=owner,
             repos=(repo,),
@@ -124,6 +128,20 @@ class Sandbox:
         github_mapping = (
             f"mapping = {json.dumps(str(self.github_mapping))}\n" if self.github_mapping else ""
         )
+        others = [
+            line
+            for key in self.jira_other_projects
+            for line in (
+                "[[projects.targets]]",
+                f"tracker = {json.dumps('jira:' + key)}",
+                f"url = {json.dumps(self.jira.url)}",
+                f"username = {json.dumps(username)}" if username else "",
+                f"token_env = {json.dumps(JIRA_TOKEN_ENV)}",
+                f"mapping = {json.dumps(str(self.jira_mapping))}" if self.jira_mapping else "",
+                f"options = {_inline_table(self.jira_options)}",
+                "",
+            )
+        ]
         return "\n".join(
             [
                 "# Written by tracker_bridge.testing.sandbox: fake trackers on loopback.",
@@ -156,6 +174,7 @@ class Sandbox:
                 github_mapping + f"options = {_inline_table(self.github_options)}",
                 f"scope = {_inline_table(self.scopes['github'])}",
                 "",
+                *others,
             ]
         )
 
