@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tracker_bridge.store import schema
 
-from .conftest import PROJECT, Runner
+from .conftest import Runner
 
 ADOPTING = """\
           - id: ml.feature-store

@@ -64,7 +64,8 @@ def report_sprint(
     """Sprint health per track: commitment, burndown, scope change, velocity, spikes, WIP."""
     with open_context(config, project, parse_now(now)) as ctx:
         report = build_sprint_report(
-            ctx.sprint(sprint), ctx.items(), ctx.events(), ctx.roadmap, ctx.now
+            ctx.sprint(sprint), ctx.items(), ctx.events(), ctx.roadmap, ctx.now,
+            ended=ctx.ended_items(),
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:

@@ -78,10 +78,13 @@ def bind(
             binding.taken[other] = (claimant, refs[other])
         elif other is not None and other != claimant:
             how = "carries the marker of" if issue.item_id else "is bound to"
+            what = "tracker-born item" if other in born else "roadmap item"
+            fix = "claim the issue it was born as" if other in born else (
+                f"drop {other!r} from the roadmap first")
             raise AdoptConflict(
                 claimant, tracker, key,
-                f"{key} {how} roadmap item {other!r} already: an issue belongs to one item; "
-                f"remove this claim, or drop {other!r} from the roadmap first",
+                f"{key} {how} {what} {other!r} already: an issue belongs to one item; "
+                f"remove this claim, or {fix}",
             )
         mine = refs.get(claimant)
         if mine is not None and mine.remote_id != issue.ref.remote_id:

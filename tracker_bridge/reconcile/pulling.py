@@ -27,6 +27,8 @@ from tracker_bridge.store import BornRecord, RemoteState, Store
 from tracker_bridge.tracker import Adapter, PullResult, RemoteItem
 
 SPRINT_PREFIX = "sprint:"
+LET_GO = "origin_ended"
+"""The remote state of a mirror whose tracker-born item ended: told so once, then let go."""
 
 
 @dataclass
@@ -109,6 +111,9 @@ class Puller:
         }
         adopted = 0
         moved_in: dict[str, str] = {}
+        let_go = {  # mirrors of ended tracker-born items (`ended_mirrors`): never ours again
+            i for (t, i), st in (states or {}).items() if t == tracker and st.state == LET_GO
+        }
         binding = self._bind(tracker, adapter, claims or {}, result.items, refs, born, adopt)
         taken = {
             old: RemoteState(tracker, old, "adopted", ref.key, claimant, self.now())
@@ -162,9 +167,12 @@ class Puller:
                     )
             if item_id is None or (item_id not in wanted and item_id not in new_born):
                 continue  # not ours, or no longer planned: the planner reports those
+            if item_id in let_go:
+                continue
             if item.item_id is None and item_id in born and not item.in_scope:
-                left[item_id] = RemoteState(
-                    tracker, item_id, "out_of_scope", item.ref.key, None, self.now()
+                left[item_id] = RemoteState(  # at the edit that took it out of scope
+                    tracker, item_id, "out_of_scope", item.ref.key, None,
+                    min(item.updated_at, self.now()),
                 )
                 continue
             if item.item_id is None:
@@ -341,6 +349,20 @@ class Puller:
             and item_id in pulled[record.ref.tracker].state.unlinked
         }
         return ended
+
+    def endings(
+        self, known: Mapping[str, BornRecord], pulled: Mapping[str, Pulled]
+    ) -> dict[str, RemoteState]:
+        """Each ended tracker-born item's end, as recorded where it was born (this run's
+        finding, or an earlier run's)."""
+        stored = self.store.remote_states(self.project)
+        out: dict[str, RemoteState] = {}
+        for item_id in self.ended(known, pulled):
+            home = known[item_id].ref.tracker
+            state = pulled[home].gone.get(item_id) or stored.get((home, item_id))
+            if state is not None:
+                out[item_id] = state
+        return out
 
     def gone_skips(
         self,

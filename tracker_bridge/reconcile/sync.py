@@ -15,12 +15,13 @@ from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap, WorkItem
-from tracker_bridge.reconcile.actions import Plan
+from tracker_bridge.reconcile.actions import Comment, Plan
 from tracker_bridge.reconcile.adoption import claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
-from tracker_bridge.reconcile.events import view_events
+from tracker_bridge.reconcile.ended_mirrors import end_mirrors
+from tracker_bridge.reconcile.events import Ending, ended_items, view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
 from tracker_bridge.reconcile.notices import carry_warnings
 from tracker_bridge.reconcile.planner import (
@@ -33,8 +34,8 @@ from tracker_bridge.reconcile.planner import (
     Values,
     plan,
 )
-from tracker_bridge.reconcile.pulling import Pulled, Puller
-from tracker_bridge.store import Store
+from tracker_bridge.reconcile.pulling import LET_GO, Pulled, Puller
+from tracker_bridge.store import RemoteState, Store
 from tracker_bridge.tracker import Adapter
 
 
@@ -165,7 +166,8 @@ class Reconciler:
             skips=skips,
             recreate=options.on_remote_delete == "recreate",
         )
-        the_plan = leave_closed_sprints(plan(inputs), inputs)
+        endings = self.puller.endings(known_born, pulled)
+        the_plan = end_mirrors(leave_closed_sprints(plan(inputs), inputs), inputs, endings)
         report = SyncReport(
             self.project,
             the_plan,
@@ -185,7 +187,7 @@ class Reconciler:
             report.applied.warnings += carry_warnings(
                 self.store, self.project, roadmap, target_states, report.applied.warnings
             )
-            self._record(roadmap, born, the_plan, pulled, report)
+            self._record(roadmap, born, the_plan, pulled, report, endings)
         report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
         if run_id is not None:
             status = "ok" if report.ok else "partial"
@@ -232,6 +234,7 @@ class Reconciler:
         the_plan: Plan,
         pulled: Mapping[str, Pulled],
         report: SyncReport,
+        endings: Mapping[str, RemoteState],
     ) -> None:
         applied = report.applied
         assert applied is not None
@@ -249,8 +252,17 @@ class Reconciler:
             },
         )
         previous = self.store.get_items(self.project)
-        ended = self.puller.ended(self.store.born(self.project), pulled)
-        self.store.drop_items(self.project, ended & set(previous))
+        # Ended tracker-born items leave the board but stay in the sprints they were in (scope
+        # removed when they ended); one a roadmap item adopted lives on as that item.
+        adopted = {i for i, end in endings.items() if end.state == "adopted"}
+        self.store.drop_items(self.project, adopted & set(previous))
+        finished, removed = ended_items(
+            previous,
+            {i: Ending(e.state, e.detected_at) for i, e in endings.items() if i not in adopted},
+            self.now(),
+        )
+        self.store.save_items(self.project, finished)
+        self._let_go_of_mirrors(the_plan, endings, applied)
         view = _current_view((*roadmap.items, *born), the_plan.merged)
         by_key = {
             (item.origin.tracker, item.origin.key): item.id for item in born if item.origin
@@ -268,13 +280,31 @@ class Reconciler:
             if item_id in p.new_born
         }
         report.events = self.store.record_events(
-            self.project, view_events(previous, view, changes, self.now(), times)
+            self.project, [*view_events(previous, view, changes, self.now(), times), *removed]
         )
         self.store.save_items(self.project, view.values())
         if all(p.result.complete for p in pulled.values()):
             for tracker, pull in pulled.items():
                 self.store.set_cursor(self.project, tracker, pull.result.cursor)
             report.cursors_moved = True
+
+    def _let_go_of_mirrors(
+        self, the_plan: Plan, endings: Mapping[str, RemoteState], applied: ApplyReport
+    ) -> None:
+        """A mirror of an ended item, once told so (`ended_mirrors`), is never written again."""
+        failed = {(f.tracker, f.item_id) for f in applied.failures}
+        told = [
+            a for a in the_plan.actions
+            if isinstance(a, Comment) and a.item_id in endings
+            and (a.tracker, a.item_id) not in failed
+        ]
+        for action in told:
+            end = endings[action.item_id]
+            self.store.save_remote_states(self.project, [RemoteState(
+                action.tracker, action.item_id, LET_GO, end.remote_key, end.tracker,
+                self.now(),
+            )])
+            self.store.delete_ref(self.project, action.tracker, action.item_id)
 
     def _settle_bases(
         self,

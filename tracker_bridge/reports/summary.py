@@ -35,12 +35,16 @@ def build_sprint_report(
     roadmap: Roadmap,
     now: datetime,
     ageing_days: float = DEFAULT_AGEING_DAYS,
+    ended: Mapping[str, WorkItem] | None = None,
 ) -> SprintReport:
+    """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
+    counted in the sprints they were in, as scope removed when they ended."""
     events = list(events)  # read three times below
     statuses = spike_statuses(items, events, now)
     policy = roadmap.board.spikes
+    history = {**(ended or {}), **items}
     return SprintReport(
-        health=sprint_health(sprint, items, events, roadmap, now, ageing_days),
+        health=sprint_health(sprint, history, events, roadmap, now, ageing_days),
         board=board_snapshot(items, roadmap, now, events, ageing_days),
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
