@@ -44,6 +44,8 @@ def test_a_tracker_born_bug_moved_to_another_configured_project_is_followed(
     jira.clock.advance(600)
 
     new_key = moves.move_issue(jira, key, PLAT)
+    looked = seeded.json("plan", str(sandbox.roadmap))  # a dry run shows it, stores nothing
+    assert any("followed there" in s["reason"] for s in looked["summary"]["skips"])
     moved = seeded.json("sync", "--yes")
     assert moved["summary"]["failures"] == []
     assert moved["summary"]["born"] == {}  # the same work, not a new item

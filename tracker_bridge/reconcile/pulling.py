@@ -297,9 +297,9 @@ class Puller:
         return list(items.values()), skips
 
     def siblings(self, trackers: Mapping[str, Adapter]) -> dict[str, dict[str, tuple[str, str]]]:
-        """Per target, the issues other targets on the same tracker site (same kind, same
-        URL) hold refs to, by immutable id: where a moved issue can be followed to."""
-        site = {t: (t.partition(":")[0], getattr(a, "url", None)) for t, a in trackers.items()}
+        """Per target, the issues other targets on the same tracker site (an adapter's
+        optional `site`) hold refs to, by immutable id: where a moved issue is followed to."""
+        site = {t: (t.partition(":")[0], getattr(a, "site", None)) for t, a in trackers.items()}
         refs = {t: self.store.get_refs(self.project, t) for t in trackers}
         return {
             t: {
@@ -311,10 +311,13 @@ class Puller:
             for t in trackers
         }
 
-    def follow(self, pulled: Mapping[str, Pulled], known: dict[str, BornRecord]) -> None:
+    def follow(
+        self, pulled: Mapping[str, Pulled], known: dict[str, BornRecord], store: bool
+    ) -> None:
         """Issues moved from one configured target to another: the item lives on where its
         issue went. The target it left records the move as followed (reported once, never
-        written to again); a tracker-born item is born there from now on (`known` too)."""
+        written to again); a tracker-born item is born there from now on (`known` too).
+        Stored (at `commit`) only when `store` is set: a dry run writes nothing."""
         for tracker, pull in pulled.items():
             for item_id, came_from in pull.moved_in.items():
                 ref = pull.state.refs[item_id]
@@ -322,22 +325,27 @@ class Puller:
                 if left is None:
                     continue
                 was = left.gone.get(item_id)
-                old_key = was.remote_key if was else left.state.refs[item_id].key
+                old_ref = left.state.refs.get(item_id)
+                old_key = was.remote_key if was else old_ref.key if old_ref else ref.key
                 where = f"{ref.key} on {tracker} ({ref.url})" if ref.url else ref.key
                 state = RemoteState(came_from, item_id, "followed", old_key, where, self.now())
                 left.gone[item_id] = state
+                record = known.get(item_id)
+                rehome = record is not None and record.ref.tracker == came_from
+                if record is not None and rehome:
+                    known[item_id] = replace(record, ref=ref)
                 # Never written there again, whatever that target's pull made of it.
                 left.state = replace(
                     left.state,
                     refs={k: v for k, v in left.state.refs.items() if k != item_id},
                     unlinked=left.state.unlinked | {item_id},
                 )
+                if not store:
+                    continue
                 self._later(self.store.save_remote_states, self.project, [state])
                 if was is None:  # not found gone there (yet): its ref goes all the same
                     self._later(self.store.delete_ref, self.project, came_from, item_id)
-                record = known.get(item_id)
-                if record is not None and record.ref.tracker == came_from:
-                    known[item_id] = replace(record, ref=ref)
+                if rehome:
                     self._later(self.store.rehome_born, self.project, item_id, ref)
 
     def ended(self, known: Mapping[str, BornRecord], pulled: Mapping[str, Pulled]) -> set[str]:

@@ -148,7 +148,8 @@ class Reconciler:
             )
             for tracker, adapter in self.adapters.items()
         }
-        self.puller.follow(pulled, known_born)  # issues moved between configured targets
+        # Issues moved between configured targets.
+        self.puller.follow(pulled, known_born, store=options.apply)
         # Every target pulled and every claim bound: only now is anything stored.
         self.puller.commit()
         run_id = self.store.start_run(self.project, options.kind) if options.apply else None
