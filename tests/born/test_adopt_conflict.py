@@ -7,11 +7,15 @@ the `adopt:` line, exit 2 and change nothing: on no tracker, and not in the stor
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from sqlalchemy import func, select
 
+from tracker_bridge.scheduler import sync_project
 from tracker_bridge.store import schema
 
-from .conftest import Runner
+from .conftest import PROJECT, Runner
 
 ADOPTING = """\
           - id: ml.feature-store
@@ -100,3 +104,17 @@ def test_a_refused_claim_on_the_second_tracker_leaves_the_first_unwritten(
     assert fixed["summary"]["failures"] == []
     assert fixed["summary"]["born"] == {sandbox.jira_tracker: 1}
     assert sandbox.github_number("ml.feature-store") == free["number"]
+
+
+def test_the_nightly_job_logs_the_refused_claim_at_its_line(
+    seeded: Runner, caplog: pytest.LogCaptureFixture
+) -> None:
+    sandbox = seeded.sandbox
+    taken = sandbox.jira_key("infra.ci")
+    line = _claim(seeded, f"jira:{taken}")
+    with caplog.at_level(logging.ERROR):
+        outcome = sync_project(seeded.config, PROJECT)
+    assert outcome.exit_code == 2
+    [record] = [r for r in caplog.records if "sync of" in r.getMessage()]
+    assert f"{sandbox.roadmap}:{line}:" in record.getMessage()
+    assert "phases[0].epics[0].items[2].adopt" in record.getMessage()
