@@ -54,6 +54,8 @@ class RemoteGone:
     state: GoneState
     location: str | None = None
     """Where it went: a moved issue's new key, a transferred issue's new URL."""
+    at: datetime | None = None
+    """When it happened, if the tracker tells (a moved issue's last update: the move)."""
 
 
 @dataclass(frozen=True)

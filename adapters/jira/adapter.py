@@ -300,6 +300,19 @@ class JiraAdapter:
 
         return check_refs(self, refs)
 
+    @property
+    def site(self) -> str:
+        """Optional extension: targets on one site share issue ids, so an issue moved from
+        one configured project to another is recognised, and followed, by its id."""
+        return self.url
+
+    def markers_at(self, refs: Sequence[RemoteRef]) -> dict[str, tuple[str, ...]]:
+        """Optional extension: the item ids each issue's markers name now, by remote id,
+        checked before writing to issues the pull did not bring (one search per 100)."""
+        from .markers import markers_at
+
+        return markers_at(self, refs)
+
     def issues_by_key(self, keys: Collection[str]) -> dict[str, RemoteItem]:
         """Optional extension: issues by key (one read each), for `adopt:` claims the pull
         did not bring; a key Jira does not know is left out."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -59,3 +60,33 @@ def view_events(
                 yield StoreEvent("sprint_removed", item_id, now, data={"sprint": before.sprint})
             if item.sprint:
                 yield StoreEvent("sprint_added", item_id, now, data={"sprint": item.sprint})
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How a tracker-born item ended (`deleted`, `moved`, `out_of_scope`...) and when: the
+    tracker's time where it tells (the edit that took it out of scope, the move), else the
+    time the sync found it."""
+
+    how: str
+    at: datetime
+
+
+def ended_items(
+    previous: Mapping[str, WorkItem], endings: Mapping[str, Ending], now: datetime
+) -> tuple[list[WorkItem], list[StoreEvent]]:
+    """Tracker-born items that ended, as they last were and marked ended (off the board, kept
+    for the sprint history), and their leaving their sprint: scope removed, at that time."""
+    items: list[WorkItem] = []
+    events: list[StoreEvent] = []
+    for item_id, ending in sorted(endings.items()):
+        item = previous.get(item_id)
+        if item is None or item.origin is None:
+            continue
+        at = min(ending.at, now)
+        origin = item.origin.model_copy(update={"ended": ending.how, "ended_at": at})
+        items.append(item.model_copy(update={"origin": origin}))
+        if item.sprint:
+            data = {"sprint": item.sprint, "ended": ending.how}
+            events.append(StoreEvent("sprint_removed", item_id, at, data=data))
+    return items, events

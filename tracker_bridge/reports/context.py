@@ -36,6 +36,10 @@ class ReportContext:
         """The synced view from the store, over the roadmap's items not synced yet."""
         return {**self.roadmap.item_by_id(), **self.store.get_items(self.name)}
 
+    def ended_items(self) -> dict[str, WorkItem]:
+        """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
+        return self.store.ended_items(self.name)
+
     def events(self) -> list[StoreEvent]:
         return self.store.events(self.name)
 

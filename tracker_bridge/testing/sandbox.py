@@ -49,7 +49,10 @@ class Sandbox:
         jira_scope: Mapping[str, Any] | None = None,
         github_scope: Mapping[str, Any] | None = None,
         github_project_status: str | Sequence[str] = "mlops",
+        jira_other_projects: Sequence[str] = (),
     ) -> None:
+        """`jira_other_projects`: more projects on the same fake Jira, each a target of the
+        project too (e.g. where issues are moved to)."""
         self.directory = directory
         self.roadmap = roadmap.resolve()
         self.project = project
@@ -62,13 +65,14 @@ class Sandbox:
         )
         self.jira = FakeJira(
             jira_flavour,
-            projects=(jira_project,),
+            projects=(jira_project, *jira_other_projects),
             seed=seed,
             port=jira_port,
             users=self.people,
             workflow=jira_workflow,
         )
         self.jira_mapping = jira_mapping
+        self.jira_other_projects = tuple(jira_other_projects)
         self.github = FakeGitHub(
             owner=owner,
             repos=(repo,),
@@ -126,6 +130,20 @@ class Sandbox:
         github_mapping = (
             f"mapping = {json.dumps(str(self.github_mapping))}\n" if self.github_mapping else ""
         )
+        others = [
+            line
+            for key in self.jira_other_projects
+            for line in (
+                "[[projects.targets]]",
+                f"tracker = {json.dumps('jira:' + key)}",
+                f"url = {json.dumps(self.jira.url)}",
+                f"username = {json.dumps(username)}" if username else "",
+                f"token_env = {json.dumps(JIRA_TOKEN_ENV)}",
+                f"mapping = {json.dumps(str(self.jira_mapping))}" if self.jira_mapping else "",
+                f"options = {_inline_table(self.jira_options)}",
+                "",
+            )
+        ]
         return "\n".join(
             [
                 "# Written by tracker_bridge.testing.sandbox: fake trackers on loopback.",
@@ -158,6 +176,7 @@ class Sandbox:
                 github_mapping + f"options = {_inline_table(self.github_options)}",
                 f"scope = {_inline_table(self.scopes['github'])}",
                 "",
+                *others,
             ]
         )
 
