@@ -19,6 +19,7 @@ from tracker_bridge.reconcile.actions import Plan
 from tracker_bridge.reconcile.adoption import claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
+from tracker_bridge.reconcile.change_times import change_times
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
@@ -246,15 +247,13 @@ class Reconciler:
         ended = self.puller.ended(self.store.born(self.project), pulled)
         self.store.drop_items(self.project, ended & set(previous))
         view = _current_view((*roadmap.items, *born), the_plan.merged)
-        by_key = {
-            (item.origin.tracker, item.origin.key): item.id for item in born if item.origin
-        }
-        changes = {
-            item_id: c.at
-            for tracker, p in pulled.items()
-            for c in p.result.stage_changes
-            if (item_id := c.item_id or by_key.get((tracker, c.remote_key)))
-        }
+        changes = change_times(
+            previous,
+            view,
+            {tracker: (p.state, p.result) for tracker, p in pulled.items()},
+            self.adapters,
+            self.now(),
+        )
         times = {
             item_id: BornTimes(remote.created_at, remote.sprint_since)
             for p in pulled.values()
