@@ -29,6 +29,10 @@ def view_events(
     """Created items, stage moves, sprint scope and re-estimates, each at the time it happened
     on the tracker where it happened (`change_times`, by (item id, field); see
     change_times.py), else at the sync's time (a roadmap edit has no time of its own)."""
+    # The first sync (nothing in the view yet) finds the roadmap as planned before it: its
+    # items are recorded as there all along (`seed`), not as added to their sprints today,
+    # so a past or running sprint reports them where the roadmap puts them.
+    seeding = not previous
     for item_id, item in current.items():
         before = previous.get(item_id)
         seen = (first_seen or {}).get(item_id)
@@ -43,6 +47,13 @@ def view_events(
             if item.sprint:
                 at = min(seen.sprint_since or now, now)
                 yield StoreEvent("sprint_added", item_id, at, data={"sprint": item.sprint})
+            continue
+        if before is None and seeding:
+            yield StoreEvent(
+                "created", item_id, now,
+                data={"stage": item.stage.value, "sprint": item.sprint, "points": item.points,
+                      "seed": True},
+            )
             continue
         if before is None:
             yield StoreEvent(
