@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker_bridge.model import Stage, Track
+from tracker_bridge.model import Stage, Track, born_id
 from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reports.sprint import sprint_health
 from tracker_bridge.roadmap import load_roadmap
@@ -145,3 +145,73 @@ def test_a_github_move_is_dated_by_its_issue_events_one_request_per_moved_issue(
     # Mirrored to Jira at 02:00; the next night Jira's own change (our write) adds nothing.
     team.sync(t(5, 2))
     assert len(team.events("stage_changed")) == 1
+
+
+def _jira_sprint(team: Team, sprint_id: str) -> int:
+    with open_workspace(team.sandbox.config_path) as workspace:
+        refs = workspace.store.get_sprint_refs("trending-now", team.sandbox.jira_tracker)
+    return int(refs[sprint_id])
+
+
+def test_sprint_scope_and_re_estimates_made_in_jira_carry_jira_times(team: Team) -> None:
+    """A story filed straight in Jira (5 points) is dragged into sprint 1 on Tue 11-03 at
+    10:01, re-estimated to 8 on Wed 11-04 at 10:00 and sent back to the backlog on Thu 11-05
+    at 11:30; the sync runs each night at 02:00. By hand (Jira's sprint report): added
+    Tue 10:01 (not Wed 02:00), re-estimated +3 on Wed, removed Thu 11:30 (not Fri 02:00)."""
+    sandbox, jira = team.sandbox, team.sandbox.jira
+    team.sync(t(1, 20))
+    team.at(t(3, 10, 1))
+    key = jira.human_create(sandbox.jira_project, "Drift alert fires twice", "Story",
+                            **{"Story point estimate": 5})  # type: ignore[arg-type]
+    with jira.lock:
+        sprint = jira.data.sprints[_jira_sprint(team, "s1")]
+        jira.data.move_to_sprint([jira.data.issue(key)], sprint)
+    team.sync(t(4, 2))
+    team.at(t(4, 10))
+    jira.human_edit(key, **{"Story point estimate": 8})
+    team.sync(t(5, 2))
+    team.at(t(5, 11, 30))
+    with jira.lock:
+        jira.data.move_to_backlog([jira.data.issue(key)])
+    team.sync(t(6, 2))
+
+    item = born_id(sandbox.jira_tracker, key)
+    scope = [(e.kind, e.at) for e in team.events("sprint_added") + team.events("sprint_removed")
+             if e.item_id == item]
+    assert sorted(scope) == [("sprint_added", t(3, 10, 1)), ("sprint_removed", t(5, 11, 30))]
+    [points] = team.events("points_changed")
+    assert (points.item_id, points.at, dict(points.data)) == (
+        item, t(4, 10), {"from": 5.0, "to": 8.0}
+    )
+
+
+def test_a_github_milestone_change_is_dated_by_its_milestoned_event(team: Team) -> None:
+    """An issue opened straight on GitHub on Tue 11-03 09:00 is put in sprint 1's milestone
+    at 10:01 and commented on at 16:00; it leaves the milestone on Wed 11-04 at 11:30. Synced
+    at 02:00 each night. By hand: joined sprint 1 at Tue 10:01, left at Wed 11:30, each
+    dated by one issue-events request in the run that saw the change."""
+    sandbox, github = team.sandbox, team.sandbox.github
+    team.sync(t(1, 20))
+    repo = github.state.repo(sandbox.github_repo)
+    assert repo is not None
+    [stone] = [m.number for m in repo.milestones.values()
+               if "tracker-bridge:sprint=s1 " in (m.description or "")]
+    team.at(t(3, 9))
+    number = github.human_create_issue(sandbox.github_repo, "Flaky ranking test")["number"]
+    team.at(t(3, 10, 1))
+    github.human_edit_issue(sandbox.github_repo, number, milestone=stone)
+    team.at(t(3, 16))
+    github.human_comment(sandbox.github_repo, number, "seen on main too")
+    github.stats.reset()
+    team.sync(t(4, 2))
+    assert github.stats.by_route[EVENTS_ROUTE] == 1
+    team.at(t(4, 11, 30))
+    github.human_edit_issue(sandbox.github_repo, number, milestone=None)
+    github.stats.reset()
+    team.sync(t(5, 2))
+    assert github.stats.by_route[EVENTS_ROUTE] == 1
+
+    item = born_id(sandbox.github_tracker, str(number))
+    scope = [(e.kind, e.at) for e in team.events("sprint_added") + team.events("sprint_removed")
+             if e.item_id == item]
+    assert sorted(scope) == [("sprint_added", t(3, 10, 1)), ("sprint_removed", t(4, 11, 30))]

@@ -129,3 +129,26 @@ def _stage_moves(
     for item_id, times in latest.items():
         found[item_id] = max(times)
     return found
+
+
+def born_sprint_times(
+    born: Mapping[str, Mapping[str, RemoteItem]], adapters: Mapping[str, Adapter]
+) -> dict[str, datetime]:
+    """Tracker-born items first seen this run in a sprint the pull could not date (GitHub's
+    listing has no milestone time): when they joined it, from the adapter's `change_times`
+    (one request per such issue). By tracker -> {item id: remote}; returns item id -> time."""
+    found: dict[str, datetime] = {}
+    for tracker, remotes in born.items():
+        ask = getattr(adapters.get(tracker), "change_times", None)
+        keys = {
+            remote.ref.key: item_id
+            for item_id, remote in remotes.items()
+            if remote.values.get("sprint") and remote.sprint_since is None
+        }
+        if not keys or not callable(ask):
+            continue
+        answer: Mapping[str, Mapping[str, datetime]] = ask(set(keys))
+        for key, times in answer.items():
+            if key in keys and "sprint" in times:
+                found[keys[key]] = times["sprint"]
+    return found

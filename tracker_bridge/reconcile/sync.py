@@ -19,7 +19,7 @@ from tracker_bridge.reconcile.actions import Plan
 from tracker_bridge.reconcile.adoption import claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
-from tracker_bridge.reconcile.change_times import change_times
+from tracker_bridge.reconcile.change_times import born_sprint_times, change_times
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
@@ -254,11 +254,15 @@ class Reconciler:
             self.adapters,
             self.now(),
         )
+        new_born = {
+            tracker: {i: remote for i, remote in p.born.items() if i in p.new_born}
+            for tracker, p in pulled.items()
+        }
+        joined = born_sprint_times(new_born, self.adapters)
         times = {
-            item_id: BornTimes(remote.created_at, remote.sprint_since)
-            for p in pulled.values()
-            for item_id, remote in p.born.items()
-            if item_id in p.new_born
+            item_id: BornTimes(remote.created_at, remote.sprint_since or joined.get(item_id))
+            for remotes in new_born.values()
+            for item_id, remote in remotes.items()
         }
         report.events = self.store.record_events(
             self.project, view_events(previous, view, changes, self.now(), times)
