@@ -215,3 +215,33 @@ def test_a_github_milestone_change_is_dated_by_its_milestoned_event(team: Team) 
     scope = [(e.kind, e.at) for e in team.events("sprint_added") + team.events("sprint_removed")
              if e.item_id == item]
     assert sorted(scope) == [("sprint_added", t(3, 10, 1)), ("sprint_removed", t(4, 11, 30))]
+
+
+@pytest.fixture
+def board_team(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Team]:
+    roadmap = tmp_path / "roadmap.yaml"
+    roadmap.write_text(ROADMAP)
+    mapping = tmp_path / "github.yaml"
+    mapping.write_text("mode: projects\nproject: {number: 1}\nsprints_as: milestone\n")
+    with Sandbox(tmp_path / "sandbox", roadmap, github_mapping=mapping) as sandbox:
+        for name, value in sandbox.environ.items():
+            monkeypatch.setenv(name, value)
+        yield Team(sandbox, roadmap)
+
+
+def test_a_board_move_in_projects_mode_is_dated_by_its_field_value(board_team: Team) -> None:
+    """Projects v2: c's Status is set to In Staging on the board on Tue 11-03 09:00 and c is
+    commented on at 17:00. Synced Wed 02:00. By hand: one stage event at 09:00 (the Status
+    value's `updatedAt`, read with the board), no issue-events request."""
+    team, sandbox = board_team, board_team.sandbox
+    team.sync(t(1, 20))
+    team.at(t(3, 9))
+    sandbox.github_move("infra.c", Stage.IN_STAGING)
+    team.at(t(3, 17))
+    sandbox.github.human_comment(sandbox.github_repo, sandbox.github_number("infra.c"), "ok")
+    sandbox.github.stats.reset()
+    team.sync(t(4, 2))
+
+    moves = [(e.item_id, e.data["to"], e.at) for e in team.events("stage_changed")]
+    assert moves == [("infra.c", "in_staging", t(3, 9))]
+    assert sandbox.github.stats.by_route[EVENTS_ROUTE] == 0

@@ -191,7 +191,10 @@ class GraphQLApi:
                 raw = date.fromisoformat(str(raw)[:10]).isoformat()
             except ValueError as exc:
                 raise _unprocessable(f"'{raw}' is not a valid date") from exc
-        item.values[found.id] = float(raw) if kind == "NUMBER" else raw
+        new = float(raw) if kind == "NUMBER" else raw
+        if item.values.get(found.id) != new:
+            item.value_times[found.id] = self.ctx.now()
+        item.values[found.id] = new
         item.updated_at = self.ctx.now()
         return {
             "clientMutationId": data.get("clientMutationId"),
@@ -211,6 +214,7 @@ class GraphQLApi:
         found = self._field(project, data["fieldId"])
         if item.values.pop(found.id, None) is not None:
             item.updated_at = self.ctx.now()
+            item.value_times.pop(found.id, None)
         return {
             "clientMutationId": data.get("clientMutationId"),
             "projectV2Item": builder.item(project, item),

@@ -186,7 +186,8 @@ class Builder:
             "id": node_id("PVTFSV", item.database_id * 64 + project.fields.index(found)),
             "databaseId": item.database_id,
             "createdAt": iso(item.created_at),
-            "updatedAt": iso(item.updated_at),
+            # When this value was set (GitHub's field value `updatedAt`), not the item's.
+            "updatedAt": iso(item.value_times.get(found.id, item.updated_at)),
             "field": self.field(project, found),
             "item": lambda info: self.item(project, item),
         }

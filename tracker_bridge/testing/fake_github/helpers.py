@@ -134,6 +134,7 @@ def human_set_field(
         else:
             item.values[found.id] = float(value) if found.data_type == "NUMBER" else str(value)
         item.updated_at = now
+        item.value_times[found.id] = now
 
 
 def issues(gh: FakeGitHub, owner_repo: str) -> list[dict[str, Any]]:

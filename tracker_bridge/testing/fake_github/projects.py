@@ -68,6 +68,8 @@ class ProjectItem:
     created_at: datetime
     updated_at: datetime
     values: dict[str, FieldValue] = field(default_factory=dict)  # by field id
+    value_times: dict[str, datetime] = field(default_factory=dict)
+    """When each field's value was last set (its field value's `updatedAt`), by field id."""
 
 
 @dataclass
