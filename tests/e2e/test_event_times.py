@@ -245,3 +245,23 @@ def test_a_board_move_in_projects_mode_is_dated_by_its_field_value(board_team: T
     moves = [(e.item_id, e.data["to"], e.at) for e in team.events("stage_changed")]
     assert moves == [("infra.c", "in_staging", t(3, 9))]
     assert sandbox.github.stats.by_route[EVENTS_ROUTE] == 0
+
+
+def test_every_move_between_two_syncs_is_kept_at_its_own_time(team: Team) -> None:
+    """c is started in Jira on Tue 11-03 10:00 and sent to review on Wed 11-04 15:00; the
+    sync runs only on Thu 02:00. By hand (Jira's changelog, what its control chart reads):
+    sprint_backlog -> in_progress at Tue 10:00, in_progress -> in_review at Wed 15:00, so
+    c's cycle time starts on Tuesday, not at the review."""
+    sandbox = team.sandbox
+    team.sync(t(1, 20))
+    team.at(t(3, 10))
+    sandbox.jira_move("infra.c", Stage.IN_PROGRESS)
+    team.at(t(4, 15))
+    sandbox.jira_move("infra.c", Stage.IN_REVIEW)
+    team.sync(t(5, 2))
+
+    moves = [(e.data["from"], e.data["to"], e.at) for e in team.events("stage_changed")]
+    assert moves == [
+        ("sprint_backlog", "in_progress", t(3, 10)),
+        ("in_progress", "in_review", t(4, 15)),
+    ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from tracker_bridge.model import FieldValue, WorkItem
@@ -152,3 +153,49 @@ def born_sprint_times(
             if key in keys and "sprint" in times:
                 found[keys[key]] = times["sprint"]
     return found
+
+
+Path = list[tuple[str, str, datetime]]
+"""(from stage, to stage, when) moves, oldest first."""
+
+
+def stage_paths(
+    previous: Mapping[str, WorkItem],
+    current: Mapping[str, WorkItem],
+    pulls: Mapping[str, tuple[TargetState, PullResult]],
+    times: Times,
+) -> dict[str, Path]:
+    """Every move an item made between two syncs, where a tracker's own history has them
+    (Jira's changelog: in progress at 10:00, in review at 15:00, not one jump to in review):
+    the moves that tracker reported for the item, from its stage in the last view to its new
+    stage, ending at the time `times` dated the change with. Cumulative flow and cycle time
+    need each one; an item without such a path gets one move, as before."""
+    paths: dict[str, Path] = {}
+    for state, result in pulls.values():
+        by_key = {ref.key: item_id for item_id, ref in state.refs.items()}
+        moves: dict[str, Path] = defaultdict(list)
+        for move in result.stage_changes:
+            item_id = move.item_id or by_key.get(move.remote_key)
+            if item_id and move.from_stage is not None:
+                moves[item_id].append((move.from_stage.value, move.to_stage.value, move.at))
+        for item_id, found in moves.items():
+            before, after = previous.get(item_id), current.get(item_id)
+            when = times.get((item_id, "stage"))
+            if before is None or after is None or when is None or item_id in paths:
+                continue
+            path = _chain(sorted(found, key=lambda m: m[2]), before.stage.value,
+                          after.stage.value)
+            if path and path[-1][2] == when:
+                paths[item_id] = path
+    return paths
+
+
+def _chain(moves: Path, start: str, end: str) -> Path | None:
+    """The longest run of linked moves that leaves `start` and ends the list at `end`."""
+    for first, move in enumerate(moves):
+        if move[0] != start:
+            continue
+        chain = moves[first:]
+        if all(a[1] == b[0] for a, b in pairwise(chain)) and chain[-1][1] == end:
+            return chain
+    return None

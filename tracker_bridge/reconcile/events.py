@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -25,6 +25,7 @@ def view_events(
     change_times: Mapping[tuple[str, str], datetime],
     now: datetime,
     first_seen: Mapping[str, FirstSeen] | None = None,
+    paths: Mapping[str, Sequence[tuple[str, str, datetime]]] | None = None,
 ) -> Iterator[StoreEvent]:
     """Created items, stage moves, sprint scope and re-estimates, each at the time it happened
     on the tracker where it happened (`change_times`, by (item id, field); see
@@ -64,13 +65,19 @@ def view_events(
                 yield StoreEvent("sprint_added", item_id, now, data={"sprint": item.sprint})
             continue
         if before.stage != item.stage:
-            at = change_times.get((item_id, "stage"), now)
-            yield StoreEvent(
-                "stage_changed",
-                item_id,
-                at,
-                data={"from": before.stage.value, "to": item.stage.value},
-            )
+            path = (paths or {}).get(item_id)
+            if path:  # each move the tracker's history shows, at its own time
+                for src, dst, when in path:
+                    yield StoreEvent("stage_changed", item_id, min(when, now),
+                                     data={"from": src, "to": dst})
+            else:
+                at = change_times.get((item_id, "stage"), now)
+                yield StoreEvent(
+                    "stage_changed",
+                    item_id,
+                    at,
+                    data={"from": before.stage.value, "to": item.stage.value},
+                )
         if before.sprint != item.sprint:
             at = change_times.get((item_id, "sprint"), now)
             if before.sprint:

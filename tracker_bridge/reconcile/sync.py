@@ -19,7 +19,11 @@ from tracker_bridge.reconcile.actions import Plan
 from tracker_bridge.reconcile.adoption import claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
-from tracker_bridge.reconcile.change_times import born_sprint_times, change_times
+from tracker_bridge.reconcile.change_times import (
+    born_sprint_times,
+    change_times,
+    stage_paths,
+)
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
@@ -247,13 +251,9 @@ class Reconciler:
         ended = self.puller.ended(self.store.born(self.project), pulled)
         self.store.drop_items(self.project, ended & set(previous))
         view = _current_view((*roadmap.items, *born), the_plan.merged)
-        changes = change_times(
-            previous,
-            view,
-            {tracker: (p.state, p.result) for tracker, p in pulled.items()},
-            self.adapters,
-            self.now(),
-        )
+        pulls = {tracker: (p.state, p.result) for tracker, p in pulled.items()}
+        changes = change_times(previous, view, pulls, self.adapters, self.now())
+        paths = stage_paths(previous, view, pulls, changes)
         new_born = {
             tracker: {i: remote for i, remote in p.born.items() if i in p.new_born}
             for tracker, p in pulled.items()
@@ -265,7 +265,7 @@ class Reconciler:
             for item_id, remote in remotes.items()
         }
         report.events = self.store.record_events(
-            self.project, view_events(previous, view, changes, self.now(), times)
+            self.project, view_events(previous, view, changes, self.now(), times, paths)
         )
         self.store.save_items(self.project, view.values())
         if all(p.result.complete for p in pulled.values()):
