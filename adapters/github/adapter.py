@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ from tracker_bridge.adapters.github import body as bodies
 from tracker_bridge.adapters.github import sprints
 from tracker_bridge.adapters.github.client import GitHubClient, WriteUncertain
 from tracker_bridge.adapters.github.doctor import run_doctor
+from tracker_bridge.adapters.github.history import change_times
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
 from tracker_bridge.adapters.github.reading import Cursor, list_issues
@@ -230,12 +232,19 @@ class GitHubAdapter:
             number, stage = int(item.ref.key), str(item.values["stage"])
             before = self.stages.get(number)
             self.stages[number] = stage
-            if incremental and before != stage:
+            # A fresh adapter (each nightly process) knows no earlier stage: no move to report,
+            # and `updated_at` would date it at the issue's last change of any kind.
+            if incremental and before is not None and before != stage:
                 changes.append(StageChange(
                     item.item_id, item.ref.key, Stage(before) if before else None, Stage(stage),
                     item.updated_at,
                 ))
         return changes
+
+    def change_times(self, keys: Collection[str]) -> dict[str, dict[str, datetime]]:
+        """Optional extension: when these issues last changed stage, sprint and points, from
+        their issue events (one request per issue; see history.py)."""
+        return change_times(self.client, self.repo_path, self.mapping, keys)
 
     def issues_by_key(self, keys: Collection[str]) -> dict[str, RemoteItem]:
         """Optional extension: issues by number (one GET each), for `adopt:` claims the pull

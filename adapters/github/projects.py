@@ -35,9 +35,10 @@ query($login:String!,$n:Int!,$after:String){ %s(login:$login){ projectV2(number:
     fieldValues(first:20){ nodes{
       ... on ProjectV2ItemFieldSingleSelectValue{ name updatedAt
             field{ ... on ProjectV2FieldCommon{ name } } }
-      ... on ProjectV2ItemFieldIterationValue{ iterationId startDate
+      ... on ProjectV2ItemFieldIterationValue{ iterationId startDate updatedAt
             field{ ... on ProjectV2FieldCommon{ name } } }
-      ... on ProjectV2ItemFieldNumberValue{ number field{ ... on ProjectV2FieldCommon{ name } } }
+      ... on ProjectV2ItemFieldNumberValue{ number updatedAt
+            field{ ... on ProjectV2FieldCommon{ name } } }
 } } } } } } }
 """
 # Coarse boards: the issue's last label changes, to tell a refinement label set after the
@@ -222,14 +223,18 @@ class ProjectBoard:
                     name = str(((value or {}).get("field") or {}).get("name") or "").casefold()
                     if not name:
                         continue
+                    # A field value's `updatedAt` is when it was set on the board: the
+                    # time of a move made there (the item's `updatedAt` is any change).
                     if name == names["status"]:
                         found["status"] = value.get("name")
                         found["status_at"] = value.get("updatedAt")
                     elif name == names["iteration"]:
                         found["iteration_id"] = value.get("iterationId")
                         found["iteration_start"] = value.get("startDate")
+                        found["iteration_at"] = value.get("updatedAt")
                     elif name == names["points"] and value.get("number") is not None:
                         found["points"] = float(value["number"])
+                        found["points_at"] = value.get("updatedAt")
                 self.status_by_item[str(node["id"])] = found.get("status")
                 if self.mapping.coarse:
                     events = (content.get("timelineItems") or {}).get("nodes") or []

@@ -47,8 +47,22 @@ class ProjectValues:
     iteration_start: str | None = None
     points: float | None = None
     status_at: str | None = None
-    """When the Status value last changed (coarse boards: is a refinement label newer?)."""
+    """When each value was set on the board (the field value's `updatedAt`, ISO)."""
+    iteration_at: str | None = None
+    points_at: str | None = None
     refinement: RefinementTimes | None = None
+    """Coarse boards: when each stage label last changed (is it newer than the Status value?)."""
+
+    def changed_at(self, mapping: GitHubMapping) -> dict[str, datetime]:
+        """Canonical field -> when the board set it, for the fields the board carries."""
+        options = {name.casefold() for name in mapping.project.status_options.values()}
+        mapped = self.status is not None and self.status.casefold() in options
+        times = {"stage": self.status_at if mapped else None}  # else read from open/closed
+        if mapping.sprint_mode == "iteration":
+            times["sprint"] = self.iteration_at
+        if mapping.project.points_field:
+            times["points"] = self.points_at
+        return {f: parse_time(at) for f, at in times.items() if at}
 
 
 @dataclass(frozen=True)
@@ -251,7 +265,10 @@ def from_remote(
             raw.get("number"),
             ", ".join(parts.markers),
         )
-    return RemoteItem(ref, parts.item_id, values, parse_time(str(raw["updated_at"])))
+    return RemoteItem(
+        ref, parts.item_id, values, parse_time(str(raw["updated_at"])),
+        changed_at=project.changed_at(mapping) if project and mapping.mode == "projects" else {},
+    )
 
 
 def _stage(

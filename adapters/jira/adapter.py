@@ -19,6 +19,7 @@ from tracker_bridge.tracker import (
     WriteResult,
 )
 
+from .changed import changed_at
 from .client import JiraCallError, JiraClient
 from .mapping import JiraMapping
 from .metadata import Metadata, call_error
@@ -231,6 +232,7 @@ class JiraAdapter:
                     # No Sprint entry in the changelog: it was created in the sprint.
                     sprint_since=sprint_entered_at(issue, sprint)
                     or (parse_time(str(created)) if sprint and created else None),
+                    changed_at=changed_at(issue, self.mapping, schema),
                 )
             )
         return out

@@ -20,6 +20,11 @@ from tracker_bridge.reconcile.actions import Comment, Plan
 from tracker_bridge.reconcile.adoption import claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
+from tracker_bridge.reconcile.change_times import (
+    born_sprint_times,
+    change_times,
+    stage_paths,
+)
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.ended_mirrors import end_mirrors
 from tracker_bridge.reconcile.events import Ending, ended_items, view_events
@@ -296,23 +301,22 @@ class Reconciler:
         self.store.save_items(self.project, finished)
         self._let_go_of_mirrors(the_plan, endings, applied)
         view = _current_view((*roadmap.items, *born), the_plan.merged)
-        by_key = {
-            (item.origin.tracker, item.origin.key): item.id for item in born if item.origin
-        }
-        changes = {
-            item_id: c.at
+        pulls = {tracker: (p.state, p.result) for tracker, p in pulled.items()}
+        changes = change_times(previous, view, pulls, self.adapters, self.now())
+        paths = stage_paths(previous, view, pulls, changes)
+        new_born = {
+            tracker: {i: remote for i, remote in p.born.items() if i in p.new_born}
             for tracker, p in pulled.items()
-            for c in p.result.stage_changes
-            if (item_id := c.item_id or by_key.get((tracker, c.remote_key)))
         }
+        joined = born_sprint_times(new_born, self.adapters)
         times = {
-            item_id: BornTimes(remote.created_at, remote.sprint_since)
-            for p in pulled.values()
-            for item_id, remote in p.born.items()
-            if item_id in p.new_born
+            item_id: BornTimes(remote.created_at, remote.sprint_since or joined.get(item_id))
+            for remotes in new_born.values()
+            for item_id, remote in remotes.items()
         }
         report.events = self.store.record_events(
-            self.project, [*view_events(previous, view, changes, self.now(), times), *removed]
+            self.project,
+            [*view_events(previous, view, changes, self.now(), times, paths), *removed],
         )
         self.store.save_items(self.project, view.values())
         if all(p.result.complete for p in pulled.values()):

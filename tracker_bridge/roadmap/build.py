@@ -59,6 +59,8 @@ def build(
     doc: RoadmapFile, root: Node | None, out: Collector, today: date | None
 ) -> tuple[Roadmap | None, dict[str, int], ClaimMarks]:
     tz = ZoneInfo(doc.cadence.timezone)
+    if isinstance(today, datetime):  # a moment (`--now`): the team's date then, in its zone
+        today = today.astimezone(tz).date()
     today = today or datetime.now(tz).date()
     phases = _phases(doc, out)
     try:

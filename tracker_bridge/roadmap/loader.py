@@ -54,7 +54,8 @@ class LoadedRoadmap:
 
 
 def load_roadmap(path: Path, *, today: date | None = None) -> LoadedRoadmap:
-    """Load and validate `path`; sprint states as of `today` (default: today in the cadence's zone).
+    """Load and validate `path`; sprint states as of `today` (default: today in the cadence's zone;
+    an aware datetime is read as that moment's date in the cadence's zone).
 
     Raises RoadmapLoadError (a UserError) listing every problem as FILE:LINE:COL: field: message.
     """

@@ -28,6 +28,8 @@ class Context:
     now: Callable[[], datetime]
     base: Callable[[], str]  # the REST base URL, known once the server has started
     viewer: str  # login of the token's user
+    actor: str | None = None
+    """Who the change being made is logged as (a person's edit in a test); default viewer."""
 
     def repo(self, request: Request) -> Repo:
         found = self.state.repo(f"{request.params['owner']}/{request.params['repo']}")
@@ -57,8 +59,17 @@ class Context:
         return True
 
     def touch(self, issue: Issue) -> None:
-        """Every change bumps `updated_at` (what `since` filters on)."""
+        """Every change bumps `updated_at` (what `since` filters on) and is logged as issue
+        events where it changed labels, milestone or state."""
         issue.updated_at = self.now()
+        self.log(issue)
+
+    def log(self, issue: Issue) -> None:
+        from tracker_bridge.testing.fake_github.issue_events import log_changes
+
+        repo = self.state.repo(issue.repo)
+        if repo is not None:
+            log_changes(self.ids, repo, issue, issue.updated_at, self.actor or self.viewer)
 
 
 def not_found() -> HTTPError:

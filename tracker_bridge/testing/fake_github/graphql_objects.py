@@ -187,7 +187,7 @@ class Builder:
             "id": node_id("PVTFSV", item.database_id * 64 + project.fields.index(found)),
             "databaseId": item.database_id,
             "createdAt": iso(item.created_at),
-            # When this value last changed (a points edit leaves the Status value's time).
+            # When this value was set (GitHub's field value `updatedAt`), not the item's.
             "updatedAt": iso(item.value_times.get(found.id, item.updated_at)),
             "field": self.field(project, found),
             "item": lambda info: self.item(project, item),

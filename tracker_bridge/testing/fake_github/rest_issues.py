@@ -112,6 +112,7 @@ class IssueRoutes:
             check()
         repo.next_number += 1
         self.ctx.state.add_issue(repo, issue)
+        self.ctx.log(issue)  # the labels and milestone it was created with
         return issue
 
     def update_issue(self, request: Request) -> Response:

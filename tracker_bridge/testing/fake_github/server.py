@@ -16,6 +16,7 @@ from tracker_bridge.testing.fake_github import helpers, render, seeding
 from tracker_bridge.testing.fake_github.answers import github_headers, rate_limit_body
 from tracker_bridge.testing.fake_github.common import Context
 from tracker_bridge.testing.fake_github.graphql_api import GraphQLApi, is_mutation
+from tracker_bridge.testing.fake_github.issue_events import IssueEventRoutes
 from tracker_bridge.testing.fake_github.limits import (
     PRIMARY_DOCS,
     PRIMARY_MESSAGE,
@@ -105,6 +106,7 @@ class FakeGitHub(FakeServer):
         self.issue_routes.register(self)
         SubIssueRoutes(self.ctx).register(self)
         PeopleRoutes(self.ctx).register(self)
+        IssueEventRoutes(self.ctx).register(self)
         SearchRoutes(self.ctx).register(self)
         self.graphql = GraphQLApi(self.ctx, self.projects, self.issue_routes)
         self.route("GET", "/rate_limit", self._rate_limit)

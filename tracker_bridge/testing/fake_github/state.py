@@ -11,6 +11,7 @@ import random
 import struct
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 # GitHub's default issue types for an organisation (what `issue_types=True` enables).
 DEFAULT_ISSUE_TYPES = ("Task", "Bug", "Feature")
@@ -116,6 +117,10 @@ class Issue:
     sub_issue_ids: list[int] = field(default_factory=list)
     comment_count: int = 0
     label_events: list[LabelEvent] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    """The issue's event log (`labeled`, `milestoned`, `closed` ...), see issue_events.py."""
+    logged: dict[str, Any] = field(default_factory=dict)
+    """Labels, milestone and state as the event log last saw them (to log only changes)."""
 
 
 @dataclass
