@@ -48,6 +48,7 @@ from tracker_bridge.tracker import (
     PullResult,
     RemoteGone,
     RemoteItem,
+    RemoteSprint,
     StageChange,
     WriteResult,
 )
@@ -122,6 +123,12 @@ class GitHubAdapter:
         without extra lookups (milestones carry their sprint id themselves)."""
         self.items_by_number.update({int(ref.key): item_id for item_id, ref in refs.items()})
         self.learn_sprints({remote: sprint for sprint, remote in sprints.items()})
+
+    def list_sprints(self) -> list[RemoteSprint]:
+        """Optional extension: milestones, or the project's iterations (for `import`)."""
+        from tracker_bridge.adapters.github.sprint_listing import list_sprints
+
+        return list_sprints(self)
 
     def learn_sprints(self, remote_to_sprint: Mapping[str, str]) -> None:
         """Remote sprint id -> canonical sprint id (see `remember`)."""

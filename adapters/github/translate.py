@@ -225,7 +225,11 @@ def from_remote(
     elif mapping.mode == "projects" and mapping.project.points_field:
         values["points"] = project.points if project else None
     if mapping.sprint_mode == "milestone":
-        values["sprint"] = sprint_id_of(raw.get("milestone"))
+        stone = raw.get("milestone")
+        # A milestone without our marker is named by the sprint bound to it (an adopted one).
+        values["sprint"] = sprint_id_of(stone) or (
+            lookups.sprint_by_iteration.get(str(stone.get("number"))) if stone else None
+        )
     elif project is not None and project.iteration_id:
         iteration = project.iteration_id
         values["sprint"] = lookups.sprint_by_iteration.get(iteration, iteration)

@@ -12,7 +12,7 @@ from tracker_bridge.model.items import (
     Timebox,
     WorkItem,
 )
-from tracker_bridge.model.origin import born_id, parse_claim
+from tracker_bridge.model.origin import born_id, parse_claim, parse_sprint_claim
 from tracker_bridge.model.planning import (
     BoardPolicy,
     Cadence,
@@ -51,4 +51,5 @@ __all__ = [
     "WorkItem",
     "born_id",
     "parse_claim",
+    "parse_sprint_claim",
 ]

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Plan
-from tracker_bridge.reconcile.adoption import claims_on
+from tracker_bridge.reconcile.adoption import claims_on, sprint_claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
@@ -143,6 +143,7 @@ class Reconciler:
                 states=states,
                 claims=claims_on(roadmap.items, tracker),
                 retry=retry,
+                sprint_claims=sprint_claims_on(roadmap.sprints, tracker),
             )
             for tracker, adapter in self.adapters.items()
         }
