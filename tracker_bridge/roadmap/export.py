@@ -78,7 +78,7 @@ def roadmap_text(
             f"# Imported from {source} by `tracker-bridge import`; every item adopts its\n"
             "# issue, so the first sync binds them and creates nothing there.\n"
         )
-    yaml = YAML(typ="safe", pure=True)
+    yaml = YAML(typ="safe")  # the C emitter: a 1,000-issue file in a fraction of the time
     yaml.default_flow_style = False
     yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     yaml.dump(document, out)
