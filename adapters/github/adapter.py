@@ -166,8 +166,10 @@ class GitHubAdapter:
         ]
 
     def _learn_parents(self, raws: Sequence[Json]) -> None:
-        """Parents outside this batch: one GET each, only for parents we have not seen."""
-        unknown = {issue_number(raw.get("parent_issue_url")) for raw in raws} - {None}
+        """Parents outside this batch: one GET each, only for parents we have not seen. A
+        parent in the batch was read already (an unmarked one stays unnamed: no GET)."""
+        in_batch = {int(raw["number"]) for raw in raws}
+        unknown = {issue_number(raw.get("parent_issue_url")) for raw in raws} - {None} - in_batch
         for number in sorted(n for n in unknown if n is not None and n not in self.items_by_number):
             raw = self.issue(number)
             found = bodies.parse(raw.get("body")).item_id if raw else None

@@ -52,6 +52,7 @@ def import_progress(adapter: Adapter, console: Console) -> Iterator[Step]:
     def step(what: str) -> None:
         nonlocal started
         bar.update(task, description=what, advance=1 if started else 0)
+        bar.refresh()  # each step is drawn, however short
         started = True
 
     with bar:
