@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 
 from tracker_bridge.model import FieldValue, Kind
 from tracker_bridge.roadmap.export_sprints import ImportedCadence, ImportedSprint, imported_cadence
+from tracker_bridge.roadmap.sprints import state_on
 
 _ITEM_FIELDS = ("stage", "points", "labels", "assignee", "due", "blocked", "description")
 
@@ -71,7 +72,7 @@ def roadmap_text(
         "phases": [phase],
     }
     if cadence.sprints:
-        document["sprints"] = [_sprint(sprint) for sprint in cadence.sprints]
+        document["sprints"] = [_sprint(sprint, today) for sprint in cadence.sprints]
     out = StringIO()
     if source:
         out.write(
@@ -85,14 +86,17 @@ def roadmap_text(
     return out.getvalue()
 
 
-def _sprint(sprint: ImportedSprint) -> dict[str, Any]:
+def _sprint(sprint: ImportedSprint, today: date) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": sprint.sprint_id,
         "name": sprint.name,
         "start": sprint.start,
         "end": sprint.end,
-        "state": sprint.state,
     }
+    if sprint.state != state_on(sprint.start, sprint.end, today).value:
+        # Only where the tracker differs from the dates (closed early, not started yet):
+        # otherwise the state follows the dates as the weeks pass, as for any sprint.
+        data["state"] = sprint.state
     if sprint.goal:
         data["goal"] = sprint.goal
     data["adopt"] = [sprint.claim]
