@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
+
 from tests.born.conftest import Runner
 from tracker_bridge.roadmap import load_roadmap
 
@@ -54,3 +56,28 @@ def test_a_thousand_jira_issues_import_in_a_few_requests_per_hundred(run: Runner
     assert len(roadmap.sprints) == SPRINTS
     assert sum(item.sprint is not None for item in roadmap.items) == 742
     assert all(item.adopt for item in roadmap.items)
+
+
+def test_three_hundred_github_issues_import_in_a_few_requests_per_hundred(run: Runner) -> None:
+    sandbox = run.sandbox
+    gh, repo = sandbox.github, sandbox.github_repo
+    epics = [gh.human_create_issue(repo, f"Epic {n}", labels=["type:epic"]) for n in range(10)]
+    stories = [
+        gh.human_create_issue(repo, f"Story {n}", labels=["type:story", f"points:{n % 5 + 1}"])
+        for n in range(290)
+    ]
+    api = httpx.Client(base_url=gh.url, headers={"Authorization": f"token {gh.token}"})
+    for epic, child in zip(epics, stories, strict=False):  # a sub-issue each, as people link
+        reply = api.post(
+            f"/repos/{repo}/issues/{epic['number']}/sub_issues", json={"sub_issue_id": child["id"]}
+        )
+        assert reply.status_code == 201, reply.text
+    imported = sandbox.directory / "imported.yaml"
+
+    gh.stats.reset()
+    code, _out, err = run("import", "-t", sandbox.github_tracker, "-o", str(imported))
+    assert code == 0, err
+    requests = gh.stats.total
+    print(f"import of 300 GitHub issues: {requests} requests ({err.strip()})")
+    assert requests <= 3 * 300 // 100 + 5, gh.stats.snapshot()["by_route"]
+    assert "300 issue(s)" in err
