@@ -26,9 +26,8 @@ def list_board_sprints(client: JiraClient, metadata: Metadata) -> list[RemoteSpr
     found: list[RemoteSprint] = []
     try:
         while True:
-            page = client.get(
-                f"board/{board}/sprint", {"startAt": start, "maxResults": 50}, agile=True
-            )
+            params = {"startAt": start, "maxResults": 50, "state": "future,active,closed"}
+            page = client.get(f"board/{board}/sprint", params, agile=True)
             values = list((page or {}).get("values") or ())
             found += [_sprint(value) for value in values]
             if (page or {}).get("isLast", True) or not values:
