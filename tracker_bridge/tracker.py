@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -122,6 +122,22 @@ class DoctorCheck:
     """Which mapping entry to change, when status is not ok."""
 
 
+@dataclass(frozen=True)
+class RemoteSprint:
+    """A sprint as the tracker has it (a Jira board sprint, a milestone, an iteration)."""
+
+    remote_id: str
+    """What `ensure_sprint` returns for it: the sprint id, milestone number, iteration id."""
+    name: str
+    start: date | None
+    end: date | None
+    """Last day (inclusive). A milestone's due date; an iteration's start + duration - 1."""
+    state: Literal["future", "active", "closed"]
+    goal: str = ""
+    claim_kind: str = "sprint"
+    """The word an `adopt:` claim names it by: sprint, milestone or iteration."""
+
+
 class AdapterError(Exception):
     """A problem a person must fix (credentials, mapping, missing project). One line, no secrets."""
 
@@ -145,6 +161,8 @@ class SprintUnavailable(AdapterError):
 #   these issues last changed `stage`, `sprint` and `points` to their current values, from
 #   the tracker's own history (GitHub: one issue-events request per issue). Called only for
 #   issues whose change this run came from that tracker and whose pull gave no `changed_at`.
+# - list_sprints() -> list[RemoteSprint]: every sprint of the target, closed ones too, oldest
+#   first (`import` carries them into the roadmap; a page or two of requests).
 
 OnCreated = Callable[[str, RemoteRef], None]
 """Called with (item_id, ref) the moment a create is confirmed, before any further request."""

@@ -50,6 +50,7 @@ from tracker_bridge.tracker import (
     PullResult,
     RemoteGone,
     RemoteItem,
+    RemoteSprint,
     StageChange,
     WriteResult,
 )
@@ -137,6 +138,12 @@ class GitHubAdapter:
         self.items_by_number.update({int(ref.key): item_id for item_id, ref in refs.items()})
         self.learn_sprints({remote: sprint for sprint, remote in sprints.items()})
 
+    def list_sprints(self) -> list[RemoteSprint]:
+        """Optional extension: milestones, or the project's iterations (for `import`)."""
+        from tracker_bridge.adapters.github.sprint_listing import list_sprints
+
+        return list_sprints(self)
+
     def learn_sprints(self, remote_to_sprint: Mapping[str, str]) -> None:
         """Remote sprint id -> canonical sprint id (see `remember`)."""
         self.sprint_by_iteration.update(remote_to_sprint)
@@ -173,8 +180,10 @@ class GitHubAdapter:
         ]
 
     def _learn_parents(self, raws: Sequence[Json]) -> None:
-        """Parents outside this batch: one GET each, only for parents we have not seen."""
-        unknown = {issue_number(raw.get("parent_issue_url")) for raw in raws} - {None}
+        """Parents outside this batch: one GET each, only for parents we have not seen. A
+        parent in the batch was read already (an unmarked one stays unnamed: no GET)."""
+        in_batch = {int(raw["number"]) for raw in raws}
+        unknown = {issue_number(raw.get("parent_issue_url")) for raw in raws} - {None} - in_batch
         for number in sorted(n for n in unknown if n is not None and n not in self.items_by_number):
             raw = self.issue(number)
             found = bodies.parse(raw.get("body")).item_id if raw else None

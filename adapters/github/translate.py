@@ -236,14 +236,21 @@ def from_remote(
         "assignee": _assignee(raw),
         "blocked": labels.blocked.casefold() in folded,
         "stage": _stage(mapping, raw, folded, project),
-        "parent": _parent(raw, lookups),
     }
+    parent = _parent_number(raw, lookups)
+    if parent is None or parent in lookups.item_by_number:
+        values["parent"] = lookups.item_by_number.get(parent) if parent is not None else None
+    # else: a parent we cannot name canonically (not bound yet) is left out, not None.
     if mapping.mode == "labels" and labels.points_prefix is not None:
         values["points"] = _points_label(labels.points_prefix, names)
     elif mapping.mode == "projects" and mapping.project.points_field:
         values["points"] = project.points if project else None
     if mapping.sprint_mode == "milestone":
-        values["sprint"] = sprint_id_of(raw.get("milestone"))
+        stone = raw.get("milestone")
+        # A milestone without our marker is named by the sprint bound to it (an adopted one).
+        values["sprint"] = sprint_id_of(stone) or (
+            lookups.sprint_by_iteration.get(str(stone.get("number"))) if stone else None
+        )
     elif project is not None and project.iteration_id:
         iteration = project.iteration_id
         values["sprint"] = lookups.sprint_by_iteration.get(iteration, iteration)
@@ -288,11 +295,11 @@ def _stage(
     return Stage.BACKLOG.value
 
 
-def _parent(raw: Json, lookups: Lookups) -> str | None:
+def _parent_number(raw: Json, lookups: Lookups) -> int | None:
     number = issue_number(raw.get("parent_issue_url"))
     if number is None:
         number = lookups.parent_by_number.get(int(raw["number"]))
-    return lookups.item_by_number.get(number) if number is not None else None
+    return number
 
 
 def _assignee(raw: Json) -> str | None:

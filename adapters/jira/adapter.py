@@ -15,6 +15,7 @@ from tracker_bridge.tracker import (
     PullResult,
     RemoteGone,
     RemoteItem,
+    RemoteSprint,
     StageChange,
     WriteResult,
 )
@@ -421,6 +422,12 @@ class JiraAdapter:
         self, remote_sprint_id: str | None, refs: Sequence[RemoteRef]
     ) -> list[WriteResult]:
         return self.sprints.assign(remote_sprint_id, refs, self.key_to_item)
+
+    def list_sprints(self) -> list[RemoteSprint]:
+        """Optional extension: the board's sprints, closed ones too (for `import`)."""
+        from .board_sprints import list_board_sprints
+
+        return list_board_sprints(self.client, self.meta)
 
     def comment(self, ref: RemoteRef, text: str) -> None:
         try:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import typer
 
 from tracker_bridge.cli.app import app
+from tracker_bridge.cli.import_progress import Step, import_progress
+from tracker_bridge.cli.output import make_console
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import born_id
 from tracker_bridge.roadmap.export import ImportedIssue, roadmap_text
-from tracker_bridge.tracker import Adapter, AdapterError, RemoteItem
+from tracker_bridge.roadmap.export_sprints import ImportedCadence, imported_cadence
+from tracker_bridge.tracker import Adapter, AdapterError, RemoteItem, RemoteSprint
 from tracker_bridge.workspace import open_workspace
 
 
@@ -22,34 +25,55 @@ def import_(
     project: str | None = typer.Option(None, "--project", "-p", help="Project from the config."),
     config: Path | None = typer.Option(None, "--config", "-c", help="Config file."),
 ) -> None:
-    """Write a roadmap from the target's issues in scope; each epic and item adopts its issue."""
+    """Write a roadmap from the target's issues in scope and its sprints; each epic, item and
+    sprint adopts its counterpart on the tracker."""
+    today = datetime.now(UTC).date()
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
         adapter = workspace.open_adapters(settings, [target])[target]
+        before = adapter.requests_sent
         try:
-            issues = _issues(adapter)
+            with import_progress(adapter, make_console(stderr=True)) as step:
+                cadence, issues = read_project(adapter, today, step)
         except AdapterError as exc:
             raise UserError(f"{target}: {exc}") from exc
-    text = roadmap_text(
-        settings.name, issues, today=datetime.now(UTC).date(), source=target
-    )
-    if output is None:
+        requests = adapter.requests_sent - before
+    text = roadmap_text(settings.name, issues, today=today, source=target, cadence=cadence)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
         typer.echo(text, nl=False)
-        return
-    output.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {output}: {len(issues)} issue(s) from {target}", err=True)
+    where = f"wrote {output}" if output is not None else "imported"
+    typer.echo(
+        f"{where}: {len(issues)} issue(s) and {len(cadence.sprints)} sprint(s) from {target} "
+        f"in {requests} request(s)",
+        err=True,
+    )
 
 
-def _issues(adapter: Adapter) -> list[ImportedIssue]:
-    """Every issue in scope, read twice: the second read names parents by the ids the first
-    one gave (a marked issue keeps its marker's id; others get their tracker-born id)."""
-    first = [item for item in adapter.pull(None).items if item.in_scope or item.item_id]
-    ids = {item.ref.key: item.item_id or born_id(adapter.tracker, item.ref.key) for item in first}
+def read_project(
+    adapter: Adapter, today: date, step: Step = lambda _what: None
+) -> tuple[ImportedCadence, list[ImportedIssue]]:
+    """The target's sprints, then every issue in scope, read twice: the second read names
+    parents by the ids the first one gave (a marked issue keeps its marker's id; others get
+    their tracker-born id) and sprints by the roadmap's sprint ids."""
+    step("listing sprints")
+    lister = getattr(adapter, "list_sprints", None)
+    remote: list[RemoteSprint] = list(lister()) if callable(lister) else []
+    cadence = imported_cadence(adapter.tracker, remote, today)
+    sprints = {sprint.sprint_id: sprint.remote_id for sprint in cadence.sprints}
     remember = getattr(adapter, "remember", None)
     if callable(remember):
-        remember({ids[item.ref.key]: item.ref for item in first}, {})
+        remember({}, sprints)
+    step("reading issues")
+    first = [item for item in adapter.pull(None).items if item.in_scope or item.item_id]
+    ids = {item.ref.key: item.item_id or born_id(adapter.tracker, item.ref.key) for item in first}
+    if callable(remember):
+        step("naming parents")
+        remember({ids[item.ref.key]: item.ref for item in first}, sprints)
         first = [i for i in adapter.pull(None).items if i.ref.key in ids]
-    return [_imported(adapter.tracker, ids[item.ref.key], item) for item in first]
+    issues = [_imported(adapter.tracker, ids[item.ref.key], item) for item in first]
+    return cadence, issues
 
 
 def _imported(tracker: str, item_id: str, item: RemoteItem) -> ImportedIssue:

@@ -12,7 +12,13 @@ from tracker_bridge.model.items import (
     Timebox,
     WorkItem,
 )
-from tracker_bridge.model.origin import BORN_ID_RULE, born_id, looks_born, parse_claim
+from tracker_bridge.model.origin import (
+    BORN_ID_RULE,
+    born_id,
+    looks_born,
+    parse_claim,
+    parse_sprint_claim,
+)
 from tracker_bridge.model.planning import (
     BoardPolicy,
     Cadence,
@@ -53,4 +59,5 @@ __all__ = [
     "born_id",
     "looks_born",
     "parse_claim",
+    "parse_sprint_claim",
 ]

@@ -55,3 +55,21 @@ def parse_claim(text: str) -> tuple[str, str]:
     if adapter not in ("jira", "github"):
         return text.rsplit("#", 1)[0] if "#" in rest else text, rest.rsplit("#", 1)[-1]
     raise ValueError(f"adopt {text!r}: expected jira:KEY-12 or github:OWNER/REPO#12")
+
+
+_SPRINT_CLAIM = re.compile(
+    r"^(?P<tracker>[a-z][a-z0-9_-]*:\S+)/(?P<kind>sprint|milestone|iteration)/(?P<id>[^/\s]+)$"
+)
+
+
+def parse_sprint_claim(text: str) -> tuple[str, str]:
+    """`jira:TREND/sprint/42` -> (`jira:TREND`, `42`); `github:acme/repo/milestone/3` ->
+    (`github:acme/repo`, `3`): the target and the remote id of the sprint a roadmap sprint
+    adopts (a board sprint, a milestone number, an iteration id)."""
+    found = _SPRINT_CLAIM.match(text)
+    if found is None:
+        raise ValueError(
+            f"adopt {text!r}: expected jira:KEY/sprint/ID, github:OWNER/REPO/milestone/N "
+            "or github:OWNER/REPO/iteration/ID"
+        )
+    return found["tracker"], found["id"]

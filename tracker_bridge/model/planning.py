@@ -43,6 +43,8 @@ class Sprint(_Frozen):
     state: SprintState = SprintState.FUTURE
     phase: str | None = None
     capacity: dict[Track, float] = Field(default_factory=dict)
+    adopt: tuple[str, ...] = ()
+    """Existing tracker sprints it is (`jira:TREND/sprint/42`): bound, never created."""
 
 
 class Phase(_Frozen):

@@ -117,7 +117,7 @@ class EnsureSprint(Action):
     def data(self) -> dict[str, Any]:
         assert self.sprint is not None
         return {
-            "sprint": self.sprint.model_dump(mode="json", exclude={"capacity"}),
+            "sprint": self.sprint.model_dump(mode="json", exclude={"capacity", "adopt"}),
             "exists": self.exists,
         }
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from tracker_bridge.errors import Problem, UserError
-from tracker_bridge.model import RemoteRef, WorkItem, parse_claim
+from tracker_bridge.model import RemoteRef, Sprint, WorkItem, parse_claim, parse_sprint_claim
 from tracker_bridge.tracker import RemoteItem
 
 
@@ -45,6 +45,17 @@ def claims_on(items: Iterable[WorkItem], tracker: str) -> dict[str, str]:
             target, key = parse_claim(claim)
             if target == tracker:
                 claims[key] = item.id
+    return claims
+
+
+def sprint_claims_on(sprints: Iterable[Sprint], tracker: str) -> dict[str, str]:
+    """Roadmap sprint id -> the remote sprint on `tracker` it adopts."""
+    claims: dict[str, str] = {}
+    for sprint in sprints:
+        for claim in sprint.adopt:
+            target, remote_id = parse_sprint_claim(claim)
+            if target == tracker:
+                claims[sprint.id] = remote_id
     return claims
 
 

@@ -79,11 +79,12 @@ class Puller:
         claims: Mapping[str, str] | None = None,
         retry: Collection[str] = (),
         siblings: Mapping[str, tuple[str, str]] | None = None,
+        sprint_claims: Mapping[str, str] | None = None,
     ) -> Pulled:
         """`siblings`: issues other targets on the same tracker site hold refs to, by
         immutable id -> (that target, item id); one of them pulled here was moved here."""
         refs = dict(self.store.get_refs(self.project, tracker))
-        sprint_refs = self.store.get_sprint_refs(self.project, tracker)
+        sprint_refs = self._bind_sprints(tracker, sprint_claims or {}, adopt)
         remember = getattr(adapter, "remember", None)
         if callable(remember):
             # Lets the adapter name parents and sprints it did not create this session.
@@ -234,6 +235,23 @@ class Puller:
         )
         bound = {i: canonical(x.values) for i, x in binding.bound.items() if i not in gone}
         return Pulled(state, result, adopted, unmarked, new_born, gone, bound, moved_in)
+
+    def _bind_sprints(
+        self, tracker: str, claims: Mapping[str, str], adopt: bool
+    ) -> dict[str, str]:
+        """Stored sprint refs, plus sprints the roadmap adopts (`sprints: adopt:`) that are not
+        bound yet: the tracker's sprint is taken as it is, never created again. A sprint
+        bound already (to this or another roadmap sprint) keeps its stored binding."""
+        sprint_refs = dict(self.store.get_sprint_refs(self.project, tracker))
+        bound = set(sprint_refs.values())
+        for sprint_id, remote_id in claims.items():
+            if sprint_id in sprint_refs or remote_id in bound:
+                continue
+            sprint_refs[sprint_id] = remote_id
+            bound.add(remote_id)
+            if adopt:
+                self._later(self.store.save_sprint_ref, self.project, tracker, sprint_id, remote_id)
+        return sprint_refs
 
     def _bind(
         self,

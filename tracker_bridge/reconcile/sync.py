@@ -17,7 +17,7 @@ from typing import Any, Literal
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Comment, Plan
-from tracker_bridge.reconcile.adoption import claims_on
+from tracker_bridge.reconcile.adoption import claims_on, sprint_claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
 from tracker_bridge.reconcile.change_times import (
@@ -159,6 +159,7 @@ class Reconciler:
                 claims=claims_on(roadmap.items, tracker),
                 retry=retry,
                 siblings=siblings[tracker],
+                sprint_claims=sprint_claims_on(roadmap.sprints, tracker),
             )
             for tracker, adapter in self.adapters.items()
         }

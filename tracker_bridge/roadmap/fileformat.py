@@ -56,6 +56,20 @@ def _claims(value: Any) -> Any:
 Claims = Annotated[list[str], BeforeValidator(_claims)]
 
 
+def _sprint_claims(value: Any) -> Any:
+    """A sprint's `adopt:` takes one claim or a list, each naming a tracker's sprint."""
+    from tracker_bridge.model import parse_sprint_claim
+
+    claims = [value] if isinstance(value, str) else value
+    if isinstance(claims, list):
+        for claim in claims:
+            parse_sprint_claim(str(claim))
+    return claims
+
+
+SprintClaims = Annotated[list[str], BeforeValidator(_sprint_claims)]
+
+
 class _File(BaseModel):
     # Numbers are fine as titles or labels; typos in keys are not.
     model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
@@ -173,6 +187,11 @@ class SprintFile(_File):
     start: date | None = None
     end: date | None = None
     capacity: dict[Track, Annotated[float, Field(ge=0)]] = {}
+    adopt: SprintClaims = Field(
+        default=[],
+        description="Existing sprints to bind instead of creating: jira:KEY/sprint/42, "
+        "github:OWNER/REPO/milestone/3, github:OWNER/REPO/iteration/ID (one per tracker).",
+    )
 
 
 class ObjectiveFile(_File):

@@ -48,6 +48,7 @@ def apply_overrides(
     index = {sprint.id: position for position, sprint in enumerate(sprints)}
     seen: dict[str, int] = {}
     explicit_dates: set[str] = set()
+    claimed: dict[str, str] = {}
     for number, override in enumerate(overrides):
         path: tuple[str | int, ...] = ("sprints", number)
         if override.id not in index:
@@ -64,6 +65,10 @@ def apply_overrides(
             )
             continue
         seen[override.id] = number
+        for claim in override.adopt:
+            if claim in claimed:
+                out.add((*path, "adopt"), f"{claim} is adopted by sprint {claimed[claim]} already")
+            claimed.setdefault(claim, override.id)
         base = sprints[index[override.id]]
         start = override.start or base.start
         end = override.end or base.end
@@ -80,6 +85,7 @@ def apply_overrides(
                 "end": end,
                 "state": override.state or state_on(start, end, today),
                 "capacity": dict(override.capacity) or base.capacity,
+                "adopt": tuple(override.adopt),
             }
         )
     if explicit_dates:

@@ -148,6 +148,15 @@ def issues(gh: FakeGitHub, owner_repo: str) -> list[dict[str, Any]]:
         ]
 
 
+def milestones(gh: FakeGitHub, owner_repo: str) -> list[dict[str, Any]]:
+    with gh.lock:
+        repo = _repo(gh, owner_repo)
+        return [
+            render.milestone(gh.url, gh.state, repo, stone)
+            for _, stone in sorted(repo.milestones.items())
+        ]
+
+
 def project(gh: FakeGitHub, number: int, owner: str) -> dict[str, Any]:
     """A plain view of a project: fields (with options/iterations) and item values by name."""
     with gh.lock:

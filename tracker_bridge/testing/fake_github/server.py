@@ -248,6 +248,10 @@ class FakeGitHub(FakeServer):
         """Issues (not pull requests) as the REST API renders them, by number."""
         return helpers.issues(self, owner_repo)
 
+    def milestones(self, owner_repo: str) -> list[dict[str, Any]]:
+        """Milestones (open and closed) as the REST API renders them, by number."""
+        return helpers.milestones(self, owner_repo)
+
     def project(self, number: int = 1, *, owner: str | None = None) -> dict[str, Any]:
         return helpers.project(self, number, owner or self.owner)
 

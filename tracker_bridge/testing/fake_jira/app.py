@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from .data import JiraData
 from .errors import error_body
 from .render import Renderer
 from .sessions import SESSION_PATH, Sessions
-from .state import Flavour, Issue, jira_time
+from .state import Flavour, Issue, Sprint, jira_time
 from .workflow_screens import screen_as_a_person
 
 
@@ -271,6 +271,41 @@ class FakeJira(FakeServer):
             body = {by_name.get(name.lower(), name): value for name, value in fields.items()}
             body.update(project={"key": project}, issuetype={"name": issuetype}, summary=summary)
             return self.data.create(body, creator=by).key
+
+    def human_create_sprint(
+        self,
+        project: str,
+        name: str,
+        start: datetime,
+        end: datetime,
+        goal: str | None = None,
+        started: bool = True,
+    ) -> int:
+        """Create a sprint on the project's board (and start it), as a team does; its id."""
+        with self.lock:
+            board = next(b for b in self.data.boards.values() if b.project == project)
+            sprint = Sprint(
+                id=self.data.next_sprint_id, name=name, board_id=board.id,
+                state="active" if started else "future",
+                goal=goal, start=start, end=end, created=self.clock.now(),
+            )  # fmt: skip
+            self.data.next_sprint_id += 1
+            self.data.sprints[sprint.id] = sprint
+            return sprint.id
+
+    def human_move_to_sprint(self, sprint_id: int, keys: Sequence[str]) -> None:
+        """Drag issues into an open sprint."""
+        with self.lock:
+            sprint = self.data.sprints[sprint_id]
+            if sprint.state == "closed":
+                raise ValueError("Jira cannot move issues to a closed sprint")
+            self.data.move_to_sprint([self.data.issue(key) for key in keys], sprint)
+
+    def human_complete_sprint(self, sprint_id: int) -> None:
+        """Complete an active sprint (its issues keep it in their sprint history)."""
+        with self.lock:
+            sprint = self.data.sprints[sprint_id]
+            sprint.state, sprint.complete = "closed", self.clock.now()
 
     def issue_count(self, project: str) -> int:
         with self.lock:
