@@ -133,9 +133,8 @@ def human_set_field(
             raw = None
         else:
             raw = float(value) if found.data_type == "NUMBER" else str(value)
-        item.set_value(found.id, raw, now)
+        item.set_value(found.id, raw, now)  # dates the value only when it changes
         item.updated_at = now
-        item.value_times[found.id] = now
 
 
 def issues(gh: FakeGitHub, owner_repo: str) -> list[dict[str, Any]]:
