@@ -24,6 +24,7 @@ from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
 from tracker_bridge.reconcile.notices import carry_warnings
+from tracker_bridge.reconcile.phase_gate import hold_gated_sprints
 from tracker_bridge.reconcile.planner import (
     DEFAULT_OWNERS,
     ROADMAP,
@@ -197,6 +198,7 @@ class Reconciler:
             recreate=options.on_remote_delete == "recreate",
         )
         the_plan = leave_closed_sprints(plan(inputs), inputs)
+        the_plan = hold_gated_sprints(the_plan, inputs, self.store.phase_reviews(self.project))
         report = SyncReport(
             self.project,
             the_plan,
