@@ -61,9 +61,9 @@ def check_objective(objective_id: object, known: Collection[str]) -> str:
     return objective_id
 
 
-def _row(values: Mapping[str, Any], known: Collection[str], today: date, where: tuple[str, int],
-         out: list[Problem]) -> Measurement | None:
-    file, line = where
+def _row(values: Mapping[str, Any], known: Collection[str], today: date,
+         where: tuple[str, int, int], out: list[Problem]) -> Measurement | None:
+    file, line, column = where
     checks: list[tuple[str, Any]] = []
     try:
         objective_id = check_objective(values.get("id"), known)
@@ -79,7 +79,7 @@ def _row(values: Mapping[str, Any], known: Collection[str], today: date, where: 
         checks.append(("note", note))
     except ValueError as exc:
         field = COLUMNS[len(checks)]
-        out.append(Problem(file, line, 1, field, str(exc)))
+        out.append(Problem(file, line, column, field, str(exc)))
         return None
     return Measurement(objective_id, day, value, note.strip())
 
@@ -100,7 +100,7 @@ def _from_csv(text: str, file: str, known: Collection[str], today: date,
         if None in row:  # more cells than the header names
             out.append(Problem(file, reader.line_num, 1, "", "more cells than the header has"))
             continue
-        measurement = _row(row, known, today, (file, reader.line_num), out)
+        measurement = _row(row, known, today, (file, reader.line_num, 1), out)
         if measurement is not None:
             found.append(measurement)
     return found
@@ -123,16 +123,17 @@ def _from_json(text: str, file: str, known: Collection[str], today: date,
     found: list[Measurement] = []
     for number, entry in enumerate(data):
         node = child(root, number)
-        line = position(node)[0] if node is not None else 1
+        line, column = position(node) if node is not None else (1, 1)
         if not isinstance(entry, dict):
-            out.append(Problem(file, line, 1, "", "expected an object with id, value, at, note"))
+            out.append(Problem(file, line, column, "",
+                               "expected an object with id, value, at, note"))
             continue
         unknown = sorted(set(entry) - set(COLUMNS))
         if unknown:
-            out.append(Problem(file, line, 1, unknown[0],
+            out.append(Problem(file, line, column, unknown[0],
                                f"unknown field; use {', '.join(COLUMNS)}"))
             continue
-        measurement = _row(entry, known, today, (file, line), out)
+        measurement = _row(entry, known, today, (file, line, column), out)
         if measurement is not None:
             found.append(measurement)
     return found
