@@ -154,10 +154,10 @@ def test_every_format_shows_objectives_risks_and_the_phase(
 
     assert run(config, "report", "sprint", "--format", "slack") == 0
     slack = json.loads(capsys.readouterr().out)
-    blob = json.dumps(slack)
+    blob = json.dumps(slack, ensure_ascii=False)
     assert "*Objectives at risk (1)*" in blob
     assert "freshness: 69 h of 24 h by 2026-09-28: trend reaches 61.3 h by then" in blob
-    assert ("Phase Start-up: platform foundations: MLOps maturity level 0 (manual); "
-            "gate: no go/no-go recorded yet") in blob
+    assert ("Phase Start-up: platform foundations · MLOps maturity level 0 (manual) · "
+            "Gate: no go/no-go recorded yet") in blob
     assert "LLM cost &amp; &lt;!channel&gt;" in blob and "<!channel>" not in blob
     assert "1 objective(s) at risk" in slack["text"]

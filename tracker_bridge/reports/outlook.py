@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker_bridge.reports.objectives import OBJECTIVE_HEAD, at_risk_text, objective_row
-from tracker_bridge.reports.phases import decision_text, phase_lines
+from tracker_bridge.reports.phases import NO_GO, decision_text, phase_lines
 from tracker_bridge.reports.risks import RISK_HEAD, risk_row, risk_text
 from tracker_bridge.reports.summary import SprintReport
 
@@ -43,9 +43,11 @@ def slack_phase_line(report: SprintReport) -> str | None:
     if phase is None:
         return None
     gate = decision_text(phase.review) if phase.review else "no go/no-go recorded yet"
-    held = f"; held by the no-go on {phase.held_by}" if phase.held_by else ""
-    return (f"Phase {phase.name}: MLOps maturity level {phase.maturity_level} "
-            f"({phase.maturity}); gate: {gate}{held}")
+    if phase.review is not None and phase.review.decision == NO_GO:
+        gate += " (the next phase waits for a go)"
+    held = f" · held by the no-go on {phase.held_by}" if phase.held_by else ""
+    return (f"Phase {phase.name} · MLOps maturity level {phase.maturity_level} "
+            f"({phase.maturity}) · Gate: {gate}{held}")
 
 
 def slack_at_risk(report: SprintReport) -> list[str]:
