@@ -161,3 +161,21 @@ def test_every_format_shows_objectives_risks_and_the_phase(
             "Gate: no go/no-go recorded yet") in blob
     assert "LLM cost &amp; &lt;!channel&gt;" in blob and "<!channel>" not in blob
     assert "1 objective(s) at risk" in slack["text"]
+
+
+def test_the_held_phase_says_which_decision_holds_it(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(config, "phase", "review", "start-up", "--decision", "no-go", "--by", "joao",
+               "--note", "<!here> eval set & labels late", now="2026-02-13T16:00Z") == 0
+    capsys.readouterr()
+    # 20 Feb: sprint s4, phase-1's first, by the calendar.
+    assert run(config, "report", "sprint", "--format", "slack", now="2026-02-20T09:00Z") == 0
+    blob = json.dumps(json.loads(capsys.readouterr().out), ensure_ascii=False)
+    assert ("Gate: no go/no-go recorded yet · Held: start-up is no-go by joao on 2026-02-13: "
+            "&lt;!here&gt; eval set &amp; labels late") in blob
+    assert "<!here>" not in blob
+    assert run(config, "report", "sprint", "--format", "markdown", now="2026-02-20T09:00Z") == 0
+    md = capsys.readouterr().out
+    assert "### Phase: Phase 1: First model results" in md
+    assert "- Held: start-up is no-go by joao on 2026-02-13: &lt;!here&gt; eval set" in md

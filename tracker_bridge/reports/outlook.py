@@ -45,7 +45,9 @@ def slack_phase_line(report: SprintReport) -> str | None:
     gate = decision_text(phase.review) if phase.review else "no go/no-go recorded yet"
     if phase.review is not None and phase.review.decision == NO_GO:
         gate += " (the next phase waits for a go)"
-    held = f" · held by the no-go on {phase.held_by}" if phase.held_by else ""
+    held = ""
+    if phase.held_by and phase.held_decision:
+        held = f" · Held: {phase.held_by} is {decision_text(phase.held_decision)}"
     return (f"Phase {phase.name} · MLOps maturity level {phase.maturity_level} "
             f"({phase.maturity}) · Gate: {gate}{held}")
 

@@ -57,6 +57,8 @@ class PhaseStatus:
     """This phase's latest go/no-go, if one was recorded."""
     held_by: str | None = None
     """The previous phase, when its latest review is a no-go: this phase may not start."""
+    held_decision: Decision | None = None
+    """That no-go."""
 
 
 def phase_id(phase: Phase) -> str:
@@ -100,6 +102,8 @@ def current_phase_id(roadmap: Roadmap, today: date) -> str | None:
 def phase_status(roadmap: Roadmap, wanted: str, reviews: Sequence[ReviewLike]) -> PhaseStatus:
     phase = next(p for p in roadmap.phases if phase_id(p) == wanted)
     level = MaturityLevel(phase.maturity_level)
+    latest = latest_reviews(reviews)
+    held_by = held_phases(roadmap, reviews).get(wanted)
     return PhaseStatus(
         id=wanted,
         name=phase.name,
@@ -108,8 +112,9 @@ def phase_status(roadmap: Roadmap, wanted: str, reviews: Sequence[ReviewLike]) -
         goal=phase.goal,
         exit_criteria=phase.exit_criteria,
         sprints=tuple(s.id for s in roadmap.sprints if s.phase == wanted),
-        review=latest_reviews(reviews).get(wanted),
-        held_by=held_phases(roadmap, reviews).get(wanted),
+        review=latest.get(wanted),
+        held_by=held_by,
+        held_decision=latest.get(held_by) if held_by else None,
     )
 
 
@@ -132,9 +137,9 @@ def phase_lines(status: PhaseStatus) -> list[str]:
              f"({status.maturity}); sprints {', '.join(status.sprints) or 'none'}"]
     if status.goal:
         lines.append(f"Goal: {status.goal}")
-    if status.held_by is not None:
-        lines.append(f"Held: the latest review of {status.held_by} is a no-go; its sprints "
-                     "are not started on the trackers until a go")
+    if status.held_by is not None and status.held_decision is not None:
+        lines.append(f"Held: {status.held_by} is {decision_text(status.held_decision)}; this "
+                     "phase's sprints are not started on the trackers until a go")
     lines.append("Gate: " + (decision_text(status.review) if status.review
                              else "no go/no-go recorded yet"))
     lines += [f"Exit criterion: {c}" for c in status.exit_criteria]
