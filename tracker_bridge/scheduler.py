@@ -22,6 +22,7 @@ from apscheduler.triggers.cron import CronTrigger
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.reconcile import Reconciler
+from tracker_bridge.reconcile.adoption import AdoptConflict
 from tracker_bridge.reports.board import board_snapshot
 from tracker_bridge.reports.context import open_context
 from tracker_bridge.reports.render_slack import render_slack
@@ -103,7 +104,7 @@ def post_summary(config: str | None, project_name: str, now: datetime | None = N
                 return False
             sprint = ctx.sprint(None)
             report = build_sprint_report(
-                sprint, ctx.items(), ctx.events(), ctx.roadmap, ctx.now,
+                sprint, ctx.items(), ctx.events(), ctx.roadmap, ctx.now, ended=ctx.ended_items(),
                 measurements=ctx.store.measurements(ctx.name),
                 reviews=ctx.store.phase_reviews(ctx.name),
             )
@@ -138,10 +139,14 @@ def sync_project(config: str | None, project_name: str) -> SyncOutcome:
     try:
         with open_workspace(Path(config) if config else None) as workspace:
             project = workspace.project(project_name)
-            roadmap = load_roadmap(project.roadmap).roadmap
+            loaded = load_roadmap(project.roadmap)
+            roadmap = loaded.roadmap
             adapters = workspace.open_adapters(project)
             options = workspace.sync_options(apply=True, kind="nightly", project=project)
-            report = Reconciler(workspace.store, project.name, adapters).run(roadmap, options)
+            try:
+                report = Reconciler(workspace.store, project.name, adapters).run(roadmap, options)
+            except AdoptConflict as exc:
+                raise exc.pinned(loaded) from None
             finished = datetime.now(UTC)
             items = workspace.store.get_items(project.name)
             waits = {

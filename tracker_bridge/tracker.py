@@ -41,6 +41,10 @@ class RemoteItem:
     """When the issue was created (UTC), where the payload says so."""
     sprint_since: datetime | None = None
     """When the issue entered its current sprint (UTC), where the tracker records it."""
+    changed_at: Mapping[str, datetime] = field(default_factory=dict)
+    """When the tracker last changed a field to its current value (UTC), by canonical field
+    (`stage`, `sprint`, `points`), where its own history says so at no extra request (Jira's
+    changelog). Reports date stage moves, sprint scope and re-estimates with these."""
 
 
 GoneState = Literal["deleted", "moved", "transferred", "out_of_scope"]
@@ -54,6 +58,8 @@ class RemoteGone:
     state: GoneState
     location: str | None = None
     """Where it went: a moved issue's new key, a transferred issue's new URL."""
+    at: datetime | None = None
+    """When it happened, if the tracker tells (a moved issue's last update: the move)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +141,10 @@ class SprintUnavailable(AdapterError):
 # - check_refs(refs: Sequence[RemoteRef]) -> list[RemoteGone]: which of these issues are
 #   deleted, moved or transferred away, or out of the target's scope (a few requests per
 #   pull: an id listing of the project, then one read per issue that is missing from it).
+# - change_times(keys: Collection[str]) -> dict[key, dict[field, datetime]]: when each of
+#   these issues last changed `stage`, `sprint` and `points` to their current values, from
+#   the tracker's own history (GitHub: one issue-events request per issue). Called only for
+#   issues whose change this run came from that tracker and whose pull gave no `changed_at`.
 
 OnCreated = Callable[[str, RemoteRef], None]
 """Called with (item_id, ref) the moment a create is confirmed, before any further request."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -27,6 +28,7 @@ from tracker_bridge.adapters.github import body as bodies
 from tracker_bridge.adapters.github import sprints
 from tracker_bridge.adapters.github.client import GitHubClient, WriteUncertain
 from tracker_bridge.adapters.github.doctor import run_doctor
+from tracker_bridge.adapters.github.history import change_times
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
 from tracker_bridge.adapters.github.reading import Cursor, list_issues
@@ -66,6 +68,7 @@ class GitHubAdapter:
         repo: str,
         project: ProjectBoard | None = None,
         scope: IssueScope | None = None,
+        board_hint: tuple[str | None, int | None] = (None, None),
     ) -> None:
         self.tracker = tracker
         self.scope = scope or IssueScope()
@@ -74,6 +77,8 @@ class GitHubAdapter:
         self.full_name = f"{owner}/{repo}"
         self.repo_path = f"/repos/{owner}/{repo}"
         self.project = project
+        self.board_hint = board_hint
+        """(owner, number) of the board the options or mapping name, for `mapping init`."""
         self.missing = (
             f"repository {self.full_name} not found or not visible to the token: fix the "
             f"tracker id ({tracker}) or the token's repository access"
@@ -107,6 +112,15 @@ class GitHubAdapter:
 
     def doctor(self) -> list[DoctorCheck]:
         return run_doctor(self)
+
+    def init_mapping(self) -> str:
+        """Optional extension (`mapping init`): a mapping for the repository and board as
+        they are."""
+        from tracker_bridge.adapters.github.mapping_init import render_mapping
+        from tracker_bridge.adapters.github.mapping_live import read_facts
+
+        owner, number = self.board_hint
+        return render_mapping(read_facts(self, owner=owner, number=number))
 
     def assignable(self, logins: Sequence[str]) -> dict[str, bool]:
         """Which logins can be assigned issues in the repository (for `doctor`)."""
@@ -218,12 +232,19 @@ class GitHubAdapter:
             number, stage = int(item.ref.key), str(item.values["stage"])
             before = self.stages.get(number)
             self.stages[number] = stage
-            if incremental and before != stage:
+            # A fresh adapter (each nightly process) knows no earlier stage: no move to report,
+            # and `updated_at` would date it at the issue's last change of any kind.
+            if incremental and before is not None and before != stage:
                 changes.append(StageChange(
                     item.item_id, item.ref.key, Stage(before) if before else None, Stage(stage),
                     item.updated_at,
                 ))
         return changes
+
+    def change_times(self, keys: Collection[str]) -> dict[str, dict[str, datetime]]:
+        """Optional extension: when these issues last changed stage, sprint and points, from
+        their issue events (one request per issue; see history.py)."""
+        return change_times(self.client, self.repo_path, self.mapping, keys)
 
     def issues_by_key(self, keys: Collection[str]) -> dict[str, RemoteItem]:
         """Optional extension: issues by number (one GET each), for `adopt:` claims the pull

@@ -92,10 +92,19 @@ def _project(adapter: GitHubAdapter) -> list[DoctorCheck]:
     try:
         schema = board.schema()
     except AdapterError as exc:
-        return [DoctorCheck(board.where, "fail", str(exc), "project.* in the mapping")]
+        coarse = _coarse_board(adapter)
+        return [coarse] if coarse else [
+            DoctorCheck(board.where, "fail", str(exc), "project.* in the mapping")]
     checks = [DoctorCheck(f"{board.where} ({schema.title})", "ok")]
     for stage, option in mapping.project.status_options.items():
         checks.append(DoctorCheck(f"stage {stage.value} -> status {option!r}", "ok"))
+    for option in dict.fromkeys(mapping.project.status_options.values()):
+        stages = mapping.stages_on(option)
+        if len(stages) > 1:
+            labels = ", ".join(repr(mapping.labels.stages[s]) for s in stages[1:])
+            checks.append(DoctorCheck(
+                f"status {option!r} carries {', '.join(s.value for s in stages)}", "ok",
+                f"on its own it means {stages[0].value}; labels {labels} keep the others"))
     for name in (mapping.project.iteration_field, mapping.project.points_field):
         if name:
             checks.append(DoctorCheck(f"project field {name!r}", "ok"))
@@ -105,3 +114,24 @@ def _project(adapter: GitHubAdapter) -> list[DoctorCheck]:
         checks.append(DoctorCheck("iterations", "ok" if iterations else "warn",
                                   f"start dates: {starts}"))
     return checks
+
+
+def _coarse_board(adapter: GitHubAdapter) -> DoctorCheck | None:
+    """A Status field with fewer options than the mapping asks for, none of it a typo: the
+    board is coarse, and `mapping init` writes a mapping that shares its options."""
+    board, mapping = adapter.project, adapter.mapping
+    assert board is not None
+    try:
+        options = board.status_option_names()
+    except AdapterError:
+        return None
+    wanted = {o.casefold() for o in mapping.project.status_options.values()}
+    if options is None or len(options) >= len(wanted):
+        return None
+    field = mapping.project.status_field
+    return DoctorCheck(
+        f"{board.where} field {field!r}", "fail",
+        f"a coarse board: {len(options)} options ({', '.join(options)}) for the mapping's "
+        f"{len(wanted)}",
+        f"run `tracker-bridge mapping init -t {adapter.tracker} -o github.yaml`: it shares "
+        "the options among the 8 stages, stage labels keep the finer stage (README, GitHub)")

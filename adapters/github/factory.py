@@ -50,14 +50,18 @@ class GitHubFactory:
                               graphql_url=options.get("graphql_url"),
                               timeouts=Timeouts.from_options(options))
         board = None
+        number = options.get("project_number", mapping.project.number)
+        board_owner = options.get("project_owner") or mapping.project.owner
         if mapping.mode == "projects":
-            number = options.get("project_number", mapping.project.number)
             if number is None:
                 raise AdapterError(f"{tracker}: projects mode needs project.number in the mapping")
             board = ProjectBoard(client, mapping, str(options.get("project_owner")
                                  or mapping.project.owner or owner), int(number), f"{owner}/{repo}")
+        hint = (str(board_owner) if board_owner else None,
+                int(number) if number is not None else None)
         return GitHubAdapter(tracker, client, mapping, owner=owner, repo=repo, project=board,
-                             scope=issue_scope(tracker, settings.get("scope") or {}))
+                             scope=issue_scope(tracker, settings.get("scope") or {}),
+                             board_hint=hint)
 
 
 def with_options(mapping: GitHubMapping, options: Mapping[str, Any]) -> GitHubMapping:

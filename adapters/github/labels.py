@@ -12,7 +12,7 @@ def managed_labels(mapping: GitHubMapping) -> dict[str, str]:
     """Every label name we manage (folded) -> its style group."""
     names: dict[str, str] = {n.casefold(): "kind" for n in mapping.labels.kinds.values()}
     names.update({n.casefold(): "track" for n in mapping.labels.tracks.values()})
-    if mapping.mode == "labels":
+    if mapping.mode == "labels" or mapping.coarse:  # coarse boards: refinement labels
         names.update({n.casefold(): "stage" for n in mapping.labels.stages.values()})
     names[mapping.labels.blocked.casefold()] = "blocked"
     return names
@@ -46,9 +46,9 @@ def merge_labels(
         groups["kind"] = [labels.kinds[Kind(str(values["kind"]))]]
     if values.get("track"):
         groups["track"] = [labels.tracks[Track(str(values["track"]))]]
-    if "stage" in values and mapping.mode == "labels" and values["stage"]:
-        stage = Stage(str(values["stage"]))
-        groups["stage"] = [] if stage is Stage.DONE else [labels.stages[stage]]
+    if "stage" in values and values["stage"] and (mapping.mode == "labels" or mapping.coarse):
+        label = mapping.stage_label(Stage(str(values["stage"])))
+        groups["stage"] = [label] if label else []
     if "blocked" in values:
         groups["blocked"] = [labels.blocked] if values["blocked"] else []
     managed = managed_labels(mapping)

@@ -135,9 +135,9 @@ class GitHubMapping(_Frozen):
     def _complete_for_mode(self) -> GitHubMapping:
         need: dict[str, dict[Any, str]] = {"labels.kinds": dict(self.labels.kinds)}
         need["labels.tracks"] = dict(self.labels.tracks)
-        if self.mode == "labels":
+        if self.mode == "labels" or self.coarse:  # coarse: the labels refine shared options
             need["labels.stages"] = dict(self.labels.stages)
-        else:
+        if self.mode == "projects":
             need["project.status_options"] = dict(self.project.status_options)
         enums: dict[str, type[Kind] | type[Track] | type[Stage]] = {
             "labels.kinds": Kind, "labels.tracks": Track,
@@ -161,6 +161,42 @@ class GitHubMapping(_Frozen):
     def field_owners(self) -> dict[str, Owner]:
         return dict(self.ownership)
 
+    # -- several stages on one Status option (projects mode) -------------------------------
+    def stages_on(self, option: str | None) -> tuple[Stage, ...]:
+        """The stages a Status option carries, in board order (the first is what the
+        option means on its own)."""
+        if option is None:
+            return ()
+        folded = option.casefold()
+        options = self.project.status_options
+        return tuple(s for s in Stage if s in options and options[s].casefold() == folded)
+
+    def shares_option(self, stage: Stage) -> bool:
+        return self.mode == "projects" and len(self.stages_on(self.project.status_options.get(
+            stage))) > 1
+
+    @property
+    def coarse(self) -> bool:
+        """Projects mode with fewer Status options than stages: labels refine them."""
+        options = self.project.status_options
+        return self.mode == "projects" and len({o.casefold() for o in options.values()}) < len(
+            options)
+
+    def stage_label(self, stage: Stage) -> str | None:
+        """The label that keeps `stage` on the issue: labels mode, every stage but done (a
+        closed issue); a coarse board, a stage that shares its option and is not the
+        option's first (the option alone means its first stage)."""
+        if self.mode == "labels":
+            return None if stage is Stage.DONE else self.labels.stages[stage]
+        if self.coarse and self.shares_option(stage):
+            first = self.stages_on(self.project.status_options[stage])[0]
+            return None if stage is first else self.labels.stages[stage]
+        return None
+
+    def refinement_stages(self, folded_labels: set[str]) -> set[Stage]:
+        """The stages whose refinement label the issue carries (coarse boards)."""
+        return {s for s, name in self.labels.stages.items() if name.casefold() in folded_labels}
+
 
 def _check_labels(mapping: GitHubMapping) -> None:
     """Every label the tool reads must mean one thing: a stage label equal to a kind label
@@ -170,7 +206,7 @@ def _check_labels(mapping: GitHubMapping) -> None:
         (name, ("labels", "kinds", kind.value)) for kind, name in labels.kinds.items()
     ]
     claims += [(name, ("labels", "tracks", track.value)) for track, name in labels.tracks.items()]
-    if mapping.mode == "labels":
+    if mapping.mode == "labels" or mapping.coarse:
         claims += [
             (name, ("labels", "stages", stage.value)) for stage, name in labels.stages.items()
         ]

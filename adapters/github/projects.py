@@ -12,6 +12,7 @@ from typing import Any
 
 from tracker_bridge.adapters.github.client import GitHubClient, GraphQLError
 from tracker_bridge.adapters.github.mapping import GitHubMapping
+from tracker_bridge.adapters.github.refinement import refinement_times
 from tracker_bridge.adapters.github.translate import ProjectValues
 from tracker_bridge.model import Stage
 from tracker_bridge.tracker import AdapterError
@@ -30,15 +31,21 @@ ITEMS = """
 query($login:String!,$n:Int!,$after:String){ %s(login:$login){ projectV2(number:$n){
   items(first:100, after:$after){
   pageInfo{ hasNextPage endCursor }
-  nodes{ id updatedAt content{ ... on Issue{ id number repository{ nameWithOwner } } }
+  nodes{ id updatedAt content{ ... on Issue{ id number repository{ nameWithOwner } %s } }
     fieldValues(first:20){ nodes{
-      ... on ProjectV2ItemFieldSingleSelectValue{ name
+      ... on ProjectV2ItemFieldSingleSelectValue{ name updatedAt
             field{ ... on ProjectV2FieldCommon{ name } } }
-      ... on ProjectV2ItemFieldIterationValue{ iterationId startDate
+      ... on ProjectV2ItemFieldIterationValue{ iterationId startDate updatedAt
             field{ ... on ProjectV2FieldCommon{ name } } }
-      ... on ProjectV2ItemFieldNumberValue{ number field{ ... on ProjectV2FieldCommon{ name } } }
+      ... on ProjectV2ItemFieldNumberValue{ number updatedAt
+            field{ ... on ProjectV2FieldCommon{ name } } }
 } } } } } } }
 """
+# Coarse boards: the issue's last label changes, to tell a refinement label set after the
+# Status value from one left over from before a person moved the card (refinement.py).
+TIMELINE = """timelineItems(last:30, itemTypes:[LABELED_EVENT, UNLABELED_EVENT]){ nodes{
+  __typename ... on LabeledEvent{ createdAt label{ name } }
+  ... on UnlabeledEvent{ createdAt label{ name } } } }"""
 ADD = """
 mutation($p:ID!,$c:ID!){ addProjectV2ItemById(input:{projectId:$p, contentId:$c}){ item{ id } } }
 """
@@ -84,6 +91,9 @@ class ProjectBoard:
         self.repo_full_name = repo_full_name.casefold()
         self._schema: Schema | None = None
         self._items: dict[str, str] = {}  # issue node id -> project item id
+        self.status_by_item: dict[str, str | None] = {}
+        """Project item id -> its Status option as last read (a move inside one option of a
+        coarse board then sends no board mutation)."""
 
     @property
     def where(self) -> str:
@@ -120,12 +130,25 @@ class ProjectBoard:
         self._schema = schema
         return schema
 
+    def status_option_names(self) -> list[str] | None:
+        """The Status field's options as the board has them, without checking the mapping
+        (None: no such single-select field); `doctor` uses it to recognise a coarse board."""
+        project = self._project(FIELDS, {})
+        name = self.mapping.project.status_field.casefold()
+        found = next((f for f in project["fields"]["nodes"]
+                      if f and str(f.get("name", "")).casefold() == name and "options" in f), None)
+        return [str(o["name"]) for o in found["options"]] if found else None
+
     def _project(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """The `projectV2` object of a query run through the owner; missing: AdapterError."""
         kind = self.mapping.project.owner_kind
+        if query is ITEMS:
+            query = ITEMS % (kind, TIMELINE if self.mapping.coarse else "")
+        else:
+            query = query % kind
         try:
             data = self.client.graphql(
-                query % kind, {"login": self.owner, "n": self.number, **variables}
+                query, {"login": self.owner, "n": self.number, **variables}
             )
         except GraphQLError as exc:
             raise AdapterError(
@@ -154,10 +177,17 @@ class ProjectBoard:
             self.client.graphql(UPDATE, {**variables, "v": value})
 
     def set_stage(self, item_id: str, stage: Stage) -> None:
+        """Put the card on the stage's option; on a coarse board, nothing when it stands
+        there already (a move inside one option changes only the refinement label)."""
+        option = self.mapping.project.status_options[stage]
+        known = self.status_by_item.get(item_id)
+        if self.mapping.coarse and known is not None and known.casefold() == option.casefold():
+            return
         schema = self.schema()
         field_id = schema.field_id(self.mapping.project.status_field)
         assert field_id is not None  # schema() checked it
         self._set(item_id, field_id, {"singleSelectOptionId": schema.options[stage]})
+        self.status_by_item[item_id] = option
 
     def set_points(self, item_id: str, points: float | None) -> None:
         field_id = self.schema().field_id(self.mapping.project.points_field)
@@ -193,13 +223,22 @@ class ProjectBoard:
                     name = str(((value or {}).get("field") or {}).get("name") or "").casefold()
                     if not name:
                         continue
+                    # A field value's `updatedAt` is when it was set on the board: the
+                    # time of a move made there (the item's `updatedAt` is any change).
                     if name == names["status"]:
                         found["status"] = value.get("name")
+                        found["status_at"] = value.get("updatedAt")
                     elif name == names["iteration"]:
                         found["iteration_id"] = value.get("iterationId")
                         found["iteration_start"] = value.get("startDate")
+                        found["iteration_at"] = value.get("updatedAt")
                     elif name == names["points"] and value.get("number") is not None:
                         found["points"] = float(value["number"])
+                        found["points_at"] = value.get("updatedAt")
+                self.status_by_item[str(node["id"])] = found.get("status")
+                if self.mapping.coarse:
+                    events = (content.get("timelineItems") or {}).get("nodes") or []
+                    found["refinement"] = refinement_times(self.mapping, events)
                 yield int(content["number"]), str(node["updatedAt"]), ProjectValues(**found)
             if not page["pageInfo"]["hasNextPage"]:
                 return

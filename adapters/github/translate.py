@@ -17,6 +17,7 @@ from typing import Any
 from tracker_bridge.adapters.github import body as bodies
 from tracker_bridge.adapters.github.labels import merge_labels, user_labels
 from tracker_bridge.adapters.github.mapping import GitHubMapping
+from tracker_bridge.adapters.github.refinement import RefinementTimes, read_stage
 from tracker_bridge.model import (
     FieldValue,
     Kind,
@@ -45,6 +46,23 @@ class ProjectValues:
     iteration_id: str | None = None
     iteration_start: str | None = None
     points: float | None = None
+    status_at: str | None = None
+    """When each value was set on the board (the field value's `updatedAt`, ISO)."""
+    iteration_at: str | None = None
+    points_at: str | None = None
+    refinement: RefinementTimes | None = None
+    """Coarse boards: when each stage label last changed (is it newer than the Status value?)."""
+
+    def changed_at(self, mapping: GitHubMapping) -> dict[str, datetime]:
+        """Canonical field -> when the board set it, for the fields the board carries."""
+        options = {name.casefold() for name in mapping.project.status_options.values()}
+        mapped = self.status is not None and self.status.casefold() in options
+        times = {"stage": self.status_at if mapped else None}  # else read from open/closed
+        if mapping.sprint_mode == "iteration":
+            times["sprint"] = self.iteration_at
+        if mapping.project.points_field:
+            times["points"] = self.points_at
+        return {f: parse_time(at) for f, at in times.items() if at}
 
 
 @dataclass(frozen=True)
@@ -144,7 +162,7 @@ def _stale_stage_label(mapping: GitHubMapping, raw: Json, current: list[str]) ->
 def stage_payload(mapping: GitHubMapping, raw: Json, stage: Stage) -> Json:
     """PATCH body that puts the issue in `stage` (labels, and open/closed for done)."""
     payload: Json = {}
-    if mapping.mode == "labels":
+    if mapping.mode == "labels" or mapping.coarse:  # coarse: the refinement label
         current = [str(label["name"]) for label in raw.get("labels") or []]
         labels = merge_labels(mapping, current, {"stage": stage.value})
         if labels != current:
@@ -247,17 +265,20 @@ def from_remote(
             raw.get("number"),
             ", ".join(parts.markers),
         )
-    return RemoteItem(ref, parts.item_id, values, parse_time(str(raw["updated_at"])))
+    return RemoteItem(
+        ref, parts.item_id, values, parse_time(str(raw["updated_at"])),
+        changed_at=project.changed_at(mapping) if project and mapping.mode == "projects" else {},
+    )
 
 
 def _stage(
     mapping: GitHubMapping, raw: Json, folded: set[str], project: ProjectValues | None
 ) -> str:
-    if mapping.mode == "projects":
-        status = project.status if project else None
-        for stage, name in mapping.project.status_options.items():
-            if status is not None and name.casefold() == status.casefold():
-                return stage.value
+    if mapping.mode == "projects" and project is not None:
+        names = [str(label["name"]) for label in raw.get("labels") or []]
+        found = read_stage(mapping, project.status, names, project.status_at, project.refinement)
+        if found is not None:
+            return found.value
     if raw.get("state") == "closed":
         return Stage.DONE.value
     if mapping.mode == "labels":

@@ -215,6 +215,11 @@ class Writer:
         try:
             item_id = self.a.project.item_for(str(raw["node_id"]))
             self.a.project.set_stage(item_id, item.stage)
+            if self.a.mapping.stage_label(item.stage):  # coarse board: after the Status
+                payload = stage_payload(self.a.mapping, raw, item.stage)
+                reply = self._patch_issue(self.ref(raw), raw, payload)
+                if reply.status != 200:
+                    return [f"refinement label not set: {reply.status} {_message(reply)}"]
             done["stage"] = item.stage.value
             if item.points is not None and self.a.mapping.project.points_field:
                 self.a.project.set_points(item_id, item.points)

@@ -19,6 +19,7 @@ from tracker_bridge.tracker import (
     WriteResult,
 )
 
+from .changed import changed_at
 from .client import JiraCallError, JiraClient
 from .mapping import JiraMapping
 from .metadata import Metadata, call_error
@@ -231,6 +232,7 @@ class JiraAdapter:
                     # No Sprint entry in the changelog: it was created in the sprint.
                     sprint_since=sprint_entered_at(issue, sprint)
                     or (parse_time(str(created)) if sprint and created else None),
+                    changed_at=changed_at(issue, self.mapping, schema),
                 )
             )
         return out
@@ -299,6 +301,19 @@ class JiraAdapter:
         from .lifecycle import check_refs
 
         return check_refs(self, refs)
+
+    @property
+    def site(self) -> str:
+        """Optional extension: targets on one site share issue ids, so an issue moved from
+        one configured project to another is recognised, and followed, by its id."""
+        return self.url
+
+    def markers_at(self, refs: Sequence[RemoteRef]) -> dict[str, tuple[str, ...]]:
+        """Optional extension: the item ids each issue's markers name now, by remote id,
+        checked before writing to issues the pull did not bring (one search per 100)."""
+        from .markers import markers_at
+
+        return markers_at(self, refs)
 
     def issues_by_key(self, keys: Collection[str]) -> dict[str, RemoteItem]:
         """Optional extension: issues by key (one read each), for `adopt:` claims the pull

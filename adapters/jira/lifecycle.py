@@ -17,6 +17,7 @@ from tracker_bridge.tracker import RemoteGone
 from .client import JiraCallError
 from .metadata import call_error
 from .search import quote, search
+from .translate import parse_time
 
 if TYPE_CHECKING:
     from .adapter import JiraAdapter
@@ -43,14 +44,16 @@ def check_refs(adapter: JiraAdapter, refs: Sequence[RemoteRef]) -> list[RemoteGo
                 gone.append(RemoteGone(ref, "out_of_scope"))
             continue
         try:
-            issue = client.get(f"issue/{ref.remote_id}", {"fields": "project"})
+            issue = client.get(f"issue/{ref.remote_id}", {"fields": "project,updated"})
         except JiraCallError as exc:
             if exc.status == 404:
                 gone.append(RemoteGone(ref, "deleted"))
                 continue
             raise call_error(exc, f"reading {ref.key}", adapter.url) from None
-        project = str(((issue.get("fields") or {}).get("project") or {}).get("key") or "")
+        fields = issue.get("fields") or {}
+        project = str((fields.get("project") or {}).get("key") or "")
         if project != adapter.project:
             key = str(issue.get("key") or "")
-            gone.append(RemoteGone(ref, "moved", f"{key} ({adapter.url}/browse/{key})"))
+            moved = parse_time(str(fields["updated"])) if fields.get("updated") else None
+            gone.append(RemoteGone(ref, "moved", f"{key} ({adapter.url}/browse/{key})", moved))
     return gone

@@ -53,11 +53,13 @@ def test_unmapped_values_fall_back_and_are_each_a_skip() -> None:
     assert [s.reason.split(":")[0] for s in skips] == ["TREND-37", "TREND-37"]
 
 
-def test_a_born_spike_gets_the_policy_timebox_and_keeps_its_origin() -> None:
+def test_a_born_spike_gets_the_policy_timebox_and_keeps_its_id() -> None:
     values = {"title": "", "kind": "spike", "stage": "in_progress"}
     item = born_item("jira-trend-37", REF, values, None, 7)
     assert item.title == "(untitled issue)"
     assert item.timebox is not None and item.timebox.length_days == 7
     renamed = born_item("jira-trend-37", REF.model_copy(update={"key": "OPS-1"}),
                         {**values, "kind": "task"}, item, 7)
-    assert renamed.origin == item.origin and renamed.timebox is None
+    # The id never changes; the origin names where the issue is now (a followed move).
+    assert renamed.id == item.id and renamed.timebox is None
+    assert renamed.origin is not None and renamed.origin.key == "OPS-1"

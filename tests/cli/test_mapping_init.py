@@ -71,11 +71,3 @@ def test_init_prints_to_stdout_and_never_overwrites_without_force(
     assert main(["mapping", "init", "-t", "jira", "-o", str(existing), "-c", config]) == 2
     assert "already exists; pass --force" in capsys.readouterr().err
     assert existing.read_text() == "kept"
-
-
-def test_init_for_a_tracker_without_it_is_a_clear_error(
-    datacenter: Sandbox, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code = main(["mapping", "init", "-t", "github", "-c", str(datacenter.config_path)])
-    assert code == 2
-    assert "mapping init is not available" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -228,3 +229,25 @@ def test_fields_paginate(graphql: GraphQL) -> None:
         after = page["pageInfo"]["endCursor"]
     assert names == ["Title", "Status", "Sprint", "Points", "Notes", "Target date"]
     assert page["totalCount"] == len(names)
+
+
+def test_a_field_value_is_dated_when_it_was_set_not_when_the_item_changed(
+    fake_github: FakeGitHub, github_client: Github, graphql: GraphQL
+) -> None:
+    """GitHub's field values carry their own `updatedAt`: a Status set Monday keeps its
+    Monday time when Points are set on Tuesday (the item's `updatedAt` is Tuesday)."""
+    issue = github_client.get_repo(REPO).create_issue("watched")
+    fake_github.clock.freeze(datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
+    fake_github.human_set_project_status(REPO, issue.number, "In Staging")
+    fake_github.clock.freeze(datetime(2026, 11, 3, 14, 0, tzinfo=UTC))
+    fake_github.human_set_project_field(REPO, issue.number, "Points", 5)
+    query = ITEMS.replace("name optionId", "name optionId updatedAt").replace(
+        "number field{", "number updatedAt field{")
+    node = graphql(query, p=_project_id(graphql), first=10, after=None)["data"]["node"][
+        "items"]["nodes"][0]
+    times = {v["__typename"]: v["updatedAt"] for v in node["fieldValues"]["nodes"]
+             if v and "updatedAt" in v}
+    assert times == {
+        "ProjectV2ItemFieldSingleSelectValue": "2026-11-02T09:00:00Z",
+        "ProjectV2ItemFieldNumberValue": "2026-11-03T14:00:00Z",
+    }

@@ -139,12 +139,26 @@ def fake_github(
         "--collaborator",
         help="A login who can be assigned, besides alice, bob, carol (repeatable).",
     ),
+    status: str = typer.Option(
+        "mlops",
+        "--status",
+        help="The boards' Status options: mlops (our 8 stages), default (GitHub's Todo, In "
+        "Progress, Done), kanban (GitHub's template), or names separated by commas.",
+    ),
     seed: int = SeedOption,
     state_file: Path | None = StateOption,
 ) -> None:
     """Serve a fake GitHub (REST + GraphQL Projects v2) until Ctrl-C."""
+    from tracker_bridge.errors import UserError
     from tracker_bridge.testing.fake_github import FakeGitHub
+    from tracker_bridge.testing.fake_github.projects import STATUS_PRESETS, status_options
 
+    names = [n.strip() for n in status.split(",") if n.strip()]
+    if not names or (len(names) == 1 and names[0] not in STATUS_PRESETS):
+        presets = ", ".join(STATUS_PRESETS)
+        raise UserError(f"--status: unknown preset {status!r}; presets: {presets}, or names "
+                        "separated by commas")
+    preset: str | list[str] = names[0] if len(names) == 1 else names
     server = FakeGitHub(
         owner=owner,
         repos=tuple(repo),
@@ -152,6 +166,7 @@ def fake_github(
         port=port,
         secondary_limit_per_minute=secondary_limit,
         state_file=state_file,
+        project_status=preset,
     )
     try:
         for login in collaborator:
@@ -167,5 +182,6 @@ def fake_github(
         typer.echo(f"  token: {server.token!r} (fake credentials)")
         if collaborator:
             typer.echo(f"  collaborators: {', '.join(collaborator)}")
+        typer.echo(f"  board Status options: {', '.join(status_options(preset))}")
 
     _serve(server, announce)

@@ -71,6 +71,7 @@ def report_sprint(
             research_points_burndown=ctx.project.research_points_burndown,
             measurements=ctx.store.measurements(ctx.name),
             reviews=ctx.store.phase_reviews(ctx.name),
+            ended=ctx.ended_items(),
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:

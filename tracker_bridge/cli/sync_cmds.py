@@ -30,10 +30,11 @@ from tracker_bridge.config import ProjectSettings
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap
 from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
+from tracker_bridge.reconcile.adoption import AdoptConflict
 from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.reconcile.render import render_decisions, render_plan, render_summary
 from tracker_bridge.reconcile.sync import PlanChanged
-from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.roadmap import LoadedRoadmap, load_roadmap
 from tracker_bridge.tracker import Adapter, AdapterError
 from tracker_bridge.workspace import Workspace, open_workspace
 
@@ -51,7 +52,7 @@ def _roadmap(path: Path) -> Roadmap:
 
 def _run(
     workspace: Workspace,
-    roadmap: Roadmap,
+    loaded: LoadedRoadmap,
     project: ProjectSettings,
     targets: list[str],
     options: SyncOptions,
@@ -67,7 +68,10 @@ def _run(
     )
     with _progress(adapters, quiet or not options.apply) as tick:
         try:
-            return Reconciler(workspace.store, project.name, adapters).run(roadmap, options, tick)
+            reconciler = Reconciler(workspace.store, project.name, adapters)
+            return reconciler.run(loaded.roadmap, options, tick)
+        except AdoptConflict as exc:  # named at the `adopt:` line that claims the issue
+            raise exc.pinned(loaded) from None
         except AdapterError as exc:
             # A person must fix it (token, mapping, project): one line like any UserError.
             raise UserError(str(exc)) from exc
@@ -138,11 +142,11 @@ def plan(
 ) -> None:
     """Show what seeding or syncing the roadmap would change. Writes nothing."""
     # A broken file is reported before anything else is opened.
-    given = _roadmap(roadmap) if roadmap is not None else None
+    given = load_roadmap(roadmap) if roadmap is not None else None
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
         report = _run(
-            workspace, given or _roadmap(chosen.roadmap), chosen.project, target,
+            workspace, given or load_roadmap(chosen.roadmap), chosen.project, target,
             SyncOptions(kind="plan"), as_json,
         )
         policy = workspace.settings.reconcile.conflict_policy
@@ -174,12 +178,13 @@ def seed(
     as_json: bool = JsonOption,
 ) -> None:
     """Seed the trackers' backlogs from a roadmap. Re-running never duplicates."""
-    given = _roadmap(roadmap) if roadmap is not None else None
+    given = load_roadmap(roadmap) if roadmap is not None else None
     options = SyncOptions(apply=yes, force=force, kind="seed")
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
         report = _run(
-            workspace, given or _roadmap(chosen.roadmap), chosen.project, target, options, as_json
+            workspace, given or load_roadmap(chosen.roadmap), chosen.project, target, options,
+            as_json,
         )
         policy = workspace.settings.reconcile.conflict_policy
     _print(report, as_json, show_plan=True, policy=policy)
@@ -202,13 +207,13 @@ def apply_(
     as_json: bool = JsonOption,
 ) -> None:
     """Apply the plan: create, update and move items on the trackers."""
-    given = _roadmap(roadmap) if roadmap is not None else None
+    given = load_roadmap(roadmap) if roadmap is not None else None
     options = SyncOptions(apply=True, force=force, checksum=checksum, kind="apply")
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
         try:
             report = _run(
-                workspace, given or _roadmap(chosen.roadmap), chosen.project, target, options,
+                workspace, given or load_roadmap(chosen.roadmap), chosen.project, target, options,
                 as_json,
             )
         except PlanChanged as exc:
@@ -234,7 +239,7 @@ def sync(
     """Pull every target, plan, and (with --yes) apply: the nightly job."""
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
-        loaded = _roadmap(settings.roadmap)
+        loaded = load_roadmap(settings.roadmap)
         options = SyncOptions(apply=yes, force=force, kind="sync")
         report = _run(workspace, loaded, settings, target, options, as_json)
         policy = workspace.settings.reconcile.conflict_policy

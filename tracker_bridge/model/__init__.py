@@ -12,7 +12,7 @@ from tracker_bridge.model.items import (
     Timebox,
     WorkItem,
 )
-from tracker_bridge.model.origin import born_id, parse_claim
+from tracker_bridge.model.origin import BORN_ID_RULE, born_id, looks_born, parse_claim
 from tracker_bridge.model.planning import (
     BoardPolicy,
     Cadence,
@@ -26,6 +26,7 @@ from tracker_bridge.model.planning import (
 from tracker_bridge.model.refs import RemoteRef, TrackerId
 
 __all__ = [
+    "BORN_ID_RULE",
     "SYNC_FIELDS",
     "BoardPolicy",
     "Cadence",
@@ -50,5 +51,6 @@ __all__ = [
     "TrackerId",
     "WorkItem",
     "born_id",
+    "looks_born",
     "parse_claim",
 ]

@@ -70,11 +70,15 @@ class Timebox(_Frozen):
 
 
 class Origin(_Frozen):
-    """Where a tracker-born item was born: the tracker and the issue's key at birth."""
+    """Where a tracker-born item lives: the tracker it was born in and the issue's key."""
 
     tracker: str
     key: str
     url: str = ""
+    ended: str | None = None
+    """Set when the item has ended (its issue `deleted`, `moved` or `transferred` away, or
+    `out_of_scope`): it leaves the board, and stays only for the sprint history."""
+    ended_at: datetime | None = None
 
 
 class WorkItem(_Frozen):

@@ -20,6 +20,22 @@ def born_id(tracker: str, key: str) -> str:
     return slug[:80]
 
 
+_BORN_SHAPES = (
+    re.compile(r"^jira-[a-z][a-z0-9_]*-[0-9]+$"),  # jira-<project>-<number>
+    re.compile(r"^gh-[a-z0-9._-]+-[a-z0-9._-]+-[0-9]+$"),  # gh-<owner>-<repo>-<number>
+)
+BORN_ID_RULE = (
+    "ids shaped like jira-<project>-<number> or gh-<owner>-<repo>-<number> are reserved "
+    "for work born in a tracker"
+)
+
+
+def looks_born(item_id: str) -> bool:
+    """Is `item_id` shaped like an id `born_id` gives? A roadmap item may not take one (it
+    would be the same item as the tracker's issue), unless it adopts exactly that issue."""
+    return any(shape.match(item_id) for shape in _BORN_SHAPES)
+
+
 _CLAIM = re.compile(r"^(?P<adapter>[a-z][a-z0-9_-]*):(?P<rest>\S+)$")
 _JIRA_KEY = re.compile(r"^(?P<project>[A-Z][A-Z0-9_]*)-(?P<number>[1-9][0-9]*)$")
 _GITHUB_ISSUE = re.compile(r"^(?P<repo>[^/#\s]+/[^/#\s]+)#(?P<number>[1-9][0-9]*)$")

@@ -10,14 +10,31 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from tracker_bridge.errors import UserError
+from tracker_bridge.errors import Problem, UserError
 from tracker_bridge.model import RemoteRef, WorkItem, parse_claim
 from tracker_bridge.tracker import RemoteItem
 
 
 class AdoptConflict(UserError):
-    """An `adopt:` claim names an issue that belongs to another item."""
+    """An `adopt:` claim names an issue that belongs to another item. Carries the claim, so
+    whoever holds the roadmap file can name the `adopt:` line (`LoadedRoadmap.claim_problem`)."""
+
+    def __init__(self, item_id: str, target: str, key: str, reason: str) -> None:
+        super().__init__(f"roadmap item {item_id!r} (adopt: {target} {key}): {reason}")
+        self.item_id, self.target, self.key, self.reason = item_id, target, key, reason
+
+    def pinned(self, roadmap: ClaimLines) -> UserError:
+        """The same error, named at the `adopt:` field of the roadmap file that claims it."""
+        problem = roadmap.claim_problem(self.item_id, self.target, self.key, self.reason)
+        return UserError(str(self), [problem])
+
+
+class ClaimLines(Protocol):
+    """Where a roadmap file writes its claims (`tracker_bridge.roadmap.LoadedRoadmap`)."""
+
+    def claim_problem(self, item_id: str, target: str, key: str, message: str) -> Problem: ...
 
 
 def claims_on(items: Iterable[WorkItem], tracker: str) -> dict[str, str]:
@@ -55,15 +72,27 @@ def bind(
         claimant = claims.get(issue.ref.key)
         if claimant is None:
             continue
-        where = f"roadmap item {claimant!r} (adopt: {tracker} {issue.ref.key})"
+        key = issue.ref.key
         other = issue.item_id or owner.get(issue.ref.remote_id)
         if other is not None and other != claimant and other in born and not issue.item_id:
             binding.taken[other] = (claimant, refs[other])
         elif other is not None and other != claimant:
-            raise AdoptConflict(f"{where}: the issue belongs to item {other!r} already")
+            how = "carries the marker of" if issue.item_id else "is bound to"
+            what = "tracker-born item" if other in born else "roadmap item"
+            fix = "claim the issue it was born as" if other in born else (
+                f"drop {other!r} from the roadmap first")
+            raise AdoptConflict(
+                claimant, tracker, key,
+                f"{key} {how} {what} {other!r} already: an issue belongs to one item; "
+                f"remove this claim, or {fix}",
+            )
         mine = refs.get(claimant)
         if mine is not None and mine.remote_id != issue.ref.remote_id:
-            raise AdoptConflict(f"{where}: the item is linked to {mine.key} there already")
+            raise AdoptConflict(
+                claimant, tracker, key,
+                f"{claimant!r} is linked to {mine.key} on {tracker} already: remove this "
+                "claim, or claim that issue",
+            )
         if issue.item_id is None:
             binding.adopting.add(claimant)
         if mine is None:

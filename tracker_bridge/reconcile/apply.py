@@ -9,7 +9,7 @@ point, followed by a re-run, creates nothing twice.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
@@ -36,8 +36,10 @@ from tracker_bridge.reconcile.apply_base import (
     describe,
 )
 from tracker_bridge.reconcile.apply_creates import CreateWrites
+from tracker_bridge.reconcile.apply_markers import MarkerChecks
 from tracker_bridge.reconcile.apply_sprints import SprintWrites
 from tracker_bridge.reconcile.planner import canonical
+from tracker_bridge.store import Store
 from tracker_bridge.tracker import Adapter, WriteResult
 
 AT_CREATE = "_at_create"
@@ -46,8 +48,22 @@ AT_CREATE = "_at_create"
 __all__ = ["AT_CREATE", "FOLLOW_UPS", "Applier", "ApplyReport", "Failure", "Progress"]
 
 
-class Applier(CreateWrites, SprintWrites):
+class Applier(CreateWrites, SprintWrites, MarkerChecks):
     """Applies a plan tracker by tracker: sprints, creates, single-item writes, sprint fills."""
+
+    def __init__(
+        self,
+        store: Store,
+        project: str,
+        adapters: Mapping[str, Adapter],
+        run_id: int,
+        progress: Progress | None = None,
+        in_hand: Mapping[str, Collection[str]] | None = None,
+    ) -> None:
+        """`in_hand`: per tracker, the items whose issue this run's pull brought and the
+        planner checked; any other issue's marker is checked before it is written."""
+        super().__init__(store, project, adapters, run_id, progress)
+        self.in_hand = in_hand or {}
 
     # -- recovery -------------------------------------------------------------------------
     def recover(self, tracker: str) -> list[str]:
@@ -110,6 +126,7 @@ class Applier(CreateWrites, SprintWrites):
             a.sprint_id for a in pending if isinstance(a, AssignSprint) and a.item_id in not_created
         }
         pending = [a for a in pending if a.item_id not in not_created]
+        pending = self._verified(tracker, adapter, pending, refs, created)
         singles = [a for a in pending if not isinstance(a, AssignSprint)]
         # An adopted issue gets its marker before any other write reaches it.
         self._apply_singles(tracker, adapter, [a for a in singles if isinstance(a, WriteMarker)],

@@ -42,8 +42,8 @@ def born_item(
     data["id"] = item_id
     data["title"] = str(data.get("title") or "").strip()[:255] or UNTITLED
     data.setdefault("kind", Kind.TASK.value)
-    if previous is None or previous.origin is None:
-        data["origin"] = Origin(tracker=ref.tracker, key=ref.key, url=ref.url).model_dump()
+    # Where the issue is now: a Jira issue moved to another configured target is followed.
+    data["origin"] = Origin(tracker=ref.tracker, key=ref.key, url=ref.url).model_dump()
     if data["kind"] == Kind.SPIKE.value:
         # A spike born in a tracker has no hypothesis written down: its title stands in, and
         # the spike policy's longest time-box is its length until someone records more.

@@ -48,23 +48,32 @@ def detect_gone(
         item_id = owner.get(gone.ref.remote_id)
         if item_id is None or (gone.state == "out_of_scope" and item_id not in born):
             continue
+        at = min(gone.at, now) if gone.at is not None else now  # the tracker's time if told
         found[item_id] = RemoteState(
-            adapter.tracker, item_id, gone.state, gone.ref.key, gone.location, now
+            adapter.tracker, item_id, gone.state, gone.ref.key, gone.location, at
         )
     return found, mark
 
 
 def gone_reason(state: RemoteState, policy: OnRemoteDelete, born: bool) -> str:
-    what = {
+    what = gone_what(state)
+    if state.state == "followed":
+        return f"{what}, a configured target; followed there, synced as before"
+    if born:
+        return f"{what}; the tracker-born item ends here"
+    if policy == "recreate":
+        return f"{what}; created again (on_remote_delete = recreate)"
+    return f"{what}; unlinked, never written to again (on_remote_delete = unlink)"
+
+
+def gone_what(state: RemoteState) -> str:
+    """What became of the issue, in a few words (`TREND-7 was deleted`)."""
+    return {
         "deleted": f"{state.remote_key} was deleted",
         "moved": f"{state.remote_key} was moved to {state.location or 'another project'}",
         "transferred": f"{state.remote_key} was transferred to "
         f"{state.location or 'another repository'}",
         "out_of_scope": f"{state.remote_key} left the target's scope",
         "adopted": f"{state.remote_key} was adopted by roadmap item {state.location!r}",
+        "followed": f"{state.remote_key} was moved to {state.location}",
     }.get(state.state, f"{state.remote_key} is {state.state}")
-    if born:
-        return f"{what}; the tracker-born item ends here"
-    if policy == "recreate":
-        return f"{what}; created again (on_remote_delete = recreate)"
-    return f"{what}; unlinked, never written to again (on_remote_delete = unlink)"

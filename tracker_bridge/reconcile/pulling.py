@@ -4,7 +4,8 @@ What a pull brings is sorted here before the planner sees it: issues that are ou
 marker or stored ref), roadmap items' `adopt:` claims (`adoption.py`), unmarked issues in
 scope (tracker-born items, `born.py`), and issues gone from the target (`lifecycle.py`).
 Writes to the store only in apply mode (`adopt=True`), and only what must survive a crash:
-refs and bases of what was bound or found, the births and the remote states.
+refs and bases of what was bound or found, the births and the remote states, all held
+until every target is pulled (`commit`), so a refused claim leaves nothing half written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from tracker_bridge.model import SYNC_FIELDS, RemoteRef, Roadmap, WorkItem, born_id
@@ -25,6 +27,8 @@ from tracker_bridge.store import BornRecord, RemoteState, Store
 from tracker_bridge.tracker import Adapter, PullResult, RemoteItem
 
 SPRINT_PREFIX = "sprint:"
+LET_GO = "origin_ended"
+"""The remote state of a mirror whose tracker-born item ended: told so once, then let go."""
 
 
 @dataclass
@@ -39,6 +43,9 @@ class Pulled:
     """Issues found deleted, moved, transferred or out of scope in this run, by item id."""
     bound: Mapping[str, Values] = field(default_factory=dict)
     """Issues roadmap items adopted in this run (`adopt:`): their values, the new base."""
+    moved_in: dict[str, str] = field(default_factory=dict)
+    """Items whose issue was moved here from another configured target (followed), by
+    item id: the target it came from."""
 
 
 class Puller:
@@ -48,6 +55,18 @@ class Puller:
         self.store = store
         self.project = project
         self.now = now
+        self._pending: list[Callable[[], object]] = []
+
+    def _later(self, write: Callable[..., object], *args: Any) -> None:
+        """A store write, held until every target is pulled (`commit`): a claim refused on
+        the second target (`AdoptConflict`) leaves nothing of the first one written."""
+        self._pending.append(partial(write, *args))
+
+    def commit(self) -> None:
+        """Store what the pulls found: before any tracker write, so a crash never loses it."""
+        pending, self._pending = self._pending, []
+        for write in pending:
+            write()
 
     def pull(
         self,
@@ -59,7 +78,10 @@ class Puller:
         states: Mapping[tuple[str, str], RemoteState] | None = None,
         claims: Mapping[str, str] | None = None,
         retry: Collection[str] = (),
+        siblings: Mapping[str, tuple[str, str]] | None = None,
     ) -> Pulled:
+        """`siblings`: issues other targets on the same tracker site hold refs to, by
+        immutable id -> (that target, item id); one of them pulled here was moved here."""
         refs = dict(self.store.get_refs(self.project, tracker))
         sprint_refs = self.store.get_sprint_refs(self.project, tracker)
         remember = getattr(adapter, "remember", None)
@@ -88,6 +110,10 @@ class Puller:
             e.item_id for e in self.store.unconfirmed(self.project, tracker) if e.action == "create"
         }
         adopted = 0
+        moved_in: dict[str, str] = {}
+        let_go = {  # mirrors of ended tracker-born items (`ended_mirrors`): never ours again
+            i for (t, i), st in (states or {}).items() if t == tracker and st.state == LET_GO
+        }
         binding = self._bind(tracker, adapter, claims or {}, result.items, refs, born, adopt)
         taken = {
             old: RemoteState(tracker, old, "adopted", ref.key, claimant, self.now())
@@ -107,6 +133,22 @@ class Puller:
             item_id = (
                 item.item_id or by_remote_id.get(item.ref.remote_id) or by_key.get(item.ref.key)
             )
+            arrived = (siblings or {}).get(item.ref.remote_id)
+            if arrived is not None and item.ref.remote_id not in by_remote_id:
+                came_from, moved_id = arrived
+                if moved_id in refs or item.item_id not in (None, moved_id):
+                    continue  # the item has an issue here already: two now, not followed
+                # Moved here from another configured target: the item follows its issue,
+                # with the values last synced there as its base (nothing reads as an edit).
+                item_id = moved_id
+                refs[item_id], by_remote_id[item.ref.remote_id] = item.ref, item_id
+                base[item_id] = dict(self.store.get_base(self.project, came_from).get(item_id, {}))
+                moved_in[item_id] = came_from
+                if adopt:
+                    self._later(self.store.save_ref, self.project, item_id, item.ref)
+                    self._later(
+                        self.store.save_base, self.project, tracker, item_id, base[item_id]
+                    )
             owner = by_remote_id.get(item.ref.remote_id) or by_key.get(item.ref.key)
             if owner is not None:
                 markers[owner] = item.item_id  # checked before any write to the owner's issue
@@ -117,16 +159,20 @@ class Puller:
                 refs[item_id] = item.ref
                 base[item_id] = canonical(born_values(item, item.values))
                 if adopt:
-                    self.store.save_ref(self.project, item_id, item.ref)
-                    self.store.save_base(self.project, tracker, item_id, base[item_id])
-                    self.store.save_born(
-                        self.project, [BornRecord(item_id, item.ref, self.now())]
+                    store, born_at = self.store, self.now()
+                    self._later(store.save_ref, self.project, item_id, item.ref)
+                    self._later(store.save_base, self.project, tracker, item_id, base[item_id])
+                    self._later(
+                        store.save_born, self.project, [BornRecord(item_id, item.ref, born_at)]
                     )
             if item_id is None or (item_id not in wanted and item_id not in new_born):
                 continue  # not ours, or no longer planned: the planner reports those
+            if item_id in let_go:
+                continue
             if item.item_id is None and item_id in born and not item.in_scope:
-                left[item_id] = RemoteState(
-                    tracker, item_id, "out_of_scope", item.ref.key, None, self.now()
+                left[item_id] = RemoteState(  # at the edit that took it out of scope
+                    tracker, item_id, "out_of_scope", item.ref.key, None,
+                    min(item.updated_at, self.now()),
                 )
                 continue
             if item.item_id is None:
@@ -140,8 +186,9 @@ class Puller:
                     base[item_id] = {k: v for k, v in values.items() if k not in FOLLOW_UPS}
                 adopted += 1
                 if adopt:
-                    self.store.save_ref(self.project, item_id, item.ref)
-                    self.store.save_base(self.project, tracker, item_id, base[item_id])
+                    store = self.store
+                    self._later(store.save_ref, self.project, item_id, item.ref)
+                    self._later(store.save_base, self.project, tracker, item_id, base[item_id])
             remote[item_id] = {**remote.get(item_id, {}), **values}
             updated_at[item_id] = item.updated_at
         found, mark = detect_gone(
@@ -160,13 +207,14 @@ class Puller:
         earlier = {i for (t, i), _ in (states or {}).items() if t == tracker}
         back = earlier & set(updated_at)  # live again: recreated, or back in scope
         if adopt:
+            store = self.store
             if mark is not None:
-                self.store.save_inventory_mark(self.project, tracker, mark, self.now())
-            self.store.save_remote_states(self.project, gone.values())
+                self._later(store.save_inventory_mark, self.project, tracker, mark, self.now())
+            self._later(store.save_remote_states, self.project, list(gone.values()))
             for item_id in gone:
-                self.store.delete_ref(self.project, tracker, item_id)
+                self._later(store.delete_ref, self.project, tracker, item_id)
             for item_id in back:
-                self.store.clear_remote_state(self.project, tracker, item_id)
+                self._later(store.clear_remote_state, self.project, tracker, item_id)
         state = TargetState(
             tracker=tracker,
             refs=refs,
@@ -185,7 +233,7 @@ class Puller:
             },
         )
         bound = {i: canonical(x.values) for i, x in binding.bound.items() if i not in gone}
-        return Pulled(state, result, adopted, unmarked, new_born, gone, bound)
+        return Pulled(state, result, adopted, unmarked, new_born, gone, bound, moved_in)
 
     def _bind(
         self,
@@ -210,9 +258,9 @@ class Puller:
         if adopt:
             for item_id, issue in binding.bound.items():
                 values = canonical(issue.values)
-                self.store.save_ref(self.project, item_id, issue.ref)
-                self.store.save_base(self.project, tracker, item_id, values)
-                self.store.save_base(self.project, ROADMAP, item_id, values)
+                self._later(self.store.save_ref, self.project, item_id, issue.ref)
+                self._later(self.store.save_base, self.project, tracker, item_id, values)
+                self._later(self.store.save_base, self.project, ROADMAP, item_id, values)
         return binding
 
     def born_items(
@@ -248,6 +296,58 @@ class Puller:
                 skips.extend(unmapped_skips(item_id, remote))
         return list(items.values()), skips
 
+    def siblings(self, trackers: Mapping[str, Adapter]) -> dict[str, dict[str, tuple[str, str]]]:
+        """Per target, the issues other targets on the same tracker site (an adapter's
+        optional `site`) hold refs to, by immutable id: where a moved issue is followed to."""
+        site = {t: (t.partition(":")[0], getattr(a, "site", None)) for t, a in trackers.items()}
+        refs = {t: self.store.get_refs(self.project, t) for t in trackers}
+        return {
+            t: {
+                ref.remote_id: (other, item_id)
+                for other in trackers
+                if other != t and site[other] == site[t] and site[t][1]
+                for item_id, ref in refs[other].items()
+            }
+            for t in trackers
+        }
+
+    def follow(
+        self, pulled: Mapping[str, Pulled], known: dict[str, BornRecord], store: bool
+    ) -> None:
+        """Issues moved from one configured target to another: the item lives on where its
+        issue went. The target it left records the move as followed (reported once, never
+        written to again); a tracker-born item is born there from now on (`known` too).
+        Stored (at `commit`) only when `store` is set: a dry run writes nothing."""
+        for tracker, pull in pulled.items():
+            for item_id, came_from in pull.moved_in.items():
+                ref = pull.state.refs[item_id]
+                left = pulled.get(came_from)
+                if left is None:
+                    continue
+                was = left.gone.get(item_id)
+                old_ref = left.state.refs.get(item_id)
+                old_key = was.remote_key if was else old_ref.key if old_ref else ref.key
+                where = f"{ref.key} on {tracker} ({ref.url})" if ref.url else ref.key
+                state = RemoteState(came_from, item_id, "followed", old_key, where, self.now())
+                left.gone[item_id] = state
+                record = known.get(item_id)
+                rehome = record is not None and record.ref.tracker == came_from
+                if record is not None and rehome:
+                    known[item_id] = replace(record, ref=ref)
+                # Never written there again, whatever that target's pull made of it.
+                left.state = replace(
+                    left.state,
+                    refs={k: v for k, v in left.state.refs.items() if k != item_id},
+                    unlinked=left.state.unlinked | {item_id},
+                )
+                if not store:
+                    continue
+                self._later(self.store.save_remote_states, self.project, [state])
+                if was is None:  # not found gone there (yet): its ref goes all the same
+                    self._later(self.store.delete_ref, self.project, came_from, item_id)
+                if rehome:
+                    self._later(self.store.rehome_born, self.project, item_id, ref)
+
     def ended(self, known: Mapping[str, BornRecord], pulled: Mapping[str, Pulled]) -> set[str]:
         """Tracker-born items whose issue is gone from the tracker they were born in."""
         ended = {
@@ -257,6 +357,20 @@ class Puller:
             and item_id in pulled[record.ref.tracker].state.unlinked
         }
         return ended
+
+    def endings(
+        self, known: Mapping[str, BornRecord], pulled: Mapping[str, Pulled]
+    ) -> dict[str, RemoteState]:
+        """Each ended tracker-born item's end, as recorded where it was born (this run's
+        finding, or an earlier run's)."""
+        stored = self.store.remote_states(self.project)
+        out: dict[str, RemoteState] = {}
+        for item_id in self.ended(known, pulled):
+            home = known[item_id].ref.tracker
+            state = pulled[home].gone.get(item_id) or stored.get((home, item_id))
+            if state is not None:
+                out[item_id] = state
+        return out
 
     def gone_skips(
         self,

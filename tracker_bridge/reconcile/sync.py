@@ -16,12 +16,18 @@ from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap, WorkItem
-from tracker_bridge.reconcile.actions import Plan
+from tracker_bridge.reconcile.actions import Comment, Plan
 from tracker_bridge.reconcile.adoption import claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
+from tracker_bridge.reconcile.change_times import (
+    born_sprint_times,
+    change_times,
+    stage_paths,
+)
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
-from tracker_bridge.reconcile.events import view_events
+from tracker_bridge.reconcile.ended_mirrors import end_mirrors
+from tracker_bridge.reconcile.events import Ending, ended_items, view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
 from tracker_bridge.reconcile.notices import carry_warnings
 from tracker_bridge.reconcile.phase_gate import hold_gated_sprints
@@ -35,8 +41,8 @@ from tracker_bridge.reconcile.planner import (
     Values,
     plan,
 )
-from tracker_bridge.reconcile.pulling import Pulled, Puller
-from tracker_bridge.store import Store
+from tracker_bridge.reconcile.pulling import LET_GO, Pulled, Puller
+from tracker_bridge.store import RemoteState, Store
 from tracker_bridge.tracker import Adapter
 
 
@@ -141,11 +147,29 @@ class Reconciler:
         wanted = {item.id for item in roadmap.items} | set(known_born)
         # Before this run is started: once started, it is the last run (with no failures).
         retry = self._failed_last_run() & wanted
+        states = self.store.remote_states(self.project)
+        siblings = self.puller.siblings(self.adapters)
+        pulled = {
+            tracker: self.puller.pull(
+                tracker,
+                adapter,
+                wanted,
+                adopt=options.apply,
+                born=known_born,
+                states=states,
+                claims=claims_on(roadmap.items, tracker),
+                retry=retry,
+                siblings=siblings[tracker],
+            )
+            for tracker, adapter in self.adapters.items()
+        }
+        # Issues moved between configured targets.
+        self.puller.follow(pulled, known_born, store=options.apply)
+        # Every target pulled and every claim bound: only now is anything stored.
+        self.puller.commit()
         run_id = self.store.start_run(self.project, options.kind) if options.apply else None
         try:
-            report = self._pull_plan_apply(
-                roadmap, options, progress, run_id, known_born, wanted, retry
-            )
+            report = self._plan_apply(roadmap, options, progress, run_id, known_born, pulled)
         except BaseException as stopped:
             # A run that did not finish says so: refused by a guard, interrupted or failed. Left
             # "running", it would read as one still going (or killed) to every later run.
@@ -159,30 +183,15 @@ class Reconciler:
             self.store.finish_run(run_id, status, report.summary())
         return report
 
-    def _pull_plan_apply(
+    def _plan_apply(
         self,
         roadmap: Roadmap,
         options: SyncOptions,
         progress: Progress | None,
         run_id: int | None,
         known_born: Mapping[str, Any],
-        wanted: set[str],
-        retry: set[str],
+        pulled: Mapping[str, Pulled],
     ) -> SyncReport:
-        states = self.store.remote_states(self.project)
-        pulled = {
-            tracker: self.puller.pull(
-                tracker,
-                adapter,
-                wanted,
-                adopt=options.apply,
-                born=known_born,
-                states=states,
-                claims=claims_on(roadmap.items, tracker),
-                retry=retry,
-            )
-            for tracker, adapter in self.adapters.items()
-        }
         born, skips = self.puller.born_items(roadmap, known_born, pulled)
         skips += self.puller.gone_skips(known_born, pulled, options.on_remote_delete)
         inputs = PlanInputs(
@@ -197,7 +206,8 @@ class Reconciler:
             skips=skips,
             recreate=options.on_remote_delete == "recreate",
         )
-        the_plan = leave_closed_sprints(plan(inputs), inputs)
+        endings = self.puller.endings(known_born, pulled)
+        the_plan = end_mirrors(leave_closed_sprints(plan(inputs), inputs), inputs, endings)
         the_plan = hold_gated_sprints(the_plan, inputs, self.store.phase_reviews(self.project))
         report = SyncReport(
             self.project,
@@ -210,14 +220,15 @@ class Reconciler:
         if options.apply:
             assert run_id is not None
             self._guard(the_plan, inputs, options)
+            in_hand = {tracker: frozenset(p.state.markers) for tracker, p in pulled.items()}
             report.applied = Applier(
-                self.store, self.project, self.adapters, run_id, progress
+                self.store, self.project, self.adapters, run_id, progress, in_hand
             ).apply(the_plan)
             target_states = {tracker: p.state for tracker, p in pulled.items()}
             report.applied.warnings += carry_warnings(
                 self.store, self.project, roadmap, target_states, report.applied.warnings
             )
-            self._record(roadmap, born, the_plan, pulled, report)
+            self._record(roadmap, born, the_plan, pulled, report, endings)
         return report
 
     # -- pull -----------------------------------------------------------------------------
@@ -262,6 +273,7 @@ class Reconciler:
         the_plan: Plan,
         pulled: Mapping[str, Pulled],
         report: SyncReport,
+        endings: Mapping[str, RemoteState],
     ) -> None:
         applied = report.applied
         assert applied is not None
@@ -279,30 +291,58 @@ class Reconciler:
             },
         )
         previous = self.store.get_items(self.project)
-        ended = self.puller.ended(self.store.born(self.project), pulled)
-        self.store.drop_items(self.project, ended & set(previous))
+        # Ended tracker-born items leave the board but stay in the sprints they were in (scope
+        # removed when they ended); one a roadmap item adopted lives on as that item.
+        adopted = {i for i, end in endings.items() if end.state == "adopted"}
+        self.store.drop_items(self.project, adopted & set(previous))
+        finished, removed = ended_items(
+            previous,
+            {i: Ending(e.state, e.detected_at) for i, e in endings.items() if i not in adopted},
+            self.now(),
+        )
+        self.store.save_items(self.project, finished)
+        self._let_go_of_mirrors(the_plan, endings, applied)
         view = _current_view((*roadmap.items, *born), the_plan.merged)
-        by_key = {(item.origin.tracker, item.origin.key): item.id for item in born if item.origin}
-        changes = {
-            item_id: c.at
+        pulls = {tracker: (p.state, p.result) for tracker, p in pulled.items()}
+        changes = change_times(previous, view, pulls, self.adapters, self.now())
+        paths = stage_paths(previous, view, pulls, changes)
+        new_born = {
+            tracker: {i: remote for i, remote in p.born.items() if i in p.new_born}
             for tracker, p in pulled.items()
-            for c in p.result.stage_changes
-            if (item_id := c.item_id or by_key.get((tracker, c.remote_key)))
         }
+        joined = born_sprint_times(new_born, self.adapters)
         times = {
-            item_id: BornTimes(remote.created_at, remote.sprint_since)
-            for p in pulled.values()
-            for item_id, remote in p.born.items()
-            if item_id in p.new_born
+            item_id: BornTimes(remote.created_at, remote.sprint_since or joined.get(item_id))
+            for remotes in new_born.values()
+            for item_id, remote in remotes.items()
         }
         report.events = self.store.record_events(
-            self.project, view_events(previous, view, changes, self.now(), times)
+            self.project,
+            [*view_events(previous, view, changes, self.now(), times, paths), *removed],
         )
         self.store.save_items(self.project, view.values())
         if all(p.result.complete for p in pulled.values()):
             for tracker, pull in pulled.items():
                 self.store.set_cursor(self.project, tracker, pull.result.cursor)
             report.cursors_moved = True
+
+    def _let_go_of_mirrors(
+        self, the_plan: Plan, endings: Mapping[str, RemoteState], applied: ApplyReport
+    ) -> None:
+        """A mirror of an ended item, once told so (`ended_mirrors`), is never written again."""
+        failed = {(f.tracker, f.item_id) for f in applied.failures}
+        told = [
+            a for a in the_plan.actions
+            if isinstance(a, Comment) and a.item_id in endings
+            and (a.tracker, a.item_id) not in failed
+        ]
+        for action in told:
+            end = endings[action.item_id]
+            self.store.save_remote_states(self.project, [RemoteState(
+                action.tracker, action.item_id, LET_GO, end.remote_key, end.tracker,
+                self.now(),
+            )])
+            self.store.delete_ref(self.project, action.tracker, action.item_id)
 
     def _settle_bases(
         self,
@@ -324,7 +364,9 @@ class Reconciler:
             self.store.save_bases(self.project, tracker, settled)
 
 
-def _current_view(items: Sequence[WorkItem], merged: Mapping[str, Values]) -> dict[str, WorkItem]:
+def _current_view(
+    items: Sequence[WorkItem], merged: Mapping[str, Values]
+) -> dict[str, WorkItem]:
     view = {}
     for item in items:
         values = merged.get(item.id)

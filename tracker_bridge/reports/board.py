@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tracker_bridge.model import Kind, Roadmap, Sprint, SprintState, Stage, Track, WorkItem
-from tracker_bridge.reports.history import EventLike, by_item, entered_stage_at
+from tracker_bridge.reports.history import (
+    EventLike,
+    by_item,
+    entered_stage_at,
+    local_date,
+    started_at,
+)
 from tracker_bridge.reports.lines import ItemLine
 
 DEFAULT_AGEING_DAYS = 5.0
@@ -65,11 +71,12 @@ class BoardSnapshot:
 
 
 def active_sprint(roadmap: Roadmap, now: datetime) -> Sprint | None:
-    """The sprint marked active, else the one whose dates contain today."""
+    """The sprint marked active, else the one whose dates contain today (the team's time zone:
+    `status` and `report sprint` agree around midnight)."""
     marked = [s for s in roadmap.sprints if s.state is SprintState.ACTIVE]
     if marked:
         return max(marked, key=lambda s: s.start)
-    today = now.date()
+    today = local_date(now, roadmap.cadence.timezone)  # the team's day, as `report sprint`
     return next((s for s in roadmap.sprints if s.start <= today <= s.end), None)
 
 
@@ -97,9 +104,11 @@ def ageing_in(
         since = entered_stage_at(item, history.get(item.id, []))
         if since is None:
             continue
-        age = (now - since).total_seconds() / 86400
-        if age > days:
-            found.append(ItemLine.of(item, days_in_stage=round(age, 1)))
+        in_stage = (now - since).total_seconds() / 86400
+        if in_stage > days:
+            started = started_at(item, history.get(item.id, []))
+            age = round((now - started).total_seconds() / 86400, 1) if started else None
+            found.append(ItemLine.of(item, days_in_stage=round(in_stage, 1), age_days=age))
     return sorted(found, key=lambda line: (-(line.days_in_stage or 0), line.id))
 
 

@@ -15,6 +15,7 @@ from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap, Sprint, WorkItem
 from tracker_bridge.reports.board import active_sprint
+from tracker_bridge.reports.history import local_date
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import Store, StoreEvent
 from tracker_bridge.workspace import open_workspace
@@ -36,6 +37,10 @@ class ReportContext:
         """The synced view from the store, over the roadmap's items not synced yet."""
         return {**self.roadmap.item_by_id(), **self.store.get_items(self.name)}
 
+    def ended_items(self) -> dict[str, WorkItem]:
+        """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
+        return self.store.ended_items(self.name)
+
     def events(self) -> list[StoreEvent]:
         return self.store.events(self.name)
 
@@ -52,7 +57,8 @@ class ReportContext:
             return sprints[sprint_id]
         found = active_sprint(self.roadmap, self.now)
         if found is None:
-            raise UserError(f"no active sprint on {self.now:%Y-%m-%d}: pass --sprint ({known})")
+            day = local_date(self.now, self.roadmap.cadence.timezone)
+            raise UserError(f"no active sprint on {day:%Y-%m-%d}: pass --sprint ({known})")
         return found
 
 
@@ -73,5 +79,6 @@ def open_context(
 ) -> Iterator[ReportContext]:
     with open_workspace(config) as workspace:
         chosen = workspace.project(project)
-        roadmap = load_roadmap(chosen.roadmap, today=now.date()).roadmap
+        # The team's date at `now` (its time zone), as `status` and the sprint choice use.
+        roadmap = load_roadmap(chosen.roadmap, today=now).roadmap
         yield ReportContext(workspace.settings, chosen, roadmap, workspace.store, now)

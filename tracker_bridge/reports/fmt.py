@@ -27,6 +27,8 @@ def item_text(line: ItemLine) -> str:
         extra.append(f"@{line.assignee}")
     if line.days_in_stage is not None:
         extra.append(f"{line.days_in_stage:g} days in stage")
+    if line.age_days is not None:
+        extra.append(f"age {line.age_days:g} days since started")
     if line.tracker_born:
         extra.append(f"tracker-born {line.tracker_key}")
     return f"{line.id} {line.title} ({', '.join(extra)})"

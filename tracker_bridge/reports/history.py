@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from tracker_bridge.model import Stage, WorkItem
+from tracker_bridge.model import Kind, Stage, WorkItem
+from tracker_bridge.reports.lines import points_of
 
 
 class EventLike(Protocol):
@@ -33,6 +34,11 @@ class EventLike(Protocol):
 def day_start(day: date, timezone: str = "UTC") -> datetime:
     """Midnight of `day` in the team's time zone, as an aware UTC datetime."""
     return datetime.combine(day, time(), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
+
+
+def local_date(now: datetime, timezone: str = "UTC") -> date:
+    """The team's date at `now` (its cadence time zone): one rule for every report."""
+    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 def by_item(events: Iterable[EventLike]) -> dict[str, list[EventLike]]:
@@ -78,6 +84,36 @@ def entered_stage_at(item: WorkItem, history: Sequence[EventLike]) -> datetime |
     return created[0] if created else None
 
 
+def started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
+    """When the item was first started (first move into an active stage or beyond): the
+    start of its work item age. None when not started or no move was recorded."""
+    if item.stage.position < Stage.IN_PROGRESS.position:
+        return None
+    for ev in history:
+        if ev.kind != "stage_changed":
+            continue
+        reached = parse_stage(ev.data.get("to"))
+        if reached is not None and reached.position >= Stage.IN_PROGRESS.position:
+            return ev.at
+    return None
+
+
+def points_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> float:
+    """The item's points at `at`, replayed from `points_changed` events (its points history):
+    the last re-estimate at or before `at`, else what the first one changed from."""
+    if item.kind is Kind.EPIC:
+        return 0.0
+    changes = [ev for ev in history if ev.kind == "points_changed"]
+    if not changes:
+        return points_of(item)
+    value: Any = changes[0].data.get("from")
+    for ev in changes:
+        if ev.at > at:
+            break
+        value = ev.data.get("to")
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
 def done_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
     """When the item last reached done (None if never recorded or not done now)."""
     if item.stage is not Stage.DONE:
@@ -93,6 +129,8 @@ def _sprint_moves(history: Sequence[EventLike], sprint_id: str) -> list[tuple[da
     for ev in history:
         if ev.data.get("sprint") != sprint_id:
             continue
+        if ev.kind == "created" and ev.data.get("seed"):
+            continue  # found by the first sync as the roadmap planned it: there all along
         if ev.kind in ("sprint_added", "created"):
             moves.append((ev.at, True))
         elif ev.kind == "sprint_removed":

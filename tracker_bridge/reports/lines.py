@@ -18,14 +18,18 @@ class ItemLine:
     assignee: str | None = None
     blocked: bool = False
     days_in_stage: float | None = None
-    """Set for ageing items: how long the item has sat in its current stage."""
+    """Set for ageing items: how long the item has sat in its current stage ("ageing")."""
+    age_days: float | None = None
+    """Set for ageing items: work item age, days since it was first started (where known)."""
     tracker_born: bool = False
     """Born in a tracker, not in the roadmap (`tracker` and `tracker_key` say where)."""
     tracker: str | None = None
     tracker_key: str | None = None
 
     @classmethod
-    def of(cls, item: WorkItem, days_in_stage: float | None = None) -> ItemLine:
+    def of(
+        cls, item: WorkItem, days_in_stage: float | None = None, age_days: float | None = None
+    ) -> ItemLine:
         return cls(
             id=item.id,
             title=item.title,
@@ -36,6 +40,7 @@ class ItemLine:
             assignee=item.assignee,
             blocked=item.blocked,
             days_in_stage=days_in_stage,
+            age_days=age_days,
             tracker_born=item.origin is not None,
             tracker=item.origin.tracker if item.origin else None,
             tracker_key=item.origin.key if item.origin else None,

@@ -1,14 +1,17 @@
 """Sprint health per track: commitment, completion, scope change, burndown, velocity.
 
-Pure: items, events and the roadmap in, a `SprintHealth` value out. Membership and stage at
-any moment are replayed from events (see `history.py`); points are the items' current points.
+Pure: items, events and the roadmap in, a `SprintHealth` value out. Membership, stage and
+points at any moment are replayed from events (see `history.py`), with Jira Software's sprint
+report definitions: commitment is fixed when the sprint starts (the points then); an item
+added later, or a re-estimate after the start, is a scope change on its day; completed is
+what is done when the sprint ends, at its points then.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from tracker_bridge.model import (
@@ -27,6 +30,7 @@ from tracker_bridge.reports.history import (
     by_item,
     day_start,
     in_sprint_at,
+    points_at,
     sprint_changes,
     stage_at,
 )
@@ -35,6 +39,11 @@ from tracker_bridge.reports.spikes import SpikeStatus, outcome_counts, spike_sta
 
 VELOCITY_WINDOW = 3
 """Velocity is the mean of this many most recent closed sprints."""
+
+COMMITMENT_GRACE = timedelta(hours=12)
+"""A sprint starts when the team starts it (Jira's "Start sprint", after planning), which the
+roadmap's dates do not record: what is in the sprint by noon of its first day (the team's time
+zone) is its commitment. Later additions and re-estimates are scope change."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,10 @@ class TrackHealth:
     added: tuple[ItemLine, ...]
     removed_points: float
     removed: tuple[ItemLine, ...]
+    reestimated_points: float
+    """Net points change of items re-estimated in the sprint after its commitment: scope
+    change on the day it happened, as Jira's sprint report shows it (committed stays fixed)."""
+    reestimated: tuple[ItemLine, ...]
     remaining_points: float
     remaining: tuple[ItemLine, ...]
     carry_over: tuple[ItemLine, ...]
@@ -101,13 +114,16 @@ class _Window:
     start: datetime
     end: datetime
     cutoff: datetime
+    commit: datetime
+    """When the commitment is taken: the start plus the grace period (or now, if earlier)."""
 
 
 def _window(sprint: Sprint, roadmap: Roadmap, now: datetime) -> _Window:
     tz = roadmap.cadence.timezone
     start = day_start(sprint.start, tz)
     end = day_start(sprint.end + timedelta(days=1), tz)
-    return _Window(sprint.id, start, end, min(now, end))
+    cutoff = min(now, end)
+    return _Window(sprint.id, start, end, cutoff, min(start + COMMITMENT_GRACE, cutoff))
 
 
 def _done(item: WorkItem, history: Sequence[EventLike], at: datetime, w: _Window) -> bool:
@@ -126,16 +142,37 @@ class _Scope:
     removed: list[WorkItem]
     remaining: list[WorkItem]
     touched: list[WorkItem]
+    reestimated: list[tuple[WorkItem, float]]
+    """Items re-estimated while in the sprint after its commitment, with the net change."""
+    points: dict[str, tuple[float, float]]
+    """Item id -> (points at commitment, points at the cutoff)."""
+
+    def at_commit(self, items: Iterable[WorkItem]) -> float:
+        return round(sum(self.points[i.id][0] for i in items), 2)
+
+    def at_cutoff(self, items: Iterable[WorkItem]) -> float:
+        return round(sum(self.points[i.id][1] for i in items), 2)
+
+
+def _reestimate(h: Sequence[EventLike], item: WorkItem, w: _Window) -> float:
+    """Net points change from re-estimates after the commitment, while in the sprint and open."""
+    return round(sum(
+        float(ev.data.get("to") or 0) - float(ev.data.get("from") or 0)
+        for ev in h
+        if ev.kind == "points_changed" and w.commit < ev.at <= w.cutoff
+        and in_sprint_at(item, h, w.sprint_id, ev.at) and not _done(item, h, ev.at, w)
+    ), 2)
 
 
 def _scope(items: Iterable[WorkItem], hist: Mapping[str, list[EventLike]], w: _Window) -> _Scope:
-    scope = _Scope([], [], [], [], [], [])
+    scope = _Scope([], [], [], [], [], [], [], {})
     for item in sorted(items, key=lambda i: i.id):
         h = hist.get(item.id, [])
-        at_start = in_sprint_at(item, h, w.sprint_id, w.start)
+        at_start = in_sprint_at(item, h, w.sprint_id, w.commit)
         at_cut = in_sprint_at(item, h, w.sprint_id, w.cutoff)
-        moves = sprint_changes(h, w.sprint_id, w.start, w.cutoff)
-        done_at_start = _done(item, h, w.start, w)
+        moves = sprint_changes(h, w.sprint_id, w.commit, w.cutoff)
+        done_at_start = _done(item, h, w.commit, w)
+        scope.points[item.id] = (points_at(item, h, w.commit), points_at(item, h, w.cutoff))
         if at_start and not done_at_start:
             scope.committed.append(item)
         if not at_start and any(added for _, added in moves):
@@ -150,6 +187,11 @@ def _scope(items: Iterable[WorkItem], hist: Mapping[str, list[EventLike]], w: _W
                 scope.remaining.append(item)
         if at_start or at_cut or moves:
             scope.touched.append(item)
+        # An added item counts at its points at the cutoff already; a committed one keeps
+        # its commitment, and its re-estimates are scope change of their own.
+        change = _reestimate(h, item, w) if at_start and not done_at_start else 0.0
+        if change:
+            scope.reestimated.append((item, change))
     return scope
 
 
@@ -161,13 +203,14 @@ def _burndown(
     series: list[BurndownPoint] = []
     for k in range(length + 1):
         day = sprint.start + timedelta(days=k)
-        at = day_start(day, roadmap.cadence.timezone)
+        # Day 1's point is the commitment (taken after planning), the rest each day's start.
+        at = w.commit if k == 0 else day_start(day, roadmap.cadence.timezone)
         ideal = round(committed * (1 - k / length), 2)
         if at > now:
             series.append(BurndownPoint(day, None, ideal))
             continue
         left = sum(
-            points_of(i) for i in items
+            points_at(i, hist.get(i.id, []), at) for i in items
             if in_sprint_at(i, hist.get(i.id, []), w.sprint_id, at)
             and not _done(i, hist.get(i.id, []), at, w)
         )
@@ -175,12 +218,12 @@ def _burndown(
     return tuple(series)
 
 
-def _total(items: Iterable[WorkItem]) -> float:
-    return round(sum(points_of(i) for i in items), 2)
-
-
 def _lines(items: Iterable[WorkItem]) -> tuple[ItemLine, ...]:
     return tuple(ItemLine.of(i) for i in items)
+
+
+def _total(items: Iterable[WorkItem]) -> float:
+    return round(sum(points_of(i) for i in items), 2)
 
 
 def _velocity(
@@ -197,7 +240,7 @@ def _velocity(
         scope = _scope(items.values(), hist, _window(past, roadmap, now))
         for track in Track:
             done = [i for i in scope.completed if i.track is track]
-            history[track].append((past.id, _total(done)))
+            history[track].append((past.id, scope.at_cutoff(done)))
     return history
 
 
@@ -217,7 +260,7 @@ def sprint_health(
     for track in Track:
         mine = [i for i in items.values() if i.track is track and i.kind is not Kind.EPIC]
         scope = _scope(mine, hist, w)
-        committed = _total(scope.committed)
+        committed = scope.at_commit(scope.committed)
         past = velocity[track]
         mean = round(sum(p for _, p in past) / len(past), 2) if past else None
         backlog = _total(i for i in mine if i.stage is not Stage.DONE)
@@ -230,13 +273,17 @@ def sprint_health(
             capacity=sprint.capacity.get(track),
             committed_points=committed,
             committed=_lines(scope.committed),
-            completed_points=_total(scope.completed),
+            completed_points=scope.at_cutoff(scope.completed),
             completed=_lines(scope.completed),
-            added_points=_total(scope.added),
+            added_points=scope.at_cutoff(scope.added),
             added=_lines(scope.added),
-            removed_points=_total(scope.removed),
+            removed_points=scope.at_cutoff(scope.removed),
             removed=_lines(scope.removed),
-            remaining_points=_total(scope.remaining),
+            reestimated_points=round(sum(change for _, change in scope.reestimated), 2),
+            reestimated=tuple(
+                replace(ItemLine.of(i), points=scope.points[i.id][1]) for i, _ in scope.reestimated
+            ),
+            remaining_points=scope.at_cutoff(scope.remaining),
             remaining=_lines(scope.remaining),
             carry_over=_lines(scope.remaining) if over else (),
             burndown=_burndown(mine, hist, w, sprint, roadmap, committed, now),

@@ -67,15 +67,19 @@ def build_sprint_report(
     research_points_burndown: bool = False,
     measurements: Iterable[Reading] = (),
     reviews: Sequence[ReviewLike] = (),
+    ended: Mapping[str, WorkItem] | None = None,
 ) -> SprintReport:
+    """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
+    counted in the sprints they were in, as scope removed when they ended."""
     events = list(events)  # read several times below
     statuses = spike_statuses(items, events, now)
     policy = roadmap.board.spikes
+    history = {**(ended or {}), **items}
     tz = roadmap.cadence.timezone
     cutoff = min(now, day_start(sprint.end + timedelta(days=1), tz))
     times = cycle_times(items, events, flow_since(cutoff, tz), cutoff)
     return SprintReport(
-        health=sprint_health(sprint, items, events, roadmap, now, ageing_days),
+        health=sprint_health(sprint, history, events, roadmap, now, ageing_days),
         board=board_snapshot(items, roadmap, now, events, ageing_days),
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ruamel.yaml.nodes import Node, SequenceNode
 
 from tracker_bridge.model import (
+    BORN_ID_RULE,
     BoardPolicy,
     Cadence,
     Kind,
@@ -22,14 +23,16 @@ from tracker_bridge.model import (
     SpikePolicy,
     Track,
     WorkItem,
+    born_id,
+    looks_born,
     parse_claim,
 )
 from tracker_bridge.roadmap import checks
 from tracker_bridge.roadmap import sprints as sprint_rules
 from tracker_bridge.roadmap.fileformat import EpicFile, ItemFile, RoadmapFile
 from tracker_bridge.roadmap.ids import child_id, slug
-from tracker_bridge.roadmap.nodes import child, position
-from tracker_bridge.roadmap.problems import Collector, unknown
+from tracker_bridge.roadmap.nodes import child, locate, position
+from tracker_bridge.roadmap.problems import Collector, format_path, unknown
 
 Path = tuple[str | int, ...]
 
@@ -47,10 +50,16 @@ class _Entry:
     epic_track: str | None = None
 
 
+ClaimMarks = dict[tuple[str, str, str], tuple[int, int, str]]
+"""(item id, target, issue key) of each `adopt:` claim -> its line, column and field path."""
+
+
 def build(
     doc: RoadmapFile, root: Node | None, out: Collector, today: date | None
-) -> tuple[Roadmap | None, dict[str, int]]:
+) -> tuple[Roadmap | None, dict[str, int], ClaimMarks]:
     tz = ZoneInfo(doc.cadence.timezone)
+    if isinstance(today, datetime):  # a moment (`--now`): the team's date then, in its zone
+        today = today.astimezone(tz).date()
     today = today or datetime.now(tz).date()
     phases = _phases(doc, out)
     try:
@@ -61,19 +70,20 @@ def build(
             ("cadence", "first_sprint_start"),
             f"{last} leaves no room for the sprints: they would run past the year 9999",
         )
-        return None, {}
+        return None, {}, {}
     sprints = sprint_rules.apply_overrides(sprints, list(doc.sprints), today, out)
     entries = _entries(doc, phases, root, out)
     ids = {entry.id: entry for entry in entries}
     refs = checks.SprintRefs(sprints)
     items = [_item(entry, ids, refs, doc, tz, out) for entry in entries]
-    _claimed_once(entries, out)
+    claims = _claimed_once(entries, out)
+    _no_born_ids(entries, out)
     epic_ids = {e.id for e in entries if isinstance(e.source, EpicFile)}
     objectives = checks.objectives(doc, epic_ids, out)
     risks = checks.risks(doc, epic_ids, out)
     lines = {entry.id: entry.line for entry in entries}
     if out.problems:
-        return None, lines
+        return None, lines, claims
     roadmap = Roadmap(
         project=doc.project,
         cadence=Cadence(
@@ -95,7 +105,7 @@ def build(
         risks=tuple(risks),
         items=tuple(item for item in items if item is not None),
     )
-    return roadmap, lines
+    return roadmap, lines, claims
 
 
 def _phases(doc: RoadmapFile, out: Collector) -> tuple[Phase, ...]:
@@ -251,17 +261,40 @@ def _item(
     )
 
 
-def _claimed_once(entries: list[_Entry], out: Collector) -> None:
-    """An issue can be adopted by one item only."""
+def _claimed_once(entries: list[_Entry], out: Collector) -> ClaimMarks:
+    """An issue can be adopted by one item only. Returns where each claim is written, so a
+    claim the trackers refuse later (an issue bound to another item) is named at its line."""
     claimed: dict[tuple[str, str], str] = {}
+    marks: ClaimMarks = {}
     for entry in entries:
         for index, claim in enumerate(entry.source.adopt):
             target = parse_claim(claim)
+            where = (*entry.path, "adopt", index) if len(entry.source.adopt) > 1 else (
+                *entry.path, "adopt")
+            line, column = locate(out.root, where)
+            marks[(entry.id, *target)] = (line, column, format_path(where))
             other = claimed.setdefault(target, entry.id)
             if other != entry.id:
-                where = (*entry.path, "adopt", index) if len(entry.source.adopt) > 1 else (
-                    *entry.path, "adopt")
                 out.add(where, f"{claim} is adopted by {other!r} already")
+    return marks
+
+
+def _no_born_ids(entries: list[_Entry], out: Collector) -> None:
+    """A roadmap id shaped like a tracker-born id would name the tracker's issue's item too:
+    refused, unless the item adopts exactly that issue (as `import` writes it)."""
+    for entry in entries:
+        if not looks_born(entry.id):
+            continue
+        adopted = {born_id(*parse_claim(claim)) for claim in entry.source.adopt}
+        if entry.id in adopted:
+            continue
+        explicit = entry.source.id is not None
+        how = "" if explicit else " (derived from the title: give the item an explicit id)"
+        out.add(
+            (*entry.path, "id" if explicit else "title"),
+            f"id {entry.id!r}: {BORN_ID_RULE}{how}; choose another id, or adopt the issue "
+            "it names",
+        )
 
 
 def _make(out: Collector, path: Path, **fields: object) -> WorkItem | None:

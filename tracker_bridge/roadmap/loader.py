@@ -36,14 +36,26 @@ class LoadedRoadmap:
     roadmap: Roadmap
     path: Path
     lines: Mapping[str, int] = field(default_factory=dict)
+    claims: Mapping[tuple[str, str, str], tuple[int, int, str]] = field(default_factory=dict)
+    """(item id, target, issue key) of each `adopt:` claim -> line, column, field path."""
 
     def line_of(self, item_id: str) -> int:
         """1-based line of the item's entry; KeyError for an id the file does not define."""
         return self.lines[item_id]
 
+    def claim_problem(self, item_id: str, target: str, key: str, message: str) -> Problem:
+        """`message` pinned to the `adopt:` field that claims `key` on `target` (the item's
+        line if the claim is not in the file, e.g. the roadmap changed since)."""
+        found = self.claims.get((item_id, target, key))
+        if found is None:
+            return Problem(self.path, self.lines.get(item_id, 1), 1, "", message)
+        line, column, where = found
+        return Problem(self.path, line, column, where, message)
+
 
 def load_roadmap(path: Path, *, today: date | None = None) -> LoadedRoadmap:
-    """Load and validate `path`; sprint states as of `today` (default: today in the cadence's zone).
+    """Load and validate `path`; sprint states as of `today` (default: today in the cadence's zone;
+    an aware datetime is read as that moment's date in the cadence's zone).
 
     Raises RoadmapLoadError (a UserError) listing every problem as FILE:LINE:COL: field: message.
     """
@@ -111,10 +123,10 @@ def _load(text: str, path: Path, today: date | None) -> LoadedRoadmap:
             build(rest[0], root, out, today)
             problems += outside(out.problems, rest[1])
         raise RoadmapLoadError(path, _ordered(problems)) from None
-    roadmap, lines = build(doc, root, out, today)
+    roadmap, lines, claims = build(doc, root, out, today)
     if roadmap is None or out.problems:
         raise RoadmapLoadError(path, _ordered(out.problems))
-    return LoadedRoadmap(roadmap=roadmap, path=path, lines=lines)
+    return LoadedRoadmap(roadmap=roadmap, path=path, lines=lines, claims=claims)
 
 
 def _read(path: Path) -> str:

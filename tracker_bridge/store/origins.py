@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, select, update
 
 from tracker_bridge.model import RemoteRef
 from tracker_bridge.store import schema as s
@@ -30,8 +30,9 @@ class RemoteState:
     tracker: str
     item_id: str
     state: str
-    """`deleted`, `moved`, `transferred`, `out_of_scope`, or `adopted` (a tracker-born item
-    whose issue a roadmap item claimed: `location` names that item)."""
+    """`deleted`, `moved`, `transferred`, `out_of_scope`, `followed` (moved to another
+    configured target, where the item lives on), or `adopted` (a tracker-born item whose
+    issue a roadmap item claimed: `location` names that item)."""
     remote_key: str
     location: str | None
     """Where it went (a moved or transferred issue's new key or URL), when known."""
@@ -82,6 +83,18 @@ class Origins:
                 )
                 for row in conn.execute(query)
             }
+
+    def rehome_born(self, project: str, item_id: str, ref: RemoteRef) -> None:
+        """A tracker-born item whose issue moved to another configured target lives there
+        now (its planning fields come from there); its id and birth time stay."""
+        t = s.tracker_born
+        with self._engine.begin() as conn:
+            conn.execute(
+                update(t)
+                .where(t.c.project == project, t.c.item_id == item_id)
+                .values(tracker=ref.tracker, remote_key=ref.key, remote_id=ref.remote_id,
+                        url=ref.url)
+            )
 
     def save_remote_states(self, project: str, states: Iterable[RemoteState]) -> None:
         rows = [

@@ -209,6 +209,15 @@ class Store(History, Locks, Deliveries, Origins, Objectives):
             conn.execute(delete(t).where(t.c.project == project, t.c.item_id.in_(ids)))
 
     def get_items(self, project: str) -> dict[str, WorkItem]:
+        """The current view: every item on the board (ended tracker-born items left out)."""
+        return {k: v for k, v in self._all_items(project).items() if not _ended(v)}
+
+    def ended_items(self, project: str) -> dict[str, WorkItem]:
+        """Tracker-born items that ended (issue deleted, moved away, out of scope), as they
+        last were: off the board, but part of the sprints they were in (scope removed)."""
+        return {k: v for k, v in self._all_items(project).items() if _ended(v)}
+
+    def _all_items(self, project: str) -> dict[str, WorkItem]:
         t = s.items
         query = select(t.c.item_id, t.c.data).where(t.c.project == project)
         with self._engine.connect() as conn:
@@ -255,3 +264,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives):
         with self._engine.begin() as conn:
             stmt = upsert(conn, s.sync_cursors, ("project", "tracker"), ("cursor", "updated_at"))
             conn.execute(stmt, [row])
+
+
+def _ended(item: WorkItem) -> bool:
+    return item.origin is not None and item.origin.ended is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -48,7 +48,11 @@ class Sandbox:
         github_port: int = 0,
         jira_scope: Mapping[str, Any] | None = None,
         github_scope: Mapping[str, Any] | None = None,
+        github_project_status: str | Sequence[str] = "mlops",
+        jira_other_projects: Sequence[str] = (),
     ) -> None:
+        """`jira_other_projects`: more projects on the same fake Jira, each a target of the
+        project too (e.g. where issues are moved to)."""
         self.directory = directory
         self.roadmap = roadmap.resolve()
         self.project = project
@@ -61,13 +65,14 @@ class Sandbox:
         )
         self.jira = FakeJira(
             jira_flavour,
-            projects=(jira_project,),
+            projects=(jira_project, *jira_other_projects),
             seed=seed,
             port=jira_port,
             users=self.people,
             workflow=jira_workflow,
         )
         self.jira_mapping = jira_mapping
+        self.jira_other_projects = tuple(jira_other_projects)
         self.github = FakeGitHub(
             owner=owner,
             repos=(repo,),
@@ -75,6 +80,7 @@ class Sandbox:
             port=github_port,
             secondary_limit_per_minute=github_secondary_limit,
             collaborators=("alice", "bob", "carol", *self.people),
+            project_status=github_project_status,
         )
         self.jira_options = dict(jira_options or {})
         self.github_options = {"writes_per_minute": 6000, **(github_options or {})}
@@ -124,6 +130,20 @@ class Sandbox:
         github_mapping = (
             f"mapping = {json.dumps(str(self.github_mapping))}\n" if self.github_mapping else ""
         )
+        others = [
+            line
+            for key in self.jira_other_projects
+            for line in (
+                "[[projects.targets]]",
+                f"tracker = {json.dumps('jira:' + key)}",
+                f"url = {json.dumps(self.jira.url)}",
+                f"username = {json.dumps(username)}" if username else "",
+                f"token_env = {json.dumps(JIRA_TOKEN_ENV)}",
+                f"mapping = {json.dumps(str(self.jira_mapping))}" if self.jira_mapping else "",
+                f"options = {_inline_table(self.jira_options)}",
+                "",
+            )
+        ]
         return "\n".join(
             [
                 "# Written by tracker_bridge.testing.sandbox: fake trackers on loopback.",
@@ -156,6 +176,7 @@ class Sandbox:
                 github_mapping + f"options = {_inline_table(self.github_options)}",
                 f"scope = {_inline_table(self.scopes['github'])}",
                 "",
+                *others,
             ]
         )
 
@@ -193,8 +214,11 @@ class Sandbox:
     def jira_edit(self, item_id: str, **fields: Any) -> None:
         self.jira.human_edit(self.jira_key(item_id), **fields)
 
-    def github_move(self, item_id: str, stage: Stage) -> None:
-        """Move the issue as a person would: the Status field, or the stage label (and close)."""
+    def github_move(self, item_id: str, stage: Stage, *, refine: bool = True) -> None:
+        """Move the issue as a person would: the Status field, or the stage label (and close).
+        Where the board puts several stages on one option, a person also sets the stage's
+        label (`refine=False`: moves only the card, as a person unaware of the labels would;
+        the option's first stage needs no label, so a person takes the others off)."""
         from tracker_bridge.adapters.github.mapping import load_mapping
 
         mapping = load_mapping(self.github_mapping)
@@ -202,6 +226,20 @@ class Sandbox:
         if mapping.mode == "projects":
             option = mapping.project.status_options[stage]
             self.github.human_set_project_status(self.github_repo, number, option)
+            if refine and mapping.shares_option(stage):
+                issue = next(i for i in self.github.issues(self.github_repo)
+                             if i["number"] == number)
+                stage_labels = {name.casefold() for name in mapping.labels.stages.values()}
+                kept = [x["name"] for x in issue["labels"]
+                        if x["name"].casefold() not in stage_labels]
+                wanted = mapping.stage_label(stage)
+                if wanted and any(x["name"] == wanted for x in issue["labels"]):
+                    # Left from before: a label means something only once set after the
+                    # move, so the person takes it off and puts it on again.
+                    self.github.human_edit_issue(self.github_repo, number, labels=kept)
+                self.github.human_edit_issue(
+                    self.github_repo, number, labels=[*kept, *([wanted] if wanted else [])]
+                )
             return
         issue = next(i for i in self.github.issues(self.github_repo) if i["number"] == number)
         stage_labels = {name.casefold() for name in mapping.labels.stages.values()}

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from tracker_bridge.testing.fake_github import render
-from tracker_bridge.testing.fake_github.state import GitHubState, Ids, Issue, Repo
+from tracker_bridge.testing.fake_github.state import GitHubState, Ids, Issue, Repo, record_labels
 from tracker_bridge.testing.server import HTTPError, Request, Response
 
 T = TypeVar("T")
@@ -28,6 +28,8 @@ class Context:
     now: Callable[[], datetime]
     base: Callable[[], str]  # the REST base URL, known once the server has started
     viewer: str  # login of the token's user
+    actor: str | None = None
+    """Who the change being made is logged as (a person's edit in a test); default viewer."""
 
     def repo(self, request: Request) -> Repo:
         found = self.state.repo(f"{request.params['owner']}/{request.params['repo']}")
@@ -47,9 +49,27 @@ class Context:
             raise removed_answer(self, repo, request.params["number"]) or not_found()
         return repo, found
 
+    def set_labels(self, issue: Issue, names: list[str]) -> bool:
+        """Replace the issue's labels, recording `labeled`/`unlabeled` timeline events;
+        True when they changed (the caller touches the issue)."""
+        if names == issue.labels:
+            return False
+        record_labels(issue, issue.labels, names, ids=self.ids, actor=self.viewer, when=self.now())
+        issue.labels = names
+        return True
+
     def touch(self, issue: Issue) -> None:
-        """Every change bumps `updated_at` (what `since` filters on)."""
+        """Every change bumps `updated_at` (what `since` filters on) and is logged as issue
+        events where it changed labels, milestone or state."""
         issue.updated_at = self.now()
+        self.log(issue)
+
+    def log(self, issue: Issue) -> None:
+        from tracker_bridge.testing.fake_github.issue_events import log_changes
+
+        repo = self.state.repo(issue.repo)
+        if repo is not None:
+            log_changes(self.ids, repo, issue, issue.updated_at, self.actor or self.viewer)
 
 
 def not_found() -> HTTPError:

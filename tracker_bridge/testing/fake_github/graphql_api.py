@@ -191,7 +191,7 @@ class GraphQLApi:
                 raw = date.fromisoformat(str(raw)[:10]).isoformat()
             except ValueError as exc:
                 raise _unprocessable(f"'{raw}' is not a valid date") from exc
-        item.values[found.id] = float(raw) if kind == "NUMBER" else raw
+        item.set_value(found.id, float(raw) if kind == "NUMBER" else raw, self.ctx.now())
         item.updated_at = self.ctx.now()
         return {
             "clientMutationId": data.get("clientMutationId"),
@@ -209,8 +209,7 @@ class GraphQLApi:
         project = self._project(data["projectId"])
         item = self._item(project, data["itemId"])
         found = self._field(project, data["fieldId"])
-        if item.values.pop(found.id, None) is not None:
-            item.updated_at = self.ctx.now()
+        item.set_value(found.id, None, self.ctx.now())
         return {
             "clientMutationId": data.get("clientMutationId"),
             "projectV2Item": builder.item(project, item),

@@ -21,6 +21,7 @@ from tracker_bridge.testing.fake_github.state import (
     GitHubState,
     Issue,
     Label,
+    LabelEvent,
     Repo,
     User,
     iso,
@@ -186,7 +187,8 @@ class Builder:
             "id": node_id("PVTFSV", item.database_id * 64 + project.fields.index(found)),
             "databaseId": item.database_id,
             "createdAt": iso(item.created_at),
-            "updatedAt": iso(item.updated_at),
+            # When this value was set (GitHub's field value `updatedAt`), not the item's.
+            "updatedAt": iso(item.value_times.get(found.id, item.updated_at)),
             "field": self.field(project, found),
             "item": lambda info: self.item(project, item),
         }
@@ -292,10 +294,44 @@ class Builder:
                 "labels", [repo.labels[n.lower()] for n in issue.labels], _label, **page
             ),
         }
+        made["timelineItems"] = lambda info, **args: self.timeline(repo, issue, **args)
         made["projectItems"] = lambda info, includeArchived=True, **page: connection(
             "projectItems",
             [(p, i) for p in self.projects for i in p.items if i.content_id == issue.node_id],
             lambda pair: self.item(*pair),
             **page,
         )
+        return made
+
+    def timeline(
+        self,
+        repo: Repo,
+        issue: Issue,
+        itemTypes: list[str] | None = None,
+        since: str | None = None,
+        skip: int | None = None,
+        **page: Any,
+    ) -> Obj:
+        """Label events, oldest first, filtered by type and time as GitHub filters them."""
+        wanted = {t.removesuffix("_EVENT").lower() for t in itemTypes or ()}
+        events = [e for e in issue.label_events if not wanted or e.action in wanted]
+        if since:
+            events = [e for e in events if (iso(e.created_at) or "") >= since]
+        events = events[skip or 0 :]
+
+        def build(event: LabelEvent) -> Obj:
+            label = repo.labels.get(event.name.lower())
+            return {
+                "__typename": "LabeledEvent" if event.action == "labeled" else "UnlabeledEvent",
+                "id": node_id("LE" if event.action == "labeled" else "UNLE", event.id),
+                "createdAt": iso(event.created_at),
+                "actor": self.owner(self.state.users[event.actor])
+                if event.actor in self.state.users else None,
+                "label": _label(label) if label is not None else
+                {"id": "", "name": event.name, "color": "ededed", "description": None},
+            }
+
+        made = connection("timelineItems", events, build, **page)
+        made["filteredCount"] = len(events)
+        made["updatedAt"] = iso(issue.updated_at)
         return made

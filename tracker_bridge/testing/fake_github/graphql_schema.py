@@ -138,6 +138,16 @@ type Issue implements Node {
   assignees(first: Int, after: String, last: Int, before: String): UserConnection!
   labels(first: Int, after: String, last: Int, before: String): LabelConnection
   projectItems(first: Int, after: String, last: Int, before: String, includeArchived: Boolean = true): ProjectV2ItemConnection!
+  timelineItems(first: Int, after: String, last: Int, before: String, itemTypes: [IssueTimelineItemsItemType!], since: DateTime, skip: Int): IssueTimelineItemsConnection!
+}
+
+# The timeline as far as the fake records it: labels added and taken off.
+enum IssueTimelineItemsItemType { LABELED_EVENT UNLABELED_EVENT }
+type LabeledEvent implements Node { id: ID! createdAt: DateTime! actor: Actor label: Label! }
+type UnlabeledEvent implements Node { id: ID! createdAt: DateTime! actor: Actor label: Label! }
+union IssueTimelineItems = LabeledEvent | UnlabeledEvent
+type IssueTimelineItemsConnection {
+  nodes: [IssueTimelineItems] pageInfo: PageInfo! totalCount: Int! filteredCount: Int! updatedAt: DateTime!
 }
 
 type PullRequest implements Node {

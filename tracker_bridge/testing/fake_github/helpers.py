@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from tracker_bridge.testing.fake_github import render
-from tracker_bridge.testing.fake_github.projects import Project, ProjectItem
+from tracker_bridge.testing.fake_github.projects import FieldValue, Project, ProjectItem
 from tracker_bridge.testing.fake_github.state import Comment, Issue, Repo, node_id
 from tracker_bridge.testing.server import HTTPError
 
@@ -36,10 +36,13 @@ def _issue(gh: FakeGitHub, owner_repo: str, number: int) -> Issue:
 def _apply(
     gh: FakeGitHub, repo: Repo, issue: Issue, changes: dict[str, Any], creating: bool
 ) -> None:
+    gh.ctx.actor = HUMAN if HUMAN in gh.state.users else None  # the event log's actor
     try:
         gh.issue_routes.apply_changes(repo, issue, changes, creating=creating)
     except HTTPError as exc:  # a person would see the same validation message
         raise ValueError(f"GitHub would refuse {changes!r}: {exc.body}") from exc
+    finally:
+        gh.ctx.actor = None
 
 
 def human_edit_issue(
@@ -73,6 +76,9 @@ def human_create_issue(
         _apply(gh, repo, issue, fields, creating=True)
         repo.next_number += 1
         gh.state.add_issue(repo, issue)
+        gh.ctx.actor = issue.user
+        gh.ctx.log(issue)
+        gh.ctx.actor = None
         return render.issue(gh.url, gh.state, issue)
 
 
@@ -117,17 +123,19 @@ def human_set_field(
             option = next((o for o in found.options if o.name == value), None)
             if option is None:
                 raise ValueError(f"{field_name!r} has no option {value!r}")
-            item.values[found.id] = option.id
+            raw: FieldValue | None = option.id
         elif found.data_type == "ITERATION":
             entry = next((i for i in found.iterations if i.title == value), None)
             if entry is None:
                 raise ValueError(f"{field_name!r} has no iteration {value!r}")
-            item.values[found.id] = entry.id
+            raw = entry.id
         elif value is None:
-            item.values.pop(found.id, None)
+            raw = None
         else:
-            item.values[found.id] = float(value) if found.data_type == "NUMBER" else str(value)
+            raw = float(value) if found.data_type == "NUMBER" else str(value)
+        item.set_value(found.id, raw, now)
         item.updated_at = now
+        item.value_times[found.id] = now
 
 
 def issues(gh: FakeGitHub, owner_repo: str) -> list[dict[str, Any]]:

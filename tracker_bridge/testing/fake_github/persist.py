@@ -20,6 +20,7 @@ CLASSES: dict[str, type[Any]] = {
         state.Milestone,
         state.Comment,
         state.IssueType,
+        state.LabelEvent,
         state.Issue,
         state.Repo,
         state.GitHubState,

@@ -23,6 +23,25 @@ STAGE_OPTIONS = (
     "Done",
 )
 OPTION_COLORS = ("GRAY", "BLUE", "YELLOW", "ORANGE", "PURPLE", "PINK", "RED", "GREEN")
+STATUS_PRESETS: dict[str, tuple[str, ...]] = {
+    "mlops": STAGE_OPTIONS,
+    # GitHub's default Status field (a new project, the Board and Table layouts).
+    "default": ("Todo", "In Progress", "Done"),
+    # GitHub's "Kanban" and "Team planning" templates.
+    "kanban": ("Backlog", "Ready", "In progress", "In review", "Done"),
+}
+"""Status options a fake project starts with: our eight stages, or what GitHub's templates
+make (`FakeGitHub(project_status="default")`); any list of names makes a custom field."""
+
+
+def status_options(preset: str | tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    if isinstance(preset, str):
+        if preset not in STATUS_PRESETS:
+            known = ", ".join(STATUS_PRESETS)
+            raise ValueError(f"unknown Status preset {preset!r}; known: {known}")
+        return STATUS_PRESETS[preset]
+    return tuple(preset)
+
 SPRINT_DAYS = 14
 FieldValue = str | float  # option id, iteration id, number, text or ISO date
 
@@ -68,6 +87,18 @@ class ProjectItem:
     created_at: datetime
     updated_at: datetime
     values: dict[str, FieldValue] = field(default_factory=dict)  # by field id
+    value_times: dict[str, datetime] = field(default_factory=dict)  # by field id
+
+    def set_value(self, field_id: str, value: FieldValue | None, now: datetime) -> bool:
+        """Set (None: clear) one field's value; True when it changed."""
+        if self.values.get(field_id) == value:
+            return False
+        if value is None:
+            self.values.pop(field_id, None)
+        else:
+            self.values[field_id] = value
+        self.value_times[field_id] = self.updated_at = now
+        return True
 
 
 @dataclass
@@ -119,8 +150,10 @@ def new_project(
     owner: str,
     owner_kind: str,
     now: datetime,
+    status_names: tuple[str, ...] = STAGE_OPTIONS,
 ) -> Project:
-    """A project laid out for the MLOps flow: Status (8 stages), Sprint, Points, …"""
+    """A project laid out for the MLOps flow: Status (8 stages, or the options given),
+    Sprint, Points, …"""
     project_db = ids.take()
     project = Project(node_id("PVT", project_db), project_db, number, title, owner, owner_kind, now)
 
@@ -133,8 +166,8 @@ def new_project(
     add("PVTF", "Title", "TITLE")
     status = add("PVTSSF", "Status", "SINGLE_SELECT")
     status.options = [
-        Option(f"{rng.getrandbits(32):08x}", name, OPTION_COLORS[n])
-        for n, name in enumerate(STAGE_OPTIONS)
+        Option(f"{rng.getrandbits(32):08x}", name, OPTION_COLORS[n % len(OPTION_COLORS)])
+        for n, name in enumerate(status_names)
     ]
     sprint = add("PVTIF", "Sprint", "ITERATION")
     sprint.iterations = sprint_iterations(rng, now.date())

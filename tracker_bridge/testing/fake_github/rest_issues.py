@@ -112,6 +112,7 @@ class IssueRoutes:
             check()
         repo.next_number += 1
         self.ctx.state.add_issue(repo, issue)
+        self.ctx.log(issue)  # the labels and milestone it was created with
         return issue
 
     def update_issue(self, request: Request) -> Response:
@@ -159,7 +160,9 @@ class IssueRoutes:
             raise invalid("Issue", "state")
         changed = False
         for name, value in changes.items():
-            if getattr(issue, name) != value:
+            if name == "labels":
+                changed = self.ctx.set_labels(issue, value) or changed
+            elif getattr(issue, name) != value:
                 setattr(issue, name, value)
                 changed = True
         changed = self._set_state(issue, payload) or changed

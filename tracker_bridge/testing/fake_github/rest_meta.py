@@ -105,23 +105,20 @@ class MetaRoutes:
         repo, issue = self.ctx.issue(request)
         added = self.issues.label_names(repo, request.json(), create=True)
         merged = issue.labels + [n for n in added if n not in issue.labels]
-        if merged != issue.labels:
-            issue.labels = merged
+        if self.ctx.set_labels(issue, merged):
             self.ctx.touch(issue)
         return Response(200, self._labels_of(repo, issue.labels))
 
     def set_issue_labels(self, request: Request) -> Response:
         repo, issue = self.ctx.issue(request)
         names = self.issues.label_names(repo, request.json(), create=True)
-        if names != issue.labels:
-            issue.labels = names
+        if self.ctx.set_labels(issue, names):
             self.ctx.touch(issue)
         return Response(200, self._labels_of(repo, issue.labels))
 
     def clear_issue_labels(self, request: Request) -> Response:
         _, issue = self.ctx.issue(request)
-        if issue.labels:
-            issue.labels = []
+        if self.ctx.set_labels(issue, []):
             self.ctx.touch(issue)
         return Response(204)
 
@@ -131,7 +128,7 @@ class MetaRoutes:
         kept = [n for n in issue.labels if n.lower() != wanted]
         if kept == issue.labels:
             raise HTTPError(404, render.error("Label does not exist", 404))
-        issue.labels = kept
+        self.ctx.set_labels(issue, kept)
         self.ctx.touch(issue)
         return Response(200, self._labels_of(repo, issue.labels))
 

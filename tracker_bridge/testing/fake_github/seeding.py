@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tracker_bridge.testing.fake_github.common import Context
-from tracker_bridge.testing.fake_github.projects import Project, new_project
+from tracker_bridge.testing.fake_github.projects import STAGE_OPTIONS, Project, new_project
 from tracker_bridge.testing.fake_github.state import (
     DEFAULT_ISSUE_TYPES,
     Issue,
@@ -70,6 +70,7 @@ def populate(
     issue_types: bool | Sequence[str],
     with_projects: bool,
     pull_requests: int,
+    status: tuple[str, ...] = STAGE_OPTIONS,
 ) -> None:
     now = ctx.now()
     _user(ctx, owner, "Organization")
@@ -119,6 +120,7 @@ def populate(
                 owner=owner,
                 owner_kind="organization",
                 now=now,
+                status_names=status,
             )
         )
         projects.append(
@@ -130,5 +132,6 @@ def populate(
                 owner=ctx.viewer,
                 owner_kind="user",
                 now=now,
+                status_names=status,
             )
         )

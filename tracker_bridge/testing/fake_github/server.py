@@ -16,6 +16,7 @@ from tracker_bridge.testing.fake_github import helpers, render, seeding
 from tracker_bridge.testing.fake_github.answers import github_headers, rate_limit_body
 from tracker_bridge.testing.fake_github.common import Context
 from tracker_bridge.testing.fake_github.graphql_api import GraphQLApi, is_mutation
+from tracker_bridge.testing.fake_github.issue_events import IssueEventRoutes
 from tracker_bridge.testing.fake_github.limits import (
     PRIMARY_DOCS,
     PRIMARY_MESSAGE,
@@ -27,7 +28,7 @@ from tracker_bridge.testing.fake_github.limits import (
     etag_matches,
 )
 from tracker_bridge.testing.fake_github.persist import decode, encode
-from tracker_bridge.testing.fake_github.projects import Project
+from tracker_bridge.testing.fake_github.projects import Project, status_options
 from tracker_bridge.testing.fake_github.rest_issues import IssueRoutes
 from tracker_bridge.testing.fake_github.rest_meta import MetaRoutes
 from tracker_bridge.testing.fake_github.rest_people import PeopleRoutes
@@ -57,6 +58,7 @@ class FakeGitHub(FakeServer):
         primary_window_seconds: float = 3600.0,
         issue_types: bool | Sequence[str] = False,
         projects: bool = True,
+        project_status: str | Sequence[str] = "mlops",
         user: str = "bridge-bot",
         token_scopes: Sequence[str] | None = ("project", "read:org", "repo"),
         collaborators: Sequence[str] = ("alice", "bob", "carol"),
@@ -95,12 +97,16 @@ class FakeGitHub(FakeServer):
             issue_types=issue_types,
             with_projects=projects,
             pull_requests=pull_requests_per_repo,
+            status=status_options(
+                project_status if isinstance(project_status, str) else tuple(project_status)
+            ),
         )
         self.issue_routes = IssueRoutes(self.ctx)
         MetaRoutes(self.ctx, self.issue_routes).register(self)
         self.issue_routes.register(self)
         SubIssueRoutes(self.ctx).register(self)
         PeopleRoutes(self.ctx).register(self)
+        IssueEventRoutes(self.ctx).register(self)
         SearchRoutes(self.ctx).register(self)
         self.graphql = GraphQLApi(self.ctx, self.projects, self.issue_routes)
         self.route("GET", "/rate_limit", self._rate_limit)
