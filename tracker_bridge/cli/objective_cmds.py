@@ -153,7 +153,7 @@ def phase_review(
         raise UserError(f"--decision: expected go or no-go, got {decision!r}")
     if not note.strip():
         raise UserError("--note: say why (which exit criteria are met or missed)")
-    who = (by or os.environ.get("USER") or getpass.getuser() or "").strip()
+    who = (by or os.environ.get("USER") or _login_name()).strip()
     if not who:
         raise UserError("--by: who decided? ($USER is not set)")
     with open_context(config, project, parse_now(now)) as ctx:
@@ -171,6 +171,13 @@ def phase_review(
         effect = (f"; {after}'s sprints will not be started on the trackers until a go"
                   if decision == "no-go" else f"; {after} may start")
     typer.echo(f"{wanted}: {decision} recorded by {who} at {ctx.now:%Y-%m-%d %H:%M} UTC{effect}")
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no $USER/$LOGNAME and no passwd entry (some containers)
+        return ""
 
 
 @phase_app.command("list")
