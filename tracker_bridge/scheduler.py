@@ -104,7 +104,9 @@ def post_summary(config: str | None, project_name: str, now: datetime | None = N
                 return False
             sprint = ctx.sprint(None)
             report = build_sprint_report(
-                sprint, ctx.items(), ctx.events(), ctx.roadmap, ctx.now, ended=ctx.ended_items()
+                sprint, ctx.items(), ctx.events(), ctx.roadmap, ctx.now, ended=ctx.ended_items(),
+                measurements=ctx.store.measurements(ctx.name),
+                reviews=ctx.store.phase_reviews(ctx.name),
             )
         post_to_slack(webhook, render_slack(report))
     except (UserError, SlackPostError) as exc:  # one line; the webhook URL is never logged

@@ -26,6 +26,8 @@ TABLES = {
     "tracker_born",
     "remote_states",
     "inventory_marks",
+    "objective_measurements",
+    "phase_reviews",
 }
 
 

@@ -69,6 +69,8 @@ def report_sprint(
         report = build_sprint_report(
             ctx.sprint(sprint), ctx.items(), ctx.events(), ctx.roadmap, ctx.now,
             research_points_burndown=ctx.project.research_points_burndown,
+            measurements=ctx.store.measurements(ctx.name),
+            reviews=ctx.store.phase_reviews(ctx.name),
             ended=ctx.ended_items(),
         )
         webhook = ctx.settings.slack.webhook_url() if post else None

@@ -73,6 +73,8 @@ class Risk(_Frozen):
     impact: Literal["low", "medium", "high"]
     mitigation: str = ""
     owner: str | None = None
+    epics: tuple[str, ...] = ()
+    """Ids of the epics the risk threatens."""
 
 
 class SpikePolicy(_Frozen):

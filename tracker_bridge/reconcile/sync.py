@@ -30,6 +30,7 @@ from tracker_bridge.reconcile.ended_mirrors import end_mirrors
 from tracker_bridge.reconcile.events import Ending, ended_items, view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
 from tracker_bridge.reconcile.notices import carry_warnings
+from tracker_bridge.reconcile.phase_gate import hold_gated_sprints
 from tracker_bridge.reconcile.planner import (
     DEFAULT_OWNERS,
     ROADMAP,
@@ -208,6 +209,7 @@ class Reconciler:
         )
         endings = self.puller.endings(known_born, pulled)
         the_plan = end_mirrors(leave_closed_sprints(plan(inputs), inputs), inputs, endings)
+        the_plan = hold_gated_sprints(the_plan, inputs, self.store.phase_reviews(self.project))
         report = SyncReport(
             self.project,
             the_plan,

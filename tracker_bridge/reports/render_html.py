@@ -23,6 +23,7 @@ from tracker_bridge.reports.fmt import (
     track_rows,
 )
 from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.outlook import outlook_sections
 from tracker_bridge.reports.sprint import TrackHealth
 from tracker_bridge.reports.summary import SprintReport
 
@@ -128,6 +129,14 @@ def render_html(report: SprintReport) -> str:
         + (_list("WIP-limit breaches", breaches, "bad") or "<p>No WIP-limit breaches.</p>")
         + (_list("Spike policy", [str(v) for v in report.violations], "bad")
            or "<p>All spikes within their time-box and policy.</p>")
+        + "</section>"
+        + "".join(
+            f"<section><h2>{escape(s.title)}</h2>"
+            + (_table(s.head, s.rows) if s.head
+               else "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in s.lines) + "</ul>")
+            + "</section>"
+            for s in outlook_sections(report))
+        + "<section>"
         + f'<p class="muted">Generated {health.at:%Y-%m-%d %H:%M} UTC by tracker-bridge.</p>'
         + "</section>"
     )

@@ -26,6 +26,7 @@ from tracker_bridge.reports.fmt import (
     track_rows,
 )
 from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.outlook import outlook_sections
 from tracker_bridge.reports.sprint import TrackHealth
 from tracker_bridge.reports.summary import SprintReport
 
@@ -138,4 +139,8 @@ def render_markdown(report: SprintReport) -> str:
     out += _bullets("Spike policy", [str(v) for v in report.violations])
     if not report.violations:
         out += ["All spikes within their time-box and policy.", ""]
+    for section in outlook_sections(report):
+        out += [f"### {md(section.title)}", ""]
+        out += _table(section.head, section.rows) if section.head \
+            else [*(f"- {_cell(x)}" for x in section.lines), ""]
     return "\n".join(out).rstrip() + "\n"

@@ -34,6 +34,7 @@ from tracker_bridge.reports.fmt import (
     track_rows,
 )
 from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.outlook import slack_at_risk, slack_phase_line, slack_top_risks
 from tracker_bridge.reports.sprint import TrackHealth
 from tracker_bridge.reports.summary import SprintReport
 
@@ -136,6 +137,8 @@ def fallback_text(report: SprintReport) -> str:
                          f"{pts(track.committed_points)} pts done")
     parts.append(f"{len(report.board.breaches)} WIP breach(es)")
     parts.append(f"{len(report.violations)} spike violation(s)")
+    if report.objectives:
+        parts.append(f"{len(slack_at_risk(report))} objective(s) at risk")
     return fit(esc("; ".join(parts)), 300)
 
 
@@ -160,9 +163,22 @@ def _build(report: SprintReport, limit: int) -> SlackMessage:
                            or "No WIP-limit breaches."))
     blocks.append(_section(_list("Spike policy", [str(v) for v in report.violations], limit)
                            or "All spikes within their time-box and policy."))
+    blocks.extend(_outlook_blocks(report, limit))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
         text=f"tracker-bridge · {health.at:%Y-%m-%d %H:%M} UTC")]))
     return SlackMessage(text=fallback_text(report), blocks=tuple(blocks[:MAX_BLOCKS]))
+
+
+def _outlook_blocks(report: SprintReport, limit: int) -> list[Block]:
+    """The phase gate, objectives at risk and the top risks (the full register is in the
+    other formats)."""
+    phase = slack_phase_line(report)
+    parts = [f"*{esc(phase)}*" if phase else "",
+             _list("Objectives at risk", slack_at_risk(report), limit)
+             or ("All objectives on track or met." if report.objectives else ""),
+             _list("Top risks (likelihood x impact)", slack_top_risks(report), limit)]
+    text = "\n\n".join(p for p in parts if p)
+    return [DividerBlock(), _section(text)] if text else []
 
 
 def text_size(message: SlackMessage) -> int:

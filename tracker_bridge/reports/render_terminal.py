@@ -24,6 +24,7 @@ from tracker_bridge.reports.fmt import (
     track_rows,
 )
 from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.outlook import Section, outlook_sections
 from tracker_bridge.reports.sprint import TrackHealth
 from tracker_bridge.reports.summary import SprintReport
 
@@ -131,6 +132,19 @@ def render_sprint(report: SprintReport, console: Console) -> None:
     console.print(_flow_table(report))
     _red_list("WIP-limit breaches", [breach_text(b) for b in report.board.breaches], console)
     _red_list("Spike policy violations", [str(v) for v in report.violations], console)
+    for section in outlook_sections(report):
+        console.print(_outlook(section))
+
+
+def _outlook(section: Section) -> Table | Text:
+    if not section.head:
+        return Text(section.title + "\n" + "\n".join(f"  {x}" for x in section.lines))
+    table = Table(title=section.title, title_justify="left")
+    for head in section.head:
+        table.add_column(head)
+    for row in section.rows:
+        table.add_row(*row)
+    return table
 
 
 def _flow_table(report: SprintReport) -> Table:

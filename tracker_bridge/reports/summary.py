@@ -1,9 +1,9 @@
 """The bundle every sprint renderer takes: sprint health, the board, the spikes, flow
-metrics and what the research track learned."""
+metrics, what the research track learned, objectives, risks and the current phase."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,6 +20,9 @@ from tracker_bridge.reports.flow import (
 )
 from tracker_bridge.reports.history import EventLike, day_start
 from tracker_bridge.reports.learning import ResearchLearning, research_learning
+from tracker_bridge.reports.objectives import ObjectiveStatus, Reading, objective_statuses
+from tracker_bridge.reports.phases import PhaseStatus, ReviewLike, current_phase, today_in
+from tracker_bridge.reports.risks import RiskEntry, risk_register
 from tracker_bridge.reports.spikes import (
     SpikeStatus,
     SpikeViolation,
@@ -47,6 +50,11 @@ class SprintReport:
     """The team's time zone (the cadence's): where a day begins on the charts."""
     research_points_burndown: bool = False
     """Show the research track's points burndown too (the project asked for it)."""
+    objectives: tuple[ObjectiveStatus, ...] = ()
+    risks: tuple[RiskEntry, ...] = ()
+    """The risk register, highest score first."""
+    phase: PhaseStatus | None = None
+    """The current phase (today, in the team's time zone), with its gate."""
 
 
 def build_sprint_report(
@@ -57,6 +65,8 @@ def build_sprint_report(
     now: datetime,
     ageing_days: float = DEFAULT_AGEING_DAYS,
     research_points_burndown: bool = False,
+    measurements: Iterable[Reading] = (),
+    reviews: Sequence[ReviewLike] = (),
     ended: Mapping[str, WorkItem] | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
@@ -79,4 +89,7 @@ def build_sprint_report(
         learning=research_learning(sprint, items, events, roadmap, now),
         timezone=tz,
         research_points_burndown=research_points_burndown,
+        objectives=objective_statuses(roadmap.objectives, measurements, today_in(roadmap, now)),
+        risks=risk_register(roadmap.risks),
+        phase=current_phase(roadmap, now, reviews),
     )

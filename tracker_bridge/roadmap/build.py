@@ -19,7 +19,6 @@ from tracker_bridge.model import (
     Cadence,
     Kind,
     Phase,
-    Risk,
     Roadmap,
     SpikePolicy,
     Track,
@@ -79,9 +78,9 @@ def build(
     items = [_item(entry, ids, refs, doc, tz, out) for entry in entries]
     claims = _claimed_once(entries, out)
     _no_born_ids(entries, out)
-    objectives = checks.objectives(
-        doc, {e.id for e in entries if isinstance(e.source, EpicFile)}, out
-    )
+    epic_ids = {e.id for e in entries if isinstance(e.source, EpicFile)}
+    objectives = checks.objectives(doc, epic_ids, out)
+    risks = checks.risks(doc, epic_ids, out)
     lines = {entry.id: entry.line for entry in entries}
     if out.problems:
         return None, lines, claims
@@ -103,7 +102,7 @@ def build(
         phases=phases,
         sprints=tuple(sprints),
         objectives=tuple(objectives),
-        risks=tuple(Risk(**risk.model_dump()) for risk in doc.risks),
+        risks=tuple(risks),
         items=tuple(item for item in items if item is not None),
     )
     return roadmap, lines, claims

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tracker_bridge.model import Extension, Kind, Objective, Sprint, Timebox
+from tracker_bridge.model import Extension, Kind, Objective, Risk, Sprint, Timebox
 from tracker_bridge.roadmap.fileformat import EpicFile, ItemFile, RoadmapFile, TimeboxFile
 from tracker_bridge.roadmap.ids import slug
 from tracker_bridge.roadmap.problems import Collector, unknown
@@ -154,3 +154,11 @@ def objectives(doc: RoadmapFile, epics: set[str], out: Collector) -> list[Object
             )
         )
     return objectives
+
+
+def risks(doc: RoadmapFile, epics: set[str], out: Collector) -> list[Risk]:
+    for number, risk in enumerate(doc.risks):
+        for e, epic in enumerate(risk.epics):
+            if epic not in epics:
+                out.add(("risks", number, "epics", e), unknown("epic", epic, epics))
+    return [Risk(**risk.model_dump()) for risk in doc.risks]

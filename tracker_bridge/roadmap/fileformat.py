@@ -210,6 +210,7 @@ class RiskFile(_File):
     impact: Level
     mitigation: str = ""
     owner: str | None = None
+    epics: list[str] = Field(default=[], description="Ids of the epics the risk threatens.")
 
 
 class RoadmapFile(_File):

@@ -159,10 +159,11 @@ def _objectives(roadmap: Roadmap) -> Table:
 
 def _risks(roadmap: Roadmap) -> Table:
     table = Table(title="Risks", title_justify="left")
-    for column in ("risk", "likelihood", "impact", "mitigation", "owner"):
+    for column in ("risk", "likelihood", "impact", "mitigation", "owner", "epics"):
         table.add_column(column)
     for risk in roadmap.risks:
         table.add_row(
-            risk.description, risk.likelihood, risk.impact, risk.mitigation, risk.owner or ""
+            risk.description, risk.likelihood, risk.impact, risk.mitigation, risk.owner or "",
+            ", ".join(risk.epics),
         )
     return table

@@ -7,6 +7,7 @@ Alembic on first use.
 from __future__ import annotations
 
 from tracker_bridge.store.locks import ProjectLock
+from tracker_bridge.store.objectives import Measurement, PhaseReview
 from tracker_bridge.store.origins import BornRecord, RemoteState
 from tracker_bridge.store.records import JournalEntry, LockBusy, StoreEvent, SyncRun
 from tracker_bridge.store.store import Store
@@ -15,6 +16,8 @@ __all__ = [
     "BornRecord",
     "JournalEntry",
     "LockBusy",
+    "Measurement",
+    "PhaseReview",
     "ProjectLock",
     "RemoteState",
     "Store",

@@ -18,6 +18,7 @@ from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.engine import make_engine, migrate, upsert
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
+from tracker_bridge.store.objectives import Objectives
 from tracker_bridge.store.origins import Origins
 
 
@@ -40,7 +41,7 @@ def _values_in(values: Mapping[str, FieldValue]) -> dict[str, Any]:
     return {key: list(v) if isinstance(v, tuple) else v for key, v in values.items()}
 
 
-class Store(History, Locks, Deliveries, Origins):
+class Store(History, Locks, Deliveries, Origins, Objectives):
     """Open with `Store.open(url)`; the schema is created or migrated on first use."""
 
     def __init__(self, engine: Engine) -> None:
