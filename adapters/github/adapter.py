@@ -26,6 +26,7 @@ from urllib.parse import quote
 from tracker_bridge.adapters.github import body as bodies
 from tracker_bridge.adapters.github import sprints
 from tracker_bridge.adapters.github.client import GitHubClient, WriteUncertain
+from tracker_bridge.adapters.github.delivery import DeliveryReading
 from tracker_bridge.adapters.github.doctor import run_doctor
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
@@ -53,7 +54,7 @@ from tracker_bridge.tracker import (
 )
 
 
-class GitHubAdapter:
+class GitHubAdapter(DeliveryReading):
     """A configured connection to one GitHub repository (and, in projects mode, a project)."""
 
     def __init__(

@@ -7,21 +7,23 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tracker_bridge.delivery import (
-    DELIVERY_SIDE,
     DeliveryRules,
     Deployment,
     Facts,
     LinkIndex,
     PullRequest,
     Release,
-    delivery_side,
-    delivery_times,
     linked_items,
-    plan_with_delivery,
     reached_stages,
 )
 from tracker_bridge.model import Cadence, RemoteRef, Roadmap, Stage, WorkItem
 from tracker_bridge.reconcile.actions import MoveStage
+from tracker_bridge.reconcile.delivery import (
+    DELIVERY_SIDE,
+    delivery_side,
+    delivery_times,
+    plan_with_delivery,
+)
 from tracker_bridge.reconcile.planner import PlanInputs, TargetState
 
 REPO = "acme/trending-now"
@@ -34,7 +36,9 @@ INDEX = LinkIndex(
 )
 
 
-def pull(title: str = "Scrape it", body: str = "", branch: str = "work", **more: object) -> PullRequest:
+def pull(
+    title: str = "Scrape it", body: str = "", branch: str = "work", **more: object
+) -> PullRequest:
     fields: dict[str, object] = {"draft": False, "opened_at": T0, **more}
     return PullRequest(REPO, 30, title, body, branch, **fields)  # type: ignore[arg-type]
 
@@ -130,7 +134,9 @@ def test_the_earliest_deployment_to_reach_a_stage_gives_its_time() -> None:
 ITEM = WorkItem(id="ingest.scraper", kind="story", title="Scrape", stage=Stage.IN_PROGRESS)
 
 
-def _inputs(stage: Stage, *, jira_stage: Stage | None = None, base: Stage | None = None) -> PlanInputs:
+def _inputs(
+    stage: Stage, *, jira_stage: Stage | None = None, base: Stage | None = None
+) -> PlanInputs:
     values = {**ITEM.sync_values(), "stage": stage.value}
     targets = []
     for tracker, now in ((JIRA, jira_stage or stage), (GITHUB, stage)):

@@ -136,7 +136,7 @@ class Facts:
         known = table.get(fact.key)
         merged = known.merge(fact) if known is not None else fact
         table[fact.key] = merged
-        return merged  # type: ignore[no-any-return]
+        return merged
 
     def extend(self, facts: Iterable[Fact]) -> None:
         for fact in facts:
@@ -144,10 +144,10 @@ class Facts:
 
     def _table(self, fact: Fact) -> dict[str, Any]:
         if isinstance(fact, PullRequest):
-            return self.pulls  # type: ignore[return-value]
+            return self.pulls
         if isinstance(fact, Deployment):
-            return self.deployments  # type: ignore[return-value]
-        return self.releases  # type: ignore[return-value]
+            return self.deployments
+        return self.releases
 
     def merged_pulls(self) -> list[PullRequest]:
         return [p for p in self.pulls.values() if p.merge_sha and p.merged_at]

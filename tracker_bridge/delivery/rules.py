@@ -82,7 +82,9 @@ def reached_stages(facts: Facts, index: LinkIndex, rules: DeliveryRules) -> dict
             continue
         name = f"pull request {pull.repo}#{pull.number}"
         if not pull.draft or pull.merged_at:
-            note(items, rules.pull_request_opened, pull.ready_at or pull.opened_at, f"{name} opened")
+            note(
+                items, rules.pull_request_opened, pull.ready_at or pull.opened_at, f"{name} opened"
+            )
         if pull.merged_at is None or not pull.merge_sha:
             continue
         note(items, rules.pull_request_merged, pull.merged_at, f"{name} merged")

@@ -20,6 +20,8 @@ from tracker_bridge.reconcile.adoption import claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
+from tracker_bridge.reconcile.delivery import delivery_times, plan_with_delivery
+from tracker_bridge.reconcile.delivery_step import DeliveryStep, delivery_sources
 from tracker_bridge.reconcile.events import view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
 from tracker_bridge.reconcile.notices import carry_warnings
@@ -31,7 +33,6 @@ from tracker_bridge.reconcile.planner import (
     PlanInputs,
     TargetState,
     Values,
-    plan,
 )
 from tracker_bridge.reconcile.pulling import Pulled, Puller
 from tracker_bridge.store import Store
@@ -160,7 +161,10 @@ class Reconciler:
             skips=skips,
             recreate=options.on_remote_delete == "recreate",
         )
-        the_plan = leave_closed_sprints(plan(inputs), inputs)
+        # Delivery (pull requests, deployments, releases) joins the merge as a forward-only side.
+        delivery = DeliveryStep(self.store, self.project, delivery_sources(self.adapters))
+        side = delivery.prepare(inputs.targets, [i.id for i in (*roadmap.items, *born)])
+        the_plan = leave_closed_sprints(plan_with_delivery(inputs, side), inputs)
         report = SyncReport(
             self.project,
             the_plan,
@@ -179,7 +183,7 @@ class Reconciler:
             report.applied.warnings += carry_warnings(
                 self.store, self.project, roadmap, target_states, report.applied.warnings
             )
-            self._record(roadmap, born, the_plan, pulled, report)
+            self._record(roadmap, born, the_plan, pulled, report, delivery)
         report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
         if run_id is not None:
             status = "ok" if report.ok else "partial"
@@ -226,6 +230,7 @@ class Reconciler:
         the_plan: Plan,
         pulled: Mapping[str, Pulled],
         report: SyncReport,
+        delivery: DeliveryStep,
     ) -> None:
         applied = report.applied
         assert applied is not None
@@ -255,6 +260,8 @@ class Reconciler:
             for c in p.result.stage_changes
             if (item_id := c.item_id or by_key.get((tracker, c.remote_key)))
         }
+        changes.update(delivery_times(delivery.side, the_plan.merged))
+        delivery.settle(failed)
         times = {
             item_id: BornTimes(remote.created_at, remote.sprint_since)
             for p in pulled.values()

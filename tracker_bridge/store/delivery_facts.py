@@ -23,7 +23,9 @@ delivery_facts = Table(
     Column("data", s.json_type(), nullable=False),
     Column("updated_at", s.UtcDateTime(), nullable=False),
 )
-Index("ix_delivery_facts_project_happened_at", delivery_facts.c.project, delivery_facts.c.happened_at)
+Index(
+    "ix_delivery_facts_project_happened_at", delivery_facts.c.project, delivery_facts.c.happened_at
+)
 
 delivery_stages = Table(
     "delivery_stages",
@@ -66,9 +68,14 @@ class DeliveryFacts:
             conn.execute(stmt, rows)
         return len(rows)
 
-    def delivery_facts(self, project: str) -> list[dict[str, Any]]:
+    def delivery_facts(
+        self, project: str, keys: Iterable[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Stored facts (JSON), oldest first; only those `keys` when given."""
         t = delivery_facts
         query = select(t.c.data).where(t.c.project == project).order_by(t.c.happened_at)
+        if keys is not None:
+            query = query.where(t.c.fact_key.in_([k[: s.NAME] for k in keys]))
         with self._engine.connect() as conn:
             return [dict(row.data) for row in conn.execute(query)]
 
@@ -87,7 +94,5 @@ class DeliveryFacts:
             for item, stage in stages.items()
         ]
         with self._engine.begin() as conn:
-            stmt = upsert(
-                conn, delivery_stages, ("project", "item_id"), ("stage", "updated_at")
-            )
+            stmt = upsert(conn, delivery_stages, ("project", "item_id"), ("stage", "updated_at"))
             conn.execute(stmt, rows)

@@ -8,6 +8,8 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
@@ -20,7 +22,7 @@ depends_on: str | None = None
 NAME = 255
 
 
-def json_type() -> sa.types.TypeEngine[object]:
+def json_type() -> sa.types.TypeEngine[Any]:
     # As in 0001 (a migration does not follow later edits of schema.py).
     return sa.JSON().with_variant(JSONB(), "postgresql")
 

@@ -95,7 +95,9 @@ def plan_with_delivery(inputs: PlanInputs, side: DeliverySide | None) -> Plan:
     )
 
 
-def delivery_times(side: DeliverySide | None, merged: Mapping[str, Mapping[str, object]]) -> dict[str, datetime]:
+def delivery_times(
+    side: DeliverySide | None, merged: Mapping[str, Mapping[str, object]]
+) -> dict[str, datetime]:
     """Stage-change times for the items whose new stage is delivery's (it won the merge)."""
     if side is None:
         return {}
