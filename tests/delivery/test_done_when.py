@@ -7,7 +7,7 @@ An older deployment never moves an item back."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
