@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "tracker_bridge.cli.report_cmds",  # report, spike
     "tracker_bridge.cli.serve_cmds",  # serve
     "tracker_bridge.cli.import_cmds",  # import
+    "tracker_bridge.cli.delivery_cmds",  # delivered
 )
 
 
