@@ -5,10 +5,11 @@ commits a deployed commit contains (the commits list, read once per run for all 
 Cost, per run: pulls `state=all&sort=updated` newest first, so an unchanged repository is
 one 304 on the first page (its ETag rides in the cursor) and a changed one reads only the
 pages down to the last run's time; the same for deployments and releases (newest first by
-creation). Each new deployment to an environment the mapping names costs one status read
-(`per_page=1`, the latest status); deployments to other environments cost nothing; one still
-running is read again next run. Releases are read only when a release can move anything (no
-environment maps to the release's stage).
+creation). The latest status of every new deployment to an environment the mapping names
+comes from one GraphQL `nodes(ids:)` query per 100 deployments (REST has no list of statuses
+across deployments: one request per deployment); deployments to other environments cost
+nothing; one still running is asked about again next run. Releases are read only when a
+release can move anything (no environment maps to the release's stage).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ class DeliveryReading:
         self, part: dict[str, Any], overlap: timedelta, rules: DeliveryRules
     ) -> list[Fact]:
         since = _time(part.get("since"))
-        running: list[str] = list(part.get("running") or [])
+        running: list[Any] = list(part.get("running") or [])
         fresh: list[dict[str, Any]] = []
         listed: list[tuple[str, datetime]] = []
         known = set(part.get("known") or [])
@@ -128,38 +129,41 @@ class DeliveryReading:
         if listed and newest is not None:
             # Ids inside the next run's overlap window: never read twice.
             part["known"] = sorted(i for i, created in listed if created >= newest - overlap)
+        wanted = [
+            _brief(raw)
+            for raw in fresh
+            if rules.environment_stage(str(raw.get("environment") or "")) is not None
+        ]  # an environment the mapping does not name moves nothing: not even read
+        fresh_ids = {d["id"] for d in wanted}
+        wanted += [d for d in running if isinstance(d, dict) and d.get("id") not in fresh_ids]
+        statuses = self._latest_statuses([d["node_id"] for d in wanted])
         found: list[Fact] = []
-        still_running: list[str] = []
-        for raw in fresh:
-            if rules.environment_stage(str(raw.get("environment") or "")) is None:
-                continue  # an environment the mapping does not name moves nothing
-            fact = deployment_fact(self.tracker, raw, self._latest_status(str(raw["id"])))
+        still_running: list[dict[str, Any]] = []
+        for brief in wanted:
+            fact = deployment_fact(self.tracker, brief, statuses.get(brief["node_id"]))
             found.append(fact)
             if fact.state not in FINAL_STATES:
-                still_running.append(fact.id)
-        read_now = {str(raw["id"]) for raw in fresh}
-        for deployment_id in running:
-            if deployment_id in read_now:
-                continue
-            reply = self.client.rest("GET", f"{self.repo_path}/deployments/{deployment_id}")
-            if reply.status == 404:
-                continue
-            _ok(reply, "deployments", self.full_name)
-            fact = deployment_fact(self.tracker, reply.data, self._latest_status(deployment_id))
-            found.append(fact)
-            if fact.state not in FINAL_STATES:
-                still_running.append(deployment_id)
-        part["running"] = sorted(set(still_running))
+                still_running.append(brief)
+        part["running"] = still_running
         if newest is not None:
             part["since"] = utc_text(newest)
         return found
 
-    def _latest_status(self, deployment_id: str) -> dict[str, Any] | None:
-        reply = self.client.rest(
-            "GET", f"{self.repo_path}/deployments/{deployment_id}/statuses", params={"per_page": 1}
-        )
-        _ok(reply, "deployment statuses", self.full_name)
-        return reply.data[0] if reply.data else None
+    def _latest_statuses(self, node_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Each deployment's latest status, 100 deployments per GraphQL query (REST would
+        take one `GET .../statuses` per deployment)."""
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(node_ids), PER_PAGE):
+            chunk = list(node_ids[start : start + PER_PAGE])
+            data = self.client.graphql(LATEST_STATUSES, {"ids": chunk}) or {}
+            for node in data.get("nodes") or []:
+                latest = (node or {}).get("latestStatus")
+                if node and latest:
+                    found[node["id"]] = {
+                        "state": str(latest["state"]).lower(),
+                        "created_at": latest["createdAt"],
+                    }
+        return found
 
     def _releases(self, part: dict[str, Any], overlap: timedelta) -> list[Fact]:
         since = _time(part.get("since"))
@@ -223,6 +227,19 @@ class DeliveryReading:
             found = NEXT.search(_header(reply, "link") or "")
             url, query = (found.group(1) if found else None), None
         return first
+
+
+LATEST_STATUSES = """
+query($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Deployment { id latestStatus { state createdAt } } }
+}
+"""
+
+
+def _brief(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """What a deployment fact needs, kept in the cursor while the deployment still runs."""
+    keys = ("id", "node_id", "environment", "sha", "created_at")
+    return {key: raw.get(key) for key in keys}
 
 
 def _reachable(start: str, parents: Mapping[str, list[str]]) -> set[str]:

@@ -16,6 +16,7 @@ from tracker_bridge.delivery import (
     linked_items,
     reached_stages,
 )
+from tracker_bridge.delivery.links import LinkBy
 from tracker_bridge.model import Cadence, RemoteRef, Roadmap, Stage, WorkItem
 from tracker_bridge.reconcile.actions import MoveStage
 from tracker_bridge.reconcile.delivery import (
@@ -68,7 +69,7 @@ def test_jira_key_and_item_id_in_title_or_branch() -> None:
     assert linked_items(pull(branch="feature/ingest.schema"), INDEX) == {"ingest.schema"}
     assert linked_items(pull(title="ingest.scraper."), INDEX) == {"ingest.scraper"}
     assert linked_items(pull(title="XTREND-7 and TREND-70"), INDEX) == set()
-    only_keywords = ("closing_keywords",)
+    only_keywords: tuple[LinkBy, ...] = ("closing_keywords",)
     assert linked_items(pull(title="TREND-7"), INDEX, only_keywords) == set()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tracker_bridge.delivery.facts import Deployment, Fact, Facts, Release
 from tracker_bridge.delivery.links import LinkIndex
@@ -93,21 +93,31 @@ class DeliveryStep:
             *facts.deployments.values(),
             *facts.releases.values(),
         ]
+        shipped.sort(key=lambda f: _where(f)[1] or datetime.max.replace(tzinfo=UTC))
         for source in self.sources.values():
             pending: list[Target] = []
+            looked_for: dict[str, set[str]] = {}
+            # A merge an earlier deployment to the same environment (or an earlier release)
+            # contains got there then; a later one cannot move it sooner: not looked for.
+            earlier: dict[str, set[str]] = {}
             for fact in shipped:
                 ref, at = _where(fact)
                 if ref is None or at is None or not _ours(fact, source):
                     continue
-                unchecked = {sha for sha, when in merges.items() if when <= at} - fact.checked
+                group = earlier.setdefault(_group(fact), set())
+                unchecked = {sha for sha, when in merges.items() if when <= at}
+                unchecked -= fact.checked | group
+                group |= fact.contains
                 if unchecked:
                     pending.append(Target(fact.key, ref, at))
+                    looked_for[fact.key] = unchecked
             if not pending:
                 continue
-            found = source.merges_reachable(pending, merges)
+            wanted = set().union(*looked_for.values())
+            found = source.merges_reachable(pending, {sha: merges[sha] for sha in wanted})
             for target in pending:
                 known = facts.deployments.get(target.key) or facts.releases[target.key]
-                checked = {sha for sha, when in merges.items() if when <= target.at}
+                checked = looked_for[target.key]
                 updated = replace(
                     known,
                     contains=known.contains | found.get(target.key, frozenset()),
@@ -136,6 +146,12 @@ def _where(fact: Deployment | Release) -> tuple[str | None, datetime | None]:
     if fact.draft or fact.published_at is None:
         return None, None
     return fact.sha or fact.tag, fact.published_at
+
+
+def _group(fact: Deployment | Release) -> str:
+    if isinstance(fact, Deployment):
+        return f"environment:{fact.environment.casefold()}"
+    return "release"
 
 
 def _ours(fact: Deployment | Release, source: DeliverySource) -> bool:
