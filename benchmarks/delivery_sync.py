@@ -63,10 +63,10 @@ def night(store: Store, adapter: object, targets: list[TargetState], label: str)
     sent = adapter.requests_sent - before  # type: ignore[attr-defined]
     read = len(step._changed)  # facts new or changed this night (pulls + deployments)
     moved = len(side.moves) if side else 0
-    per_100 = 100 * sent / read if read else float("nan")
+    per_100 = f"{100 * sent / read:5.1f}" if read else "    -"
     print(
         f"{label:<28} {sent:>4} requests  {read:>4} deliveries  {moved:>4} items moved  "
-        f"{per_100:5.1f} requests/100 deliveries  {seconds:5.1f} s"
+        f"{per_100} requests/100 deliveries  {seconds:5.1f} s"
     )
 
 
