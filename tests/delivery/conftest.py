@@ -12,11 +12,11 @@ from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.testing.sandbox import Sandbox
 from tracker_bridge.workspace import open_workspace
 
-EXAMPLE = Path(__file__).parents[2] / "examples" / "trending-now.yaml"
+ROADMAP = Path(__file__).parent / "roadmap.yaml"  # small: a seed takes a second, not ten
 
 
 def sync(sandbox: Sandbox) -> SyncReport:
-    roadmap = load_roadmap(EXAMPLE).roadmap
+    roadmap = load_roadmap(ROADMAP).roadmap
     with open_workspace(sandbox.config_path) as workspace:
         project = workspace.project(None)
         adapters = workspace.open_adapters(project)
@@ -26,7 +26,7 @@ def sync(sandbox: Sandbox) -> SyncReport:
 
 @pytest.fixture
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    with Sandbox(tmp_path / "sandbox", EXAMPLE) as running:
+    with Sandbox(tmp_path / "sandbox", ROADMAP) as running:
         for name, value in running.environ.items():
             monkeypatch.setenv(name, value)
         yield running
