@@ -89,10 +89,8 @@ class DeliveryStep:
         merges = {
             p.merge_sha: p.merged_at for p in facts.merged_pulls() if p.merge_sha and p.merged_at
         }
-        shipped: list[Deployment | Release] = [
-            *facts.deployments.values(),
-            *facts.releases.values(),
-        ]
+        releases = list(facts.releases.values()) if self.rules.release_stage else []
+        shipped: list[Deployment | Release] = [*facts.deployments.values(), *releases]
         shipped.sort(key=lambda f: _where(f)[1] or datetime.max.replace(tzinfo=UTC))
         for source in self.sources.values():
             pending: list[Target] = []

@@ -86,7 +86,10 @@ class Dispatcher:
             return Answer(200, {"status": "duplicate"})
         if self.facts is not None:  # pull requests, deployments, releases: kept for the sync
             for target in found:
-                self.facts(target.project, target.tracker, event, payload)
+                try:
+                    self.facts(target.project, target.tracker, event, payload)
+                except Exception as exc:  # the sync is still queued; the nightly read catches up
+                    log.warning("%s (%s): delivery facts not kept: %s", where, event, exc)
         projects = sorted({t.project for t in found})
         for project in projects:
             self.queue(project)
