@@ -12,6 +12,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from tracker_bridge.delivery.facts import Deployment
 from tracker_bridge.delivery.github_json import webhook_facts
 from tracker_bridge.delivery.record import record_webhook
 from tracker_bridge.store import Store
@@ -91,7 +92,8 @@ def test_payload_shapes() -> None:
         "repository": {"full_name": "acme/trending-now"},
     }  # fmt: skip
     (deployment,) = webhook_facts(TARGET.tracker, "deployment_status", status)
-    assert deployment.key == "deployment:github:acme/trending-now:9" and deployment.succeeded
+    assert isinstance(deployment, Deployment) and deployment.succeeded
+    assert deployment.key == "deployment:github:acme/trending-now:9"
     published = {"id": 3, "tag_name": "v1", "published_at": "2026-03-02T13:00:00Z"}
     release = {"action": "published", "release": published, "repository": status["repository"]}
     assert [f.key for f in webhook_facts(TARGET.tracker, "release", release)] == [
