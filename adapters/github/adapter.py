@@ -27,6 +27,7 @@ from urllib.parse import quote
 from tracker_bridge.adapters.github import body as bodies
 from tracker_bridge.adapters.github import sprints
 from tracker_bridge.adapters.github.client import GitHubClient, WriteUncertain
+from tracker_bridge.adapters.github.delivery import DeliveryReading
 from tracker_bridge.adapters.github.doctor import run_doctor
 from tracker_bridge.adapters.github.history import change_times
 from tracker_bridge.adapters.github.mapping import GitHubMapping
@@ -56,7 +57,7 @@ from tracker_bridge.tracker import (
 )
 
 
-class GitHubAdapter:
+class GitHubAdapter(DeliveryReading):
     """A configured connection to one GitHub repository (and, in projects mode, a project)."""
 
     def __init__(

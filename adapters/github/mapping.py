@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tracker_bridge.adapters.github.delivery_mapping import DeliverySection
 from tracker_bridge.mappings import default_mapping
 from tracker_bridge.model import SYNC_FIELDS, Kind, Stage, Track
 from tracker_bridge.yamlfile import field_error, load_yaml_model, parse_yaml_model
@@ -122,6 +123,7 @@ class GitHubMapping(_Frozen):
     pacing: Pacing = Pacing()
     ownership: dict[str, Owner] = Field(default_factory=lambda: dict(DEFAULT_OWNERS))
     conflict_policy: ConflictPolicy = "owner"
+    delivery: DeliverySection = DeliverySection()
 
     @field_validator("ownership")
     @classmethod

@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "tracker_bridge.cli.serve_cmds",  # serve
     "tracker_bridge.cli.import_cmds",  # import
     "tracker_bridge.cli.objective_cmds",  # objective, phase
+    "tracker_bridge.cli.delivery_cmds",  # delivered
 )
 
 

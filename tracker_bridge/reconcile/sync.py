@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap, WorkItem
-from tracker_bridge.reconcile.actions import Comment, Plan
+from tracker_bridge.reconcile.actions import Comment, Plan, Skip
 from tracker_bridge.reconcile.adoption import claims_on, sprint_claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
@@ -26,6 +26,8 @@ from tracker_bridge.reconcile.change_times import (
     stage_paths,
 )
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
+from tracker_bridge.reconcile.delivery import delivery_times, plan_with_delivery
+from tracker_bridge.reconcile.delivery_step import DeliveryStep, delivery_sources
 from tracker_bridge.reconcile.ended_mirrors import end_mirrors
 from tracker_bridge.reconcile.events import Ending, ended_items, view_events
 from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_work
@@ -39,7 +41,6 @@ from tracker_bridge.reconcile.planner import (
     PlanInputs,
     TargetState,
     Values,
-    plan,
 )
 from tracker_bridge.reconcile.pulling import LET_GO, Pulled, Puller
 from tracker_bridge.store import RemoteState, Store
@@ -208,7 +209,17 @@ class Reconciler:
             recreate=options.on_remote_delete == "recreate",
         )
         endings = self.puller.endings(known_born, pulled)
-        the_plan = end_mirrors(leave_closed_sprints(plan(inputs), inputs), inputs, endings)
+        # Delivery (pull requests, deployments, releases) joins the merge as a forward-only side.
+        delivery = DeliveryStep(self.store, self.project, delivery_sources(self.adapters))
+        side = delivery.prepare(inputs.targets, [i.id for i in (*roadmap.items, *born)])
+        unread = [
+            Skip("deliveries", tracker, f"deliveries not read ({why}); read again next run")
+            for tracker, why in delivery.unread.items()
+        ]
+        inputs = replace(inputs, skips=(*inputs.skips, *unread))
+        the_plan = end_mirrors(
+            leave_closed_sprints(plan_with_delivery(inputs, side), inputs), inputs, endings
+        )
         the_plan = hold_gated_sprints(the_plan, inputs, self.store.phase_reviews(self.project))
         report = SyncReport(
             self.project,
@@ -229,7 +240,7 @@ class Reconciler:
             report.applied.warnings += carry_warnings(
                 self.store, self.project, roadmap, target_states, report.applied.warnings
             )
-            self._record(roadmap, born, the_plan, pulled, report, endings)
+            self._record(roadmap, born, the_plan, pulled, report, endings, delivery)
         return report
 
     # -- pull -----------------------------------------------------------------------------
@@ -275,6 +286,7 @@ class Reconciler:
         pulled: Mapping[str, Pulled],
         report: SyncReport,
         endings: Mapping[str, RemoteState],
+        delivery: DeliveryStep,
     ) -> None:
         applied = report.applied
         assert applied is not None
@@ -306,6 +318,11 @@ class Reconciler:
         view = _current_view((*roadmap.items, *born), the_plan.merged)
         pulls = {tracker: (p.state, p.result) for tracker, p in pulled.items()}
         changes = change_times(previous, view, pulls, self.adapters, self.now())
+        # A stage delivery moved (it won the merge) is dated by the delivery itself.
+        changes.update(
+            {(i, "stage"): at for i, at in delivery_times(delivery.side, the_plan.merged).items()}
+        )
+        delivery.settle(failed)
         paths = stage_paths(previous, view, pulls, changes)
         new_born = {
             tracker: {i: remote for i, remote in p.born.items() if i in p.new_born}

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, and_, delete, select
 from tracker_bridge.model import FieldValue, RemoteRef, WorkItem
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.deliveries import Deliveries
+from tracker_bridge.store.delivery_facts import DeliveryFacts
 from tracker_bridge.store.engine import make_engine, migrate, upsert
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
@@ -41,7 +42,7 @@ def _values_in(values: Mapping[str, FieldValue]) -> dict[str, Any]:
     return {key: list(v) if isinstance(v, tuple) else v for key, v in values.items()}
 
 
-class Store(History, Locks, Deliveries, Origins, Objectives):
+class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
     """Open with `Store.open(url)`; the schema is created or migrated on first use."""
 
     def __init__(self, engine: Engine) -> None:

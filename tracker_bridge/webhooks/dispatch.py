@@ -31,6 +31,8 @@ QueueSync = Callable[[str], None]
 """Queue a (debounced) sync of the named project."""
 RecordDelivery = Callable[[str, str], bool]
 """`store.record_delivery(source, delivery_id)`: True if new, False if seen before."""
+RecordFacts = Callable[[str, str, str | None, Any], int]
+"""`(project, tracker, event, payload)`: keep the delivery facts a payload carries."""
 
 
 @dataclass
@@ -38,6 +40,7 @@ class Dispatcher:
     targets: Sequence[Target]
     queue: QueueSync
     record: RecordDelivery
+    facts: RecordFacts | None = None
 
     def handle(self, source: Source, headers: Mapping[str, str], body: bytes) -> Answer:
         """`headers`: names in lower case. The signature is checked on the raw bytes before
@@ -81,6 +84,12 @@ class Dispatcher:
         if delivery and not self.record(source, delivery):
             log.info("%s ignored: already received", where)
             return Answer(200, {"status": "duplicate"})
+        if self.facts is not None:  # pull requests, deployments, releases: kept for the sync
+            for target in found:
+                try:
+                    self.facts(target.project, target.tracker, event, payload)
+                except Exception as exc:  # the sync is still queued; the nightly read catches up
+                    log.warning("%s (%s): delivery facts not kept: %s", where, event, exc)
         projects = sorted({t.project for t in found})
         for project in projects:
             self.queue(project)

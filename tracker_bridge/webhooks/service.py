@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from apscheduler.schedulers.base import BaseScheduler
 
 from tracker_bridge.config import Settings
+from tracker_bridge.delivery.record import record_webhook
 from tracker_bridge.scheduler import queue_sync
 from tracker_bridge.service.http import Exposition, HealthProbe
 from tracker_bridge.service.listen import bind_errors, listen_address
@@ -65,7 +67,12 @@ def open_receiver(
     """`serve`'s endpoint with the webhook routes, bound to the configured address (or the
     `host`/`port` given), not yet started."""
     store.prune_deliveries(datetime.now(UTC) - KEEP_DELIVERIES)
-    dispatcher = Dispatcher(targets_from_settings(settings, environ), queue, store.record_delivery)
+    dispatcher = Dispatcher(
+        targets_from_settings(settings, environ),
+        queue,
+        store.record_delivery,
+        partial(record_webhook, store),
+    )
     host, port = listen_address(settings, host, port)
     with bind_errors(host, port):
         return WebhookReceiver(

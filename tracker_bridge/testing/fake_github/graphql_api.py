@@ -123,6 +123,11 @@ class GraphQLApi:
         for person in self.ctx.state.users.values():
             if person.node_id == wanted:
                 return builder.owner(person)
+        if wanted.startswith("DE_"):
+            for repo in self.ctx.state.repos.values():
+                shipped = [d for d in repo.deployments.values() if d.node_id == wanted]
+                if shipped:
+                    return builder.deployment(shipped[0])
         if strict:
             raise not_found(f"Could not resolve to a node with the global id of '{wanted}'")
         return None

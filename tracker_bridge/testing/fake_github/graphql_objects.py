@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tracker_bridge.testing.fake_github.delivery_state import Deployment
 from tracker_bridge.testing.fake_github.graphql_paging import Obj, connection, not_found
 from tracker_bridge.testing.fake_github.projects import (
     Project,
@@ -237,6 +238,34 @@ class Builder:
             "issue": lambda info, number: (
                 self.content(repo.issues[number]) if number in repo.issues else None
             ),
+        }
+
+    def deployment(self, found: Deployment) -> Obj:
+        """A deployment as `node(id:)` gives it (GitHub's `Deployment`, the fields we serve)."""
+        latest = found.statuses[-1] if found.statuses else None
+        status = None
+        if latest is not None:
+            status = {
+                "__typename": "DeploymentStatus",
+                "id": latest.node_id,
+                "state": latest.state.upper(),
+                "description": latest.description,
+                "environment": latest.environment,
+                "createdAt": iso(latest.created_at),
+                "updatedAt": iso(latest.created_at),
+            }
+        return {
+            "__typename": "Deployment",
+            "id": found.node_id,
+            "databaseId": found.id,
+            "commitOid": found.sha,
+            "environment": found.environment,
+            "originalEnvironment": found.environment,
+            "task": found.task,
+            "createdAt": iso(found.created_at),
+            "updatedAt": iso(found.updated_at),
+            "state": status["state"] if status else "PENDING",
+            "latestStatus": status,
         }
 
     def milestone(self, repo: Repo, number: int | None) -> Obj | None:

@@ -63,6 +63,16 @@ type Repository implements Node {
   issue(number: Int!): Issue
 }
 
+type Deployment implements Node {
+  id: ID! databaseId: Int commitOid: String! environment: String originalEnvironment: String task: String
+  createdAt: DateTime! updatedAt: DateTime! state: DeploymentState latestStatus: DeploymentStatus
+}
+type DeploymentStatus implements Node {
+  id: ID! state: DeploymentStatusState! description: String environment: String createdAt: DateTime! updatedAt: DateTime!
+}
+enum DeploymentState { ABANDONED ACTIVE DESTROYED ERROR FAILURE INACTIVE IN_PROGRESS PENDING QUEUED SUCCESS WAITING }
+enum DeploymentStatusState { ERROR FAILURE INACTIVE IN_PROGRESS PENDING QUEUED SUCCESS WAITING }
+
 type ProjectV2Connection { nodes: [ProjectV2] edges: [ProjectV2Edge] pageInfo: PageInfo! totalCount: Int! }
 type ProjectV2Edge { cursor: String! node: ProjectV2 }
 

@@ -10,7 +10,7 @@ import dataclasses
 from datetime import date, datetime
 from typing import Any
 
-from tracker_bridge.testing.fake_github import projects, state
+from tracker_bridge.testing.fake_github import delivery_state, projects, state
 
 CLASSES: dict[str, type[Any]] = {
     cls.__name__: cls
@@ -24,6 +24,12 @@ CLASSES: dict[str, type[Any]] = {
         state.Issue,
         state.Repo,
         state.GitHubState,
+        delivery_state.Commit,
+        delivery_state.PullRequest,
+        delivery_state.DeploymentStatus,
+        delivery_state.Deployment,
+        delivery_state.Release,
+        delivery_state.Git,
         projects.Option,
         projects.Iteration,
         projects.ProjectField,

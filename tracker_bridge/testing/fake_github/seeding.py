@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tracker_bridge.testing.fake_github.common import Context
+from tracker_bridge.testing.fake_github.delivery_ops import push
+from tracker_bridge.testing.fake_github.delivery_state import PullRequest
 from tracker_bridge.testing.fake_github.projects import STAGE_OPTIONS, Project, new_project
 from tracker_bridge.testing.fake_github.state import (
     DEFAULT_ISSUE_TYPES,
@@ -109,6 +111,9 @@ def populate(
                     is_pull_request=True,
                 ),
             )
+            branch = f"seeded-{repo.next_number}"
+            head = push(ctx, repo, branch, PULL_TITLES[n % len(PULL_TITLES)], owner)
+            repo.pulls[repo.next_number] = PullRequest(repo.next_number, branch, head)
             repo.next_number += 1
     if with_projects:
         projects.append(

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from tracker_bridge.testing.fake_github import helpers, render, seeding
+from tracker_bridge.testing.fake_github import delivery_helpers, helpers, render, seeding
 from tracker_bridge.testing.fake_github.answers import github_headers, rate_limit_body
 from tracker_bridge.testing.fake_github.common import Context
 from tracker_bridge.testing.fake_github.graphql_api import GraphQLApi, is_mutation
+from tracker_bridge.testing.fake_github.hooks import Hook, Hooks
 from tracker_bridge.testing.fake_github.issue_events import IssueEventRoutes
 from tracker_bridge.testing.fake_github.limits import (
     PRIMARY_DOCS,
@@ -29,9 +30,11 @@ from tracker_bridge.testing.fake_github.limits import (
 )
 from tracker_bridge.testing.fake_github.persist import decode, encode
 from tracker_bridge.testing.fake_github.projects import Project, status_options
+from tracker_bridge.testing.fake_github.rest_deployments import DeploymentRoutes
 from tracker_bridge.testing.fake_github.rest_issues import IssueRoutes
 from tracker_bridge.testing.fake_github.rest_meta import MetaRoutes
 from tracker_bridge.testing.fake_github.rest_people import PeopleRoutes
+from tracker_bridge.testing.fake_github.rest_pulls import PullRoutes
 from tracker_bridge.testing.fake_github.rest_search import SearchRoutes
 from tracker_bridge.testing.fake_github.rest_sub_issues import SubIssueRoutes
 from tracker_bridge.testing.fake_github.state import GitHubState, Ids
@@ -108,6 +111,9 @@ class FakeGitHub(FakeServer):
         PeopleRoutes(self.ctx).register(self)
         IssueEventRoutes(self.ctx).register(self)
         SearchRoutes(self.ctx).register(self)
+        PullRoutes(self.ctx).register(self)
+        DeploymentRoutes(self.ctx).register(self)
+        self.hooks = Hooks()
         self.graphql = GraphQLApi(self.ctx, self.projects, self.issue_routes)
         self.route("GET", "/rate_limit", self._rate_limit)
         self.route("GET", "/_fake/github/limits", self._limit_stats)
@@ -254,6 +260,31 @@ class FakeGitHub(FakeServer):
 
     def project(self, number: int = 1, *, owner: str | None = None) -> dict[str, Any]:
         return helpers.project(self, number, owner or self.owner)
+
+    # -- delivery: a developer and a CI system at work (see delivery_helpers) -----------
+    def add_webhook(self, url: str, secret: str | None, events: Sequence[str] = ("*",)) -> Hook:
+        """A repository webhook: every later event in `events` is POSTed to `url`."""
+        hook = Hook(url, secret, tuple(events))
+        self.hooks.hooks.append(hook)
+        return hook
+
+    def open_pull_request(self, owner_repo: str, title: str, **options: Any) -> int:
+        return delivery_helpers.open_pull_request(self, owner_repo, title, **options)
+
+    def ready_for_review(self, owner_repo: str, number: int) -> None:
+        delivery_helpers.ready_for_review(self, owner_repo, number)
+
+    def merge_pull_request(self, owner_repo: str, number: int, **options: Any) -> str:
+        return delivery_helpers.merge_pull_request(self, owner_repo, number, **options)
+
+    def deploy(self, owner_repo: str, environment: str, **options: Any) -> int:
+        return delivery_helpers.deploy(self, owner_repo, environment, **options)
+
+    def report_deployment_status(self, owner_repo: str, deployment_id: int, state: str) -> None:
+        delivery_helpers.report_status(self, owner_repo, deployment_id, state)
+
+    def publish_release(self, owner_repo: str, tag_name: str, **options: Any) -> int:
+        return delivery_helpers.publish_release(self, owner_repo, tag_name, **options)
 
     @property
     def rate_limit_hits(self) -> dict[str, int]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tracker_bridge.testing.fake_github.delivery_state import Deployment, Git, PullRequest, Release
+
 # GitHub's default issue types for an organisation (what `issue_types=True` enables).
 DEFAULT_ISSUE_TYPES = ("Task", "Bug", "Feature")
 SUB_ISSUE_LIMIT = 100
@@ -137,6 +139,11 @@ class Repo:
     comments: list[Comment] = field(default_factory=list)
     next_number: int = 1
     next_milestone: int = 1
+    # Delivery (`delivery_state.py`): pull requests by number, deployments and releases by id.
+    git: Git = field(default_factory=Git)
+    pulls: dict[int, PullRequest] = field(default_factory=dict)
+    deployments: dict[int, Deployment] = field(default_factory=dict)
+    releases: dict[int, Release] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:
