@@ -3,6 +3,10 @@
     <description>
 
     Time-box: until 2026-12-04 (hypothesis: it lifts CTR by 1%)   (spikes; `Due: …` otherwise)
+    - Started: 2026-11-20 09:00 UTC                                (a spike's record, if any)
+    - Extended: +4 days on 2026-11-27: labelled data came late
+    - Outcome: invalidated
+    - Learning: the open model trails by 12%
     - [ ] #12                                                      (task-list parent fallback)
     <!-- tracker-bridge:id=llm-enrichment.vibe-score -->
 
@@ -21,6 +25,7 @@ TIMEBOX = re.compile(
 )
 DUE = re.compile(r"^Due: (\d{4}-\d\d-\d\d)\s*$")
 TASK = re.compile(r"^- \[[ xX]\] #(\d+)\s*$")
+RECORD = re.compile(r"^- ((?:Started|Extended|Outcome|Learning): .+?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class Body:
     """True when the date line is a `Time-box:` line (spikes)."""
     children: tuple[int, ...] = ()
     """Issue numbers of the task-list fallback (`- [ ] #N`), for epics without sub-issues."""
+    spike_record: tuple[str, ...] = ()
+    """A spike's record lines (`model.spike_record`), under its `Time-box:` line."""
     markers: tuple[str, ...] = ()
     """Every marker id in the body when there are several: ambiguous, so none is trusted."""
 
@@ -59,6 +66,7 @@ def parse(text: str | None) -> Body:
     hypothesis: str | None = None
     spike = False
     children: list[int] = []
+    record: list[str] = []
     cut = end
     # Walk up from the end over managed lines; what is above them is the description. The
     # marker is trusted only where render() puts it, the last line: a marker a person (or a
@@ -74,18 +82,24 @@ def parse(text: str | None) -> Body:
             due = match.group(1)
         elif match := TASK.match(line):
             children.insert(0, int(match.group(1)))
+        elif (match := RECORD.match(line)) and not spike and due is None:
+            record.insert(0, match.group(1))  # only under the Time-box line, never above
         else:
             break
         cut -= 1
     found = tuple(MARKER.findall(text))
     if len(found) > 1:  # two items claim this issue: it belongs to neither until fixed
         return Body(text, markers=found)
+    if record and not spike:  # record lines belong under a Time-box line: a person's list
+        cut, record = cut + len(record), []
     if cut == end:  # no managed tail: not ours
         return Body(text)
     head = "\n".join(lines[:cut])
     # render() puts exactly one blank line between description and tail.
     description = head[:-1] if head.endswith("\n") else head
-    return Body(description, item_id, due, days, hypothesis, spike, tuple(children))
+    return Body(
+        description, item_id, due, days, hypothesis, spike, tuple(children), tuple(record)
+    )
 
 
 def render(body: Body) -> str:
@@ -97,6 +111,7 @@ def render(body: Body) -> str:
         hypothesis = " ".join((body.hypothesis or "").split())
         why = f" (hypothesis: {hypothesis})" if hypothesis else ""
         tail.append(f"Time-box: {when}{why}")
+        tail += [f"- {line}" for line in body.spike_record]
     elif body.due:
         tail.append(f"Due: {body.due}")
     tail += [f"- [ ] #{number}" for number in body.children]

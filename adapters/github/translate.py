@@ -27,6 +27,7 @@ from tracker_bridge.model import (
     Track,
     WorkItem,
 )
+from tracker_bridge.model.spike_record import record_lines
 from tracker_bridge.tracker import RemoteItem
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,7 @@ def body_for(item: WorkItem) -> bodies.Body:
         timebox_days=timebox.total_days if timebox else None,
         hypothesis=timebox.hypothesis if timebox else None,
         spike_line=item.kind is Kind.SPIKE,
+        spike_record=tuple(record_lines(timebox.record_text() if timebox else None)),
     )
 
 
@@ -104,7 +106,7 @@ def edit_payload(
     payload: Json = {}
     if "title" in changes:
         payload["title"] = changes["title"]
-    if {"description", "due"} & set(changes):
+    if {"description", "due", "spike"} & set(changes):
         parts = bodies.parse(raw.get("body"))
         if parts.item_id is None and item_id:
             parts = parts.with_changes(item_id=item_id)
@@ -112,6 +114,9 @@ def edit_payload(
             parts = parts.with_changes(description=str(changes["description"] or ""))
         if "due" in changes:
             parts = parts.with_changes(due=changes["due"])
+        if "spike" in changes:
+            lines = tuple(record_lines(_text(changes["spike"])))
+            parts = parts.with_changes(spike_record=lines, spike_line=True)
         payload["body"] = bodies.render(parts)
     label_fields = ("kind", "track", "blocked", "labels")
     label_changes = {k: v for k, v in changes.items() if k in label_fields}
@@ -215,6 +220,7 @@ def from_remote(
         "track": track or Track.ENGINEERING.value,
         "labels": user_labels(mapping, names),
         "due": parts.due,
+        "spike": "\n".join(parts.spike_record) or None,
         "assignee": _assignee(raw),
         "blocked": labels.blocked.casefold() in folded,
         "stage": _stage(mapping, raw, folded, project),
@@ -272,6 +278,10 @@ def _parent(raw: Json, lookups: Lookups) -> str | None:
     if number is None:
         number = lookups.parent_by_number.get(int(raw["number"]))
     return lookups.item_by_number.get(number) if number is not None else None
+
+
+def _text(value: FieldValue) -> str | None:
+    return None if value is None else str(value)
 
 
 def _assignee(raw: Json) -> str | None:

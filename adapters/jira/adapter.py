@@ -23,6 +23,7 @@ from .client import JiraCallError, JiraClient
 from .mapping import JiraMapping
 from .metadata import Metadata, call_error
 from .search import Cursor, fields_for, floor_minute, in_list, jql_time, quote, search
+from .spike_section import split as split_description
 from .sprints import Sprints
 from .stages import STRANDED_PROPERTY, StageMover
 from .translate import (
@@ -34,7 +35,6 @@ from .translate import (
     parent_fields,
     parent_key_of,
     parse_time,
-    split_hypothesis,
     sprint_entered_at,
     stage_changes,
     unmapped_of,
@@ -358,11 +358,11 @@ class JiraAdapter:
     def update_fields(self, ref: RemoteRef, changes: Mapping[str, FieldValue]) -> WriteResult:
         changes = {k: v for k, v in changes.items() if k not in ("stage", "sprint", "parent")}
         schema = self.meta.schema()
-        item_id, current, hypothesis = self.key_to_item.get(ref.key, ""), None, None
+        item_id, current, written = self.key_to_item.get(ref.key, ""), None, None
         keep: list[str] = []
         if LABEL_FIELDS & set(changes) or "description" in changes:
             # Labels carry the marker, track, spike and blocked too: rebuild the whole list.
-            # A spike's description carries its hypothesis: keep it.
+            # A spike's description carries its section (hypothesis, record): keep it.
             try:
                 issue = self.client.get(f"issue/{ref.key}", {"fields": fields_for(schema)})
             except JiraCallError as exc:
@@ -372,9 +372,9 @@ class JiraAdapter:
             refinements = self.mapping.refinement_labels()
             keep = [x for x in (issue.get("fields") or {}).get("labels") or () if x in refinements]
             raw = str((issue.get("fields") or {}).get("description") or "")
-            hypothesis = split_hypothesis(raw)[1]
+            written = split_description(raw)
         fields = update_to_remote(
-            changes, self.mapping, schema, current, item_id or None, hypothesis, keep=keep
+            changes, self.mapping, schema, current, item_id or None, written, keep=keep
         )
         error = self._put_fields(ref, fields) if fields else None
         values: dict[str, FieldValue] = {} if error else dict(changes)

@@ -166,7 +166,16 @@ def spike_extend(
         if len(status.extensions) >= allowed:
             raise UserError(
                 f"{item_id} has {len(status.extensions)} extension(s); the spike policy allows "
-                f"{allowed}. Close it with what was learned, or plan a new spike"
+                f"{allowed} (extensions_allowed). Close it with what was learned, or plan a "
+                "new spike"
+            )
+        longest = ctx.roadmap.board.spikes.max_timebox_days
+        if status.total_days + days > longest:
+            raise UserError(
+                f"{item_id}: a time-box of {status.total_days + days} days "
+                f"({status.total_days} + {days}) is longer than the spike policy allows "
+                f"(max_timebox_days: {longest}). Close it with what was learned, or plan a "
+                "new spike"
             )
         event = StoreEvent("spike_extended", item_id, ctx.now,
                            data={"days": days, "reason": reason.strip()})

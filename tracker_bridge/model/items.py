@@ -29,8 +29,13 @@ SYNC_FIELDS: tuple[str, ...] = (
     "stage",
     "assignee",
     "blocked",
+    "spike",
 )
-"""The fields the reconciler keeps in step, in a stable order."""
+"""The fields the reconciler keeps in step, in a stable order. `spike` is a spike's record
+(`model.spike_record`), derived from its time-box: never a WorkItem field of its own."""
+
+DERIVED_FIELDS = frozenset({"spike"})
+"""Synced values that are computed from other WorkItem fields (left out of model input)."""
 
 
 class _Frozen(BaseModel):
@@ -58,6 +63,21 @@ class Timebox(_Frozen):
     @property
     def total_days(self) -> int:
         return self.length_days + sum(ext.days for ext in self.extensions)
+
+    def record_text(self) -> str | None:
+        """What started, extensions, outcome and learning say, as trackers carry it."""
+        from tracker_bridge.model.spike_record import (
+            RecordedExtension,
+            SpikeRecord,
+            render_record,
+        )
+
+        extensions = tuple(
+            RecordedExtension(e.days, e.reason, e.granted_on) for e in self.extensions
+        )
+        return render_record(
+            SpikeRecord(self.started_at, extensions, self.outcome, self.learning)
+        )
 
     def deadline(self) -> datetime | None:
         if self.started_at is None:
@@ -152,4 +172,5 @@ class WorkItem(_Frozen):
             "stage": self.stage.value,
             "assignee": self.assignee,
             "blocked": self.blocked,
+            "spike": self.timebox.record_text() if self.timebox is not None else None,
         }

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal
 
 from tracker_bridge.model import (
+    DERIVED_FIELDS,
     SYNC_FIELDS,
     FieldValue,
     RemoteRef,
@@ -56,6 +57,7 @@ DEFAULT_OWNERS: Mapping[str, Owner] = {
     "stage": "tracker",
     "assignee": "tracker",
     "blocked": "tracker",
+    "spike": "roadmap",
 }
 """Planning fields belong to the roadmap, flow fields to the tracker (DESIGN.md)."""
 
@@ -382,7 +384,9 @@ def _sprint_actions(
 def _model_fields(merged: Values) -> dict[str, object]:
     """Canonical plain values back into WorkItem field input (validated by the caller)."""
     return {
-        name: (list(value) if isinstance(value, tuple) else value) for name, value in merged.items()
+        name: (list(value) if isinstance(value, tuple) else value)
+        for name, value in merged.items()
+        if name not in DERIVED_FIELDS
     }
 
 

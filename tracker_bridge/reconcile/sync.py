@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import Roadmap, WorkItem
+from tracker_bridge.model import DERIVED_FIELDS, Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Plan
 from tracker_bridge.reconcile.adoption import claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
@@ -34,7 +34,8 @@ from tracker_bridge.reconcile.planner import (
     plan,
 )
 from tracker_bridge.reconcile.pulling import Pulled, Puller
-from tracker_bridge.store import Store
+from tracker_bridge.reconcile.spike_records import SPIKE_EVENTS, restore, with_records
+from tracker_bridge.store import Store, StoreEvent
 from tracker_bridge.tracker import Adapter
 
 
@@ -127,6 +128,8 @@ class Reconciler:
 
     def _run(self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None) -> SyncReport:
         started = {tracker: a.requests_sent for tracker, a in self.adapters.items()}
+        spike_events = self.store.events(self.project, kinds=SPIKE_EVENTS)
+        roadmap = with_records(roadmap, spike_events)
         known_born = self.store.born(self.project)
         wanted = {item.id for item in roadmap.items} | set(known_born)
         # Before this run is started: once started, it is the last run (with no failures).
@@ -146,6 +149,8 @@ class Reconciler:
             )
             for tracker, adapter in self.adapters.items()
         }
+        if options.apply:
+            roadmap = self._restore_spikes(roadmap, spike_events, pulled)
         born, skips = self.puller.born_items(roadmap, known_born, pulled)
         skips += self.puller.gone_skips(known_born, pulled, options.on_remote_delete)
         inputs = PlanInputs(
@@ -187,6 +192,23 @@ class Reconciler:
         return report
 
     # -- pull -----------------------------------------------------------------------------
+    def _restore_spikes(
+        self, roadmap: Roadmap, events: Sequence[StoreEvent], pulled: Mapping[str, Pulled]
+    ) -> Roadmap:
+        """A tracker's spike record the store lacks (a lost database) is recorded, so the
+        roadmap's bare time-box never overwrites it."""
+        records = {
+            item_id: str(values["spike"])
+            for p in pulled.values()
+            for item_id, values in p.state.remote.items()
+            if values.get("spike")
+        }
+        found = restore(roadmap, events, records, self.now())
+        if not found:
+            return roadmap
+        self.store.record_events(self.project, found)
+        return with_records(roadmap, [*events, *found])
+
     def _failed_last_run(self) -> set[str]:
         """Items whose writes failed in the last applying run: read again on their own."""
         runs = self.store.last_runs(self.project, 1)
@@ -300,6 +322,10 @@ def _current_view(
             view[item.id] = item
             continue
         data = item.model_dump()
-        data.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()})
+        data.update({
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in values.items()
+            if k not in DERIVED_FIELDS
+        })
         view[item.id] = WorkItem.model_validate(data)
     return view

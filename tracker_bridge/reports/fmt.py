@@ -57,7 +57,9 @@ def forecast(track: TrackHealth) -> str:
 
 
 def outcomes(track: TrackHealth) -> str:
-    return ", ".join(f"{track.spike_outcomes[o]} {o.value}" for o in SpikeOutcome)
+    counts = track.spike_outcomes
+    shown = [o for o in SpikeOutcome if o is not SpikeOutcome.ABANDONED or counts.get(o)]
+    return ", ".join(f"{counts.get(o, 0)} {o.value}" for o in shown)
 
 
 def spike_text(status: SpikeStatus) -> str:
