@@ -23,10 +23,11 @@ from .client import JiraCallError, JiraClient
 from .mapping import JiraMapping
 from .metadata import Metadata, call_error
 from .search import Cursor, fields_for, floor_minute, in_list, jql_time, quote, search
-from .spike_section import split as split_description
 from .sprints import Sprints
 from .stages import STRANDED_PROPERTY, StageMover
+from .tool_section import split as split_description
 from .translate import (
+    DESCRIPTION_FIELDS,
     LABEL_FIELDS,
     current_sprint_id,
     from_remote,
@@ -360,7 +361,7 @@ class JiraAdapter:
         schema = self.meta.schema()
         item_id, current, written = self.key_to_item.get(ref.key, ""), None, None
         keep: list[str] = []
-        if LABEL_FIELDS & set(changes) or "description" in changes:
+        if (LABEL_FIELDS | DESCRIPTION_FIELDS) & set(changes):
             # Labels carry the marker, track, spike and blocked too: rebuild the whole list.
             # A spike's description carries its section (hypothesis, record): keep it.
             try:

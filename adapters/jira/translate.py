@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tracker_bridge.model import FieldValue, Kind, SpikeOutcome, Stage, Track, WorkItem
+from tracker_bridge.model.checklist import checklist_value, ticked
 from tracker_bridge.model.spike_record import parse_record, record_lines
 
 from .mapping import JiraMapping
 from .refinement import read_stage, stage_history
-from .spike_section import Description, SpikeSection, join, split, with_text
+from .tool_section import Description, ToolSection, join, split, with_text
 
 STRANDED_PROPERTY = "tracker-bridge.stranded"
 """Issue property our stage mover leaves when a move stopped part way (see stages.py)."""
@@ -73,12 +74,15 @@ def outcome_label(record: FieldValue) -> str | None:
 
 
 def item_description(item: WorkItem) -> str:
-    """The Jira description of a new issue: the item's, then a spike's own section."""
+    """The Jira description of a new issue: the item's, then the tool's own section."""
     timebox = item.timebox
-    if timebox is None:
-        return item.description
-    section = SpikeSection(
-        timebox.hypothesis, timebox.length_days, tuple(record_lines(timebox.record_text()))
+    checklist = ticked(checklist_value(item.acceptance_criteria, item.definition_of_done),
+                       item.checked)
+    section = ToolSection(
+        timebox.hypothesis if timebox else None,
+        timebox.length_days if timebox else None,
+        tuple(record_lines(timebox.record_text() if timebox else None)),
+        tuple(checklist),
     )
     return join(Description(item.description, section))
 
@@ -174,6 +178,8 @@ def to_remote(
     return fields
 
 
+DESCRIPTION_FIELDS = frozenset({"description", "spike", "acceptance", "checked"})
+"""Fields the description carries (the item's text and the tool's section)."""
 LABEL_FIELDS = frozenset({"labels", "track", "blocked", "kind", "spike"})
 """Fields Jira keeps in the one `labels` list (a spike's outcome is a label too)."""
 
@@ -192,15 +198,20 @@ def update_to_remote(
     `written` (the description as on the issue, taken apart) keeps a spike's section under
     a new description, and the person's text around it under a new record."""
     fields: JsonDict = {}
-    if {"description", "spike"} & set(changes):
+    if DESCRIPTION_FIELDS & set(changes):
         described = written or Description()
         if "description" in changes:
             described = with_text(described, str(changes["description"] or ""))
+        section = described.section or ToolSection()
         if "spike" in changes:
-            section = described.section or SpikeSection()
-            record = tuple(record_lines(_text(changes["spike"])))
-            described = replace(described, section=replace(section, record=record))
-        fields["description"] = join(described)
+            section = replace(section, record=tuple(record_lines(_text(changes["spike"]))))
+        if {"acceptance", "checked"} & set(changes):
+            written_value, checked = described.checklist
+            wanted = _text(changes["acceptance"]) if "acceptance" in changes else written_value
+            boxes = changes.get("checked", checked)
+            ticks = boxes if isinstance(boxes, tuple) else ()
+            section = replace(section, checklist=tuple(ticked(wanted, ticks)))
+        fields["description"] = join(replace(described, section=section))
     for name, value in changes.items():
         if name == "title":
             fields["summary"] = value
@@ -289,6 +300,7 @@ def from_remote(
     described = split(str(fields.get("description") or ""))
     values["description"] = described.text
     values["spike"] = described.record
+    values["acceptance"], values["checked"] = described.checklist
     issuetype = fields.get("issuetype") or {}
     kind = _kind(mapping, schema, issuetype, raw_labels)
     if kind is not None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tracker_bridge.model.checklist import checklist_value
 from tracker_bridge.model.enums import Kind, SpikeOutcome, Stage, Track
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
@@ -30,11 +31,15 @@ SYNC_FIELDS: tuple[str, ...] = (
     "assignee",
     "blocked",
     "spike",
+    "acceptance",
+    "checked",
 )
 """The fields the reconciler keeps in step, in a stable order. `spike` is a spike's record
-(`model.spike_record`), derived from its time-box: never a WorkItem field of its own."""
+(`model.spike_record`), derived from its time-box; `acceptance` the checklist of acceptance
+criteria and definition of done (`model.checklist`): neither is a WorkItem field of its own.
+`checked` is the boxes a person ticked on a tracker."""
 
-DERIVED_FIELDS = frozenset({"spike"})
+DERIVED_FIELDS = frozenset({"spike", "acceptance"})
 """Synced values that are computed from other WorkItem fields (left out of model input)."""
 
 
@@ -114,6 +119,10 @@ class WorkItem(_Frozen):
     due: date | None = None
     blocked: bool = False
     acceptance_criteria: tuple[str, ...] = ()
+    definition_of_done: tuple[str, ...] = ()
+    """The board's definition of done (roadmap `board.definition_of_done`), per item."""
+    checked: tuple[str, ...] = ()
+    """Acceptance criteria (or definition-of-done entries) ticked on a tracker."""
     timebox: Timebox | None = None
     phase: str | None = None
     origin: Origin | None = None
@@ -173,4 +182,6 @@ class WorkItem(_Frozen):
             "assignee": self.assignee,
             "blocked": self.blocked,
             "spike": self.timebox.record_text() if self.timebox is not None else None,
+            "acceptance": checklist_value(self.acceptance_criteria, self.definition_of_done),
+            "checked": tuple(sorted(set(self.checked))),
         }

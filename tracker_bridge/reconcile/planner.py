@@ -58,6 +58,8 @@ DEFAULT_OWNERS: Mapping[str, Owner] = {
     "assignee": "tracker",
     "blocked": "tracker",
     "spike": "roadmap",
+    "acceptance": "roadmap",
+    "checked": "tracker",
 }
 """Planning fields belong to the roadmap, flow fields to the tracker (DESIGN.md)."""
 

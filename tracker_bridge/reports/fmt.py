@@ -26,6 +26,8 @@ def item_text(line: ItemLine) -> str:
         extra.append(f"{line.days_in_stage:g} days in stage")
     if line.tracker_born:
         extra.append(f"tracker-born {line.tracker_key}")
+    if line.criteria_met is not None:
+        extra.append(f"{line.criteria_met} criteria met")
     return f"{line.id} {line.title} ({', '.join(extra)})"
 
 
@@ -88,4 +90,14 @@ def track_rows(track: TrackHealth) -> list[tuple[str, str]]:
     ]
     if track.spikes or any(track.spike_outcomes.values()):
         rows.append(("Spike outcomes", outcomes(track)))
+    in_sprint = {
+        line.id: line
+        for line in (*track.committed, *track.added, *track.completed, *track.remaining)
+        if line.acceptance
+    }
+    criteria = [c for line in in_sprint.values() for c in line.acceptance]
+    if criteria:  # ticked by people on the trackers (GitHub checklists)
+        met = sum(1 for c in criteria if c.met)
+        items = len(in_sprint)
+        rows.append(("Acceptance criteria", f"{met}/{len(criteria)} met in {items} items"))
     return rows

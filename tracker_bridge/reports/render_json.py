@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tracker_bridge.reports.board import BoardSnapshot, StageColumn
+from tracker_bridge.reports.lines import ItemLine
 from tracker_bridge.reports.spikes import SpikeStatus, SpikeViolation
 from tracker_bridge.reports.summary import SprintReport
 
@@ -21,6 +22,7 @@ SCHEMA_VERSION = 1
 _EXTRA: dict[type, tuple[str, ...]] = {
     StageColumn: ("count",),
     SpikeStatus: ("total_days",),
+    ItemLine: ("criteria_met",),
 }
 
 

@@ -1,7 +1,8 @@
-"""A spike's section of its Jira description: the tool's own block, delimited (pure).
+"""The tool's own section of a Jira description: a delimited panel (pure).
 
-Jira has no fields for a hypothesis or a time-box, so they go in a panel the tool owns,
-with the spike's record (`model.spike_record`) as a list under them:
+Jira has no fields for a hypothesis, a time-box or a checklist, so they go in a panel the
+tool owns: a spike's hypothesis, time-box and record (`model.spike_record`), and the
+acceptance criteria with the definition of done (`model.checklist`):
 
     Notes the team wrote.
 
@@ -12,6 +13,8 @@ with the spike's record (`model.spike_record`) as a list under them:
     - Extended: +3 days on 2026-11-06: the labelled set came late
     - Outcome: invalidated
     - Learning: the open model trails by 12%
+    Acceptance criteria:
+    - [ ] A written comparison on 200 titles
     {panel}
 
     More notes, after the panel.
@@ -26,9 +29,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tracker_bridge.model.checklist import is_checklist_line, read_checklist
 from tracker_bridge.model.spike_record import one_line
 
-START = "{panel:title=Spike (tracker-bridge)}"
+SPIKE_START = "{panel:title=Spike (tracker-bridge)}"
+CHECKLIST_START = "{panel:title=Acceptance (tracker-bridge)}"
+START = re.compile(r"^\{panel:title=[^}]*\(tracker-bridge\)\}$")
 END = "{panel}"
 HYPOTHESIS = "Hypothesis: "
 _TIMEBOX = re.compile(r"^Time-box: (\d+) days?$")
@@ -36,25 +42,33 @@ _RECORD = re.compile(r"^- ((?:Started|Extended|Outcome|Learning): .+?)\s*$")
 
 
 @dataclass(frozen=True)
-class SpikeSection:
+class ToolSection:
     hypothesis: str | None = None
     timebox_days: int | None = None
     record: tuple[str, ...] = ()
+    checklist: tuple[str, ...] = ()
+    """The checklist's lines as written, ticks included."""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.hypothesis or self.timebox_days or self.record or self.checklist)
 
     def lines(self) -> list[str]:
-        lines = [START]
+        spike = self.hypothesis or self.timebox_days or self.record
+        lines = [SPIKE_START if spike else CHECKLIST_START]
         if self.hypothesis:
             lines.append(HYPOTHESIS + one_line(self.hypothesis))
         if self.timebox_days:
             lines.append(f"Time-box: {self.timebox_days} day{'s' if self.timebox_days > 1 else ''}")
         lines += [f"- {line}" for line in self.record]
+        lines += self.checklist
         return [*lines, END]
 
 
 @dataclass(frozen=True)
 class Description:
     before: str = ""
-    section: SpikeSection | None = None
+    section: ToolSection | None = None
     after: str = ""
 
     @property
@@ -66,43 +80,52 @@ class Description:
     def record(self) -> str | None:
         return ("\n".join(self.section.record) or None) if self.section else None
 
+    @property
+    def checklist(self) -> tuple[str | None, tuple[str, ...]]:
+        """(`acceptance`, `checked`) as synced."""
+        return read_checklist(self.section.checklist if self.section else ())
+
 
 def split(text: str) -> Description:
     """The description as Jira holds it, taken apart (lenient)."""
     text = text.replace("\r\n", "\n")
     lines = text.split("\n")
-    if START in lines and END in lines[lines.index(START) + 1 :]:
-        start = lines.index(START)
+    start = next((i for i, line in enumerate(lines) if START.match(line)), None)
+    if start is not None and END in lines[start + 1 :]:
         end = lines.index(END, start + 1)
         section = _section(lines[start + 1 : end])
-        before = "\n".join(lines[:start]).rstrip("\n")
-        after = "\n".join(lines[end + 1 :]).strip("\n")
+        # join() puts exactly one blank line on each side: the text keeps any other.
+        before = "\n".join(lines[:start]).removesuffix("\n")
+        after = "\n".join(lines[end + 1 :]).removeprefix("\n")
         return Description(before, section, after)
     if text.startswith(HYPOTHESIS) and "\n" not in text:
-        return Description("", SpikeSection(text[len(HYPOTHESIS) :]))
+        return Description("", ToolSection(text[len(HYPOTHESIS) :]))
     head, separator, last = text.rpartition("\n\n" + HYPOTHESIS)
     if separator and "\n" not in last:
-        return Description(head, SpikeSection(last))
+        return Description(head, ToolSection(last))
     return Description(text)
 
 
-def _section(lines: list[str]) -> SpikeSection:
+def _section(lines: list[str]) -> ToolSection:
     hypothesis: str | None = None
     days: int | None = None
     record: list[str] = []
+    checklist: list[str] = []
     for line in lines:
-        if line.startswith(HYPOTHESIS):
+        if is_checklist_line(line.strip()):
+            checklist.append(line.strip())
+        elif line.startswith(HYPOTHESIS):
             hypothesis = line[len(HYPOTHESIS) :].strip()
         elif match := _TIMEBOX.match(line.strip()):
             days = int(match.group(1))
         elif match := _RECORD.match(line.strip()):
             record.append(match.group(1))
-    return SpikeSection(hypothesis, days, tuple(record))
+    return ToolSection(hypothesis, days, tuple(record), tuple(checklist))
 
 
 def join(description: Description) -> str:
     """The Jira description text; `split(join(d))` gives `d` back."""
-    if description.section is None:
+    if description.section is None or description.section.empty:
         return description.text
     parts = [description.before, "\n".join(description.section.lines()), description.after]
     return "\n\n".join(part for part in parts if part)
