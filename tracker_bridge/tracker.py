@@ -135,6 +135,8 @@ class SprintUnavailable(AdapterError):
 # - check_refs(refs: Sequence[RemoteRef]) -> list[RemoteGone]: which of these issues are
 #   deleted, moved or transferred away, or out of the target's scope (a few requests per
 #   pull: an id listing of the project, then one read per issue that is missing from it).
+# - rank(order: Sequence[RemoteRef]) -> tuple[int, list[str]]: put the issues in this order
+#   (the roadmap's), sending only what moved; (requests sent, errors). Jira only so far.
 
 OnCreated = Callable[[str, RemoteRef], None]
 """Called with (item_id, ref) the moment a create is confirmed, before any further request."""

@@ -22,6 +22,7 @@ from tracker_bridge.tracker import (
 from .client import JiraCallError, JiraClient
 from .mapping import JiraMapping
 from .metadata import Metadata, call_error
+from .rank import rank_moves, send_moves
 from .search import Cursor, fields_for, floor_minute, in_list, jql_time, quote, search
 from .sprints import Sprints
 from .stages import STRANDED_PROPERTY, StageMover
@@ -85,6 +86,8 @@ class JiraAdapter:
         self.sprints = Sprints(self.client, self.meta)
         self.key_to_item: dict[str, str] = {}
         self.bulk_missing = False
+        self.rank_order: list[str] | None = None
+        """Issue ids in rank order, as the pull's project listing found them."""
 
     # -- protocol basics ----------------------------------------------------------------------
     @property
@@ -294,6 +297,16 @@ class JiraAdapter:
         ]
         new_state = state.advanced(triples, self.overlap, started)
         return PullResult(items=items, cursor=new_state.encode(), stage_changes=changes)
+
+    def rank(self, order: Sequence[RemoteRef]) -> tuple[int, list[str]]:
+        """Rank the issues in this order (the roadmap's), sending only what moved; (rank
+        requests sent, errors). Nothing before a pull has listed the project's rank order."""
+        if self.rank_order is None:
+            return 0, []
+        key_of = {ref.remote_id: ref.key for ref in order}
+        current = [key_of[i] for i in self.rank_order if i in key_of]
+        moves = rank_moves(current, [ref.key for ref in order])
+        return len(moves), send_moves(self.client, moves)
 
     def check_refs(self, refs: Sequence[RemoteRef]) -> list[RemoteGone]:
         """Optional extension: which of these issues are gone from the project or scope."""

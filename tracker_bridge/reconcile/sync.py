@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import DERIVED_FIELDS, Roadmap, WorkItem
+from tracker_bridge.model import DERIVED_FIELDS, Kind, Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Plan
 from tracker_bridge.reconcile.adoption import claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
@@ -70,6 +70,9 @@ class SyncReport:
     """Tracker-born items first seen this run, per tracker."""
     requests: dict[str, int] = field(default_factory=dict)
     events: int = 0
+    ranked: dict[str, int] = field(default_factory=dict)
+    """Rank requests sent per tracker (none when the order already matches)."""
+    rank_errors: list[str] = field(default_factory=list)
     cursors_moved: bool = False
     run_id: int | None = None
 
@@ -98,6 +101,8 @@ class SyncReport:
             "skips": [vars(skip) for skip in self.plan.skips],
             "requests": self.requests,
             "events": self.events,
+            "ranked": self.ranked,
+            "rank_errors": self.rank_errors,
             "cursors_moved": self.cursors_moved,
             "checksum": self.plan.checksum,
         }
@@ -185,11 +190,30 @@ class Reconciler:
                 self.store, self.project, roadmap, target_states, report.applied.warnings
             )
             self._record(roadmap, born, the_plan, pulled, report)
+            self._rank(roadmap, report)
         report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
         if run_id is not None:
             status = "ok" if report.ok else "partial"
             self.store.finish_run(run_id, status, report.summary())
         return report
+
+    def _rank(self, roadmap: Roadmap, report: SyncReport) -> None:
+        """The roadmap's order (its stories, tasks, bugs and spikes; epics sit apart) as each
+        tracker's rank, where the adapter ranks (Jira): only what moved is sent."""
+        for tracker, adapter in self.adapters.items():
+            rank = getattr(adapter, "rank", None)
+            if rank is None:
+                continue
+            refs = self.store.get_refs(self.project, tracker)
+            order = [
+                refs[item.id]
+                for item in roadmap.items
+                if item.id in refs and item.kind is not Kind.EPIC
+            ]
+            sent, errors = rank(order)
+            if sent:
+                report.ranked[tracker] = sent
+            report.rank_errors += errors
 
     # -- pull -----------------------------------------------------------------------------
     def _restore_spikes(
