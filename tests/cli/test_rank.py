@@ -101,3 +101,49 @@ def test_the_roadmaps_order_is_the_jira_rank_and_a_quiet_night_sends_none(
     back = _sync(cli)
     assert back["ranked"] == {cli.sandbox.jira_tracker: 1}
     assert _jira_order(cli, roadmap) == wanted
+
+
+@pytest.fixture
+def projects_sandbox(
+    tmp_path: Path, roadmap: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Sandbox]:
+    mapping = tmp_path / "github.yaml"
+    mapping.write_text("mode: projects\nproject: {number: 1}\nsprints_as: milestone\n")
+    with Sandbox(tmp_path / "sandbox", roadmap, github_mapping=mapping) as running:
+        for name, value in running.environ.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("TB_CONFIG", raising=False)
+        yield running
+
+
+def _board_order(sandbox: Sandbox, roadmap: Path) -> list[str]:
+    ids = {f"{sandbox.github_repo}#{sandbox.github_number(i.id)}": i.id
+           for i in load_roadmap(roadmap).roadmap.items if i.kind is not Kind.EPIC}
+    return [ids[node["issue"]] for node in sandbox.github.project(1)["items"]
+            if node["issue"] in ids]
+
+
+def test_the_roadmaps_order_is_the_project_boards_order(
+    projects_sandbox: Sandbox, roadmap: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli = Cli(projects_sandbox, capsys)
+    seeded = cli("seed", "--yes", "-c", cli.config)
+    assert seeded.code == 0, seeded.err
+    _sync(cli)
+    items = [i.id for i in load_roadmap(roadmap).roadmap.items if i.kind is not Kind.EPIC]
+    assert _board_order(projects_sandbox, roadmap) == items
+
+    # A person drags the last card to the top of the board; the roadmap owns the order.
+    board = projects_sandbox.github.project(1)["items"]
+    last = next(n for n in board if n["issue"].endswith(
+        f"#{projects_sandbox.github_number(items[-1])}"))
+    with projects_sandbox.github.lock:
+        project = projects_sandbox.github.projects[0]
+        item = next(i for i in project.items if i.id == last["id"])
+        project.items.remove(item)
+        project.items.insert(0, item)
+    assert _board_order(projects_sandbox, roadmap)[0] == items[-1]
+    back = _sync(cli)
+    assert back["ranked"] == {projects_sandbox.github_tracker: 1}
+    assert _board_order(projects_sandbox, roadmap) == items
+    assert _sync(cli)["ranked"] == {}  # a quiet night: no position request
