@@ -209,7 +209,10 @@ def _merge_item(
                 or _never_written(item.id, name, holders)
             ):
                 changed.append((ROADMAP, desired[name]))
-        elif roadmap_base.get(name, desired[name]) != desired[name]:
+        elif roadmap_base.get(name, desired[name]) != desired[name] or (
+            name not in roadmap_base and inputs.owners.get(name) == "roadmap"
+        ):
+            # A field newer than the last sync (a store from an older version) is due too.
             changed.append((ROADMAP, desired[name]))
         for target in holders:
             if name not in target.fields:
