@@ -163,6 +163,8 @@ class SprintUnavailable(AdapterError):
 #   issues whose change this run came from that tracker and whose pull gave no `changed_at`.
 # - list_sprints() -> list[RemoteSprint]: every sprint of the target, closed ones too, oldest
 #   first (`import` carries them into the roadmap; a page or two of requests).
+# - rank(order: Sequence[RemoteRef]) -> tuple[int, list[str]]: put the issues in this order
+#   (the roadmap's), sending only what moved; (requests sent, errors). Jira only so far.
 
 OnCreated = Callable[[str, RemoteRef], None]
 """Called with (item_id, ref) the moment a create is confirmed, before any further request."""

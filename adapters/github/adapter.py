@@ -32,6 +32,7 @@ from tracker_bridge.adapters.github.doctor import run_doctor
 from tracker_bridge.adapters.github.history import change_times
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
+from tracker_bridge.adapters.github.rank import position_items
 from tracker_bridge.adapters.github.reading import Cursor, list_issues
 from tracker_bridge.adapters.github.scope import IssueScope
 from tracker_bridge.adapters.github.translate import (
@@ -86,6 +87,9 @@ class GitHubAdapter(DeliveryReading):
             f"tracker id ({tracker}) or the token's repository access"
         )
         self.items_by_number: dict[int, str] = {}
+        self.board_order: list[int] | None = None
+        """Issue numbers in the project board's order, from this run's scan (projects mode)."""
+        self.board_items: dict[int, str] = {}
         self.sprint_by_iteration: dict[str, str] = {}
         self.stages: dict[int, str] = {}
         self.task_parents: dict[int, int] = {}
@@ -198,7 +202,27 @@ class GitHubAdapter(DeliveryReading):
         updated: dict[int, str] = {}
         for number, when, found in self.project.values():
             values[number], updated[number] = found, when
+        # In board order: the rank step reads where each item stands from this scan.
+        self.board_order = list(values)
+        self.board_items.update({n: v.item_id for n, v in values.items() if v.item_id})
         return values, updated
+
+    def rank(self, order: Sequence[RemoteRef]) -> tuple[int, list[str]]:
+        """The roadmap's order as the project board's positions (projects mode, after a
+        scan of the board this run); (requests sent, errors)."""
+        if self.project is None or self.board_order is None:
+            return 0, []
+        items = dict(self.board_items)
+        for number, node in self.writer.ids.issues.items():  # created this run
+            item = self.project.known_item(node)
+            if item is not None:
+                items.setdefault(number, item)
+        seen = set(self.board_order)
+        board = [*self.board_order, *(n for n in items if n not in seen)]
+        return position_items(
+            self.client, self.project.schema().project_id, board,
+            [int(ref.key) for ref in order], items,
+        )
 
     def pull(self, cursor: str | None) -> PullResult:
         state = Cursor.decode(cursor)

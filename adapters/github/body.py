@@ -3,6 +3,14 @@
     <description>
 
     Time-box: until 2026-12-04 (hypothesis: it lifts CTR by 1%)   (spikes; `Due: …` otherwise)
+    - Started: 2026-11-20 09:00 UTC                                (a spike's record, if any)
+    - Extended: +4 days on 2026-11-27: labelled data came late
+    - Outcome: invalidated
+    - Learning: the open model trails by 12%
+    Acceptance criteria:                                           (the checklist, if any)
+    - [ ] Precision@10 of at least 0.6
+    Definition of done:
+    - [x] Reviewed by a second engineer
     - [ ] #12                                                      (task-list parent fallback)
     <!-- tracker-bridge:id=llm-enrichment.vibe-score -->
 
@@ -15,12 +23,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from tracker_bridge.model.checklist import HEADINGS, is_checklist_line
+
 MARKER = re.compile(r"<!--\s*tracker-bridge:id=([a-z0-9][a-z0-9._-]*)\s*-->")
 TIMEBOX = re.compile(
     r"^Time-box: (?:until (\d{4}-\d\d-\d\d)|(\d+) days?)(?: \(hypothesis: (.*)\))?\s*$"
 )
 DUE = re.compile(r"^Due: (\d{4}-\d\d-\d\d)\s*$")
 TASK = re.compile(r"^- \[[ xX]\] #(\d+)\s*$")
+RECORD = re.compile(r"^- ((?:Started|Extended|Outcome|Learning): .+?)\s*$")
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,11 @@ class Body:
     """True when the date line is a `Time-box:` line (spikes)."""
     children: tuple[int, ...] = ()
     """Issue numbers of the task-list fallback (`- [ ] #N`), for epics without sub-issues."""
+    checklist: tuple[str, ...] = ()
+    """Acceptance criteria and definition of done as written, ticks included
+    (`model.checklist`)."""
+    spike_record: tuple[str, ...] = ()
+    """A spike's record lines (`model.spike_record`), under its `Time-box:` line."""
     markers: tuple[str, ...] = ()
     """Every marker id in the body when there are several: ambiguous, so none is trusted."""
 
@@ -59,6 +75,8 @@ def parse(text: str | None) -> Body:
     hypothesis: str | None = None
     spike = False
     children: list[int] = []
+    record: list[str] = []
+    checklist: list[str] = []
     cut = end
     # Walk up from the end over managed lines; what is above them is the description. The
     # marker is trusted only where render() puts it, the last line: a marker a person (or a
@@ -74,18 +92,31 @@ def parse(text: str | None) -> Body:
             due = match.group(1)
         elif match := TASK.match(line):
             children.insert(0, int(match.group(1)))
+        elif is_checklist_line(line) and not (record or spike or due is not None):
+            checklist.insert(0, line)
+        elif (match := RECORD.match(line)) and not spike and due is None:
+            record.insert(0, match.group(1))  # only under the Time-box line, never above
         else:
             break
         cut -= 1
     found = tuple(MARKER.findall(text))
     if len(found) > 1:  # two items claim this issue: it belongs to neither until fixed
         return Body(text, markers=found)
+    if record and not spike:  # record lines belong under a Time-box line: a person's list
+        cut, record = cut + len(record), []
+    if checklist and not record and not spike and due is None:
+        # Ours from its first heading; boxes above it are the end of a person's text.
+        first = next((i for i, line in enumerate(checklist) if line in HEADINGS), len(checklist))
+        cut, checklist = cut + first, checklist[first:]
     if cut == end:  # no managed tail: not ours
         return Body(text)
     head = "\n".join(lines[:cut])
     # render() puts exactly one blank line between description and tail.
     description = head[:-1] if head.endswith("\n") else head
-    return Body(description, item_id, due, days, hypothesis, spike, tuple(children))
+    return Body(
+        description, item_id, due, days, hypothesis, spike, tuple(children), tuple(checklist),
+        tuple(record),
+    )
 
 
 def render(body: Body) -> str:
@@ -97,8 +128,10 @@ def render(body: Body) -> str:
         hypothesis = " ".join((body.hypothesis or "").split())
         why = f" (hypothesis: {hypothesis})" if hypothesis else ""
         tail.append(f"Time-box: {when}{why}")
+        tail += [f"- {line}" for line in body.spike_record]
     elif body.due:
         tail.append(f"Due: {body.due}")
+    tail += body.checklist
     tail += [f"- [ ] #{number}" for number in body.children]
     if body.item_id:
         tail.append(marker(body.item_id))

@@ -169,6 +169,9 @@ class ProjectBoard:
             self._items[issue_node_id] = str(data["addProjectV2ItemById"]["item"]["id"])
         return self._items[issue_node_id]
 
+    def known_item(self, issue_node_id: str) -> str | None:
+        return self._items.get(issue_node_id)
+
     def _set(self, item_id: str, field_id: str, value: dict[str, Any] | None) -> None:
         variables = {"p": self.schema().project_id, "i": item_id, "f": field_id}
         if value is None:

@@ -28,6 +28,8 @@ from tracker_bridge.model import (
     Track,
     WorkItem,
 )
+from tracker_bridge.model.checklist import checklist_value, read_checklist, ticked
+from tracker_bridge.model.spike_record import record_lines
 from tracker_bridge.tracker import RemoteItem
 
 log = logging.getLogger(__name__)
@@ -86,6 +88,10 @@ def body_for(item: WorkItem) -> bodies.Body:
         timebox_days=timebox.total_days if timebox else None,
         hypothesis=timebox.hypothesis if timebox else None,
         spike_line=item.kind is Kind.SPIKE,
+        spike_record=tuple(record_lines(timebox.record_text() if timebox else None)),
+        checklist=tuple(ticked(
+            checklist_value(item.acceptance_criteria, item.definition_of_done), item.checked
+        )),
     )
 
 
@@ -122,7 +128,7 @@ def edit_payload(
     payload: Json = {}
     if "title" in changes:
         payload["title"] = changes["title"]
-    if {"description", "due"} & set(changes):
+    if {"description", "due", "spike", "acceptance", "checked"} & set(changes):
         parts = bodies.parse(raw.get("body"))
         if parts.item_id is None and item_id:
             parts = parts.with_changes(item_id=item_id)
@@ -130,6 +136,15 @@ def edit_payload(
             parts = parts.with_changes(description=str(changes["description"] or ""))
         if "due" in changes:
             parts = parts.with_changes(due=changes["due"])
+        if "spike" in changes:
+            lines = tuple(record_lines(_text(changes["spike"])))
+            parts = parts.with_changes(spike_record=lines, spike_line=True)
+        if {"acceptance", "checked"} & set(changes):
+            value, checked = read_checklist(parts.checklist)
+            value = _text(changes["acceptance"]) if "acceptance" in changes else value
+            boxes = changes.get("checked", checked)
+            ticks = boxes if isinstance(boxes, tuple) else ()
+            parts = parts.with_changes(checklist=tuple(ticked(value, ticks)))
         payload["body"] = bodies.render(parts)
     label_fields = ("kind", "track", "blocked", "labels")
     label_changes = {k: v for k, v in changes.items() if k in label_fields}
@@ -220,6 +235,7 @@ def from_remote(
     names = [str(label["name"]) for label in raw.get("labels") or []]
     folded = {name.casefold() for name in names}
     parts = bodies.parse(raw.get("body"))
+    acceptance, checked = read_checklist(parts.checklist)
     labels = mapping.labels
     kind = next((k.value for k, n in labels.kinds.items() if n.casefold() in folded), None)
     type_name = (raw.get("type") or {}).get("name")
@@ -233,6 +249,9 @@ def from_remote(
         "track": track or Track.ENGINEERING.value,
         "labels": user_labels(mapping, names),
         "due": parts.due,
+        "spike": "\n".join(parts.spike_record) or None,
+        "acceptance": acceptance,
+        "checked": checked,
         "assignee": _assignee(raw),
         "blocked": labels.blocked.casefold() in folded,
         "stage": _stage(mapping, raw, folded, project),
@@ -300,6 +319,10 @@ def _parent_number(raw: Json, lookups: Lookups) -> int | None:
     if number is None:
         number = lookups.parent_by_number.get(int(raw["number"]))
     return number
+
+
+def _text(value: FieldValue) -> str | None:
+    return None if value is None else str(value)
 
 
 def _assignee(raw: Json) -> str | None:

@@ -14,6 +14,7 @@ from tracker_bridge.adapters.github.client import GraphQLError, Reply, WriteUnce
 from tracker_bridge.adapters.github.creating import NodeIds, create_in_one
 from tracker_bridge.adapters.github.labels import managed_labels
 from tracker_bridge.adapters.github.reading import NEXT
+from tracker_bridge.adapters.github.spikes import spike_closing
 from tracker_bridge.adapters.github.translate import (
     Json,
     edit_payload,
@@ -27,7 +28,9 @@ from tracker_bridge.tracker import AdapterError, NewItem, OnCreated, WriteResult
 if TYPE_CHECKING:
     from tracker_bridge.adapters.github.adapter import GitHubAdapter
 
-PLANNING = ("title", "description", "kind", "track", "labels", "due", "assignee", "blocked")
+PLANNING = (
+    "title", "description", "kind", "track", "labels", "due", "assignee", "blocked", "spike",
+)
 
 
 class Writer:
@@ -240,10 +243,16 @@ class Writer:
             item_id = known or item_id
             payload = edit_payload(self.a.mapping, raw, wanted,
                                    issue_types=bool(self.issue_types), item_id=known)
+            closing = spike_closing(raw, wanted)
+            if closing is not None:
+                payload.update(closing.state)
             reply = self._patch_issue(ref, raw, payload)
             if reply.status != 200:
                 return self._fail(item_id, ref, f"edit refused: {reply.status} {_message(reply)}")
             raw = reply.data
+            if closing is not None:  # after the close: a failed close never repeats it
+                self.send("POST", f"{self.a.repo_path}/issues/{ref.key}/comments",
+                          {"body": closing.comment})
             if "points" in wanted and self.a.project is not None:
                 points = wanted["points"]
                 project_item = self.a.project.item_for(str(raw["node_id"]))

@@ -24,10 +24,13 @@ from .changed import changed_at
 from .client import JiraCallError, JiraClient
 from .mapping import JiraMapping
 from .metadata import Metadata, call_error
+from .rank import rank_moves, send_moves
 from .search import Cursor, fields_for, floor_minute, in_list, jql_time, quote, search
 from .sprints import Sprints
 from .stages import STRANDED_PROPERTY, StageMover
+from .tool_section import split as split_description
 from .translate import (
+    DESCRIPTION_FIELDS,
     LABEL_FIELDS,
     current_sprint_id,
     from_remote,
@@ -36,7 +39,6 @@ from .translate import (
     parent_fields,
     parent_key_of,
     parse_time,
-    split_hypothesis,
     sprint_entered_at,
     stage_changes,
     unmapped_of,
@@ -86,6 +88,8 @@ class JiraAdapter:
         self.sprints = Sprints(self.client, self.meta)
         self.key_to_item: dict[str, str] = {}
         self.bulk_missing = False
+        self.rank_order: list[str] | None = None
+        """Issue ids in rank order, as the pull's project listing found them."""
 
     # -- protocol basics ----------------------------------------------------------------------
     @property
@@ -297,6 +301,16 @@ class JiraAdapter:
         new_state = state.advanced(triples, self.overlap, started)
         return PullResult(items=items, cursor=new_state.encode(), stage_changes=changes)
 
+    def rank(self, order: Sequence[RemoteRef]) -> tuple[int, list[str]]:
+        """Rank the issues in this order (the roadmap's), sending only what moved; (rank
+        requests sent, errors). Nothing before a pull has listed the project's rank order."""
+        if self.rank_order is None:
+            return 0, []
+        key_of = {ref.remote_id: ref.key for ref in order}
+        current = [key_of[i] for i in self.rank_order if i in key_of]
+        moves = rank_moves(current, [ref.key for ref in order])
+        return len(moves), send_moves(self.client, moves)
+
     def check_refs(self, refs: Sequence[RemoteRef]) -> list[RemoteGone]:
         """Optional extension: which of these issues are gone from the project or scope."""
         from .lifecycle import check_refs
@@ -374,11 +388,11 @@ class JiraAdapter:
     def update_fields(self, ref: RemoteRef, changes: Mapping[str, FieldValue]) -> WriteResult:
         changes = {k: v for k, v in changes.items() if k not in ("stage", "sprint", "parent")}
         schema = self.meta.schema()
-        item_id, current, hypothesis = self.key_to_item.get(ref.key, ""), None, None
+        item_id, current, written = self.key_to_item.get(ref.key, ""), None, None
         keep: list[str] = []
-        if LABEL_FIELDS & set(changes) or "description" in changes:
+        if (LABEL_FIELDS | DESCRIPTION_FIELDS) & set(changes):
             # Labels carry the marker, track, spike and blocked too: rebuild the whole list.
-            # A spike's description carries its hypothesis: keep it.
+            # A spike's description carries its section (hypothesis, record): keep it.
             try:
                 issue = self.client.get(f"issue/{ref.key}", {"fields": fields_for(schema)})
             except JiraCallError as exc:
@@ -388,9 +402,9 @@ class JiraAdapter:
             refinements = self.mapping.refinement_labels()
             keep = [x for x in (issue.get("fields") or {}).get("labels") or () if x in refinements]
             raw = str((issue.get("fields") or {}).get("description") or "")
-            hypothesis = split_hypothesis(raw)[1]
+            written = split_description(raw)
         fields = update_to_remote(
-            changes, self.mapping, schema, current, item_id or None, hypothesis, keep=keep
+            changes, self.mapping, schema, current, item_id or None, written, keep=keep
         )
         error = self._put_fields(ref, fields) if fields else None
         values: dict[str, FieldValue] = {} if error else dict(changes)

@@ -28,12 +28,15 @@ def check_refs(adapter: JiraAdapter, refs: Sequence[RemoteRef]) -> list[RemoteGo
         return []
     client = adapter.client
     try:
-        live = {
-            str(issue["id"])
-            for issue in search(
-                client, f"project = {quote(adapter.project)}", fields="key", page_size=5000
-            )
-        }
+        # In rank order: the same listing tells the rank step where each issue stands.
+        listed = search(
+            client,
+            f"project = {quote(adapter.project)} ORDER BY Rank ASC",
+            fields="key",
+            page_size=5000,
+        )
+        adapter.rank_order = [str(issue["id"]) for issue in listed]
+        live = set(adapter.rank_order)
     except JiraCallError as exc:
         raise call_error(exc, f"listing project {adapter.project}", adapter.url) from None
     in_scope = adapter.in_scope_ids()

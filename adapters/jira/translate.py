@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from tracker_bridge.model import FieldValue, Kind, Stage, Track, WorkItem
+from tracker_bridge.model import FieldValue, Kind, SpikeOutcome, Stage, Track, WorkItem
+from tracker_bridge.model.checklist import checklist_value, ticked
+from tracker_bridge.model.spike_record import parse_record, record_lines
 
 from .mapping import JiraMapping
 from .refinement import read_stage, stage_history
+from .tool_section import Description, ToolSection, join, split, with_text
 
 STRANDED_PROPERTY = "tracker-bridge.stranded"
 """Issue property our stage mover leaves when a move stopped part way (see stages.py)."""
@@ -49,7 +52,7 @@ def marker_label(mapping: JiraMapping, item_id: str) -> str:
 
 def reserved_labels(mapping: JiraMapping, item_id: str | None) -> set[str]:
     """Labels the tool manages itself; people never see them as canonical labels."""
-    labels = {mapping.spike_fallback.label}
+    labels = {mapping.spike_fallback.label, *OUTCOME_LABELS}
     if mapping.tracks.as_ == "label":
         labels |= {mapping.tracks.research, mapping.tracks.engineering}
     if mapping.blocked.as_ == "label":
@@ -60,28 +63,28 @@ def reserved_labels(mapping: JiraMapping, item_id: str | None) -> set[str]:
     return labels
 
 
-HYPOTHESIS = "Hypothesis: "
-"""A spike's hypothesis is the last paragraph of its Jira description, after this."""
+OUTCOME_LABEL = "spike-outcome:"
+"""A closed spike's outcome as a label (`spike-outcome:validated`): searchable by JQL."""
+OUTCOME_LABELS = frozenset(OUTCOME_LABEL + o.value for o in SpikeOutcome)
 
 
-def description_with_hypothesis(description: str, hypothesis: str | None) -> str:
-    """The Jira description: the item's as it is, then a spike's hypothesis as the last
-    paragraph (Jira has no field for it, and a spike whose hypothesis nobody sees is not one).
-    `split_hypothesis` gives the item's description back exactly."""
-    if not hypothesis:
-        return description
-    line = HYPOTHESIS + " ".join(hypothesis.split())
-    return f"{description}\n\n{line}" if description else line
+def outcome_label(record: FieldValue) -> str | None:
+    outcome = parse_record(None if record is None else str(record)).outcome
+    return None if outcome is None else OUTCOME_LABEL + outcome.value
 
 
-def split_hypothesis(text: str) -> tuple[str, str | None]:
-    """(the description without the hypothesis paragraph, the hypothesis or None)."""
-    if text.startswith(HYPOTHESIS) and "\n" not in text:
-        return "", text[len(HYPOTHESIS) :]
-    head, separator, last = text.rpartition("\n\n" + HYPOTHESIS)
-    if separator and "\n" not in last:
-        return head, last
-    return text, None
+def item_description(item: WorkItem) -> str:
+    """The Jira description of a new issue: the item's, then the tool's own section."""
+    timebox = item.timebox
+    checklist = ticked(checklist_value(item.acceptance_criteria, item.definition_of_done),
+                       item.checked)
+    section = ToolSection(
+        timebox.hypothesis if timebox else None,
+        timebox.length_days if timebox else None,
+        tuple(record_lines(timebox.record_text() if timebox else None)),
+        tuple(checklist),
+    )
+    return join(Description(item.description, section))
 
 
 def item_due(item: WorkItem, mapping: JiraMapping) -> str | None:
@@ -105,6 +108,7 @@ def labels_for(
     blocked: bool,
     labels: Iterable[str],
     keep: Iterable[str] = (),
+    outcome: str | None = None,
 ) -> list[str]:
     """The full Jira label list for an issue: user labels plus the tool's own labels.
     `keep`: labels of the tool's own that stay as they are (stage refinements)."""
@@ -117,6 +121,8 @@ def labels_for(
         out.add(mapping.tracks.name_for(Track(track)))
     if blocked and mapping.blocked.as_ == "label":
         out.add(mapping.blocked.label)
+    if outcome is not None:
+        out.add(outcome)
     return sorted(out)
 
 
@@ -148,11 +154,10 @@ def to_remote(
             track=item.track.value,
             blocked=item.blocked,
             labels=item.labels,
+            outcome=outcome_label(item.sync_values()["spike"]),
         ),
     }
-    description = description_with_hypothesis(
-        item.description, item.timebox.hypothesis if item.timebox else None
-    )
+    description = item_description(item)
     if description:
         fields["description"] = description
     if mapping.tracks.as_ == "component":
@@ -173,7 +178,10 @@ def to_remote(
     return fields
 
 
-LABEL_FIELDS = frozenset({"labels", "track", "blocked", "kind"})
+DESCRIPTION_FIELDS = frozenset({"description", "spike", "acceptance", "checked"})
+"""Fields the description carries (the item's text and the tool's section)."""
+LABEL_FIELDS = frozenset({"labels", "track", "blocked", "kind", "spike"})
+"""Fields Jira keeps in the one `labels` list (a spike's outcome is a label too)."""
 
 
 def update_to_remote(
@@ -182,18 +190,31 @@ def update_to_remote(
     schema: JiraSchema,
     current: Mapping[str, FieldValue] | None = None,
     item_id: str | None = None,
-    hypothesis: str | None = None,
+    written: Description | None = None,
     keep: Iterable[str] = (),
 ) -> JsonDict:
     """The `fields` of an edit. `current` (canonical values read from the issue) is needed
     only when a label-borne field changes, since Jira keeps them all in one `labels` list;
-    `hypothesis` (a spike's, as on the issue) is kept under a new description."""
+    `written` (the description as on the issue, taken apart) keeps a spike's section under
+    a new description, and the person's text around it under a new record."""
     fields: JsonDict = {}
+    if DESCRIPTION_FIELDS & set(changes):
+        described = written or Description()
+        if "description" in changes:
+            described = with_text(described, str(changes["description"] or ""))
+        section = described.section or ToolSection()
+        if "spike" in changes:
+            section = replace(section, record=tuple(record_lines(_text(changes["spike"]))))
+        if {"acceptance", "checked"} & set(changes):
+            written_value, checked = described.checklist
+            wanted = _text(changes["acceptance"]) if "acceptance" in changes else written_value
+            boxes = changes.get("checked", checked)
+            ticks = boxes if isinstance(boxes, tuple) else ()
+            section = replace(section, checklist=tuple(ticked(wanted, ticks)))
+        fields["description"] = join(replace(described, section=section))
     for name, value in changes.items():
         if name == "title":
             fields["summary"] = value
-        elif name == "description":
-            fields["description"] = description_with_hypothesis(str(value or ""), hypothesis)
         elif name == "points" and schema.points_field:
             fields[schema.points_field] = value
         elif name == "due":
@@ -218,8 +239,13 @@ def update_to_remote(
             blocked=bool(merged.get("blocked")),
             labels=labels if isinstance(labels, tuple) else (),
             keep=keep,
+            outcome=outcome_label(merged.get("spike")),
         )
     return fields
+
+
+def _text(value: FieldValue) -> str | None:
+    return None if value is None else str(value)
 
 
 def item_id_of(mapping: JiraMapping, labels: Iterable[str]) -> str | None:
@@ -270,8 +296,11 @@ def from_remote(
         )
     values: dict[str, FieldValue] = {
         "title": str(fields.get("summary") or ""),
-        "description": split_hypothesis(str(fields.get("description") or ""))[0],
     }
+    described = split(str(fields.get("description") or ""))
+    values["description"] = described.text
+    values["spike"] = described.record
+    values["acceptance"], values["checked"] = described.checklist
     issuetype = fields.get("issuetype") or {}
     kind = _kind(mapping, schema, issuetype, raw_labels)
     if kind is not None:

@@ -24,7 +24,16 @@ def test_a_spike_reaches_jira_with_its_hypothesis_and_its_local_last_day(seeded:
     assert spike.timebox is not None and spike.description == ""
     fields = _issue(seeded, SPIKE)["fields"]
     hypothesis = " ".join(spike.timebox.hypothesis.split())
-    assert fields["description"] == f"Hypothesis: {hypothesis}"
+    # The tool's own section: the hypothesis, the time-box and the record so far.
+    assert fields["description"] == "\n".join([
+        "{panel:title=Spike (tracker-bridge)}",
+        f"Hypothesis: {hypothesis}",
+        "Time-box: 8 days",
+        "- Started: 2026-02-01 23:00 UTC",
+        "- Extended: +2 days on 2026-02-09: Labelling of the 200-title sample took longer "
+        "than planned",
+        "{panel}",
+    ])
     # The box runs until 2026-02-12 00:00 in Amsterdam (23:00 UTC the day before).
     assert fields["duedate"] == "2026-02-12"
     github = seeded.sandbox.github.issues(seeded.sandbox.github_repo)
@@ -45,6 +54,6 @@ def test_editing_a_spikes_description_keeps_its_hypothesis(seeded: Cli) -> None:
     assert synced.code == 0, synced.err
     description = _issue(seeded, SPIKE)["fields"]["description"]
     assert description.startswith("Notes: compare on 200 films.")
-    assert "\n\nHypothesis: " in description
+    assert "\n\n{panel:title=Spike (tracker-bridge)}\nHypothesis: " in description
     again = seeded("sync", "-c", seeded.config, "--json")
     assert json.loads(again.out)["plan"]["actions"] == []

@@ -115,3 +115,15 @@ def test_terminal_renderers() -> None:
     assert "WIP limit breached in in_progress: 62 > 3" in text
     assert "WIP limit breached in in_progress (research): 51 > 1" in text
     assert "y0: overdue" in text
+
+
+def test_the_sprint_report_counts_the_acceptance_criteria_people_ticked() -> None:
+    rm = roadmap()
+    work = {**items()}
+    work["a1"] = story("a1", 3, Stage.IN_REVIEW, sprint="s2",
+                       acceptance_criteria=("Runs nightly", "Alerts on failure"),
+                       definition_of_done=("Reviewed",), checked=("Runs nightly",))
+    evs = [*events(), ev("sprint_added", "a1", NOW.replace(day=2), sprint="s2")]
+    md = render_markdown(build_sprint_report(rm.sprint_by_id()["s2"], work, evs, rm, NOW))
+    assert "| Acceptance criteria | 1/3 met in 1 items |" in md
+    assert "| Acceptance criteria |" not in render_markdown(_report())  # none: no line

@@ -41,6 +41,8 @@ Project = Annotated[str | None, typer.Option(
 Now = Annotated[str | None, typer.Option(
     "--now", help="As of this UTC time (ISO 8601); default now.", hidden=True)]
 SpikeId = Annotated[str, typer.Argument(metavar="ID", help="The spike's item id.")]
+SyncNow = Annotated[bool, typer.Option(
+    "--sync", help="Then sync the project now (as `sync --yes`), not at the next sync.")]
 
 
 class Format(StrEnum):
@@ -116,6 +118,14 @@ def _spike(ctx: ReportContext, item_id: str) -> tuple[WorkItem, SpikeStatus]:
     return item, spike_status(item, history.get(item_id, []), ctx.now)
 
 
+def _then_sync(sync_now: bool, project: str | None, config: Path | None) -> None:
+    """`--sync`: write the record to every target now (the whole project's sync)."""
+    if sync_now:
+        from tracker_bridge.cli.sync_cmds import sync
+
+        sync(project=project, target=[], yes=True, force=False, config=config, as_json=False)
+
+
 def _config_args(config: Path | None, project: str | None) -> list[str]:
     return [*(["--project", project] if project else []), *(["--config", str(config)] if config
                                                            else [])]
@@ -153,7 +163,7 @@ def spike_check(
 @spike_app.command("start")
 def spike_start(
     item_id: SpikeId,
-    project: Project = None, config: Config = None, now: Now = None,
+    project: Project = None, config: Config = None, now: Now = None, sync_now: SyncNow = False,
 ) -> None:
     """Start the spike's clock now."""
     with open_context(config, project, parse_now(now)) as ctx:
@@ -163,6 +173,7 @@ def spike_start(
         ctx.record([StoreEvent("spike_started", item_id, ctx.now)])
         _, status = _spike(ctx, item_id)
     typer.echo(f"{item_id}: started; time-box ends {status.deadline:%Y-%m-%d %H:%M} UTC")
+    _then_sync(sync_now, project, config)
 
 
 @spike_app.command("extend")
@@ -170,7 +181,7 @@ def spike_extend(
     item_id: SpikeId,
     days: Annotated[int, typer.Option(min=1, help="Extra days.")],
     reason: Annotated[str, typer.Option(help="Why the spike needs more time.")],
-    project: Project = None, config: Config = None, now: Now = None,
+    project: Project = None, config: Config = None, now: Now = None, sync_now: SyncNow = False,
 ) -> None:
     """Extend a running spike's time-box, if the spike policy allows another extension."""
     if not reason.strip():
@@ -186,7 +197,16 @@ def spike_extend(
         if len(status.extensions) >= allowed:
             raise UserError(
                 f"{item_id} has {len(status.extensions)} extension(s); the spike policy allows "
-                f"{allowed}. Close it with what was learned, or plan a new spike"
+                f"{allowed} (extensions_allowed). Close it with what was learned, or plan a "
+                "new spike"
+            )
+        longest = ctx.roadmap.board.spikes.max_timebox_days
+        if status.total_days + days > longest:
+            raise UserError(
+                f"{item_id}: a time-box of {status.total_days + days} days "
+                f"({status.total_days} + {days}) is longer than the spike policy allows "
+                f"(max_timebox_days: {longest}). Close it with what was learned, or plan a "
+                "new spike"
             )
         event = StoreEvent("spike_extended", item_id, ctx.now,
                            data={"days": days, "reason": reason.strip()})
@@ -194,6 +214,7 @@ def spike_extend(
         _, status = _spike(ctx, item_id)
     typer.echo(f"{item_id}: extended by {days} day(s); time-box ends "
                f"{status.deadline:%Y-%m-%d %H:%M} UTC")
+    _then_sync(sync_now, project, config)
 
 
 @spike_app.command("close")
@@ -201,7 +222,7 @@ def spike_close(
     item_id: SpikeId,
     outcome: Annotated[SpikeOutcome, typer.Option(help="What the experiment showed.")],
     learning: Annotated[str, typer.Option(help="What the team learned.")],
-    project: Project = None, config: Config = None, now: Now = None,
+    project: Project = None, config: Config = None, now: Now = None, sync_now: SyncNow = False,
 ) -> None:
     """Record a spike's outcome and learning (research delivers learning, not points)."""
     if not learning.strip():
@@ -213,3 +234,4 @@ def spike_close(
         ctx.record([StoreEvent("spike_closed", item_id, ctx.now,
                                data={"outcome": outcome.value, "learning": learning.strip()})])
     typer.echo(f"{item_id}: closed as {outcome.value}")
+    _then_sync(sync_now, project, config)

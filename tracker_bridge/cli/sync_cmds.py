@@ -33,6 +33,7 @@ from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.adoption import AdoptConflict
 from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.reconcile.render import render_decisions, render_plan, render_summary
+from tracker_bridge.reconcile.spike_records import SPIKE_EVENTS, restore
 from tracker_bridge.reconcile.sync import PlanChanged
 from tracker_bridge.roadmap import LoadedRoadmap, load_roadmap
 from tracker_bridge.tracker import Adapter, AdapterError
@@ -275,6 +276,12 @@ def relink(
             for item_id, remote in found.items():
                 store.save_ref(settings.name, item_id, remote.ref)
                 store.save_base(settings.name, target, item_id, canonical(remote.values))
+            # Spike records live on the trackers too: started, extended and closed come back.
+            records = {i: str(r.values["spike"]) for i, r in found.items() if r.values.get("spike")}
+            spikes = store.events(settings.name, kinds=SPIKE_EVENTS)
+            store.record_events(
+                settings.name, restore(loaded, spikes, records, datetime.now(UTC))
+            )
         new = len(set(found) - set(known))
         missing = len(loaded.items) - len(found)
     console.print(

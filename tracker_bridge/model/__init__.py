@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tracker_bridge.model.enums import Kind, MaturityLevel, SpikeOutcome, SprintState, Stage, Track
 from tracker_bridge.model.items import (
+    DERIVED_FIELDS,
     SYNC_FIELDS,
     Extension,
     FieldValue,
@@ -33,6 +34,7 @@ from tracker_bridge.model.refs import RemoteRef, TrackerId
 
 __all__ = [
     "BORN_ID_RULE",
+    "DERIVED_FIELDS",
     "SYNC_FIELDS",
     "BoardPolicy",
     "Cadence",

@@ -75,6 +75,8 @@ class SpikeOutcome(StrEnum):
     VALIDATED = "validated"
     INVALIDATED = "invalidated"
     INCONCLUSIVE = "inconclusive"
+    ABANDONED = "abandoned"
+    """Stopped before it could answer (GitHub: closed as not planned)."""
 
 
 class MaturityLevel(IntEnum):

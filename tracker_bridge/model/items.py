@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tracker_bridge.model.checklist import checklist_value
 from tracker_bridge.model.enums import Kind, SpikeOutcome, Stage, Track
 
 ItemId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$", max_length=80)]
@@ -29,8 +30,17 @@ SYNC_FIELDS: tuple[str, ...] = (
     "stage",
     "assignee",
     "blocked",
+    "spike",
+    "acceptance",
+    "checked",
 )
-"""The fields the reconciler keeps in step, in a stable order."""
+"""The fields the reconciler keeps in step, in a stable order. `spike` is a spike's record
+(`model.spike_record`), derived from its time-box; `acceptance` the checklist of acceptance
+criteria and definition of done (`model.checklist`): neither is a WorkItem field of its own.
+`checked` is the boxes a person ticked on a tracker."""
+
+DERIVED_FIELDS = frozenset({"spike", "acceptance"})
+"""Synced values that are computed from other WorkItem fields (left out of model input)."""
 
 
 class _Frozen(BaseModel):
@@ -58,6 +68,21 @@ class Timebox(_Frozen):
     @property
     def total_days(self) -> int:
         return self.length_days + sum(ext.days for ext in self.extensions)
+
+    def record_text(self) -> str | None:
+        """What started, extensions, outcome and learning say, as trackers carry it."""
+        from tracker_bridge.model.spike_record import (
+            RecordedExtension,
+            SpikeRecord,
+            render_record,
+        )
+
+        extensions = tuple(
+            RecordedExtension(e.days, e.reason, e.granted_on) for e in self.extensions
+        )
+        return render_record(
+            SpikeRecord(self.started_at, extensions, self.outcome, self.learning)
+        )
 
     def deadline(self) -> datetime | None:
         if self.started_at is None:
@@ -98,6 +123,10 @@ class WorkItem(_Frozen):
     due: date | None = None
     blocked: bool = False
     acceptance_criteria: tuple[str, ...] = ()
+    definition_of_done: tuple[str, ...] = ()
+    """The board's definition of done (roadmap `board.definition_of_done`), per item."""
+    checked: tuple[str, ...] = ()
+    """Acceptance criteria (or definition-of-done entries) ticked on a tracker."""
     timebox: Timebox | None = None
     phase: str | None = None
     origin: Origin | None = None
@@ -156,4 +185,7 @@ class WorkItem(_Frozen):
             "stage": self.stage.value,
             "assignee": self.assignee,
             "blocked": self.blocked,
+            "spike": self.timebox.record_text() if self.timebox is not None else None,
+            "acceptance": checklist_value(self.acceptance_criteria, self.definition_of_done),
+            "checked": tuple(sorted(set(self.checked))),
         }

@@ -88,6 +88,8 @@ class BoardPolicy(_Frozen):
     wip_limits: dict[Stage, PositiveInt] = Field(default_factory=dict)
     wip_limits_per_track: dict[Track, dict[Stage, PositiveInt]] = Field(default_factory=dict)
     spikes: SpikePolicy = SpikePolicy()
+    definition_of_done: tuple[str, ...] = ()
+    """What every story, task and bug must meet to be done (a checklist on each issue)."""
 
     def limit_for(self, stage: Stage, track: Track | None = None) -> int | None:
         if track is not None and stage in self.wip_limits_per_track.get(track, {}):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tracker_bridge.model import FieldValue, Kind, Origin, RemoteRef, WorkItem
+from tracker_bridge.model import DERIVED_FIELDS, FieldValue, Kind, Origin, RemoteRef, WorkItem
 from tracker_bridge.reconcile.actions import Skip
 from tracker_bridge.tracker import RemoteItem
 
@@ -38,7 +38,11 @@ def born_item(
 ) -> WorkItem:
     """The canonical item for an unmarked issue: its values over what was known before."""
     data: dict[str, Any] = previous.model_dump() if previous is not None else {}
-    data.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()})
+    data.update({
+        k: (list(v) if isinstance(v, tuple) else v)
+        for k, v in values.items()
+        if k not in DERIVED_FIELDS  # computed from the item, not fields of it
+    })
     data["id"] = item_id
     data["title"] = str(data.get("title") or "").strip()[:255] or UNTITLED
     data.setdefault("kind", Kind.TASK.value)

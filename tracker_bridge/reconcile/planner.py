@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Literal
 
 from tracker_bridge.model import (
+    DERIVED_FIELDS,
     SYNC_FIELDS,
     FieldValue,
     RemoteRef,
@@ -56,6 +57,9 @@ DEFAULT_OWNERS: Mapping[str, Owner] = {
     "stage": "tracker",
     "assignee": "tracker",
     "blocked": "tracker",
+    "spike": "roadmap",
+    "acceptance": "roadmap",
+    "checked": "tracker",
 }
 """Planning fields belong to the roadmap, flow fields to the tracker (DESIGN.md)."""
 
@@ -205,7 +209,10 @@ def _merge_item(
                 or _never_written(item.id, name, holders)
             ):
                 changed.append((ROADMAP, desired[name]))
-        elif roadmap_base.get(name, desired[name]) != desired[name]:
+        elif roadmap_base.get(name, desired[name]) != desired[name] or (
+            name not in roadmap_base and inputs.owners.get(name) == "roadmap"
+        ):
+            # A field newer than the last sync (a store from an older version) is due too.
             changed.append((ROADMAP, desired[name]))
         for target in holders:
             if name not in target.fields:
@@ -382,7 +389,9 @@ def _sprint_actions(
 def _model_fields(merged: Values) -> dict[str, object]:
     """Canonical plain values back into WorkItem field input (validated by the caller)."""
     return {
-        name: (list(value) if isinstance(value, tuple) else value) for name, value in merged.items()
+        name: (list(value) if isinstance(value, tuple) else value)
+        for name, value in merged.items()
+        if name not in DERIVED_FIELDS
     }
 
 

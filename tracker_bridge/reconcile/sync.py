@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import Roadmap, WorkItem
+from tracker_bridge.model import DERIVED_FIELDS, Kind, Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Comment, Plan, Skip
 from tracker_bridge.reconcile.adoption import claims_on, sprint_claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
@@ -43,7 +43,8 @@ from tracker_bridge.reconcile.planner import (
     Values,
 )
 from tracker_bridge.reconcile.pulling import LET_GO, Pulled, Puller
-from tracker_bridge.store import RemoteState, Store
+from tracker_bridge.reconcile.spike_records import SPIKE_EVENTS, restore, with_records
+from tracker_bridge.store import RemoteState, Store, StoreEvent
 from tracker_bridge.tracker import Adapter
 
 
@@ -86,6 +87,9 @@ class SyncReport:
     """Tracker-born items first seen this run, per tracker."""
     requests: dict[str, int] = field(default_factory=dict)
     events: int = 0
+    ranked: dict[str, int] = field(default_factory=dict)
+    """Rank requests sent per tracker (none when the order already matches)."""
+    rank_errors: list[str] = field(default_factory=list)
     cursors_moved: bool = False
     run_id: int | None = None
 
@@ -114,6 +118,8 @@ class SyncReport:
             "skips": [vars(skip) for skip in self.plan.skips],
             "requests": self.requests,
             "events": self.events,
+            "ranked": self.ranked,
+            "rank_errors": self.rank_errors,
             "cursors_moved": self.cursors_moved,
             "checksum": self.plan.checksum,
         }
@@ -144,6 +150,8 @@ class Reconciler:
 
     def _run(self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None) -> SyncReport:
         started = {tracker: a.requests_sent for tracker, a in self.adapters.items()}
+        spike_events = self.store.events(self.project, kinds=SPIKE_EVENTS)
+        roadmap = with_records(roadmap, spike_events)
         known_born = self.store.born(self.project)
         wanted = {item.id for item in roadmap.items} | set(known_born)
         # Before this run is started: once started, it is the last run (with no failures).
@@ -169,6 +177,8 @@ class Reconciler:
         self.puller.follow(pulled, known_born, store=options.apply)
         # Every target pulled and every claim bound: only now is anything stored.
         self.puller.commit()
+        if options.apply:  # spike records read back from the trackers (after a lost store)
+            roadmap = self._restore_spikes(roadmap, spike_events, pulled)
         run_id = self.store.start_run(self.project, options.kind) if options.apply else None
         try:
             report = self._plan_apply(roadmap, options, progress, run_id, known_born, pulled)
@@ -241,9 +251,45 @@ class Reconciler:
                 self.store, self.project, roadmap, target_states, report.applied.warnings
             )
             self._record(roadmap, born, the_plan, pulled, report, endings, delivery)
+            self._rank(roadmap, report)
         return report
 
+    def _rank(self, roadmap: Roadmap, report: SyncReport) -> None:
+        """The roadmap's order (its stories, tasks, bugs and spikes; epics sit apart) as each
+        tracker's rank, where the adapter ranks (Jira): only what moved is sent."""
+        for tracker, adapter in self.adapters.items():
+            rank = getattr(adapter, "rank", None)
+            if rank is None:
+                continue
+            refs = self.store.get_refs(self.project, tracker)
+            order = [
+                refs[item.id]
+                for item in roadmap.items
+                if item.id in refs and item.kind is not Kind.EPIC
+            ]
+            sent, errors = rank(order)
+            if sent:
+                report.ranked[tracker] = sent
+            report.rank_errors += errors
+
     # -- pull -----------------------------------------------------------------------------
+    def _restore_spikes(
+        self, roadmap: Roadmap, events: Sequence[StoreEvent], pulled: Mapping[str, Pulled]
+    ) -> Roadmap:
+        """A tracker's spike record the store lacks (a lost database) is recorded, so the
+        roadmap's bare time-box never overwrites it."""
+        records = {
+            item_id: str(values["spike"])
+            for p in pulled.values()
+            for item_id, values in p.state.remote.items()
+            if values.get("spike")
+        }
+        found = restore(roadmap, events, records, self.now())
+        if not found:
+            return roadmap
+        self.store.record_events(self.project, found)
+        return with_records(roadmap, [*events, *found])
+
     def _failed_last_run(self) -> set[str]:
         """Items whose writes failed in the last applying run: read again on their own."""
         # A run refused by a guard (or stopped) wrote nothing: look past it to the last one
@@ -392,6 +438,10 @@ def _current_view(
             view[item.id] = item
             continue
         data = item.model_dump()
-        data.update({k: (list(v) if isinstance(v, tuple) else v) for k, v in values.items()})
+        data.update({
+            k: (list(v) if isinstance(v, tuple) else v)
+            for k, v in values.items()
+            if k not in DERIVED_FIELDS
+        })
         view[item.id] = WorkItem.model_validate(data)
     return view

@@ -31,6 +31,8 @@ def item_text(line: ItemLine) -> str:
         extra.append(f"age {line.age_days:g} days since started")
     if line.tracker_born:
         extra.append(f"tracker-born {line.tracker_key}")
+    if line.criteria_met is not None:
+        extra.append(f"{line.criteria_met} criteria met")
     return f"{line.id} {line.title} ({', '.join(extra)})"
 
 
@@ -62,7 +64,9 @@ def forecast(track: TrackHealth) -> str:
 
 
 def outcomes(track: TrackHealth) -> str:
-    return ", ".join(f"{track.spike_outcomes[o]} {o.value}" for o in SpikeOutcome)
+    counts = track.spike_outcomes
+    shown = [o for o in SpikeOutcome if o is not SpikeOutcome.ABANDONED or counts.get(o)]
+    return ", ".join(f"{counts.get(o, 0)} {o.value}" for o in shown)
 
 
 def spike_text(status: SpikeStatus) -> str:
@@ -92,6 +96,16 @@ def track_rows(track: TrackHealth) -> list[tuple[str, str]]:
     # Research shows its outcomes with what it learned (`learning_rows`), before the points.
     if track.track is not Track.RESEARCH and (track.spikes or any(track.spike_outcomes.values())):
         rows.append(("Spike outcomes", outcomes(track)))
+    in_sprint = {
+        line.id: line
+        for line in (*track.committed, *track.added, *track.completed, *track.remaining)
+        if line.acceptance
+    }
+    criteria = [c for line in in_sprint.values() for c in line.acceptance]
+    if criteria:  # ticked by people on the trackers (GitHub checklists)
+        met = sum(1 for c in criteria if c.met)
+        items = len(in_sprint)
+        rows.append(("Acceptance criteria", f"{met}/{len(criteria)} met in {items} items"))
     return rows
 
 

@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
+from tracker_bridge.model.checklist import checklist_value, criteria_of
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One acceptance criterion (or definition-of-done entry) and whether it is ticked."""
+
+    text: str
+    met: bool
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,16 @@ class ItemLine:
     """Born in a tracker, not in the roadmap (`tracker` and `tracker_key` say where)."""
     tracker: str | None = None
     tracker_key: str | None = None
+    acceptance: tuple[Criterion, ...] = ()
+    """Acceptance criteria and definition of done, each with whether a person ticked it
+    on a tracker."""
+
+    @property
+    def criteria_met(self) -> str | None:
+        """`2/3`, or None without a checklist."""
+        if not self.acceptance:
+            return None
+        return f"{sum(1 for c in self.acceptance if c.met)}/{len(self.acceptance)}"
 
     @classmethod
     def of(
@@ -44,7 +63,14 @@ class ItemLine:
             tracker_born=item.origin is not None,
             tracker=item.origin.tracker if item.origin else None,
             tracker_key=item.origin.key if item.origin else None,
+            acceptance=acceptance_of(item),
         )
+
+
+def acceptance_of(item: WorkItem) -> tuple[Criterion, ...]:
+    ticked = set(item.checked)
+    value = checklist_value(item.acceptance_criteria, item.definition_of_done)
+    return tuple(Criterion(text, text in ticked) for _, text in criteria_of(value))
 
 
 def points_of(item: WorkItem) -> float:

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from tracker_bridge.reports.board import BoardSnapshot, StageColumn
 from tracker_bridge.reports.learning import ResearchLearning
+from tracker_bridge.reports.lines import ItemLine
 from tracker_bridge.reports.spikes import SpikeStatus, SpikeViolation
 from tracker_bridge.reports.summary import SprintReport
 
@@ -36,6 +37,7 @@ _EXTRA: dict[type, tuple[str, ...]] = {
     StageColumn: ("count",),
     SpikeStatus: ("total_days",),
     ResearchLearning: ("adherence",),
+    ItemLine: ("criteria_met",),
 }
 
 

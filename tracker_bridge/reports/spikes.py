@@ -159,8 +159,12 @@ def violations_of(status: SpikeStatus, policy: SpikePolicy) -> list[SpikeViolati
             f"{policy.max_timebox_days}",
         ))
     if status.closed and not (status.learning or "").strip():
+        outcomes = "|".join(o.value for o in SpikeOutcome)
+        where = "in the tracker " if status.outcome is None else ""
         found.append(SpikeViolation(
-            status.id, "no_learning", "closed without a learning; record what it taught us",
+            status.id, "no_learning",
+            f"closed {where}without a learning; record what it taught us: "
+            f"`tracker-bridge spike close {status.id} --outcome {outcomes} --learning \"…\"`",
         ))
     return found
 

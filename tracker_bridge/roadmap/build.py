@@ -98,6 +98,7 @@ def build(
                 max_timebox_days=doc.board.spikes.max_timebox_days,
                 extensions_allowed=doc.board.spikes.extensions_allowed,
             ),
+            definition_of_done=tuple(doc.board.definition_of_done),
         ),
         phases=phases,
         sprints=tuple(sprints),
@@ -255,6 +256,9 @@ def _item(
         due=source.due,
         blocked=source.blocked,
         acceptance_criteria=tuple(source.acceptance_criteria),
+        definition_of_done=(
+            () if source.kind is Kind.SPIKE else tuple(doc.board.definition_of_done)
+        ),
         timebox=timebox,
         phase=entry.phase,
         adopt=tuple(source.adopt),

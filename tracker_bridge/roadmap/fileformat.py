@@ -94,6 +94,8 @@ class BoardFile(_File):
     wip_limits: dict[Stage, WipLimit] = {}
     wip_limits_per_track: dict[Track, dict[Stage, WipLimit]] = {}
     spikes: SpikePolicyFile = SpikePolicyFile()
+    definition_of_done: list[Annotated[str, Field(min_length=1)]] = []
+    """Checked on every story, task and bug: a checklist under its acceptance criteria."""
 
 
 class ExtensionFile(_File):

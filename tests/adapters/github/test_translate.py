@@ -105,7 +105,8 @@ def test_from_remote_translates_every_field() -> None:
     assert dict(item.values) == {
         "title": "T", "description": "Desc.", "kind": "story", "track": "research",
         "labels": ("serving",), "due": "2026-03-01", "assignee": "bob", "blocked": True,
-        "stage": "in_progress", "parent": "x.epic", "points": 5.0, "sprint": "s1",
+        "stage": "in_progress", "parent": "x.epic", "points": 5.0, "sprint": "s1", "spike": None,
+        "acceptance": None, "checked": (),
     }
 
 

@@ -16,7 +16,12 @@ from graphql import DocumentNode, GraphQLError, execute_sync, parse, validate
 from tracker_bridge.testing.fake_github.common import Context
 from tracker_bridge.testing.fake_github.graphql_issues import IssueMutations
 from tracker_bridge.testing.fake_github.graphql_objects import Builder
-from tracker_bridge.testing.fake_github.graphql_paging import GitHubGraphQLError, Obj, not_found
+from tracker_bridge.testing.fake_github.graphql_paging import (
+    GitHubGraphQLError,
+    Obj,
+    connection,
+    not_found,
+)
 from tracker_bridge.testing.fake_github.graphql_schema import schema
 from tracker_bridge.testing.fake_github.limits import Budget
 from tracker_bridge.testing.fake_github.projects import Project, ProjectField, ProjectItem
@@ -105,6 +110,7 @@ class GraphQLApi:
             "updateProjectV2ItemFieldValue": lambda info, input: self.update_value(builder, input),
             "clearProjectV2ItemFieldValue": lambda info, input: self.clear_value(builder, input),
             "deleteProjectV2Item": lambda info, input: self.delete_item(input),
+            "updateProjectV2ItemPosition": lambda info, input: self.move_item(builder, input),
         }
 
     def _node(self, builder: Builder, wanted: str, *, strict: bool = True) -> Obj | None:
@@ -218,6 +224,22 @@ class GraphQLApi:
         return {
             "clientMutationId": data.get("clientMutationId"),
             "projectV2Item": builder.item(project, item),
+        }
+
+    def move_item(self, builder: Builder, data: Obj) -> Obj:
+        """Put the item right after `afterId`, or at the top of the project without one."""
+        project = self._project(data["projectId"])
+        item = self._item(project, data["itemId"])
+        after = data.get("afterId")
+        anchor = self._item(project, after) if after else None
+        project.items.remove(item)
+        at = project.items.index(anchor) + 1 if anchor is not None else 0
+        project.items.insert(at, item)
+        return {
+            "clientMutationId": data.get("clientMutationId"),
+            "items": lambda info, **page: connection(
+                "items", project.items, lambda i: builder.item(project, i), **page
+            ),
         }
 
     def delete_item(self, data: Obj) -> Obj:

@@ -244,6 +244,12 @@ type UpdateProjectV2ItemFieldValuePayload { clientMutationId: String projectV2It
 input ClearProjectV2ItemFieldValueInput { clientMutationId: String fieldId: ID! itemId: ID! projectId: ID! }
 type ClearProjectV2ItemFieldValuePayload { clientMutationId: String projectV2Item: ProjectV2Item }
 
+input UpdateProjectV2ItemPositionInput { afterId: ID clientMutationId: String itemId: ID! projectId: ID! }
+type UpdateProjectV2ItemPositionPayload {
+  clientMutationId: String
+  items(first: Int, after: String, last: Int, before: String): ProjectV2ItemConnection
+}
+
 input DeleteProjectV2ItemInput { clientMutationId: String itemId: ID! projectId: ID! }
 type DeleteProjectV2ItemPayload { clientMutationId: String deletedItemId: ID }
 
@@ -261,6 +267,7 @@ type Mutation {
   updateProjectV2ItemFieldValue(input: UpdateProjectV2ItemFieldValueInput!): UpdateProjectV2ItemFieldValuePayload
   clearProjectV2ItemFieldValue(input: ClearProjectV2ItemFieldValueInput!): ClearProjectV2ItemFieldValuePayload
   deleteProjectV2Item(input: DeleteProjectV2ItemInput!): DeleteProjectV2ItemPayload
+  updateProjectV2ItemPosition(input: UpdateProjectV2ItemPositionInput!): UpdateProjectV2ItemPositionPayload
 }
 """
 

@@ -96,6 +96,16 @@ def human_comment(gh: FakeGitHub, owner_repo: str, number: int, body: str) -> No
         issue.updated_at = now
 
 
+def comments(gh: FakeGitHub, owner_repo: str, number: int) -> list[dict[str, Any]]:
+    with gh.lock:
+        repo = _repo(gh, owner_repo)
+        return [
+            render.comment(gh.url, gh.state, repo, c)
+            for c in repo.comments
+            if c.issue_number == number
+        ]
+
+
 def _project(gh: FakeGitHub, number: int, owner: str) -> Project:
     found = next((p for p in gh.projects if p.number == number and p.owner == owner), None)
     if found is None:

@@ -258,6 +258,10 @@ class FakeGitHub(FakeServer):
         """Milestones (open and closed) as the REST API renders them, by number."""
         return helpers.milestones(self, owner_repo)
 
+    def comments(self, owner_repo: str, number: int) -> list[dict[str, Any]]:
+        """An issue's comments as the REST API renders them, oldest first."""
+        return helpers.comments(self, owner_repo, number)
+
     def project(self, number: int = 1, *, owner: str | None = None) -> dict[str, Any]:
         return helpers.project(self, number, owner or self.owner)
 

@@ -14,6 +14,7 @@ from tracker_bridge.testing.server import FakeServer, HTTPError, Request, Respon
 from . import (
     custom_fields,
     persist,
+    ranking,
     routes_agile,
     routes_issues,
     routes_meta,
@@ -84,6 +85,7 @@ class FakeJira(FakeServer):
         routes_issues.register(self)
         routes_search.register(self)
         routes_agile.register(self)
+        ranking.register(self)
         versions.register(self)
         routes_users.register(self)
         self.sessions = Sessions(self)

@@ -12,6 +12,7 @@ from typing import Any
 
 from .custom_fields import CustomField
 from .errors import jira_error, not_found_issue, not_on_screen
+from .lexorank import after_last
 from .standard_fields import STANDARD_FIELDS
 from .state import (
     ISSUE_TYPES,
@@ -69,6 +70,8 @@ class JiraData:
         self.custom_defs: dict[str, CustomField] = {}  # fields defined by tests / --field
         self.versions: dict[str, Version] = {}  # by id
         self.workflow = Workflow(workflow)
+        self.last_rank = ""
+        """The highest rank given so far: a new issue ranks after it."""
         self.projects: dict[str, Project] = {
             key: Project(str(10000 + i), key, f"{key.title()} project")
             for i, key in enumerate(projects)
@@ -166,6 +169,7 @@ class JiraData:
         )
         self.next_issue_id += 1
         self.next_number[project.key] += 1
+        issue.rank = self.last_rank = after_last([self.last_rank])  # the backlog's bottom
         self.issues[issue.key] = issue
         self.key_by_id[issue.id] = issue.key
         for field_id, value in fields.items():

@@ -50,6 +50,7 @@ def load(data: JiraData, state: dict[str, Any]) -> None:
         issue = Issue(**values)
         data.issues[issue.key] = issue
         data.key_by_id[issue.id] = issue.key
+    data.last_rank = max((i.rank for i in data.issues.values()), default="")
     data.sprints = {}
     for raw in state["sprints"]:
         values = {

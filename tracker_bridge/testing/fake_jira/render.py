@@ -219,7 +219,7 @@ class Renderer:
             "updated": jira_time(issue.updated),
             c.story_points: v.get(c.story_points),
             c.sprint: self.sprint_field(issue),
-            c.rank: f"0|i{issue.number:05d}:",
+            c.rank: f"0|{issue.rank}:",
             "comment": {
                 "comments": [self.comment(issue, cm) for cm in issue.comments],
                 "self": f"{self.base}/rest/api/2/issue/{issue.id}/comment",

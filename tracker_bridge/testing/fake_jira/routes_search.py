@@ -189,7 +189,7 @@ _SORT_KEYS: dict[str, Callable[[Any], Callable[[Issue], Any]]] = {
     "summary": lambda d: lambda i: str(i.values.get("summary") or ""),
     "priority": lambda d: lambda i: -int(i.values.get("priority") or 3),
     "status": lambda d: lambda i: [s.id for s in d.workflow.statuses].index(i.status),
-    "rank": lambda d: lambda i: i.number,
+    "rank": lambda d: lambda i: (i.rank, i.number),
 }
 
 

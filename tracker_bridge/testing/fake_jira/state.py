@@ -218,6 +218,8 @@ class Issue:
     properties: dict[str, Any] = field(default_factory=dict)
     comments: list[dict[str, Any]] = field(default_factory=list)
     histories: list[dict[str, Any]] = field(default_factory=list)
+    rank: str = ""
+    """LexoRank-like: issues sort by it under `ORDER BY Rank` (see ranking.py)."""
 
     @property
     def number(self) -> int:
