@@ -121,6 +121,9 @@ class ServeSettings(_Frozen):
     request_deadline_seconds: float = Field(default=10.0, gt=0, le=300)
     """A request (headers and body) must arrive whole within this time: a sender trickling
     bytes cannot hold a connection."""
+    max_connections: int = Field(default=64, ge=1, le=10_000)
+    """Connections served at once (a thread each); beyond, a new one is answered 503 with
+    Retry-After at once."""
     log_format: LogFormat = "human"
     """`json`: one JSON object per line, for log collectors."""
 

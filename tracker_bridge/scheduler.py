@@ -154,6 +154,11 @@ def sync_project(config: str | None, project_name: str) -> SyncOutcome:
                 for tracker, adapter in adapters.items()
                 if (seconds := getattr(adapter, "rate_limit_wait_seconds", None)) is not None
             }
+            wait_counts = {
+                tracker: int(count)
+                for tracker, adapter in adapters.items()
+                if (count := getattr(adapter, "rate_limit_waits", None)) is not None
+            }
     except LockBusy as exc:
         log.warning("sync of %s skipped: %s", project_name, exc, extra=where)
         METRICS.sync_skipped(project_name)
@@ -165,7 +170,8 @@ def sync_project(config: str | None, project_name: str) -> SyncOutcome:
         return SyncOutcome(project_name, UserError.exit_code)
     summary = report.summary()
     METRICS.sync_finished(
-        project_name, ok=report.ok, finished=finished, requests=report.requests, waits=waits
+        project_name, ok=report.ok, finished=finished, requests=report.requests, waits=waits,
+        wait_counts=wait_counts,
     )
     METRICS.items_per_stage(project_name, items.values())
     METRICS.board(project_name, board_snapshot(items, roadmap, finished))

@@ -106,6 +106,10 @@ class GitHubAdapter(DeliveryReading):
         return self.client.pacer.waited
 
     @property
+    def rate_limit_waits(self) -> int:
+        return self.client.pacer.waits
+
+    @property
     def writes_per_minute(self) -> float:
         """The pace writes are held to (the CLI estimates a long seed's time from it)."""
         return 60.0 / self.client.pacer.write_interval

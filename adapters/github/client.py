@@ -82,12 +82,14 @@ class Pacer:
         self._next_read = 0.0
         self._hold_until = 0.0
         self.waited = 0.0
+        self.waits = 0
 
     def before(self, method: str) -> None:
         now = time.monotonic()
         due = max(self._hold_until, self._next_write if method in WRITES else self._next_read)
         if due > now:
             self.waited += due - now
+            self.waits += 1
             self._sleep(due - now)
             now = due
         if method in WRITES:

@@ -59,12 +59,22 @@ class ProjectValues:
         """Canonical field -> when the board set it, for the fields the board carries."""
         options = {name.casefold() for name in mapping.project.status_options.values()}
         mapped = self.status is not None and self.status.casefold() in options
-        times = {"stage": self.status_at if mapped else None}  # else read from open/closed
+        times = {"stage": self._stage_at(mapping) if mapped else None}  # else open/closed
         if mapping.sprint_mode == "iteration":
             times["sprint"] = self.iteration_at
         if mapping.project.points_field:
             times["points"] = self.points_at
         return {f: parse_time(at) for f, at in times.items() if at}
+
+    def _stage_at(self, mapping: GitHubMapping) -> str | None:
+        """A move inside one coarse option is only a label change: when the refinement
+        labels changed after the Status value, that change is when the stage last moved."""
+        label_at = self.refinement.changed_at if self.refinement else None
+        if len(mapping.stages_on(self.status)) <= 1 or label_at is None:
+            return self.status_at
+        if self.status_at is None or parse_time(label_at) > parse_time(self.status_at):
+            return label_at
+        return self.status_at
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,15 @@ class JiraAdapter:
     def requests_sent(self) -> int:
         return self.client.sent
 
+    @property
+    def rate_limit_wait_seconds(self) -> float:
+        """Time spent waiting out Jira's 429 answers (Retry-After): `serve`'s metrics."""
+        return self.client.rate_limit_waited
+
+    @property
+    def rate_limit_waits(self) -> int:
+        return self.client.rate_limit_waits
+
     def field_owners(self) -> dict[str, Literal["roadmap", "tracker"]]:
         """Optional protocol extension: who owns each field, from mapping `ownership`."""
         return dict(self.mapping.ownership)

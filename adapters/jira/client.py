@@ -99,6 +99,9 @@ class JiraClient:
     ) -> None:
         self.sent = 0
         self._sent_lock = threading.Lock()  # the reconciler writes from a thread pool
+        self.rate_limit_waits = 0
+        """429 answers we waited out (Retry-After), and the seconds waited: `serve`'s metrics."""
+        self.rate_limit_waited = 0.0
         self.max_concurrency = max(1, int(options.get("max_concurrency", 8)))
         self.attempts = int(options.get("retry_attempts", 6))
         self.backoff = float(options.get("backoff_seconds", 0.5))
@@ -199,6 +202,7 @@ class JiraClient:
             stop=stop_after_attempt(self.attempts) | _PastDeadline(self.deadline),
             retry=retry_if_exception(lambda exc: _retryable(exc, idempotent)),
             wait=self._wait,
+            before_sleep=self._note_rate_limit,
             sleep=self.sleep,
             reraise=True,
         )
@@ -214,6 +218,13 @@ class JiraClient:
             reason = failure_reason(exc, self.timeouts)
             raise JiraCallError(method, path, None, [], reason=reason, url=safe_url(url)) from None
 
+
+    def _note_rate_limit(self, state: RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, JIRAError) and exc.status_code == 429:
+            with self._sent_lock:
+                self.rate_limit_waits += 1
+                self.rate_limit_waited += state.upcoming_sleep
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

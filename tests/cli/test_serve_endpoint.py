@@ -22,8 +22,9 @@ from tracker_bridge.service.http import HttpService
 from tracker_bridge.service.metrics import METRICS
 from tracker_bridge.store import Store
 from tracker_bridge.testing.sandbox import GITHUB_TOKEN_ENV, Sandbox
+from tracker_bridge.testing.server import FaultRule
 
-from .conftest import Cli
+from .conftest import EXAMPLE, Cli
 
 SCRIPT = Path(sys.executable).parent / "tracker-bridge"
 
@@ -187,3 +188,29 @@ def test_metrics_count_syncs_failures_requests_and_the_board(
     assert value("tracker_bridge_wip_breaches") >= 1
     last_good = value("tracker_bridge_last_successful_sync_timestamp_seconds")
     assert time.time() - 600 < last_good <= time.time()
+
+
+def test_metrics_count_jira_rate_limit_waits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jira Cloud answers a burst with 429 and Retry-After: the sync waits it out, and
+    /metrics says how often and how long, per tracker, as it does for GitHub's pacing."""
+    cap = 0.2  # seconds per wait (the option a team sets to bound a Retry-After)
+    options = {"rate_limit_max_wait": cap}
+    with Sandbox(tmp_path / "sandbox", EXAMPLE, jira_options=options) as sandbox:
+        for name, value in sandbox.environ.items():
+            monkeypatch.setenv(name, value)
+        project, jira = sandbox.project, {"tracker": sandbox.jira_tracker}
+        with HttpService(port=0, metrics=METRICS.exposition) as service:
+            before = _scrape(service.url)
+            sandbox.jira.faults.add(FaultRule(kind="rate_limit", status=429, retry_after=30,
+                                              count=3))
+            assert sync_project(str(sandbox.config_path), project).exit_code == 0
+            after = _scrape(service.url)
+
+    def delta(name: str) -> float:
+        key = (name, frozenset({"project": project, **jira}.items()))
+        return after.get(key, 0.0) - before.get(key, 0.0)
+
+    assert delta("tracker_bridge_rate_limit_waits_total") == 3
+    assert delta("tracker_bridge_rate_limit_wait_seconds_total") == pytest.approx(3 * cap)

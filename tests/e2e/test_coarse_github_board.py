@@ -58,9 +58,9 @@ def github_stage(sandbox: Sandbox, mapping: GitHubMapping, item_id: str) -> Stag
     option = status.option(str(item.values[status.id]))
     assert option is not None
     events = [
-        {"__typename": "LabeledEvent" if e.action == "labeled" else "UnlabeledEvent",
-         "createdAt": iso(e.created_at), "label": {"name": e.name}}
-        for e in issue.label_events
+        {"__typename": "LabeledEvent" if e["event"] == "labeled" else "UnlabeledEvent",
+         "createdAt": iso(e["at"]), "label": {"name": e["label"]}}
+        for e in issue.events if e["event"] in ("labeled", "unlabeled")
     ]
     when = item.value_times.get(status.id)
     return read_stage(mapping, option.name, issue.labels, iso(when) if when else None,

@@ -127,3 +127,32 @@ def test_the_sprint_report_counts_the_acceptance_criteria_people_ticked() -> Non
     md = render_markdown(build_sprint_report(rm.sprint_by_id()["s2"], work, evs, rm, NOW))
     assert "| Acceptance criteria | 1/3 met in 1 items |" in md
     assert "| Acceptance criteria |" not in render_markdown(_report())  # none: no line
+
+
+def _reestimated_report() -> SprintReport:
+    """p (8), q (5) are planned into s2 before it starts; on Wed 11-04 15:00 the team
+    re-estimates p 8 -> 13 in sprint refinement. Reported Mon 11-09."""
+    work = {i.id: i for i in (story("p", 13, sprint="s2"), story("q", 5, sprint="s2"))}
+    evs = [ev("sprint_added", i, NOW.replace(month=10, day=30), sprint="s2") for i in work]
+    evs.append(ev("points_changed", "p", NOW.replace(day=4, hour=15), **{"from": 8.0, "to": 13.0}))
+    rm = roadmap()
+    return build_sprint_report(rm.sprint_by_id()["s2"], work, evs, rm, NOW)
+
+
+def test_a_re_estimate_shows_as_scope_change_in_every_renderer() -> None:
+    report = _reestimated_report()
+    md = render_markdown(report)
+    assert "| Committed | 13 pts / 2 items |" in md
+    assert "| Re-estimated | +5 pts / 1 items |" in md
+    assert "Re-estimated" in md.split("| Forecast |")[1]  # and the item list names p
+    html = render_html(report)
+    assert "Re-estimated" in html and "+5 pts / 1 items" in html
+    slack = json.dumps(render_slack(report).to_dict())
+    assert "*Re-estimated*\\n+5 pts / 1 items" in slack
+    out = StringIO()
+    render_sprint(report, Console(file=out, width=120, color_system=None))
+    assert "Re-estimated" in out.getvalue() and "+5 pts / 1 items" in out.getvalue()
+
+
+def test_no_re_estimate_row_when_nobody_re_estimated() -> None:
+    assert "Re-estimated" not in render_markdown(_report())

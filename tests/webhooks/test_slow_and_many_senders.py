@@ -29,7 +29,8 @@ def receiver(tmp_path: Path) -> Iterator[WebhookReceiver]:
     with (
         Store.open(f"sqlite:///{tmp_path / 'state.sqlite'}") as store,
         WebhookReceiver(
-            Dispatcher(TARGETS, queued.append, store.record_delivery), port=0, deadline=2.0
+            Dispatcher(TARGETS, queued.append, store.record_delivery), port=0, deadline=2.0,
+            max_connections=400,  # room for the bursts below; the cap has its own test
         ) as running,
     ):
         yield running
@@ -135,3 +136,50 @@ def test_a_healthy_delivery_is_answered_at_once_beside_300_slow_connections(
                 assert conn.recv(100) == b""
             except TimeoutError:
                 pytest.fail("a stalled connection outlived its deadline")
+
+
+def test_connections_beyond_the_cap_get_503_at_once_and_a_freed_slot_serves_again(
+    tmp_path: Path,
+) -> None:
+    """A flood of connections that send nothing (a port scan, a slowloris) fills the cap of
+    8: the next delivery is answered 503 with Retry-After at once, not given a thread; when
+    they go, deliveries are accepted again."""
+    body = json.dumps(github_payload()).encode()
+
+    def deliver(receiver: WebhookReceiver, delivery: str) -> httpx.Response:
+        return httpx.post(
+            f"{receiver.url}/webhooks/github",
+            content=body,
+            headers={"X-Hub-Signature-256": sign(GITHUB_SECRET, body),
+                     "X-GitHub-Delivery": delivery},
+            timeout=5,
+        )
+
+    with (
+        Store.open(f"sqlite:///{tmp_path / 'state.sqlite'}") as store,
+        WebhookReceiver(
+            Dispatcher(TARGETS, lambda _p: None, store.record_delivery), port=0, deadline=5.0,
+            max_connections=8,
+        ) as receiver,
+    ):
+        with ExitStack() as flood:
+            for _ in range(8):
+                conn = flood.enter_context(socket.create_connection(_address(receiver), 10))
+                conn.sendall(b"POST /webhooks/github HT")
+            deadline = time.monotonic() + 5  # until every one of them holds its slot
+            while deliver(receiver, "probe").status_code != 503:
+                assert time.monotonic() < deadline, "the flood was never refused"
+            refused = []
+            for n in range(12):  # more than the cap again: each refused, none queued
+                started = time.monotonic()
+                answer = deliver(receiver, f"refused-{n}")
+                refused.append((answer.status_code, answer.headers.get("retry-after"),
+                                time.monotonic() - started))
+            assert {(status, retry) for status, retry, _ in refused} == {(503, "1")}
+            # At once: well before the 5 s a held connection would take (2 s on a busy CI).
+            assert max(took for _, _, took in refused) < 2.0
+        deadline = time.monotonic() + 5  # the flood hung up: its threads end, slots free
+        while (answer := deliver(receiver, "after")).status_code == 503:
+            assert time.monotonic() < deadline, "slots were not given back"
+            time.sleep(0.05)
+        assert answer.status_code == 202

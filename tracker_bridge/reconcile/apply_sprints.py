@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from tracker_bridge.model import RemoteRef
 from tracker_bridge.reconcile.actions import AssignSprint, EnsureSprint, Skip
 from tracker_bridge.reconcile.apply_base import ApplyState, describe
+from tracker_bridge.reconcile.base_keys import sprint_key
 from tracker_bridge.reconcile.planner import sprint_values
 from tracker_bridge.tracker import Adapter, SprintUnavailable, WriteResult
 
@@ -37,7 +38,7 @@ class SprintWrites(ApplyState):
         if not final:
             return
         self.store.save_base(
-            self.project, tracker, f"sprint:{action.sprint.id}", sprint_values(action.sprint)
+            self.project, tracker, sprint_key(action.sprint.id), sprint_values(action.sprint)
         )
         self._count(tracker, action.op)
 

@@ -20,13 +20,13 @@ from tracker_bridge.model import SYNC_FIELDS, RemoteRef, Roadmap, WorkItem, born
 from tracker_bridge.reconcile.actions import Skip
 from tracker_bridge.reconcile.adoption import Binding, bind, unseen_claims
 from tracker_bridge.reconcile.apply import FOLLOW_UPS
+from tracker_bridge.reconcile.base_keys import SPRINT_PREFIX
 from tracker_bridge.reconcile.born import born_item, born_values, unmapped_skips
 from tracker_bridge.reconcile.lifecycle import OnRemoteDelete, detect_gone, gone_reason
 from tracker_bridge.reconcile.planner import ROADMAP, TargetState, Values, canonical
 from tracker_bridge.store import BornRecord, RemoteState, Store
 from tracker_bridge.tracker import Adapter, PullResult, RemoteItem
 
-SPRINT_PREFIX = "sprint:"
 LET_GO = "origin_ended"
 """The remote state of a mirror whose tracker-born item ended: told so once, then let go."""
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -109,11 +112,16 @@ def render_decisions(
     for conflict in plan.conflicts:
         console.print(Text.assemble(("! conflict ", "red"), describe_conflict(conflict, policy)))
     for skip in plan.skips[:limit]:
-        console.print(
-            Text.assemble(("- skipped ", "dim"), f"{skip.item_id} on {skip.tracker}: {skip.reason}")
-        )
+        console.print(skip_line(vars(skip)))
     if len(plan.skips) > limit:
         console.print(f"  … and {len(plan.skips) - limit} more skipped (use --json)")
+
+
+def skip_line(skip: Mapping[str, Any]) -> Text:
+    """One skip, worded the same wherever it is listed (with the plan or in the summary)."""
+    return Text.assemble(
+        ("- skipped ", "dim"), f"{skip['item_id']} on {skip['tracker']}: {skip['reason']}"
+    )
 
 
 def describe_conflict(conflict: Conflict, policy: str | None = None) -> str:
@@ -175,8 +183,7 @@ def render_summary(report: SyncReport, console: Console, *, skips: bool = True) 
     applied_skips = report.applied.skips if report.applied else []
     skipped = summary["skipped"] if skips else [vars(s) for s in applied_skips]
     for skip in skipped[:MAX_LISTED]:
-        line = f"{skip['tracker']} {skip['item_id']} skipped: {skip['reason']}"
-        console.print(f"  [yellow]-[/] {escape(line)}")
+        console.print(skip_line(skip))
     _more(console, len(skipped), "skip(s)")
     if not report.cursors_moved and report.applied is not None:
         console.print("  [yellow]cursor kept: the next sync re-reads these changes[/]")

@@ -110,11 +110,14 @@ class SyncReport:
             "moved": counts.get("move_stage", 0),
             "conflicts": len(self.plan.conflicts),
             "failures": [vars(f) for f in self.applied.failures] if self.applied else [],
+            # Every skip of the run: the plan's, then those found while writing.
             "skipped": [vars(s) for s in (*self.plan.skips, *applied_skips)],
             "warnings": [vars(w) for w in self.applied.warnings] if self.applied else [],
             "pulled": self.pulled,
             "adopted": self.adopted,
             "born": self.born,
+            # Deprecated (removed in the next release): the plan's skips only, also in
+            # `plan.skips`; `skipped` above lists every skip of the run.
             "skips": [vars(skip) for skip in self.plan.skips],
             "requests": self.requests,
             "events": self.events,

@@ -93,6 +93,8 @@ def track_rows(track: TrackHealth) -> list[tuple[str, str]]:
         ("Capacity", pts(track.capacity)),
         ("Forecast", forecast(track)),
     ]
+    if track.reestimated:  # scope change too, after the commitment; shown only when it happened
+        rows.insert(4, ("Re-estimated", reestimated(track)))
     # Research shows its outcomes with what it learned (`learning_rows`), before the points.
     if track.track is not Track.RESEARCH and (track.spikes or any(track.spike_outcomes.values())):
         rows.append(("Spike outcomes", outcomes(track)))
@@ -107,6 +109,13 @@ def track_rows(track: TrackHealth) -> list[tuple[str, str]]:
         items = len(in_sprint)
         rows.append(("Acceptance criteria", f"{met}/{len(criteria)} met in {items} items"))
     return rows
+
+
+def reestimated(track: TrackHealth) -> str:
+    """Net points change of the items re-estimated after the commitment, signed."""
+    change = track.reestimated_points
+    sign = "+" if change > 0 else "-" if change < 0 else "±"
+    return f"{sign}{pts(abs(change))} pts / {len(track.reestimated)} items"
 
 
 BREACH_IDS = 10

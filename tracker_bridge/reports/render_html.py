@@ -88,6 +88,7 @@ def _track(track: TrackHealth, report: SprintReport) -> str:
         + _items("Ageing", track.ageing)
         + _items("Scope added", track.added)
         + _items("Scope removed", track.removed)
+        + _items("Re-estimated", track.reestimated)
         + _items("Carry-over", track.carry_over)
         + _list("Spikes", [spike_text(s) for s in track.spikes])
         + "</section>"

@@ -91,6 +91,7 @@ def _track(track: TrackHealth, report: SprintReport) -> list[str]:
     out += _items("Ageing", track.ageing)
     out += _items("Scope added", track.added)
     out += _items("Scope removed", track.removed)
+    out += _items("Re-estimated", track.reestimated)
     out += _items("Carry-over", track.carry_over)
     out += _bullets("Spikes", [spike_text(s) for s in track.spikes])
     return out

@@ -4,7 +4,10 @@
 Senders on the internet are not trusted to be quick: every request must arrive whole within
 a deadline (a sender trickling a byte a second is cut off), each connection has its own
 thread so slow ones never delay others, and the listen backlog absorbs bursts of deliveries.
-Bodies are read whole, up to a limit, because signatures are over the raw bytes.
+Bodies are read whole, up to a limit, because signatures are over the raw bytes. Threads
+are bounded: beyond `max_connections` open connections a new one is answered 503 with
+Retry-After on the accepting thread at once and closed (a flood of slow connections costs
+no thread each, and senders retry later).
 """
 
 from __future__ import annotations
@@ -30,6 +33,15 @@ DEFAULT_DEADLINE = 10.0
 LISTEN_BACKLOG = 512
 """socketserver's default of 5 reset most of 200 simultaneous deliveries."""
 WRITE_TIMEOUT = 10.0
+DEFAULT_MAX_CONNECTIONS = 64
+BUSY_RETRY_AFTER = 1
+"""Seconds a sender refused for too many connections is asked to wait."""
+_BUSY_BODY = b'{"error": "too many connections: retry later"}'
+_BUSY = (
+    "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    f"Retry-After: {BUSY_RETRY_AFTER}\r\nContent-Length: {len(_BUSY_BODY)}\r\n"
+    "Connection: close\r\n\r\n"
+).encode() + _BUSY_BODY
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,44 @@ class _Server(ThreadingHTTPServer):
     metrics: Exposition | None
     max_body: int
     deadline: float
+    max_connections: int
+    slots: threading.BoundedSemaphore
+    _refused_logged_at = 0.0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            self._refuse(request, client_address)
+            return
+        try:
+            super().process_request(request, client_address)  # starts the connection's thread
+        except BaseException:
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
+
+    def _refuse(self, request: socket.socket, client_address: Any) -> None:
+        """503 at once, without reading the request: the accepting thread never waits."""
+        try:
+            request.setblocking(False)
+            request.send(_BUSY)  # a fresh socket's send buffer takes these few bytes
+            request.shutdown(socket.SHUT_WR)
+            request.recv(65536)  # what already arrived, so the close sends no reset over it
+        except OSError:
+            pass
+        finally:
+            request.close()
+        now = time.monotonic()
+        if now - self._refused_logged_at > 10:  # a flood is one line per 10 s, not one each
+            self._refused_logged_at = now
+            log.warning(
+                "connection from %s refused (503): %d connections open (max_connections)",
+                client_address[0], self.max_connections,
+            )
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # A sender that hung up or stalled: one line, not socketserver's traceback on stderr.
@@ -178,8 +228,11 @@ class HttpService:
         metrics: Exposition | None = None,
         max_body: int = DEFAULT_MAX_BODY,
         deadline: float = DEFAULT_DEADLINE,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         self._server = _Server((host, port), _Handler)
+        self._server.max_connections = max_connections
+        self._server.slots = threading.BoundedSemaphore(max_connections)
         self._server.posts = dict(posts or {})
         self._server.health = health
         self._server.metrics = metrics

@@ -49,9 +49,16 @@ class ServiceMetrics:
             ["project", "tracker"],
             registry=r,
         )
-        self.rate_limit_waits = Counter(
+        self.rate_limit_wait_seconds = Counter(
             f"{PREFIX}_rate_limit_wait_seconds",
-            "Time syncs waited for a tracker's rate limits and write pacing (GitHub).",
+            "Time syncs waited for a tracker's rate limits (Jira's and GitHub's Retry-After) "
+            "and write pacing (GitHub).",
+            ["project", "tracker"],
+            registry=r,
+        )
+        self.rate_limit_waits = Counter(
+            f"{PREFIX}_rate_limit_waits",
+            "Times syncs waited for a tracker's rate limits or write pacing (one per sleep).",
             ["project", "tracker"],
             registry=r,
         )
@@ -92,6 +99,7 @@ class ServiceMetrics:
         finished: datetime,
         requests: Mapping[str, int],
         waits: Mapping[str, float],
+        wait_counts: Mapping[str, int] | None = None,
     ) -> None:
         self.syncs.labels(project).inc()
         if ok:
@@ -101,7 +109,9 @@ class ServiceMetrics:
         for tracker, count in requests.items():
             self.requests.labels(project, tracker).inc(max(count, 0))
         for tracker, seconds in waits.items():
-            self.rate_limit_waits.labels(project, tracker).inc(max(seconds, 0.0))
+            self.rate_limit_wait_seconds.labels(project, tracker).inc(max(seconds, 0.0))
+        for tracker, count in (wait_counts or {}).items():
+            self.rate_limit_waits.labels(project, tracker).inc(max(count, 0))
 
     def board(self, project: str, board: BoardSnapshot) -> None:
         self.wip_breaches.labels(project).set(len(board.breaches))

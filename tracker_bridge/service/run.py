@@ -52,6 +52,7 @@ def serving(
                     health=health,
                     metrics=METRICS.exposition,
                     deadline=settings.serve.request_deadline_seconds,
+                    max_connections=settings.serve.max_connections,
                 )
         with service:
             yield service

@@ -9,6 +9,7 @@ from functools import partial
 from tracker_bridge.service.http import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
     Exposition,
     HealthProbe,
     HttpService,
@@ -35,6 +36,7 @@ class WebhookReceiver(HttpService):
         deadline: float = DEFAULT_DEADLINE,
         health: HealthProbe | None = None,
         metrics: Exposition | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         super().__init__(
             host=host,
@@ -44,4 +46,5 @@ class WebhookReceiver(HttpService):
             metrics=metrics,
             max_body=max_body,
             deadline=deadline,
+            max_connections=max_connections,
         )

@@ -81,6 +81,7 @@ def open_receiver(
             port=port,
             max_body=settings.webhooks.max_body_bytes,
             deadline=settings.serve.request_deadline_seconds,
+            max_connections=settings.serve.max_connections,
             health=health,
             metrics=metrics,
         )

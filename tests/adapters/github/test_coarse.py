@@ -5,6 +5,7 @@ by refinement labels, moves inside one option sent without a board mutation."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 
@@ -202,3 +203,34 @@ def test_no_sequence_of_moves_changes_a_stage_nobody_moved(
                 assert stage_of(adapter, ref) == expected.value, (who, stage)
         finally:
             adapter.close()
+
+
+def stage_changed_at(adapter: Adapter, ref: RemoteRef) -> datetime:
+    """When the pull says the stage last changed (what the sync records the move at)."""
+    items = {item.ref.key: item for item in adapter.pull(None).items}
+    return items[ref.key].changed_at["stage"]
+
+
+def test_a_move_inside_one_option_is_dated_by_its_label(
+    kanban: tuple[FakeGitHub, Adapter],
+) -> None:
+    """A person drags the card to In review on Tue 09:00, then on Wed 14:00 moves it on to
+    In staging, which on this board is only the `stage:in-staging` label (same column).
+    The stage changed on Wednesday: that is when the label says it moved, not Tuesday."""
+    gh, adapter = kanban
+    mapping = parse_mapping(KANBAN, "github.yaml")
+    gh.clock.freeze(datetime(2026, 11, 2, 8, tzinfo=UTC))
+    ref = create(adapter, stage=Stage.IN_PROGRESS)
+    tuesday = datetime(2026, 11, 3, 9, tzinfo=UTC)
+    gh.clock.freeze(tuesday)
+    gh.human_set_project_status(REPO, int(ref.key), "In review")
+    assert stage_changed_at(adapter, ref) == tuesday
+    wednesday = datetime(2026, 11, 4, 14, tzinfo=UTC)
+    gh.clock.freeze(wednesday)
+    assert person_relabels(gh, mapping, ref, Stage.IN_STAGING)
+    assert stage_of(adapter, ref) == "in_staging"
+    assert stage_changed_at(adapter, ref) == wednesday
+    thursday = datetime(2026, 11, 5, 10, tzinfo=UTC)  # dragged back: the Status is newer
+    gh.clock.freeze(thursday)
+    gh.human_set_project_status(REPO, int(ref.key), "In progress")
+    assert stage_changed_at(adapter, ref) == thursday

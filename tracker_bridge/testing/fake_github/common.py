@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from tracker_bridge.testing.fake_github import render
-from tracker_bridge.testing.fake_github.state import GitHubState, Ids, Issue, Repo, record_labels
+from tracker_bridge.testing.fake_github.state import GitHubState, Ids, Issue, Repo
 from tracker_bridge.testing.server import HTTPError, Request, Response
 
 T = TypeVar("T")
@@ -50,11 +50,10 @@ class Context:
         return repo, found
 
     def set_labels(self, issue: Issue, names: list[str]) -> bool:
-        """Replace the issue's labels, recording `labeled`/`unlabeled` timeline events;
-        True when they changed (the caller touches the issue)."""
+        """Replace the issue's labels; True when they changed (the caller touches the issue,
+        which logs the `labeled`/`unlabeled` events)."""
         if names == issue.labels:
             return False
-        record_labels(issue, issue.labels, names, ids=self.ids, actor=self.viewer, when=self.now())
         issue.labels = names
         return True
 

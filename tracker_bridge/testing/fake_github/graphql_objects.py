@@ -22,7 +22,6 @@ from tracker_bridge.testing.fake_github.state import (
     GitHubState,
     Issue,
     Label,
-    LabelEvent,
     Repo,
     User,
     iso,
@@ -43,6 +42,9 @@ def _label(label: Label) -> Obj:
         "description": label.description,
     }
 
+
+TIMELINE_KINDS = frozenset({"labeled", "unlabeled"})
+"""The timeline item types the fake serves (the ones our adapter asks for)."""
 
 class Builder:
     """Builds the objects for one request (the base URL and `today` are fixed per request)."""
@@ -341,23 +343,26 @@ class Builder:
         skip: int | None = None,
         **page: Any,
     ) -> Obj:
-        """Label events, oldest first, filtered by type and time as GitHub filters them."""
-        wanted = {t.removesuffix("_EVENT").lower() for t in itemTypes or ()}
-        events = [e for e in issue.label_events if not wanted or e.action in wanted]
+        """Label events, oldest first, filtered by type and time as GitHub filters them: the
+        `labeled`/`unlabeled` entries of the issue's one event log (REST reads it too)."""
+        wanted = {t.removesuffix("_EVENT").lower() for t in itemTypes or ()} or TIMELINE_KINDS
+        events = [e for e in issue.events if e["event"] in wanted & TIMELINE_KINDS]
         if since:
-            events = [e for e in events if (iso(e.created_at) or "") >= since]
+            events = [e for e in events if (iso(e["at"]) or "") >= since]
         events = events[skip or 0 :]
 
-        def build(event: LabelEvent) -> Obj:
-            label = repo.labels.get(event.name.lower())
+        def build(event: dict[str, Any]) -> Obj:
+            name, actor = str(event["label"]), str(event["actor"])
+            label = repo.labels.get(name.lower())
+            labeled = event["event"] == "labeled"
             return {
-                "__typename": "LabeledEvent" if event.action == "labeled" else "UnlabeledEvent",
-                "id": node_id("LE" if event.action == "labeled" else "UNLE", event.id),
-                "createdAt": iso(event.created_at),
-                "actor": self.owner(self.state.users[event.actor])
-                if event.actor in self.state.users else None,
+                "__typename": "LabeledEvent" if labeled else "UnlabeledEvent",
+                "id": node_id("LE" if labeled else "UNLE", int(event["id"])),
+                "createdAt": iso(event["at"]),
+                "actor": self.owner(self.state.users[actor]) if actor in self.state.users
+                else None,
                 "label": _label(label) if label is not None else
-                {"id": "", "name": event.name, "color": "ededed", "description": None},
+                {"id": "", "name": name, "color": "ededed", "description": None},
             }
 
         made = connection("timelineItems", events, build, **page)

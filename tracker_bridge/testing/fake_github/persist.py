@@ -20,7 +20,6 @@ CLASSES: dict[str, type[Any]] = {
         state.Milestone,
         state.Comment,
         state.IssueType,
-        state.LabelEvent,
         state.Issue,
         state.Repo,
         state.GitHubState,
@@ -37,6 +36,10 @@ CLASSES: dict[str, type[Any]] = {
         projects.Project,
     )
 }
+
+RETIRED: dict[str, tuple[str, ...]] = {"Issue": ("label_events",)}
+"""Fields older state files have and the classes no longer do (read, then dropped): an issue's
+label timeline is its event log (`events`), which those files also hold."""
 
 
 def encode(value: Any) -> Any:
@@ -65,5 +68,6 @@ def decode(value: Any) -> Any:
         return date.fromisoformat(value["$date"])
     if "$map" in value:
         return {decode(k): decode(v) for k, v in value["$map"]}
-    cls = CLASSES[value["$type"]]
-    return cls(**{k: decode(v) for k, v in value.items() if k != "$type"})
+    kind = value["$type"]
+    dropped = {"$type", *RETIRED.get(kind, ())}
+    return CLASSES[kind](**{k: decode(v) for k, v in value.items() if k not in dropped})

@@ -85,17 +85,6 @@ class IssueType:
 
 
 @dataclass
-class LabelEvent:
-    """One entry of an issue's timeline: a label added (`labeled`) or taken off (`unlabeled`)."""
-
-    id: int
-    action: str  # "labeled" or "unlabeled"
-    name: str
-    actor: str
-    created_at: datetime
-
-
-@dataclass
 class Issue:
     id: int
     node_id: str
@@ -118,9 +107,9 @@ class Issue:
     parent_id: int | None = None
     sub_issue_ids: list[int] = field(default_factory=list)
     comment_count: int = 0
-    label_events: list[LabelEvent] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
-    """The issue's event log (`labeled`, `milestoned`, `closed` ...), see issue_events.py."""
+    """The issue's one event log (`labeled`, `milestoned`, `closed` ...), see issue_events.py:
+    REST's `/issues/{n}/events` and GraphQL's `timelineItems` both read it, as on GitHub."""
     logged: dict[str, Any] = field(default_factory=dict)
     """Labels, milestone and state as the event log last saw them (to log only changes)."""
 
@@ -148,20 +137,6 @@ class Repo:
     @property
     def full_name(self) -> str:
         return f"{self.owner}/{self.name}"
-
-
-def record_labels(
-    issue: Issue, before: list[str], after: list[str], *, ids: Ids, actor: str, when: datetime
-) -> None:
-    """Timeline events for a change of the issue's labels, as GitHub records them."""
-    was = {name.lower() for name in before}
-    now = {name.lower() for name in after}
-    for action, names in (
-        ("unlabeled", [n for n in before if n.lower() not in now]),
-        ("labeled", [n for n in after if n.lower() not in was]),
-    ):
-        for name in names:
-            issue.label_events.append(LabelEvent(ids.take(), action, name, actor, when))
 
 
 class Ids:
