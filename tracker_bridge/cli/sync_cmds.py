@@ -33,7 +33,7 @@ from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.reconcile.render import render_decisions, render_plan, render_summary
 from tracker_bridge.reconcile.sync import PlanChanged
-from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.tracker import Adapter, AdapterError
 from tracker_bridge.workspace import Workspace, open_workspace
 
@@ -46,7 +46,7 @@ console = make_console()
 
 
 def _roadmap(path: Path) -> Roadmap:
-    return load_roadmap(path).roadmap
+    return load_roadmap_cached(path).roadmap
 
 
 def _run(

@@ -15,7 +15,7 @@ from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap, Sprint, WorkItem
 from tracker_bridge.reports.board import active_sprint
-from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
 from tracker_bridge.workspace import open_workspace
 
@@ -73,5 +73,5 @@ def open_context(
 ) -> Iterator[ReportContext]:
     with open_workspace(config) as workspace:
         chosen = workspace.project(project)
-        roadmap = load_roadmap(chosen.roadmap, today=now.date()).roadmap
+        roadmap = load_roadmap_cached(chosen.roadmap, today=now.date()).roadmap
         yield ReportContext(workspace.settings, chosen, roadmap, workspace.store, now)

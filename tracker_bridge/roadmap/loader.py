@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from tracker_bridge.errors import Problem, UserError
-from tracker_bridge.model import Roadmap
 from tracker_bridge.roadmap.build import build
 from tracker_bridge.roadmap.fileformat import RoadmapFile
+from tracker_bridge.roadmap.loaded import LoadedRoadmap
 from tracker_bridge.roadmap.nodes import YamlProblem, compose, to_data
 from tracker_bridge.roadmap.problems import Collector, format_path, from_validation_error
 from tracker_bridge.roadmap.repair import outside, repaired
@@ -27,19 +26,6 @@ class RoadmapLoadError(UserError):
         count = len(problems)
         super().__init__(f"{path}: {count} problem{'s' if count != 1 else ''}", problems)
         self.path = path
-
-
-@dataclass(frozen=True)
-class LoadedRoadmap:
-    """The canonical roadmap plus where each item (epics included) is written in the file."""
-
-    roadmap: Roadmap
-    path: Path
-    lines: Mapping[str, int] = field(default_factory=dict)
-
-    def line_of(self, item_id: str) -> int:
-        """1-based line of the item's entry; KeyError for an id the file does not define."""
-        return self.lines[item_id]
 
 
 def load_roadmap(path: Path, *, today: date | None = None) -> LoadedRoadmap:
