@@ -105,6 +105,8 @@ class WorkItem(_Frozen):
     @field_validator("adopt")
     @classmethod
     def _claims_parse(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            return value  # most items claim nothing (and every stored item is revalidated)
         from tracker_bridge.model.origin import parse_claim
 
         trackers = [parse_claim(claim)[0] for claim in value]
