@@ -67,3 +67,12 @@ def test_help_still_lists_every_command() -> None:
     )
     for command in ("sync", "status", "spike", "report", "serve", "fake", "import", "doctor"):
         assert f" {command} " in done.stdout, command
+
+
+@pytest.mark.slow
+def test_status_and_spike_check_load_no_tracker_client_and_no_slack(seeded: Cli) -> None:
+    for command in (["status"], ["spike", "check"]):
+        code, modules, err = _loaded(*command, "-c", seeded.config)
+        assert code in (0, 1), err  # spike check exits 1 when a spike is over its time-box
+        unused = {"jira", "github", "httpx", "slack_sdk", "alembic", "apscheduler"}
+        assert modules.isdisjoint(unused), (command, modules & unused)

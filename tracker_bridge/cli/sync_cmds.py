@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from tracker_bridge.cli.app import app
 from tracker_bridge.cli.options import (
@@ -81,6 +80,8 @@ def _progress(adapters: Mapping[str, Adapter], quiet: bool) -> Iterator[Any]:
     if not console.is_terminal:  # in a pipe or a log a bar is only a stray newline
         yield PipeProgress(adapters)
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # a terminal's
+
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
