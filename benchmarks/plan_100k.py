@@ -1,17 +1,22 @@
 """Benchmark: plan 100,000 items against 2 trackers (pure `tracker_bridge.reconcile.plan`).
 
-    python benchmarks/plan_100k.py [--items 100000] [--tracemalloc]
+    python benchmarks/plan_100k.py [--items 100000] [--runs 5] [--tracemalloc]
 
 A settled project (both trackers hold every item, bases agree) with some news: 1 % titles
-edited in the roadmap, 1 % moved in Jira, 0.5 % new items. Targets: < 2 s and < 500 MB.
-Peak memory is the process's max RSS (inputs and interpreter included); --tracemalloc also
-reports Python allocations made by planning alone (that run is slower).
+edited in the roadmap, 1 % moved in Jira, 0.5 % new items. Prints the median of `--runs`
+plans (wall clock, and CPU time, which a busy shared machine disturbs less) and the
+machine. Targets: < 1 s and < 500 MB. Peak memory is the process's max RSS (inputs and
+interpreter included); --tracemalloc also reports Python allocations made by planning
+alone (that run is slower).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import platform
 import resource
+import statistics
 import sys
 import time
 import tracemalloc
@@ -94,14 +99,19 @@ def build(items: int) -> PlanInputs:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tracemalloc", action="store_true")
     args = parser.parse_args()
     built = time.perf_counter()
     inputs = build(args.items)
     built = time.perf_counter() - built
-    started = time.perf_counter()
-    result = plan(inputs)
-    seconds = time.perf_counter() - started
+    walls, cpus = [], []
+    for _run in range(args.runs):
+        started, cpu = time.perf_counter(), time.process_time()
+        result = plan(inputs)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    seconds, cpu_seconds = statistics.median(walls), statistics.median(cpus)
     traced = 0
     if args.tracemalloc:
         tracemalloc.start()
@@ -109,14 +119,18 @@ def main() -> int:
         traced = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    print(f"machine:          {os.cpu_count()} cores, {platform.machine()}, Python "
+          f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
     print(f"items:            {len(inputs.roadmap.items)} x {len(TRACKERS)} trackers")
     print(f"inputs built in:  {built:.1f} s (not part of the figure)")
-    print(f"plan:             {seconds:.2f} s (target < 2 s), {len(result.actions)} actions")
+    print(f"plan:             {seconds:.2f} s wall, {cpu_seconds:.2f} s CPU, median of "
+          f"{args.runs} (target < 1 s), {len(result.actions)} actions")
+    print(f"                  runs: {', '.join(f'{w:.2f}' for w in walls)} s wall")
     print(f"                  {result.counts()}, {len(result.conflicts)} conflicts")
     print(f"peak RSS:         {peak_kb / 1024:.0f} MB (target < 500 MB; inputs included)")
     if args.tracemalloc:
         print(f"traced peak:      {traced / 1e6:.0f} MB of Python allocations while planning")
-    return 0 if seconds < 2 and peak_kb < 500 * 1024 else 1
+    return 0 if min(seconds, cpu_seconds) < 1 and peak_kb < 500 * 1024 else 1
 
 
 if __name__ == "__main__":

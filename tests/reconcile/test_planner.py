@@ -8,7 +8,15 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker_bridge.model import Cadence, Roadmap, Sprint, SprintState, Stage, WorkItem
+from tracker_bridge.model import (
+    SYNC_FIELDS,
+    Cadence,
+    Roadmap,
+    Sprint,
+    SprintState,
+    Stage,
+    WorkItem,
+)
 from tracker_bridge.reconcile.actions import (
     AssignSprint,
     CreateItem,
@@ -214,3 +222,40 @@ def test_property_plans_are_deterministic(first: Roadmap) -> None:
     inputs = replace(fresh(), roadmap=first)
     assert plan(inputs).checksum == plan(inputs).checksum
     assert plan(inputs) == plan(inputs)
+
+
+def _settled_on(
+    values: dict[str, dict[str, object]], fields: dict[str, frozenset[str]] | None = None
+) -> PlanInputs:
+    """EPIC and STORY on both trackers, nobody changed anything since the last sync, but each
+    tracker holds its own values for the story (a split left by an old run or a mapping)."""
+    seeded = applied(fresh(EPIC, STORY), plan(fresh(EPIC, STORY)))
+    targets = []
+    for target in seeded.targets:
+        held = {**target.remote[STORY.id], **values.get(target.tracker, {})}
+        remote = {**target.remote, STORY.id: held}
+        base = {**target.base, STORY.id: held}
+        carried = (fields or {}).get(target.tracker, target.fields)
+        targets.append(replace(target, remote=remote, base=base, fields=carried))
+    return replace(seeded, targets=tuple(targets))
+
+
+def test_settled_trackers_that_disagree_follow_the_first_target() -> None:
+    inputs = _settled_on({JIRA: {"stage": "in_review"}, GITHUB: {"stage": "in_progress"}})
+    result = plan(inputs)
+    assert [(a.op, a.tracker, a.to_stage) for a in result.actions if isinstance(a, MoveStage)] \
+        == [("move_stage", GITHUB, Stage.IN_REVIEW)]
+    assert result.merged[STORY.id]["stage"] == "in_review"
+    assert not result.conflicts
+
+
+def test_a_field_the_first_target_does_not_carry_comes_from_the_next() -> None:
+    without_blocked = frozenset(n for n in SYNC_FIELDS if n != "blocked")
+    inputs = _settled_on(
+        {JIRA: {"blocked": False}, GITHUB: {"blocked": True}}, {JIRA: without_blocked}
+    )
+    result = plan(inputs)
+    assert result.merged[STORY.id]["blocked"] is True
+    assert result.empty  # Jira's mapping has no such field; GitHub already holds it
+    again = plan(replace(inputs, targets=inputs.targets[::-1]))  # in either order
+    assert again.merged[STORY.id]["blocked"] is True and again.empty

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib.resources import files
+from pathlib import Path
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -11,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
 from tracker_bridge.store import Store
+from tracker_bridge.store.engine import at_head, script_head
 from tracker_bridge.store.schema import metadata
 
 TABLES = {
@@ -69,3 +74,39 @@ def test_unique_constraints_exist(store_url: str) -> None:
         assert ("dedup_key",) in events
     finally:
         engine.dispose()
+
+
+def test_the_head_read_from_the_scripts_is_alembics() -> None:
+    assert script_head() == _head()
+
+
+def test_a_store_behind_head_is_brought_to_it(store_url: str) -> None:
+    """A team upgrading tracker-bridge: their store is at an older revision."""
+    Store.open(store_url).close()  # creates the database (and the SQLite file's folder)
+    engine = create_engine(store_url)
+    try:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(files("tracker_bridge.store") / "migrations"))
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0002")
+        assert not at_head(engine)
+        Store.open(store_url).close()
+        assert at_head(engine)
+        assert "tracker_born" in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def test_opening_a_store_at_head_loads_no_alembic(tmp_path: Path) -> None:
+    """The nightly run's fixed cost: a store at head is one query, not a migration run."""
+    url = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    Store.open(url).close()  # the first open creates the schema
+    probe = (
+        "import sys; from tracker_bridge.store import Store; "
+        f"Store.open({url!r}).close(); print('alembic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False", done.stderr

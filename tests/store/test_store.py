@@ -220,3 +220,34 @@ def test_in_memory_sqlite() -> None:
         store.save_items(P, [WorkItem(id="a", kind=Kind.TASK, title="A")])
         assert store.get_refs(P, JIRA) == {"a": ref("100")}
         assert set(store.get_items(P)) == {"a"}
+
+
+def test_saving_the_same_bases_again_rewrites_no_row(store: Store) -> None:
+    """A quiet night hands the store every item's bases again: nothing to write."""
+    from sqlalchemy import select
+
+    from tracker_bridge.store import schema
+
+    values: dict[str, dict[str, FieldValue]] = {
+        f"item-{n}": {"title": f"Item {n}", "labels": ("a", "b"), "points": 3} for n in range(5)
+    }
+    store.save_bases("p", "roadmap", values)
+    table = schema.base_snapshots
+
+    def stamps() -> dict[str, datetime]:
+        with store.engine.connect() as conn:
+            rows = conn.execute(select(table.c.item_id, table.c.updated_at))
+            return {row.item_id: row.updated_at for row in rows}
+
+    before = stamps()
+    store.save_bases("p", "roadmap", values)
+    assert stamps() == before
+    store.save_bases("p", "roadmap", {"item-1": {"title": "Renamed"}})
+    after = stamps()
+    assert after["item-1"] > before["item-1"]
+    assert {k: v for k, v in after.items() if k != "item-1"} == {
+        k: v for k, v in before.items() if k != "item-1"
+    }
+    assert store.get_base("p", "roadmap")["item-1"] == {
+        "title": "Renamed", "labels": ("a", "b"), "points": 3
+    }

@@ -1,7 +1,10 @@
 """Command-line entry point: `tracker-bridge`.
 
 Command modules register themselves on `app` when imported; a module that is not there
-yet (work in progress) is skipped so the rest of the CLI keeps working.
+yet (work in progress) is skipped so the rest of the CLI keeps working. A run imports only
+the module of the command it names (a nightly `sync` need not load the server, the Slack
+client or the report renderers); help, a typo or a command missing from
+`MODULE_OF_COMMAND` loads them all.
 """
 
 from __future__ import annotations
@@ -29,9 +32,27 @@ COMMAND_MODULES = (
     "tracker_bridge.cli.delivery_cmds",  # delivered
 )
 
+_CLI = "tracker_bridge.cli."
+MODULE_OF_COMMAND = {
+    **dict.fromkeys(("validate", "show", "schema"), _CLI + "roadmap_cmds"),
+    "fake": _CLI + "fake_cmds",
+    "doctor": _CLI + "doctor_cmds",
+    "mapping": _CLI + "mapping_cmds",
+    **dict.fromkeys(("plan", "seed", "apply", "sync", "relink", "status"), _CLI + "sync_cmds"),
+    "demo": _CLI + "demo_cmds",
+    **dict.fromkeys(("report", "spike"), _CLI + "report_cmds"),
+    "serve": _CLI + "serve_cmds",
+    "import": _CLI + "import_cmds",
+    **dict.fromkeys(("objective", "phase"), _CLI + "objective_cmds"),
+    "delivered": _CLI + "delivery_cmds",
+}
 
-def _load_commands() -> None:
-    for name in COMMAND_MODULES:
+
+def _load_commands(argv: list[str] | None = None) -> None:
+    """The named command's module, or every module (help, or a name not in the table)."""
+    command = next((arg for arg in argv or () if not arg.startswith("-")), None)
+    wanted = MODULE_OF_COMMAND.get(command or "")
+    for name in (wanted,) if wanted else COMMAND_MODULES:
         try:
             importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -40,9 +61,9 @@ def _load_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    _load_commands()
-    use_plain_commands(app)
     argv, state["debug"] = take_debug_flag(sys.argv[1:] if argv is None else argv)
+    _load_commands(argv)
+    use_plain_commands(app)
     try:
         result = app(args=argv, prog_name="tracker-bridge", standalone_mode=False)
     except UserError as exc:

@@ -6,12 +6,15 @@ import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from tracker_bridge.config import ProjectSettings, load_settings
 from tracker_bridge.errors import UserError
-from tracker_bridge.workspace import NO_PROJECTS, Workspace, config_path, no_config_found
+
+if TYPE_CHECKING:  # imported where used: `validate FILE` needs no settings, store or adapters
+    from tracker_bridge.config import ProjectSettings
+    from tracker_bridge.workspace import Workspace
 
 CONFIG_HELP = "Config file (default: $TB_CONFIG or ./tracker-bridge.toml)."
 ConfigOption = typer.Option(None, "--config", "-c", help=CONFIG_HELP)
@@ -84,6 +87,9 @@ def choose_project(
 
 def configured_roadmap(config: Path | None, project: str | None) -> Path:
     """The roadmap of the configured project, for commands that need no store or tracker."""
+    from tracker_bridge.config import load_settings
+    from tracker_bridge.workspace import NO_PROJECTS, config_path, no_config_found
+
     path = config_path(config)
     if path is None:
         raise no_config_found()

@@ -6,7 +6,7 @@ import io
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,14 +18,10 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.model import SpikeOutcome, WorkItem
 from tracker_bridge.reports.context import ReportContext, open_context, parse_now
 from tracker_bridge.reports.history import by_item
-from tracker_bridge.reports.render_html import render_html
-from tracker_bridge.reports.render_json import to_json
-from tracker_bridge.reports.render_markdown import render_markdown
-from tracker_bridge.reports.render_slack import render_slack
-from tracker_bridge.reports.render_terminal import render_sprint
-from tracker_bridge.reports.slack_post import post_to_slack
 from tracker_bridge.reports.spikes import SpikeStatus, check_spikes, spike_status
-from tracker_bridge.reports.summary import SprintReport, build_sprint_report
+
+if TYPE_CHECKING:  # the renderers and the Slack client load with `report sprint` only
+    from tracker_bridge.reports.summary import SprintReport
 from tracker_bridge.store import StoreEvent
 
 report_app = typer.Typer(help="Sprint reports: terminal, Markdown, JSON, HTML, Slack.",
@@ -67,6 +63,14 @@ def report_sprint(
     now: Now = None,
 ) -> None:
     """Sprint health per track: commitment, burndown, scope change, velocity, spikes, WIP."""
+    from tracker_bridge.reports.render_html import render_html
+    from tracker_bridge.reports.render_json import to_json
+    from tracker_bridge.reports.render_markdown import render_markdown
+    from tracker_bridge.reports.render_slack import render_slack
+    from tracker_bridge.reports.render_terminal import render_sprint
+    from tracker_bridge.reports.slack_post import post_to_slack
+    from tracker_bridge.reports.summary import build_sprint_report
+
     with open_context(config, project, parse_now(now)) as ctx:
         report = build_sprint_report(
             ctx.sprint(sprint), ctx.items(), ctx.events(), ctx.roadmap, ctx.now,
@@ -100,12 +104,16 @@ def report_sprint(
 
 
 def _plain_terminal(report: SprintReport) -> str:
+    from tracker_bridge.reports.render_terminal import render_sprint
+
     console = Console(record=True, width=100, color_system=None, file=io.StringIO())
     render_sprint(report, console)
     return console.export_text()
 
 
 def _slack_json(report: SprintReport) -> str:
+    from tracker_bridge.reports.render_slack import render_slack
+
     return json.dumps(render_slack(report).to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from tracker_bridge.cli.app import app
 from tracker_bridge.cli.options import (
@@ -35,7 +34,8 @@ from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.reconcile.render import render_decisions, render_plan, render_summary
 from tracker_bridge.reconcile.spike_records import SPIKE_EVENTS, restore
 from tracker_bridge.reconcile.sync import PlanChanged
-from tracker_bridge.roadmap import LoadedRoadmap, load_roadmap
+from tracker_bridge.roadmap.cache import load_roadmap_cached
+from tracker_bridge.roadmap.loaded import LoadedRoadmap
 from tracker_bridge.tracker import Adapter, AdapterError
 from tracker_bridge.workspace import Workspace, open_workspace
 
@@ -48,7 +48,7 @@ console = make_console()
 
 
 def _roadmap(path: Path) -> Roadmap:
-    return load_roadmap(path).roadmap
+    return load_roadmap_cached(path).roadmap
 
 
 def _run(
@@ -86,6 +86,8 @@ def _progress(adapters: Mapping[str, Adapter], quiet: bool) -> Iterator[Any]:
     if not console.is_terminal:  # in a pipe or a log a bar is only a stray newline
         yield PipeProgress(adapters)
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn  # a terminal's
+
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -143,12 +145,16 @@ def plan(
 ) -> None:
     """Show what seeding or syncing the roadmap would change. Writes nothing."""
     # A broken file is reported before anything else is opened.
-    given = load_roadmap(roadmap) if roadmap is not None else None
+    given = load_roadmap_cached(roadmap) if roadmap is not None else None
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
         report = _run(
-            workspace, given or load_roadmap(chosen.roadmap), chosen.project, target,
-            SyncOptions(kind="plan"), as_json,
+            workspace,
+            given or load_roadmap_cached(chosen.roadmap),
+            chosen.project,
+            target,
+            SyncOptions(kind="plan"),
+            as_json,
         )
         policy = workspace.settings.reconcile.conflict_policy
     _print(report, as_json, show_plan=True, policy=policy)
@@ -179,12 +185,16 @@ def seed(
     as_json: bool = JsonOption,
 ) -> None:
     """Seed the trackers' backlogs from a roadmap. Re-running never duplicates."""
-    given = load_roadmap(roadmap) if roadmap is not None else None
+    given = load_roadmap_cached(roadmap) if roadmap is not None else None
     options = SyncOptions(apply=yes, force=force, kind="seed")
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
         report = _run(
-            workspace, given or load_roadmap(chosen.roadmap), chosen.project, target, options,
+            workspace,
+            given or load_roadmap_cached(chosen.roadmap),
+            chosen.project,
+            target,
+            options,
             as_json,
         )
         policy = workspace.settings.reconcile.conflict_policy
@@ -208,13 +218,17 @@ def apply_(
     as_json: bool = JsonOption,
 ) -> None:
     """Apply the plan: create, update and move items on the trackers."""
-    given = load_roadmap(roadmap) if roadmap is not None else None
+    given = load_roadmap_cached(roadmap) if roadmap is not None else None
     options = SyncOptions(apply=True, force=force, checksum=checksum, kind="apply")
     with open_workspace(config) as workspace:
         chosen = choose_project(workspace, roadmap, project)
         try:
             report = _run(
-                workspace, given or load_roadmap(chosen.roadmap), chosen.project, target, options,
+                workspace,
+                given or load_roadmap_cached(chosen.roadmap),
+                chosen.project,
+                target,
+                options,
                 as_json,
             )
         except PlanChanged as exc:
@@ -240,7 +254,7 @@ def sync(
     """Pull every target, plan, and (with --yes) apply: the nightly job."""
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
-        loaded = load_roadmap(settings.roadmap)
+        loaded = load_roadmap_cached(settings.roadmap)
         options = SyncOptions(apply=yes, force=force, kind="sync")
         report = _run(workspace, loaded, settings, target, options, as_json)
         policy = workspace.settings.reconcile.conflict_policy
@@ -279,9 +293,7 @@ def relink(
             # Spike records live on the trackers too: started, extended and closed come back.
             records = {i: str(r.values["spike"]) for i, r in found.items() if r.values.get("spike")}
             spikes = store.events(settings.name, kinds=SPIKE_EVENTS)
-            store.record_events(
-                settings.name, restore(loaded, spikes, records, datetime.now(UTC))
-            )
+            store.record_events(settings.name, restore(loaded, spikes, records, datetime.now(UTC)))
         new = len(set(found) - set(known))
         missing = len(loaded.items) - len(found)
     console.print(

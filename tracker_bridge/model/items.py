@@ -138,6 +138,8 @@ class WorkItem(_Frozen):
     @field_validator("adopt")
     @classmethod
     def _claims_parse(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            return value  # most items claim nothing (and every stored item is revalidated)
         from tracker_bridge.model.origin import parse_claim
 
         trackers = [parse_claim(claim)[0] for claim in value]
@@ -172,17 +174,19 @@ class WorkItem(_Frozen):
 
     def sync_values(self) -> dict[str, FieldValue]:
         """The synced fields as plain comparable values (see SYNC_FIELDS)."""
+        # `_value_`, not `.value`: the same string, without the enum property's lookup
+        # (this runs for every item of every plan).
         return {
             "title": self.title,
             "description": self.description,
-            "kind": self.kind.value,
-            "track": self.track.value,
+            "kind": self.kind._value_,
+            "track": self.track._value_,
             "parent": self.parent,
             "points": self.points,
             "labels": tuple(sorted(self.labels)),
             "sprint": self.sprint,
             "due": due.isoformat() if (due := self.effective_due) else None,
-            "stage": self.stage.value,
+            "stage": self.stage._value_,
             "assignee": self.assignee,
             "blocked": self.blocked,
             "spike": self.timebox.record_text() if self.timebox is not None else None,

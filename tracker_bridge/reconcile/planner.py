@@ -128,30 +128,39 @@ def plan(inputs: PlanInputs) -> Plan:
     skips: list[Skip] = list(inputs.skips)
     items = (*inputs.roadmap.items, *inputs.born)
     desired_ids = {item.id for item in items}
+    targets = tuple(inputs.targets)
     existing = 0
     merged_view: dict[str, Values] = {}
     for rank, item in enumerate(items):
-        holders = [t for t in inputs.targets if item.id in t.refs]
+        item_id = item.id
+        held = [item_id in t.refs for t in targets]
+        holders = [t for t, holds in zip(targets, held, strict=True) if holds]
         existing += bool(holders)
-        merged, item_conflicts = _merge_item(item, holders, inputs)
-        conflicts.extend(item_conflicts)
-        merged_view[item.id] = merged
-        for target in inputs.targets:
-            if item.id in target.adopting:
-                key = target.refs[item.id].key
-                actions.append(WriteMarker(target.tracker, item.id, rank, key))
-                actions.extend(_updates(item.id, rank, merged, target))
-            elif item.id in target.refs:
-                refusal = _marker_mismatch(item, target)
-                if refusal is not None:
-                    skips.append(refusal)
-                    continue
-                actions.extend(_updates(item.id, rank, merged, target))
-            elif item.id in target.unlinked and not (inputs.recreate and item.origin is None):
+        desired = item.sync_values()
+        merged = _settled(item, desired, holders, inputs)
+        if merged is None:
+            merged, item_conflicts = _merge_item(item, desired, holders, inputs)
+            conflicts.extend(item_conflicts)
+        merged_view[item_id] = merged
+        for target, holds in zip(targets, held, strict=True):
+            if item_id in target.adopting:
+                key = target.refs[item_id].key
+                actions.append(WriteMarker(target.tracker, item_id, rank, key))
+                actions.extend(_updates(item_id, rank, merged, target))
+            elif holds:
+                if item_id in target.markers:
+                    refusal = _marker_mismatch(item, target)
+                    if refusal is not None:
+                        skips.append(refusal)
+                        continue
+                remote = target.remote.get(item_id)
+                if remote is not merged and remote != merged:  # equal: nothing to write here
+                    actions.extend(_updates(item_id, rank, merged, target))
+            elif item_id in target.unlinked and not (inputs.recreate and item.origin is None):
                 continue  # gone there; reported once, in the run that found it
             elif item.origin is None or inputs.mirror == "all":
                 actions.extend(_creation(item, rank, merged, target))
-    for target in inputs.targets:
+    for target in targets:
         skips.extend(
             Skip(item_id, target.tracker, "no longer in the roadmap; left untouched")
             for item_id in sorted(set(target.refs) - desired_ids)
@@ -175,18 +184,24 @@ def _marker_mismatch(item: WorkItem, target: TargetState) -> Skip | None:
     return Skip(item.id, target.tracker, f"{key} now carries {carries}; not written to")
 
 
-def _merge_item(
-    item: WorkItem, holders: Sequence[TargetState], inputs: PlanInputs
-) -> tuple[dict[str, FieldValue], list[Conflict]]:
-    desired = item.sync_values()
+def _settled(
+    item: WorkItem, desired: Values, holders: Sequence[TargetState], inputs: PlanInputs
+) -> Values | None:
+    """The common case, no side changed anything, without the per-field merge: every field
+    keeps the value the trackers hold (`_agreed_value`), no conflicts. None: merge."""
     # A tracker-born item has no roadmap side: its last known values never count as an edit.
+    if item.origin is None and inputs.roadmap_base.get(item.id) != desired:
+        return None
+    for target in holders:
+        if target.remote.get(item.id, _NOTHING) != target.base.get(item.id, _NOTHING):
+            return None
+    return _all_agreed(item.id, desired, holders)
+
+
+def _merge_item(
+    item: WorkItem, desired: Values, holders: Sequence[TargetState], inputs: PlanInputs
+) -> tuple[dict[str, FieldValue], list[Conflict]]:
     roadmap_base = desired if item.origin is not None else inputs.roadmap_base.get(item.id)
-    if roadmap_base == desired and all(
-        t.remote.get(item.id, {}) == t.base.get(item.id, {}) for t in holders
-    ):
-        # The common, settled case (no side changed anything), without the per-field merge:
-        # every field keeps the value the trackers hold (`_agreed_value`), no conflicts.
-        return _all_agreed(item.id, desired, holders), []
     merged: dict[str, FieldValue] = {}
     conflicts: list[Conflict] = []
     for name in SYNC_FIELDS:
@@ -292,18 +307,29 @@ def _resolve(
     return value, Conflict(item_id, name, base, tuple(changed), resolution, side)
 
 
-def _all_agreed(
-    item_id: str, desired: Values, holders: Sequence[TargetState]
-) -> dict[str, FieldValue]:
-    """`_agreed_value` for every field at once."""
-    sides = [(t.fields, t.remote.get(item_id, {})) for t in holders]
-    merged: dict[str, FieldValue] = {}
-    for name in SYNC_FIELDS:
-        merged[name] = desired[name]
-        for fields, remote in sides:
-            if name in fields and name in remote:
-                merged[name] = remote[name]
-                break
+_NOTHING: Values = {}
+_SYNC_FIELD_SET = frozenset(SYNC_FIELDS)
+
+
+def _all_agreed(item_id: str, desired: Values, holders: Sequence[TargetState]) -> Values:
+    """`_agreed_value` for every field at once: the first holder carrying a field gives its
+    value, else the roadmap's (the holders overlaid last to first, so the first wins)."""
+    if holders:
+        first = holders[0]
+        remote = first.remote.get(item_id, _NOTHING)
+        if remote.keys() == _SYNC_FIELD_SET and first.fields >= _SYNC_FIELD_SET:
+            # It carries every field, so every value is its own: the same values, not a copy
+            # (a settled night of 100,000 items would otherwise build 100,000 equal dicts).
+            return remote
+    merged = {name: desired[name] for name in SYNC_FIELDS}
+    for target in reversed(holders):
+        remote = target.remote.get(item_id, _NOTHING)
+        if remote.keys() <= target.fields and remote.keys() <= _SYNC_FIELD_SET:
+            merged.update(remote)  # the usual case: the mapping carries all it pulled
+            continue
+        for name, value in remote.items():
+            if name in target.fields and name in _SYNC_FIELD_SET:
+                merged[name] = value
     return merged
 
 

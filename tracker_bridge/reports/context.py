@@ -16,7 +16,7 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap, Sprint, WorkItem
 from tracker_bridge.reports.board import active_sprint
 from tracker_bridge.reports.history import local_date
-from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
 from tracker_bridge.workspace import open_workspace
 
@@ -80,5 +80,5 @@ def open_context(
     with open_workspace(config) as workspace:
         chosen = workspace.project(project)
         # The team's date at `now` (its time zone), as `status` and the sprint choice use.
-        roadmap = load_roadmap(chosen.roadmap, today=now).roadmap
+        roadmap = load_roadmap_cached(chosen.roadmap, today=now).roadmap
         yield ReportContext(workspace.settings, chosen, roadmap, workspace.store, now)

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from tracker_bridge.errors import Problem, UserError
-from tracker_bridge.model import Roadmap
 from tracker_bridge.roadmap.build import build
 from tracker_bridge.roadmap.fileformat import RoadmapFile
+from tracker_bridge.roadmap.loaded import LoadedRoadmap
 from tracker_bridge.roadmap.nodes import YamlProblem, compose, to_data
 from tracker_bridge.roadmap.problems import Collector, format_path, from_validation_error
 from tracker_bridge.roadmap.repair import outside, repaired
@@ -29,31 +28,7 @@ class RoadmapLoadError(UserError):
         self.path = path
 
 
-@dataclass(frozen=True)
-class LoadedRoadmap:
-    """The canonical roadmap plus where each item (epics included) is written in the file."""
-
-    roadmap: Roadmap
-    path: Path
-    lines: Mapping[str, int] = field(default_factory=dict)
-    claims: Mapping[tuple[str, str, str], tuple[int, int, str]] = field(default_factory=dict)
-    """(item id, target, issue key) of each `adopt:` claim -> line, column, field path."""
-
-    def line_of(self, item_id: str) -> int:
-        """1-based line of the item's entry; KeyError for an id the file does not define."""
-        return self.lines[item_id]
-
-    def claim_problem(self, item_id: str, target: str, key: str, message: str) -> Problem:
-        """`message` pinned to the `adopt:` field that claims `key` on `target` (the item's
-        line if the claim is not in the file, e.g. the roadmap changed since)."""
-        found = self.claims.get((item_id, target, key))
-        if found is None:
-            return Problem(self.path, self.lines.get(item_id, 1), 1, "", message)
-        line, column, where = found
-        return Problem(self.path, line, column, where, message)
-
-
-def load_roadmap(path: Path, *, today: date | None = None) -> LoadedRoadmap:
+def load_roadmap(path: Path, *, today: date | datetime | None = None) -> LoadedRoadmap:
     """Load and validate `path`; sprint states as of `today` (default: today in the cadence's zone;
     an aware datetime is read as that moment's date in the cadence's zone).
 
@@ -64,7 +39,9 @@ def load_roadmap(path: Path, *, today: date | None = None) -> LoadedRoadmap:
     return load_roadmap_text(text, path, today=today)
 
 
-def load_roadmap_text(text: str, path: Path, *, today: date | None = None) -> LoadedRoadmap:
+def load_roadmap_text(
+    text: str, path: Path, *, today: date | datetime | None = None
+) -> LoadedRoadmap:
     """As load_roadmap, for text already in memory (`path` only names it in messages)."""
     with _gc_paused():
         return _load(text, path, today)
@@ -83,7 +60,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load(text: str, path: Path, today: date | None) -> LoadedRoadmap:
+def _load(text: str, path: Path, today: date | datetime | None) -> LoadedRoadmap:
     try:
         root = compose(text)
         data = to_data(root) if root is not None else None

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import functools
 import json
+import re
 from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
@@ -74,7 +74,13 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to head, inside one transaction."""
+    """Bring the schema to head, inside one transaction. A store already at head costs one
+    query: Alembic (and its environment) is loaded only when there is work to do."""
+    if at_head(engine):
+        return
+    from alembic import command
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(files("tracker_bridge.store") / "migrations"))
     try:
@@ -93,6 +99,47 @@ def migrate(engine: Engine) -> None:
         raise UserError(
             f"cannot open the state store at {display_url(engine.url)}: {reason}"
         ) from exc
+
+
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.+?)\s*$", re.MULTILINE)
+
+
+@functools.cache
+def script_head() -> str | None:
+    """The newest migration's revision id, read from the scripts' text without importing
+    them or Alembic; None when the history is not one plain chain (then Alembic decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (files("tracker_bridge.store") / "migrations" / "versions").iterdir():
+        if not script.name.endswith(".py") or script.name == "__init__.py":
+            continue
+        found = dict(_ASSIGNMENT.findall(script.read_text(encoding="utf-8")))
+        try:
+            revision = ast.literal_eval(found["revision"])
+            parent = ast.literal_eval(found.get("down_revision", "None"))
+        except (KeyError, ValueError, SyntaxError):
+            return None
+        if not isinstance(revision, str) or not isinstance(parent, str | None):
+            return None  # a merge point (a tuple) or something computed
+        revisions.add(revision)
+        if parent is not None:
+            parents.add(parent)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def at_head(engine: Engine) -> bool:
+    """True if the store's recorded revision is the scripts' head (a missing table, an
+    unreachable database or anything unexpected: False, and `migrate` finds out)."""
+    head = script_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    except SQLAlchemyError:
+        return False
+    return [tuple(row) for row in rows] == [(head,)]
 
 
 def _signed(value: int) -> int:

@@ -27,15 +27,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _field_value(value: Any) -> FieldValue:
-    # JSON has no tuples; the planner compares tuples (labels), so restore them.
-    if isinstance(value, list):
-        return tuple(value)
-    return value  # type: ignore[no-any-return]
-
-
 def _values_out(stored: Mapping[str, Any]) -> dict[str, FieldValue]:
-    return {key: _field_value(value) for key, value in stored.items()}
+    # JSON has no tuples; the planner compares tuples (labels), so restore them.
+    return {
+        key: tuple(value) if isinstance(value, list) else value for key, value in stored.items()
+    }
 
 
 def _values_in(values: Mapping[str, FieldValue]) -> dict[str, Any]:
@@ -167,16 +163,22 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                 for row in conn.execute(query)
                 if row.item_id in values_by_item
             }
-            rows = [
-                {
-                    "project": project,
-                    "side": side,
-                    "item_id": item_id,
-                    "field_values": {**stored.get(item_id, {}), **_values_in(values)},
-                    "updated_at": now,
-                }
-                for item_id, values in values_by_item.items()
-            ]
+            rows = []
+            for item_id, values in values_by_item.items():
+                merged = {**stored.get(item_id, {}), **_values_in(values)}
+                if merged == stored.get(item_id):
+                    continue  # already so: a quiet night rewrites nothing
+                rows.append(
+                    {
+                        "project": project,
+                        "side": side,
+                        "item_id": item_id,
+                        "field_values": merged,
+                        "updated_at": now,
+                    }
+                )
+            if not rows:
+                return
             stmt = upsert(conn, t, ("project", "side", "item_id"), ("field_values", "updated_at"))
             conn.execute(stmt, rows)
 

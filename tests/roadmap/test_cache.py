@@ -1,0 +1,132 @@
+"""The roadmap cache: an unchanged file is not parsed again, any change always is."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tracker_bridge.model import SprintState
+from tracker_bridge.roadmap import RoadmapLoadError, load_roadmap
+from tracker_bridge.roadmap.cache import load_roadmap_cached
+from tracker_bridge.testing.roadmaps import generate_roadmap
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "trending-now.yaml"
+TODAY = date(2026, 2, 10)
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TB_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def roadmap(tmp_path: Path) -> Path:
+    path = tmp_path / "roadmap.yaml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted((cache / "roadmaps").glob("*.json"))
+
+
+@pytest.mark.parametrize("text", [EXAMPLE.read_text(encoding="utf-8"), generate_roadmap(300)])
+def test_a_cached_roadmap_is_the_one_the_file_gives(
+    cache: Path, tmp_path: Path, text: str
+) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    fresh = load_roadmap(path, today=TODAY)
+    first = load_roadmap_cached(path, today=TODAY)  # parsed, and written to the cache
+    again = load_roadmap_cached(path, today=TODAY)  # read from the cache
+    assert len(_entries(cache)) == 1
+    for loaded in (first, again):
+        assert loaded.roadmap == fresh.roadmap
+        assert dict(loaded.lines) == dict(fresh.lines)
+        assert loaded.path == path
+
+
+def test_an_unchanged_file_is_read_from_the_cache(cache: Path, roadmap: Path) -> None:
+    load_roadmap_cached(roadmap, today=TODAY)
+    # Mark the entry so a hit shows (a real run never writes into the cache by hand).
+    (entry,) = _entries(cache)
+    stored = json.loads(entry.read_text())
+    data = json.loads(stored["roadmap"])
+    data["project"] = "from-the-cache"
+    stored["roadmap"] = json.dumps(data)
+    entry.write_text(json.dumps(stored))
+    assert load_roadmap_cached(roadmap, today=TODAY).roadmap.project == "from-the-cache"
+
+
+def test_an_edit_of_the_same_size_and_time_is_parsed_again(cache: Path, roadmap: Path) -> None:
+    before = load_roadmap_cached(roadmap, today=TODAY).roadmap
+    title = before.items[1].title
+    stat = roadmap.stat()
+    text = roadmap.read_text(encoding="utf-8")
+    edited = "X" + title[1:]
+    assert len(edited) == len(title) and text.count(f"title: {title}\n") == 1
+    roadmap.write_text(text.replace(f"title: {title}\n", f"title: {edited}\n"), encoding="utf-8")
+    os.utime(roadmap, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as an editor keeping mtime
+    assert roadmap.stat().st_size == stat.st_size
+    after = load_roadmap_cached(roadmap, today=TODAY).roadmap
+    assert after.items[1].title == edited
+    assert after == load_roadmap(roadmap, today=TODAY).roadmap
+
+
+def test_another_day_derives_the_sprint_states_again(cache: Path, roadmap: Path) -> None:
+    early = load_roadmap_cached(roadmap, today=date(2026, 1, 6)).roadmap
+    late = load_roadmap_cached(roadmap, today=date(2026, 3, 20)).roadmap
+    assert early.sprints[0].state is SprintState.ACTIVE
+    assert late.sprints[0].state is SprintState.CLOSED
+    assert late == load_roadmap(roadmap, today=date(2026, 3, 20)).roadmap
+
+
+def test_a_file_with_problems_reports_them_every_time(cache: Path, roadmap: Path) -> None:
+    load_roadmap_cached(roadmap, today=TODAY)
+    roadmap.write_text(roadmap.read_text(encoding="utf-8") + "bogus_key: 1\n", encoding="utf-8")
+    for _run in range(2):
+        with pytest.raises(RoadmapLoadError) as raised:
+            load_roadmap_cached(roadmap, today=TODAY)
+        assert "bogus_key" in "\n".join(raised.value.lines())
+
+
+def test_a_damaged_entry_is_a_miss(cache: Path, roadmap: Path) -> None:
+    expected = load_roadmap_cached(roadmap, today=TODAY).roadmap
+    (entry,) = _entries(cache)
+    entry.write_text('{"key": [')  # cut short, as a full disk or a crash leaves it
+    assert load_roadmap_cached(roadmap, today=TODAY).roadmap == expected
+    assert load_roadmap_cached(roadmap, today=TODAY).roadmap == expected  # rewritten
+
+
+def test_an_unwritable_cache_still_loads(
+    roadmap: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("TB_CACHE_DIR", str(blocker))  # mkdir under a file fails
+    expected = load_roadmap(roadmap, today=TODAY).roadmap
+    assert load_roadmap_cached(roadmap, today=TODAY).roadmap == expected
+
+
+def test_a_missing_file_is_worded_as_by_the_loader(cache: Path, tmp_path: Path) -> None:
+    with pytest.raises(Exception) as cached:
+        load_roadmap_cached(tmp_path / "nowhere.yaml")
+    with pytest.raises(Exception) as plain:
+        load_roadmap(tmp_path / "nowhere.yaml")
+    assert str(cached.value) == str(plain.value)
+
+
+def test_entries_are_kept_per_path_and_pruned(cache: Path, tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for number in range(35):
+        path = tmp_path / f"roadmap-{number}.yaml"
+        path.write_text(text, encoding="utf-8")
+        load_roadmap_cached(path, today=TODAY)
+        load_roadmap_cached(path, today=TODAY)
+    assert len(_entries(cache)) == 32
