@@ -36,8 +36,11 @@ def _shared_tag(text: str) -> Tag:
 
 
 _PLAIN_TAG = _shared_tag(_PLAIN)
-_RESOLVED = {ScalarNode: _shared_tag(_TAG + "str"), SequenceNode: _shared_tag(_TAG + "seq"),
-             MappingNode: _shared_tag(_TAG + "map")}
+_RESOLVED: dict[type, Tag] = {
+    ScalarNode: _shared_tag(_TAG + "str"),
+    SequenceNode: _shared_tag(_TAG + "seq"),
+    MappingNode: _shared_tag(_TAG + "map"),
+}
 
 MAX_DEPTH = 100
 """Deeper nesting than any real file has: refused with its line, before Python's stack is."""
