@@ -17,6 +17,8 @@ JournalStatus = Literal["intent", "confirmed", "failed"]
 
 def as_utc(value: datetime) -> datetime:
     """Aware UTC. A naive value is taken to be UTC already (the adapters' convention)."""
+    if value.tzinfo is UTC:  # the common case, a million times in a large report
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

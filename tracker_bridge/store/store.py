@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, select
+from sqlalchemy import Engine, Text, and_, delete, select, type_coerce
 
 from tracker_bridge.model import FieldValue, RemoteRef, WorkItem
 from tracker_bridge.store import schema as s
@@ -209,8 +209,17 @@ class Store(History, Locks, Deliveries, Origins):
 
     def get_items(self, project: str) -> dict[str, WorkItem]:
         t = s.items
-        query = select(t.c.item_id, t.c.data).where(t.c.project == project)
         with self._engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                # The stored JSON text straight into pydantic's JSON parser: no dicts between.
+                raw = select(t.c.item_id, type_coerce(t.c.data, Text())).where(
+                    t.c.project == project
+                )
+                return {
+                    item_id: WorkItem.model_validate_json(text)
+                    for item_id, text in conn.execute(raw).tuples()
+                }
+            query = select(t.c.item_id, t.c.data).where(t.c.project == project)
             return {row.item_id: WorkItem.model_validate(row.data) for row in conn.execute(query)}
 
     # -- sprint refs ------------------------------------------------------------------------
