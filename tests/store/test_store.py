@@ -242,3 +242,6 @@ def test_events_of_chosen_items_read_in_batches_keep_the_full_order(store: Store
     moves_only = store.events(P, kinds={"stage_changed"}, item_ids=["card-0006"])
     assert [e.data["to"] for e in moves_only] == ["stage1", "stage2", "stage3"]
     assert store.events(P, item_ids=[]) == []
+    # Asked for more items than the project has cards (a whole board's worth): one pass.
+    many = chosen | {f"ghost-{n}" for n in range(10_000)}
+    assert store.events(P, item_ids=many) == picked

@@ -9,17 +9,47 @@ decoded once (a project's event payloads are a few hundred distinct small object
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Container, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, String, Text, select, type_coerce
 
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.records import StoreEvent
+from tracker_bridge.store.records import StoreEvent, as_utc
 
 ITEM_IDS_PER_QUERY = 900
 """Item ids per `IN (…)` list: well under every backend's limit on bound parameters."""
+ITEM_IDS_PER_SCAN = 10 * ITEM_IDS_PER_QUERY
+"""Above this many items, one pass over the project's events (filtered in Python) is
+faster than the index lookups (measured on 1M events: 458k wanted, 2x faster)."""
+
+
+@contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """Building a million small objects triggers a full garbage collection again and again,
+    each walking every object made so far (over half the read time); none of them is
+    garbage, so collection waits until the read is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def trusted_event(
+    kind: str, item_id: str, at: datetime, tracker: str | None, data: Any
+) -> StoreEvent:
+    """A `StoreEvent` from a stored row, whose time is already aware UTC: skips the
+    dataclass's frozen `__init__` and `__post_init__` (a third of the per-row cost)."""
+    event = object.__new__(StoreEvent)
+    event.__dict__.update(kind=kind, item_id=item_id, at=at, tracker=tracker, data=data)
+    return event
 
 
 def _select(at: Any, data: Any) -> Select[Any]:
@@ -28,20 +58,24 @@ def _select(at: Any, data: Any) -> Select[Any]:
 
 
 def read_events(
-    conn: Connection, *conditions: Any, order: bool = True
+    conn: Connection, *conditions: Any, order: bool = True, keep: Container[str] | None = None
 ) -> list[tuple[int, StoreEvent]]:
     """(row id, event) for the rows matching `conditions`, in (at, id) order if `order`.
 
     Without `order` the database picks the best index for the conditions (SQLite would walk
     the (project, at) index for the order and scan every event of the project instead of
-    looking a few items up); the caller sorts."""
+    looking a few items up); the caller sorts. `keep`: only these items' rows are decoded
+    (cheaper than a long `IN` list when many of the project's items are wanted)."""
     t = s.events
     if conn.dialect.name != "sqlite":
         query = _select(t.c.at, t.c.data).where(*conditions)
         if order:
             query = query.order_by(t.c.at, t.c.id)
-        return [(row_id, StoreEvent(kind, item_id, at, tracker, data))
-                for row_id, kind, item_id, at, tracker, data in conn.execute(query).tuples()]
+        rows = conn.execute(query).tuples().all()
+        with no_gc_pauses():
+            return [(row_id, trusted_event(kind, item_id, as_utc(at), tracker, data))
+                    for row_id, kind, item_id, at, tracker, data in rows
+                    if keep is None or item_id in keep]
     query = _select(type_coerce(t.c.at, String()), type_coerce(t.c.data, Text())).where(
         *conditions
     )
@@ -49,10 +83,15 @@ def read_events(
         query = query.order_by(t.c.at, t.c.id)
     decoded: dict[str, Any] = {}
     found: list[tuple[int, StoreEvent]] = []
-    for row_id, kind, item_id, at_text, tracker, data_text in conn.execute(query).tuples():
-        at = datetime.fromisoformat(at_text).replace(tzinfo=UTC)
-        data = decoded.get(data_text)
-        if data is None:
-            data = decoded[data_text] = json.loads(data_text)
-        found.append((row_id, StoreEvent(kind, item_id, at, tracker, data)))
+    with no_gc_pauses():
+        for row_id, kind, item_id, at_text, tracker, data_text in conn.execute(
+            query
+        ).tuples().all():
+            if keep is not None and item_id not in keep:
+                continue
+            at = datetime.fromisoformat(at_text).replace(tzinfo=UTC)
+            data = decoded.get(data_text)
+            if data is None:
+                data = decoded[data_text] = json.loads(data_text)
+            found.append((row_id, trusted_event(kind, item_id, at, tracker, data)))
     return found

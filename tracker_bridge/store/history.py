@@ -11,7 +11,7 @@ from sqlalchemy import Engine, Row, select, update
 from tracker_bridge.model import RemoteRef
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.engine import insert_ignore
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, read_events
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, ITEM_IDS_PER_SCAN, read_events
 from tracker_bridge.store.records import JournalEntry, JournalStatus, StoreEvent, SyncRun, as_utc
 
 
@@ -161,14 +161,17 @@ class History:
             if item_ids is None:
                 return [event for _, event in read_events(conn, *where)]
             wanted = sorted(set(item_ids))
-            rows = [
-                row
-                for start in range(0, len(wanted), ITEM_IDS_PER_QUERY)
-                for row in read_events(
-                    conn, *where, t.c.item_id.in_(wanted[start:start + ITEM_IDS_PER_QUERY]),
-                    order=False,
-                )
-            ]
+            if len(wanted) > ITEM_IDS_PER_SCAN:  # many items: one pass beats many lookups
+                rows = read_events(conn, *where, order=False, keep=set(wanted))
+            else:
+                rows = [
+                    row
+                    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY)
+                    for row in read_events(
+                        conn, *where, t.c.item_id.in_(wanted[start:start + ITEM_IDS_PER_QUERY]),
+                        order=False,
+                    )
+                ]
         rows.sort(key=lambda row: (row[1].at, row[0]))
         return [event for _, event in rows]
 

@@ -16,6 +16,7 @@ from tracker_bridge.model import FieldValue, RemoteRef, WorkItem
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.engine import make_engine, migrate, upsert
+from tracker_bridge.store.event_rows import no_gc_pauses
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
 from tracker_bridge.store.origins import Origins
@@ -215,12 +216,13 @@ class Store(History, Locks, Deliveries, Origins):
                 raw = select(t.c.item_id, type_coerce(t.c.data, Text())).where(
                     t.c.project == project
                 )
-                return {
-                    item_id: WorkItem.model_validate_json(text)
-                    for item_id, text in conn.execute(raw).tuples()
-                }
+                rows = conn.execute(raw).tuples().all()
+                with no_gc_pauses():
+                    return {item_id: WorkItem.model_validate_json(text) for item_id, text in rows}
             query = select(t.c.item_id, t.c.data).where(t.c.project == project)
-            return {row.item_id: WorkItem.model_validate(row.data) for row in conn.execute(query)}
+            stored = conn.execute(query).tuples().all()
+            with no_gc_pauses():
+                return {item_id: WorkItem.model_validate(data) for item_id, data in stored}
 
     # -- sprint refs ------------------------------------------------------------------------
 
