@@ -19,6 +19,7 @@ Targets (issue 12): each command under 2 s and 500 MB, and within 3x its event r
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import random
@@ -39,11 +40,17 @@ from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import Store
 from tracker_bridge.testing.roadmaps import generate_roadmap
 
+print = functools.partial(print, flush=True)  # progress shows while it runs
+
 PROJECT = "bench"
 SPRINT_DAYS = 14
 CURRENT_SPRINT = 16  # of the generator's 24: 15 closed sprints of history behind it
 STAGES = list(Stage)
-DB_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime in SQLite
+
+
+def db_time(at: datetime) -> str:
+    """How SQLAlchemy stores a UTC DateTime in SQLite: `2026-01-05 09:30:00.000000`."""
+    return at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
 
 
 def roadmap_text(items: int, today: date) -> str:
@@ -91,7 +98,8 @@ def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int
     base = sum(2 + STAGES.index(i.stage) for i in cards)
     extra_pairs = max(0, events - base) // 2
     rng = random.Random(12)
-    stamp = now.strftime(DB_TIME)
+    stamp = db_time(now)
+    payloads: dict[str, str] = {}
     item_rows = [(PROJECT, i.id, json.dumps(i.model_dump(mode="json")), stamp)
                  for i in roadmap.items]
     event_rows: list[tuple[str, str, str, str, str, str, str]] = []
@@ -101,9 +109,10 @@ def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int
             start = now - timedelta(days=rng.randrange(2, 20))
         bounces = extra_pairs // len(cards) + (n < extra_pairs % len(cards))
         for kind, at, data in _history(item, start, now - timedelta(hours=1), bounces):
-            key = f"bench-{len(event_rows):x}"
-            event_rows.append((PROJECT, kind, item.id, at.strftime(DB_TIME),
-                               json.dumps(data), key, stamp))
+            key = f"bench-{len(event_rows):x}"  # unique is all the store asks of it
+            text = json.dumps(data)
+            event_rows.append((PROJECT, kind, item.id, db_time(at),
+                               payloads.setdefault(text, text), key, stamp))
     with sqlite3.connect(folder / "state.sqlite") as db:
         db.executemany("INSERT INTO items (project, item_id, data, updated_at) "
                        "VALUES (?, ?, ?, ?)", item_rows)
