@@ -154,6 +154,53 @@ def read_seconds(folder: Path, command: str) -> tuple[float, int]:
     return seconds, len(found)
 
 
+def phases(folder: Path) -> None:
+    """Where one in-process run of each command spends its time (no interpreter start-up
+    or imports: the CLI's figure minus these is that)."""
+    import io
+
+    from rich.console import Console
+
+    from tracker_bridge.reports.board import board_snapshot
+    from tracker_bridge.reports.context import ReportContext
+    from tracker_bridge.reports.render_terminal import render_board, render_sprint
+    from tracker_bridge.reports.summary import build_sprint_report
+    from tracker_bridge.workspace import open_workspace
+
+    now = datetime.now(UTC)
+    marks: list[tuple[str, float]] = []
+
+    def mark(name: str) -> None:
+        marks.append((name, time.perf_counter()))
+
+    mark("start")
+    with open_workspace(folder / "tracker-bridge.toml") as workspace:
+        project = workspace.project(None)
+        mark("open workspace + store")
+        roadmap = load_roadmap(project.roadmap, today=now.date()).roadmap
+        mark("load roadmap")
+        items = workspace.store.get_items(PROJECT)
+        mark("read items")
+        events = workspace.store.events(PROJECT, kinds=BOARD_EVENT_KINDS,
+                                        item_ids=board_event_items(items))
+        mark("status: read its events")
+        snapshot = board_snapshot(items, roadmap, now, events=events)
+        mark("status: board")
+        render_board(snapshot, Console(width=100, color_system=None, file=io.StringIO()))
+        mark("status: render")
+        ctx = ReportContext(workspace.settings, project, roadmap, workspace.store, now)
+        merged = ctx.items()
+        mark("report: merge items")
+        all_events = ctx.events()
+        mark("report: read all events")
+        report = build_sprint_report(ctx.sprint(None), merged, all_events, roadmap, now)
+        mark("report: compute")
+        render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
+        mark("report: render")
+    for (_, before), (name, after) in pairwise(marks):
+        print(f"  {name:<26} {after - before:6.2f} s")
+
+
 COMMANDS = {
     "status": ["status"],
     "report sprint": ["report", "sprint"],
@@ -167,6 +214,8 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the workspace here")
+    parser.add_argument("--phases", action="store_true",
+                        help="also time each phase of one in-process run")
     args = parser.parse_args()
     now = datetime.now(UTC)
     with tempfile.TemporaryDirectory() as scratch:
@@ -178,6 +227,8 @@ def main() -> int:
             print(f"built {args.items} items, {stored} events in "
                   f"{time.perf_counter() - started:.1f} s "
                   f"(store {(folder / 'state.sqlite').stat().st_size / 1e6:.0f} MB)")
+        if args.phases:
+            phases(folder)
         ok = True
         for name, cli_args in COMMANDS.items():
             runs = [run_cli(folder, cli_args) for _ in range(args.runs)]
