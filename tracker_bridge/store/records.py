@@ -43,7 +43,7 @@ def dumps(value: Any) -> str:
     return json.dumps(value, default=json_default, sort_keys=True, separators=(",", ":"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large report holds a million of these
 class StoreEvent:
     """Something that happened to an item, with when (reports are computed from these)."""
 
