@@ -214,6 +214,7 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the workspace here")
+    parser.add_argument("--only", choices=sorted(COMMANDS), help="measure this command only")
     parser.add_argument("--phases", action="store_true",
                         help="also time each phase of one in-process run")
     args = parser.parse_args()
@@ -231,6 +232,8 @@ def main() -> int:
             phases(folder)
         ok = True
         for name, cli_args in COMMANDS.items():
+            if args.only not in (None, name):
+                continue
             runs = [run_cli(folder, cli_args) for _ in range(args.runs)]
             reads = [read_seconds(folder, name) for _ in range(args.runs)]
             seconds = statistics.median(r[0] for r in runs)
