@@ -23,6 +23,7 @@ import functools
 import json
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -168,10 +169,11 @@ def phases(folder: Path) -> None:
     from tracker_bridge.workspace import open_workspace
 
     now = datetime.now(UTC)
-    marks: list[tuple[str, float]] = []
+    marks: list[tuple[str, float, float]] = []
 
     def mark(name: str) -> None:
-        marks.append((name, time.perf_counter()))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        marks.append((name, time.perf_counter(), peak))
 
     mark("start")
     with open_workspace(folder / "tracker-bridge.toml") as workspace:
@@ -197,8 +199,8 @@ def phases(folder: Path) -> None:
         mark("report: compute")
         render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
         mark("report: render")
-    for (_, before), (name, after) in pairwise(marks):
-        print(f"  {name:<26} {after - before:6.2f} s")
+    for (_, before, _), (name, after, peak) in pairwise(marks):
+        print(f"  {name:<26} {after - before:6.2f} s   peak RSS so far {peak:5.0f} MB")
 
 
 COMMANDS = {
