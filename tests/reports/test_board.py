@@ -70,3 +70,18 @@ def test_board_json_round_trips() -> None:
         "items": ["b", "sp2", "x"],
     }
     assert data["active_sprint"]["id"] == "s2"
+
+
+def test_the_board_needs_only_the_stage_moves_of_cards_in_progress() -> None:
+    # What `status` reads from the store: the same board as from the whole event log.
+    from tracker_bridge.reports.board import BOARD_EVENT_KINDS, board_event_items
+
+    evs = [*events(), move("b", at(8), "in_review", "in_progress")]
+    wanted = set(board_event_items(items()))
+    assert wanted and all(items()[i].stage.is_active for i in wanted)
+    needed = [e for e in evs if e.item_id in wanted and e.kind in BOARD_EVENT_KINDS]
+    assert len(needed) < len(evs)
+    later = NOW + timedelta(days=2)
+    whole = board_snapshot(items(), roadmap(), later, evs, ageing_days=4)
+    assert board_snapshot(items(), roadmap(), later, needed, ageing_days=4) == whole
+    assert whole.ageing  # the comparison covers ageing, which reads events

@@ -251,3 +251,28 @@ def test_saving_the_same_bases_again_rewrites_no_row(store: Store) -> None:
     assert store.get_base("p", "roadmap")["item-1"] == {
         "title": "Renamed", "labels": ("a", "b"), "points": 3
     }
+
+
+def test_events_of_chosen_items_read_in_batches_keep_the_full_order(store: Store) -> None:
+    # A board of 1,200 cards, moved in waves: many moves share a time (a bulk transition in
+    # Jira), so the order among equal times is the order they were recorded in.
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    waves = [
+        StoreEvent("stage_changed", f"card-{n:04d}", t0 + timedelta(hours=wave), JIRA,
+                   {"from": f"stage{wave}", "to": f"stage{wave + 1}"})
+        for wave in range(3)
+        for n in reversed(range(1200))
+    ]
+    assert store.record_events(P, waves) == len(waves)
+    store.record_events(P, [StoreEvent("sprint_added", "card-0006", t0, JIRA, {"sprint": "s1"})])
+    chosen = {f"card-{n:04d}" for n in range(1200) if n % 5} | {"not-a-card"}  # 960
+
+    picked = store.events(P, item_ids=chosen)
+    assert picked == [e for e in store.events(P) if e.item_id in chosen]
+    assert len(picked) == 3 * 960 + 1
+    moves_only = store.events(P, kinds={"stage_changed"}, item_ids=["card-0006"])
+    assert [e.data["to"] for e in moves_only] == ["stage1", "stage2", "stage3"]
+    assert store.events(P, item_ids=[]) == []
+    # Asked for more items than the project has cards (a whole board's worth): one pass.
+    many = chosen | {f"ghost-{n}" for n in range(10_000)}
+    assert store.events(P, item_ids=many) == picked

@@ -309,7 +309,11 @@ def status(
     as_json: bool = JsonOption,
 ) -> None:
     """The board: items per stage and track against the WIP limits, blocked items, sprint."""
-    from tracker_bridge.reports.board import board_snapshot
+    from tracker_bridge.reports.board import (
+        BOARD_EVENT_KINDS,
+        board_event_items,
+        board_snapshot,
+    )
     from tracker_bridge.reports.render_json import to_json
     from tracker_bridge.reports.render_terminal import render_board
 
@@ -317,7 +321,10 @@ def status(
         settings = workspace.project(project)
         loaded = _roadmap(settings.roadmap)
         items = workspace.store.get_items(settings.name)
-        events = workspace.store.events(settings.name)
+        # Only what the board reads: the stage moves of the cards in progress.
+        events = workspace.store.events(
+            settings.name, kinds=BOARD_EVENT_KINDS, item_ids=board_event_items(items)
+        )
     if not items:
         repeat = repeat_options(roadmap=None, project=project, targets=(), config=config)
         raise UserError(

@@ -19,6 +19,15 @@ from tracker_bridge.reports.lines import ItemLine
 DEFAULT_AGEING_DAYS = 5.0
 """An item idle longer than this in an active stage is flagged as ageing."""
 
+BOARD_EVENT_KINDS = ("stage_changed", "created")
+"""The only events `board_snapshot` reads (when an item entered its stage)."""
+
+
+def board_event_items(items: Mapping[str, WorkItem]) -> list[str]:
+    """The items whose events `board_snapshot` reads: cards in an active stage (ageing).
+    A store can hand over just their `BOARD_EVENT_KINDS` events instead of the whole log."""
+    return [i.id for i in items.values() if i.stage.is_active and i.kind is not Kind.EPIC]
+
 
 @dataclass(frozen=True)
 class StageColumn:

@@ -17,6 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.tag import Tag
 
 Path = tuple[str | int, ...]
 
@@ -24,6 +25,22 @@ _TAG = "tag:yaml.org,2002:"
 _MERGE = _TAG + "merge"
 _PLAIN = "?plain"
 """Tag we give unquoted scalars; `_plain` types them (the resolver's regexes cost ~40%)."""
+
+
+def _shared_tag(text: str) -> Tag:
+    # One Tag object per kind, its text decoded once: ruamel wraps a plain string in a new
+    # Tag per node and URI-decodes it on every `node.tag` read (a third of a large load).
+    tag = Tag(suffix=text)
+    _ = tag.trval
+    return tag
+
+
+_PLAIN_TAG = _shared_tag(_PLAIN)
+_RESOLVED: dict[type, Tag] = {
+    ScalarNode: _shared_tag(_TAG + "str"),
+    SequenceNode: _shared_tag(_TAG + "seq"),
+    MappingNode: _shared_tag(_TAG + "map"),
+}
 
 MAX_DEPTH = 100
 """Deeper nesting than any real file has: refused with its line, before Python's stack is."""
@@ -51,10 +68,10 @@ if _CParser is not None:
         def ascend_resolver(self, *_: Any) -> None:
             pass
 
-        def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-            if kind is ScalarNode:
-                return _PLAIN if implicit[0] else _TAG + "str"
-            return _TAG + ("seq" if kind is SequenceNode else "map")
+        def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> Tag:
+            if kind is ScalarNode and implicit[0]:
+                return _PLAIN_TAG
+            return _RESOLVED[kind]
 
 
 class YamlProblem(Exception):
@@ -230,7 +247,7 @@ def _data(node: Node) -> Any:
     kind = type(node)
     if kind is ScalarNode:
         try:
-            return _plain(node.value) if node.tag == _PLAIN else _tagged(cast(ScalarNode, node))
+            return _plain(node.value) if _is_plain(node) else _tagged(cast(ScalarNode, node))
         except _Refused as exc:
             raise YamlProblem(*position(node), str(exc), node=node) from None
     if kind is SequenceNode:
@@ -242,11 +259,12 @@ def _data(node: Node) -> Any:
     for key_node, value_node in node.value:
         if type(key_node) is not ScalarNode:
             raise YamlProblem(*position(key_node), "mapping keys must be plain text", node=node)
-        if key_node.tag == _MERGE or (key_node.tag == _PLAIN and key_node.value == "<<"):
+        plain = _is_plain(key_node)
+        if (plain and key_node.value == "<<") or (not plain and key_node.tag == _MERGE):
             merged = merged if merged is not None else {}
             _merge(merged, _data(value_node))
             continue
-        key = _plain(key_node.value) if key_node.tag == _PLAIN else _tagged(key_node)
+        key = _plain(key_node.value) if plain else _tagged(key_node)
         if key in result:
             first = next(k for k, _ in node.value if k.value == key_node.value)
             message = f"duplicate key {key!r} (first at line {first.start_mark.line + 1})"
@@ -256,6 +274,10 @@ def _data(node: Node) -> Any:
         for key, value in merged.items():
             result.setdefault(key, value)
     return result
+
+
+def _is_plain(node: Node) -> bool:
+    return node.ctag is _PLAIN_TAG or node.tag == _PLAIN
 
 
 def _path_to(root: Node, target: Node | None) -> Path | None:

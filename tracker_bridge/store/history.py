@@ -11,6 +11,7 @@ from sqlalchemy import Engine, Row, select, update
 from tracker_bridge.model import RemoteRef
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.engine import insert_ignore
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, ITEM_IDS_PER_SCAN, read_events
 from tracker_bridge.store.records import JournalEntry, JournalStatus, StoreEvent, SyncRun, as_utc
 
 
@@ -144,27 +145,35 @@ class History:
         kinds: Collection[str] | None = None,
         since: datetime | None = None,
         item_id: str | None = None,
+        item_ids: Collection[str] | None = None,
     ) -> list[StoreEvent]:
-        """Events ordered by time (then by when they were recorded)."""
+        """Events ordered by time (then by when they were recorded). `item_ids` limits them
+        to those items (a report that needs a few items' history reads only theirs)."""
         t = s.events
-        query = select(t).where(t.c.project == project)
+        where = [t.c.project == project]
         if kinds is not None:
-            query = query.where(t.c.kind.in_(list(kinds)))
+            where.append(t.c.kind.in_(list(kinds)))
         if since is not None:
-            query = query.where(t.c.at >= as_utc(since))
+            where.append(t.c.at >= as_utc(since))
         if item_id is not None:
-            query = query.where(t.c.item_id == item_id)
+            where.append(t.c.item_id == item_id)
         with self._engine.connect() as conn:
-            return [
-                StoreEvent(
-                    kind=row.kind,
-                    item_id=row.item_id,
-                    at=row.at,
-                    tracker=row.tracker,
-                    data=row.data,
-                )
-                for row in conn.execute(query.order_by(t.c.at, t.c.id))
-            ]
+            if item_ids is None:
+                return [event for _, event in read_events(conn, *where)]
+            wanted = sorted(set(item_ids))
+            if len(wanted) > ITEM_IDS_PER_SCAN:  # many items: one pass beats many lookups
+                rows = read_events(conn, *where, order=False, keep=set(wanted))
+            else:
+                rows = [
+                    row
+                    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY)
+                    for row in read_events(
+                        conn, *where, t.c.item_id.in_(wanted[start:start + ITEM_IDS_PER_QUERY]),
+                        order=False,
+                    )
+                ]
+        rows.sort(key=lambda row: (row[1].at, row[0]))
+        return [event for _, event in rows]
 
     # -- runs -------------------------------------------------------------------------------
 

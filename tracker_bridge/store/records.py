@@ -17,6 +17,8 @@ JournalStatus = Literal["intent", "confirmed", "failed"]
 
 def as_utc(value: datetime) -> datetime:
     """Aware UTC. A naive value is taken to be UTC already (the adapters' convention)."""
+    if value.tzinfo is UTC:  # the common case, a million times in a large report
+        return value
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value.astimezone(UTC)
@@ -41,7 +43,7 @@ def dumps(value: Any) -> str:
     return json.dumps(value, default=json_default, sort_keys=True, separators=(",", ":"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a large report holds a million of these
 class StoreEvent:
     """Something that happened to an item, with when (reports are computed from these)."""
 

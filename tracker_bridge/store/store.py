@@ -10,13 +10,14 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, select
+from sqlalchemy import Engine, Text, and_, delete, select, type_coerce
 
 from tracker_bridge.model import FieldValue, RemoteRef, WorkItem
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
 from tracker_bridge.store.engine import make_engine, migrate, upsert
+from tracker_bridge.store.event_rows import no_gc_pauses
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
 from tracker_bridge.store.objectives import Objectives
@@ -222,9 +223,19 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
 
     def _all_items(self, project: str) -> dict[str, WorkItem]:
         t = s.items
-        query = select(t.c.item_id, t.c.data).where(t.c.project == project)
         with self._engine.connect() as conn:
-            return {row.item_id: WorkItem.model_validate(row.data) for row in conn.execute(query)}
+            if conn.dialect.name == "sqlite":
+                # The stored JSON text straight into pydantic's JSON parser: no dicts between.
+                raw = select(t.c.item_id, type_coerce(t.c.data, Text())).where(
+                    t.c.project == project
+                )
+                rows = conn.execute(raw).tuples().all()
+                with no_gc_pauses():
+                    return {item_id: WorkItem.model_validate_json(text) for item_id, text in rows}
+            query = select(t.c.item_id, t.c.data).where(t.c.project == project)
+            stored = conn.execute(query).tuples().all()
+            with no_gc_pauses():
+                return {item_id: WorkItem.model_validate(data) for item_id, data in stored}
 
     # -- sprint refs ------------------------------------------------------------------------
 

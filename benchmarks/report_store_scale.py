@@ -1,0 +1,255 @@
+"""`status` and `report sprint` on a large store: seconds, peak memory, and the event read.
+
+    python benchmarks/report_store_scale.py [--items 100000] [--events 1000000] [--runs 3]
+
+Builds a SQLite store holding N synced items and M events (bulk inserts, a few seconds) and
+the matching roadmap file (`tracker_bridge.testing.roadmaps.generate_roadmap`, its sprints
+moved so that today falls in sprint 16 of 24), then runs the real CLI in a subprocess, from
+start-up to the rendered output, several times each:
+
+- `status --json` and `report sprint --format json` (what CI and a cron job run);
+- the median wall time and the peak RSS of each run (`wait4`'s max RSS: the whole process);
+- the time to read, in this process, the events that command needs from the store
+  (`Store.events` exactly as the command calls it), and the ratio command / read.
+
+Targets (issue 12): each command under 2 s and 500 MB, and within 3x its event read.
+`--keep DIR` builds (or reuses) the workspace in DIR, to profile a command by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+
+from tracker_bridge.model import Kind, Stage, WorkItem
+from tracker_bridge.reports.board import BOARD_EVENT_KINDS, board_event_items
+from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.store import Store
+from tracker_bridge.testing.roadmaps import generate_roadmap
+
+print = functools.partial(print, flush=True)  # progress shows while it runs
+
+PROJECT = "bench"
+SPRINT_DAYS = 14
+CURRENT_SPRINT = 16  # of the generator's 24: 15 closed sprints of history behind it
+STAGES = list(Stage)
+
+
+def db_time(at: datetime) -> str:
+    """How SQLAlchemy stores a UTC DateTime in SQLite: `2026-01-05 09:30:00.000000`."""
+    return at.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
+def roadmap_text(items: int, today: date) -> str:
+    first = today - timedelta(days=SPRINT_DAYS * (CURRENT_SPRINT - 1) + 5)
+    return generate_roadmap(items, project=PROJECT).replace(
+        "first_sprint_start: 2026-01-05", f"first_sprint_start: {first.isoformat()}"
+    )
+
+
+def _history(
+    item: WorkItem, start: datetime, now: datetime, bounces: int
+) -> Iterator[tuple[str, datetime, dict[str, str]]]:
+    """A plausible history ending where the item is now: created, planned into its sprint,
+    some back-and-forth in the backlog, then one move per stage up to its current one."""
+    yield "created", start - timedelta(days=3), {}
+    if item.sprint is not None:
+        yield "sprint_added", start - timedelta(days=1), {"sprint": item.sprint}
+    path = STAGES[: STAGES.index(item.stage) + 1]
+    steps = 2 * bounces + len(path) - 1
+    span = max(min(now, start + timedelta(days=SPRINT_DAYS)) - start, timedelta(hours=1))
+    at = start
+    for _ in range(bounces):
+        for before, after in ((Stage.BACKLOG, Stage.SPRINT_BACKLOG),
+                              (Stage.SPRINT_BACKLOG, Stage.BACKLOG)):
+            at += span / (steps + 1)
+            yield "stage_changed", at, {"from": before.value, "to": after.value}
+    for before, after in pairwise(path):
+        at += span / (steps + 1)
+        yield "stage_changed", at, {"from": before.value, "to": after.value}
+
+
+def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int:
+    """Writes roadmap.yaml, tracker-bridge.toml and state.sqlite; returns the events stored."""
+    (folder / "roadmap.yaml").write_text(roadmap_text(items, now.date()), encoding="utf-8")
+    (folder / "tracker-bridge.toml").write_text(
+        '[store]\nurl = "sqlite:///state.sqlite"\n\n'
+        f'[[projects]]\nname = "{PROJECT}"\nroadmap = "roadmap.yaml"\n',
+        encoding="utf-8",
+    )
+    roadmap = load_roadmap(folder / "roadmap.yaml", today=now.date()).roadmap
+    Store.open(f"sqlite:///{folder / 'state.sqlite'}").close()  # schema via the migrations
+    starts = {s.id: datetime.combine(s.start, datetime.min.time(), tzinfo=UTC)
+              for s in roadmap.sprints}
+    cards = [i for i in roadmap.items if i.kind is not Kind.EPIC]
+    base = sum(2 + STAGES.index(i.stage) for i in cards)
+    extra_pairs = max(0, events - base) // 2
+    rng = random.Random(12)
+    stamp = db_time(now)
+    payloads: dict[str, str] = {}
+    item_rows = [(PROJECT, i.id, json.dumps(i.model_dump(mode="json")), stamp)
+                 for i in roadmap.items]
+    event_rows: list[tuple[str, str, str, str, str, str, str]] = []
+    for n, item in enumerate(cards):
+        start = starts.get(item.sprint or "", now - timedelta(days=20))
+        if start > now - timedelta(days=1):  # planned ahead: its moves happened lately
+            start = now - timedelta(days=rng.randrange(2, 20))
+        bounces = extra_pairs // len(cards) + (n < extra_pairs % len(cards))
+        for kind, at, data in _history(item, start, now - timedelta(hours=1), bounces):
+            key = f"bench-{len(event_rows):x}"  # unique is all the store asks of it
+            text = json.dumps(data)
+            event_rows.append((PROJECT, kind, item.id, db_time(at),
+                               payloads.setdefault(text, text), key, stamp))
+    with sqlite3.connect(folder / "state.sqlite") as db:
+        db.executemany("INSERT INTO items (project, item_id, data, updated_at) "
+                       "VALUES (?, ?, ?, ?)", item_rows)
+        db.executemany("INSERT INTO events (project, kind, item_id, at, data, dedup_key, "
+                       "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", event_rows)
+    return len(event_rows)
+
+
+def run_cli(folder: Path, args: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak RSS in MB, output bytes) of one CLI run in a fresh process."""
+    env = {**os.environ, "TB_CONFIG": str(folder / "tracker-bridge.toml")}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "tracker_bridge", *args],
+                                cwd=folder, env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(args)} failed: {err.read().decode()[-2000:]}")
+        size = out.tell()
+    return seconds, usage.ru_maxrss / 1024, size
+
+
+def read_seconds(folder: Path, command: str) -> tuple[float, int]:
+    """The event read `command` makes, on its own: (seconds, events read)."""
+    with Store.open(f"sqlite:///{folder / 'state.sqlite'}") as store:
+        started = time.perf_counter()
+        if command == "status":
+            items = store.get_items(PROJECT)
+            began = time.perf_counter()
+            found = store.events(PROJECT, kinds=BOARD_EVENT_KINDS,
+                                 item_ids=board_event_items(items))
+            seconds = time.perf_counter() - began
+        else:
+            found = store.events(PROJECT)
+            seconds = time.perf_counter() - started
+    return seconds, len(found)
+
+
+def phases(folder: Path) -> None:
+    """Where one in-process run of each command spends its time (no interpreter start-up
+    or imports: the CLI's figure minus these is that)."""
+    import io
+
+    from rich.console import Console
+
+    from tracker_bridge.reports.board import board_snapshot
+    from tracker_bridge.reports.context import ReportContext
+    from tracker_bridge.reports.render_terminal import render_board, render_sprint
+    from tracker_bridge.reports.summary import build_sprint_report
+    from tracker_bridge.workspace import open_workspace
+
+    now = datetime.now(UTC)
+    marks: list[tuple[str, float, float]] = []
+
+    def mark(name: str) -> None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        marks.append((name, time.perf_counter(), peak))
+
+    mark("start")
+    with open_workspace(folder / "tracker-bridge.toml") as workspace:
+        project = workspace.project(None)
+        mark("open workspace + store")
+        roadmap = load_roadmap(project.roadmap, today=now.date()).roadmap
+        mark("load roadmap")
+        items = workspace.store.get_items(PROJECT)
+        mark("read items")
+        events = workspace.store.events(PROJECT, kinds=BOARD_EVENT_KINDS,
+                                        item_ids=board_event_items(items))
+        mark("status: read its events")
+        snapshot = board_snapshot(items, roadmap, now, events=events)
+        mark("status: board")
+        render_board(snapshot, Console(width=100, color_system=None, file=io.StringIO()))
+        mark("status: render")
+        ctx = ReportContext(workspace.settings, project, roadmap, workspace.store, now)
+        merged = ctx.items()
+        mark("report: merge items")
+        all_events = ctx.events()
+        mark("report: read all events")
+        report = build_sprint_report(ctx.sprint(None), merged, all_events, roadmap, now)
+        mark("report: compute")
+        render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
+        mark("report: render")
+    for (_, before, _), (name, after, peak) in pairwise(marks):
+        print(f"  {name:<26} {after - before:6.2f} s   peak RSS so far {peak:5.0f} MB")
+
+
+COMMANDS = {
+    "status": ["status"],
+    "report sprint": ["report", "sprint"],
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", type=Path, help="build (or reuse) the workspace here")
+    parser.add_argument("--only", choices=sorted(COMMANDS), help="measure this command only")
+    parser.add_argument("--phases", action="store_true",
+                        help="also time each phase of one in-process run")
+    args = parser.parse_args()
+    now = datetime.now(UTC)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        if not (folder / "state.sqlite").exists():
+            started = time.perf_counter()
+            stored = build_workspace(folder, args.items, args.events, now)
+            print(f"built {args.items} items, {stored} events in "
+                  f"{time.perf_counter() - started:.1f} s "
+                  f"(store {(folder / 'state.sqlite').stat().st_size / 1e6:.0f} MB)")
+        if args.phases:
+            phases(folder)
+        ok = True
+        for name, cli_args in COMMANDS.items():
+            if args.only not in (None, name):
+                continue
+            runs = [run_cli(folder, cli_args) for _ in range(args.runs)]
+            reads = [read_seconds(folder, name) for _ in range(args.runs)]
+            seconds = statistics.median(r[0] for r in runs)
+            peak = max(r[1] for r in runs)
+            read = statistics.median(r[0] for r in reads)
+            ratio = seconds / read if read else float("inf")
+            print(f"{name:<14} {seconds:6.2f} s (median of {args.runs})  peak RSS {peak:4.0f} MB"
+                  f"  output {runs[0][2] / 1e3:.0f} kB")
+            print(f"{'':<14} reads {reads[0][1]} events in {read:.2f} s;"
+                  f" command / read = {ratio:.1f}x")
+            ok = ok and seconds < 2 and peak < 500 and ratio <= 3
+        print("targets: < 2 s, < 500 MB, <= 3x the event read: " + ("met" if ok else "NOT met"))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

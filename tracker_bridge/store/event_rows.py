@@ -1,0 +1,117 @@
+"""Reading event rows fast: a report may read a million of them, so every microsecond counts.
+
+SQLite hands back text for `at` and `data`; SQLAlchemy's generic processors (a regex per
+datetime, `json.loads` per row, then `as_utc` twice) cost more than the query. Here SQLite
+rows are read as raw text: `datetime.fromisoformat` for the time, and each distinct JSON text
+decoded once (a project's event payloads are a few hundred distinct small objects:
+`{"from": …, "to": …}`, `{"sprint": …}`). PostgreSQL's driver already returns typed values.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from collections.abc import Container, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, String, Text, select, type_coerce
+
+from tracker_bridge.store import schema as s
+from tracker_bridge.store.records import StoreEvent, as_utc
+
+ITEM_IDS_PER_QUERY = 900
+"""Item ids per `IN (…)` list: well under every backend's limit on bound parameters."""
+ROWS_PER_FETCH = 20_000
+"""Rows fetched at a time: the raw rows of a whole million would double the peak memory."""
+ITEM_IDS_PER_SCAN = 10 * ITEM_IDS_PER_QUERY
+"""Above this many items, one pass over the project's events (filtered in Python) is
+faster than the index lookups (measured on 1M events: 458k wanted, 2x faster)."""
+
+
+@contextmanager
+def no_gc_pauses() -> Iterator[None]:
+    """Building a million small objects triggers a full garbage collection again and again,
+    each walking every object made so far (over half the read time); none of them is
+    garbage, so collection waits until the read is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_SLOTS = tuple(
+    getattr(StoreEvent, name).__set__ for name in ("kind", "item_id", "at", "tracker", "data")
+)
+
+
+def trusted_event(
+    kind: str, item_id: str, at: datetime, tracker: str | None, data: Any
+) -> StoreEvent:
+    """A `StoreEvent` from a stored row, whose time is already aware UTC: fills the slots
+    directly instead of the frozen dataclass's `__init__` and `__post_init__` (a third of
+    the per-row cost)."""
+    event = object.__new__(StoreEvent)
+    set_kind, set_item, set_at, set_tracker, set_data = _SLOTS
+    set_kind(event, kind)
+    set_item(event, item_id)
+    set_at(event, at)
+    set_tracker(event, tracker)
+    set_data(event, data)
+    return event
+
+
+def _select(at: Any, data: Any) -> Select[Any]:
+    t = s.events
+    return select(t.c.id, t.c.kind, t.c.item_id, at, t.c.tracker, data)
+
+
+def read_events(
+    conn: Connection, *conditions: Any, order: bool = True, keep: Container[str] | None = None
+) -> list[tuple[int, StoreEvent]]:
+    """(row id, event) for the rows matching `conditions`, in (at, id) order if `order`.
+
+    Without `order` the database picks the best index for the conditions (SQLite would walk
+    the (project, at) index for the order and scan every event of the project instead of
+    looking a few items up); the caller sorts. `keep`: only these items' rows are decoded
+    (cheaper than a long `IN` list when many of the project's items are wanted)."""
+    t = s.events
+    if conn.dialect.name != "sqlite":
+        query = _select(t.c.at, t.c.data).where(*conditions)
+        if order:
+            query = query.order_by(t.c.at, t.c.id)
+        typed: list[tuple[int, StoreEvent]] = []
+        with no_gc_pauses():
+            for rows in conn.execute(query).tuples().partitions(ROWS_PER_FETCH):
+                typed.extend(
+                    (row_id, trusted_event(kind, item_id, as_utc(at), tracker, data))
+                    for row_id, kind, item_id, at, tracker, data in rows
+                    if keep is None or item_id in keep
+                )
+        return typed
+    query = _select(type_coerce(t.c.at, String()), type_coerce(t.c.data, Text())).where(
+        *conditions
+    )
+    if order:
+        query = query.order_by(t.c.at, t.c.id)
+    decoded: dict[str, Any] = {}
+    names: dict[str, str] = {}  # kinds and item ids repeat: one string each, not one a row
+    found: list[tuple[int, StoreEvent]] = []
+    with no_gc_pauses():
+        for rows in conn.execute(query).tuples().partitions(ROWS_PER_FETCH):
+            for row_id, kind, item_id, at_text, tracker, data_text in rows:
+                if keep is not None and item_id not in keep:
+                    continue
+                at = datetime.fromisoformat(at_text).replace(tzinfo=UTC)
+                data = decoded.get(data_text)
+                if data is None:
+                    data = decoded[data_text] = json.loads(data_text)
+                found.append((row_id, trusted_event(
+                    names.setdefault(kind, kind), names.setdefault(item_id, item_id), at,
+                    tracker, data,
+                )))
+    return found
