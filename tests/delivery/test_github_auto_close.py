@@ -110,3 +110,17 @@ def test_a_merge_into_another_branch_closes_nothing(sandbox: Sandbox) -> None:
     gh.merge_pull_request(repo, pull)
     assert issue_json(sandbox, number)["state"] == "open"
     assert not [e for e in issue_events(sandbox, number) if e["event"] == "closed"]
+
+
+def test_a_second_fixing_pull_request_reopens_it_again(sandbox: Sandbox) -> None:
+    sync(sandbox)
+    gh, repo = sandbox.github, sandbox.github_repo
+    number = sandbox.github_number(ITEM)
+    gh.merge_pull_request(repo, gh.open_pull_request(repo, "Scrape", body=f"Fixes #{number}"))
+    sync(sandbox)
+    gh.clock.advance(3600)
+    gh.merge_pull_request(repo, gh.open_pull_request(repo, "Follow-up", body=f"Fixes #{number}"))
+    sync(sandbox)
+    assert stages_on_trackers(sandbox, ITEM) == expected(Stage.READY_FOR_STAGING)
+    assert len(reopen_comments(sandbox, number)) == 2
+    assert [to for to, _ in stage_events(sandbox, ITEM)] == ["ready_for_staging"]
