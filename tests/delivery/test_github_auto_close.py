@@ -6,11 +6,14 @@ production deployment makes it done."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
-from tests.delivery.conftest import sync
+from tests.delivery.conftest import ROADMAP, sync
 from tests.delivery.test_done_when import ITEM, expected, stage_events, stages_on_trackers
 from tracker_bridge.model import Stage
 from tracker_bridge.testing.fake_github.delivery_helpers import DEVELOPER
@@ -124,3 +127,40 @@ def test_a_second_fixing_pull_request_reopens_it_again(sandbox: Sandbox) -> None
     assert stages_on_trackers(sandbox, ITEM) == expected(Stage.READY_FOR_STAGING)
     assert len(reopen_comments(sandbox, number)) == 2
     assert [to for to, _ in stage_events(sandbox, ITEM)] == ["ready_for_staging"]
+
+
+@pytest.fixture
+def projects_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    mapping = tmp_path / "github.yaml"
+    mapping.write_text("mode: projects\nproject: {number: 1}\nsprints_as: milestone\n")
+    with Sandbox(tmp_path / "sandbox", ROADMAP, github_mapping=mapping) as running:
+        for name, value in running.environ.items():
+            monkeypatch.setenv(name, value)
+        yield running
+
+
+def board_status(sandbox: Sandbox) -> str | None:
+    issue = f"{sandbox.github_repo}#{sandbox.github_number(ITEM)}"
+    node = next(n for n in sandbox.github.project(1)["items"] if n["issue"] == issue)
+    status: str | None = node["values"].get("Status")
+    return status
+
+
+def test_projects_mode_keeps_the_stage_on_the_board_through_githubs_close(
+    projects_sandbox: Sandbox,
+) -> None:
+    sandbox = projects_sandbox
+    sync(sandbox)
+    gh, repo = sandbox.github, sandbox.github_repo
+    number = sandbox.github_number(ITEM)
+    gh.merge_pull_request(repo, gh.open_pull_request(repo, "Scrape", body=f"Fixes #{number}"))
+    sync(sandbox)
+    assert board_status(sandbox) == "Ready for Staging"
+    assert issue_json(sandbox, number)["state"] == "open"  # the stage move reopens it
+    jira = sandbox.jira.issue_json(sandbox.jira_key(ITEM))["fields"]["status"]["name"]
+    assert jira == expected(Stage.READY_FOR_STAGING)[0]
+    gh.clock.advance(3600)
+    gh.deploy(repo, "production")
+    sync(sandbox)
+    assert board_status(sandbox) == "Done"
+    assert issue_json(sandbox, number)["state"] == "closed"
