@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tracker_bridge.adapters.github.client import GitHubClient, Reply
+from tracker_bridge.adapters.github.history import issue_events
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.translate import parse_time, utc_text
 from tracker_bridge.delivery.facts import Fact
@@ -182,6 +183,19 @@ class DeliveryReading:
                 break
         if newest is not None:
             part["since"] = utc_text(newest)
+        return found
+
+    # -- GitHub's own closes ------------------------------------------------------------
+    def closing_commits(self, keys: Sequence[str]) -> dict[str, str | None]:
+        """Issue number -> the commit its last `closed` event names (GitHub closed it for a
+        merged `Fixes #N`), None when a person closed it: one events request per issue,
+        asked only for issues that closed since the last run while a pull request moves them."""
+        found: dict[str, str | None] = {}
+        for key in keys:
+            events = issue_events(self.client, self.repo_path, key)
+            closes = [e for e in events or [] if e.get("event") == "closed"]
+            found[key] = str(closes[-1]["commit_id"]) if closes and closes[-1].get(
+                "commit_id") else None
         return found
 
     # -- the commit graph -------------------------------------------------------------

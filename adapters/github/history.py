@@ -37,6 +37,13 @@ def change_times(
     return out
 
 
+def issue_events(
+    client: GitHubClient, repo_path: str, number: str
+) -> list[Mapping[str, Any]] | None:
+    """One issue's events (its newest ones always included); None: gone or hidden."""
+    return _events(client, f"{repo_path}/issues/{number}/events")
+
+
 def _events(client: GitHubClient, path: str) -> list[Mapping[str, Any]] | None:
     reply = client.rest("GET", path, params={"per_page": 100})
     if reply.status != 200 or not isinstance(reply.data, list):

@@ -43,5 +43,9 @@ class DeliverySource(Protocol):
     ) -> dict[str, frozenset[str]]:
         """For each target key: which of `merges` (merge sha -> merged at) its ref reaches."""
 
+    def closing_commits(self, keys: Sequence[str]) -> dict[str, str | None]:
+        """For each issue key: the commit that closed it (a merged pull request's closing
+        keyword), or None when it was closed otherwise."""
+
     def owns_repo(self, full_name: str) -> bool:
         """True if deployments and releases of `full_name` are read here."""

@@ -11,11 +11,12 @@ from datetime import UTC, datetime
 
 from tracker_bridge.delivery.facts import Deployment, Fact, Facts, Release
 from tracker_bridge.delivery.links import LinkIndex
-from tracker_bridge.delivery.rules import DeliveryRules, reached_stages
+from tracker_bridge.delivery.rules import DeliveryRules, Reached, reached_stages
 from tracker_bridge.delivery.source import DeliverySource, Target
 from tracker_bridge.delivery.stored import load_facts, save_facts
 from tracker_bridge.model import Stage
 from tracker_bridge.reconcile.delivery import DeliverySide, delivery_side
+from tracker_bridge.reconcile.delivery_closes import AutoClosed, candidates, undo
 from tracker_bridge.reconcile.planner import TargetState
 from tracker_bridge.store import Store
 from tracker_bridge.tracker import Adapter
@@ -57,6 +58,9 @@ class DeliveryStep:
     _cursors: dict[str, str] = field(default_factory=dict)
     unread: dict[str, str] = field(default_factory=dict)
     """Trackers whose deliveries could not be read this run, with why."""
+    targets: tuple[TargetState, ...] = ()
+    """The targets the planner should merge (GitHub's closes for a merge undone)."""
+    auto_closed: list[AutoClosed] = field(default_factory=list)
 
     @property
     def rules(self) -> DeliveryRules:
@@ -65,6 +69,7 @@ class DeliveryStep:
     def prepare(
         self, targets: Sequence[TargetState], item_ids: Sequence[str]
     ) -> DeliverySide | None:
+        self.targets = tuple(targets)
         if not self.sources:
             return None
         facts = load_facts(self.store, self.project)
@@ -83,11 +88,36 @@ class DeliveryStep:
         self._resolve(facts)
         rules = self.rules
         reached = reached_stages(facts, link_index(targets, item_ids), rules)
+        self.auto_closed = self._auto_closed(targets, reached, facts)
+        self.targets, side_targets = undo(targets, self.auto_closed)
         seen = {
             item: Stage(stage) for item, stage in self.store.delivery_stages(self.project).items()
         }
-        self.side = delivery_side(reached, targets, seen)
+        self.side = delivery_side(reached, side_targets, seen)
         return self.side
+
+    def _auto_closed(
+        self, targets: Sequence[TargetState], reached: Mapping[str, Reached], facts: Facts
+    ) -> list[AutoClosed]:
+        """Issues GitHub closed for a merge delivery knows (see `delivery_closes`)."""
+        merges = {p.merge_sha for p in facts.merged_pulls() if p.merge_sha}
+        found: list[AutoClosed] = []
+        for target in targets:
+            source = self.sources.get(target.tracker)
+            asked = candidates(target, reached) if source is not None else {}
+            if source is None or not asked:
+                continue
+            try:
+                commits = source.closing_commits(sorted(set(asked.values())))
+            except Exception as failed:  # the close stands tonight; asked again next run
+                self.unread[target.tracker] = str(failed) or type(failed).__name__
+                continue
+            for item_id, key in asked.items():
+                sha = commits.get(key)
+                if sha is not None and sha in merges:
+                    reopen = reached[item_id].stage is not Stage.DONE
+                    found.append(AutoClosed(target.tracker, item_id, sha, reopen))
+        return found
 
     def _note(self, fact: Fact) -> None:
         self._changed[fact.key] = fact

@@ -27,6 +27,7 @@ from tracker_bridge.reconcile.change_times import (
 )
 from tracker_bridge.reconcile.closed_sprints import leave_closed_sprints
 from tracker_bridge.reconcile.delivery import delivery_times, plan_with_delivery
+from tracker_bridge.reconcile.delivery_closes import with_reopen_comments
 from tracker_bridge.reconcile.delivery_step import DeliveryStep, delivery_sources
 from tracker_bridge.reconcile.ended_mirrors import end_mirrors
 from tracker_bridge.reconcile.events import Ending, ended_items, view_events
@@ -229,10 +230,11 @@ class Reconciler:
             Skip("deliveries", tracker, f"deliveries not read ({why}); read again next run")
             for tracker, why in delivery.unread.items()
         ]
-        inputs = replace(inputs, skips=(*inputs.skips, *unread))
+        inputs = replace(inputs, targets=delivery.targets, skips=(*inputs.skips, *unread))
         the_plan = end_mirrors(
             leave_closed_sprints(plan_with_delivery(inputs, side), inputs), inputs, endings
         )
+        the_plan = with_reopen_comments(the_plan, delivery.auto_closed)
         the_plan = hold_gated_sprints(the_plan, inputs, self.store.phase_reviews(self.project))
         report = SyncReport(
             self.project,

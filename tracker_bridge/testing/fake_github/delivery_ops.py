@@ -5,6 +5,7 @@ a deployment needs a ref that resolves; a status needs a known state."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tracker_bridge.testing.fake_github.common import Context, invalid, not_found
@@ -15,6 +16,7 @@ from tracker_bridge.testing.fake_github.delivery_state import (
     PullRequest,
     Release,
 )
+from tracker_bridge.testing.fake_github.issue_events import log_changes
 from tracker_bridge.testing.fake_github.state import Issue, Repo, node_id
 from tracker_bridge.testing.server import HTTPError
 
@@ -107,7 +109,38 @@ def merge(ctx: Context, repo: Repo, number: int, by: str, title: str | None = No
     found.merged_at, found.merge_commit_sha, found.merged_by = now, made.sha, by
     issue.state, issue.closed_at, issue.closed_by = "closed", now, by
     issue.updated_at = now
+    if found.base_ref == DEFAULT_BRANCH:
+        close_referenced(repo, f"{issue.title}\n{issue.body or ''}", made.sha, by, ctx)
     return made.sha
+
+
+# GitHub's closing keywords, then `#N`, `owner/repo#N` or the issue's URL.
+_CLOSES = re.compile(
+    r"(?<![\w-])(?:close|closes|closed|fix|fixes|fixed|resolve|resolves|resolved)\s*:?\s+"
+    r"(?:https?://[^/\s]+/(?P<url_repo>[\w.-]+/[\w.-]+)/issues/(?P<url_number>\d+)"
+    r"|(?P<repo>[\w.-]+/[\w.-]+)?#(?P<number>\d+))\b",
+    re.IGNORECASE,
+)
+
+
+def close_referenced(repo: Repo, text: str, sha: str, by: str, ctx: Context) -> list[int]:
+    """What GitHub does when a pull request merges into the default branch: every open issue
+    of this repository it names with a closing keyword is closed (`completed`) by the merging
+    user, logged as a `closed` event whose `commit_id` is the merge commit."""
+    closed: list[int] = []
+    for match in _CLOSES.finditer(text):
+        named = match["url_repo"] or match["repo"] or repo.full_name
+        if named.casefold() != repo.full_name.casefold():
+            continue  # another repository's issue: not modelled here
+        target = repo.issues.get(int(match["url_number"] or match["number"]))
+        if target is None or target.is_pull_request or target.state != "open":
+            continue
+        now = ctx.now()
+        target.state, target.state_reason = "closed", "completed"
+        target.closed_at, target.closed_by, target.updated_at = now, by, now
+        log_changes(ctx.ids, repo, target, now, by, commit_id=sha)
+        closed.append(target.number)
+    return closed
 
 
 MERGE_DOCS = "https://docs.github.com/rest/pulls/pulls#merge-a-pull-request"

@@ -20,8 +20,11 @@ from tracker_bridge.testing.server import FakeServer, Request, Response
 Json = dict[str, Any]
 
 
-def log_changes(ids: Ids, repo: Repo, issue: Issue, at: datetime, actor: str) -> None:
-    """Append an event per label, milestone and state change since the log last looked."""
+def log_changes(
+    ids: Ids, repo: Repo, issue: Issue, at: datetime, actor: str, commit_id: str | None = None
+) -> None:
+    """Append an event per label, milestone and state change since the log last looked;
+    `commit_id`: the commit that closed the issue (a merged pull request's `Fixes #N`)."""
     seen = issue.logged
     before_labels = list(seen.get("labels") or [])
     for name in before_labels:
@@ -38,7 +41,8 @@ def log_changes(ids: Ids, repo: Repo, issue: Issue, at: datetime, actor: str) ->
             _log(ids, issue, "milestoned", at, actor, milestone=_title(repo, issue.milestone))
     if seen.get("state", "open") != issue.state:
         kind = "closed" if issue.state == "closed" else "reopened"
-        _log(ids, issue, kind, at, actor, state_reason=issue.state_reason)
+        by_commit = {"commit_id": commit_id} if commit_id and kind == "closed" else {}
+        _log(ids, issue, kind, at, actor, state_reason=issue.state_reason, **by_commit)
     issue.logged = {"labels": list(issue.labels), "milestone": issue.milestone,
                     "state": issue.state}
 
@@ -61,8 +65,11 @@ def render_event(base: str, state: GitHubState, repo: Repo, issue: Issue, event:
         "url": f"{base}/repos/{repo.full_name}/issues/events/{event['id']}",
         "actor": render.user(base, actor) if actor is not None else None,
         "event": event["event"],
-        "commit_id": None,
-        "commit_url": None,
+        "commit_id": event.get("commit_id"),
+        "commit_url": (
+            f"{base}/repos/{repo.full_name}/commits/{event['commit_id']}"
+            if event.get("commit_id") else None
+        ),
         "created_at": iso(event["at"]),
         "performed_via_github_app": None,
     }
