@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import DERIVED_FIELDS, Kind, Roadmap, WorkItem
+from tracker_bridge.model import DERIVED_FIELDS, Kind, RemoteRef, Roadmap, WorkItem
 from tracker_bridge.reconcile.actions import Comment, CreateItem, Plan, Skip
 from tracker_bridge.reconcile.adoption import claims_on, sprint_claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
@@ -54,6 +54,20 @@ def _stopped_status(stopped: BaseException) -> str:
     if isinstance(stopped, KeyboardInterrupt | SystemExit):
         return "interrupted"
     return "failed"
+
+
+def _created_in_run(
+    tracker: str, refs: Mapping[str, RemoteRef], the_plan: Plan, pulled: Pulled | None
+) -> list[RemoteRef]:
+    """The issues this run created on the tracker (a planned create that now has an issue
+    the pull did not know); an adopted or followed issue is a person's, never placed."""
+    known = {ref.remote_id for ref in pulled.state.refs.values()} if pulled else set()
+    created = {
+        action.item_id
+        for action in the_plan.actions
+        if isinstance(action, CreateItem) and action.tracker == tracker
+    }
+    return [refs[i] for i in sorted(created & set(refs)) if refs[i].remote_id not in known]
 
 
 class PlanChanged(UserError):
@@ -275,14 +289,7 @@ class Reconciler:
             if self._order_owner(adapter) == ROADMAP:
                 sent, errors = rank(order)
             else:
-                known = {ref.remote_id for ref in pulled[tracker].state.refs.values()}
-                created = {
-                    action.item_id
-                    for action in report.plan.actions
-                    if isinstance(action, CreateItem) and action.tracker == tracker
-                }
-                new = [refs[item_id] for item_id in created & set(refs)
-                       if refs[item_id].remote_id not in known]
+                new = _created_in_run(tracker, refs, report.plan, pulled.get(tracker))
                 sent, errors = rank(order, new) if new else (0, [])
             if sent:
                 report.ranked[tracker] = sent
