@@ -163,8 +163,10 @@ class SprintUnavailable(AdapterError):
 #   issues whose change this run came from that tracker and whose pull gave no `changed_at`.
 # - list_sprints() -> list[RemoteSprint]: every sprint of the target, closed ones too, oldest
 #   first (`import` carries them into the roadmap; a page or two of requests).
-# - rank(order: Sequence[RemoteRef]) -> tuple[int, list[str]]: put the issues in this order
-#   (the roadmap's), sending only what moved; (requests sent, errors). Jira only so far.
+# - rank(order: Sequence[RemoteRef], only: Collection[RemoteRef] | None = None)
+#   -> tuple[int, list[str]]: put the issues in this order (the roadmap's), sending only
+#   what moved, or with `only` place just those issues (the mapping's `ownership.order` is
+#   `tracker`); (requests sent, errors). Jira, and GitHub in projects mode.
 
 OnCreated = Callable[[str, RemoteRef], None]
 """Called with (item_id, ref) the moment a create is confirmed, before any further request."""

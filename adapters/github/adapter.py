@@ -211,9 +211,12 @@ class GitHubAdapter(DeliveryReading):
         self.board_items.update({n: v.item_id for n, v in values.items() if v.item_id})
         return values, updated
 
-    def rank(self, order: Sequence[RemoteRef]) -> tuple[int, list[str]]:
+    def rank(
+        self, order: Sequence[RemoteRef], only: Collection[RemoteRef] | None = None
+    ) -> tuple[int, list[str]]:
         """The roadmap's order as the project board's positions (projects mode, after a
-        scan of the board this run); (requests sent, errors)."""
+        scan of the board this run); with `only`, just those issues are placed (the tracker
+        owns the order); (requests sent, errors)."""
         if self.project is None or self.board_order is None:
             return 0, []
         items = dict(self.board_items)
@@ -226,6 +229,7 @@ class GitHubAdapter(DeliveryReading):
         return position_items(
             self.client, self.project.schema().project_id, board,
             [int(ref.key) for ref in order], items,
+            None if only is None else {int(ref.key) for ref in only},
         )
 
     def pull(self, cursor: str | None) -> PullResult:

@@ -21,6 +21,7 @@ DEFAULT_OWNERS: dict[str, Owner] = {
         "roadmap",
     ),
     **dict.fromkeys(("stage", "assignee", "blocked"), "tracker"),
+    "order": "roadmap",  # the rank / board position; not a synced field (see sync._rank)
 }
 STAGE_OPTION_NAMES: dict[Stage, str] = {
     Stage.BACKLOG: "Backlog",
@@ -128,9 +129,10 @@ class GitHubMapping(_Frozen):
     @field_validator("ownership")
     @classmethod
     def _known_fields(cls, value: dict[str, Owner]) -> dict[str, Owner]:
-        unknown = sorted(set(value) - set(SYNC_FIELDS))
+        known = (*SYNC_FIELDS, "order")
+        unknown = sorted(set(value) - set(known))
         if unknown:
-            raise ValueError(f"unknown fields {unknown}; known: {', '.join(SYNC_FIELDS)}")
+            raise ValueError(f"unknown fields {unknown}; known: {', '.join(known)}")
         return {**DEFAULT_OWNERS, **value}
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ it in the roadmap (or to the top of the board when it comes first).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from tracker_bridge.adapters.github.client import GitHubClient, GraphQLError, WriteUncertain
 from tracker_bridge.adapters.ordering import rank_moves
@@ -24,11 +24,14 @@ def position_items(
     board: Sequence[int],
     desired: Sequence[int],
     item_of: Mapping[int, str],
+    only: Collection[int] | None = None,
 ) -> tuple[int, list[str]]:
-    """Move the board's items (issue numbers, in board order) into `desired`'s order:
-    (requests sent, errors). Issues without a known project item are left where they are."""
+    """Move the board's items (issue numbers, in board order) into `desired`'s order, or
+    with `only` place just those: (requests sent, errors). Issues without a known project
+    item are left where they are."""
     wanted = [n for n in desired if n in item_of]
-    moves = rank_moves([str(n) for n in board], [str(n) for n in wanted])
+    placed = None if only is None else {str(n) for n in only}
+    moves = rank_moves([str(n) for n in board], [str(n) for n in wanted], placed)
     sent, errors = 0, []
     for move in moves:
         previous = move.after

@@ -310,14 +310,18 @@ class JiraAdapter:
         new_state = state.advanced(triples, self.overlap, started)
         return PullResult(items=items, cursor=new_state.encode(), stage_changes=changes)
 
-    def rank(self, order: Sequence[RemoteRef]) -> tuple[int, list[str]]:
-        """Rank the issues in this order (the roadmap's), sending only what moved; (rank
-        requests sent, errors). Nothing before a pull has listed the project's rank order."""
+    def rank(
+        self, order: Sequence[RemoteRef], only: Collection[RemoteRef] | None = None
+    ) -> tuple[int, list[str]]:
+        """Rank the issues in this order (the roadmap's), sending only what moved; with
+        `only`, place just those issues (the tracker owns the order); (rank requests sent,
+        errors). Nothing before a pull has listed the project's rank order."""
         if self.rank_order is None:
             return 0, []
         key_of = {ref.remote_id: ref.key for ref in order}
         current = [key_of[i] for i in self.rank_order if i in key_of]
-        moves = rank_moves(current, [ref.key for ref in order])
+        placed = None if only is None else {ref.key for ref in only}
+        moves = rank_moves(current, [ref.key for ref in order], placed)
         return len(moves), send_moves(self.client, moves)
 
     def check_refs(self, refs: Sequence[RemoteRef]) -> list[RemoteGone]:

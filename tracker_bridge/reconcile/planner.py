@@ -60,6 +60,7 @@ DEFAULT_OWNERS: Mapping[str, Owner] = {
     "spike": "roadmap",
     "acceptance": "roadmap",
     "checked": "tracker",
+    "order": "roadmap",
 }
 """Planning fields belong to the roadmap, flow fields to the tracker (DESIGN.md)."""
 

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import DERIVED_FIELDS, Kind, Roadmap, WorkItem
-from tracker_bridge.reconcile.actions import Comment, Plan, Skip
+from tracker_bridge.model import DERIVED_FIELDS, Kind, RemoteRef, Roadmap, WorkItem
+from tracker_bridge.reconcile.actions import Comment, CreateItem, Plan, Skip
 from tracker_bridge.reconcile.adoption import claims_on, sprint_claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
@@ -55,6 +55,20 @@ def _stopped_status(stopped: BaseException) -> str:
     if isinstance(stopped, KeyboardInterrupt | SystemExit):
         return "interrupted"
     return "failed"
+
+
+def _created_in_run(
+    tracker: str, refs: Mapping[str, RemoteRef], the_plan: Plan, pulled: Pulled | None
+) -> list[RemoteRef]:
+    """The issues this run created on the tracker (a planned create that now has an issue
+    the pull did not know); an adopted or followed issue is a person's, never placed."""
+    known = {ref.remote_id for ref in pulled.state.refs.values()} if pulled else set()
+    created = {
+        action.item_id
+        for action in the_plan.actions
+        if isinstance(action, CreateItem) and action.tracker == tracker
+    }
+    return [refs[i] for i in sorted(created & set(refs)) if refs[i].remote_id not in known]
 
 
 class PlanChanged(UserError):
@@ -256,12 +270,14 @@ class Reconciler:
                 self.store, self.project, roadmap, target_states, report.applied.warnings
             )
             self._record(roadmap, born, the_plan, pulled, report, endings, delivery)
-            self._rank(roadmap, report)
+            self._rank(roadmap, report, pulled)
         return report
 
-    def _rank(self, roadmap: Roadmap, report: SyncReport) -> None:
+    def _rank(self, roadmap: Roadmap, report: SyncReport, pulled: Mapping[str, Pulled]) -> None:
         """The roadmap's order (its stories, tasks, bugs and spikes; epics sit apart) as each
-        tracker's rank, where the adapter ranks (Jira): only what moved is sent."""
+        tracker's rank, where the adapter ranks (Jira, a Projects board): only what moved is
+        sent. Where the mapping gives the order to the tracker, only the issues created in
+        this run are placed (after their roadmap predecessor): people's ranking stays."""
         for tracker, adapter in self.adapters.items():
             rank = getattr(adapter, "rank", None)
             if rank is None:
@@ -272,7 +288,11 @@ class Reconciler:
                 for item in roadmap.items
                 if item.id in refs and item.kind is not Kind.EPIC
             ]
-            sent, errors = rank(order)
+            if self._order_owner(adapter) == ROADMAP:
+                sent, errors = rank(order)
+            else:
+                new = _created_in_run(tracker, refs, report.plan, pulled.get(tracker))
+                sent, errors = rank(order, new) if new else (0, [])
             if sent:
                 report.ranked[tracker] = sent
             report.rank_errors += errors
@@ -307,6 +327,14 @@ class Reconciler:
             for f in last.summary.get("failures") or ()
             if isinstance(f, Mapping) and f.get("item_id")
         }
+
+    @staticmethod
+    def _order_owner(adapter: Adapter) -> Owner:
+        """Who owns the order on this tracker (its own mapping's `ownership.order`)."""
+        field_owners = getattr(adapter, "field_owners", None)
+        owners = field_owners() if callable(field_owners) else {}
+        owner: Owner = owners.get("order", ROADMAP)
+        return owner
 
     def _owners(self) -> dict[str, Owner]:
         owners: dict[str, Owner] = dict(DEFAULT_OWNERS)
