@@ -48,7 +48,7 @@ def test_spikes_concluded_outcomes_learning_and_timebox_adherence() -> None:
     learning = research_learning(roadmap().sprint_by_id()["s2"], work, events, roadmap(), NOW)
     assert [c.id for c in learning.concluded] == ["sp1", "sp2"]
     assert learning.outcomes == {SpikeOutcome.VALIDATED: 1, SpikeOutcome.INVALIDATED: 1,
-                                 SpikeOutcome.INCONCLUSIVE: 0}
+                                 SpikeOutcome.INCONCLUSIVE: 0, SpikeOutcome.ABANDONED: 0}
     assert learning.learning_recorded == 1
     assert [c.within_timebox for c in learning.concluded] == [True, False]
     assert learning.within_timebox == 1 and learning.adherence == 0.5

@@ -283,10 +283,13 @@ class Reconciler:
             if rank is None:
                 continue
             refs = self.store.get_refs(self.project, tracker)
+            # An issue a write was refused on (a marker that names another item) or failed
+            # on is not touched again this run, not even to rank it.
+            held = {f.item_id for f in (report.applied.failures if report.applied else ())}
             order = [
                 refs[item.id]
                 for item in roadmap.items
-                if item.id in refs and item.kind is not Kind.EPIC
+                if item.id in refs and item.kind is not Kind.EPIC and item.id not in held
             ]
             if self._order_owner(adapter) == ROADMAP:
                 sent, errors = rank(order)
