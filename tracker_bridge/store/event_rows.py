@@ -86,7 +86,7 @@ def read_events(
             query = query.order_by(t.c.at, t.c.id)
         typed: list[tuple[int, StoreEvent]] = []
         with no_gc_pauses():
-            for rows in conn.execute(query).tuples().partitions(ROWS_PER_FETCH):
+            for rows in conn.execute(query).partitions(ROWS_PER_FETCH):
                 typed.extend(
                     (row_id, trusted_event(kind, item_id, as_utc(at), tracker, data))
                     for row_id, kind, item_id, at, tracker, data in rows
@@ -102,7 +102,7 @@ def read_events(
     names: dict[str, str] = {}  # kinds and item ids repeat: one string each, not one a row
     found: list[tuple[int, StoreEvent]] = []
     with no_gc_pauses():
-        for rows in conn.execute(query).tuples().partitions(ROWS_PER_FETCH):
+        for rows in conn.execute(query).partitions(ROWS_PER_FETCH):
             for row_id, kind, item_id, at_text, tracker, data_text in rows:
                 if keep is not None and item_id not in keep:
                     continue

@@ -229,7 +229,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                 raw = select(t.c.item_id, type_coerce(t.c.data, Text())).where(
                     t.c.project == project
                 )
-                rows = conn.execute(raw).tuples().all()
+                rows = conn.execute(raw).all()
                 with no_gc_pauses():
                     return {item_id: WorkItem.model_validate_json(text) for item_id, text in rows}
             query = select(t.c.item_id, t.c.data).where(t.c.project == project)
