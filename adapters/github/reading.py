@@ -173,11 +173,17 @@ def list_issues(
             raise AdapterError(missing or f"{repo_path} not found")
         if reply.status != 200 or not isinstance(reply.data, list):
             raise AdapterError(f"GitHub answered {reply.status} listing issues of {repo_path}")
+        found = NEXT.search(_header(reply.headers, "link") or "")
         if first:
             listing.etag = _header(reply.headers, "etag")
+            if found and _one_second(reply.data):
+                # A full page 1 updated all in one second (a bulk edit, or a read within that
+                # second): an issue beyond it edited again in that same second keeps its
+                # `updated_at` and its place, so page 1 and its ETag would not change. Read
+                # again next time (fingerprints drop what was reported) instead of a 304.
+                listing.etag = None
             first = False
         listing.issues += [raw for raw in reply.data if "pull_request" not in raw]
-        found = NEXT.search(_header(reply.headers, "link") or "")
         url, query, headers = (found.group(1) if found else None), None, {}
         page += 1
         # Keep the reserve of the primary budget: stop cleanly, the caller resumes later.
@@ -185,6 +191,11 @@ def list_issues(
             listing.complete, listing.next_page = False, page
             break
     return listing
+
+
+def _one_second(page: list[Any]) -> bool:
+    times = {str(raw.get("updated_at")) for raw in page if isinstance(raw, dict)}
+    return len(times) == 1
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:

@@ -209,6 +209,9 @@ BUSY = [Burst(120, 0.001, 61.0), Pull(110, 1), Burst(3, 0.0, 0.0)]
 @SETTINGS
 @given(steps=STEPS, seed=st.integers(0, 2**16))
 @example(steps=BUSY, seed=1)
+# All 130 issues updated in one second, then one beyond page 1 edited in that same second:
+# its `updated_at` and place stay, page 1 (and its ETag) too.
+@example(steps=[Pull(1, 2), Pull(110, 2), Burst(1, 0.001, 0.0)], seed=6655)
 def test_github_sees_every_edit_once(steps: list[Burst | Pull], seed: int) -> None:
     with github_world() as world:
         run(world, steps, seed)
