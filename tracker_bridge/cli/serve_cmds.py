@@ -8,6 +8,7 @@ from pathlib import Path
 from types import FrameType
 
 import typer
+from apscheduler.schedulers.base import STATE_RUNNING
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from tracker_bridge.cli.app import app
@@ -68,8 +69,18 @@ def _serve(
         return
     # `docker stop` sends SIGTERM: stop as on Ctrl-C instead of dying mid-write; a sync that
     # is running finishes first (the executor's threads are joined at exit).
-    signal.signal(signal.SIGTERM, _interrupt)
     scheduler = BlockingScheduler()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # Once the scheduler runs, ask it to stop: its loop ends after what it is doing (an
+        # exception thrown into the middle of a job-store write could leave its SQLite
+        # transaction open and the exit waiting on the lock). Before that, stop as Ctrl-C.
+        if scheduler.state == STATE_RUNNING:
+            scheduler.shutdown(wait=False)
+        else:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     with_webhooks = webhooks or settings.webhooks.enabled
     with ExitStack() as stack:  # the HTTP endpoint stops with the scheduler
         try:
@@ -95,5 +106,3 @@ def _log_format(name: str) -> LogFormat:
     raise UserError(f"--log-format {name!r}: use human or json")
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
