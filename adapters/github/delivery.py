@@ -85,48 +85,46 @@ class DeliveryReading:
             found = NEXT.search(_header(reply, "link") or "")
             url, query, headers = (found.group(1) if found else None), None, {}
 
-    def _pulls(self, part: dict[str, Any], overlap: timedelta) -> list[Fact]:
+    def _recent(
+        self, path: str, params: Mapping[str, Any], part: dict[str, Any], stamp: str,
+        overlap: timedelta,
+    ) -> Iterator[tuple[dict[str, Any], datetime]]:
+        """A newest-first listing down to the last run's `since` less the overlap, each item
+        with its `stamp` time; once read, the cursor's `since` moves to the newest one."""
         since = _time(part.get("since"))
-        params = {"state": "all", "sort": "updated", "direction": "desc"}
-        found: list[Fact] = []
         newest = since
-        for page in self._pages("pulls", params, part):
-            stop = False
+        for page in self._pages(path, params, part):
             for raw in page:
-                updated = parse_time(raw["updated_at"])
-                if since is not None and updated < since - overlap:
-                    stop = True
+                at = parse_time(raw[stamp])
+                if since is not None and at < since - overlap:
                     break
-                found.append(pull_fact(self.full_name, raw))
-                newest = max(newest or updated, updated)
-            if stop:
-                break
+                newest = max(newest or at, at)
+                yield raw, at
+            else:
+                continue
+            break  # an item older than the window: the pages after it are older still
         if newest is not None:
             part["since"] = utc_text(newest)
-        return found
+
+    def _pulls(self, part: dict[str, Any], overlap: timedelta) -> list[Fact]:
+        params = {"state": "all", "sort": "updated", "direction": "desc"}
+        return [
+            pull_fact(self.full_name, raw)
+            for raw, _ in self._recent("pulls", params, part, "updated_at", overlap)
+        ]
 
     def _deployments(
         self, part: dict[str, Any], overlap: timedelta, rules: DeliveryRules
     ) -> list[Fact]:
-        since = _time(part.get("since"))
         running: list[Any] = list(part.get("running") or [])
         fresh: list[dict[str, Any]] = []
         listed: list[tuple[str, datetime]] = []
         known = set(part.get("known") or [])
-        newest = since
-        for page in self._pages("deployments", {}, part):
-            stop = False
-            for raw in page:
-                created = parse_time(raw["created_at"])
-                if since is not None and created < since - overlap:
-                    stop = True
-                    break
-                newest = max(newest or created, created)
-                listed.append((str(raw["id"]), created))
-                if str(raw["id"]) not in known:
-                    fresh.append(raw)
-            if stop:
-                break
+        for raw, created in self._recent("deployments", {}, part, "created_at", overlap):
+            listed.append((str(raw["id"]), created))
+            if str(raw["id"]) not in known:
+                fresh.append(raw)
+        newest = _time(part.get("since"))
         if listed and newest is not None:
             # Ids inside the next run's overlap window: never read twice.
             part["known"] = sorted(i for i, created in listed if created >= newest - overlap)
@@ -146,8 +144,6 @@ class DeliveryReading:
             if fact.state not in FINAL_STATES:
                 still_running.append(brief)
         part["running"] = still_running
-        if newest is not None:
-            part["since"] = utc_text(newest)
         return found
 
     def _latest_statuses(self, node_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -167,23 +163,10 @@ class DeliveryReading:
         return found
 
     def _releases(self, part: dict[str, Any], overlap: timedelta) -> list[Fact]:
-        since = _time(part.get("since"))
-        found: list[Fact] = []
-        newest = since
-        for page in self._pages("releases", {}, part):
-            stop = False
-            for raw in page:
-                created = parse_time(raw["created_at"])
-                if since is not None and created < since - overlap:
-                    stop = True
-                    break
-                newest = max(newest or created, created)
-                found.append(release_fact(self.full_name, raw))
-            if stop:
-                break
-        if newest is not None:
-            part["since"] = utc_text(newest)
-        return found
+        return [
+            release_fact(self.full_name, raw)
+            for raw, _ in self._recent("releases", {}, part, "created_at", overlap)
+        ]
 
     # -- GitHub's own closes ------------------------------------------------------------
     def closing_commits(self, keys: Sequence[str]) -> dict[str, str | None]:
