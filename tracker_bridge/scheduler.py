@@ -28,7 +28,7 @@ from tracker_bridge.reports.context import open_context
 from tracker_bridge.reports.render_slack import render_slack
 from tracker_bridge.reports.slack_post import SlackPostError, post_to_slack
 from tracker_bridge.reports.summary import build_sprint_report
-from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.service.metrics import METRICS
 from tracker_bridge.store import LockBusy
 from tracker_bridge.tracker import AdapterError
@@ -139,7 +139,7 @@ def sync_project(config: str | None, project_name: str) -> SyncOutcome:
     try:
         with open_workspace(Path(config) if config else None) as workspace:
             project = workspace.project(project_name)
-            loaded = load_roadmap(project.roadmap)
+            loaded = load_roadmap_cached(project.roadmap)
             roadmap = loaded.roadmap
             adapters = workspace.open_adapters(project)
             options = workspace.sync_options(apply=True, kind="nightly", project=project)

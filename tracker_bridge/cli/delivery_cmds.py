@@ -22,7 +22,7 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.reconcile import Reconciler
 from tracker_bridge.reconcile.actions import MoveStage
 from tracker_bridge.reconcile.delivery_step import delivery_sources
-from tracker_bridge.roadmap import load_roadmap
+from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.tracker import AdapterError
 from tracker_bridge.workspace import open_workspace
 
@@ -62,7 +62,7 @@ def delivered(
     when = _when(at)
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
-        roadmap = load_roadmap(settings.roadmap).roadmap
+        roadmap = load_roadmap_cached(settings.roadmap).roadmap
         adapters = workspace.open_adapters(settings)
         sources = delivery_sources(adapters)
         if not sources:

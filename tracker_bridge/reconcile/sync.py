@@ -278,14 +278,14 @@ class Reconciler:
         tracker's rank, where the adapter ranks (Jira, a Projects board): only what moved is
         sent. Where the mapping gives the order to the tracker, only the issues created in
         this run are placed (after their roadmap predecessor): people's ranking stays."""
+        # An issue a write was refused on (a marker that names another item) or failed on is
+        # not touched again this run, not even to rank it.
+        held = {f.item_id for f in (report.applied.failures if report.applied else ())}
         for tracker, adapter in self.adapters.items():
             rank = getattr(adapter, "rank", None)
             if rank is None:
                 continue
             refs = self.store.get_refs(self.project, tracker)
-            # An issue a write was refused on (a marker that names another item) or failed
-            # on is not touched again this run, not even to rank it.
-            held = {f.item_id for f in (report.applied.failures if report.applied else ())}
             order = [
                 refs[item.id]
                 for item in roadmap.items
