@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from functools import cache
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
-from tracker_bridge.tracker import AdapterError, AdapterFactory
+if TYPE_CHECKING:  # config loading asks for the names only: no adapter protocol to load for that
+    from tracker_bridge.tracker import AdapterFactory
 
 ENTRY_POINT_GROUP = "tracker_bridge.adapters"
 
@@ -27,6 +29,8 @@ def available() -> dict[str, AdapterFactory]:
 
 
 def factory_for(adapter_name: str) -> AdapterFactory:
+    from tracker_bridge.tracker import AdapterError
+
     factories = available()
     if adapter_name not in factories:
         known = ", ".join(sorted(factories)) or "none installed"

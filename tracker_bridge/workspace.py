@@ -7,14 +7,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tracker_bridge.config import ProjectSettings, Settings, load_settings
 from tracker_bridge.errors import UserError
-from tracker_bridge.people import with_people
-from tracker_bridge.reconcile.sync import SyncOptions
-from tracker_bridge.registry import factory_for
 from tracker_bridge.store import Store
-from tracker_bridge.tracker import Adapter, AdapterError
+
+if TYPE_CHECKING:  # adapters and the reconciler load with the commands that sync, not `status`
+    from tracker_bridge.reconcile.sync import SyncOptions
+    from tracker_bridge.tracker import Adapter
 
 DEFAULT_CONFIG = Path("tracker-bridge.toml")
 NO_PROJECTS = "no projects configured: add a [[projects]] table to the config file"
@@ -60,6 +61,10 @@ class Workspace:
             )
         if not targets:
             raise UserError(f"project {project.name!r} has no targets configured")
+        from tracker_bridge.people import with_people
+        from tracker_bridge.registry import factory_for
+        from tracker_bridge.tracker import AdapterError
+
         for target in targets:
             factory = factory_for(target.tracker.split(":", 1)[0])
             try:
@@ -84,6 +89,8 @@ class Workspace:
     ) -> SyncOptions:
         """Run options with the configured conflict policy and change-ratio guard, and the
         project's tracker-born policies (`mirror`, `on_remote_delete`)."""
+        from tracker_bridge.reconcile.sync import SyncOptions
+
         reconcile = self.settings.reconcile
         return SyncOptions(
             mirror=project.mirror if project else "roadmap",

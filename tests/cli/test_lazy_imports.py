@@ -96,3 +96,26 @@ def test_every_command_is_in_the_table_of_lazily_loaded_modules() -> None:
         if command not in MODULE_OF_COMMAND
     }
     assert missing == {}
+
+
+@pytest.mark.slow
+def test_status_loads_no_tracker_client_reconciler_or_postgresql_dialect(
+    seeded: Cli, tmp_path: os.PathLike[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`status` reads the store (SQLite here) and renders: a cron job's board check should
+    not pay for the sync machinery or for a database it does not use."""
+    monkeypatch.setenv("TB_CACHE_DIR", str(tmp_path))
+    code, modules, err = _loaded("status", "-c", seeded.config)
+    assert code == 0, err
+    assert "sqlalchemy" in modules  # it does read the store
+    unused = {
+        "jira",
+        "github",
+        "httpx",
+        "tracker_bridge.reconcile",
+        "tracker_bridge.cli.sync_cmds",
+        "tracker_bridge.tracker",
+        "sqlalchemy.dialects.postgresql",
+        "tracker_bridge.reports.render_json",  # `--json` only
+    }
+    assert modules.isdisjoint(unused), modules & unused

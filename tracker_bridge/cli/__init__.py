@@ -23,7 +23,8 @@ COMMAND_MODULES = (
     "tracker_bridge.cli.fake_cmds",  # fake jira|github
     "tracker_bridge.cli.doctor_cmds",  # doctor
     "tracker_bridge.cli.mapping_cmds",  # mapping init
-    "tracker_bridge.cli.sync_cmds",  # plan, seed, apply, sync, relink, status
+    "tracker_bridge.cli.sync_cmds",  # plan, seed, apply, sync, relink
+    "tracker_bridge.cli.status_cmd",  # status
     "tracker_bridge.cli.demo_cmds",  # demo
     "tracker_bridge.cli.report_cmds",  # report, spike
     "tracker_bridge.cli.serve_cmds",  # serve
@@ -38,7 +39,8 @@ MODULE_OF_COMMAND = {
     "fake": _CLI + "fake_cmds",
     "doctor": _CLI + "doctor_cmds",
     "mapping": _CLI + "mapping_cmds",
-    **dict.fromkeys(("plan", "seed", "apply", "sync", "relink", "status"), _CLI + "sync_cmds"),
+    **dict.fromkeys(("plan", "seed", "apply", "sync", "relink"), _CLI + "sync_cmds"),
+    "status": _CLI + "status_cmd",
     "demo": _CLI + "demo_cmds",
     **dict.fromkeys(("report", "spike"), _CLI + "report_cmds"),
     "serve": _CLI + "serve_cmds",

@@ -300,39 +300,3 @@ def relink(
         f"{target}: {len(found)} item(s) found by marker, {new} ref(s) restored, "
         f"{missing} roadmap item(s) not on the tracker (the next seed creates them)."
     )
-
-
-@app.command()
-def status(
-    project: str | None = ProjectOption,
-    config: Path | None = ConfigOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """The board: items per stage and track against the WIP limits, blocked items, sprint."""
-    from tracker_bridge.reports.board import (
-        BOARD_EVENT_KINDS,
-        board_event_items,
-        board_snapshot,
-    )
-    from tracker_bridge.reports.render_json import to_json
-    from tracker_bridge.reports.render_terminal import render_board
-
-    with open_workspace(config) as workspace:
-        settings = workspace.project(project)
-        loaded = _roadmap(settings.roadmap)
-        items = workspace.store.get_items(settings.name)
-        # Only what the board reads: the stage moves of the cards in progress.
-        events = workspace.store.events(
-            settings.name, kinds=BOARD_EVENT_KINDS, item_ids=board_event_items(items)
-        )
-    if not items:
-        repeat = repeat_options(roadmap=None, project=project, targets=(), config=config)
-        raise UserError(
-            f"nothing synced yet for {settings.name!r}: run "
-            f"`{command_line('seed', *repeat, '--yes')}` or `{command_line('sync', *repeat)}` first"
-        )
-    snapshot = board_snapshot(items, loaded, datetime.now(UTC), events=events)
-    if as_json:
-        typer.echo(to_json(snapshot))
-        return
-    render_board(snapshot, console)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
@@ -149,6 +149,8 @@ def _signed(value: int) -> int:
 def upsert(conn: Connection, table: Table, keys: Sequence[str], updates: Sequence[str]) -> Insert:
     """INSERT ... ON CONFLICT (keys) DO UPDATE SET updates, for the connection's dialect."""
     if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql  # only a PostgreSQL store pays its import
+
         pg = postgresql.insert(table)
         return pg.on_conflict_do_update(
             index_elements=list(keys), set_={c: pg.excluded[c] for c in updates}
@@ -162,5 +164,7 @@ def upsert(conn: Connection, table: Table, keys: Sequence[str], updates: Sequenc
 def insert_ignore(conn: Connection, table: Table, keys: Sequence[str]) -> Insert:
     """INSERT ... ON CONFLICT (keys) DO NOTHING."""
     if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))

@@ -18,7 +18,6 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from tracker_bridge.store.records import as_utc
@@ -42,9 +41,23 @@ class UtcDateTime(TypeDecorator[datetime]):
         return None if value is None else as_utc(value)
 
 
+class JsonDocument(TypeDecorator[Any]):
+    """JSON; JSONB on PostgreSQL (compact, and comparable if we ever query into it). Chosen
+    when a dialect binds it, so a SQLite store never imports the PostgreSQL dialect."""
+
+    impl = JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
 def json_type() -> TypeEngine[Any]:
-    # JSONB on PostgreSQL: compact, and comparable if we ever query into it.
-    return JSON().with_variant(JSONB(), "postgresql")
+    return JsonDocument()
 
 
 metadata = MetaData(
