@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from tracker_bridge.model import SpikeOutcome, Track
-from tracker_bridge.reports.board import WipBreach
-from tracker_bridge.reports.flow import CycleItem, CycleTimes, Quantiles
-from tracker_bridge.reports.learning import Concluded, ResearchLearning
-from tracker_bridge.reports.lines import ItemLine
-from tracker_bridge.reports.spikes import SpikeStatus
-from tracker_bridge.reports.sprint import SprintHealth, TrackHealth
+
+if TYPE_CHECKING:  # annotations only: `status` formats its board without the sprint reports
+    from tracker_bridge.reports.board import WipBreach
+    from tracker_bridge.reports.flow import CycleItem, CycleTimes, Quantiles
+    from tracker_bridge.reports.learning import Concluded, ResearchLearning
+    from tracker_bridge.reports.lines import ItemLine
+    from tracker_bridge.reports.spikes import SpikeStatus
+    from tracker_bridge.reports.sprint import SprintHealth, TrackHealth
 
 
 def pts(value: float | None) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
@@ -23,10 +25,12 @@ from tracker_bridge.reports.fmt import (
     sprint_title,
     track_rows,
 )
-from tracker_bridge.reports.lines import ItemLine
-from tracker_bridge.reports.outlook import Section, outlook_sections
-from tracker_bridge.reports.sprint import TrackHealth
-from tracker_bridge.reports.summary import SprintReport
+
+if TYPE_CHECKING:  # annotations only: `status` renders its board without the sprint reports
+    from tracker_bridge.reports.lines import ItemLine
+    from tracker_bridge.reports.outlook import Section
+    from tracker_bridge.reports.sprint import TrackHealth
+    from tracker_bridge.reports.summary import SprintReport
 
 LIST_LIMIT = 15
 
@@ -122,6 +126,8 @@ def _track_panel(track: TrackHealth, report: SprintReport) -> Panel:
 
 
 def render_sprint(report: SprintReport, console: Console) -> None:
+    from tracker_bridge.reports.outlook import outlook_sections  # not needed by `status`
+
     health = report.health
     console.rule(sprint_title(health))
     if health.sprint.goal:
