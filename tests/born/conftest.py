@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tracker_bridge.cli import main
+from tests import clirun
 from tracker_bridge.store import Store
 from tracker_bridge.testing.sandbox import Sandbox
 
@@ -46,31 +44,12 @@ phases:
 """
 
 
-class Runner:
-    def __init__(self, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
-        self.sandbox = sandbox
-        self.capsys = capsys
-        self.config = str(sandbox.config_path)
+class Runner(clirun.Cli):
+    """The shared runner with the sandbox's config added (but to the commands without one)."""
 
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        self.capsys.readouterr()
-        debug = ["--debug"] if os.environ.get("TB_TEST_DEBUG") else []
-        plain = args[0] in ("report", "validate")  # commands without a config option
-        code = main([*debug, *args] if plain else [*debug, *args, "-c", self.config])
-        out = self.capsys.readouterr()
-        for secret in self.sandbox.environ.values():
-            assert secret not in out.out and secret not in out.err
-        assert "Traceback" not in out.err, out.err
-        return code, out.out, out.err
-
-    def json(self, *args: str) -> dict[str, Any]:
-        code, out, err = self(*args, "--json")
-        assert code == 0, err
-        data: dict[str, Any] = json.loads(out)
-        return data
-
-    def store(self) -> Store:
-        return Store.open(f"sqlite:///{self.sandbox.directory / 'state.sqlite'}")
+    def __call__(self, *args: str) -> clirun.Result:
+        plain = args[0] in ("report", "validate")
+        return super().__call__(*args) if plain else super().__call__(*args, "-c", self.config)
 
 
 @pytest.fixture

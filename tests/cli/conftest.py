@@ -3,49 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tracker_bridge.cli import main
-from tracker_bridge.store import Store
+from tests import clirun
+from tests.clirun import Result
 from tracker_bridge.testing.sandbox import Sandbox
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "trending-now.yaml"
 
 
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-class Cli:
-    """Runs the CLI in-process against one sandbox; every run is checked for leaked tokens."""
-
-    def __init__(self, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
-        self.sandbox = sandbox
-        self.capsys = capsys
-        self.secrets = set(sandbox.environ.values())
-        self.config = str(sandbox.config_path)
-
-    def __call__(self, *args: str) -> Result:
-        self.capsys.readouterr()  # drop anything printed before this run
-        code = main(list(args))
-        captured = self.capsys.readouterr()
-        result = Result(code, captured.out, captured.err)
-        for secret in self.secrets:
-            assert secret not in result.out and secret not in result.err, args
-        assert "Traceback" not in result.err, result.err
-        return result
+class Cli(clirun.Cli):
+    """The shared runner, plus the roadmap commands' argument order."""
 
     def roadmap(self, command: str, *args: str, roadmap: Path = EXAMPLE) -> Result:
         return self(command, str(roadmap), "-c", self.config, *args)
-
-    def store(self) -> Store:
-        return Store.open(f"sqlite:///{self.sandbox.directory / 'state.sqlite'}")
 
 
 def writes(sandbox: Sandbox) -> int:
