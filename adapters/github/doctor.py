@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tracker_bridge.adapters.github.doctor_delivery import delivery_checks
 from tracker_bridge.adapters.github.labels import managed_labels
 from tracker_bridge.tracker import AdapterError, DoctorCheck
 
@@ -51,6 +52,7 @@ def run_doctor(adapter: GitHubAdapter) -> list[DoctorCheck]:
                                       "issue_types (leave empty)"))
     if adapter.project is not None:
         checks += _project(adapter)
+    checks += delivery_checks(adapter)
     checks.append(_scope(adapter))
     return checks
 

@@ -13,6 +13,7 @@ from tracker_bridge.testing.fake_github.delivery_state import (
     DEFAULT_BRANCH,
     Deployment,
     DeploymentStatus,
+    Environment,
     PullRequest,
     Release,
 )
@@ -171,6 +172,7 @@ def create_deployment(
             },
         )
     now = ctx.now()
+    ensure_environment(ctx, repo, environment)
     deployment_id = ctx.ids.take()
     made = Deployment(
         id=deployment_id,
@@ -189,6 +191,16 @@ def create_deployment(
     )
     repo.deployments[made.id] = made
     return made
+
+
+def ensure_environment(ctx: Context, repo: Repo, name: str) -> Environment:
+    """The repository's environment of that name (any case), made on first use."""
+    found = repo.environments.get(name.casefold())
+    if found is None:
+        now, environment_id = ctx.now(), ctx.ids.take()
+        found = Environment(environment_id, node_id("EN", environment_id), name, now, now)
+        repo.environments[name.casefold()] = found
+    return found
 
 
 def deployment(repo: Repo, deployment_id: str | int) -> Deployment:

@@ -131,3 +131,15 @@ class Git:
             stack.extend(reversed(commit.parents))
         order = {c.sha: n for n, c in enumerate(found)}
         yield from sorted(found, key=lambda c: (-c.at.timestamp(), order[c.sha]))
+
+
+@dataclass
+class Environment:
+    """A deployment environment: made by the first deployment that names it (as GitHub does)
+    or by `PUT /repos/{owner}/{repo}/environments/{name}`."""
+
+    id: int
+    node_id: str
+    name: str
+    created_at: datetime
+    updated_at: datetime

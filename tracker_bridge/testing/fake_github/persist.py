@@ -28,6 +28,7 @@ CLASSES: dict[str, type[Any]] = {
         delivery_state.DeploymentStatus,
         delivery_state.Deployment,
         delivery_state.Release,
+        delivery_state.Environment,
         delivery_state.Git,
         projects.Option,
         projects.Iteration,

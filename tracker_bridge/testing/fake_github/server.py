@@ -31,6 +31,7 @@ from tracker_bridge.testing.fake_github.limits import (
 from tracker_bridge.testing.fake_github.persist import decode, encode
 from tracker_bridge.testing.fake_github.projects import Project, status_options
 from tracker_bridge.testing.fake_github.rest_deployments import DeploymentRoutes
+from tracker_bridge.testing.fake_github.rest_environments import EnvironmentRoutes
 from tracker_bridge.testing.fake_github.rest_issues import IssueRoutes
 from tracker_bridge.testing.fake_github.rest_meta import MetaRoutes
 from tracker_bridge.testing.fake_github.rest_people import PeopleRoutes
@@ -113,6 +114,7 @@ class FakeGitHub(FakeServer):
         SearchRoutes(self.ctx).register(self)
         PullRoutes(self.ctx).register(self)
         DeploymentRoutes(self.ctx).register(self)
+        EnvironmentRoutes(self.ctx).register(self)
         self.hooks = Hooks()
         self.graphql = GraphQLApi(self.ctx, self.projects, self.issue_routes)
         self.route("GET", "/rate_limit", self._rate_limit)

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tracker_bridge.testing.fake_github.delivery_state import Deployment, Git, PullRequest, Release
+from tracker_bridge.testing.fake_github.delivery_state import (
+    Deployment,
+    Environment,
+    Git,
+    PullRequest,
+    Release,
+)
 
 # GitHub's default issue types for an organisation (what `issue_types=True` enables).
 DEFAULT_ISSUE_TYPES = ("Task", "Bug", "Feature")
@@ -133,6 +139,7 @@ class Repo:
     pulls: dict[int, PullRequest] = field(default_factory=dict)
     deployments: dict[int, Deployment] = field(default_factory=dict)
     releases: dict[int, Release] = field(default_factory=dict)
+    environments: dict[str, Environment] = field(default_factory=dict)  # by case-folded name
 
     @property
     def full_name(self) -> str:
