@@ -9,6 +9,7 @@ client or the report renderers); help, a typo or a command missing from
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 
@@ -65,6 +66,9 @@ def _load_commands(argv: list[str] | None = None) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv, state["debug"] = take_debug_flag(sys.argv[1:] if argv is None else argv)
     _load_commands(argv)
+    if not gc.isenabled():  # off while the process started (see __main__): back on to run
+        gc.freeze()
+        gc.enable()
     use_plain_commands(app)
     try:
         result = app(args=argv, prog_name="tracker-bridge", standalone_mode=False)
