@@ -7,6 +7,7 @@ what building the wheel itself needs.
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 import sys
 import sysconfig
@@ -47,11 +48,16 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out), str(ROOT)],
-        check=True,
-        timeout=300,
-    )
+    # setuptools builds in the source tree (build/, *.egg-info): two xdist workers building
+    # at once race there, so the workers of one run take turns (their base temp is shared).
+    with (tmp_path_factory.getbasetemp().parent / "wheel-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(out),
+             str(ROOT)],
+            check=True,
+            timeout=300,
+        )
     return next(out.glob("tracker_bridge-*.whl"))
 
 
