@@ -12,7 +12,14 @@ from tracker_bridge.model import RemoteRef
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.engine import insert_ignore
 from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, ITEM_IDS_PER_SCAN, read_events
-from tracker_bridge.store.records import JournalEntry, JournalStatus, StoreEvent, SyncRun, as_utc
+from tracker_bridge.store.records import (
+    JournalEntry,
+    JournalStatus,
+    QuietStamp,
+    StoreEvent,
+    SyncRun,
+    as_utc,
+)
 
 
 def _now() -> datetime:
@@ -186,7 +193,15 @@ class History:
             assert key is not None
             return int(key[0])
 
-    def finish_run(self, run_id: int, status: str, summary: Mapping[str, Any]) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        summary: Mapping[str, Any],
+        quiet_stamp: QuietStamp | None = None,
+    ) -> None:
+        """`quiet_stamp`: stored in the same transaction, after the run's own row (whose
+        write, like every other, drops the stamps on SQLite), so no write falls between."""
         t = s.sync_runs
         stmt = (
             update(t)
@@ -196,6 +211,26 @@ class History:
         with self._engine.begin() as conn:
             if conn.execute(stmt).rowcount != 1:
                 raise KeyError(f"no sync run {run_id}")
+            if quiet_stamp is not None:
+                q = s.quiet_stamp
+                conn.execute(q.delete().where(q.c.project == quiet_stamp.project))
+                conn.execute(q.insert().values(
+                    project=quiet_stamp.project,
+                    stamped_at=_now(),
+                    valid_from=quiet_stamp.valid_from,
+                    valid_through=quiet_stamp.valid_through,
+                    stamp=quiet_stamp.stamp,
+                ))
+
+    def quiet_stamp(self, project: str) -> QuietStamp | None:
+        q = s.quiet_stamp
+        with self._engine.connect() as conn:
+            row = conn.execute(select(q).where(q.c.project == project)).first()
+        if row is None:
+            return None
+        return QuietStamp(
+            row.project, row.valid_from, row.valid_through, row.stamp, row.stamped_at
+        )
 
     def last_runs(self, project: str, limit: int = 10) -> list[SyncRun]:
         """Newest first."""

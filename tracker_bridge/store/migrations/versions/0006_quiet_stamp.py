@@ -1,0 +1,69 @@
+"""The quiet-night stamp, and (SQLite) the triggers that drop it on any other write.
+
+A full sync whose run was completely quiet stores one stamp per project (see
+`tracker_bridge/quiet/`). Any later write to the store may change what the next sync
+would do, so on SQLite every table but the stamp's own, Alembic's, the lock rows and the
+scheduler's jobs gets AFTER INSERT/UPDATE/DELETE triggers that delete the stamps. A table a
+later migration adds needs the same triggers: `quiet_triggers_sql(table)` below, and
+tests/store/test_quiet_stamp_triggers.py fails for a table without them. PostgreSQL gets
+the table only (the fast path is SQLite only, and no stamp is written there).
+
+Revision ID: 0006_quiet_stamp
+Revises: 0005_delivery
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006_quiet_stamp"
+down_revision: str | None = "0005_delivery"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+NAME = 255
+UNTRIGGERED = ("quiet_stamp", "alembic_version", "project_locks", "tb_scheduler_jobs")
+"""Tables whose writes do not change what a sync would do (the lock rows come and go with
+every run, the fast path's included)."""
+
+
+def quiet_triggers_sql(table: str) -> list[str]:
+    return [
+        f'CREATE TRIGGER IF NOT EXISTS "quiet_stamp_{table}_{op_name.lower()}" '
+        f'AFTER {op_name} ON "{table}" BEGIN DELETE FROM quiet_stamp; END'
+        for op_name in ("INSERT", "UPDATE", "DELETE")
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "quiet_stamp",
+        sa.Column("project", sa.String(NAME), nullable=False),
+        sa.Column("stamped_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("valid_from", sa.String(10), nullable=False),
+        sa.Column("valid_through", sa.String(10), nullable=False),
+        sa.Column("stamp", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("project", name="pk_quiet_stamp"),
+    )
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    tables = bind.exec_driver_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ).scalars()
+    for table in sorted(set(tables) - set(UNTRIGGERED)):
+        for statement in quiet_triggers_sql(table):
+            op.execute(statement)
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        names = bind.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'quiet_stamp_%'"
+        ).scalars()
+        for name in list(names):
+            op.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    op.drop_table("quiet_stamp")
