@@ -2,6 +2,6 @@ from __future__ import annotations
 
 import sys
 
-from tracker_bridge.cli import main
+from tracker_bridge.entry import main
 
 sys.exit(main())

@@ -4,17 +4,21 @@ Command modules register themselves on `app` when imported; a module that is not
 yet (work in progress) is skipped so the rest of the CLI keeps working. A run imports only
 the module of the command it names (a nightly `sync` need not load the server, the Slack
 client or the report renderers); help, a typo or a command missing from
-`MODULE_OF_COMMAND` loads them all. Before any of that, a `sync --yes` tries the quiet-night
-fast path (`tracker_bridge.quiet`), which needs neither Typer nor the rest of the package.
+`MODULE_OF_COMMAND` loads them all. A `sync --yes` first tries the quiet-night fast path
+(`tracker_bridge.quiet`); the installed command does that before even this module loads
+(`tracker_bridge.entry`).
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
 
-from tracker_bridge.cli.debug import state, take_debug_flag
+import typer
+from typer.exceptions import TyperException
+
+from tracker_bridge.cli.app import app, state, take_debug_flag, use_plain_commands
+from tracker_bridge.errors import UserError
 
 COMMAND_MODULES = (
     "tracker_bridge.cli.roadmap_cmds",  # validate, show, schema
@@ -58,28 +62,15 @@ def _load_commands(argv: list[str] | None = None) -> None:
                 raise
 
 
-def __getattr__(name: str) -> Any:
-    if name == "app":  # the Typer application, loaded on first use
-        from tracker_bridge.cli.app import app
-
-        return app
-    raise AttributeError(name)
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, quiet_night: bool = True) -> int:
+    """`quiet_night=False`: the fast path was tried already (`tracker_bridge.entry`)."""
     argv, state["debug"] = take_debug_flag(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["sync"]:
-        from tracker_bridge.quiet.replay import quiet_night
+    if quiet_night and argv[:1] == ["sync"]:
+        from tracker_bridge.quiet.replay import quiet_night as replay
 
-        answered = quiet_night(argv, debug=state["debug"])
+        answered = replay(argv, debug=state["debug"])
         if answered is not None:
             return answered
-    import typer
-    from typer.exceptions import TyperException
-
-    from tracker_bridge.cli.app import app, use_plain_commands
-    from tracker_bridge.errors import UserError
-
     _load_commands(argv)
     use_plain_commands(app)
     try:

@@ -16,7 +16,15 @@ import typer
 from typer.core import TyperArgument, TyperCommand
 from typer.models import CommandFunctionType
 
-from tracker_bridge.cli.debug import state, take_debug_flag  # noqa: F401 (re-exported)
+state: dict[str, bool] = {"debug": False}
+
+
+def take_debug_flag(argv: list[str]) -> tuple[list[str], bool]:
+    """`--debug` anywhere before `--` (every command accepts it): argv without it, and
+    whether it was there. Errors tell people to add it, so it must work wherever they do."""
+    end = argv.index("--") if "--" in argv else len(argv)
+    kept = [arg for arg in argv[:end] if arg != "--debug"] + argv[end:]
+    return kept, len(kept) != len(argv)
 
 
 class Command(TyperCommand):
