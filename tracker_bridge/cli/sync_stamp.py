@@ -79,9 +79,13 @@ def stamp_builder(
             recorder = getattr(adapters.get(target.tracker), "recorder", None)
             if not isinstance(recorder, Recorder):
                 return None  # an adapter that does not record cannot be replayed
-            talks.append(TrackerTalk(
-                target.tracker, target.token_env, target.username, recorder.taken()
-            ))
+            exchanges = recorder.taken()
+            # Nothing said proves nothing; a write must never be sent again by a replay.
+            if not exchanges or not all(exchange.is_read for exchange in exchanges):
+                return None
+            talks.append(
+                TrackerTalk(target.tracker, target.token_env, target.username, exchanges)
+            )
         digests = {str(path.resolve()): file_digest(path) for path in files}
         stamp = Stamp(
             project=project.name,

@@ -82,6 +82,24 @@ class Exchange:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def is_read(self) -> bool:
+        """Safe to send again: a GET, a Jira JQL search, or a GraphQL query (no mutation).
+        A stamp with anything else in it is not made: a replay must never write."""
+        if self.method in ("GET", "HEAD"):
+            return True
+        if self.method != "POST" or self.body is None:
+            return False
+        path = self.url.split("?", 1)[0]
+        if path.endswith(("/search", "/search/jql")):
+            return True
+        try:
+            query = json.loads(self.body).get("query")
+        except (ValueError, AttributeError):
+            return False
+        # As the GraphQL client tells them apart (adapters/github/client.py).
+        return isinstance(query, str) and not query.lstrip().startswith("mutation")
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Exchange:
         return cls(**{**data, "headers": dict(data.get("headers") or {})})
