@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, closing
@@ -48,7 +49,7 @@ def quiet_night(argv: list[str], *, debug: bool = False) -> int | None:
     return None
 
 
-def _answer(ask: Ask, conn: Any) -> int:
+def _answer(ask: Ask, conn: sqlite3.Connection) -> int:
     row = store.read_stamp(conn, ask.project)
     stamp = Stamp.loads(row[4])
     if stamp is None:
