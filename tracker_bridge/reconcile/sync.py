@@ -173,9 +173,18 @@ class Reconciler:
         self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None = None
     ) -> SyncReport:
         with self.store.project_lock(self.project):
-            return self._run(roadmap, options, progress)
+            # Before anything is read: a write by a command that takes no lock (phase review,
+            # delivered, webhooks) from here on means this run's stamp would not see it.
+            generation = self.store.generation() if self.quiet_stamp is not None else None
+            return self._run(roadmap, options, progress, generation)
 
-    def _run(self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None) -> SyncReport:
+    def _run(
+        self,
+        roadmap: Roadmap,
+        options: SyncOptions,
+        progress: Progress | None,
+        generation: int | None = None,
+    ) -> SyncReport:
         started = {tracker: a.requests_sent for tracker, a in self.adapters.items()}
         spike_events = self.store.events(self.project, kinds=SPIKE_EVENTS)
         roadmap = with_records(roadmap, spike_events)
@@ -223,7 +232,8 @@ class Reconciler:
             stamp = None
             if self.quiet_stamp is not None and status == "ok" and completely_quiet(report):
                 stamp = self.quiet_stamp(report)
-            self.store.finish_run(run_id, status, report.summary(), quiet_stamp=stamp)
+            self.store.finish_run(run_id, status, report.summary(), quiet_stamp=stamp,
+                                  generation=generation)
         return report
 
     def _plan_apply(

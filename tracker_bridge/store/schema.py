@@ -227,3 +227,12 @@ quiet_stamp = Table(
     Column("valid_through", String(10), nullable=False),
     Column("stamp", Text(), nullable=False),
 )
+
+store_generation = Table(
+    "store_generation",
+    metadata,
+    # One row (id 1): on SQLite, triggers count every write but a sync's own run record,
+    # cursors and marks; a full sync stamps only if no write came in while it ran.
+    Column("id", Integer(), primary_key=True, autoincrement=False),
+    Column("generation", Integer(), nullable=False),
+)
