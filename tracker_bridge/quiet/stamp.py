@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -48,11 +49,41 @@ def last_valid_day(today: date, changes: Iterable[date], days: int = WINDOW_DAYS
     return min([cap, *(day - timedelta(days=1) for day in upcoming)])
 
 
-def code_digest() -> str:
-    """Size and modification time of every file of the installed package: an upgrade or
-    an edit of tracker-bridge (or of its adapters and mappings) voids every stamp."""
+CLIENT_LIBRARIES = ("jira", "pygithub", "requests", "httpx", "httpcore", "urllib3")
+"""The distributions that compose and send the stamped requests (normalised names): jira and
+PyGithub build them, requests and urllib3 send them, httpx and httpcore send GraphQL."""
+
+
+def _normalised(name: str) -> str:
+    return name.replace("-", "_").replace(".", "_").lower()
+
+
+def library_versions(search_path: Sequence[str] | None = None) -> dict[str, str | None]:
+    """The installed version of each client library, as the first `NAME-VERSION.dist-info`
+    directory on the path says (the one `import` would load): no import, no metadata
+    parsing. None for a library that is not found there."""
+    found: dict[str, str | None] = dict.fromkeys(CLIENT_LIBRARIES)
+    for entry in sys.path if search_path is None else search_path:
+        try:
+            names = [e.name for e in os.scandir(entry or ".") if e.name.endswith(".dist-info")]
+        except OSError:  # a zip, a missing directory
+            continue
+        for name in names:
+            dist, _, version = name.removesuffix(".dist-info").partition("-")
+            key = _normalised(dist)
+            if key in found and found[key] is None:
+                found[key] = version
+        if all(found.values()):
+            break
+    return found
+
+
+def code_digest(search_path: Sequence[str] | None = None) -> str:
+    """Size and modification time of every file of the installed package, and the versions
+    of the client libraries: an upgrade or an edit of tracker-bridge (or of its adapters and
+    mappings), or another jira, PyGithub, requests, httpx or urllib3, voids every stamp."""
     root = Path(__file__).resolve().parents[1]
-    parts = []
+    parts = [f"{name}=={version}" for name, version in library_versions(search_path).items()]
     for folder, dirs, files in os.walk(root, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
