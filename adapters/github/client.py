@@ -130,7 +130,7 @@ class CountingAdapter(HTTPAdapter):
         if self._recorder.active:
             self._recorder.note(
                 "requests", str(request.method), str(request.url), request.body,
-                request.headers, response.status_code, response.content,
+                request.headers, response.status_code, response.content, response.headers,
             )
         return response
 
@@ -212,7 +212,7 @@ class GitHubClient:
             response.read()  # the body is needed for its digest; the caller reads it anyway
             self.recorder.note(
                 "httpx", request.method, str(request.url), request.content, request.headers,
-                response.status_code, response.content,
+                response.status_code, response.content, response.headers,
             )
 
     def close(self) -> None:

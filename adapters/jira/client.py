@@ -82,7 +82,7 @@ class _CountingAdapter(HTTPAdapter):
         if self._recorder.active:
             self._recorder.note(
                 "requests", str(request.method), str(request.url), request.body,
-                request.headers, response.status_code, response.content,
+                request.headers, response.status_code, response.content, response.headers,
             )
         return response
 

@@ -24,6 +24,7 @@ from tracker_bridge.adapters.jira.mapping import load_mapping as jira_mapping
 from tracker_bridge.cli import main
 from tracker_bridge.mappings import default_mapping_path
 from tracker_bridge.model import Stage
+from tracker_bridge.testing.fake_github.removals import delete_issue as github_delete_issue
 from tracker_bridge.testing.fake_jira.moves import delete_issue
 from tracker_bridge.testing.sandbox import Sandbox
 from tracker_bridge.testing.server import FaultRule
@@ -168,6 +169,41 @@ def test_a_deleted_jira_issue_is_found_by_the_full_sync(nights: Nights) -> None:
     payload = nights.full_night()
     reasons = [skip["reason"] for skip in payload["summary"]["skipped"]]
     assert any(key in reason and "deleted" in reason for reason in reasons), reasons
+
+
+def test_a_deleted_github_sub_issue_is_found_by_the_full_sync(nights: Nights) -> None:
+    """A story's issue is its epic's sub-issue. Deleting it touches no other issue's
+    `updated_at`, and it is not the newest issue: when neither it nor its epic is in the
+    stamped incremental listing, only the repository's issue count (the `Link` header of
+    the one-issue listing) says that something left."""
+    sandbox = nights.sandbox
+    newest = "ingestion.parquet-storage"
+    sandbox.github.clock.advance(60)
+    sandbox.github_edit(newest, title="Store scraped data as Parquet files")
+    nights.full_night()
+    for _night in range(3):  # the edit goes to Jira, is read back, then a quiet night
+        nights.sync()
+        if nights.sql("SELECT 1 FROM quiet_stamp"):
+            break
+    number, epic = sandbox.github_number(ITEM), sandbox.github_number("ingestion")
+    issue = github_issue(sandbox, ITEM)
+    assert issue["parent_issue_url"].endswith(f"/issues/{epic}")
+    assert sandbox.github_number(newest) > number
+    since = _stamped_since(nights.stamp(), sandbox.github_tracker)
+    assert issue["updated_at"] < since and github_issue(sandbox, "ingestion")["updated_at"] < since
+    github_delete_issue(sandbox.github, sandbox.github_repo, number)
+    payload = nights.full_night()
+    reasons = [skip["reason"] for skip in payload["summary"]["skipped"]]
+    assert any(reason.startswith(f"{number} was deleted") for reason in reasons), reasons
+
+
+def _stamped_since(stamp: dict[str, Any], tracker: str) -> str:
+    """The `since` of the stamped incremental issue listing of a GitHub target."""
+    from urllib.parse import parse_qs, urlsplit
+
+    talk = next(t for t in stamp["talks"] if t["tracker"] == tracker)
+    queries = [parse_qs(urlsplit(e["url"]).query) for e in talk["exchanges"]]
+    return next(q["since"][0] for q in queries if "since" in q)
 
 
 def test_a_merged_pull_request_moves_the_item_on_jira(nights: Nights) -> None:

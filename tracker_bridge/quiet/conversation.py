@@ -52,6 +52,23 @@ def body_digest(content: bytes) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+ANSWER_HEADERS = ("link",)
+"""Answer headers that carry data a client reads: GitHub's `Link` holds the last page, from
+which the removal check reads a repository's issue count (a deleted issue that is not the
+newest changes nothing else in the answer)."""
+
+
+def answer_digest(content: bytes, headers: Mapping[str, str] | None = None) -> str:
+    """`body_digest`, with the `ANSWER_HEADERS` the answer has folded in (an answer without
+    them has its body's digest)."""
+    body = body_digest(content)
+    lowered = {k.lower(): str(v) for k, v in (headers or {}).items()}
+    kept = [f"{name}: {lowered[name]}" for name in ANSWER_HEADERS if name in lowered]
+    if not kept:
+        return body
+    return hashlib.sha256("\n".join([body, *kept]).encode()).hexdigest()
+
+
 def _without_volatile(data: Any) -> Any:
     if isinstance(data, dict):
         return {k: _without_volatile(v) for k, v in data.items() if k not in VOLATILE_KEYS}
@@ -78,6 +95,7 @@ class Exchange:
     """The authorization scheme only ("Basic", "Bearer", "token"): never its value."""
     status: int
     digest: str
+    """`answer_digest` of the answer: its body and its `Link` header."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -126,6 +144,7 @@ class Recorder:
         headers: Mapping[str, str],
         status: int,
         content: bytes,
+        answer_headers: Mapping[str, str] | None = None,
     ) -> None:
         if not _state["recording"]:
             return
@@ -139,7 +158,7 @@ class Recorder:
             headers={k: lowered[k] for k in KEPT_HEADERS if k in lowered},
             auth=authorization.split(" ", 1)[0] if authorization else None,
             status=status,
-            digest=body_digest(content),
+            digest=answer_digest(content, answer_headers),
         )
         with self._lock:
             self.exchanges.append(exchange)

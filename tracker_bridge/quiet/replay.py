@@ -24,14 +24,15 @@ from zoneinfo import ZoneInfo
 
 from tracker_bridge.quiet import store
 from tracker_bridge.quiet.command import Ask, NotQuiet, ask_of
-from tracker_bridge.quiet.conversation import Exchange, body_digest
+from tracker_bridge.quiet.conversation import Exchange, answer_digest
 from tracker_bridge.quiet.stamp import Stamp, TrackerTalk, code_digest, env_digest, file_digest
 
 TIMEOUT = (10.0, 60.0)
 """Connect and read seconds per request: a slow tracker only costs the fallback."""
 SECRETS_DIR_ENV = "TB_SECRETS_DIR"
 DEFAULT_SECRETS_DIR = Path("/run/secrets")
-Send = Callable[[Exchange, dict[str, str]], tuple[int, bytes]]
+Send = Callable[[Exchange, dict[str, str]], tuple[int, str]]
+"""Sends one exchange again: the answer's status and `answer_digest`."""
 
 
 def quiet_night(argv: list[str], *, debug: bool = False) -> int | None:
@@ -100,9 +101,9 @@ def _replay(stamp: Stamp) -> dict[str, int]:
                 headers = dict(exchange.headers)
                 if exchange.auth:
                     headers["Authorization"] = credentials(exchange.auth)
-                status, content = senders[exchange.via](exchange, headers)
+                status, digest = senders[exchange.via](exchange, headers)
                 sent[talk.tracker] += 1
-                if status != exchange.status or body_digest(content) != exchange.digest:
+                if status != exchange.status or digest != exchange.digest:
                     raise NotQuiet(f"{talk.tracker}: {exchange.method} answered differently")
     return sent
 
@@ -139,11 +140,11 @@ def _sender(via: str, stack: ExitStack) -> Send:
 
         session = stack.enter_context(requests.Session())
 
-        def by_requests(exchange: Exchange, headers: dict[str, str]) -> tuple[int, bytes]:
+        def by_requests(exchange: Exchange, headers: dict[str, str]) -> tuple[int, str]:
             body = exchange.body.encode() if exchange.body is not None else None
             response = session.request(exchange.method, exchange.url, data=body,
                                        headers=headers, timeout=TIMEOUT, allow_redirects=False)
-            return response.status_code, response.content
+            return response.status_code, answer_digest(response.content, response.headers)
 
         return by_requests
     if via == "httpx":
@@ -152,10 +153,10 @@ def _sender(via: str, stack: ExitStack) -> Send:
         client = stack.enter_context(httpx.Client(timeout=httpx.Timeout(TIMEOUT[1],
                                                                          connect=TIMEOUT[0])))
 
-        def by_httpx(exchange: Exchange, headers: dict[str, str]) -> tuple[int, bytes]:
+        def by_httpx(exchange: Exchange, headers: dict[str, str]) -> tuple[int, str]:
             response = client.request(exchange.method, exchange.url, content=exchange.body,
                                       headers=headers)
-            return response.status_code, response.content
+            return response.status_code, answer_digest(response.content, response.headers)
 
         return by_httpx
     raise NotQuiet(f"an exchange sent by {via!r}")

@@ -19,7 +19,8 @@ from typing import Any
 
 from tracker_bridge.quiet.conversation import Exchange
 
-STAMP_VERSION = 1
+STAMP_VERSION = 2
+"""2: answer digests cover the `Link` header."""
 WINDOW_DAYS = 7
 """A stamp holds at most a week: a full sync runs at least weekly whatever happens."""
 ENV_PREFIX = "TB_"
