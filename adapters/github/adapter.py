@@ -44,6 +44,7 @@ from tracker_bridge.adapters.github.translate import (
 )
 from tracker_bridge.adapters.github.writing import Writer
 from tracker_bridge.model import FieldValue, RemoteRef, Sprint, Stage
+from tracker_bridge.quiet.conversation import Recorder
 from tracker_bridge.tracker import (
     AdapterError,
     DoctorCheck,
@@ -99,6 +100,11 @@ class GitHubAdapter(DeliveryReading):
     @property
     def requests_sent(self) -> int:
         return self.client.requests_sent
+
+    @property
+    def recorder(self) -> Recorder:
+        """This tracker's side of a recording `sync` (its quiet-night stamp)."""
+        return self.client.recorder
 
     @property
     def rate_limit_wait_seconds(self) -> float:

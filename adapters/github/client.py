@@ -35,6 +35,7 @@ from tenacity.stop import stop_base
 
 from tracker_bridge.adapters.github.mapping import Pacing
 from tracker_bridge.network import CallDeadline, Timeouts, failure_reason, safe_url
+from tracker_bridge.quiet.conversation import Recorder
 from tracker_bridge.tracker import AdapterError
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
@@ -110,11 +111,13 @@ class CountingAdapter(HTTPAdapter):
         on_send: Callable[[], None],
         on_headers: Callable[[Mapping[str, str]], None],
         deadline: CallDeadline,
+        recorder: Recorder | None = None,
     ) -> None:
         super().__init__(max_retries=0)
         self._on_send = on_send
         self._on_headers = on_headers
         self._deadline = deadline
+        self._recorder = recorder or Recorder()
 
     def send(
         self, request: requests.PreparedRequest, *args: Any, **kwargs: Any
@@ -123,6 +126,12 @@ class CountingAdapter(HTTPAdapter):
         kwargs["timeout"] = self._deadline.timeout()  # never past the call's deadline
         response = super().send(request, *args, **kwargs)
         self._on_headers(response.headers)
+        # What a quiet night's stamp keeps (only while a `sync` records; see quiet/).
+        if self._recorder.active:
+            self._recorder.note(
+                "requests", str(request.method), str(request.url), request.body,
+                request.headers, response.status_code, response.content, response.headers,
+            )
         return response
 
 
@@ -164,7 +173,9 @@ class GitHubClient:
         # PyGithub exposes no session hook; mount our counting adapter on its (persistent)
         # connection's session so every request, whichever PyGithub call sent it, is counted.
         connection = self.requester._Requester__createConnection()  # type: ignore[attr-defined]
-        adapter = CountingAdapter(self._sent, self._observe, self.deadline)
+        self.recorder = Recorder()
+        """The exchanges of a recording `sync`, REST and GraphQL, for its quiet-night stamp."""
+        adapter = CountingAdapter(self._sent, self._observe, self.deadline, self.recorder)
         connection.session.mount("http://", adapter)
         connection.session.mount("https://", adapter)
         self.graphql_url = graphql_url or _graphql_url(base_url)
@@ -173,7 +184,7 @@ class GitHubClient:
             timeout=httpx.Timeout(timeouts.read, connect=timeouts.connect),
             event_hooks={
                 "request": [lambda _request: self._sent()],
-                "response": [lambda response: self._observe(response.headers)],
+                "response": [self._answered],
             },
         )
 
@@ -193,6 +204,16 @@ class GitHubClient:
             self.reset_at = float(lowered.get("x-ratelimit-reset", 0))
         if "x-oauth-scopes" in lowered:
             self.scopes = lowered["x-oauth-scopes"]
+
+    def _answered(self, response: httpx.Response) -> None:
+        self._observe(response.headers)
+        request = response.request
+        if self.recorder.active:
+            response.read()  # the body is needed for its digest; the caller reads it anyway
+            self.recorder.note(
+                "httpx", request.method, str(request.url), request.content, request.headers,
+                response.status_code, response.content, response.headers,
+            )
 
     def close(self) -> None:
         self.http.close()

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from tracker_bridge.model import FieldValue, RemoteRef, Sprint, Stage, TrackerId
+from tracker_bridge.quiet.conversation import Recorder
 from tracker_bridge.tracker import (
     AdapterError,
     DoctorCheck,
@@ -95,6 +96,11 @@ class JiraAdapter:
     @property
     def requests_sent(self) -> int:
         return self.client.sent
+
+    @property
+    def recorder(self) -> Recorder:
+        """This tracker's side of a recording `sync` (its quiet-night stamp)."""
+        return self.client.recorder
 
     @property
     def rate_limit_wait_seconds(self) -> float:

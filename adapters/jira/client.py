@@ -30,6 +30,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from tenacity.stop import stop_base
 
 from tracker_bridge.network import CallDeadline, Timeouts, failure_reason, safe_url
+from tracker_bridge.quiet.conversation import Recorder
 
 Sleep = Callable[[float], None]
 
@@ -61,17 +62,29 @@ class _CountingAdapter(HTTPAdapter):
     """Counts every request actually sent on the wire (each retry included)."""
 
     def __init__(
-        self, on_send: Callable[[], None], deadline: CallDeadline, pool: int = 10
+        self,
+        on_send: Callable[[], None],
+        deadline: CallDeadline,
+        pool: int = 10,
+        recorder: Recorder | None = None,
     ) -> None:
         # One pooled connection per concurrent writer, so none is opened and thrown away.
         super().__init__(max_retries=0, pool_maxsize=pool)
         self._on_send = on_send
         self._deadline = deadline
+        self._recorder = recorder or Recorder()
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
         self._on_send()
         kwargs["timeout"] = self._deadline.timeout()  # never past the call's deadline
-        return super().send(request, *args, **kwargs)
+        response = super().send(request, *args, **kwargs)
+        # What a quiet night's stamp keeps (only while a `sync` records; see quiet/).
+        if self._recorder.active:
+            self._recorder.note(
+                "requests", str(request.method), str(request.url), request.body,
+                request.headers, response.status_code, response.content, response.headers,
+            )
+        return response
 
 
 class _PastDeadline(stop_base):
@@ -123,7 +136,11 @@ class JiraClient:
             options={"check_update": False, "rest_api_version": "2"},
             **auth,
         )
-        counter = _CountingAdapter(self._count, self.deadline, max(10, self.max_concurrency))
+        self.recorder = Recorder()
+        """The exchanges of a recording `sync`, for its quiet-night stamp."""
+        counter = _CountingAdapter(
+            self._count, self.deadline, max(10, self.max_concurrency), self.recorder
+        )
         self.session: requests.Session = self.jira._session
         self.session.mount("http://", counter)
         self.session.mount("https://", counter)

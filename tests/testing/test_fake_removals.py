@@ -71,3 +71,29 @@ def test_github_transferred_issue_redirects_to_its_new_repository(
     assert followed.id == created["id"]
     listed = github_client.get_repo("acme/trending-now").get_issues(state="all")
     assert number not in {i.number for i in listed}
+
+
+def test_github_deleted_sub_issue_leaves_its_parent(
+    fake_github: FakeGitHub, github_client: Github
+) -> None:
+    """The parent lists (and counts) only the sub-issues left; listing the repository's
+    issues still works, and a deleted parent's sub-issues have no parent any more."""
+    repo = github_client.get_repo("acme/trending-now")
+    epic = repo.create_issue("Epic: ranking model")
+    stories = [repo.create_issue(f"Story {n}") for n in range(3)]
+    for story in stories:
+        epic.add_sub_issue(story)
+    stories[2].edit(state="closed")
+    delete_issue(fake_github, "acme/trending-now", stories[0].number)
+    ours = {epic.number, *(story.number for story in stories)}
+    listed = {i.number: i for i in repo.get_issues(state="all")}  # crashed the fake before
+    assert set(listed) & ours == {epic.number, stories[1].number, stories[2].number}
+    assert listed[epic.number].raw_data["sub_issues_summary"] == {
+        "total": 2, "completed": 1, "percent_completed": 50,
+    }
+    assert [s.number for s in epic.get_sub_issues()] == [stories[1].number, stories[2].number]
+    delete_issue(fake_github, "acme/trending-now", epic.number)
+    orphan = repo.get_issue(stories[1].number)
+    assert orphan.raw_data["parent_issue_url"] is None
+    listed = {i.number: i for i in repo.get_issues(state="all")}
+    assert set(listed) & ours == {stories[1].number, stories[2].number}

@@ -4,7 +4,9 @@ Command modules register themselves on `app` when imported; a module that is not
 yet (work in progress) is skipped so the rest of the CLI keeps working. A run imports only
 the module of the command it names (a nightly `sync` need not load the server, the Slack
 client or the report renderers); help, a typo or a command missing from
-`MODULE_OF_COMMAND` loads them all.
+`MODULE_OF_COMMAND` loads them all. A `sync --yes` first tries the quiet-night fast path
+(`tracker_bridge.quiet`); the installed command does that before even this module loads
+(`tracker_bridge.entry`).
 """
 
 from __future__ import annotations
@@ -63,10 +65,17 @@ def _load_commands(argv: list[str] | None = None) -> None:
                 raise
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, quiet_night: bool = True) -> int:
+    """`quiet_night=False`: the fast path was tried already (`tracker_bridge.entry`)."""
     argv, state["debug"] = take_debug_flag(sys.argv[1:] if argv is None else argv)
+    if quiet_night and argv[:1] == ["sync"]:
+        from tracker_bridge.quiet.replay import quiet_night as replay
+
+        answered = replay(argv, debug=state["debug"])
+        if answered is not None:
+            return answered
     _load_commands(argv)
-    if not gc.isenabled():  # off while the process started (see __main__): back on to run
+    if not gc.isenabled():  # off while the process started (`entry.main`): back on to run
         gc.freeze()
         gc.enable()
     use_plain_commands(app)

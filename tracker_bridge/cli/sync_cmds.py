@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,11 @@ from tracker_bridge.cli.options import (
 )
 from tracker_bridge.cli.output import make_console
 from tracker_bridge.cli.progress import PipeProgress
+from tracker_bridge.cli.sync_stamp import StampBuilder, stamp_builder
 from tracker_bridge.config import ProjectSettings
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Roadmap
+from tracker_bridge.quiet.conversation import recording
 from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.adoption import AdoptConflict
 from tracker_bridge.reconcile.planner import canonical
@@ -37,7 +39,7 @@ from tracker_bridge.reconcile.sync import PlanChanged
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.roadmap.loaded import LoadedRoadmap
 from tracker_bridge.tracker import Adapter, AdapterError
-from tracker_bridge.workspace import Workspace, open_workspace
+from tracker_bridge.workspace import Workspace, config_path, open_workspace
 
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
 ForceOption = typer.Option(
@@ -58,7 +60,9 @@ def _run(
     targets: list[str],
     options: SyncOptions,
     quiet: bool,
+    stamp: Callable[[Mapping[str, Adapter]], StampBuilder | None] | None = None,
 ) -> SyncReport:
+    """`stamp`: makes the quiet-night stamp builder once the adapters are open (`sync`)."""
     adapters = workspace.open_adapters(project, resolve_targets(project, targets))
     options = workspace.sync_options(
         apply=options.apply,
@@ -69,7 +73,12 @@ def _run(
     )
     with _progress(adapters, quiet or not options.apply) as tick:
         try:
-            reconciler = Reconciler(workspace.store, project.name, adapters)
+            reconciler = Reconciler(
+                workspace.store,
+                project.name,
+                adapters,
+                quiet_stamp=stamp(adapters) if stamp is not None else None,
+            )
             return reconciler.run(loaded.roadmap, options, tick)
         except AdoptConflict as exc:  # named at the `adopt:` line that claims the issue
             raise exc.pinned(loaded) from None
@@ -250,13 +259,33 @@ def sync(
     force: bool = ForceOption,
     config: Path | None = ConfigOption,
     as_json: bool = JsonOption,
+    no_quiet: bool = typer.Option(
+        False,
+        "--no-quiet",
+        help="Always run the full sync: do not replay the last quiet night's requests "
+        "(also: TB_NO_QUIET=1).",
+    ),
 ) -> None:
-    """Pull every target, plan, and (with --yes) apply: the nightly job."""
-    with open_workspace(config) as workspace:
+    """Pull every target, plan, and (with --yes) apply: the nightly job.
+
+    After a completely quiet night, the next `sync --yes` first replays that night's
+    requests; the same answers mean nothing changed, and it stops there (SQLite stores)."""
+    del no_quiet  # read by the fast path before this command loads (tracker_bridge/quiet)
+    stamping = yes and not target
+    with recording() if stamping else nullcontext(), open_workspace(config) as workspace:
         settings = workspace.project(project)
         loaded = load_roadmap_cached(settings.roadmap)
         options = SyncOptions(apply=yes, force=force, kind="sync")
-        report = _run(workspace, loaded, settings, target, options, as_json)
+        found = config_path(config)
+
+        def stamp(adapters: Mapping[str, Adapter]) -> StampBuilder | None:
+            if found is None:
+                return None
+            return stamp_builder(found, workspace.settings, settings, loaded, adapters)
+
+        report = _run(
+            workspace, loaded, settings, target, options, as_json, stamp if stamping else None
+        )
         policy = workspace.settings.reconcile.conflict_policy
     _print(report, as_json, show_plan=not yes, policy=policy)
     if not as_json:

@@ -167,6 +167,12 @@ class DeliveryStep:
                 table[target.key] = updated  # type: ignore[assignment]
                 self._note(updated)
 
+    @property
+    def noticed(self) -> int:
+        """Facts new or changed this run, trackers not read, merges' closes undone: what a
+        quiet night has none of."""
+        return len(self._changed) + len(self.unread) + len(self.auto_closed)
+
     def settle(self, failed: set[str]) -> None:
         """After apply: keep the facts, move the cursors, remember what delivery reported
         (not for items whose write failed: they are moved again next run)."""

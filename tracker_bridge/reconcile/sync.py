@@ -44,8 +44,9 @@ from tracker_bridge.reconcile.planner import (
     Values,
 )
 from tracker_bridge.reconcile.pulling import LET_GO, Pulled, Puller
+from tracker_bridge.reconcile.quiet_run import completely_quiet
 from tracker_bridge.reconcile.spike_records import SPIKE_EVENTS, restore, with_records
-from tracker_bridge.store import RemoteState, Store, StoreEvent
+from tracker_bridge.store import QuietStamp, RemoteState, Store, StoreEvent
 from tracker_bridge.tracker import Adapter
 
 
@@ -107,6 +108,9 @@ class SyncReport:
     rank_errors: list[str] = field(default_factory=list)
     cursors_moved: bool = False
     run_id: int | None = None
+    noticed: int = 0
+    """What this run found that its summary does not count (new delivery facts, trackers
+    whose deliveries were not read, spike records restored): none on a quiet night."""
 
     @property
     def ok(self) -> bool:
@@ -153,20 +157,34 @@ class Reconciler:
         adapters: Mapping[str, Adapter],
         *,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        quiet_stamp: Callable[[SyncReport], QuietStamp | None] | None = None,
     ) -> None:
+        """`quiet_stamp`: builds the stamp of a completely quiet applied run (`sync`), stored
+        with the run's record (see tracker_bridge/quiet/)."""
         self.store = store
         self.project = project
         self.adapters = adapters
         self.now = now
+        self.quiet_stamp = quiet_stamp
+        self._restored = 0
         self.puller = Puller(store, project, lambda: self.now())
 
     def run(
         self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None = None
     ) -> SyncReport:
         with self.store.project_lock(self.project):
-            return self._run(roadmap, options, progress)
+            # Before anything is read: a write by a command that takes no lock (phase review,
+            # delivered, webhooks) from here on means this run's stamp would not see it.
+            generation = self.store.generation() if self.quiet_stamp is not None else None
+            return self._run(roadmap, options, progress, generation)
 
-    def _run(self, roadmap: Roadmap, options: SyncOptions, progress: Progress | None) -> SyncReport:
+    def _run(
+        self,
+        roadmap: Roadmap,
+        options: SyncOptions,
+        progress: Progress | None,
+        generation: int | None = None,
+    ) -> SyncReport:
         started = {tracker: a.requests_sent for tracker, a in self.adapters.items()}
         spike_events = self.store.events(self.project, kinds=SPIKE_EVENTS)
         roadmap = with_records(roadmap, spike_events)
@@ -210,7 +228,12 @@ class Reconciler:
         report.requests = {t: a.requests_sent - started[t] for t, a in self.adapters.items()}
         if run_id is not None:
             status = "ok" if report.ok else "partial"
-            self.store.finish_run(run_id, status, report.summary())
+            report.noticed += self._restored
+            stamp = None
+            if self.quiet_stamp is not None and status == "ok" and completely_quiet(report):
+                stamp = self.quiet_stamp(report)
+            self.store.finish_run(run_id, status, report.summary(), quiet_stamp=stamp,
+                                  generation=generation)
         return report
 
     def _plan_apply(
@@ -270,6 +293,7 @@ class Reconciler:
                 self.store, self.project, roadmap, target_states, report.applied.warnings
             )
             self._record(roadmap, born, the_plan, pulled, report, endings, delivery)
+            report.noticed += delivery.noticed
             self._rank(roadmap, report, pulled)
         return report
 
@@ -313,6 +337,7 @@ class Reconciler:
             if values.get("spike")
         }
         found = restore(roadmap, events, records, self.now())
+        self._restored = len(found)
         if not found:
             return roadmap
         self.store.record_events(self.project, found)

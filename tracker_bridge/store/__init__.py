@@ -9,7 +9,13 @@ from __future__ import annotations
 from tracker_bridge.store.locks import ProjectLock
 from tracker_bridge.store.objectives import Measurement, PhaseReview
 from tracker_bridge.store.origins import BornRecord, RemoteState
-from tracker_bridge.store.records import JournalEntry, LockBusy, StoreEvent, SyncRun
+from tracker_bridge.store.records import (
+    JournalEntry,
+    LockBusy,
+    QuietStamp,
+    StoreEvent,
+    SyncRun,
+)
 from tracker_bridge.store.store import Store
 
 __all__ = [
@@ -19,6 +25,7 @@ __all__ = [
     "Measurement",
     "PhaseReview",
     "ProjectLock",
+    "QuietStamp",
     "RemoteState",
     "Store",
     "StoreEvent",

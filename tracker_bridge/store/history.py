@@ -6,17 +6,29 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Engine, Row, select, update
+from sqlalchemy import Connection, Engine, Row, select, update
 
 from tracker_bridge.model import RemoteRef
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.engine import insert_ignore
 from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, ITEM_IDS_PER_SCAN, read_events
-from tracker_bridge.store.records import JournalEntry, JournalStatus, StoreEvent, SyncRun, as_utc
+from tracker_bridge.store.records import (
+    JournalEntry,
+    JournalStatus,
+    QuietStamp,
+    StoreEvent,
+    SyncRun,
+    as_utc,
+)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _generation(conn: Connection) -> int:
+    g = s.store_generation
+    return int(conn.execute(select(g.c.generation).where(g.c.id == 1)).scalar_one())
 
 
 def _journal_entry(row: Row[Any]) -> JournalEntry:
@@ -186,7 +198,19 @@ class History:
             assert key is not None
             return int(key[0])
 
-    def finish_run(self, run_id: int, status: str, summary: Mapping[str, Any]) -> None:
+    def finish_run(
+        self,
+        run_id: int,
+        status: str,
+        summary: Mapping[str, Any],
+        quiet_stamp: QuietStamp | None = None,
+        generation: int | None = None,
+    ) -> bool:
+        """`quiet_stamp`: stored in the same transaction, after the run's own row (whose
+        write, like every other, drops the stamps on SQLite), so no write falls between; and
+        only if the store is still at `generation` (read when the run took the lock), so a
+        write made meanwhile by a command without the lock is not stamped over. True when
+        the stamp was stored."""
         t = s.sync_runs
         stmt = (
             update(t)
@@ -196,6 +220,36 @@ class History:
         with self._engine.begin() as conn:
             if conn.execute(stmt).rowcount != 1:
                 raise KeyError(f"no sync run {run_id}")
+            # The update above holds the write lock: no write falls between this read and
+            # the insert.
+            if quiet_stamp is None or generation is None or _generation(conn) != generation:
+                return False
+            q = s.quiet_stamp
+            conn.execute(q.delete().where(q.c.project == quiet_stamp.project))
+            conn.execute(q.insert().values(
+                project=quiet_stamp.project,
+                stamped_at=_now(),
+                valid_from=quiet_stamp.valid_from,
+                valid_through=quiet_stamp.valid_through,
+                stamp=quiet_stamp.stamp,
+            ))
+            return True
+
+    def generation(self) -> int:
+        """How many writes the store has seen, but a sync's own run record, cursors and
+        marks (SQLite: counted by triggers; PostgreSQL: always 0, it keeps no stamp)."""
+        with self._engine.connect() as conn:
+            return _generation(conn)
+
+    def quiet_stamp(self, project: str) -> QuietStamp | None:
+        q = s.quiet_stamp
+        with self._engine.connect() as conn:
+            row = conn.execute(select(q).where(q.c.project == project)).first()
+        if row is None:
+            return None
+        return QuietStamp(
+            row.project, row.valid_from, row.valid_through, row.stamp, row.stamped_at
+        )
 
     def last_runs(self, project: str, limit: int = 10) -> list[SyncRun]:
         """Newest first."""

@@ -86,6 +86,18 @@ class JournalEntry:
 
 
 @dataclass(frozen=True)
+class QuietStamp:
+    """A project's quiet-night stamp (`tracker_bridge/quiet/stamp.py` writes its JSON)."""
+
+    project: str
+    valid_from: str
+    valid_through: str
+    """The team dates (ISO) the stamp holds for, both included."""
+    stamp: str
+    stamped_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class SyncRun:
     id: int
     project: str

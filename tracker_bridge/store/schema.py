@@ -228,3 +228,24 @@ inventory_marks = Table(
     Column("fingerprint", Text(), nullable=False),
     Column("checked_at", UtcDateTime(), nullable=False),
 )
+
+quiet_stamp = Table(
+    "quiet_stamp",
+    metadata,
+    # The last completely quiet full sync of a project: what it read and what it was told
+    # (`tracker_bridge/quiet/`). On SQLite, triggers on every other table delete it.
+    Column("project", String(NAME), primary_key=True),
+    Column("stamped_at", UtcDateTime(), nullable=False),
+    Column("valid_from", String(10), nullable=False),
+    Column("valid_through", String(10), nullable=False),
+    Column("stamp", Text(), nullable=False),
+)
+
+store_generation = Table(
+    "store_generation",
+    metadata,
+    # One row (id 1): on SQLite, triggers count every write but a sync's own run record,
+    # cursors and marks; a full sync stamps only if no write came in while it ran.
+    Column("id", Integer(), primary_key=True, autoincrement=False),
+    Column("generation", Integer(), nullable=False),
+)

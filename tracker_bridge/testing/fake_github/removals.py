@@ -1,10 +1,10 @@
 """Deleting and transferring issues, as a repository admin does in the UI.
 
 As GitHub answers afterwards: a deleted issue is 410 Gone ("This issue was deleted") and
-leaves every listing; a transferred issue gets the next number of its new repository, keeps
-its id and the labels the new repository has (not its milestone), and its old address answers
-301 with the new one in `Location` (PyGithub follows it,
-so a client sees the issue in its new repository).
+leaves every listing and its parent's sub-issues; a transferred issue gets the next number of
+its new repository, keeps its id and the labels the new repository has (not its milestone),
+and its old address answers 301 with the new one in `Location` (PyGithub follows it, so a
+client sees the issue in its new repository).
 """
 
 from __future__ import annotations
@@ -28,6 +28,16 @@ def delete_issue(gh: FakeGitHub, owner_repo: str, number: int) -> None:
         state.issues_by_id.pop(issue.id, None)
         state.issues_by_node.pop(issue.node_id, None)
         state.removed[(repo.full_name.lower(), number)] = None
+        # It leaves its parent's sub-issues (whose summary counts drop) and its own
+        # sub-issues lose their parent. Their `updated_at` stays: GitHub does not document
+        # a bump, and a client must not count on one.
+        parent = state.issues_by_id.get(issue.parent_id) if issue.parent_id else None
+        if parent is not None and issue.id in parent.sub_issue_ids:
+            parent.sub_issue_ids.remove(issue.id)
+        for child_id in issue.sub_issue_ids:
+            child = state.issues_by_id.get(child_id)
+            if child is not None and child.parent_id == issue.id:
+                child.parent_id = None
 
 
 def transfer_issue(gh: FakeGitHub, owner_repo: str, number: int, to_repo: str) -> int:
