@@ -14,7 +14,7 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.store import Store
 
 if TYPE_CHECKING:  # adapters and the reconciler load with the commands that sync, not `status`
-    from tracker_bridge.reconcile.sync import SyncOptions
+    from tracker_bridge.reconcile.run_report import SyncOptions
     from tracker_bridge.tracker import Adapter
 
 DEFAULT_CONFIG = Path("tracker-bridge.toml")
@@ -89,7 +89,7 @@ class Workspace:
     ) -> SyncOptions:
         """Run options with the configured conflict policy and change-ratio guard, and the
         project's tracker-born policies (`mirror`, `on_remote_delete`)."""
-        from tracker_bridge.reconcile.sync import SyncOptions
+        from tracker_bridge.reconcile.run_report import SyncOptions
 
         reconcile = self.settings.reconcile
         return SyncOptions(

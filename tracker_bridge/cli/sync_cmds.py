@@ -34,8 +34,8 @@ from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.adoption import AdoptConflict
 from tracker_bridge.reconcile.planner import canonical
 from tracker_bridge.reconcile.render import render_decisions, render_plan, render_summary
+from tracker_bridge.reconcile.run_report import PlanChanged
 from tracker_bridge.reconcile.spike_records import SPIKE_EVENTS, restore
-from tracker_bridge.reconcile.sync import PlanChanged
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.roadmap.loaded import LoadedRoadmap
 from tracker_bridge.tracker import Adapter, AdapterError

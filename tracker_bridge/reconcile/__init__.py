@@ -19,12 +19,8 @@ from tracker_bridge.reconcile.actions import (
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Failure
 from tracker_bridge.reconcile.guard import TooMuchChange
 from tracker_bridge.reconcile.planner import PlanInputs, TargetState, plan
-from tracker_bridge.reconcile.sync import (
-    PlanChanged,
-    Reconciler,
-    SyncOptions,
-    SyncReport,
-)
+from tracker_bridge.reconcile.run_report import PlanChanged, SyncOptions, SyncReport
+from tracker_bridge.reconcile.sync import Reconciler
 
 __all__ = [
     "Action",

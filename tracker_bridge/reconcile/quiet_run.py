@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tracker_bridge.reconcile.sync import SyncReport
+    from tracker_bridge.reconcile.run_report import SyncReport
 
 
 def completely_quiet(report: SyncReport) -> bool:

@@ -24,7 +24,7 @@ from tracker_bridge.reconcile.actions import (
     WriteMarker,
 )
 from tracker_bridge.reconcile.apply import AT_CREATE
-from tracker_bridge.reconcile.sync import SyncReport
+from tracker_bridge.reconcile.run_report import SyncReport
 
 MAX_LINES_PER_TRACKER = 200
 MAX_LISTED = 20

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import DERIVED_FIELDS, Kind, RemoteRef, Roadmap, WorkItem
-from tracker_bridge.reconcile.actions import Comment, CreateItem, Plan, Skip
+from tracker_bridge.model import DERIVED_FIELDS, Roadmap, WorkItem
+from tracker_bridge.reconcile.actions import Comment, Plan, Skip
 from tracker_bridge.reconcile.adoption import claims_on, sprint_claims_on
 from tracker_bridge.reconcile.apply import Applier, ApplyReport, Progress
 from tracker_bridge.reconcile.born import BornTimes
@@ -37,7 +37,6 @@ from tracker_bridge.reconcile.phase_gate import hold_gated_sprints
 from tracker_bridge.reconcile.planner import (
     DEFAULT_OWNERS,
     ROADMAP,
-    ConflictPolicy,
     Owner,
     PlanInputs,
     TargetState,
@@ -45,6 +44,8 @@ from tracker_bridge.reconcile.planner import (
 )
 from tracker_bridge.reconcile.pulling import LET_GO, Pulled, Puller
 from tracker_bridge.reconcile.quiet_run import completely_quiet
+from tracker_bridge.reconcile.ranking import rank_in_roadmap_order
+from tracker_bridge.reconcile.run_report import PlanChanged, SyncOptions, SyncReport
 from tracker_bridge.reconcile.spike_records import SPIKE_EVENTS, restore, with_records
 from tracker_bridge.store import QuietStamp, RemoteState, Store, StoreEvent
 from tracker_bridge.tracker import Adapter
@@ -56,95 +57,6 @@ def _stopped_status(stopped: BaseException) -> str:
     if isinstance(stopped, KeyboardInterrupt | SystemExit):
         return "interrupted"
     return "failed"
-
-
-def _created_in_run(
-    tracker: str, refs: Mapping[str, RemoteRef], the_plan: Plan, pulled: Pulled | None
-) -> list[RemoteRef]:
-    """The issues this run created on the tracker (a planned create that now has an issue
-    the pull did not know); an adopted or followed issue is a person's, never placed."""
-    known = {ref.remote_id for ref in pulled.state.refs.values()} if pulled else set()
-    created = {
-        action.item_id
-        for action in the_plan.actions
-        if isinstance(action, CreateItem) and action.tracker == tracker
-    }
-    return [refs[i] for i in sorted(created & set(refs)) if refs[i].remote_id not in known]
-
-
-class PlanChanged(UserError):
-    """`--checksum` names a plan other than the one computed now."""
-
-    def __init__(self, message: str, current: str) -> None:
-        super().__init__(message)
-        self.current = current
-
-
-@dataclass(frozen=True)
-class SyncOptions:
-    apply: bool = False
-    force: bool = False
-    checksum: str | None = None
-    max_change_ratio: float = 0.25
-    policy: ConflictPolicy = "owner"
-    kind: str = "sync"
-    mirror: Literal["roadmap", "all"] = "roadmap"
-    on_remote_delete: Literal["unlink", "recreate"] = "unlink"
-
-
-@dataclass
-class SyncReport:
-    project: str
-    plan: Plan
-    applied: ApplyReport | None = None
-    pulled: dict[str, int] = field(default_factory=dict)
-    adopted: dict[str, int] = field(default_factory=dict)
-    born: dict[str, int] = field(default_factory=dict)
-    """Tracker-born items first seen this run, per tracker."""
-    requests: dict[str, int] = field(default_factory=dict)
-    events: int = 0
-    ranked: dict[str, int] = field(default_factory=dict)
-    """Rank requests sent per tracker (none when the order already matches)."""
-    rank_errors: list[str] = field(default_factory=list)
-    cursors_moved: bool = False
-    run_id: int | None = None
-    noticed: int = 0
-    """What this run found that its summary does not count (new delivery facts, trackers
-    whose deliveries were not read, spike records restored): none on a quiet night."""
-
-    @property
-    def ok(self) -> bool:
-        return self.applied is None or self.applied.clean
-
-    def summary(self) -> dict[str, Any]:
-        counts = dict(self.applied.counts) if self.applied else {}
-        applied_skips = self.applied.skips if self.applied else []
-        return {
-            "project": self.project,
-            "applied": self.applied is not None,
-            "planned": self.plan.counts(),
-            "done": counts,
-            "created": counts.get("create", 0),
-            "updated": counts.get("update", 0),
-            "moved": counts.get("move_stage", 0),
-            "conflicts": len(self.plan.conflicts),
-            "failures": [vars(f) for f in self.applied.failures] if self.applied else [],
-            # Every skip of the run: the plan's, then those found while writing.
-            "skipped": [vars(s) for s in (*self.plan.skips, *applied_skips)],
-            "warnings": [vars(w) for w in self.applied.warnings] if self.applied else [],
-            "pulled": self.pulled,
-            "adopted": self.adopted,
-            "born": self.born,
-            # Deprecated (removed in the next release): the plan's skips only, also in
-            # `plan.skips`; `skipped` above lists every skip of the run.
-            "skips": [vars(skip) for skip in self.plan.skips],
-            "requests": self.requests,
-            "events": self.events,
-            "ranked": self.ranked,
-            "rank_errors": self.rank_errors,
-            "cursors_moved": self.cursors_moved,
-            "checksum": self.plan.checksum,
-        }
 
 
 class Reconciler:
@@ -294,35 +206,8 @@ class Reconciler:
             )
             self._record(roadmap, born, the_plan, pulled, report, endings, delivery)
             report.noticed += delivery.noticed
-            self._rank(roadmap, report, pulled)
+            rank_in_roadmap_order(self.store, self.project, self.adapters, roadmap, report, pulled)
         return report
-
-    def _rank(self, roadmap: Roadmap, report: SyncReport, pulled: Mapping[str, Pulled]) -> None:
-        """The roadmap's order (its stories, tasks, bugs and spikes; epics sit apart) as each
-        tracker's rank, where the adapter ranks (Jira, a Projects board): only what moved is
-        sent. Where the mapping gives the order to the tracker, only the issues created in
-        this run are placed (after their roadmap predecessor): people's ranking stays."""
-        # An issue a write was refused on (a marker that names another item) or failed on is
-        # not touched again this run, not even to rank it.
-        held = {f.item_id for f in (report.applied.failures if report.applied else ())}
-        for tracker, adapter in self.adapters.items():
-            rank = getattr(adapter, "rank", None)
-            if rank is None:
-                continue
-            refs = self.store.get_refs(self.project, tracker)
-            order = [
-                refs[item.id]
-                for item in roadmap.items
-                if item.id in refs and item.kind is not Kind.EPIC and item.id not in held
-            ]
-            if self._order_owner(adapter) == ROADMAP:
-                sent, errors = rank(order)
-            else:
-                new = _created_in_run(tracker, refs, report.plan, pulled.get(tracker))
-                sent, errors = rank(order, new) if new else (0, [])
-            if sent:
-                report.ranked[tracker] = sent
-            report.rank_errors += errors
 
     # -- pull -----------------------------------------------------------------------------
     def _restore_spikes(
@@ -355,14 +240,6 @@ class Reconciler:
             for f in last.summary.get("failures") or ()
             if isinstance(f, Mapping) and f.get("item_id")
         }
-
-    @staticmethod
-    def _order_owner(adapter: Adapter) -> Owner:
-        """Who owns the order on this tracker (its own mapping's `ownership.order`)."""
-        field_owners = getattr(adapter, "field_owners", None)
-        owners = field_owners() if callable(field_owners) else {}
-        owner: Owner = owners.get("order", ROADMAP)
-        return owner
 
     def _owners(self) -> dict[str, Owner]:
         owners: dict[str, Owner] = dict(DEFAULT_OWNERS)
