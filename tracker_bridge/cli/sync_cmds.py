@@ -319,7 +319,8 @@ def status(
 
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
-        loaded = _roadmap(settings.roadmap)
+        # The board is the store's items: the roadmap gives only the plan around them.
+        loaded = load_roadmap_cached(settings.roadmap, items=False).roadmap
         items = workspace.store.get_items(settings.name)
         # Only what the board reads: the stage moves of the cards in progress.
         events = workspace.store.events(

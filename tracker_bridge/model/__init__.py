@@ -12,6 +12,7 @@ from tracker_bridge.model.items import (
     Origin,
     Timebox,
     WorkItem,
+    share_field_sets,
 )
 from tracker_bridge.model.origin import (
     BORN_ID_RULE,
@@ -62,4 +63,5 @@ __all__ = [
     "looks_born",
     "parse_claim",
     "parse_sprint_claim",
+    "share_field_sets",
 ]

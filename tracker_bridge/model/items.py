@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
@@ -193,3 +194,19 @@ class WorkItem(_Frozen):
             "acceptance": checklist_value(self.acceptance_criteria, self.definition_of_done),
             "checked": tuple(sorted(set(self.checked))),
         }
+
+
+_EVERY_FIELD: set[str] = set(WorkItem.model_fields)
+
+
+def share_field_sets(items: Iterable[WorkItem]) -> None:
+    """Let items that set every field share one `__pydantic_fields_set__`.
+
+    Pydantic keeps, per instance, the set of fields given at validation: 2.2 KB for a
+    WorkItem read back from the store or the roadmap cache (every field is there), two
+    thirds of the item's memory; 100,000 items held 226 MB of identical sets. Sharing one
+    is safe because WorkItem is frozen (nothing adds to the set in place) and `model_copy`
+    copies the set before it adds the updated names."""
+    for item in items:
+        if item.__pydantic_fields_set__ == _EVERY_FIELD:
+            object.__setattr__(item, "__pydantic_fields_set__", _EVERY_FIELD)

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Text, and_, delete, select, type_coerce
 
-from tracker_bridge.model import FieldValue, RemoteRef, WorkItem
+from tracker_bridge.model import FieldValue, RemoteRef, WorkItem, share_field_sets
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
@@ -231,11 +231,14 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                 )
                 rows = conn.execute(raw).all()
                 with no_gc_pauses():
-                    return {item_id: WorkItem.model_validate_json(text) for item_id, text in rows}
-            query = select(t.c.item_id, t.c.data).where(t.c.project == project)
-            stored = conn.execute(query).tuples().all()
-            with no_gc_pauses():
-                return {item_id: WorkItem.model_validate(data) for item_id, data in stored}
+                    found = {item_id: WorkItem.model_validate_json(text) for item_id, text in rows}
+            else:
+                query = select(t.c.item_id, t.c.data).where(t.c.project == project)
+                stored = conn.execute(query).tuples().all()
+                with no_gc_pauses():
+                    found = {item_id: WorkItem.model_validate(data) for item_id, data in stored}
+        share_field_sets(found.values())  # a third of the memory 100,000 items take
+        return found
 
     # -- sprint refs ------------------------------------------------------------------------
 
