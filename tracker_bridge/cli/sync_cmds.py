@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -323,7 +324,7 @@ def status(
         loaded = load_roadmap_cached(settings.roadmap, items=False).roadmap
         items = workspace.store.get_items(settings.name)
         # Only what the board reads: the stage moves of the cards in progress.
-        events = workspace.store.events(
+        history = workspace.store.histories(
             settings.name, kinds=BOARD_EVENT_KINDS, item_ids=board_event_items(items)
         )
     if not items:
@@ -332,7 +333,8 @@ def status(
             f"nothing synced yet for {settings.name!r}: run "
             f"`{command_line('seed', *repeat, '--yes')}` or `{command_line('sync', *repeat)}` first"
         )
-    snapshot = board_snapshot(items, loaded, datetime.now(UTC), events=events)
+    gc.freeze()  # the items and events live until exit: collections need not walk them
+    snapshot = board_snapshot(items, loaded, datetime.now(UTC), history=history)
     if as_json:
         typer.echo(to_json(snapshot))
         return

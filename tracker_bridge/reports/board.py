@@ -141,9 +141,14 @@ def board_snapshot(
     now: datetime,
     events: Iterable[EventLike] = (),
     ageing_days: float = DEFAULT_AGEING_DAYS,
+    history: Mapping[str, Sequence[EventLike]] | None = None,
 ) -> BoardSnapshot:
-    """Epics are containers, not cards: they are left off the board and out of WIP."""
+    """Epics are containers, not cards: they are left off the board and out of WIP.
+    `history`: the events already grouped per item (`by_item`, `Store.histories`), in
+    place of `events`."""
     cards = sorted((i for i in items.values() if i.kind is not Kind.EPIC), key=lambda i: i.id)
+    if history is None:
+        history = by_item(events)
     columns: list[StageColumn] = []
     breaches: list[WipBreach] = []
     for stage in Stage:
@@ -165,7 +170,7 @@ def board_snapshot(
         columns=tuple(columns),
         breaches=tuple(breaches),
         blocked=tuple(ItemLine.of(i) for i in cards if i.blocked and i.stage is not Stage.DONE),
-        ageing=tuple(ageing_items(cards, events, now, ageing_days)),
+        ageing=tuple(ageing_in(cards, history, now, ageing_days)),
         ageing_days=ageing_days,
         active_sprint=active_sprint(roadmap, now),
     )

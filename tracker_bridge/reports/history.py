@@ -84,16 +84,18 @@ def entered_stage_at(item: WorkItem, history: Sequence[EventLike]) -> datetime |
     return created[0] if created else None
 
 
+_STARTED = frozenset(s.value for s in Stage if s.position >= Stage.IN_PROGRESS.position)
+"""The stages from in_progress on, by value: a set lookup per event, not an enum parse."""
+
+
 def started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
     """When the item was first started (first move into an active stage or beyond): the
     start of its work item age. None when not started or no move was recorded."""
     if item.stage.position < Stage.IN_PROGRESS.position:
         return None
     for ev in history:
-        if ev.kind != "stage_changed":
-            continue
-        reached = parse_stage(ev.data.get("to"))
-        if reached is not None and reached.position >= Stage.IN_PROGRESS.position:
+        reached = ev.data.get("to") if ev.kind == "stage_changed" else None
+        if isinstance(reached, str) and reached in _STARTED:
             return ev.at
     return None
 
