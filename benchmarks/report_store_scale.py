@@ -152,7 +152,7 @@ def read_seconds(folder: Path, command: str) -> tuple[float, int]:
                                     item_ids=board_event_items(items))
             seconds = time.perf_counter() - began
         else:
-            found = store.events(PROJECT)
+            found = store.histories(PROJECT)  # what `ReportContext.histories` reads
             seconds = time.perf_counter() - started
     return seconds, len(found) if isinstance(found, list) else sum(map(len, found.values()))
 
@@ -198,9 +198,10 @@ def phases(folder: Path) -> None:
         ctx = ReportContext(workspace.settings, project, roadmap, workspace.store, now)
         merged = ctx.items()
         mark("report: merge items")
-        all_events = ctx.events()
-        mark("report: read all events")
-        report = build_sprint_report(ctx.sprint(None), merged, all_events, roadmap, now)
+        history = ctx.histories()
+        mark("report: read its events")
+        report = build_sprint_report(ctx.sprint(None), merged, (), roadmap, now,
+                                     ended=ctx.ended_items(), history=history)
         mark("report: compute")
         render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
         mark("report: render")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from enum import StrEnum
@@ -72,12 +73,16 @@ def report_sprint(
     from tracker_bridge.reports.summary import build_sprint_report
 
     with open_context(config, project, parse_now(now)) as ctx:
+        chosen, items = ctx.sprint(sprint), ctx.items()
+        history = ctx.histories()
+        gc.freeze()  # the items and events live until exit: collections need not walk them
         report = build_sprint_report(
-            ctx.sprint(sprint), ctx.items(), ctx.events(), ctx.roadmap, ctx.now,
+            chosen, items, (), ctx.roadmap, ctx.now,
             research_points_burndown=ctx.project.research_points_burndown,
             measurements=ctx.store.measurements(ctx.name),
             reviews=ctx.store.phase_reviews(ctx.name),
             ended=ctx.ended_items(),
+            history=history,
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:

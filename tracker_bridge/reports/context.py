@@ -44,6 +44,10 @@ class ReportContext:
     def events(self) -> list[StoreEvent]:
         return self.store.events(self.name)
 
+    def histories(self) -> dict[str, list[StoreEvent]]:
+        """Every item's events in time order: what a report replays (`Store.histories`)."""
+        return self.store.histories(self.name)
+
     def record(self, events: Sequence[StoreEvent]) -> int:
         return self.store.record_events(self.name, events)
 

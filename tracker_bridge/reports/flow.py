@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
-from tracker_bridge.reports.history import EventLike, by_item, day_start, parse_stage
+from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped, parse_stage
 
 PERCENTILES = (50, 85, 95)
 FLOW_WEEKS = 12
@@ -144,6 +144,8 @@ def cumulative_flow(
     last_day: date,
     now: datetime,
     timezone: str = "UTC",
+    *,
+    history: Histories | None = None,
 ) -> tuple[TrackFlow, ...]:
     """Per track, one `FlowDay` per day from `first_day` to `last_day` that has begun."""
     days: list[date] = []
@@ -153,7 +155,7 @@ def cumulative_flow(
         days.append(day)
         times.append(min(day_start(day + timedelta(days=1), timezone), now))
         day += timedelta(days=1)
-    hist = by_item(events)
+    hist = grouped(events, history)
     counts = {t: [dict.fromkeys(Stage, 0) for _ in days] for t in Track}
     for item in _cards(items.values()):
         for column, stage in zip(counts[item.track], _stages_at(item, hist.get(item.id, []),
@@ -224,8 +226,10 @@ def cycle_times(
     events: Iterable[EventLike],
     since: datetime,
     until: datetime,
+    *,
+    history: Histories | None = None,
 ) -> CycleTimes:
-    hist = by_item(events)
+    hist = grouped(events, history)
     found = [
         entry for item in _cards(items.values())
         if (entry := cycle_item(item, hist.get(item.id, []), until)) is not None

@@ -41,6 +41,16 @@ def local_date(now: datetime, timezone: str = "UTC") -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
+Histories = Mapping[str, Sequence[EventLike]]
+"""Events grouped per item, each list in time order: `by_item`'s result, or the store's
+(`Store.histories`). A report groups its events once and every metric reads the groups."""
+
+
+def grouped(events: Iterable[EventLike], history: Histories | None) -> Histories:
+    """`history` when the caller grouped the events already, else `by_item(events)`."""
+    return by_item(events) if history is None else history
+
+
 def by_item(events: Iterable[EventLike]) -> dict[str, list[EventLike]]:
     """Events grouped per item, each list in time order (stable for equal times)."""
     grouped: dict[str, list[EventLike]] = defaultdict(list)

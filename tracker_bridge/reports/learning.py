@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tracker_bridge.model import Kind, Roadmap, SpikeOutcome, Sprint, Stage, Track, WorkItem
-from tracker_bridge.reports.history import EventLike, by_item, day_start
+from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
 from tracker_bridge.reports.spikes import SpikeStatus, spike_status
 
 HISTORY_SPRINTS = 4
@@ -94,8 +94,10 @@ def research_learning(
     events: Iterable[EventLike],
     roadmap: Roadmap,
     now: datetime,
+    *,
+    history: Histories | None = None,
 ) -> ResearchLearning:
-    hist = by_item(events)
+    hist = grouped(events, history)
     spikes = [
         (item, spike_status(item, hist.get(item.id, []), now), closed_at(hist.get(item.id, [])))
         for item in sorted(items.values(), key=lambda i: i.id)

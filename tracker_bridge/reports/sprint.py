@@ -27,8 +27,9 @@ from tracker_bridge.model import (
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, ageing_in
 from tracker_bridge.reports.history import (
     EventLike,
-    by_item,
+    Histories,
     day_start,
+    grouped,
     in_sprint_at,
     points_at,
     sprint_changes,
@@ -164,7 +165,7 @@ def _reestimate(h: Sequence[EventLike], item: WorkItem, w: _Window) -> float:
     ), 2)
 
 
-def _scope(items: Iterable[WorkItem], hist: Mapping[str, list[EventLike]], w: _Window) -> _Scope:
+def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
     scope = _Scope([], [], [], [], [], [], [], {})
     for item in sorted(items, key=lambda i: i.id):
         h = hist.get(item.id, [])
@@ -196,7 +197,7 @@ def _scope(items: Iterable[WorkItem], hist: Mapping[str, list[EventLike]], w: _W
 
 
 def _burndown(
-    items: Sequence[WorkItem], hist: Mapping[str, list[EventLike]], w: _Window,
+    items: Sequence[WorkItem], hist: Histories, w: _Window,
     sprint: Sprint, roadmap: Roadmap, committed: float, now: datetime,
 ) -> tuple[BurndownPoint, ...]:
     length = (sprint.end - sprint.start).days + 1
@@ -227,7 +228,7 @@ def _total(items: Iterable[WorkItem]) -> float:
 
 
 def _velocity(
-    sprint: Sprint, items: Mapping[str, WorkItem], hist: Mapping[str, list[EventLike]],
+    sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
     roadmap: Roadmap, now: datetime,
 ) -> dict[Track, list[tuple[str, float]]]:
     closed = sorted(
@@ -251,8 +252,11 @@ def sprint_health(
     roadmap: Roadmap,
     now: datetime,
     ageing_days: float = DEFAULT_AGEING_DAYS,
+    *,
+    history: Histories | None = None,
 ) -> SprintHealth:
-    hist = by_item(events)
+    """`history`: the events already grouped per item (`by_item`), in place of `events`."""
+    hist = grouped(events, history)
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
     velocity = _velocity(sprint, items, hist, roadmap, now)
