@@ -12,7 +12,7 @@ from tracker_bridge.model.items import (
     Origin,
     Timebox,
     WorkItem,
-    share_field_sets,
+    compact,
 )
 from tracker_bridge.model.origin import (
     BORN_ID_RULE,
@@ -60,8 +60,8 @@ __all__ = [
     "TrackerId",
     "WorkItem",
     "born_id",
+    "compact",
     "looks_born",
     "parse_claim",
     "parse_sprint_claim",
-    "share_field_sets",
 ]

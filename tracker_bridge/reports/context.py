@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,18 +28,28 @@ class ReportContext:
     roadmap: Roadmap
     store: Store
     now: datetime
+    _stored: tuple[dict[str, WorkItem], dict[str, WorkItem]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     @property
     def name(self) -> str:
         return self.project.name
 
+    def _store_items(self) -> tuple[dict[str, WorkItem], dict[str, WorkItem]]:
+        # Read once: a report asks for both the board and the ended items (100,000 items
+        # read twice cost a second); the commands here record events, never items.
+        if self._stored is None:
+            self._stored = self.store.current_and_ended_items(self.name)
+        return self._stored
+
     def items(self) -> dict[str, WorkItem]:
         """The synced view from the store, over the roadmap's items not synced yet."""
-        return {**self.roadmap.item_by_id(), **self.store.get_items(self.name)}
+        return {**self.roadmap.item_by_id(), **self._store_items()[0]}
 
     def ended_items(self) -> dict[str, WorkItem]:
         """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
-        return self.store.ended_items(self.name)
+        return dict(self._store_items()[1])
 
     def events(self) -> list[StoreEvent]:
         return self.store.events(self.name)

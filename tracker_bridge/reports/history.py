@@ -61,11 +61,28 @@ def by_item(events: Iterable[EventLike]) -> dict[str, list[EventLike]]:
     return dict(grouped)
 
 
+_STAGES: dict[Any, Stage] = {stage.value: stage for stage in Stage}
+
+
 def parse_stage(value: Any) -> Stage | None:
+    """The stage named `value`, else None (a dict lookup: replays call this millions of
+    times, and `Stage(value)` costs ten times more)."""
     try:
-        return Stage(value)
-    except ValueError:
+        return _STAGES.get(value)
+    except TypeError:  # unhashable: no stage
         return None
+
+
+def sprints_named(history: Histories) -> dict[str, set[str]]:
+    """Sprint id -> the items with an event naming it (`data["sprint"]`): with the items
+    whose current sprint it is, every item a sprint's replay can find in it."""
+    found: dict[str, set[str]] = {}
+    for item_id, events in history.items():
+        for ev in events:
+            sprint = ev.data.get("sprint")
+            if isinstance(sprint, str):
+                found.setdefault(sprint, set()).add(item_id)
+    return found
 
 
 def stage_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> Stage:

@@ -33,6 +33,7 @@ from tracker_bridge.reports.history import (
     in_sprint_at,
     points_at,
     sprint_changes,
+    sprints_named,
     stage_at,
 )
 from tracker_bridge.reports.lines import ItemLine, points_of
@@ -165,6 +166,17 @@ def _reestimate(h: Sequence[EventLike], item: WorkItem, w: _Window) -> float:
     ), 2)
 
 
+def _members(
+    items: Iterable[WorkItem], sprint_id: str, named: Mapping[str, set[str]]
+) -> list[WorkItem]:
+    """The items that can have been in the sprint at some time (its current items and those
+    with an event naming it), by id: no replay finds any other item in it, so the rest are
+    skipped (a sprint holds a few thousand of 100,000 items)."""
+    touched = named.get(sprint_id, set())
+    return sorted((i for i in items if i.sprint == sprint_id or i.id in touched),
+                  key=lambda i: i.id)
+
+
 def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
     scope = _Scope([], [], [], [], [], [], [], {})
     for item in sorted(items, key=lambda i: i.id):
@@ -229,7 +241,7 @@ def _total(items: Iterable[WorkItem]) -> float:
 
 def _velocity(
     sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
-    roadmap: Roadmap, now: datetime,
+    roadmap: Roadmap, now: datetime, named: Mapping[str, set[str]],
 ) -> dict[Track, list[tuple[str, float]]]:
     closed = sorted(
         (s for s in roadmap.sprints
@@ -238,7 +250,8 @@ def _velocity(
     )[:VELOCITY_WINDOW]
     history: dict[Track, list[tuple[str, float]]] = {t: [] for t in Track}
     for past in closed:
-        scope = _scope(items.values(), hist, _window(past, roadmap, now))
+        scope = _scope(_members(items.values(), past.id, named), hist,
+                       _window(past, roadmap, now))
         for track in Track:
             done = [i for i in scope.completed if i.track is track]
             history[track].append((past.id, scope.at_cutoff(done)))
@@ -259,11 +272,13 @@ def sprint_health(
     hist = grouped(events, history)
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
-    velocity = _velocity(sprint, items, hist, roadmap, now)
+    named = sprints_named(hist)
+    velocity = _velocity(sprint, items, hist, roadmap, now, named)
     tracks: list[TrackHealth] = []
     for track in Track:
         mine = [i for i in items.values() if i.track is track and i.kind is not Kind.EPIC]
-        scope = _scope(mine, hist, w)
+        members = _members(mine, sprint.id, named)
+        scope = _scope(members, hist, w)
         committed = scope.at_commit(scope.committed)
         past = velocity[track]
         mean = round(sum(p for _, p in past) / len(past), 2) if past else None
@@ -290,7 +305,7 @@ def sprint_health(
             remaining_points=scope.at_cutoff(scope.remaining),
             remaining=_lines(scope.remaining),
             carry_over=_lines(scope.remaining) if over else (),
-            burndown=_burndown(mine, hist, w, sprint, roadmap, committed, now),
+            burndown=_burndown(members, hist, w, sprint, roadmap, committed, now),
             velocity=mean,
             velocity_history=tuple(past),
             backlog_points=backlog,
