@@ -183,3 +183,13 @@ def test_items_from_the_cache_copy_independently(cache: Path, roadmap: Path) -> 
     changed = first.model_copy(update={"title": "Renamed"})
     assert changed.title == "Renamed" and first.title != "Renamed"
     assert changed.model_fields_set is not first.model_fields_set
+
+
+def test_skipped_items_are_left_out_hit_or_miss(cache: Path, roadmap: Path) -> None:
+    full = load_roadmap(roadmap, today=TODAY)
+    skip = {item.id for item in full.roadmap.items[::2]}
+    for _run in ("miss", "hit"):
+        loaded = load_roadmap_cached(roadmap, today=TODAY, skip=skip)
+        assert loaded.roadmap.items == tuple(
+            i for i in full.roadmap.items if i.id not in skip)
+        assert list(loaded.lines) == list(full.lines)  # every item, in file order

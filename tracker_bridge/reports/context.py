@@ -26,10 +26,15 @@ class ReportContext:
     settings: Settings
     project: ProjectSettings
     roadmap: Roadmap
+    """The plan. From `open_context`, its `items` are only the roadmap's items the store
+    has not synced (the store's view replaces the others): ask `items()` for the items."""
     store: Store
     now: datetime
+    order: Sequence[str] = ()
+    """Every roadmap item id in file order, when `roadmap.items` leaves the synced ones out;
+    empty: `roadmap.items` is every roadmap item."""
     _stored: tuple[dict[str, WorkItem], dict[str, WorkItem]] | None = field(
-        default=None, init=False, repr=False
+        default=None, repr=False
     )
 
     @property
@@ -44,8 +49,16 @@ class ReportContext:
         return self._stored
 
     def items(self) -> dict[str, WorkItem]:
-        """The synced view from the store, over the roadmap's items not synced yet."""
-        return {**self.roadmap.item_by_id(), **self._store_items()[0]}
+        """The synced view from the store, over the roadmap's items not synced yet: the
+        roadmap's items in its order, then the items only the store has (born in a tracker)."""
+        synced = self._store_items()[0]
+        own = self.roadmap.item_by_id()
+        merged = {
+            item_id: synced[item_id] if item_id in synced else own[item_id]
+            for item_id in (self.order or own)
+            if item_id in synced or item_id in own
+        }
+        return {**merged, **synced}
 
     def ended_items(self) -> dict[str, WorkItem]:
         """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
@@ -93,6 +106,9 @@ def open_context(
 ) -> Iterator[ReportContext]:
     with open_workspace(config) as workspace:
         chosen = workspace.project(project)
+        stored = workspace.store.current_and_ended_items(chosen.name)
         # The team's date at `now` (its time zone), as `status` and the sprint choice use.
-        roadmap = load_roadmap_cached(chosen.roadmap, today=now).roadmap
-        yield ReportContext(workspace.settings, chosen, roadmap, workspace.store, now)
+        # The items the store has synced are its view: the roadmap's copies are not loaded.
+        loaded = load_roadmap_cached(chosen.roadmap, today=now, skip=stored[0])
+        yield ReportContext(workspace.settings, chosen, loaded.roadmap, workspace.store, now,
+                            order=tuple(loaded.lines), _stored=stored)

@@ -29,6 +29,7 @@ import json
 import os
 import secrets
 import tempfile
+from collections.abc import Container
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -53,12 +54,19 @@ def cache_dir() -> Path:
 
 
 def load_roadmap_cached(
-    path: Path, *, today: date | datetime | None = None, items: bool = True
+    path: Path,
+    *,
+    today: date | datetime | None = None,
+    items: bool = True,
+    skip: Container[str] = (),
 ) -> LoadedRoadmap:
     """As `load_roadmap(path, today=today)`, from the cache when the file is unchanged.
 
     `items=False`: the roadmap without its items (`roadmap.items` empty; `lines` kept), for
-    a command that reads every item from the store and needs only the plan around them."""
+    a command that reads every item from the store and needs only the plan around them.
+    `skip`: leave these items out of `roadmap.items` (never validated from the cache): a
+    report has the store's view of every synced item, and needs the roadmap's for the
+    rest only. `lines` still lists every item, in file order."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -69,16 +77,17 @@ def load_roadmap_cached(
         return loader.load_roadmap(path, today=today)  # it words the problem for people
     digest = hashlib.sha256(data).hexdigest()
     entry = _entry_path(path)
-    found = _read_entry(entry, path, digest, today, items)
+    found = _read_entry(entry, path, digest, today, items, skip)
     if found is not None:
         return found
     from tracker_bridge.roadmap import loader  # the parser, only when there is parsing to do
 
     loaded = loader.load_roadmap_text(text, path, today=today)
     _write_entry(entry, path, digest, loaded)
-    if items:
+    kept = tuple(i for i in loaded.roadmap.items if i.id not in skip) if items else ()
+    if kept == loaded.roadmap.items:
         return loaded
-    return dataclasses.replace(loaded, roadmap=loaded.roadmap.model_copy(update={"items": ()}))
+    return dataclasses.replace(loaded, roadmap=loaded.roadmap.model_copy(update={"items": kept}))
 
 
 def _entry_path(path: Path) -> Path:
@@ -94,7 +103,8 @@ def _team_day(today: date | datetime | None, timezone: str) -> date:
 
 
 def _read_entry(
-    entry: Path, path: Path, digest: str, today: date | datetime | None, items: bool
+    entry: Path, path: Path, digest: str, today: date | datetime | None, items: bool,
+    skip: Container[str],
 ) -> LoadedRoadmap | None:
     try:
         stored: dict[str, Any] = json.loads(entry.read_bytes())
@@ -112,9 +122,13 @@ def _read_entry(
         if items:
             # One item a line, each validated on its own: one parse of the whole array
             # held 500 MB at 100,000 items; each item's memory is compacted as it comes.
+            ids = [str(item_id) for item_id in stored["item_ids"]]
+            texts = (entry.parent / stored["items"]).read_bytes().splitlines()
+            if len(texts) != len(ids):
+                return None
             found = tuple(
-                compact(WorkItem.model_validate_json(line))
-                for line in (entry.parent / stored["items"]).read_bytes().splitlines()
+                compact(WorkItem.model_validate_json(text))
+                for item_id, text in zip(ids, texts, strict=True) if item_id not in skip
             )
         roadmap = frame.model_copy(update={"sprints": sprints, "items": found})
         lines = {str(item): int(line) for item, line in stored["lines"].items()}
@@ -136,6 +150,7 @@ def _write_entry(entry: Path, path: Path, digest: str, loaded: LoadedRoadmap) ->
         "key": _key(path, digest),
         "roadmap": loaded.roadmap.model_copy(update={"items": ()}).model_dump_json(),
         "items": items.name,
+        "item_ids": [item.id for item in loaded.roadmap.items],  # one a line of `items`
         "fixed_states": sorted(loaded.fixed_states),
         "lines": dict(loaded.lines),
         "claims": [[*claim, *where] for claim, where in loaded.claims.items()],
