@@ -113,25 +113,29 @@ def _cards(items: Iterable[WorkItem]) -> list[WorkItem]:
     return sorted((i for i in items if i.kind is not Kind.EPIC), key=lambda i: i.id)
 
 
-def _created_at(history: Sequence[EventLike]) -> datetime | None:
-    return next((ev.at for ev in history if ev.kind == "created"), None)
-
-
 def _stages_at(
     item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime]
 ) -> list[Stage | None]:
     """The item's stage at each (sorted) time; None before it was created."""
-    moves = [ev for ev in history
-             if ev.kind == "stage_changed" and parse_stage(ev.data.get("to"))]
-    created = _created_at(history)
-    # Before the first recorded move the item was where that move began.
-    first = parse_stage(moves[0].data.get("from")) if moves else item.stage
+    # One pass: the moves (time, stage reached), the creation, where the first move began.
+    moves: list[tuple[datetime, Stage]] = []
+    created: datetime | None = None
+    first: Stage | None = item.stage
+    for ev in history:
+        if ev.kind == "stage_changed":
+            reached = parse_stage(ev.data.get("to"))
+            if reached is not None:
+                if not moves:  # before the first recorded move: where that move began
+                    first = parse_stage(ev.data.get("from"))
+                moves.append((ev.at, reached))
+        elif ev.kind == "created" and created is None:
+            created = ev.at
     current = first or Stage.BACKLOG
     out: list[Stage | None] = []
-    index = 0
+    index, count = 0, len(moves)
     for at in times:
-        while index < len(moves) and moves[index].at <= at:
-            current = parse_stage(moves[index].data.get("to")) or current
+        while index < count and moves[index][0] <= at:
+            current = moves[index][1]
             index += 1
         out.append(None if created is not None and created > at else current)
     return out
@@ -195,6 +199,10 @@ def _started_at(
 
 def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) -> CycleItem | None:
     """The item's cycle and lead time, if it was done at `until` with a recorded done move."""
+    last = next((ev for ev in reversed(history) if ev.kind == "stage_changed" and ev.at <= until),
+                None)
+    if last is None or parse_stage(last.data.get("to")) is not Stage.DONE:
+        return None  # most items: not done then (checked before collecting the moves)
     moves = [ev for ev in history if ev.kind == "stage_changed" and ev.at <= until]
     done = next((ev for ev in reversed(moves)), None)
     if done is None or parse_stage(done.data.get("to")) is not Stage.DONE:
