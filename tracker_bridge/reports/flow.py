@@ -113,10 +113,24 @@ def _cards(items: Iterable[WorkItem]) -> list[WorkItem]:
     return sorted((i for i in items if i.kind is not Kind.EPIC), key=lambda i: i.id)
 
 
+def _settled_stage(item: WorkItem, history: Sequence[EventLike]) -> Stage:
+    """The stage after every event of `history` (created before its last event, too)."""
+    for ev in reversed(history):
+        if ev.kind == "stage_changed" and (reached := parse_stage(ev.data.get("to"))):
+            return reached
+    return item.stage  # no move recorded: where it is now (`_stages_at`'s `first`)
+
+
 def _stages_at(
     item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime]
 ) -> list[Stage | None]:
     """The item's stage at each (sorted) time; None before it was created."""
+    if not times:
+        return []
+    if not history or history[-1].at <= times[0]:
+        # Nothing happened since the first time (most items of a long history): one stage
+        # throughout, the last move's, found from the end.
+        return [_settled_stage(item, history)] * len(times)
     # One pass: the moves (time, stage reached), the creation, where the first move began.
     moves: list[tuple[datetime, Stage]] = []
     created: datetime | None = None
