@@ -96,10 +96,15 @@ def research_learning(
     now: datetime,
     *,
     history: Histories | None = None,
+    statuses: Mapping[str, SpikeStatus] | None = None,
 ) -> ResearchLearning:
+    """`statuses`: the spikes' statuses computed already (`spike_statuses`, by id)."""
     hist = grouped(events, history)
+    known = statuses or {}
     spikes = [
-        (item, spike_status(item, hist.get(item.id, []), now), closed_at(hist.get(item.id, [])))
+        (item,
+         known.get(item.id) or spike_status(item, hist.get(item.id, []), now),
+         closed_at(hist.get(item.id, [])))
         for item in sorted(items.values(), key=lambda i: i.id)
         if item.kind is Kind.SPIKE and item.timebox is not None and item.track is Track.RESEARCH
     ]
