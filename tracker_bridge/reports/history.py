@@ -79,10 +79,15 @@ def sprints_named(history: Histories) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for item_id, events in history.items():
         for ev in events:
-            sprint = ev.data.get("sprint")
-            if isinstance(sprint, str):
-                found.setdefault(sprint, set()).add(item_id)
+            if ev.kind in _SPRINT_MOVES:
+                sprint = ev.data.get("sprint")
+                if isinstance(sprint, str):
+                    found.setdefault(sprint, set()).add(item_id)
     return found
+
+
+_SPRINT_MOVES = frozenset({"sprint_added", "sprint_removed", "created"})
+"""The only kinds `_sprint_moves` reads."""
 
 
 def stage_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> Stage:
