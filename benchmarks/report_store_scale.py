@@ -124,8 +124,9 @@ def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int
     return len(event_rows)
 
 
-def run_cli(folder: Path, args: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MB, output bytes) of one CLI run in a fresh process."""
+def run_cli(folder: Path, args: list[str]) -> tuple[float, float, int, float]:
+    """(seconds, peak RSS in MB, output bytes, CPU seconds) of one CLI run in a fresh
+    process (CPU: user + system, steadier than wall time on a shared machine)."""
     env = {**os.environ, "TB_CONFIG": str(folder / "tracker-bridge.toml")}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -138,23 +139,21 @@ def run_cli(folder: Path, args: list[str]) -> tuple[float, float, int]:
             err.seek(0)
             raise SystemExit(f"{' '.join(args)} failed: {err.read().decode()[-2000:]}")
         size = out.tell()
-    return seconds, usage.ru_maxrss / 1024, size
+    return seconds, usage.ru_maxrss / 1024, size, usage.ru_utime + usage.ru_stime
 
 
-def read_seconds(folder: Path, command: str) -> tuple[float, int]:
-    """The event read `command` makes, on its own: (seconds, events read)."""
+def read_seconds(folder: Path, command: str) -> tuple[float, int, float]:
+    """The event read `command` makes, on its own: (seconds, events read, CPU seconds)."""
     with Store.open(f"sqlite:///{folder / 'state.sqlite'}") as store:
-        started = time.perf_counter()
+        wanted = (board_event_items(store.get_items(PROJECT)) if command == "status"
+                  else None)
+        began, cpu = time.perf_counter(), time.process_time()
         if command == "status":
-            items = store.get_items(PROJECT)
-            began = time.perf_counter()
-            found = store.histories(PROJECT, kinds=BOARD_EVENT_KINDS,
-                                    item_ids=board_event_items(items))
-            seconds = time.perf_counter() - began
+            found = store.histories(PROJECT, kinds=BOARD_EVENT_KINDS, item_ids=wanted)
         else:
             found = store.histories(PROJECT)  # what `ReportContext.histories` reads
-            seconds = time.perf_counter() - started
-    return seconds, len(found) if isinstance(found, list) else sum(map(len, found.values()))
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    return seconds, sum(map(len, found.values())), cpu
 
 
 def phases(folder: Path) -> None:
@@ -247,13 +246,15 @@ def main() -> int:
             runs = [run_cli(folder, cli_args) for _ in range(args.runs)]
             reads = [read_seconds(folder, name) for _ in range(args.runs)]
             seconds = statistics.median(r[0] for r in runs)
+            cpu = statistics.median(r[3] for r in runs)
             peak = max(r[1] for r in runs)
             read = statistics.median(r[0] for r in reads)
+            read_cpu = statistics.median(r[2] for r in reads)
             ratio = seconds / read if read else float("inf")
-            print(f"{name:<14} {seconds:6.2f} s (median of {args.runs})  peak RSS {peak:4.0f} MB"
-                  f"  output {runs[0][2] / 1e3:.0f} kB")
-            print(f"{'':<14} reads {reads[0][1]} events in {read:.2f} s;"
-                  f" command / read = {ratio:.1f}x")
+            print(f"{name:<14} {seconds:6.2f} s (median of {args.runs}; CPU {cpu:.2f} s)"
+                  f"  peak RSS {peak:4.0f} MB  output {runs[0][2] / 1e3:.0f} kB")
+            print(f"{'':<14} reads {reads[0][1]} events in {read:.2f} s (CPU {read_cpu:.2f} s);"
+                  f" command / read = {ratio:.1f}x (CPU {cpu / read_cpu:.1f}x)")
             ok = ok and seconds < 2 and peak < 500 and ratio <= 3
         print("targets: < 2 s, < 500 MB, <= 3x the event read: " + ("met" if ok else "NOT met"))
         if args.phases:  # last: a child forked from this process would inherit its peak RSS
