@@ -151,8 +151,11 @@ def board_snapshot(
         history = by_item(events)
     columns: list[StageColumn] = []
     breaches: list[WipBreach] = []
+    by_stage: dict[Stage, list[ItemLine]] = {stage: [] for stage in Stage}
+    for card in cards:  # one pass, each column in id order
+        by_stage[card.stage].append(ItemLine.of(card))
     for stage in Stage:
-        lines = [ItemLine.of(i) for i in cards if i.stage is stage]
+        lines = by_stage[stage]
         per_track = {t: sum(1 for x in lines if x.track is t) for t in Track}
         track_limits = {
             t: limits[stage]

@@ -213,10 +213,13 @@ def _started_at(
 
 def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) -> CycleItem | None:
     """The item's cycle and lead time, if it was done at `until` with a recorded done move."""
-    last = next((ev for ev in reversed(history) if ev.kind == "stage_changed" and ev.at <= until),
-                None)
-    if last is None or parse_stage(last.data.get("to")) is not Stage.DONE:
-        return None  # most items: not done then (checked before collecting the moves)
+    for ev in reversed(history):  # most items were not done then: found from the end
+        if ev.kind == "stage_changed" and ev.at <= until:
+            if parse_stage(ev.data.get("to")) is not Stage.DONE:
+                return None
+            break
+    else:
+        return None
     moves = [ev for ev in history if ev.kind == "stage_changed" and ev.at <= until]
     done = next((ev for ev in reversed(moves)), None)
     if done is None or parse_stage(done.data.get("to")) is not Stage.DONE:
