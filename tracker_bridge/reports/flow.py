@@ -114,7 +114,8 @@ def _cards(items: Iterable[WorkItem]) -> list[WorkItem]:
 
 
 def _settled_stage(item: WorkItem, history: Sequence[EventLike]) -> Stage:
-    """The stage after every event of `history` (created before its last event, too)."""
+    """The stage after every event of `history` (its last move's, found from the end): an
+    item's stage on every day after its last event."""
     for ev in reversed(history):
         if ev.kind == "stage_changed" and (reached := parse_stage(ev.data.get("to"))):
             return reached
@@ -125,12 +126,6 @@ def _stages_at(
     item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime]
 ) -> list[Stage | None]:
     """The item's stage at each (sorted) time; None before it was created."""
-    if not times:
-        return []
-    if not history or history[-1].at <= times[0]:
-        # Nothing happened since the first time (most items of a long history): one stage
-        # throughout, the last move's, found from the end.
-        return [_settled_stage(item, history)] * len(times)
     # One pass: the moves (time, stage reached), the creation, where the first move began.
     moves: list[tuple[datetime, Stage]] = []
     created: datetime | None = None
@@ -175,11 +170,22 @@ def cumulative_flow(
         day += timedelta(days=1)
     hist = grouped(events, history)
     counts = {t: [dict.fromkeys(Stage, 0) for _ in days] for t in Track}
+    # Items with nothing recorded since the first time (most of a long history) sit in one
+    # stage on every day: counted once here, added to every day below.
+    settled = {t: dict.fromkeys(Stage, 0) for t in Track}
     for item in _cards(items.values()):
-        for column, stage in zip(counts[item.track], _stages_at(item, hist.get(item.id, []),
-                                                                times), strict=True):
+        past = hist.get(item.id, [])
+        if times and (not past or past[-1].at <= times[0]):
+            settled[item.track][_settled_stage(item, past)] += 1
+            continue
+        for column, stage in zip(counts[item.track], _stages_at(item, past, times),
+                                 strict=True):
             if stage is not None:
                 column[stage] += 1
+    for track, steady in settled.items():
+        for column in counts[track]:
+            for stage, count in steady.items():
+                column[stage] += count
     return tuple(
         TrackFlow(track, tuple(FlowDay(d, c) for d, c in zip(days, counts[track], strict=True)))
         for track in Track
