@@ -99,6 +99,9 @@ def ageing_items(
     return ageing_in(items, by_item(events), now, days)
 
 
+_ACTIVE = frozenset(stage for stage in Stage if stage.is_active)
+
+
 def ageing_in(
     items: Iterable[WorkItem],
     history: Mapping[str, Sequence[EventLike]],
@@ -108,7 +111,7 @@ def ageing_in(
     """`ageing_items` over events already grouped with `by_item`."""
     found: list[ItemLine] = []
     for item in items:
-        if not item.stage.is_active or item.kind is Kind.EPIC:
+        if item.stage not in _ACTIVE or item.kind is Kind.EPIC:
             continue
         since = entered_stage_at(item, history.get(item.id, []))
         if since is None:

@@ -107,13 +107,16 @@ def stage_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> Stag
 
 def entered_stage_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
     """When the item entered its current stage (last move into it, else its creation)."""
+    stage = item.stage.value
+    moved = False
     for ev in reversed(history):
-        if ev.kind == "stage_changed" and ev.data.get("to") == item.stage.value:
-            return ev.at
-    if any(ev.kind == "stage_changed" for ev in history):
+        if ev.kind == "stage_changed":
+            if ev.data.get("to") == stage:
+                return ev.at
+            moved = True
+    if moved:
         return None  # moves recorded, but none into the current stage: unknown
-    created = [ev.at for ev in history if ev.kind == "created"]
-    return created[0] if created else None
+    return next((ev.at for ev in history if ev.kind == "created"), None)
 
 
 _STARTED = frozenset(s.value for s in Stage if s.position >= Stage.IN_PROGRESS.position)
