@@ -245,7 +245,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                              for item_id, text in rows}
             else:
                 query = select(t.c.item_id, t.c.data).where(t.c.project == project)
-                stored = conn.execute(query).tuples().all()
+                stored = conn.execute(query).all()
                 with no_gc_pauses():
                     found = {item_id: compact(WorkItem.model_validate(data))
                              for item_id, data in stored}
