@@ -122,8 +122,11 @@ def _read_entry(
         if items:
             # One item a line, each validated on its own: one parse of the whole array
             # held 500 MB at 100,000 items; each item's memory is compacted as it comes.
+            name = str(stored["items"])
+            if Path(name).name != name or not name.startswith(entry.stem):
+                return None  # only a file of this entry, beside it
             ids = [str(item_id) for item_id in stored["item_ids"]]
-            texts = (entry.parent / stored["items"]).read_bytes().splitlines()
+            texts = (entry.parent / name).read_bytes().splitlines()
             if len(texts) != len(ids):
                 return None
             found = tuple(
