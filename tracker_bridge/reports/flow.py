@@ -109,10 +109,6 @@ def quantiles(values: Sequence[float]) -> Quantiles | None:
     return Quantiles(len(values), p50, p85, p95)
 
 
-def _cards(items: Iterable[WorkItem]) -> list[WorkItem]:
-    return sorted((i for i in items if i.kind is not Kind.EPIC), key=lambda i: i.id)
-
-
 def _settled_stage(item: WorkItem, history: Sequence[EventLike]) -> Stage:
     """The stage after every event of `history` (its last move's, found from the end): an
     item's stage on every day after its last event."""
@@ -173,7 +169,9 @@ def cumulative_flow(
     # Items with nothing recorded since the first time (most of a long history) sit in one
     # stage on every day: counted once here, added to every day below.
     settled = {t: dict.fromkeys(Stage, 0) for t in Track}
-    for item in _cards(items.values()):
+    for item in items.values():  # counts: any order
+        if item.kind is Kind.EPIC:
+            continue
         past = hist.get(item.id, [])
         if times and (not past or past[-1].at <= times[0]):
             settled[item.track][_settled_stage(item, past)] += 1
@@ -262,11 +260,12 @@ def cycle_times(
 ) -> CycleTimes:
     hist = grouped(events, history)
     found = [
-        entry for item in _cards(items.values())
-        if (entry := cycle_item(item, hist.get(item.id, []), until)) is not None
+        entry for item in items.values()
+        if item.kind is not Kind.EPIC
+        and (entry := cycle_item(item, hist.get(item.id, []), until)) is not None
         and since <= entry.done_at
     ]
-    found.sort(key=lambda e: (e.done_at, e.id))
+    found.sort(key=lambda e: (e.done_at, e.id))  # ids are unique: the order is total
     stats: list[CycleStats] = []
     for track in Track:
         mine = [e for e in found if e.track is track]

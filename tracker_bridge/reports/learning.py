@@ -105,8 +105,11 @@ def research_learning(
         (item,
          known.get(item.id) or spike_status(item, hist.get(item.id, []), now),
          closed_at(hist.get(item.id, [])))
-        for item in sorted(items.values(), key=lambda i: i.id)
-        if item.kind is Kind.SPIKE and item.timebox is not None and item.track is Track.RESEARCH
+        for item in sorted(
+            (i for i in items.values()
+             if i.kind is Kind.SPIKE and i.timebox is not None and i.track is Track.RESEARCH),
+            key=lambda i: i.id,
+        )
     ]
     window = _window(sprint, roadmap)
     concluded = tuple(

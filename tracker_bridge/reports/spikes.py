@@ -134,8 +134,10 @@ def spike_statuses(
     history = grouped(events, history)
     return [
         spike_status(item, history.get(item.id, []), now)
-        for item in sorted(items.values(), key=lambda i: i.id)
-        if item.kind is Kind.SPIKE and item.timebox is not None
+        for item in sorted(
+            (i for i in items.values() if i.kind is Kind.SPIKE and i.timebox is not None),
+            key=lambda i: i.id,
+        )
     ]
 
 
