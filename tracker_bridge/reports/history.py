@@ -73,21 +73,21 @@ def parse_stage(value: Any) -> Stage | None:
         return None
 
 
+SPRINT_MOVES = frozenset({"sprint_added", "sprint_removed", "created"})
+"""The only kinds `_sprint_moves` (sprint membership) reads."""
+
+
 def sprints_named(history: Histories) -> dict[str, set[str]]:
     """Sprint id -> the items with an event naming it (`data["sprint"]`): with the items
     whose current sprint it is, every item a sprint's replay can find in it."""
     found: dict[str, set[str]] = {}
     for item_id, events in history.items():
         for ev in events:
-            if ev.kind in _SPRINT_MOVES:
+            if ev.kind in SPRINT_MOVES:
                 sprint = ev.data.get("sprint")
                 if isinstance(sprint, str):
                     found.setdefault(sprint, set()).add(item_id)
     return found
-
-
-_SPRINT_MOVES = frozenset({"sprint_added", "sprint_removed", "created"})
-"""The only kinds `_sprint_moves` reads."""
 
 
 def stage_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> Stage:

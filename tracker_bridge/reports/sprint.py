@@ -26,6 +26,7 @@ from tracker_bridge.model import (
 )
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, ageing_in
 from tracker_bridge.reports.history import (
+    SPRINT_MOVES,
     EventLike,
     Histories,
     day_start,
@@ -208,12 +209,32 @@ def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
     return scope
 
 
+def _by_use(
+    history: Sequence[EventLike],
+) -> tuple[list[EventLike], list[EventLike], list[EventLike]]:
+    """(sprint moves, stage moves, re-estimates) of one item's events."""
+    sprints: list[EventLike] = []
+    stages: list[EventLike] = []
+    points: list[EventLike] = []
+    for ev in history:
+        if ev.kind in SPRINT_MOVES:
+            sprints.append(ev)
+        elif ev.kind == "stage_changed":
+            stages.append(ev)
+        elif ev.kind == "points_changed":
+            points.append(ev)
+    return sprints, stages, points
+
+
 def _burndown(
     items: Sequence[WorkItem], hist: Histories, w: _Window,
     sprint: Sprint, roadmap: Roadmap, committed: float, now: datetime,
 ) -> tuple[BurndownPoint, ...]:
     length = (sprint.end - sprint.start).days + 1
     series: list[BurndownPoint] = []
+    # Each item's events split by what reads them, once, not once a day: each replay
+    # below reads only its own kind (membership, stage, points), so the result is the same.
+    split = [(i, *_by_use(hist.get(i.id, []))) for i in items]
     for k in range(length + 1):
         day = sprint.start + timedelta(days=k)
         # Day 1's point is the commitment (taken after planning), the rest each day's start.
@@ -223,9 +244,8 @@ def _burndown(
             series.append(BurndownPoint(day, None, ideal))
             continue
         left = sum(
-            points_at(i, hist.get(i.id, []), at) for i in items
-            if in_sprint_at(i, hist.get(i.id, []), w.sprint_id, at)
-            and not _done(i, hist.get(i.id, []), at, w)
+            points_at(i, points, at) for i, sprints, stages, points in split
+            if in_sprint_at(i, sprints, w.sprint_id, at) and not _done(i, stages, at, w)
         )
         series.append(BurndownPoint(day, round(left, 2), ideal))
     return tuple(series)
