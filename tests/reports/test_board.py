@@ -85,3 +85,20 @@ def test_the_board_needs_only_the_stage_moves_of_cards_in_progress() -> None:
     whole = board_snapshot(items(), roadmap(), later, evs, ageing_days=4)
     assert board_snapshot(items(), roadmap(), later, needed, ageing_days=4) == whole
     assert whole.ageing  # the comparison covers ageing, which reads events
+
+
+def test_the_board_from_the_histories_status_reads_is_the_same() -> None:
+    # `status` hands the board the store's per-item histories (`Store.histories`), not a
+    # flat list: same board, ageing included.
+    from tracker_bridge.reports.board import BOARD_EVENT_KINDS, board_event_items
+    from tracker_bridge.store import Store
+
+    evs = [*events(), move("b", at(8), "in_review", "in_progress")]
+    later = NOW + timedelta(days=2)
+    with Store.open("sqlite://") as store:
+        store.record_events("p", evs)
+        history = store.histories("p", kinds=BOARD_EVENT_KINDS,
+                                  item_ids=board_event_items(items()))
+    whole = board_snapshot(items(), roadmap(), later, evs, ageing_days=4)
+    assert board_snapshot(items(), roadmap(), later, history=history, ageing_days=4) == whole
+    assert whole.ageing

@@ -130,3 +130,66 @@ def test_entries_are_kept_per_path_and_pruned(cache: Path, tmp_path: Path) -> No
         load_roadmap_cached(path, today=TODAY)
         load_roadmap_cached(path, today=TODAY)
     assert len(_entries(cache)) == 32
+
+
+def _mark_entry(cache: Path) -> None:
+    """Rename the cached project, so a read from the entry shows (nothing else writes it)."""
+    (entry,) = _entries(cache)
+    stored = json.loads(entry.read_text())
+    data = json.loads(stored["roadmap"])
+    data["project"] = "from-the-cache"
+    stored["roadmap"] = json.dumps(data)
+    entry.write_text(json.dumps(stored))
+
+
+def test_one_entry_serves_every_day_with_the_states_of_that_day(
+    cache: Path, roadmap: Path
+) -> None:
+    # s2's state is set in the file (kept on every day); the others follow their dates.
+    text = roadmap.read_text(encoding="utf-8")
+    roadmap.write_text(
+        text.replace("  - id: s2\n", "  - id: s2\n    state: active\n"), encoding="utf-8"
+    )
+    load_roadmap_cached(roadmap, today=date(2026, 1, 6))
+    _mark_entry(cache)
+    for day in (date(2026, 1, 6), date(2026, 2, 10), date(2026, 3, 20)):
+        cached = load_roadmap_cached(roadmap, today=day).roadmap
+        fresh = load_roadmap(roadmap, today=day).roadmap
+        assert cached.project == "from-the-cache"  # no parse on another day
+        assert cached.sprints == fresh.sprints
+        assert cached.model_copy(update={"project": fresh.project}) == fresh
+    late = load_roadmap_cached(roadmap, today=date(2026, 3, 20)).roadmap.sprint_by_id()
+    assert late["s1"].state is SprintState.CLOSED
+    assert late["s2"].state is SprintState.ACTIVE  # as the file says, though its dates passed
+
+
+def test_without_items_the_roadmap_is_the_plan_around_them(cache: Path, roadmap: Path) -> None:
+    full = load_roadmap(roadmap, today=TODAY).roadmap
+    missed = load_roadmap_cached(roadmap, today=TODAY, items=False)  # parsed, then cached
+    hit = load_roadmap_cached(roadmap, today=TODAY, items=False)
+    for loaded in (missed, hit):
+        assert loaded.roadmap.items == ()
+        assert loaded.roadmap == full.model_copy(update={"items": ()})
+        assert loaded.line_of(full.items[0].id) > 0
+    assert load_roadmap_cached(roadmap, today=TODAY).roadmap == full  # the items are cached too
+
+
+def test_items_from_the_cache_copy_independently(cache: Path, roadmap: Path) -> None:
+    # The loaded items share one record of the fields set (a third of their memory): a
+    # copy must get a set of its own, so nothing it adds shows on every other item.
+    load_roadmap_cached(roadmap, today=TODAY)
+    first, second = load_roadmap_cached(roadmap, today=TODAY).roadmap.items[:2]
+    assert first.model_fields_set is second.model_fields_set
+    changed = first.model_copy(update={"title": "Renamed"})
+    assert changed.title == "Renamed" and first.title != "Renamed"
+    assert changed.model_fields_set is not first.model_fields_set
+
+
+def test_skipped_items_are_left_out_hit_or_miss(cache: Path, roadmap: Path) -> None:
+    full = load_roadmap(roadmap, today=TODAY)
+    skip = {item.id for item in full.roadmap.items[::2]}
+    for _run in ("miss", "hit"):
+        loaded = load_roadmap_cached(roadmap, today=TODAY, skip=skip)
+        assert loaded.roadmap.items == tuple(
+            i for i in full.roadmap.items if i.id not in skip)
+        assert list(loaded.lines) == list(full.lines)  # every item, in file order

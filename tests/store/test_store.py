@@ -276,3 +276,35 @@ def test_events_of_chosen_items_read_in_batches_keep_the_full_order(store: Store
     # Asked for more items than the project has cards (a whole board's worth): one pass.
     many = chosen | {f"ghost-{n}" for n in range(10_000)}
     assert store.events(P, item_ids=many) == picked
+
+
+def test_histories_are_the_events_grouped_per_item_in_the_same_order(store: Store) -> None:
+    # Recorded out of time order, with equal times (a bulk transition): each item's list is
+    # its slice of `events()`, in time order and, among equal times, in recording order.
+    t0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    recorded = [
+        StoreEvent("stage_changed", f"card-{n:04d}", t0 + timedelta(hours=wave % 2), JIRA,
+                   {"from": f"stage{wave}", "to": f"stage{wave + 1}"})
+        for wave in reversed(range(4))
+        for n in reversed(range(1200))
+    ]
+    recorded.append(StoreEvent("created", "card-0003", t0 - timedelta(days=1)))
+    assert store.record_events(P, recorded) == len(recorded)
+
+    def grouped(events: list[StoreEvent]) -> dict[str, list[StoreEvent]]:
+        found: dict[str, list[StoreEvent]] = {}
+        for event in events:
+            found.setdefault(event.item_id, []).append(event)
+        return found
+
+    assert store.histories(P) == grouped(store.events(P))
+    assert [e.data["to"] for e in store.histories(P)["card-0007"]] == [
+        "stage3", "stage1", "stage4", "stage2"]  # recorded 3, 2, 1, 0; waves 2, 0 at t0
+    few = {"card-0003", "card-0500", "not-a-card"}
+    assert store.histories(P, item_ids=few) == grouped(store.events(P, item_ids=few))
+    many = {f"card-{n:04d}" for n in range(0, 1200, 2)} | {f"ghost-{n}" for n in range(10_000)}
+    assert store.histories(P, kinds={"created"}, item_ids=many) == {}
+    assert store.histories(P, kinds={"stage_changed"}, item_ids=many) == grouped(
+        store.events(P, kinds={"stage_changed"}, item_ids=many))
+    assert store.histories(P, item_ids=[]) == {}
+    assert store.histories("other") == {}

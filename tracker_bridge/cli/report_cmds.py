@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 from enum import StrEnum
@@ -63,21 +64,20 @@ def report_sprint(
     now: Now = None,
 ) -> None:
     """Sprint health per track: commitment, burndown, scope change, velocity, spikes, WIP."""
-    from tracker_bridge.reports.render_html import render_html
-    from tracker_bridge.reports.render_json import to_json
-    from tracker_bridge.reports.render_markdown import render_markdown
-    from tracker_bridge.reports.render_slack import render_slack
     from tracker_bridge.reports.render_terminal import render_sprint
-    from tracker_bridge.reports.slack_post import post_to_slack
     from tracker_bridge.reports.summary import build_sprint_report
 
     with open_context(config, project, parse_now(now)) as ctx:
+        chosen, items = ctx.sprint(sprint), ctx.items()
+        history = ctx.histories()
+        gc.freeze()  # the items and events live until exit: collections need not walk them
         report = build_sprint_report(
-            ctx.sprint(sprint), ctx.items(), ctx.events(), ctx.roadmap, ctx.now,
+            chosen, items, (), ctx.roadmap, ctx.now,
             research_points_burndown=ctx.project.research_points_burndown,
             measurements=ctx.store.measurements(ctx.name),
             reviews=ctx.store.phase_reviews(ctx.name),
             ended=ctx.ended_items(),
+            history=history,
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:
@@ -88,9 +88,9 @@ def report_sprint(
     else:
         text = {
             Format.TERMINAL: lambda: _plain_terminal(report),  # also in a pipe: 100 columns
-            Format.MARKDOWN: lambda: render_markdown(report),
-            Format.JSON: lambda: to_json(report, full=full) + "\n",
-            Format.HTML: lambda: render_html(report),
+            Format.MARKDOWN: lambda: _markdown(report),
+            Format.JSON: lambda: _json(report, full) + "\n",
+            Format.HTML: lambda: _html(report),
             Format.SLACK: lambda: _slack_json(report),
         }[fmt]()
         if output is None:
@@ -99,8 +99,31 @@ def report_sprint(
             output.write_text(text, encoding="utf-8")
             typer.echo(f"wrote {output}", err=True)
     if webhook is not None:
+        from tracker_bridge.reports.render_slack import render_slack
+        from tracker_bridge.reports.slack_post import post_to_slack
+
         post_to_slack(webhook, render_slack(report))
         typer.echo("posted the sprint summary to Slack", err=True)
+
+
+# Each renderer loads with its format only (the Slack client and the HTML renderer cost
+# 60 ms of start-up that a terminal or JSON report does not need).
+def _markdown(report: SprintReport) -> str:
+    from tracker_bridge.reports.render_markdown import render_markdown
+
+    return render_markdown(report)
+
+
+def _json(report: SprintReport, full: bool) -> str:
+    from tracker_bridge.reports.render_json import to_json
+
+    return to_json(report, full=full)
+
+
+def _html(report: SprintReport) -> str:
+    from tracker_bridge.reports.render_html import render_html
+
+    return render_html(report)
 
 
 def _plain_terminal(report: SprintReport) -> str:

@@ -6,6 +6,7 @@ reconciler, the adapters or the client libraries.
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -38,10 +39,11 @@ def status(
 
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
-        loaded = load_roadmap_cached(settings.roadmap).roadmap
+        # The board is the store's items: the roadmap gives only the plan around them.
+        loaded = load_roadmap_cached(settings.roadmap, items=False).roadmap
         items = workspace.store.get_items(settings.name)
         # Only what the board reads: the stage moves of the cards in progress.
-        events = workspace.store.events(
+        history = workspace.store.histories(
             settings.name, kinds=BOARD_EVENT_KINDS, item_ids=board_event_items(items)
         )
     if not items:
@@ -50,7 +52,8 @@ def status(
             f"nothing synced yet for {settings.name!r}: run "
             f"`{command_line('seed', *repeat, '--yes')}` or `{command_line('sync', *repeat)}` first"
         )
-    snapshot = board_snapshot(items, loaded, datetime.now(UTC), events=events)
+    gc.freeze()  # the items and events live until exit: collections need not walk them
+    snapshot = board_snapshot(items, loaded, datetime.now(UTC), history=history)
     if as_json:
         from tracker_bridge.reports.render_json import to_json
 

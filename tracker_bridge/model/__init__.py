@@ -12,6 +12,7 @@ from tracker_bridge.model.items import (
     Origin,
     Timebox,
     WorkItem,
+    compact,
 )
 from tracker_bridge.model.origin import (
     BORN_ID_RULE,
@@ -59,6 +60,7 @@ __all__ = [
     "TrackerId",
     "WorkItem",
     "born_id",
+    "compact",
     "looks_born",
     "parse_claim",
     "parse_sprint_claim",

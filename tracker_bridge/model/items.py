@@ -193,3 +193,20 @@ class WorkItem(_Frozen):
             "acceptance": checklist_value(self.acceptance_criteria, self.definition_of_done),
             "checked": tuple(sorted(set(self.checked))),
         }
+
+
+
+_EVERY_FIELD: set[str] = set(WorkItem.model_fields)
+
+
+def compact(item: WorkItem) -> WorkItem:
+    """The item, sharing one `__pydantic_fields_set__` with every item that sets every field.
+
+    Pydantic keeps, per instance, the set of fields given at validation: 2.2 KB for a
+    WorkItem read back from the store or the roadmap cache (every field is there), two
+    thirds of the item's memory (100,000 items: 226 MB of identical sets). Call it on each
+    item as it is validated, so the next one reuses the memory. Sharing is safe: WorkItem
+    is frozen (nothing adds to the set in place) and `model_copy` copies the set first."""
+    if item.__pydantic_fields_set__ == _EVERY_FIELD:
+        object.__setattr__(item, "__pydantic_fields_set__", _EVERY_FIELD)
+    return item

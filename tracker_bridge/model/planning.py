@@ -34,6 +34,13 @@ class Cadence(_Frozen):
     timezone: TimeZoneName = "UTC"
 
 
+def state_on(start: date, end: date, today: date) -> SprintState:
+    """A sprint's state on `today` (the team's date) by its dates alone."""
+    if today < start:
+        return SprintState.FUTURE
+    return SprintState.ACTIVE if today <= end else SprintState.CLOSED
+
+
 class Sprint(_Frozen):
     id: str
     name: str

@@ -99,6 +99,9 @@ def ageing_items(
     return ageing_in(items, by_item(events), now, days)
 
 
+_ACTIVE = frozenset(stage for stage in Stage if stage.is_active)
+
+
 def ageing_in(
     items: Iterable[WorkItem],
     history: Mapping[str, Sequence[EventLike]],
@@ -108,7 +111,7 @@ def ageing_in(
     """`ageing_items` over events already grouped with `by_item`."""
     found: list[ItemLine] = []
     for item in items:
-        if not item.stage.is_active or item.kind is Kind.EPIC:
+        if item.stage not in _ACTIVE or item.kind is Kind.EPIC:
             continue
         since = entered_stage_at(item, history.get(item.id, []))
         if since is None:
@@ -141,13 +144,21 @@ def board_snapshot(
     now: datetime,
     events: Iterable[EventLike] = (),
     ageing_days: float = DEFAULT_AGEING_DAYS,
+    history: Mapping[str, Sequence[EventLike]] | None = None,
 ) -> BoardSnapshot:
-    """Epics are containers, not cards: they are left off the board and out of WIP."""
+    """Epics are containers, not cards: they are left off the board and out of WIP.
+    `history`: the events already grouped per item (`by_item`, `Store.histories`), in
+    place of `events`."""
     cards = sorted((i for i in items.values() if i.kind is not Kind.EPIC), key=lambda i: i.id)
+    if history is None:
+        history = by_item(events)
     columns: list[StageColumn] = []
     breaches: list[WipBreach] = []
+    by_stage: dict[Stage, list[ItemLine]] = {stage: [] for stage in Stage}
+    for card in cards:  # one pass, each column in id order
+        by_stage[card.stage].append(ItemLine.of(card))
     for stage in Stage:
-        lines = [ItemLine.of(i) for i in cards if i.stage is stage]
+        lines = by_stage[stage]
         per_track = {t: sum(1 for x in lines if x.track is t) for t in Track}
         track_limits = {
             t: limits[stage]
@@ -165,7 +176,7 @@ def board_snapshot(
         columns=tuple(columns),
         breaches=tuple(breaches),
         blocked=tuple(ItemLine.of(i) for i in cards if i.blocked and i.stage is not Stage.DONE),
-        ageing=tuple(ageing_items(cards, events, now, ageing_days)),
+        ageing=tuple(ageing_in(cards, history, now, ageing_days)),
         ageing_days=ageing_days,
         active_sprint=active_sprint(roadmap, now),
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,23 +26,50 @@ class ReportContext:
     settings: Settings
     project: ProjectSettings
     roadmap: Roadmap
+    """The plan. From `open_context`, its `items` are only the roadmap's items the store
+    has not synced (the store's view replaces the others): ask `items()` for the items."""
     store: Store
     now: datetime
+    order: Sequence[str] = ()
+    """Every roadmap item id in file order, when `roadmap.items` leaves the synced ones out;
+    empty: `roadmap.items` is every roadmap item."""
+    _stored: tuple[dict[str, WorkItem], dict[str, WorkItem]] | None = field(
+        default=None, repr=False
+    )
 
     @property
     def name(self) -> str:
         return self.project.name
 
+    def _store_items(self) -> tuple[dict[str, WorkItem], dict[str, WorkItem]]:
+        # Read once: a report asks for both the board and the ended items (100,000 items
+        # read twice cost a second); the commands here record events, never items.
+        if self._stored is None:
+            self._stored = self.store.current_and_ended_items(self.name)
+        return self._stored
+
     def items(self) -> dict[str, WorkItem]:
-        """The synced view from the store, over the roadmap's items not synced yet."""
-        return {**self.roadmap.item_by_id(), **self.store.get_items(self.name)}
+        """The synced view from the store, over the roadmap's items not synced yet: the
+        roadmap's items in its order, then the items only the store has (born in a tracker)."""
+        synced = self._store_items()[0]
+        own = self.roadmap.item_by_id()
+        merged = {
+            item_id: synced[item_id] if item_id in synced else own[item_id]
+            for item_id in (self.order or own)
+            if item_id in synced or item_id in own
+        }
+        return {**merged, **synced}
 
     def ended_items(self) -> dict[str, WorkItem]:
         """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
-        return self.store.ended_items(self.name)
+        return dict(self._store_items()[1])
 
     def events(self) -> list[StoreEvent]:
         return self.store.events(self.name)
+
+    def histories(self) -> dict[str, list[StoreEvent]]:
+        """Every item's events in time order: what a report replays (`Store.histories`)."""
+        return self.store.histories(self.name)
 
     def record(self, events: Sequence[StoreEvent]) -> int:
         return self.store.record_events(self.name, events)
@@ -79,6 +106,9 @@ def open_context(
 ) -> Iterator[ReportContext]:
     with open_workspace(config) as workspace:
         chosen = workspace.project(project)
+        stored = workspace.store.current_and_ended_items(chosen.name)
         # The team's date at `now` (its time zone), as `status` and the sprint choice use.
-        roadmap = load_roadmap_cached(chosen.roadmap, today=now).roadmap
-        yield ReportContext(workspace.settings, chosen, roadmap, workspace.store, now)
+        # The items the store has synced are its view: the roadmap's copies are not loaded.
+        loaded = load_roadmap_cached(chosen.roadmap, today=now, skip=stored[0])
+        yield ReportContext(workspace.settings, chosen, loaded.roadmap, workspace.store, now,
+                            order=tuple(loaded.lines), _stored=stored)

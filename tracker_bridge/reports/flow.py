@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
-from tracker_bridge.reports.history import EventLike, by_item, day_start, parse_stage
+from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped, parse_stage
 
 PERCENTILES = (50, 85, 95)
 FLOW_WEEKS = 12
@@ -109,29 +109,38 @@ def quantiles(values: Sequence[float]) -> Quantiles | None:
     return Quantiles(len(values), p50, p85, p95)
 
 
-def _cards(items: Iterable[WorkItem]) -> list[WorkItem]:
-    return sorted((i for i in items if i.kind is not Kind.EPIC), key=lambda i: i.id)
-
-
-def _created_at(history: Sequence[EventLike]) -> datetime | None:
-    return next((ev.at for ev in history if ev.kind == "created"), None)
+def _settled_stage(item: WorkItem, history: Sequence[EventLike]) -> Stage:
+    """The stage after every event of `history` (its last move's, found from the end): an
+    item's stage on every day after its last event."""
+    for ev in reversed(history):
+        if ev.kind == "stage_changed" and (reached := parse_stage(ev.data.get("to"))):
+            return reached
+    return item.stage  # no move recorded: where it is now (`_stages_at`'s `first`)
 
 
 def _stages_at(
     item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime]
 ) -> list[Stage | None]:
     """The item's stage at each (sorted) time; None before it was created."""
-    moves = [ev for ev in history
-             if ev.kind == "stage_changed" and parse_stage(ev.data.get("to"))]
-    created = _created_at(history)
-    # Before the first recorded move the item was where that move began.
-    first = parse_stage(moves[0].data.get("from")) if moves else item.stage
+    # One pass: the moves (time, stage reached), the creation, where the first move began.
+    moves: list[tuple[datetime, Stage]] = []
+    created: datetime | None = None
+    first: Stage | None = item.stage
+    for ev in history:
+        if ev.kind == "stage_changed":
+            reached = parse_stage(ev.data.get("to"))
+            if reached is not None:
+                if not moves:  # before the first recorded move: where that move began
+                    first = parse_stage(ev.data.get("from"))
+                moves.append((ev.at, reached))
+        elif ev.kind == "created" and created is None:
+            created = ev.at
     current = first or Stage.BACKLOG
     out: list[Stage | None] = []
-    index = 0
+    index, count = 0, len(moves)
     for at in times:
-        while index < len(moves) and moves[index].at <= at:
-            current = parse_stage(moves[index].data.get("to")) or current
+        while index < count and moves[index][0] <= at:
+            current = moves[index][1]
             index += 1
         out.append(None if created is not None and created > at else current)
     return out
@@ -144,6 +153,8 @@ def cumulative_flow(
     last_day: date,
     now: datetime,
     timezone: str = "UTC",
+    *,
+    history: Histories | None = None,
 ) -> tuple[TrackFlow, ...]:
     """Per track, one `FlowDay` per day from `first_day` to `last_day` that has begun."""
     days: list[date] = []
@@ -153,13 +164,26 @@ def cumulative_flow(
         days.append(day)
         times.append(min(day_start(day + timedelta(days=1), timezone), now))
         day += timedelta(days=1)
-    hist = by_item(events)
+    hist = grouped(events, history)
     counts = {t: [dict.fromkeys(Stage, 0) for _ in days] for t in Track}
-    for item in _cards(items.values()):
-        for column, stage in zip(counts[item.track], _stages_at(item, hist.get(item.id, []),
-                                                                times), strict=True):
+    # Items with nothing recorded since the first time (most of a long history) sit in one
+    # stage on every day: counted once here, added to every day below.
+    settled = {t: dict.fromkeys(Stage, 0) for t in Track}
+    for item in items.values():  # counts: any order
+        if item.kind is Kind.EPIC:
+            continue
+        past = hist.get(item.id, [])
+        if times and (not past or past[-1].at <= times[0]):
+            settled[item.track][_settled_stage(item, past)] += 1
+            continue
+        for column, stage in zip(counts[item.track], _stages_at(item, past, times),
+                                 strict=True):
             if stage is not None:
                 column[stage] += 1
+    for track, steady in settled.items():
+        for column in counts[track]:
+            for stage, count in steady.items():
+                column[stage] += count
     return tuple(
         TrackFlow(track, tuple(FlowDay(d, c) for d, c in zip(days, counts[track], strict=True)))
         for track in Track
@@ -193,6 +217,13 @@ def _started_at(
 
 def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) -> CycleItem | None:
     """The item's cycle and lead time, if it was done at `until` with a recorded done move."""
+    for ev in reversed(history):  # most items were not done then: found from the end
+        if ev.kind == "stage_changed" and ev.at <= until:
+            if parse_stage(ev.data.get("to")) is not Stage.DONE:
+                return None
+            break
+    else:
+        return None
     moves = [ev for ev in history if ev.kind == "stage_changed" and ev.at <= until]
     done = next((ev for ev in reversed(moves)), None)
     if done is None or parse_stage(done.data.get("to")) is not Stage.DONE:
@@ -224,14 +255,17 @@ def cycle_times(
     events: Iterable[EventLike],
     since: datetime,
     until: datetime,
+    *,
+    history: Histories | None = None,
 ) -> CycleTimes:
-    hist = by_item(events)
+    hist = grouped(events, history)
     found = [
-        entry for item in _cards(items.values())
-        if (entry := cycle_item(item, hist.get(item.id, []), until)) is not None
+        entry for item in items.values()
+        if item.kind is not Kind.EPIC
+        and (entry := cycle_item(item, hist.get(item.id, []), until)) is not None
         and since <= entry.done_at
     ]
-    found.sort(key=lambda e: (e.done_at, e.id))
+    found.sort(key=lambda e: (e.done_at, e.id))  # ids are unique: the order is total
     stats: list[CycleStats] = []
     for track in Track:
         mine = [e for e in found if e.track is track]

@@ -41,6 +41,16 @@ def local_date(now: datetime, timezone: str = "UTC") -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
+Histories = Mapping[str, Sequence[EventLike]]
+"""Events grouped per item, each list in time order: `by_item`'s result, or the store's
+(`Store.histories`). A report groups its events once and every metric reads the groups."""
+
+
+def grouped(events: Iterable[EventLike], history: Histories | None) -> Histories:
+    """`history` when the caller grouped the events already, else `by_item(events)`."""
+    return by_item(events) if history is None else history
+
+
 def by_item(events: Iterable[EventLike]) -> dict[str, list[EventLike]]:
     """Events grouped per item, each list in time order (stable for equal times)."""
     grouped: dict[str, list[EventLike]] = defaultdict(list)
@@ -51,11 +61,33 @@ def by_item(events: Iterable[EventLike]) -> dict[str, list[EventLike]]:
     return dict(grouped)
 
 
+_STAGES: dict[Any, Stage] = {stage.value: stage for stage in Stage}
+
+
 def parse_stage(value: Any) -> Stage | None:
+    """The stage named `value`, else None (a dict lookup: replays call this millions of
+    times, and `Stage(value)` costs ten times more)."""
     try:
-        return Stage(value)
-    except ValueError:
+        return _STAGES.get(value)
+    except TypeError:  # unhashable: no stage
         return None
+
+
+SPRINT_MOVES = frozenset({"sprint_added", "sprint_removed", "created"})
+"""The only kinds `_sprint_moves` (sprint membership) reads."""
+
+
+def sprints_named(history: Histories) -> dict[str, set[str]]:
+    """Sprint id -> the items with an event naming it (`data["sprint"]`): with the items
+    whose current sprint it is, every item a sprint's replay can find in it."""
+    found: dict[str, set[str]] = {}
+    for item_id, events in history.items():
+        for ev in events:
+            if ev.kind in SPRINT_MOVES:
+                sprint = ev.data.get("sprint")
+                if isinstance(sprint, str):
+                    found.setdefault(sprint, set()).add(item_id)
+    return found
 
 
 def stage_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> Stage:
@@ -75,13 +107,20 @@ def stage_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> Stag
 
 def entered_stage_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
     """When the item entered its current stage (last move into it, else its creation)."""
+    stage = item.stage.value
+    moved = False
     for ev in reversed(history):
-        if ev.kind == "stage_changed" and ev.data.get("to") == item.stage.value:
-            return ev.at
-    if any(ev.kind == "stage_changed" for ev in history):
+        if ev.kind == "stage_changed":
+            if ev.data.get("to") == stage:
+                return ev.at
+            moved = True
+    if moved:
         return None  # moves recorded, but none into the current stage: unknown
-    created = [ev.at for ev in history if ev.kind == "created"]
-    return created[0] if created else None
+    return next((ev.at for ev in history if ev.kind == "created"), None)
+
+
+_STARTED = frozenset(s.value for s in Stage if s.position >= Stage.IN_PROGRESS.position)
+"""The stages from in_progress on, by value: a set lookup per event, not an enum parse."""
 
 
 def started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
@@ -90,10 +129,8 @@ def started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
     if item.stage.position < Stage.IN_PROGRESS.position:
         return None
     for ev in history:
-        if ev.kind != "stage_changed":
-            continue
-        reached = parse_stage(ev.data.get("to"))
-        if reached is not None and reached.position >= Stage.IN_PROGRESS.position:
+        reached = ev.data.get("to") if ev.kind == "stage_changed" else None
+        if isinstance(reached, str) and reached in _STARTED:
             return ev.at
     return None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tracker_bridge.model import Kind, Roadmap, SpikeOutcome, Sprint, Stage, Track, WorkItem
-from tracker_bridge.reports.history import EventLike, by_item, day_start
+from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
 from tracker_bridge.reports.spikes import SpikeStatus, spike_status
 
 HISTORY_SPRINTS = 4
@@ -94,12 +94,22 @@ def research_learning(
     events: Iterable[EventLike],
     roadmap: Roadmap,
     now: datetime,
+    *,
+    history: Histories | None = None,
+    statuses: Mapping[str, SpikeStatus] | None = None,
 ) -> ResearchLearning:
-    hist = by_item(events)
+    """`statuses`: the spikes' statuses computed already (`spike_statuses`, by id)."""
+    hist = grouped(events, history)
+    known = statuses or {}
     spikes = [
-        (item, spike_status(item, hist.get(item.id, []), now), closed_at(hist.get(item.id, [])))
-        for item in sorted(items.values(), key=lambda i: i.id)
-        if item.kind is Kind.SPIKE and item.timebox is not None and item.track is Track.RESEARCH
+        (item,
+         known.get(item.id) or spike_status(item, hist.get(item.id, []), now),
+         closed_at(hist.get(item.id, [])))
+        for item in sorted(
+            (i for i in items.values()
+             if i.kind is Kind.SPIKE and i.timebox is not None and i.track is Track.RESEARCH),
+            key=lambda i: i.id,
+        )
     ]
     window = _window(sprint, roadmap)
     concluded = tuple(

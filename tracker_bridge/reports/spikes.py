@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 from tracker_bridge.model import Kind, SpikeOutcome, SpikePolicy, Stage, Track, WorkItem
-from tracker_bridge.reports.history import EventLike, by_item, parse_stage
+from tracker_bridge.reports.history import EventLike, Histories, grouped, parse_stage
 
 Rule = Literal["overdue", "extensions", "timebox_too_long", "no_learning"]
 
@@ -128,13 +128,16 @@ def spike_status(item: WorkItem, history: Sequence[EventLike], now: datetime) ->
 
 
 def spike_statuses(
-    items: Mapping[str, WorkItem], events: Iterable[EventLike], now: datetime
+    items: Mapping[str, WorkItem], events: Iterable[EventLike], now: datetime,
+    *, history: Histories | None = None,
 ) -> list[SpikeStatus]:
-    history = by_item(events)
+    history = grouped(events, history)
     return [
         spike_status(item, history.get(item.id, []), now)
-        for item in sorted(items.values(), key=lambda i: i.id)
-        if item.kind is Kind.SPIKE and item.timebox is not None
+        for item in sorted(
+            (i for i in items.values() if i.kind is Kind.SPIKE and i.timebox is not None),
+            key=lambda i: i.id,
+        )
     ]
 
 

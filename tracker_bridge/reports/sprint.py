@@ -26,12 +26,15 @@ from tracker_bridge.model import (
 )
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, ageing_in
 from tracker_bridge.reports.history import (
+    SPRINT_MOVES,
     EventLike,
-    by_item,
+    Histories,
     day_start,
+    grouped,
     in_sprint_at,
     points_at,
     sprint_changes,
+    sprints_named,
     stage_at,
 )
 from tracker_bridge.reports.lines import ItemLine, points_of
@@ -164,7 +167,18 @@ def _reestimate(h: Sequence[EventLike], item: WorkItem, w: _Window) -> float:
     ), 2)
 
 
-def _scope(items: Iterable[WorkItem], hist: Mapping[str, list[EventLike]], w: _Window) -> _Scope:
+def _members(
+    items: Iterable[WorkItem], sprint_id: str, named: Mapping[str, set[str]]
+) -> list[WorkItem]:
+    """The items that can have been in the sprint at some time (its current items and those
+    with an event naming it), by id: no replay finds any other item in it, so the rest are
+    skipped (a sprint holds a few thousand of 100,000 items)."""
+    touched = named.get(sprint_id, set())
+    return sorted((i for i in items if i.sprint == sprint_id or i.id in touched),
+                  key=lambda i: i.id)
+
+
+def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
     scope = _Scope([], [], [], [], [], [], [], {})
     for item in sorted(items, key=lambda i: i.id):
         h = hist.get(item.id, [])
@@ -195,12 +209,32 @@ def _scope(items: Iterable[WorkItem], hist: Mapping[str, list[EventLike]], w: _W
     return scope
 
 
+def _by_use(
+    history: Sequence[EventLike],
+) -> tuple[list[EventLike], list[EventLike], list[EventLike]]:
+    """(sprint moves, stage moves, re-estimates) of one item's events."""
+    sprints: list[EventLike] = []
+    stages: list[EventLike] = []
+    points: list[EventLike] = []
+    for ev in history:
+        if ev.kind in SPRINT_MOVES:
+            sprints.append(ev)
+        elif ev.kind == "stage_changed":
+            stages.append(ev)
+        elif ev.kind == "points_changed":
+            points.append(ev)
+    return sprints, stages, points
+
+
 def _burndown(
-    items: Sequence[WorkItem], hist: Mapping[str, list[EventLike]], w: _Window,
+    items: Sequence[WorkItem], hist: Histories, w: _Window,
     sprint: Sprint, roadmap: Roadmap, committed: float, now: datetime,
 ) -> tuple[BurndownPoint, ...]:
     length = (sprint.end - sprint.start).days + 1
     series: list[BurndownPoint] = []
+    # Each item's events split by what reads them, once, not once a day: each replay
+    # below reads only its own kind (membership, stage, points), so the result is the same.
+    split = [(i, *_by_use(hist.get(i.id, []))) for i in items]
     for k in range(length + 1):
         day = sprint.start + timedelta(days=k)
         # Day 1's point is the commitment (taken after planning), the rest each day's start.
@@ -210,9 +244,8 @@ def _burndown(
             series.append(BurndownPoint(day, None, ideal))
             continue
         left = sum(
-            points_at(i, hist.get(i.id, []), at) for i in items
-            if in_sprint_at(i, hist.get(i.id, []), w.sprint_id, at)
-            and not _done(i, hist.get(i.id, []), at, w)
+            points_at(i, points, at) for i, sprints, stages, points in split
+            if in_sprint_at(i, sprints, w.sprint_id, at) and not _done(i, stages, at, w)
         )
         series.append(BurndownPoint(day, round(left, 2), ideal))
     return tuple(series)
@@ -227,8 +260,8 @@ def _total(items: Iterable[WorkItem]) -> float:
 
 
 def _velocity(
-    sprint: Sprint, items: Mapping[str, WorkItem], hist: Mapping[str, list[EventLike]],
-    roadmap: Roadmap, now: datetime,
+    sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
+    roadmap: Roadmap, now: datetime, named: Mapping[str, set[str]],
 ) -> dict[Track, list[tuple[str, float]]]:
     closed = sorted(
         (s for s in roadmap.sprints
@@ -237,7 +270,8 @@ def _velocity(
     )[:VELOCITY_WINDOW]
     history: dict[Track, list[tuple[str, float]]] = {t: [] for t in Track}
     for past in closed:
-        scope = _scope(items.values(), hist, _window(past, roadmap, now))
+        scope = _scope(_members(items.values(), past.id, named), hist,
+                       _window(past, roadmap, now))
         for track in Track:
             done = [i for i in scope.completed if i.track is track]
             history[track].append((past.id, scope.at_cutoff(done)))
@@ -251,15 +285,20 @@ def sprint_health(
     roadmap: Roadmap,
     now: datetime,
     ageing_days: float = DEFAULT_AGEING_DAYS,
+    *,
+    history: Histories | None = None,
 ) -> SprintHealth:
-    hist = by_item(events)
+    """`history`: the events already grouped per item (`by_item`), in place of `events`."""
+    hist = grouped(events, history)
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
-    velocity = _velocity(sprint, items, hist, roadmap, now)
+    named = sprints_named(hist)
+    velocity = _velocity(sprint, items, hist, roadmap, now, named)
     tracks: list[TrackHealth] = []
     for track in Track:
         mine = [i for i in items.values() if i.track is track and i.kind is not Kind.EPIC]
-        scope = _scope(mine, hist, w)
+        members = _members(mine, sprint.id, named)
+        scope = _scope(members, hist, w)
         committed = scope.at_commit(scope.committed)
         past = velocity[track]
         mean = round(sum(p for _, p in past) / len(past), 2) if past else None
@@ -286,7 +325,7 @@ def sprint_health(
             remaining_points=scope.at_cutoff(scope.remaining),
             remaining=_lines(scope.remaining),
             carry_over=_lines(scope.remaining) if over else (),
-            burndown=_burndown(mine, hist, w, sprint, roadmap, committed, now),
+            burndown=_burndown(members, hist, w, sprint, roadmap, committed, now),
             velocity=mean,
             velocity_history=tuple(past),
             backlog_points=backlog,

@@ -18,7 +18,7 @@ from tracker_bridge.reports.flow import (
     flow_since,
     throughput,
 )
-from tracker_bridge.reports.history import EventLike, day_start
+from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
 from tracker_bridge.reports.learning import ResearchLearning, research_learning
 from tracker_bridge.reports.objectives import ObjectiveStatus, Reading, objective_statuses
 from tracker_bridge.reports.phases import PhaseStatus, ReviewLike, current_phase, today_in
@@ -68,25 +68,32 @@ def build_sprint_report(
     measurements: Iterable[Reading] = (),
     reviews: Sequence[ReviewLike] = (),
     ended: Mapping[str, WorkItem] | None = None,
+    *,
+    history: Histories | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
-    counted in the sprints they were in, as scope removed when they ended."""
-    events = list(events)  # read several times below
-    statuses = spike_statuses(items, events, now)
+    counted in the sprints they were in, as scope removed when they ended. `history`: the
+    events already grouped per item (`Store.histories`), in place of `events`.
+
+    The events are grouped per item once, here, and every metric replays those groups."""
+    hist = grouped(events, history)
+    statuses = spike_statuses(items, (), now, history=hist)
     policy = roadmap.board.spikes
-    history = {**(ended or {}), **items}
+    everyone = {**(ended or {}), **items}
     tz = roadmap.cadence.timezone
     cutoff = min(now, day_start(sprint.end + timedelta(days=1), tz))
-    times = cycle_times(items, events, flow_since(cutoff, tz), cutoff)
+    times = cycle_times(items, (), flow_since(cutoff, tz), cutoff, history=hist)
     return SprintReport(
-        health=sprint_health(sprint, history, events, roadmap, now, ageing_days),
-        board=board_snapshot(items, roadmap, now, events, ageing_days),
+        health=sprint_health(sprint, everyone, (), roadmap, now, ageing_days, history=hist),
+        board=board_snapshot(items, roadmap, now, (), ageing_days, history=hist),
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
-        cumulative_flow=cumulative_flow(items, events, sprint.start, sprint.end, now, tz),
+        cumulative_flow=cumulative_flow(items, (), sprint.start, sprint.end, now, tz,
+                                        history=hist),
         cycle_time=times,
         throughput=throughput(times, tz),
-        learning=research_learning(sprint, items, events, roadmap, now),
+        learning=research_learning(sprint, items, (), roadmap, now, history=hist,
+                                   statuses={s.id: s for s in statuses}),
         timezone=tz,
         research_points_burndown=research_points_burndown,
         objectives=objective_statuses(roadmap.objectives, measurements, today_in(roadmap, now)),

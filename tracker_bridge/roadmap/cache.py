@@ -4,11 +4,17 @@ Parsing and validating costs about 0.2 ms per item (a second for 5,000), every n
 file that rarely changes. `load_roadmap_cached` keeps the validated roadmap as JSON in a
 cache directory, one entry per roadmap path, and uses it only when all of these match:
 the SHA-256 of the file's bytes (read in full every time: a changed file always re-parses,
-whatever its size or modification time), the path, the day the sprint states were derived
-for, and tracker-bridge's version and the size and modification time of every source file
-of the model and the loader (an edited loader never reads an old entry). Anything else
-(no entry, another file, a broken or unreadable entry, a read-only disk) loads the file
-as `load_roadmap` does; a file with problems is never cached, so it reports them every run.
+whatever its size or modification time), the path, and tracker-bridge's version and the
+size and modification time of every source file of the model and the loader (an edited
+loader never reads an old entry). Anything else (no entry, another file, a broken or
+unreadable entry, a read-only disk) loads the file as `load_roadmap` does; a file with
+problems is never cached, so it reports them every run.
+
+An entry serves every day: the only part of a roadmap that depends on the date is the
+state of the sprints whose state the file does not set, and that is derived again from
+their dates and the team's day on every read (`state_on`, as the loader does). The
+items (most of the entry) sit in a file of their own beside it, so a command that reads the
+items from the store (`status`) loads the roadmap without them (`items=False`).
 
 The directory is `$TB_CACHE_DIR`, else `$XDG_CACHE_HOME/tracker-bridge`, else
 `~/.cache/tracker-bridge`; entries are JSON (never unpickled code), written atomically.
@@ -16,10 +22,14 @@ The directory is `$TB_CACHE_DIR`, else `$XDG_CACHE_HOME/tracker-bridge`, else
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import json
 import os
+import secrets
 import tempfile
+from collections.abc import Container
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -27,11 +37,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import tracker_bridge
-from tracker_bridge.model import Roadmap
+from tracker_bridge.model import Roadmap, WorkItem, compact
+from tracker_bridge.model.planning import state_on
 from tracker_bridge.roadmap.loaded import LoadedRoadmap
 
-FORMAT = 2  # 2: adopt claims kept
+FORMAT = 3  # 2: adopt claims kept; 3: items in a file of their own (one a line), any day
 KEEP = 32  # entries (roadmap paths) kept; the least recently written go first
+ITEMS_SUFFIX = ".items"
 
 
 def cache_dir() -> Path:
@@ -42,9 +54,19 @@ def cache_dir() -> Path:
 
 
 def load_roadmap_cached(
-    path: Path, *, today: date | datetime | None = None
+    path: Path,
+    *,
+    today: date | datetime | None = None,
+    items: bool = True,
+    skip: Container[str] = (),
 ) -> LoadedRoadmap:
-    """As `load_roadmap(path, today=today)`, from the cache when the file is unchanged."""
+    """As `load_roadmap(path, today=today)`, from the cache when the file is unchanged.
+
+    `items=False`: the roadmap without its items (`roadmap.items` empty; `lines` kept), for
+    a command that reads every item from the store and needs only the plan around them.
+    `skip`: leave these items out of `roadmap.items` (never validated from the cache): a
+    report has the store's view of every synced item, and needs the roadmap's for the
+    rest only. `lines` still lists every item, in file order."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -55,14 +77,17 @@ def load_roadmap_cached(
         return loader.load_roadmap(path, today=today)  # it words the problem for people
     digest = hashlib.sha256(data).hexdigest()
     entry = _entry_path(path)
-    found = _read_entry(entry, path, digest, today)
+    found = _read_entry(entry, path, digest, today, items, skip)
     if found is not None:
         return found
     from tracker_bridge.roadmap import loader  # the parser, only when there is parsing to do
 
     loaded = loader.load_roadmap_text(text, path, today=today)
-    _write_entry(entry, path, digest, today, loaded)
-    return loaded
+    _write_entry(entry, path, digest, loaded)
+    kept = tuple(i for i in loaded.roadmap.items if i.id not in skip) if items else ()
+    if kept == loaded.roadmap.items:
+        return loaded
+    return dataclasses.replace(loaded, roadmap=loaded.roadmap.model_copy(update={"items": kept}))
 
 
 def _entry_path(path: Path) -> Path:
@@ -78,16 +103,37 @@ def _team_day(today: date | datetime | None, timezone: str) -> date:
 
 
 def _read_entry(
-    entry: Path, path: Path, digest: str, today: date | datetime | None
+    entry: Path, path: Path, digest: str, today: date | datetime | None, items: bool,
+    skip: Container[str],
 ) -> LoadedRoadmap | None:
     try:
         stored: dict[str, Any] = json.loads(entry.read_bytes())
         if stored.get("key") != _key(path, digest):
             return None
-        day = _team_day(today, stored["timezone"])
-        if stored["today"] != day.isoformat():
-            return None
-        roadmap = Roadmap.model_validate_json(stored["roadmap"])
+        frame = Roadmap.model_validate_json(stored["roadmap"])
+        day = _team_day(today, frame.cadence.timezone)
+        fixed = frozenset(str(sprint) for sprint in stored["fixed_states"])
+        sprints = tuple(
+            sprint if sprint.id in fixed
+            else sprint.model_copy(update={"state": state_on(sprint.start, sprint.end, day)})
+            for sprint in frame.sprints
+        )
+        found: tuple[WorkItem, ...] = ()
+        if items:
+            # One item a line, each validated on its own: one parse of the whole array
+            # held 500 MB at 100,000 items; each item's memory is compacted as it comes.
+            name = str(stored["items"])
+            if Path(name).name != name or not name.startswith(entry.stem):
+                return None  # only a file of this entry, beside it
+            ids = [str(item_id) for item_id in stored["item_ids"]]
+            texts = (entry.parent / name).read_bytes().splitlines()
+            if len(texts) != len(ids):
+                return None
+            found = tuple(
+                compact(WorkItem.model_validate_json(text))
+                for item_id, text in zip(ids, texts, strict=True) if item_id not in skip
+            )
+        roadmap = frame.model_copy(update={"sprints": sprints, "items": found})
         lines = {str(item): int(line) for item, line in stored["lines"].items()}
         claims = {
             (str(item), str(target), str(key)): (int(line), int(column), str(where))
@@ -95,41 +141,54 @@ def _read_entry(
         }
     except Exception:
         return None
-    return LoadedRoadmap(roadmap=roadmap, path=path, lines=lines, claims=claims)
+    return LoadedRoadmap(roadmap=roadmap, path=path, lines=lines, claims=claims,
+                         fixed_states=fixed)
 
 
-def _write_entry(
-    entry: Path, path: Path, digest: str, today: date | datetime | None, loaded: LoadedRoadmap
-) -> None:
-    timezone = loaded.roadmap.cadence.timezone
-    day = _team_day(today, timezone)
+def _write_entry(entry: Path, path: Path, digest: str, loaded: LoadedRoadmap) -> None:
+    # The items first, under a name of their own: a reader of the entry being replaced
+    # still finds the items it names, or misses and parses (never mixes two versions).
+    items = entry.with_name(f"{entry.stem}-{secrets.token_hex(8)}{ITEMS_SUFFIX}")
     payload = {
         "key": _key(path, digest),
-        "timezone": timezone,
-        "today": day.isoformat(),
-        "roadmap": loaded.roadmap.model_dump_json(),
+        "roadmap": loaded.roadmap.model_copy(update={"items": ()}).model_dump_json(),
+        "items": items.name,
+        "item_ids": [item.id for item in loaded.roadmap.items],  # one a line of `items`
+        "fixed_states": sorted(loaded.fixed_states),
         "lines": dict(loaded.lines),
         "claims": [[*claim, *where] for claim, where in loaded.claims.items()],
     }
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=entry.parent, suffix=".tmp", delete=False, encoding="utf-8"
-        ) as out:
-            written = Path(out.name)
-            json.dump(payload, out)
-        os.replace(written, entry)
+        _write_atomically(items, b"\n".join(i.model_dump_json().encode()
+                                             for i in loaded.roadmap.items))
+        _write_atomically(entry, json.dumps(payload).encode())
+        for old in entry.parent.glob(f"{entry.stem}-*{ITEMS_SUFFIX}"):
+            if old != items:
+                old.unlink(missing_ok=True)
         _prune(entry.parent)
     except OSError:
         # A read-only or full disk: the next run parses again, nothing worse.
-        if "written" in locals():
-            written.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            items.unlink(missing_ok=True)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as out:
+        written = Path(out.name)
+    try:
+        written.write_bytes(data)
+        os.replace(written, target)
+    finally:
+        written.unlink(missing_ok=True)
 
 
 def _prune(folder: Path) -> None:
     entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         old.unlink(missing_ok=True)
+        for items in folder.glob(f"{old.stem}-*{ITEMS_SUFFIX}"):
+            items.unlink(missing_ok=True)
 
 
 def _key(path: Path, digest: str) -> list[str]:

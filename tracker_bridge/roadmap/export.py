@@ -18,8 +18,8 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from tracker_bridge.model import FieldValue, Kind
+from tracker_bridge.model.planning import state_on
 from tracker_bridge.roadmap.export_sprints import ImportedCadence, ImportedSprint, imported_cadence
-from tracker_bridge.roadmap.sprints import state_on
 
 _ITEM_FIELDS = ("stage", "points", "labels", "assignee", "due", "blocked", "description")
 

@@ -20,6 +20,9 @@ class LoadedRoadmap:
     lines: Mapping[str, int] = field(default_factory=dict)
     claims: Mapping[tuple[str, str, str], tuple[int, int, str]] = field(default_factory=dict)
     """(item id, target, issue key) of each `adopt:` claim -> line, column, field path."""
+    fixed_states: frozenset[str] = frozenset()
+    """Sprints whose state the file sets (`sprints: - state:`); every other sprint's state
+    follows from its dates and the team's day (the cache derives those again each day)."""
 
     def line_of(self, item_id: str) -> int:
         """1-based line of the item's entry; KeyError for an id the file does not define."""

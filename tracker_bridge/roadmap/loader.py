@@ -103,7 +103,9 @@ def _load(text: str, path: Path, today: date | datetime | None) -> LoadedRoadmap
     roadmap, lines, claims = build(doc, root, out, today)
     if roadmap is None or out.problems:
         raise RoadmapLoadError(path, _ordered(out.problems))
-    return LoadedRoadmap(roadmap=roadmap, path=path, lines=lines, claims=claims)
+    fixed = frozenset(sprint.id for sprint in doc.sprints if sprint.state is not None)
+    return LoadedRoadmap(roadmap=roadmap, path=path, lines=lines, claims=claims,
+                         fixed_states=fixed)
 
 
 def _read(path: Path) -> str:

@@ -9,15 +9,10 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from tracker_bridge.model import Phase, Sprint, SprintState
+from tracker_bridge.model import Phase, Sprint
+from tracker_bridge.model.planning import state_on
 from tracker_bridge.roadmap.fileformat import CadenceFile, SprintFile
 from tracker_bridge.roadmap.problems import Collector, suggest
-
-
-def state_on(start: date, end: date, today: date) -> SprintState:
-    if today < start:
-        return SprintState.FUTURE
-    return SprintState.ACTIVE if today <= end else SprintState.CLOSED
 
 
 def derive(cadence: CadenceFile, phases: tuple[Phase, ...], today: date) -> list[Sprint]:

@@ -11,7 +11,12 @@ from sqlalchemy import Connection, Engine, Row, select, update
 from tracker_bridge.model import RemoteRef
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.engine import insert_ignore
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, ITEM_IDS_PER_SCAN, read_events
+from tracker_bridge.store.event_rows import (
+    ITEM_IDS_PER_QUERY,
+    ITEM_IDS_PER_SCAN,
+    read_events,
+    read_histories,
+)
 from tracker_bridge.store.records import (
     JournalEntry,
     JournalStatus,
@@ -186,6 +191,32 @@ class History:
                 ]
         rows.sort(key=lambda row: (row[1].at, row[0]))
         return [event for _, event in rows]
+
+    def histories(
+        self,
+        project: str,
+        *,
+        kinds: Collection[str] | None = None,
+        item_ids: Collection[str] | None = None,
+    ) -> dict[str, list[StoreEvent]]:
+        """Each item's events, in time order (then in the order they were recorded): what
+        the reports replay, read in one query per batch of items in that order. `item_ids`
+        limits them to those items; items without events are left out."""
+        t = s.events
+        where = [t.c.project == project]
+        if kinds is not None:
+            where.append(t.c.kind.in_(list(kinds)))
+        with self._engine.connect() as conn:
+            if item_ids is None:
+                return read_histories(conn, *where)
+            wanted = sorted(set(item_ids))
+            if len(wanted) > ITEM_IDS_PER_SCAN:  # many items: one pass beats many lookups
+                return read_histories(conn, *where, keep=set(wanted))
+            found: dict[str, list[StoreEvent]] = {}
+            for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
+                batch = wanted[start:start + ITEM_IDS_PER_QUERY]
+                found.update(read_histories(conn, *where, t.c.item_id.in_(batch)))
+            return found
 
     # -- runs -------------------------------------------------------------------------------
 

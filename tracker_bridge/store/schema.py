@@ -154,7 +154,7 @@ events = Table(
     Column("recorded_at", UtcDateTime(), nullable=False),
     UniqueConstraint("dedup_key"),
     Index(None, "project", "at"),
-    Index(None, "project", "item_id"),
+    Index(None, "project", "item_id", "at"),  # each item's history in time order, no sort
 )
 
 sync_runs = Table(

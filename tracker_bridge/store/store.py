@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Text, and_, delete, select, type_coerce
 
-from tracker_bridge.model import FieldValue, RemoteRef, WorkItem
+from tracker_bridge.model import FieldValue, RemoteRef, WorkItem, compact
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
@@ -221,6 +221,16 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         last were: off the board, but part of the sprints they were in (scope removed)."""
         return {k: v for k, v in self._all_items(project).items() if _ended(v)}
 
+    def current_and_ended_items(
+        self, project: str
+    ) -> tuple[dict[str, WorkItem], dict[str, WorkItem]]:
+        """`get_items` and `ended_items` from one read (a report needs both)."""
+        current: dict[str, WorkItem] = {}
+        ended: dict[str, WorkItem] = {}
+        for item_id, item in self._all_items(project).items():
+            (ended if _ended(item) else current)[item_id] = item
+        return current, ended
+
     def _all_items(self, project: str) -> dict[str, WorkItem]:
         t = s.items
         with self._engine.connect() as conn:
@@ -231,11 +241,15 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                 )
                 rows = conn.execute(raw).all()
                 with no_gc_pauses():
-                    return {item_id: WorkItem.model_validate_json(text) for item_id, text in rows}
-            query = select(t.c.item_id, t.c.data).where(t.c.project == project)
-            stored = conn.execute(query).tuples().all()
-            with no_gc_pauses():
-                return {item_id: WorkItem.model_validate(data) for item_id, data in stored}
+                    found = {item_id: compact(WorkItem.model_validate_json(text))
+                             for item_id, text in rows}
+            else:
+                query = select(t.c.item_id, t.c.data).where(t.c.project == project)
+                stored = conn.execute(query).all()
+                with no_gc_pauses():
+                    found = {item_id: compact(WorkItem.model_validate(data))
+                             for item_id, data in stored}
+        return found
 
     # -- sprint refs ------------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ A table a later migration adds needs the same triggers: `quiet_triggers_sql(tabl
 and tests/store/test_quiet_stamp_triggers.py fails for a table without them. PostgreSQL gets
 the tables only (the fast path is SQLite only, and no stamp is written there).
 
-Revision ID: 0006_quiet_stamp
-Revises: 0005_delivery
+Revision ID: 0007_quiet_stamp
+Revises: 0006_event_history_index
 Create Date: 2026-12-02
 """
 
@@ -25,8 +25,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_quiet_stamp"
-down_revision: str | None = "0005_delivery"
+revision: str = "0007_quiet_stamp"
+down_revision: str | None = "0006_event_history_index"
 branch_labels: str | None = None
 depends_on: str | None = None
 
