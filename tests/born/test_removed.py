@@ -111,13 +111,24 @@ def test_the_human_summary_names_a_deleted_issue(seeded: Runner) -> None:
 
 def test_a_quiet_night_costs_one_request_for_the_removal_check(seeded: Runner) -> None:
     sandbox = seeded.sandbox
+
+    def next_night() -> None:
+        # Nights are hours apart: the chores leave the pull's overlap window, as they would.
+        # (Back to back, within one second, the window would list them all again, and
+        # whether it does hangs on where a second boundary falls.)
+        sandbox.jira.clock.advance(12 * 3600)
+        sandbox.github.clock.advance(12 * 3600)
+
     for n in range(250):  # a listing of this repository would take three pages
         sandbox.github.human_create_issue(sandbox.github_repo, f"Chore {n}")
+    next_night()
+    seeded.json("sync", "--yes")  # the chores are pulled (tracker-born)
+    sandbox.github.human_create_issue(sandbox.github_repo, "Team lunch")
+    next_night()
     seeded.json("sync", "--yes")  # the first check lists everything and keeps a fingerprint
-    sandbox.github.human_create_issue(sandbox.github_repo, "Team lunch")  # a new issue is not
-    seeded.json("sync", "--yes")  # a removal: the fingerprint still agrees
+    next_night()
     sandbox.github.stats.reset()
-    quiet = seeded.json("sync", "--yes")
+    quiet = seeded.json("sync", "--yes")  # a new issue was no removal: the fingerprint agrees
     assert quiet["plan"]["actions"] == []
     # The pull (one 304) and the fingerprint: no listing. The delivery read (README "Delivery
     # drives the board") adds its own two 304s: pull requests and deployments.
