@@ -67,6 +67,21 @@ class StoreEvent:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass(frozen=True, slots=True)
+class ItemFlow:
+    """One item's stage moves, summed up (`Store.item_flows`): the MIN/MAX of its `created`
+    and `stage_changed` events, all UTC. What `status` needs instead of the events."""
+
+    created_at: datetime | None
+    """Its first `created` event."""
+    started_at: datetime | None
+    """Its first move into in_progress or a later stage."""
+    moved_at: datetime | None
+    """Its last stage move (None: no move recorded)."""
+    entered: Mapping[str, datetime]
+    """Stage value -> its last move into that stage (stages it never moved into left out)."""
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     """One write, journaled before it is sent and confirmed (or failed) after."""
