@@ -38,7 +38,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from tracker_bridge.model import Kind, Stage, WorkItem
-from tracker_bridge.reports.board import board_event_items
+from tracker_bridge.reports.board import board_flow_stages
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import Store
 from tracker_bridge.store.item_flow import refresh_item_flow
@@ -151,11 +151,10 @@ def read_seconds(folder: Path, command: str) -> tuple[float, int, float]:
     """The event read `command` makes, on its own: (seconds, rows read, CPU seconds).
     `status` reads no event: one flow summary row per card in progress."""
     with Store.open(f"sqlite:///{folder / 'state.sqlite'}") as store:
-        wanted = (board_event_items(store.get_items(PROJECT)) if command == "status"
-                  else None)
+        wanted = board_flow_stages(store.get_items(PROJECT)) if command == "status" else {}
         began, cpu = time.perf_counter(), time.process_time()
         if command == "status":
-            rows = len(store.item_flows(PROJECT, wanted or []))  # what `status` reads
+            rows = len(store.item_flows(PROJECT, wanted))  # what `status` reads
         else:
             found = store.histories(PROJECT)  # what `ReportContext.histories` reads
             rows = sum(map(len, found.values()))
@@ -192,7 +191,7 @@ def phases(folder: Path) -> None:
         mark("status: roadmap (no items)")
         items = workspace.store.get_items(PROJECT)
         mark("read items")
-        flows = workspace.store.item_flows(PROJECT, board_event_items(items))
+        flows = workspace.store.item_flows(PROJECT, board_flow_stages(items))
         mark("status: read flow summaries")
         snapshot = board_snapshot(items, frame, now, flows=flows)
         mark("status: board")

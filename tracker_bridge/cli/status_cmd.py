@@ -33,11 +33,13 @@ def status(
     now: str | None = NowOption,
 ) -> None:
     """The board: items per stage and track against the WIP limits, blocked items, sprint."""
-    from tracker_bridge.reports.board import board_event_items, board_snapshot
+    from tracker_bridge.reports.board import board_flow_stages, board_snapshot
     from tracker_bridge.reports.context import parse_now
 
     at = parse_now(now)
-
+    # What status reads lives until exit, and so does most of what the board makes (a line
+    # per card): collections would find next to nothing to free, so none run.
+    gc.disable()
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
         # The board is the store's items: the roadmap gives only the plan around them.
@@ -45,14 +47,13 @@ def status(
         items = workspace.store.get_items(settings.name)
         # Only what the board reads: when the cards in progress entered their stage and
         # first started, one summary row each (no event read).
-        flows = workspace.store.item_flows(settings.name, board_event_items(items))
+        flows = workspace.store.item_flows(settings.name, board_flow_stages(items))
     if not items:
         repeat = repeat_options(roadmap=None, project=project, targets=(), config=config)
         raise UserError(
             f"nothing synced yet for {settings.name!r}: run "
             f"`{command_line('seed', *repeat, '--yes')}` or `{command_line('sync', *repeat)}` first"
         )
-    gc.freeze()  # the items live until exit: collections need not walk them
     snapshot = board_snapshot(items, loaded, at, flows=flows)
     if as_json:
         from tracker_bridge.reports.render_json import to_json

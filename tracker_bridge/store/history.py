@@ -199,12 +199,13 @@ class History:
         rows.sort(key=lambda row: (row[1].at, row[0]))
         return [event for _, event in rows]
 
-    def item_flows(self, project: str, item_ids: Collection[str]) -> dict[str, ItemFlow]:
-        """These items' flow summaries (`ItemFlow`: when each entered each stage, first
-        started, last moved): what `status` reads instead of their stage events. Items
+    def item_flows(self, project: str, stages: Mapping[str, str]) -> dict[str, ItemFlow]:
+        """The flow summaries (`ItemFlow`: first created, first started, last moved, and
+        when each entered the stage given here, its current one) of the items in `stages`
+        (item id -> stage value): what `status` reads instead of their stage events. Items
         without a `created` or `stage_changed` event are left out."""
         with self._engine.connect() as conn:
-            return read_item_flows(conn, project, item_ids)
+            return read_item_flows(conn, project, stages)
 
     def histories(
         self,

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import RemoteRef
@@ -67,8 +67,7 @@ class StoreEvent:
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class ItemFlow:
+class ItemFlow(NamedTuple):  # a tuple: `status` makes one per card in progress (50k)
     """One item's stage moves, summed up (`Store.item_flows`): the MIN/MAX of its `created`
     and `stage_changed` events, all UTC. What `status` needs instead of the events."""
 
@@ -79,7 +78,8 @@ class ItemFlow:
     moved_at: datetime | None
     """Its last stage move (None: no move recorded)."""
     entered: Mapping[str, datetime]
-    """Stage value -> its last move into that stage (stages it never moved into left out)."""
+    """Stage value -> its last move into that stage, for the stages asked for (those it
+    never moved into left out)."""
 
 
 @dataclass(frozen=True)
