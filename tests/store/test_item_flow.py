@@ -123,3 +123,31 @@ def test_the_migration_fills_it_as_the_writer_keeps_it(store_url: str) -> None:
         engine.dispose()
     Store.open(store_url).close()  # back to head: the migration fills the table
     assert _rows(store_url) == kept
+
+
+def test_two_writers_at_once_both_count(store_url: str) -> None:
+    """A writer whose transaction is still open when another records events of the same
+    item (PostgreSQL, several workers): the summary ends with both writers' moves."""
+    import threading
+    import time
+
+    from tracker_bridge.store.item_flow import refresh_item_flow
+
+    late = _move("x", 9, "in_progress", "in_review")
+    with Store.open(store_url) as store, store.engine.begin() as conn:
+        conn.execute(s.events.insert().values(
+            project="p", kind="stage_changed", item_id="x", tracker="jira", at=_at(2),
+            data={"from": "backlog", "to": "in_progress"}, dedup_key="first",
+            recorded_at=_at(10),
+        ))
+        refresh_item_flow(conn, "p", ["x"])
+        other = threading.Thread(target=store.record_events, args=("p", [late]))
+        other.start()  # waits for this transaction's row (or, on SQLite, its write lock)
+        time.sleep(0.3)
+    other.join(timeout=30)
+    with Store.open(store_url) as store:
+        flows = store.item_flows("p", {"x": "in_review"})
+        started = store.item_flows("p", {"x": "in_progress"})
+    assert flows["x"].entered == {"in_review": _at(9)}
+    assert started["x"].entered == {"in_progress": _at(2)}
+    assert flows["x"].started_at == _at(2) and flows["x"].moved_at == _at(9)

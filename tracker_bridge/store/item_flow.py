@@ -3,8 +3,8 @@
 `status` needs, per card in progress, when it entered its current stage and when it first
 started; reading those from the events meant ~460k rows at 100k items. The `item_flow`
 table (migration 0008) keeps them per item. Every column is a MIN or MAX over the item's
-events, so recomputing the rows of the items a write touched, in the write's transaction,
-keeps it exact whatever order events arrive in.
+events, so folding the events of the items a write touched into their rows, in the write's
+transaction, keeps it exact whatever order events arrive in.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, String, case, func, select, type_coerce
+from sqlalchemy import Connection, String, case, func, select, true, type_coerce
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker_bridge.model import Stage
 from tracker_bridge.store import schema as s
@@ -37,10 +38,19 @@ def _moved_to(conn: Connection) -> Any:
     return type_coerce(t.c.data, JSONB())["to"].astext
 
 
+EARLIEST = ("created_at", "started_at")
+LATEST = ("moved_at", *(column for _, column in ENTERED))
+
+
 def refresh_item_flow(conn: Connection, project: str, item_ids: Iterable[str]) -> None:
-    """Recompute the summary rows of these items from their events (in the caller's
-    transaction: the summary never disagrees with the events)."""
-    t, f = s.events, s.item_flow
+    """Fold the events of these items into their summary rows (in the caller's
+    transaction: the summary never disagrees with the events).
+
+    The rows are merged, not replaced: each column keeps the earlier (or later) of what it
+    held and what the events give. Events are never deleted, so what a row held is still
+    true; and a concurrent writer (PostgreSQL, several workers) whose events this
+    transaction cannot see yet folds them in itself when it takes the row after this one."""
+    t = s.events
     wanted = sorted(set(item_ids))
     for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
         batch = wanted[start:start + ITEM_IDS_PER_QUERY]
@@ -50,18 +60,47 @@ def refresh_item_flow(conn: Connection, project: str, item_ids: Iterable[str]) -
             .where(t.c.project == project, t.c.kind.in_(FLOW_KINDS), t.c.item_id.in_(batch))
             .subquery()
         )
-        summed = select(
-            moves.c.project,
-            moves.c.item_id,
-            func.min(case((moves.c.kind == "created", moves.c.at))),
-            func.min(case((moves.c.move_to.in_(STARTED), moves.c.at))),
-            func.max(case((moves.c.kind == "stage_changed", moves.c.at))),
-            *(func.max(case((moves.c.move_to == value, moves.c.at))) for value, _ in ENTERED),
-        ).group_by(moves.c.project, moves.c.item_id)
-        columns = ["project", "item_id", "created_at", "started_at", "moved_at",
-                   *(column for _, column in ENTERED)]
-        conn.execute(f.delete().where(f.c.project == project, f.c.item_id.in_(batch)))
-        conn.execute(f.insert().from_select(columns, summed))
+        summed = (
+            select(
+                moves.c.project,
+                moves.c.item_id,
+                func.min(case((moves.c.kind == "created", moves.c.at))),
+                func.min(case((moves.c.move_to.in_(STARTED), moves.c.at))),
+                func.max(case((moves.c.kind == "stage_changed", moves.c.at))),
+                *(func.max(case((moves.c.move_to == value, moves.c.at)))
+                  for value, _ in ENTERED),
+            )
+            .where(true())  # SQLite: INSERT ... SELECT ... ON CONFLICT needs a WHERE
+            .group_by(moves.c.project, moves.c.item_id)
+        )
+        conn.execute(_merge_into_rows(conn, summed))
+
+
+def _merge_into_rows(conn: Connection, summed: Any) -> Any:
+    """INSERT the summed rows; where an item has one, keep per column the earlier (first
+    times) or later (last times) value, NULL being no value."""
+    f = s.item_flow
+    insert: Any
+    if conn.dialect.name == "sqlite":
+        insert = sqlite_insert(f)
+        earliest: Any = func.min  # with two arguments: SQLite's scalar min and max
+        latest: Any = func.max
+    else:
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        insert = postgresql_insert(f)
+        earliest, latest = func.least, func.greatest
+
+    def merged(column: str, pick: Any) -> Any:
+        old, new = f.c[column], insert.excluded[column]
+        return pick(func.coalesce(old, new), func.coalesce(new, old))
+
+    rows = insert.from_select(["project", "item_id", *EARLIEST, *LATEST], summed)
+    return rows.on_conflict_do_update(
+        index_elements=[f.c.project, f.c.item_id],
+        set_={**{c: merged(c, earliest) for c in EARLIEST},
+              **{c: merged(c, latest) for c in LATEST}},
+    )
 
 
 def read_item_flows(

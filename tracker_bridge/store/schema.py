@@ -162,7 +162,7 @@ item_flow = Table(
     "item_flow",
     metadata,
     # Per item, MIN/MAX of its `created` and `stage_changed` events (`store/item_flow.py`):
-    # what `status` reads instead of the events. Recomputed by `record_events`.
+    # what `status` reads instead of the events. Kept by `record_events`.
     Column("project", String(NAME), primary_key=True),
     Column("item_id", String(NAME), primary_key=True),
     Column("created_at", UtcDateTime(), nullable=True),

@@ -6,8 +6,8 @@ meant reading ~460k events on every run. This table keeps, per item: its first `
 time, its first move into a started stage (in_progress or beyond), its last stage move,
 and its last move into each stage (the item's current stage, read from `items`, picks one).
 Every one is a MIN or MAX over the item's events, so `Store.record_events` keeps it exact
-by recomputing the rows of the items it touched in the same transaction, and this
-migration fills it from the stored events in one set-based statement.
+by folding the events of the items it touched into their rows in the same transaction,
+and this migration fills it from the stored events in one set-based statement.
 
 On SQLite the table gets the quiet-night triggers (see 0007_quiet_stamp).
 
