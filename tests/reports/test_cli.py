@@ -104,3 +104,29 @@ def test_report_sprint_posts_to_slack(
         assert len(slack.received) == 1
         assert slack.received[0]["blocks"][0]["type"] == "header"
     assert "## trending-now · Sprint 3" in capsys.readouterr().out
+
+
+def test_status_ages_cards_from_the_moves_recorded_in_any_order(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`status` reads the store's flow summary, kept as events are recorded: the last move
+    into the card's stage and its first start, whatever order the events came in."""
+    from datetime import UTC, datetime
+
+    from tracker_bridge.model import Kind, Stage, WorkItem
+    from tracker_bridge.store import StoreEvent
+
+    def move(day: int, before: str, after: str) -> StoreEvent:
+        return StoreEvent("stage_changed", "card", datetime(2026, 2, day, 12, tzinfo=UTC),
+                          "jira", {"from": before, "to": after})
+
+    card = WorkItem(id="card", kind=Kind.STORY, title="Card", stage=Stage.IN_REVIEW)
+    with Store.open(f"sqlite:///{config.parent / 'state.sqlite'}") as store:
+        store.save_items("trending", [card])
+        store.record_events("trending", [move(3, "in_review", "in_progress"),
+                                         move(4, "in_progress", "in_review")])
+        store.record_events("trending", [move(1, "backlog", "in_progress"),
+                                         move(2, "in_progress", "in_review")])
+    assert run(config, "status", "--json") == 0
+    [line] = json.loads(capsys.readouterr().out)["ageing"]
+    assert (line["id"], line["days_in_stage"], line["age_days"]) == ("card", 6.0, 9.0)

@@ -33,6 +33,7 @@ TABLES = {
     "inventory_marks",
     "objective_measurements",
     "phase_reviews",
+    "item_flow",
 }
 
 

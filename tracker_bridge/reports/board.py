@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from tracker_bridge.model import Kind, Roadmap, Sprint, SprintState, Stage, Track, WorkItem
 from tracker_bridge.reports.history import (
     EventLike,
+    FlowLike,
     by_item,
     entered_stage_at,
+    entered_stage_from,
     local_date,
     started_at,
+    started_from,
 )
 from tracker_bridge.reports.lines import ItemLine
 
 DEFAULT_AGEING_DAYS = 5.0
 """An item idle longer than this in an active stage is flagged as ageing."""
+
+_ACTIVE = frozenset(stage for stage in Stage if stage.is_active)
 
 BOARD_EVENT_KINDS = ("stage_changed", "created")
 """The only events `board_snapshot` reads (when an item entered its stage)."""
@@ -25,8 +30,17 @@ BOARD_EVENT_KINDS = ("stage_changed", "created")
 
 def board_event_items(items: Mapping[str, WorkItem]) -> list[str]:
     """The items whose events `board_snapshot` reads: cards in an active stage (ageing).
-    A store can hand over just their `BOARD_EVENT_KINDS` events instead of the whole log."""
+    A store can hand over just their `BOARD_EVENT_KINDS` events, or their flow summaries
+    (`Store.item_flows`), instead of the whole log."""
     return [i.id for i in items.values() if i.stage.is_active and i.kind is not Kind.EPIC]
+
+
+def board_flow_stages(items: Mapping[str, WorkItem]) -> dict[str, str]:
+    """`board_event_items` with each card's current stage: the flow summaries
+    (`Store.item_flows`) `board_snapshot` reads in place of their events."""
+    # `_value_`: the enum property's lookup costs more than the set test (100k cards).
+    return {i.id: i.stage._value_ for i in items.values()
+            if i.stage in _ACTIVE and i.kind is not Kind.EPIC}
 
 
 @dataclass(frozen=True)
@@ -99,9 +113,6 @@ def ageing_items(
     return ageing_in(items, by_item(events), now, days)
 
 
-_ACTIVE = frozenset(stage for stage in Stage if stage.is_active)
-
-
 def ageing_in(
     items: Iterable[WorkItem],
     history: Mapping[str, Sequence[EventLike]],
@@ -109,17 +120,50 @@ def ageing_in(
     days: float = DEFAULT_AGEING_DAYS,
 ) -> list[ItemLine]:
     """`ageing_items` over events already grouped with `by_item`."""
+    return _ageing(
+        items,
+        lambda item: entered_stage_at(item, history.get(item.id, [])),
+        lambda item: started_at(item, history.get(item.id, [])),
+        now,
+        days,
+    )
+
+
+def ageing_from_flows(
+    items: Iterable[WorkItem],
+    flows: Mapping[str, FlowLike],
+    now: datetime,
+    days: float = DEFAULT_AGEING_DAYS,
+) -> list[ItemLine]:
+    """`ageing_items` from the items' flow summaries (`Store.item_flows`): the same
+    lines, with no event read."""
+    return _ageing(
+        items,
+        lambda item: entered_stage_from(item, flows.get(item.id)),
+        lambda item: started_from(item, flows.get(item.id)),
+        now,
+        days,
+    )
+
+
+def _ageing(
+    items: Iterable[WorkItem],
+    entered: Callable[[WorkItem], datetime | None],
+    started: Callable[[WorkItem], datetime | None],
+    now: datetime,
+    days: float,
+) -> list[ItemLine]:
     found: list[ItemLine] = []
     for item in items:
         if item.stage not in _ACTIVE or item.kind is Kind.EPIC:
             continue
-        since = entered_stage_at(item, history.get(item.id, []))
+        since = entered(item)
         if since is None:
             continue
         in_stage = (now - since).total_seconds() / 86400
         if in_stage > days:
-            started = started_at(item, history.get(item.id, []))
-            age = round((now - started).total_seconds() / 86400, 1) if started else None
+            began = started(item)
+            age = round((now - began).total_seconds() / 86400, 1) if began else None
             found.append(ItemLine.of(item, days_in_stage=round(in_stage, 1), age_days=age))
     return sorted(found, key=lambda line: (-(line.days_in_stage or 0), line.id))
 
@@ -145,13 +189,18 @@ def board_snapshot(
     events: Iterable[EventLike] = (),
     ageing_days: float = DEFAULT_AGEING_DAYS,
     history: Mapping[str, Sequence[EventLike]] | None = None,
+    flows: Mapping[str, FlowLike] | None = None,
 ) -> BoardSnapshot:
     """Epics are containers, not cards: they are left off the board and out of WIP.
     `history`: the events already grouped per item (`by_item`, `Store.histories`), in
-    place of `events`."""
+    place of `events`; `flows`: the cards' flow summaries (`Store.item_flows`), in place
+    of both."""
     cards = sorted((i for i in items.values() if i.kind is not Kind.EPIC), key=lambda i: i.id)
-    if history is None:
-        history = by_item(events)
+    if flows is not None:
+        ageing = ageing_from_flows(cards, flows, now, ageing_days)
+    else:
+        ageing = ageing_in(cards, by_item(events) if history is None else history, now,
+                           ageing_days)
     columns: list[StageColumn] = []
     breaches: list[WipBreach] = []
     by_stage: dict[Stage, list[ItemLine]] = {stage: [] for stage in Stage}
@@ -176,7 +225,7 @@ def board_snapshot(
         columns=tuple(columns),
         breaches=tuple(breaches),
         blocked=tuple(ItemLine.of(i) for i in cards if i.blocked and i.stage is not Stage.DONE),
-        ageing=tuple(ageing_in(cards, history, now, ageing_days)),
+        ageing=tuple(ageing),
         ageing_days=ageing_days,
         active_sprint=active_sprint(roadmap, now),
     )

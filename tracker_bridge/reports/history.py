@@ -135,6 +135,38 @@ def started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
     return None
 
 
+class FlowLike(Protocol):
+    """The shape of `tracker_bridge.store.ItemFlow` (an item's stage moves summed up by the
+    store) that `entered_stage_from` and `started_from` read."""
+
+    @property
+    def created_at(self) -> datetime | None: ...
+    @property
+    def started_at(self) -> datetime | None: ...
+    @property
+    def moved_at(self) -> datetime | None: ...
+    @property
+    def entered(self) -> Mapping[str, datetime]: ...
+
+
+def entered_stage_from(item: WorkItem, flow: FlowLike | None) -> datetime | None:
+    """`entered_stage_at` from the item's flow summary: its last move into its current
+    stage; with moves but none into it, unknown; with no move, its creation."""
+    if flow is None:
+        return None
+    at = flow.entered.get(item.stage.value)
+    if at is not None:
+        return at
+    return None if flow.moved_at is not None else flow.created_at
+
+
+def started_from(item: WorkItem, flow: FlowLike | None) -> datetime | None:
+    """`started_at` from the item's flow summary: its first move into a started stage."""
+    if item.stage.position < Stage.IN_PROGRESS.position or flow is None:
+        return None
+    return flow.started_at
+
+
 def points_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> float:
     """The item's points at `at`, replayed from `points_changed` events (its points history):
     the last re-estimate at or before `at`, else what the first one changed from."""

@@ -17,7 +17,9 @@ from tracker_bridge.store.event_rows import (
     read_events,
     read_histories,
 )
+from tracker_bridge.store.item_flow import FLOW_KINDS, read_item_flows, refresh_item_flow
 from tracker_bridge.store.records import (
+    ItemFlow,
     JournalEntry,
     JournalStatus,
     QuietStamp,
@@ -152,8 +154,13 @@ class History:
         t = s.events
         with self._engine.begin() as conn:
             # RETURNING lists only the rows actually inserted, on both backends.
-            stmt = insert_ignore(conn, t, ("dedup_key",)).returning(t.c.id)
-            return len(conn.execute(stmt, list(rows.values())).all())
+            stmt = insert_ignore(conn, t, ("dedup_key",)).returning(t.c.item_id, t.c.kind)
+            inserted = conn.execute(stmt, list(rows.values())).all()
+            # The flow summary changes with the events it is made of, in this transaction.
+            refresh_item_flow(
+                conn, project, {item_id for item_id, kind in inserted if kind in FLOW_KINDS}
+            )
+            return len(inserted)
 
     def events(
         self,
@@ -191,6 +198,14 @@ class History:
                 ]
         rows.sort(key=lambda row: (row[1].at, row[0]))
         return [event for _, event in rows]
+
+    def item_flows(self, project: str, stages: Mapping[str, str]) -> dict[str, ItemFlow]:
+        """The flow summaries (`ItemFlow`: first created, first started, last moved, and
+        when each entered the stage given here, its current one) of the items in `stages`
+        (item id -> stage value): what `status` reads instead of their stage events. Items
+        without a `created` or `stage_changed` event are left out."""
+        with self._engine.connect() as conn:
+            return read_item_flows(conn, project, stages)
 
     def histories(
         self,

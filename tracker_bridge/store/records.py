@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import RemoteRef
@@ -65,6 +65,21 @@ class StoreEvent:
             [project, self.kind, self.item_id, self.tracker, self.at.isoformat(), self.data]
         )
         return hashlib.sha256(text.encode()).hexdigest()
+
+
+class ItemFlow(NamedTuple):  # a tuple: `status` makes one per card in progress (50k)
+    """One item's stage moves, summed up (`Store.item_flows`): the MIN/MAX of its `created`
+    and `stage_changed` events, all UTC. What `status` needs instead of the events."""
+
+    created_at: datetime | None
+    """Its first `created` event."""
+    started_at: datetime | None
+    """Its first move into in_progress or a later stage."""
+    moved_at: datetime | None
+    """Its last stage move (None: no move recorded)."""
+    entered: Mapping[str, datetime]
+    """Stage value -> its last move into that stage, for the stages asked for (those it
+    never moved into left out)."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from tracker_bridge.model import Stage
 from tracker_bridge.store.records import as_utc
 
 NAME = 255  # project names, tracker ids, item ids, remote keys
@@ -155,6 +156,19 @@ events = Table(
     UniqueConstraint("dedup_key"),
     Index(None, "project", "at"),
     Index(None, "project", "item_id", "at"),  # each item's history in time order, no sort
+)
+
+item_flow = Table(
+    "item_flow",
+    metadata,
+    # Per item, MIN/MAX of its `created` and `stage_changed` events (`store/item_flow.py`):
+    # what `status` reads instead of the events. Kept by `record_events`.
+    Column("project", String(NAME), primary_key=True),
+    Column("item_id", String(NAME), primary_key=True),
+    Column("created_at", UtcDateTime(), nullable=True),
+    Column("started_at", UtcDateTime(), nullable=True),
+    Column("moved_at", UtcDateTime(), nullable=True),
+    *(Column(f"entered_{stage.value}", UtcDateTime(), nullable=True) for stage in Stage),
 )
 
 sync_runs = Table(

@@ -240,9 +240,11 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                     t.c.project == project
                 )
                 rows = conn.execute(raw).all()
+                # The validator itself, as `model_validate_json` calls it: 8% of the read
+                # was that wrapper (100k items).
+                validate = WorkItem.__pydantic_validator__.validate_json
                 with no_gc_pauses():
-                    found = {item_id: compact(WorkItem.model_validate_json(text))
-                             for item_id, text in rows}
+                    found = {item_id: compact(validate(text)) for item_id, text in rows}
             else:
                 query = select(t.c.item_id, t.c.data).where(t.c.project == project)
                 stored = conn.execute(query).all()
