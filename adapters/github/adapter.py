@@ -33,7 +33,7 @@ from tracker_bridge.adapters.github.history import change_times
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
 from tracker_bridge.adapters.github.rank import position_items
-from tracker_bridge.adapters.github.reading import Cursor, list_issues
+from tracker_bridge.adapters.github.reading import Cursor, board_fingerprint, list_issues
 from tracker_bridge.adapters.github.scope import IssueScope
 from tracker_bridge.adapters.github.translate import (
     Json,
@@ -255,11 +255,17 @@ class GitHubAdapter(DeliveryReading):
             self.mapping.project.scan == "every_pull" or bool(rest_new) or cursor is None
         )
         project, project_updated = self.project_values() if scan else ({}, {})
-        project_since = state.project_since
+        project_since, project_seen = state.project_since, state.project_seen
         if scan:
             # Project field edits do not touch the issue's updated_at: add those issues too.
-            fresh = {n for n, when in project_updated.items()
-                     if state.project_since is None or when > state.project_since}
+            # A board item as new as the newest reported one (the same second) is new when its
+            # values differ from what was reported then.
+            fresh = {
+                n for n, when in project_updated.items()
+                if project_since is None or when > project_since
+                or (when == project_since
+                    and project_seen.get(str(n)) != board_fingerprint(project[n]))
+            }
             listed = {int(r["number"]) for r in raws}
             for number in sorted(fresh - listed):
                 raw = self.issue(number)
@@ -267,10 +273,15 @@ class GitHubAdapter(DeliveryReading):
                     raws.append(raw)
             if project_updated:
                 project_since = max([*project_updated.values(), project_since or ""])
+                project_seen = {
+                    str(n): board_fingerprint(project[n])
+                    for n, when in project_updated.items() if when == project_since
+                }
         items = self.translate(raws, project)
         changes = self._stage_changes(items, incremental=cursor is not None)
         next_cursor = replace(
-            state.after(listing, self.mapping.pacing.overlap_seconds), project_since=project_since
+            state.after(listing, self.mapping.pacing.overlap_seconds),
+            project_since=project_since, project_seen=project_seen,
         )
         return PullResult(items, next_cursor.encode(), changes, listing.complete)
 

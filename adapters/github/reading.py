@@ -26,7 +26,7 @@ from datetime import timedelta
 from typing import Any
 
 from tracker_bridge.adapters.github.client import GitHubClient
-from tracker_bridge.adapters.github.translate import parse_time, utc_text
+from tracker_bridge.adapters.github.translate import ProjectValues, parse_time, utc_text
 from tracker_bridge.tracker import AdapterError
 
 NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
@@ -51,6 +51,14 @@ def fingerprint(raw: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def board_fingerprint(values: ProjectValues) -> str:
+    """What a board item's translation reads, hashed (Status, iteration, points): a move made
+    on the board in the same second as the newest one already reported changes this, not
+    the second its `updatedAt` is kept to."""
+    parts = [values.status, values.iteration_id, values.iteration_start, values.points]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class Cursor:
     since: str | None = None
@@ -62,6 +70,9 @@ class Cursor:
     after `since`."""
     project_since: str | None = None
     """Projects mode: newest project item `updatedAt` already reported."""
+    project_seen: Mapping[str, str] = field(default_factory=dict)
+    """Projects mode: issue number -> `board_fingerprint` of the board items whose
+    `updatedAt` is `project_since`, as reported (GitHub keeps it to the second)."""
     resume_page: int | None = None
     """An interrupted read (rate-limit reserve) goes on at this page of the same query."""
     newest: str | None = None
@@ -76,7 +87,7 @@ class Cursor:
             "since": self.since, "etag": self.etag,
             "seen": {number: list(pair) for number, pair in self.seen.items()},
             "project_since": self.project_since, "resume_page": self.resume_page,
-            "newest": self.newest,
+            "newest": self.newest, "project_seen": dict(self.project_seen),
         }  # fmt: skip
         return PREFIX + json.dumps(data, separators=(",", ":"), sort_keys=True)
 
@@ -93,8 +104,9 @@ class Cursor:
                 return cls(data.get("since"), project_since=data.get("project_since"))
             seen = {str(k): (str(v[0]), str(v[1])) for k, v in (data.get("seen") or {}).items()}
             page = data.get("resume_page")
+            board = {str(k): str(v) for k, v in (data.get("project_seen") or {}).items()}
             return cls(data.get("since"), data.get("etag"), seen, data.get("project_since"),
-                       int(page) if page is not None else None, data.get("newest"))
+                       board, int(page) if page is not None else None, data.get("newest"))
         except (ValueError, AttributeError, IndexError, TypeError):
             raise AdapterError("the GitHub sync cursor is damaged; reset it") from None
 
@@ -114,7 +126,7 @@ class Cursor:
             return replace(self, etag=None, seen=seen, resume_page=listing.next_page,
                            newest=newest)
         if newest is None:  # nothing updated since `since`
-            return Cursor(self.since, listing.etag, seen, self.project_since)
+            return Cursor(self.since, listing.etag, seen, self.project_since, self.project_seen)
         since = parse_time(newest) - timedelta(seconds=overlap_seconds)
         if self.since is not None:
             since = max(since, parse_time(self.since))
@@ -124,7 +136,9 @@ class Cursor:
         # the page's content and, newest first, any change after this read tops page 1, so a
         # 304 to the moved query still means "nothing new" (a 200 costs what it would have).
         whole = self.resume_page is None
-        return Cursor(text, listing.etag if whole else None, kept, self.project_since)
+        return Cursor(
+            text, listing.etag if whole else None, kept, self.project_since, self.project_seen
+        )
 
 
 @dataclass

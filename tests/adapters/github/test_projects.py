@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -78,6 +78,29 @@ def test_project_only_change_is_pulled_and_quiet_pull_is_cheap(fake: GitHubFakeT
         cursor = result_quiet.cursor
         assert list(result_quiet.items) == []
         assert fresh.requests_sent - before <= 2
+
+
+def test_a_board_move_in_the_second_of_our_last_board_write_is_not_lost(
+    fake: GitHubFakeTracker,
+) -> None:
+    """GitHub keeps a board value's `updatedAt` to the second. A person who drags a card in
+    the same second as our last board write (our sync set another card's Status) made a
+    move all the same: the next pull reports it, and the one after is quiet again."""
+    fake.gh.clock.freeze(datetime(2026, 12, 1, 9, 30, tzinfo=UTC))  # every write: one second
+    adapter = fake.open_adapter()
+    made = adapter.create_items(
+        [NewItem(WorkItem(id=f"s.t{n}", kind=Kind.TASK, title=f"T{n}")) for n in range(2)],
+        lambda i, r: None,
+    )
+    first, second = (result.ref for result in made)
+    assert first is not None and second is not None
+    cursor = adapter.pull(None).cursor
+    assert adapter.move_stage(first, Stage.IN_REVIEW).ok  # our write, at 09:30:00
+    cursor = adapter.pull(cursor).cursor  # reads it back: the board's newest second
+    fake.human_move(second, Stage.IN_STAGING)  # a person, still at 09:30:00
+    moved = adapter.pull(cursor)
+    assert [(i.item_id, i.values["stage"]) for i in moved.items] == [("s.t1", "in_staging")]
+    assert list(adapter.pull(moved.cursor).items) == []
 
 
 def test_sprint_is_an_existing_iteration_matched_by_start(fake: GitHubFakeTracker) -> None:
