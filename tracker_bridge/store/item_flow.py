@@ -9,11 +9,12 @@ transaction, keeps it exact whatever order events arrive in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, String, case, func, select, true, type_coerce
+from sqlalchemy import Connection, String, Text, case, func, select, true, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker_bridge.model import Stage
@@ -156,3 +157,120 @@ def _sqlite_rows(conn: Connection, project: str, stage: str, batch: list[str]) -
         (item_id, *(None if t is None else parse(t + UTC_SUFFIX) for t in times))
         for item_id, *times in rows
     ]
+
+
+def _sprint_named(conn: Connection) -> tuple[Any, Any]:
+    """PostgreSQL: (the `sprint` of an event's data as text, the condition that it is a
+    JSON string)."""
+    t = s.events
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    document = type_coerce(t.c.data, JSONB())
+    return document["sprint"].astext, func.jsonb_typeof(document["sprint"]) == "string"
+
+
+def read_sprints_named(
+    conn: Connection, project: str, kinds: Iterable[str], sprint_ids: Iterable[str]
+) -> dict[str, set[str]]:
+    """Sprint id -> the items with an event of `kinds` whose `data["sprint"]` is that id
+    (a string), for these sprints only: `sprints_named` without reading the events."""
+    t = s.events
+    wanted = sorted(set(sprint_ids))
+    found: dict[str, set[str]] = {sprint_id: set() for sprint_id in wanted}
+    if not wanted:
+        return found
+    if conn.dialect.name == "sqlite":
+        # SQLite parses the JSON of every row for json_extract (200k rows at 100k items:
+        # 1.2 s); a project's payloads are a few hundred distinct texts, decoded once here.
+        rows = conn.execute(
+            select(t.c.item_id, type_coerce(t.c.data, Text()))
+            .where(t.c.project == project, t.c.kind.in_(sorted(set(kinds))))
+        )
+        named: dict[str, Any] = {}
+        for item_id, text in rows:
+            if text not in named:
+                data = json.loads(text)
+                sprint = data.get("sprint") if isinstance(data, dict) else None
+                named[text] = found.get(sprint) if isinstance(sprint, str) else None
+            items = named[text]
+            if items is not None:
+                items.add(item_id)
+        return found
+    sprint, is_text = _sprint_named(conn)
+    query = (
+        select(sprint, t.c.item_id)
+        .where(t.c.project == project, t.c.kind.in_(sorted(set(kinds))), is_text,
+               sprint.in_(wanted))
+        .distinct()
+    )
+    for sprint_id, item_id in conn.execute(query):
+        found[sprint_id].add(item_id)
+    return found
+
+
+class FlowMarks(NamedTuple):
+    """What the sprint report needs of every item's flow summary to know whose events it
+    must replay (`read_flow_marks`)."""
+
+    replay: set[str]
+    """Items with a `created` or stage move after the given time, and those whose last
+    moves into two stages tie (which came last is in the events' order only)."""
+    done_since: set[str]
+    """Items whose last move into done is at or after the given time."""
+    settled: dict[str, str | None]
+    """The other items with a row: the stage value of their last move (None: no move
+    into a known stage)."""
+    flows: dict[str, ItemFlow]
+    """`read_item_flows` of the items asked for, from the same pass."""
+
+
+def read_flow_marks(
+    conn: Connection, project: str, after: datetime, done_since: datetime,
+    flow_stages: Mapping[str, str],
+) -> FlowMarks:
+    """Every item's flow row, reduced to what `FlowMarks` says (one pass over the table);
+    `flow_stages` as `read_item_flows` takes it."""
+    f = s.item_flow
+    sqlite = conn.dialect.name == "sqlite"
+    # SQLite: the stored text (one fixed-width format, so its order is the time order);
+    # compared as it is, parsed only for `flows`.
+    raw = [type_coerce(f.c[column], String()) if sqlite else f.c[column]
+           for column in (*EARLIEST, "moved_at", *(column for _, column in ENTERED))]
+    query = select(
+        f.c.item_id,
+        case((f.c.created_at > after, True), (f.c.moved_at > after, True), else_=False),
+        case((f.c.entered_done >= done_since, True), else_=False),
+        *raw,
+    ).where(f.c.project == project)
+    marks = FlowMarks(set(), set(), {}, {})
+    stages = [value for value, _ in ENTERED]
+    column_of = {value: index for index, value in enumerate(stages)}
+    time_of: Any = (lambda text: None if text is None else
+                    datetime.fromisoformat(text + UTC_SUFFIX)) if sqlite else (lambda at: at)
+    for item_id, moved, done, created, started, moved_at, *times in conn.execute(query):
+        board_stage = flow_stages.get(item_id)
+        if board_stage is not None:
+            entered = times[column_of[board_stage]]
+            marks.flows[item_id] = ItemFlow(
+                time_of(created), time_of(started), time_of(moved_at),
+                {} if entered is None else {board_stage: time_of(entered)},
+            )
+        if done:
+            marks.done_since.add(item_id)
+        if moved:
+            marks.replay.add(item_id)
+            continue
+        last: Any = None
+        reached: list[str] = []
+        for stage, at in zip(stages, times, strict=True):
+            if at is None:
+                continue
+            if last is None or at > last:
+                last, reached = at, [stage]
+            elif at == last:
+                reached.append(stage)
+        if len(reached) > 1:
+            marks.replay.add(item_id)
+        else:
+            marks.settled[item_id] = reached[0] if reached else None
+    return marks
