@@ -19,8 +19,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker_bridge.model import Stage
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX
-from tracker_bridge.store.records import ItemFlow
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX, no_gc_pauses
+from tracker_bridge.store.records import ItemFlow, as_utc
 
 FLOW_KINDS = ("created", "stage_changed")
 """The only event kinds the summary is made of."""
@@ -224,30 +224,67 @@ class FlowMarks(NamedTuple):
     """`read_item_flows` of the items asked for, from the same pass."""
 
 
+_MARK_COLUMNS = (*EARLIEST, "moved_at", *(column for _, column in ENTERED))
+"""After the item id and the two marks: the times `read_flow_marks` reads, in this order."""
+
+
+def _typed_mark_rows(
+    conn: Connection, project: str, after: datetime, done_since: datetime
+) -> list[Any]:
+    f = s.item_flow
+    query = select(
+        f.c.item_id,
+        case((f.c.created_at > after, True), (f.c.moved_at > after, True), else_=False),
+        case((f.c.entered_done >= done_since, True), else_=False),
+        *(f.c[column] for column in _MARK_COLUMNS),
+    ).where(f.c.project == project)
+    return list(conn.execute(query))
+
+
+def _sqlite_mark_rows(
+    conn: Connection, project: str, after: datetime, done_since: datetime
+) -> list[Any]:
+    """SQLite, straight from the driver, the times as stored: text of one fixed-width
+    format (`UtcDateTime`: naive UTC), whose order is the time order; parsed only for the
+    board's flows (SQLAlchemy's rows cost more than the query: 100,000 rows)."""
+
+    def stored(at: datetime) -> str:
+        return as_utc(at).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+    columns = ", ".join(f'"{column}"' for column in _MARK_COLUMNS)  # ours: never user text
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows: list[Any] = cursor.execute(
+            "SELECT item_id, (created_at > ? OR moved_at > ?), entered_done >= ?, "
+            f"{columns} FROM item_flow WHERE project = ?",
+            [stored(after), stored(after), stored(done_since), project],
+        ).fetchall()
+        return rows
+    finally:
+        cursor.close()
+
+
 def read_flow_marks(
     conn: Connection, project: str, after: datetime, done_since: datetime,
     flow_stages: Mapping[str, str],
 ) -> FlowMarks:
     """Every item's flow row, reduced to what `FlowMarks` says (one pass over the table);
     `flow_stages` as `read_item_flows` takes it."""
-    f = s.item_flow
     sqlite = conn.dialect.name == "sqlite"
-    # SQLite: the stored text (one fixed-width format, so its order is the time order);
-    # compared as it is, parsed only for `flows`.
-    raw = [type_coerce(f.c[column], String()) if sqlite else f.c[column]
-           for column in (*EARLIEST, "moved_at", *(column for _, column in ENTERED))]
-    query = select(
-        f.c.item_id,
-        case((f.c.created_at > after, True), (f.c.moved_at > after, True), else_=False),
-        case((f.c.entered_done >= done_since, True), else_=False),
-        *raw,
-    ).where(f.c.project == project)
+    with no_gc_pauses():  # 100,000 rows and 50,000 flows, none of them garbage
+        return _marks(
+            (_sqlite_mark_rows if sqlite else _typed_mark_rows)(conn, project, after, done_since),
+            flow_stages, sqlite,
+        )
+
+
+def _marks(rows: list[Any], flow_stages: Mapping[str, str], sqlite: bool) -> FlowMarks:
     marks = FlowMarks(set(), set(), {}, {})
     stages = [value for value, _ in ENTERED]
     column_of = {value: index for index, value in enumerate(stages)}
     time_of: Any = (lambda text: None if text is None else
                     datetime.fromisoformat(text + UTC_SUFFIX)) if sqlite else (lambda at: at)
-    for item_id, moved, done, created, started, moved_at, *times in conn.execute(query):
+    for item_id, moved, done, created, started, moved_at, *times in rows:
         board_stage = flow_stages.get(item_id)
         if board_stage is not None:
             entered = times[column_of[board_stage]]
@@ -260,17 +297,11 @@ def read_flow_marks(
         if moved:
             marks.replay.add(item_id)
             continue
-        last: Any = None
-        reached: list[str] = []
-        for stage, at in zip(stages, times, strict=True):
-            if at is None:
-                continue
-            if last is None or at > last:
-                last, reached = at, [stage]
-            elif at == last:
-                reached.append(stage)
-        if len(reached) > 1:
-            marks.replay.add(item_id)
+        last = max(filter(None, times), default=None)
+        if last is None:
+            marks.settled[item_id] = None
+        elif times.count(last) > 1:
+            marks.replay.add(item_id)  # which came last is in the events' order only
         else:
-            marks.settled[item_id] = reached[0] if reached else None
+            marks.settled[item_id] = stages[times.index(last)]
     return marks
