@@ -149,17 +149,29 @@ def run_cli(folder: Path, args: list[str]) -> tuple[float, float, int, float]:
 
 def read_seconds(folder: Path, command: str) -> tuple[float, int, float]:
     """The event read `command` makes, on its own: (seconds, rows read, CPU seconds).
-    `status` reads no event: one flow summary row per card in progress."""
+    `status` reads no event: one flow summary row per card in progress. `report sprint`
+    reads the events of the items it replays, with the summaries that choose them
+    (`ReportContext.sprint_reads`; rows: the events)."""
+    if command != "status":
+        return _report_read_seconds(folder)
     with Store.open(f"sqlite:///{folder / 'state.sqlite'}") as store:
-        wanted = board_flow_stages(store.get_items(PROJECT)) if command == "status" else {}
+        wanted = board_flow_stages(store.get_items(PROJECT))
         began, cpu = time.perf_counter(), time.process_time()
-        if command == "status":
-            rows = len(store.item_flows(PROJECT, wanted))  # what `status` reads
-        else:
-            found = store.histories(PROJECT)  # what `ReportContext.histories` reads
-            rows = sum(map(len, found.values()))
+        rows = len(store.item_flows(PROJECT, wanted))  # what `status` reads
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     return seconds, rows, cpu
+
+
+def _report_read_seconds(folder: Path) -> tuple[float, int, float]:
+    from tracker_bridge.reports.context import open_context
+
+    with open_context(folder / "tracker-bridge.toml", None, datetime.now(UTC)) as ctx:
+        sprint = ctx.sprint(None)
+        ctx.items()  # read before the clock starts: the items are not the event read
+        began, cpu = time.perf_counter(), time.process_time()
+        reads = ctx.sprint_reads(sprint)
+        seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
+    return seconds, sum(map(len, reads.history.values())), cpu
 
 
 def phases(folder: Path) -> None:
@@ -202,10 +214,13 @@ def phases(folder: Path) -> None:
         ctx = ReportContext(workspace.settings, project, roadmap, workspace.store, now)
         merged = ctx.items()
         mark("report: merge items")
-        history = ctx.histories()
+        sprint = ctx.sprint(None)
+        reads = ctx.sprint_reads(sprint)
         mark("report: read its events")
-        report = build_sprint_report(ctx.sprint(None), merged, (), roadmap, now,
-                                     ended=ctx.ended_items(), history=history)
+        report = build_sprint_report(sprint, merged, (), roadmap, now,
+                                     ended=ctx.ended_items(), history=reads.history,
+                                     named=reads.named, settled=reads.settled,
+                                     flows=reads.flows)
         mark("report: compute")
         render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
         mark("report: render")

@@ -151,3 +151,86 @@ def test_two_writers_at_once_both_count(store_url: str) -> None:
     assert flows["x"].entered == {"in_review": _at(9)}
     assert started["x"].entered == {"in_progress": _at(2)}
     assert flows["x"].started_at == _at(2) and flows["x"].moved_at == _at(9)
+
+
+# The sprint report's reads (`Store.flow_marks`, `Store.sprints_named`, many items'
+# `histories`) against what replaying every event gives.
+DAY = timedelta(days=1)
+REPORT_EVENTS = [
+    *(ev for events in EVENTS.values() for ev in events),  # all on day 0, hours 0-9
+    StoreEvent("created", "late", _at(30)),
+    _move("late", 50, "backlog", "in_progress"),
+    _move("plain", 40, "in_review", "done"),
+    _move("tied", 3, "backlog", "in_review"), _move("tied", 3, "backlog", "done"),
+    StoreEvent("created", "sprinted", _at(1), None, {"sprint": "s1", "seed": True}),
+    StoreEvent("sprint_added", "sprinted", _at(2), None, {"sprint": "s2"}),
+    StoreEvent("sprint_removed", "moved_out", _at(60), None, {"sprint": "s2"}),
+    StoreEvent("sprint_added", "numbered", _at(2), None, {"sprint": 7}),
+    StoreEvent("points_changed", "pointed", _at(2), None, {"sprint": "s1"}),
+]
+REPORT_ITEMS = sorted({ev.item_id for ev in REPORT_EVENTS} | {"never_seen"})
+
+
+def test_flow_marks_settle_only_items_the_replay_would_settle(store_url: str) -> None:
+    from tracker_bridge.reports.flow import _settled_stage, cumulative_flow
+
+    with Store.open(store_url) as store:
+        store.record_events("r", REPORT_EVENTS)
+        history = store.histories("r")
+        for first_day in (T0.date() - DAY, T0.date(), T0.date() + DAY, T0.date() + 3 * DAY):
+            now = T0 + 5 * DAY
+            after = datetime.combine(first_day + DAY, datetime.min.time(), tzinfo=UTC)
+            done_since = after - DAY
+            stages = {item_id: "in_review" for item_id in REPORT_ITEMS[::2]}
+            marks = store.flow_marks("r", after, done_since, stages)
+            assert marks.flows == store.item_flows("r", stages)
+            for stage in (Stage.BACKLOG, Stage.DONE):
+                items = {i: WorkItem(id=i, title="t", kind=Kind.STORY, stage=stage)
+                         for i in REPORT_ITEMS}
+                for item_id, settled in marks.settled.items():
+                    past = history.get(item_id, [])
+                    moves = [ev for ev in past if ev.kind in ("created", "stage_changed")]
+                    assert all(ev.at <= after for ev in moves), item_id
+                    expected = _settled_stage(items[item_id], past)
+                    assert (Stage(settled) if settled else stage) == expected, item_id
+                # The report's way (the replay of the rest only) counts what the full
+                # replay counts.
+                partial = {i: history[i] for i in marks.replay | marks.done_since
+                           if i in history}
+                settled_stages = {i: Stage(v) if v else None for i, v in marks.settled.items()}
+                assert cumulative_flow(items, (), first_day, first_day + 4 * DAY, now,
+                                       history=partial, settled=settled_stages) == \
+                    cumulative_flow(items, (), first_day, first_day + 4 * DAY, now,
+                                    history=history)
+            done = {i for i, past in history.items()
+                    for ev in past if ev.kind == "stage_changed"
+                    and ev.data.get("to") == "done" and ev.at >= done_since}
+            assert marks.done_since == done
+        assert "tied" in marks.replay  # two stages entered at once: only the events tell
+
+
+def test_sprints_named_finds_what_the_events_name(store_url: str) -> None:
+    from tracker_bridge.reports.history import SPRINT_MOVES, sprints_named
+
+    with Store.open(store_url) as store:
+        store.record_events("r", REPORT_EVENTS)
+        store.record_events("q", [StoreEvent("sprint_added", "elsewhere", _at(1), None,
+                                             {"sprint": "s1"})])
+        named = store.sprints_named("r", SPRINT_MOVES, ["s1", "s2", "7", "s9"])
+        replayed = sprints_named(store.histories("r"))
+    assert named == {sprint: replayed.get(sprint, set()) for sprint in ("s1", "s2", "7", "s9")}
+    assert named["s2"] == {"sprinted", "moved_out"} and named["7"] == set()
+    assert store.sprints_named("r", SPRINT_MOVES, []) == {}
+
+
+def test_histories_of_many_items_are_those_of_the_whole_read(store_url: str) -> None:
+    from tracker_bridge.store.event_rows import ITEM_IDS_PER_SCAN
+
+    with Store.open(store_url) as store:
+        store.record_events("r", REPORT_EVENTS)
+        store.record_events("q", [_move("plain", 1, "backlog", "done")])
+        everything = store.histories("r")
+        wanted = ["plain", "tied", "late", *(f"none-{n}" for n in range(ITEM_IDS_PER_SCAN))]
+        some = store.histories("r", item_ids=wanted)
+    assert some == {i: everything[i] for i in ("plain", "tied", "late")}
+    assert [ev.at for ev in some["plain"]] == sorted(ev.at for ev in some["plain"])

@@ -69,7 +69,7 @@ def report_sprint(
 
     with open_context(config, project, parse_now(now)) as ctx:
         chosen, items = ctx.sprint(sprint), ctx.items()
-        history = ctx.histories()
+        reads = ctx.sprint_reads(chosen)
         gc.freeze()  # the items and events live until exit: collections need not walk them
         report = build_sprint_report(
             chosen, items, (), ctx.roadmap, ctx.now,
@@ -77,7 +77,10 @@ def report_sprint(
             measurements=ctx.store.measurements(ctx.name),
             reviews=ctx.store.phase_reviews(ctx.name),
             ended=ctx.ended_items(),
-            history=history,
+            history=reads.history,
+            named=reads.named,
+            settled=reads.settled,
+            flows=reads.flows,
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:

@@ -13,11 +13,13 @@ from pathlib import Path
 
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import Roadmap, Sprint, WorkItem
-from tracker_bridge.reports.board import active_sprint
-from tracker_bridge.reports.history import local_date
+from tracker_bridge.model import Roadmap, Sprint, Stage, WorkItem
+from tracker_bridge.reports.board import active_sprint, board_flow_stages
+from tracker_bridge.reports.history import SPRINT_MOVES, local_date
+from tracker_bridge.reports.summary import flow_marks_times, replayed_items, reported_sprints
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
+from tracker_bridge.store.records import ItemFlow
 from tracker_bridge.workspace import open_workspace
 
 
@@ -71,6 +73,25 @@ class ReportContext:
         """Every item's events in time order: what a report replays (`Store.histories`)."""
         return self.store.histories(self.name)
 
+    def sprint_reads(self, sprint: Sprint) -> SprintReads:
+        """What `build_sprint_report` needs from the store for this sprint: the events of
+        only the items whose replay can change a figure (`replayed_items`), and the
+        summaries that stand in for the others' (a few thousand histories of 100,000)."""
+        items, ended = self.items(), self._store_items()[1]
+        after, done_since = flow_marks_times(sprint, self.roadmap, self.now)
+        marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items))
+        named = self.store.sprints_named(self.name, SPRINT_MOVES,
+                                         reported_sprints(sprint, self.roadmap))
+        wanted = replayed_items(sprint, items, ended, self.roadmap, named, marks.replay,
+                                marks.done_since)
+        return SprintReads(
+            history=self.store.histories(self.name, item_ids=wanted),
+            named=named,
+            settled={item_id: None if stage is None else Stage(stage)
+                     for item_id, stage in marks.settled.items()},
+            flows=marks.flows,
+        )
+
     def record(self, events: Sequence[StoreEvent]) -> int:
         return self.store.record_events(self.name, events)
 
@@ -87,6 +108,17 @@ class ReportContext:
             day = local_date(self.now, self.roadmap.cadence.timezone)
             raise UserError(f"no active sprint on {day:%Y-%m-%d}: pass --sprint ({known})")
         return found
+
+
+@dataclass(frozen=True)
+class SprintReads:
+    """`ReportContext.sprint_reads`: `build_sprint_report`'s keyword arguments of the
+    same names."""
+
+    history: dict[str, list[StoreEvent]]
+    named: dict[str, set[str]]
+    settled: dict[str, Stage | None]
+    flows: dict[str, ItemFlow]
 
 
 def parse_now(value: str | None) -> datetime:

@@ -146,6 +146,21 @@ def _stages_at(
     return out
 
 
+def flow_times(
+    first_day: date, last_day: date, now: datetime, timezone: str = "UTC"
+) -> tuple[list[date], list[datetime]]:
+    """The cumulative flow's days (from `first_day` to `last_day`, those begun by `now`)
+    and the time each is counted at: its end, today's now."""
+    days: list[date] = []
+    times: list[datetime] = []
+    day = first_day
+    while day <= last_day and day_start(day, timezone) <= now:
+        days.append(day)
+        times.append(min(day_start(day + timedelta(days=1), timezone), now))
+        day += timedelta(days=1)
+    return days, times
+
+
 def cumulative_flow(
     items: Mapping[str, WorkItem],
     events: Iterable[EventLike],
@@ -155,32 +170,36 @@ def cumulative_flow(
     timezone: str = "UTC",
     *,
     history: Histories | None = None,
+    settled: Mapping[str, Stage | None] | None = None,
 ) -> tuple[TrackFlow, ...]:
-    """Per track, one `FlowDay` per day from `first_day` to `last_day` that has begun."""
-    days: list[date] = []
-    times: list[datetime] = []
-    day = first_day
-    while day <= last_day and day_start(day, timezone) <= now:
-        days.append(day)
-        times.append(min(day_start(day + timedelta(days=1), timezone), now))
-        day += timedelta(days=1)
+    """Per track, one `FlowDay` per day from `first_day` to `last_day` that has begun.
+
+    `settled`: item id -> the stage its last move reached (None: no move into a known
+    stage), for items with no `created` or stage move after the first day's end (their
+    stage that day and every later one; `Store.flow_marks`): counted without their events.
+    The other items are replayed from `history`."""
+    days, times = flow_times(first_day, last_day, now, timezone)
     hist = grouped(events, history)
+    known = settled or {}
     counts = {t: [dict.fromkeys(Stage, 0) for _ in days] for t in Track}
     # Items with nothing recorded since the first time (most of a long history) sit in one
     # stage on every day: counted once here, added to every day below.
-    settled = {t: dict.fromkeys(Stage, 0) for t in Track}
+    still = {t: dict.fromkeys(Stage, 0) for t in Track}
     for item in items.values():  # counts: any order
         if item.kind is Kind.EPIC:
             continue
+        if item.id in known:
+            still[item.track][known[item.id] or item.stage] += 1
+            continue
         past = hist.get(item.id, [])
         if times and (not past or past[-1].at <= times[0]):
-            settled[item.track][_settled_stage(item, past)] += 1
+            still[item.track][_settled_stage(item, past)] += 1
             continue
         for column, stage in zip(counts[item.track], _stages_at(item, past, times),
                                  strict=True):
             if stage is not None:
                 column[stage] += 1
-    for track, steady in settled.items():
+    for track, steady in still.items():
         for column in counts[track]:
             for stage, count in steady.items():
                 column[stage] += count
@@ -262,7 +281,8 @@ def cycle_times(
     found = [
         entry for item in items.values()
         if item.kind is not Kind.EPIC
-        and (entry := cycle_item(item, hist.get(item.id, []), until)) is not None
+        and (past := hist.get(item.id))  # no events: no cycle time (often most items)
+        and (entry := cycle_item(item, past, until)) is not None
         and since <= entry.done_at
     ]
     found.sort(key=lambda e: (e.done_at, e.id))  # ids are unique: the order is total

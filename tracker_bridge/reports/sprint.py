@@ -259,17 +259,21 @@ def _total(items: Iterable[WorkItem]) -> float:
     return round(sum(points_of(i) for i in items), 2)
 
 
-def _velocity(
-    sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
-    roadmap: Roadmap, now: datetime, named: Mapping[str, set[str]],
-) -> dict[Track, list[tuple[str, float]]]:
-    closed = sorted(
+def velocity_sprints(sprint: Sprint, roadmap: Roadmap) -> list[Sprint]:
+    """The closed sprints the velocity is the mean of, most recent first."""
+    return sorted(
         (s for s in roadmap.sprints
          if s.state is SprintState.CLOSED and s.id != sprint.id and s.end < sprint.start),
         key=lambda s: s.end, reverse=True,
     )[:VELOCITY_WINDOW]
+
+
+def _velocity(
+    sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
+    roadmap: Roadmap, now: datetime, named: Mapping[str, set[str]],
+) -> dict[Track, list[tuple[str, float]]]:
     history: dict[Track, list[tuple[str, float]]] = {t: [] for t in Track}
-    for past in closed:
+    for past in velocity_sprints(sprint, roadmap):
         scope = _scope(_members(items.values(), past.id, named), hist,
                        _window(past, roadmap, now))
         for track in Track:
@@ -287,12 +291,16 @@ def sprint_health(
     ageing_days: float = DEFAULT_AGEING_DAYS,
     *,
     history: Histories | None = None,
+    named: Mapping[str, set[str]] | None = None,
 ) -> SprintHealth:
-    """`history`: the events already grouped per item (`by_item`), in place of `events`."""
+    """`history`: the events already grouped per item (`by_item`), in place of `events`;
+    `named`: `sprints_named` of every item's events, for this sprint and its
+    `velocity_sprints` at least (`Store.sprints_named`), when `history` holds only the
+    events of the items these sprints can hold."""
     hist = grouped(events, history)
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
-    named = sprints_named(hist)
+    named = sprints_named(hist) if named is None else named
     velocity = _velocity(sprint, items, hist, roadmap, now, named)
     tracks: list[TrackHealth] = []
     for track in Track:

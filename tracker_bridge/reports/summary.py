@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tracker_bridge.model import Roadmap, Sprint, WorkItem
+from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, BoardSnapshot, board_snapshot
 from tracker_bridge.reports.flow import (
     CycleTimes,
@@ -16,9 +16,16 @@ from tracker_bridge.reports.flow import (
     cumulative_flow,
     cycle_times,
     flow_since,
+    flow_times,
     throughput,
 )
-from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
+from tracker_bridge.reports.history import (
+    EventLike,
+    FlowLike,
+    Histories,
+    day_start,
+    grouped,
+)
 from tracker_bridge.reports.learning import ResearchLearning, research_learning
 from tracker_bridge.reports.objectives import ObjectiveStatus, Reading, objective_statuses
 from tracker_bridge.reports.phases import PhaseStatus, ReviewLike, current_phase, today_in
@@ -29,7 +36,7 @@ from tracker_bridge.reports.spikes import (
     spike_statuses,
     violations_of,
 )
-from tracker_bridge.reports.sprint import SprintHealth, sprint_health
+from tracker_bridge.reports.sprint import SprintHealth, sprint_health, velocity_sprints
 
 
 @dataclass(frozen=True)
@@ -70,12 +77,19 @@ def build_sprint_report(
     ended: Mapping[str, WorkItem] | None = None,
     *,
     history: Histories | None = None,
+    named: Mapping[str, set[str]] | None = None,
+    settled: Mapping[str, Stage | None] | None = None,
+    flows: Mapping[str, FlowLike] | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
     counted in the sprints they were in, as scope removed when they ended. `history`: the
     events already grouped per item (`Store.histories`), in place of `events`.
 
-    The events are grouped per item once, here, and every metric replays those groups."""
+    The events are grouped per item once, here, and every metric replays those groups.
+    Given the store's summaries, `history` need only hold the items `replayed_items`
+    names: `named` (`Store.sprints_named`, for `reported_sprints`), `settled` (the
+    stages of the items with no flow event after the sprint's first day, as
+    `cumulative_flow` takes them) and `flows` (the board's cards, `Store.item_flows`)."""
     hist = grouped(events, history)
     statuses = spike_statuses(items, (), now, history=hist)
     policy = roadmap.board.spikes
@@ -84,12 +98,13 @@ def build_sprint_report(
     cutoff = min(now, day_start(sprint.end + timedelta(days=1), tz))
     times = cycle_times(items, (), flow_since(cutoff, tz), cutoff, history=hist)
     return SprintReport(
-        health=sprint_health(sprint, everyone, (), roadmap, now, ageing_days, history=hist),
-        board=board_snapshot(items, roadmap, now, (), ageing_days, history=hist),
+        health=sprint_health(sprint, everyone, (), roadmap, now, ageing_days, history=hist,
+                             named=named),
+        board=board_snapshot(items, roadmap, now, (), ageing_days, history=hist, flows=flows),
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
         cumulative_flow=cumulative_flow(items, (), sprint.start, sprint.end, now, tz,
-                                        history=hist),
+                                        history=hist, settled=settled),
         cycle_time=times,
         throughput=throughput(times, tz),
         learning=research_learning(sprint, items, (), roadmap, now, history=hist,
@@ -100,3 +115,42 @@ def build_sprint_report(
         risks=risk_register(roadmap.risks),
         phase=current_phase(roadmap, now, reviews),
     )
+
+
+def reported_sprints(sprint: Sprint, roadmap: Roadmap) -> set[str]:
+    """The sprints whose members the report replays: this one and its velocity's."""
+    return {sprint.id, *(past.id for past in velocity_sprints(sprint, roadmap))}
+
+
+def flow_marks_times(sprint: Sprint, roadmap: Roadmap, now: datetime) -> tuple[datetime, datetime]:
+    """(the end of the cumulative flow's first day, the start of the cycle times' window):
+    an item with no flow event after the first sits in one stage on every day counted; an
+    item not moved into done since the second has no cycle time in the report."""
+    tz = roadmap.cadence.timezone
+    _, times = flow_times(sprint.start, sprint.end, now, tz)
+    cutoff = min(now, day_start(sprint.end + timedelta(days=1), tz))
+    return (times[0] if times else now), flow_since(cutoff, tz)
+
+
+def replayed_items(
+    sprint: Sprint,
+    items: Mapping[str, WorkItem],
+    ended: Mapping[str, WorkItem],
+    roadmap: Roadmap,
+    named: Mapping[str, set[str]],
+    moved: Iterable[str],
+    done: Iterable[str],
+) -> set[str]:
+    """The items whose events the report replays; for every other item the store's
+    summaries give the same figures. `moved`: items with a flow event after the first
+    time of `flow_marks_times` (or whose last stage is unclear); `done`: items moved into
+    done since its second. Also every spike (statuses, learning) and every item that can
+    have been in the sprint or a velocity sprint (its own, or named by an event)."""
+    sprints = reported_sprints(sprint, roadmap)
+    wanted = {*moved, *done}
+    for group in (items, ended):
+        wanted.update(i.id for i in group.values()
+                      if i.kind is Kind.SPIKE or i.sprint in sprints)
+    for sprint_id in sprints:
+        wanted.update(named.get(sprint_id, ()))
+    return wanted

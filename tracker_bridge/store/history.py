@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Engine, Row, select, update
+from sqlalchemy import Connection, Engine, Row, func, select, update
 
 from tracker_bridge.model import RemoteRef
 from tracker_bridge.store import schema as s
@@ -17,7 +18,14 @@ from tracker_bridge.store.event_rows import (
     read_events,
     read_histories,
 )
-from tracker_bridge.store.item_flow import FLOW_KINDS, read_item_flows, refresh_item_flow
+from tracker_bridge.store.item_flow import (
+    FLOW_KINDS,
+    FlowMarks,
+    read_flow_marks,
+    read_item_flows,
+    read_sprints_named,
+    refresh_item_flow,
+)
 from tracker_bridge.store.records import (
     ItemFlow,
     JournalEntry,
@@ -207,6 +215,23 @@ class History:
         with self._engine.connect() as conn:
             return read_item_flows(conn, project, stages)
 
+    def flow_marks(
+        self, project: str, after: datetime, done_since: datetime, stages: Mapping[str, str]
+    ) -> FlowMarks:
+        """Every item's flow summary reduced to what the sprint report needs to know whose
+        events to replay (`FlowMarks`): moved after `after`, done since `done_since`, or
+        settled in a stage; with the `item_flows` of the items in `stages`."""
+        with self._engine.connect() as conn:
+            return read_flow_marks(conn, project, as_utc(after), as_utc(done_since), stages)
+
+    def sprints_named(
+        self, project: str, kinds: Collection[str], sprint_ids: Collection[str]
+    ) -> dict[str, set[str]]:
+        """Sprint id -> the items with an event of `kinds` naming it (`data["sprint"]`),
+        for these sprints, every one listed: found by the database, no event read."""
+        with self._engine.connect() as conn:
+            return read_sprints_named(conn, project, kinds, sprint_ids)
+
     def histories(
         self,
         project: str,
@@ -225,6 +250,11 @@ class History:
             if item_ids is None:
                 return read_histories(conn, *where)
             wanted = sorted(set(item_ids))
+            if len(wanted) > ITEM_IDS_PER_SCAN and conn.dialect.name == "sqlite":
+                # Many items: one statement whose ids SQLite looks up itself, in id order
+                # (the index order: no sort), never making a row of the other items.
+                ids = func.json_each(json.dumps(wanted)).table_valued("value")
+                return read_histories(conn, *where, t.c.item_id.in_(select(ids.c.value)))
             if len(wanted) > ITEM_IDS_PER_SCAN:  # many items: one pass beats many lookups
                 return read_histories(conn, *where, keep=set(wanted))
             found: dict[str, list[StoreEvent]] = {}

@@ -9,17 +9,18 @@ transaction, keeps it exact whatever order events arrive in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, String, case, func, select, true, type_coerce
+from sqlalchemy import Connection, String, Text, case, func, select, true, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker_bridge.model import Stage
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX
-from tracker_bridge.store.records import ItemFlow
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX, no_gc_pauses
+from tracker_bridge.store.records import ItemFlow, as_utc
 
 FLOW_KINDS = ("created", "stage_changed")
 """The only event kinds the summary is made of."""
@@ -156,3 +157,151 @@ def _sqlite_rows(conn: Connection, project: str, stage: str, batch: list[str]) -
         (item_id, *(None if t is None else parse(t + UTC_SUFFIX) for t in times))
         for item_id, *times in rows
     ]
+
+
+def _sprint_named(conn: Connection) -> tuple[Any, Any]:
+    """PostgreSQL: (the `sprint` of an event's data as text, the condition that it is a
+    JSON string)."""
+    t = s.events
+    from sqlalchemy.dialects.postgresql import JSONB
+
+    document = type_coerce(t.c.data, JSONB())
+    return document["sprint"].astext, func.jsonb_typeof(document["sprint"]) == "string"
+
+
+def read_sprints_named(
+    conn: Connection, project: str, kinds: Iterable[str], sprint_ids: Iterable[str]
+) -> dict[str, set[str]]:
+    """Sprint id -> the items with an event of `kinds` whose `data["sprint"]` is that id
+    (a string), for these sprints only: `sprints_named` without reading the events."""
+    t = s.events
+    wanted = sorted(set(sprint_ids))
+    found: dict[str, set[str]] = {sprint_id: set() for sprint_id in wanted}
+    if not wanted:
+        return found
+    if conn.dialect.name == "sqlite":
+        # SQLite parses the JSON of every row for json_extract (200k rows at 100k items:
+        # 1.2 s); a project's payloads are a few hundred distinct texts, decoded once here.
+        rows = conn.execute(
+            select(t.c.item_id, type_coerce(t.c.data, Text()))
+            .where(t.c.project == project, t.c.kind.in_(sorted(set(kinds))))
+        )
+        named: dict[str, Any] = {}
+        for item_id, text in rows:
+            if text not in named:
+                data = json.loads(text)
+                sprint = data.get("sprint") if isinstance(data, dict) else None
+                named[text] = found.get(sprint) if isinstance(sprint, str) else None
+            items = named[text]
+            if items is not None:
+                items.add(item_id)
+        return found
+    sprint, is_text = _sprint_named(conn)
+    query = (
+        select(sprint, t.c.item_id)
+        .where(t.c.project == project, t.c.kind.in_(sorted(set(kinds))), is_text,
+               sprint.in_(wanted))
+        .distinct()
+    )
+    for sprint_id, item_id in conn.execute(query):
+        found[sprint_id].add(item_id)
+    return found
+
+
+class FlowMarks(NamedTuple):
+    """What the sprint report needs of every item's flow summary to know whose events it
+    must replay (`read_flow_marks`)."""
+
+    replay: set[str]
+    """Items with a `created` or stage move after the given time, and those whose last
+    moves into two stages tie (which came last is in the events' order only)."""
+    done_since: set[str]
+    """Items whose last move into done is at or after the given time."""
+    settled: dict[str, str | None]
+    """The other items with a row: the stage value of their last move (None: no move
+    into a known stage)."""
+    flows: dict[str, ItemFlow]
+    """`read_item_flows` of the items asked for, from the same pass."""
+
+
+_MARK_COLUMNS = (*EARLIEST, "moved_at", *(column for _, column in ENTERED))
+"""After the item id and the two marks: the times `read_flow_marks` reads, in this order."""
+
+
+def _typed_mark_rows(
+    conn: Connection, project: str, after: datetime, done_since: datetime
+) -> list[Any]:
+    f = s.item_flow
+    query = select(
+        f.c.item_id,
+        case((f.c.created_at > after, True), (f.c.moved_at > after, True), else_=False),
+        case((f.c.entered_done >= done_since, True), else_=False),
+        *(f.c[column] for column in _MARK_COLUMNS),
+    ).where(f.c.project == project)
+    return list(conn.execute(query))
+
+
+def _sqlite_mark_rows(
+    conn: Connection, project: str, after: datetime, done_since: datetime
+) -> list[Any]:
+    """SQLite, straight from the driver, the times as stored: text of one fixed-width
+    format (`UtcDateTime`: naive UTC), whose order is the time order; parsed only for the
+    board's flows (SQLAlchemy's rows cost more than the query: 100,000 rows)."""
+
+    def stored(at: datetime) -> str:
+        return as_utc(at).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+    columns = ", ".join(f'"{column}"' for column in _MARK_COLUMNS)  # ours: never user text
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows: list[Any] = cursor.execute(
+            "SELECT item_id, (created_at > ? OR moved_at > ?), entered_done >= ?, "
+            f"{columns} FROM item_flow WHERE project = ?",
+            [stored(after), stored(after), stored(done_since), project],
+        ).fetchall()
+        return rows
+    finally:
+        cursor.close()
+
+
+def read_flow_marks(
+    conn: Connection, project: str, after: datetime, done_since: datetime,
+    flow_stages: Mapping[str, str],
+) -> FlowMarks:
+    """Every item's flow row, reduced to what `FlowMarks` says (one pass over the table);
+    `flow_stages` as `read_item_flows` takes it."""
+    sqlite = conn.dialect.name == "sqlite"
+    with no_gc_pauses():  # 100,000 rows and 50,000 flows, none of them garbage
+        return _marks(
+            (_sqlite_mark_rows if sqlite else _typed_mark_rows)(conn, project, after, done_since),
+            flow_stages, sqlite,
+        )
+
+
+def _marks(rows: list[Any], flow_stages: Mapping[str, str], sqlite: bool) -> FlowMarks:
+    marks = FlowMarks(set(), set(), {}, {})
+    stages = [value for value, _ in ENTERED]
+    column_of = {value: index for index, value in enumerate(stages)}
+    time_of: Any = (lambda text: None if text is None else
+                    datetime.fromisoformat(text + UTC_SUFFIX)) if sqlite else (lambda at: at)
+    for item_id, moved, done, created, started, moved_at, *times in rows:
+        board_stage = flow_stages.get(item_id)
+        if board_stage is not None:
+            entered = times[column_of[board_stage]]
+            marks.flows[item_id] = ItemFlow(
+                time_of(created), time_of(started), time_of(moved_at),
+                {} if entered is None else {board_stage: time_of(entered)},
+            )
+        if done:
+            marks.done_since.add(item_id)
+        if moved:
+            marks.replay.add(item_id)
+            continue
+        last = max(filter(None, times), default=None)
+        if last is None:
+            marks.settled[item_id] = None
+        elif times.count(last) > 1:
+            marks.replay.add(item_id)  # which came last is in the events' order only
+        else:
+            marks.settled[item_id] = stages[times.index(last)]
+    return marks
