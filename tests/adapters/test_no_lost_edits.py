@@ -2,10 +2,11 @@
 
 Random bursts of human edits (hundreds within one second, more than a page of them, right at
 the cursor's time, and in the middle of a pull, between two of its pages) are interleaved
-with pulls on both fake trackers. After each pull, every edit made before it began has been
-reported with its value, unless it was overwritten during the pull (then the next pull owes
-it); and no value is ever reported twice. Each edit writes a title of its own, so a value
-names its edit.
+with pulls on both fake trackers, and on a GitHub Projects v2 board (board-only edits of a
+number field, which leave the issue untouched). After each pull, every edit made before it
+began has been reported with its value, unless it was overwritten during the pull (then the
+next pull owes it); and no value is ever reported twice. Each edit writes a value of its
+own (a title, or a number on the board), so a value names its edit.
 """
 
 from __future__ import annotations
@@ -14,18 +15,21 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from tests.adapters.github.fakes import REPO, GitHubFakeTracker
 from tests.adapters.jira.conftest import PROJECT, JiraFake
 from tracker_bridge.adapters.github.body import marker
+from tracker_bridge.model import Kind, WorkItem
 from tracker_bridge.testing.fake_github import FakeGitHub
 from tracker_bridge.testing.fake_jira import FakeJira
 from tracker_bridge.testing.server import FakeServer, Request, Response
-from tracker_bridge.tracker import Adapter
+from tracker_bridge.tracker import Adapter, NewItem, RemoteItem
 
 ISSUES = 130  # more than one page of 100
 
@@ -79,6 +83,10 @@ class World(Protocol):
 
     def open_adapter(self) -> Adapter: ...
 
+    def value(self, item: RemoteItem) -> str:
+        """The pulled value that names an edit."""
+        ...
+
 
 class GitHubWorld:
     def listing(self, route: str) -> bool:
@@ -103,6 +111,44 @@ class GitHubWorld:
     def open_adapter(self) -> Adapter:
         return self.tracker.open_adapter()
 
+    def value(self, item: RemoteItem) -> str:
+        return str(item.values["title"])
+
+
+class GitHubBoardWorld:
+    """Projects v2: a person's edit is a board-only change (the Points field), which does not
+    touch the issue; each edit writes a number of its own."""
+
+    def listing(self, route: str) -> bool:
+        return route == "/graphql"  # the board's item pages (and the rest of the GraphQL)
+
+    def __init__(self, gh: FakeGitHub, mapping: Path) -> None:
+        self.server = gh
+        self.gh = gh
+        gh.clock.freeze(gh.clock.now())
+        self.tracker = GitHubFakeTracker(gh, mapping)
+        adapter = self.tracker.open_adapter()
+        made = adapter.create_items(
+            [NewItem(WorkItem(id=f"b.i{n}", kind=Kind.TASK, title=f"I{n}")) for n in range(ISSUES)],
+            lambda i, r: None,
+        )
+        adapter.close()
+        self.keys = [str(result.ref.key) for result in made if result.ref is not None]
+        assert len(self.keys) == ISSUES
+
+    def edit(self, key: str, title: str) -> None:
+        self.gh.human_set_project_field(REPO, int(key), "Points", int(title.split()[1]))
+
+    def advance(self, seconds: float) -> None:
+        self.gh.clock.advance(seconds)
+
+    def open_adapter(self) -> Adapter:
+        return self.tracker.open_adapter()
+
+    def value(self, item: RemoteItem) -> str:
+        points = item.values.get("points")
+        return f"edit {int(float(str(points)))}" if points is not None else "none"
+
 
 class JiraWorld:
     def listing(self, route: str) -> bool:
@@ -124,6 +170,9 @@ class JiraWorld:
 
     def open_adapter(self) -> Adapter:
         return self.jira.open_adapter()
+
+    def value(self, item: RemoteItem) -> str:
+        return str(item.values["title"])
 
 
 class Ledger:
@@ -173,7 +222,7 @@ def run(world: World, steps: list[Burst | Pull], seed: int) -> None:
 
     world.server.after_request(between_pages)
     first = world.open_adapter().pull(None)
-    ledger.reported |= {(i.ref.key, str(i.values["title"])) for i in first.items}
+    ledger.reported |= {(i.ref.key, world.value(i)) for i in first.items}
     cursor = first.cursor
     for step in [*steps, Pull(0, 1)]:  # a last quiet pull settles what the others owe
         if isinstance(step, Burst):
@@ -185,7 +234,7 @@ def run(world: World, steps: list[Burst | Pull], seed: int) -> None:
         result = world.open_adapter().pull(cursor)
         plan.clear()
         assert result.complete
-        ledger.check({i.ref.key: str(i.values["title"]) for i in result.items})
+        ledger.check({i.ref.key: world.value(i) for i in result.items})
         cursor = result.cursor
     assert not ledger.pending, f"never seen: {ledger.pending}"
 
@@ -223,4 +272,24 @@ def test_github_sees_every_edit_once(steps: list[Burst | Pull], seed: int) -> No
 @example(steps=BUSY, seed=1, flavour="datacenter")
 def test_jira_sees_every_edit_once(steps: list[Burst | Pull], seed: int, flavour: str) -> None:
     with jira_world(flavour) as world:
+        run(world, steps, seed)
+
+
+@contextmanager
+def github_board_world(tmp: Path) -> Iterator[World]:
+    mapping = tmp / "github.yaml"
+    mapping.write_text("mode: projects\nproject: {number: 1}\n")
+    with FakeGitHub(pull_requests_per_repo=0) as gh:
+        yield GitHubBoardWorld(gh, mapping)
+
+
+@SETTINGS
+@given(steps=STEPS, seed=st.integers(0, 2**16))
+@example(steps=BUSY, seed=1)
+# Board edits in the second of the newest board change already read (issue-free moves).
+@example(steps=[Pull(0, 1), Burst(3, 0.0, 0.0), Pull(30, 1)], seed=7)
+def test_github_board_sees_every_edit_once(
+    steps: list[Burst | Pull], seed: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    with github_board_world(tmp_path_factory.mktemp("board")) as world:
         run(world, steps, seed)
