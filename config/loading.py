@@ -17,6 +17,7 @@ from tracker_bridge.config.environ import using_environ
 from tracker_bridge.config.secrets import SECRET_KEYS, token_like
 from tracker_bridge.config.settings import Settings
 from tracker_bridge.errors import Problem, UserError
+from tracker_bridge.locations import DEFAULT_STORE_URL
 
 Loc = tuple[str | int, ...]
 
@@ -129,7 +130,7 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> None:
     store = data.get("store")
     url = store.get("url") if isinstance(store, dict) else None
     if url is None:
-        url = "sqlite:///.tracker-bridge/state.sqlite"
+        url = DEFAULT_STORE_URL
         data["store"] = {**(store if isinstance(store, dict) else {}), "url": url}
     if isinstance(url, str) and url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
         database = url.removeprefix("sqlite:///")

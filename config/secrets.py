@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 
 from pydantic import SecretStr
 
 from tracker_bridge.errors import UserError
-
-SECRETS_DIR_ENV = "TB_SECRETS_DIR"
-DEFAULT_SECRETS_DIR = Path("/run/secrets")  # where Docker and Kubernetes mount them
+from tracker_bridge.locations import SECRETS_DIR_ENV, secret_file, secret_value
 
 SECRET_KEYS: Mapping[str, str] = {
     # key someone might write in the file -> the key that names a variable instead
@@ -43,15 +40,10 @@ def read_secret(
     """The value of variable `name`, else of the file `name` in $TB_SECRETS_DIR (or
     /run/secrets). The error names the variable, never a value."""
     env = os.environ if environ is None else environ
-    value = env.get(name)
-    if value:
+    value = secret_value(name, env)
+    if value is not None:
         return SecretStr(value)
-    secrets_dir = Path(env[SECRETS_DIR_ENV]) if env.get(SECRETS_DIR_ENV) else DEFAULT_SECRETS_DIR
-    path = secrets_dir / name
-    if path.is_file():
-        content = path.read_text(encoding="utf-8").strip()
-        if content:
-            return SecretStr(content)
+    path = secret_file(name, env)
     purpose = f" ({what})" if what else ""
     raise UserError(
         f"environment variable {name} is not set{purpose}: export {name}=... or put the value "

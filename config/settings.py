@@ -37,11 +37,11 @@ from sqlalchemy.exc import ArgumentError
 from tracker_bridge.config.environ import current_environ
 from tracker_bridge.config.secrets import read_secret
 from tracker_bridge.errors import UserError
+from tracker_bridge.locations import DEFAULT_STORE_URL
 from tracker_bridge.model.planning import TimeZoneName
 
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 ConflictPolicy = Literal["owner", "prefer_tracker", "prefer_roadmap", "hold"]
-DEFAULT_STORE_URL = "sqlite:///.tracker-bridge/state.sqlite"
 
 
 class _Frozen(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,23 +10,14 @@ from typing import TYPE_CHECKING
 
 from tracker_bridge.config import ProjectSettings, Settings, load_settings
 from tracker_bridge.errors import UserError
+from tracker_bridge.locations import DEFAULT_CONFIG, config_path
 from tracker_bridge.store import Store
 
 if TYPE_CHECKING:  # adapters and the reconciler load with the commands that sync, not `status`
     from tracker_bridge.reconcile.run_report import SyncOptions
     from tracker_bridge.tracker import Adapter
 
-DEFAULT_CONFIG = Path("tracker-bridge.toml")
 NO_PROJECTS = "no projects configured: add a [[projects]] table to the config file"
-
-
-def config_path(explicit: Path | None) -> Path | None:
-    """--config, else $TB_CONFIG, else ./tracker-bridge.toml when it exists."""
-    if explicit is not None:
-        return explicit
-    if os.environ.get("TB_CONFIG"):
-        return Path(os.environ["TB_CONFIG"])
-    return DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None
 
 
 @dataclass

@@ -88,7 +88,8 @@ def choose_project(
 def configured_roadmap(config: Path | None, project: str | None) -> Path:
     """The roadmap of the configured project, for commands that need no store or tracker."""
     from tracker_bridge.config import load_settings
-    from tracker_bridge.workspace import NO_PROJECTS, config_path, no_config_found
+    from tracker_bridge.locations import config_path
+    from tracker_bridge.workspace import NO_PROJECTS, no_config_found
 
     path = config_path(config)
     if path is None:

@@ -14,10 +14,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from tracker_bridge.cli.app import app
 from tracker_bridge.config import Settings, load_settings
 from tracker_bridge.errors import UserError
+from tracker_bridge.locations import config_path
 from tracker_bridge.scheduler import configure, sync_project, worst_exit_code
 from tracker_bridge.service.logs import LogFormat, logging_for_serve
 from tracker_bridge.service.run import serving
-from tracker_bridge.workspace import config_path
 
 
 @app.command()

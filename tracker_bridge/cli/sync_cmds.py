@@ -28,6 +28,7 @@ from tracker_bridge.cli.progress import PipeProgress
 from tracker_bridge.cli.sync_stamp import StampBuilder, stamp_builder
 from tracker_bridge.config import ProjectSettings
 from tracker_bridge.errors import UserError
+from tracker_bridge.locations import config_path
 from tracker_bridge.model import Roadmap
 from tracker_bridge.quiet.conversation import recording
 from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
@@ -39,7 +40,7 @@ from tracker_bridge.reconcile.spike_records import SPIKE_EVENTS, restore
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.roadmap.loaded import LoadedRoadmap
 from tracker_bridge.tracker import Adapter, AdapterError
-from tracker_bridge.workspace import Workspace, config_path, open_workspace
+from tracker_bridge.workspace import Workspace, open_workspace
 
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
 ForceOption = typer.Option(

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_CONFIG = Path("tracker-bridge.toml")
-DEFAULT_STORE = "sqlite:///.tracker-bridge/state.sqlite"
+from tracker_bridge.locations import DEFAULT_STORE_URL, config_path
+
 OFF_SWITCH = "TB_NO_QUIET"
 _VALUED = {"--config": "config", "-c": "config", "--project": "project", "-p": "project"}
 
@@ -62,7 +62,7 @@ def ask_of(argv: list[str], environ: Mapping[str, str] | None = None) -> Ask:
     config = _config(values.get("config"), env)
     data = tomllib.loads(config.read_text(encoding="utf-8-sig"))
     store = data.get("store")
-    url = str((store.get("url") if isinstance(store, dict) else None) or DEFAULT_STORE)
+    url = str((store.get("url") if isinstance(store, dict) else None) or DEFAULT_STORE_URL)
     if not url.startswith("sqlite:///") or url.startswith("sqlite:///file:"):
         raise NotQuiet("not a SQLite file store")
     database = Path(url.removeprefix("sqlite:///")).expanduser()
@@ -78,11 +78,7 @@ def ask_of(argv: list[str], environ: Mapping[str, str] | None = None) -> Ask:
 
 
 def _config(explicit: str | None, env: Mapping[str, str]) -> Path:
-    """As `workspace.config_path`: --config, else $TB_CONFIG, else ./tracker-bridge.toml."""
-    if explicit:
-        return Path(explicit)
-    if env.get("TB_CONFIG"):
-        return Path(env["TB_CONFIG"])
-    if DEFAULT_CONFIG.exists():
-        return DEFAULT_CONFIG
-    raise NotQuiet("no config file")
+    found = config_path(Path(explicit) if explicit else None, env)
+    if found is None:
+        raise NotQuiet("no config file")
+    return found

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from tracker_bridge.locations import secret_value
 from tracker_bridge.quiet import store
 from tracker_bridge.quiet.command import Ask, NotQuiet, ask_of
 from tracker_bridge.quiet.conversation import Exchange, answer_digest
@@ -29,8 +29,6 @@ from tracker_bridge.quiet.stamp import Stamp, TrackerTalk, code_digest, env_dige
 
 TIMEOUT = (10.0, 60.0)
 """Connect and read seconds per request: a slow tracker only costs the fallback."""
-SECRETS_DIR_ENV = "TB_SECRETS_DIR"
-DEFAULT_SECRETS_DIR = Path("/run/secrets")
 Send = Callable[[Exchange, dict[str, str]], tuple[int, str]]
 """Sends one exchange again: the answer's status and `answer_digest`."""
 
@@ -122,16 +120,10 @@ def _credentials(talk: TrackerTalk) -> Callable[[str], str]:
 
 
 def _secret(name: str) -> str:
-    """As `config.secrets.read_secret`: the variable, else the file in $TB_SECRETS_DIR."""
-    value = os.environ.get(name)
-    if value:
-        return value
-    folder = os.environ.get(SECRETS_DIR_ENV)
-    path = (Path(folder) if folder else DEFAULT_SECRETS_DIR) / name
-    content = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
-    if not content:
+    value = secret_value(name)
+    if value is None:
         raise NotQuiet(f"{name} is not set")
-    return content
+    return value
 
 
 def _sender(via: str, stack: ExitStack) -> Send:
