@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from tracker_bridge.errors import Problem, UserError
+from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.roadmap.build import build
 from tracker_bridge.roadmap.fileformat import RoadmapFile
 from tracker_bridge.roadmap.loaded import LoadedRoadmap
@@ -43,21 +41,8 @@ def load_roadmap_text(
     text: str, path: Path, *, today: date | datetime | None = None
 ) -> LoadedRoadmap:
     """As load_roadmap, for text already in memory (`path` only names it in messages)."""
-    with _gc_paused():
+    with no_gc_pauses():
         return _load(text, path, today)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # A big roadmap allocates ~10^6 acyclic objects (nodes, marks, dicts); the cyclic GC
-    # rescanning them made loading 3-4x slower. Nothing here creates garbage cycles.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load(text: str, path: Path, today: date | datetime | None) -> LoadedRoadmap:

@@ -9,15 +9,14 @@ decoded once (a project's event payloads are a few hundred distinct small object
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Container, Iterator
-from contextlib import contextmanager
+from collections.abc import Container
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, String, Text, select, type_coerce
 
+from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.records import StoreEvent, as_utc
 
@@ -31,20 +30,6 @@ call, 6x faster than `fromisoformat(text).replace(tzinfo=UTC)` (a million rows: 
 ITEM_IDS_PER_SCAN = 10 * ITEM_IDS_PER_QUERY
 """Above this many items, one pass over the project's events (filtered in Python) is
 faster than the index lookups (measured on 1M events: 458k wanted, 2x faster)."""
-
-
-@contextmanager
-def no_gc_pauses() -> Iterator[None]:
-    """Building a million small objects triggers a full garbage collection again and again,
-    each walking every object made so far (over half the read time); none of them is
-    garbage, so collection waits until the read is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _SLOTS = tuple(

@@ -17,9 +17,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, String, Text, case, func, select, true, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Stage
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX, no_gc_pauses
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX
 from tracker_bridge.store.records import ItemFlow, as_utc
 
 FLOW_KINDS = ("created", "stage_changed")

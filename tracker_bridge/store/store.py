@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy import Engine, Text, and_, delete, select, type_coerce
 
+from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import FieldValue, RemoteRef, WorkItem, compact
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
 from tracker_bridge.store.engine import make_engine, migrate, upsert
-from tracker_bridge.store.event_rows import no_gc_pauses
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
 from tracker_bridge.store.objectives import Objectives
