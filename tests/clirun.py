@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
@@ -46,3 +49,16 @@ class Cli:
 
     def store(self) -> Store:
         return Store.open(f"sqlite:///{self.sandbox.directory / 'state.sqlite'}")
+
+
+@contextmanager
+def running_sandbox(
+    monkeypatch: pytest.MonkeyPatch, directory: Path, roadmap: Path, **options: Any
+) -> Iterator[Sandbox]:
+    """A running sandbox whose tokens are in this process's environment, with no $TB_CONFIG
+    from outside: the CLI run in-process finds only the sandbox's config."""
+    with Sandbox(directory, roadmap, **options) as running:
+        for name, value in running.environ.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("TB_CONFIG", raising=False)
+        yield running

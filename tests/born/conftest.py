@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from tests import clirun
+from tests.clirun import running_sandbox
 from tracker_bridge.store import Store
 from tracker_bridge.testing.sandbox import Sandbox
 
@@ -61,10 +62,7 @@ def sandbox(
     roadmap = tmp_path / "roadmap.yaml"
     roadmap.write_text(roadmap_text(start))
     options: dict[str, Any] = getattr(request, "param", {})
-    with Sandbox(tmp_path / "sandbox", roadmap, **options) as running:
-        for name, value in running.environ.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("TB_CONFIG", raising=False)
+    with running_sandbox(monkeypatch, tmp_path / "sandbox", roadmap, **options) as running:
         yield running
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests import clirun
-from tests.clirun import Result
+from tests.clirun import Result, running_sandbox
 from tracker_bridge.testing.sandbox import Sandbox
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "trending-now.yaml"
@@ -32,10 +32,7 @@ def writes(sandbox: Sandbox) -> int:
 
 @pytest.fixture
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    with Sandbox(tmp_path / "sandbox", EXAMPLE) as running:
-        for name, value in running.environ.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("TB_CONFIG", raising=False)
+    with running_sandbox(monkeypatch, tmp_path / "sandbox", EXAMPLE) as running:
         yield running
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tests.clirun import running_sandbox
 from tracker_bridge.testing.sandbox import Sandbox
 
 from .conftest import EXAMPLE, Cli
@@ -29,10 +30,7 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox
     text = EXAMPLE.read_text(encoding="utf-8")
     board = "board:\n  definition_of_done:\n" + "".join(f"    - {d}\n" for d in DONE)
     roadmap.write_text(text.replace("board:\n", board, 1), encoding="utf-8")
-    with Sandbox(tmp_path / "sandbox", roadmap) as running:
-        for name, value in running.environ.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("TB_CONFIG", raising=False)
+    with running_sandbox(monkeypatch, tmp_path / "sandbox", roadmap) as running:
         yield running
 
 

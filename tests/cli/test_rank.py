@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.clirun import running_sandbox
 from tracker_bridge.adapters.jira.rank import RankMove, rank_moves
 from tracker_bridge.model import Kind
 from tracker_bridge.roadmap import load_roadmap
@@ -43,10 +44,7 @@ def roadmap(tmp_path: Path) -> Path:
 def sandbox(
     tmp_path: Path, roadmap: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Sandbox]:
-    with Sandbox(tmp_path / "sandbox", roadmap) as running:
-        for name, value in running.environ.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("TB_CONFIG", raising=False)
+    with running_sandbox(monkeypatch, tmp_path / "sandbox", roadmap) as running:
         yield running
 
 
@@ -109,10 +107,8 @@ def projects_sandbox(
 ) -> Iterator[Sandbox]:
     mapping = tmp_path / "github.yaml"
     mapping.write_text("mode: projects\nproject: {number: 1}\nsprints_as: milestone\n")
-    with Sandbox(tmp_path / "sandbox", roadmap, github_mapping=mapping) as running:
-        for name, value in running.environ.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("TB_CONFIG", raising=False)
+    sandbox_dir = tmp_path / "sandbox"
+    with running_sandbox(monkeypatch, sandbox_dir, roadmap, github_mapping=mapping) as running:
         yield running
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.clirun import running_sandbox
 from tracker_bridge.adapters.ordering import RankMove, rank_moves
 from tracker_bridge.model import Kind
 from tracker_bridge.roadmap import load_roadmap
@@ -50,10 +51,8 @@ def _sandbox(tmp_path: Path, roadmap: Path, monkeypatch: pytest.MonkeyPatch,
              owner: str) -> Iterator[Sandbox]:
     mapping = tmp_path / "jira.yaml"
     mapping.write_text(f"ownership:\n  order: {owner}\n", encoding="utf-8")
-    with Sandbox(tmp_path / "sandbox", roadmap, jira_mapping=mapping) as running:
-        for name, value in running.environ.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("TB_CONFIG", raising=False)
+    sandbox_dir = tmp_path / "sandbox"
+    with running_sandbox(monkeypatch, sandbox_dir, roadmap, jira_mapping=mapping) as running:
         yield running
 
 
@@ -170,10 +169,8 @@ def test_a_project_board_owned_by_the_team_keeps_its_order(
     mapping = tmp_path / "github.yaml"
     mapping.write_text("mode: projects\nproject: {number: 1}\nsprints_as: milestone\n"
                        "ownership: {order: tracker}\n", encoding="utf-8")
-    with Sandbox(tmp_path / "sandbox", roadmap, github_mapping=mapping) as running:
-        for name, value in running.environ.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("TB_CONFIG", raising=False)
+    sandbox_dir = tmp_path / "sandbox"
+    with running_sandbox(monkeypatch, sandbox_dir, roadmap, github_mapping=mapping) as running:
         cli = Cli(running, capsys)
         assert cli("seed", "--yes", "-c", cli.config).code == 0
         _sync(cli)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.born.conftest import Runner
+from tests.clirun import running_sandbox
 from tracker_bridge.testing.sandbox import Sandbox
 
 ROADMAP = """\
@@ -32,10 +33,7 @@ phases:
 def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
     roadmap = tmp_path / "team.yaml"
     roadmap.write_text(ROADMAP)
-    with Sandbox(tmp_path / "sandbox", roadmap) as running:
-        for name, value in running.environ.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("TB_CONFIG", raising=False)
+    with running_sandbox(monkeypatch, tmp_path / "sandbox", roadmap) as running:
         yield running
 
 

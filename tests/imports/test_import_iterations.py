@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.born.conftest import Runner
+from tests.clirun import running_sandbox
 from tracker_bridge.model import SprintState, Stage
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.testing.sandbox import Sandbox
@@ -23,10 +24,8 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox
     roadmap.write_text(ROADMAP)
     mapping = tmp_path / "github.yaml"
     mapping.write_text("mode: projects\nproject: {number: 1}\nsprints_as: iteration\n")
-    with Sandbox(tmp_path / "sandbox", roadmap, github_mapping=mapping) as running:
-        for name, value in running.environ.items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.delenv("TB_CONFIG", raising=False)
+    sandbox_dir = tmp_path / "sandbox"
+    with running_sandbox(monkeypatch, sandbox_dir, roadmap, github_mapping=mapping) as running:
         yield running
 
 
