@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -51,6 +52,14 @@ def test_status_renders_the_board(seeded: Cli) -> None:
     assert payload["project"] == seeded.sandbox.project
     assert sum(column["count"] for column in payload["columns"]) == CARDS
     assert "infra.secrets" in {line["id"] for line in payload["blocked"]}
+
+
+def test_status_gives_an_in_process_caller_its_garbage_collector_back(seeded: Cli) -> None:
+    """`status` builds without collections, but a caller in the same process (a test, a
+    service) keeps its collector: it was on before, it is on after."""
+    assert gc.isenabled()
+    assert seeded("status", "-c", seeded.config).code == 0
+    assert gc.isenabled()
 
 
 @pytest.mark.parametrize("command", [("sync", "--yes"), ("relink", "--target", "jira:TREND")])

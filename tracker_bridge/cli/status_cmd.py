@@ -6,7 +6,6 @@ reconciler, the adapters or the client libraries.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import typer
@@ -15,6 +14,7 @@ from tracker_bridge.cli.app import app
 from tracker_bridge.cli.options import ConfigOption, ProjectOption, command_line, repeat_options
 from tracker_bridge.cli.output import make_console
 from tracker_bridge.errors import UserError
+from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.workspace import open_workspace
 
@@ -33,13 +33,18 @@ def status(
     now: str | None = NowOption,
 ) -> None:
     """The board: items per stage and track against the WIP limits, blocked items, sprint."""
+    # What status reads lives until it ends, and so does most of what the board makes (a
+    # line per card): collections would find next to nothing to free, so none run (and an
+    # in-process caller gets its collector back).
+    with no_gc_pauses():
+        _status(project, config, as_json, now)
+
+
+def _status(project: str | None, config: Path | None, as_json: bool, now: str | None) -> None:
     from tracker_bridge.reports.board import board_flow_stages, board_snapshot
     from tracker_bridge.reports.context import parse_now
 
     at = parse_now(now)
-    # What status reads lives until exit, and so does most of what the board makes (a line
-    # per card): collections would find next to nothing to free, so none run.
-    gc.disable()
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
         # The board is the store's items: the roadmap gives only the plan around them.
