@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+import tracker_bridge
 from tracker_bridge.model import SprintState
 from tracker_bridge.roadmap import RoadmapLoadError, load_roadmap
 from tracker_bridge.roadmap.cache import load_roadmap_cached
@@ -193,3 +197,42 @@ def test_skipped_items_are_left_out_hit_or_miss(cache: Path, roadmap: Path) -> N
         assert loaded.roadmap.items == tuple(
             i for i in full.roadmap.items if i.id not in skip)
         assert list(loaded.lines) == list(full.lines)  # every item, in file order
+
+
+def _install_copy(into: Path) -> Path:
+    """A copy of the package as another install of it (its own files, so its own code
+    fingerprint), importable with PYTHONPATH."""
+    package = Path(tracker_bridge.__file__).parent
+    shutil.copytree(package, into / "tracker_bridge",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return into
+
+
+def _load_with(install: Path, roadmap: Path, cache: Path) -> str:
+    """The project name `load_roadmap_cached` gives in a process running that install."""
+    script = ("import sys, tracker_bridge; from tracker_bridge.roadmap.cache import "
+              "load_roadmap_cached as load; assert tracker_bridge.__file__.startswith(sys.argv[2]);"
+              " print(load(sys.argv[1]).roadmap.project)")
+    env = {**os.environ, "PYTHONPATH": str(install), "TB_CACHE_DIR": str(cache)}
+    done = subprocess.run([sys.executable, "-c", script, str(roadmap), str(install)],
+                          env=env, cwd=install, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_two_installs_sharing_a_cache_keep_an_entry_each(
+    cache: Path, roadmap: Path, tmp_path: Path
+) -> None:
+    # A rolling upgrade, or a checkout beside an install, with one TB_CACHE_DIR: each
+    # version's entry used to overwrite the other's, so every run parsed the file again.
+    old, new = _install_copy(tmp_path / "old"), _install_copy(tmp_path / "new")
+    os.utime(new / "tracker_bridge" / "model" / "__init__.py", ns=(0, 0))  # another build
+    assert _load_with(old, roadmap, cache) == _load_with(new, roadmap, cache)
+    assert len(_entries(cache)) == 2
+    for entry in _entries(cache):  # mark both: a hit shows as the marked name
+        stored = json.loads(entry.read_text())
+        data = json.loads(stored["roadmap"])
+        data["project"] = "from-the-cache"
+        stored["roadmap"] = json.dumps(data)
+        entry.write_text(json.dumps(stored))
+    assert _load_with(old, roadmap, cache) == "from-the-cache"
+    assert _load_with(new, roadmap, cache) == "from-the-cache"

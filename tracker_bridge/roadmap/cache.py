@@ -2,7 +2,8 @@
 
 Parsing and validating costs about 0.2 ms per item (a second for 5,000), every night, for a
 file that rarely changes. `load_roadmap_cached` keeps the validated roadmap as JSON in a
-cache directory, one entry per roadmap path, and uses it only when all of these match:
+cache directory, one entry per roadmap path and version of the code, and uses it only when
+all of these match:
 the SHA-256 of the file's bytes (read in full every time: a changed file always re-parses,
 whatever its size or modification time), the path, and tracker-bridge's version and the
 size and modification time of every source file of the model and the loader (an edited
@@ -42,7 +43,7 @@ from tracker_bridge.model.planning import state_on
 from tracker_bridge.roadmap.loaded import LoadedRoadmap
 
 FORMAT = 3  # 2: adopt claims kept; 3: items in a file of their own (one a line), any day
-KEEP = 32  # entries (roadmap paths) kept; the least recently written go first
+KEEP = 32  # entries (roadmap paths x code versions) kept; the least recently written go first
 ITEMS_SUFFIX = ".items"
 
 
@@ -91,7 +92,11 @@ def load_roadmap_cached(
 
 
 def _entry_path(path: Path) -> Path:
-    name = hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:32]
+    # The code's fingerprint is part of the name: two versions sharing one cache directory
+    # (a rolling upgrade, a checkout beside an install) keep an entry each instead of
+    # overwriting each other's on every run.
+    named = f"{path.resolve()}\0{_code_fingerprint()}"
+    name = hashlib.sha256(named.encode()).hexdigest()[:32]
     return cache_dir() / "roadmaps" / f"{name}.json"
 
 
