@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker_bridge.adapters.github import body as bodies
-from tracker_bridge.model import FieldValue, SpikeOutcome
-from tracker_bridge.model.spike_record import parse_record
+from tracker_bridge.model import FieldValue, SpikeOutcome, Stage
+from tracker_bridge.model.spike_record import SpikeRecord, parse_record
 
 
 @dataclass(frozen=True)
@@ -24,13 +24,31 @@ def spike_closing(raw: Mapping[str, Any], changes: Mapping[str, FieldValue]) -> 
     if "spike" not in changes:
         return None
     new = parse_record(None if changes["spike"] is None else str(changes["spike"]))
-    old = parse_record("\n".join(bodies.parse(raw.get("body")).spike_record))
-    if new.outcome is None or new.outcome == old.outcome:
+    if new.outcome is None or new.outcome == _recorded(raw).outcome:
         return None
-    reason = "not_planned" if new.outcome is SpikeOutcome.ABANDONED else "completed"
+    return _closing(raw, new)
+
+
+def spike_closed_by_move(raw: Mapping[str, Any], stage: Stage) -> SpikeClosing | None:
+    """What to send when a move to done closes an open issue whose body already records
+    the spike's outcome: a spike closed before its issue existed is created with its
+    record, then closed by the stage write -- with the same reason and comment."""
+    if stage is not Stage.DONE or raw.get("state") == "closed":
+        return None
+    record = _recorded(raw)
+    return None if record.outcome is None else _closing(raw, record)
+
+
+def _recorded(raw: Mapping[str, Any]) -> SpikeRecord:
+    return parse_record("\n".join(bodies.parse(raw.get("body")).spike_record))
+
+
+def _closing(raw: Mapping[str, Any], record: SpikeRecord) -> SpikeClosing:
+    assert record.outcome is not None
+    reason = "not_planned" if record.outcome is SpikeOutcome.ABANDONED else "completed"
     state: dict[str, str] = {}
     if raw.get("state") != "closed" or raw.get("state_reason") != reason:
         state = {"state": "closed", "state_reason": reason}
-    learning = new.learning or "(no learning recorded)"
-    comment = f"Spike closed: **{new.outcome.value}**\n\nLearning: {learning}"
+    learning = record.learning or "(no learning recorded)"
+    comment = f"Spike closed: **{record.outcome.value}**\n\nLearning: {learning}"
     return SpikeClosing(state, comment)

@@ -14,7 +14,7 @@ from tracker_bridge.adapters.github.client import GraphQLError, Reply, WriteUnce
 from tracker_bridge.adapters.github.creating import NodeIds, create_in_one
 from tracker_bridge.adapters.github.labels import managed_labels
 from tracker_bridge.adapters.github.reading import NEXT
-from tracker_bridge.adapters.github.spikes import spike_closing
+from tracker_bridge.adapters.github.spikes import spike_closed_by_move, spike_closing
 from tracker_bridge.adapters.github.translate import (
     Json,
     edit_payload,
@@ -294,10 +294,16 @@ class Writer:
             if self.a.project is not None:
                 self.a.project.set_stage(self.a.project.item_for(str(raw["node_id"])), stage)
             payload = stage_payload(self.a.mapping, raw, stage)
+            closing = spike_closed_by_move(raw, stage)
+            if closing is not None:
+                payload.update(closing.state)
             reply = self._patch_issue(ref, raw, payload)
             if reply.status != 200:
                 return self._fail(item_id, ref, f"move refused: {reply.status} {_message(reply)}")
             raw = reply.data
+            if closing is not None:  # after the close: a failed close never repeats it
+                self.send("POST", f"{self.a.repo_path}/issues/{ref.key}/comments",
+                          {"body": closing.comment})
         except (WriteUncertain, GraphQLError, LookupError) as exc:
             return self._fail(item_id, ref, exc)
         self.a.stages[int(ref.key)] = stage.value

@@ -108,6 +108,28 @@ def test_an_abandoned_spike_is_closed_as_not_planned(seeded: Cli) -> None:
     _quiet(cli)
 
 
+def test_a_spike_closed_before_its_first_sync_gets_its_close_on_both_trackers(cli: Cli) -> None:
+    # A team tries the tool on a roadmap whose spike already ran: it records the spike's
+    # start and close, then syncs for the first time. The issues are created closed and
+    # carry the record -- and GitHub gets the close comment, as for a spike closed later.
+    _ok(cli, "spike", "start", LAYOUT)
+    _ok(cli, "spike", "close", LAYOUT, "--outcome", "abandoned",
+        "--learning", "The design moved to a list view")
+    _ok(cli, "sync", "--yes")
+    issue = _github(cli, LAYOUT)
+    assert issue["state"] == "closed" and issue["state_reason"] == "not_planned"
+    assert "- Outcome: abandoned" in issue["body"]
+    comments = cli.sandbox.github.comments(cli.sandbox.github_repo, issue["number"])
+    assert [c["body"] for c in comments] == [
+        "Spike closed: **abandoned**\n\nLearning: The design moved to a list view"
+    ]
+    jira = _jira(cli, LAYOUT)["fields"]
+    assert jira["status"]["name"] == "Done" and "spike-outcome:abandoned" in jira["labels"]
+    _ok(cli, "sync", "--yes")  # the next night: nothing is said twice
+    assert len(cli.sandbox.github.comments(cli.sandbox.github_repo, issue["number"])) == 1
+    _quiet(cli)
+
+
 def test_a_spike_closed_by_hand_is_reported_with_the_command_to_record_it(seeded: Cli) -> None:
     cli = seeded
     _ok(cli, "spike", "start", LAYOUT)
