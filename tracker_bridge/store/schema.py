@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Dialect,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -76,6 +78,19 @@ items = Table(
     Column("item_id", String(NAME), primary_key=True),
     Column("data", json_type(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # The item's board card (migration 0009, `store/cards.py`): `status` reads these, not
+    # the JSON. Kept by `Store.save_items`; a row whose `kind` is NULL is read in full.
+    Column("kind", String(32)),
+    Column("title", Text()),
+    Column("track", String(32)),
+    Column("stage", String(32)),
+    Column("points", Float()),
+    Column("assignee", Text()),
+    Column("blocked", Boolean()),
+    Column("ended", Boolean()),
+    Column("origin_tracker", Text()),
+    Column("origin_key", Text()),
+    Column("checklist", Boolean()),
 )
 
 remote_refs = Table(
