@@ -41,7 +41,7 @@ def status(
 
 
 def _status(project: str | None, config: Path | None, as_json: bool, now: str | None) -> None:
-    from tracker_bridge.reports.board import board_flow_stages, board_snapshot
+    from tracker_bridge.reports.board import board_snapshot
     from tracker_bridge.reports.context import parse_now
 
     at = parse_now(now)
@@ -49,10 +49,10 @@ def _status(project: str | None, config: Path | None, as_json: bool, now: str | 
         settings = workspace.project(project)
         # The board is the store's items: the roadmap gives only the plan around them.
         loaded = load_roadmap_cached(settings.roadmap, items=False).roadmap
-        items = workspace.store.get_items(settings.name)
-        # Only what the board reads: when the cards in progress entered their stage and
-        # first started, one summary row each (no event read).
-        flows = workspace.store.item_flows(settings.name, board_flow_stages(items))
+        # Only what the board reads: each item's card (a few columns, not its whole
+        # record), and when the cards in progress entered their stage and first started
+        # (their flow summaries, no event read), in one pass.
+        items, flows = workspace.store.board_cards(settings.name)
     if not items:
         repeat = repeat_options(roadmap=None, project=project, targets=(), config=config)
         raise UserError(

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from tracker_bridge.reports.board import BoardSnapshot, StageColumn
 from tracker_bridge.reports.learning import ResearchLearning
-from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.lines import ItemLine, Lines
 from tracker_bridge.reports.spikes import SpikeStatus, SpikeViolation
 from tracker_bridge.reports.summary import SprintReport
 
@@ -58,7 +58,7 @@ def plain(value: Any, limit: int | None = None) -> Any:
         return out
     if isinstance(value, Mapping):
         return _fields(((str(plain(k)), v) for k, v in value.items()), limit)
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | Lines):
         return [plain(v, limit) for v in value]
     return value
 
@@ -70,8 +70,8 @@ def _fields(pairs: Iterable[tuple[str, Any]], limit: int | None) -> dict[str, An
             value = float(value)  # one type for points
         elif key == "velocity_history":
             value = [(sprint, float(points)) for sprint, points in value]
-        elif (limit is not None and isinstance(value, list | tuple) and key not in _SERIES
-              and len(value) > limit):
+        elif (limit is not None and isinstance(value, list | tuple | Lines)
+              and key not in _SERIES and len(value) > limit):
             out[f"{key}_total"] = len(value)
             value = value[:limit]
         out[key] = plain(value, limit)
