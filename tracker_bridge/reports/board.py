@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
 from tracker_bridge.model import Kind, Roadmap, Sprint, SprintState, Stage, Track
 from tracker_bridge.reports.history import (
@@ -165,6 +166,10 @@ def _flow_ageing(
     )
 
 
+def _oldest_first(found: tuple[CardLike, Ageing]) -> tuple[float, str]:
+    return -(found[1][0] or 0), found[0].id
+
+
 def _ageing_lines(found: list[tuple[CardLike, Ageing]]) -> Lines:
     return Lines([card for card, _ in found], [ageing for _, ageing in found])
 
@@ -189,7 +194,10 @@ def _ageing(
             began = started(item)
             age = round((now - began).total_seconds() / 86400, 1) if began else None
             found.append((item, (round(in_stage, 1), age)))
-    return sorted(found, key=lambda pair: (-(pair[1][0] or 0), pair[0].id))
+    return sorted(found, key=_oldest_first)
+
+
+_card_id = attrgetter("id")
 
 
 def _breaches(stage: Stage, cards: list[CardLike], roadmap: Roadmap) -> list[WipBreach]:
@@ -221,7 +229,7 @@ def board_snapshot(
     `Store.histories`), in place of `events`; `flows`: the cards' flow summaries
     (`Store.item_flows`), in place of both. The lines are made as they are read (`Lines`):
     a board of 100,000 cards is mostly counted, not listed."""
-    cards = sorted((i for i in items.values() if i.kind is not Kind.EPIC), key=lambda i: i.id)
+    cards = sorted((i for i in items.values() if i.kind is not Kind.EPIC), key=_card_id)
     if flows is not None:
         ageing = _flow_ageing(cards, flows, now, ageing_days)
     else:
