@@ -19,6 +19,8 @@ from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.workspace import open_workspace
 
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
+FullOption = typer.Option(
+    False, "--full", help="JSON: every list whole (the whole board); default: 50 per list.")
 NowOption = typer.Option(
     None, "--now", help="As of this UTC time (ISO 8601); default now.", hidden=True)
 
@@ -30,6 +32,7 @@ def status(
     project: str | None = ProjectOption,
     config: Path | None = ConfigOption,
     as_json: bool = JsonOption,
+    full: bool = FullOption,
     now: str | None = NowOption,
 ) -> None:
     """The board: items per stage and track against the WIP limits, blocked items, sprint."""
@@ -37,10 +40,12 @@ def status(
     # line per card): collections would find next to nothing to free, so none run (and an
     # in-process caller gets its collector back).
     with no_gc_pauses():
-        _status(project, config, as_json, now)
+        _status(project, config, as_json, full, now)
 
 
-def _status(project: str | None, config: Path | None, as_json: bool, now: str | None) -> None:
+def _status(
+    project: str | None, config: Path | None, as_json: bool, full: bool, now: str | None
+) -> None:
     from tracker_bridge.reports.board import board_snapshot
     from tracker_bridge.reports.context import parse_now
 
@@ -63,7 +68,7 @@ def _status(project: str | None, config: Path | None, as_json: bool, now: str | 
     if as_json:
         from tracker_bridge.reports.render_json import to_json
 
-        typer.echo(to_json(snapshot))
+        typer.echo(to_json(snapshot, full=full))
         return
     from tracker_bridge.reports.render_terminal import render_board
 

@@ -60,8 +60,8 @@ def _backfill_sql(dialect: str) -> str:
 
         def non_empty(path: str) -> str:
             # jsonb_array_length fails on a non-array: null and missing keys count as empty.
-            return (f"(jsonb_typeof(data -> '{path}') = 'array' "
-                    f"AND jsonb_array_length(data -> '{path}') > 0)")
+            array = f"CASE WHEN jsonb_typeof(data -> '{path}') = 'array' THEN data -> '{path}' END"
+            return f"COALESCE(jsonb_array_length({array}), 0) > 0"
 
         points = f"({text('points')})::double precision"
         blocked = f"COALESCE(({text('blocked')})::boolean, false)"
