@@ -107,7 +107,8 @@ def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int
     payloads: dict[str, str] = {}
     # Each item's JSON and its board card columns, as `Store.save_items` writes them.
     item_rows = [(PROJECT, i.id, json.dumps(i.model_dump(mode="json")), stamp,
-                  *card_columns(i).values()) for i in roadmap.items]
+                  *(json.dumps(v) if isinstance(v, list) else v
+                    for v in card_columns(i).values())) for i in roadmap.items]
     event_rows: list[tuple[str, str, str, str, str, str, str]] = []
     for n, item in enumerate(cards):
         start = starts.get(item.sprint or "", now - timedelta(days=20))

@@ -1,17 +1,16 @@
-"""Board cards: the few fields of an item the board shows, kept as columns of `items`.
+"""Board cards: the fields of an item the board shows, kept as columns of `items`.
 
-`status` shows, per card, its id, kind, title, track, stage, points, assignee, blocked flag
-and tracker of birth. Validating every stored JSON document into a WorkItem for that was
-most of its time at 100k items (1 s); the columns (migration 0009) are read as plain rows.
-`card_columns` gives them from a WorkItem, for every write of the JSON (`Store.save_items`)
-and for anything that fills `items` by other means (the benchmark's bulk insert).
-
-A card whose line needs more (a checklist: its criteria and ticks) is flagged `checklist`,
-and read in full, as is any row without card columns.
+`status` shows, per card, its id, kind, title, track, stage, points, assignee, blocked flag,
+tracker of birth and checklist. Validating every stored JSON document into a WorkItem for
+that was most of its time at 100k items (1 s); the columns (migration 0009) are read as
+plain rows. `card_columns` gives them from a WorkItem, for every write of the JSON
+(`Store.save_items`) and for anything that fills `items` by other means (the benchmark's
+bulk insert). A row without card columns (`kind` NULL) is read in full.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -25,7 +24,8 @@ from tracker_bridge.store.event_rows import UTC_SUFFIX
 from tracker_bridge.store.records import ItemFlow
 
 CARD_COLUMNS = ("kind", "title", "track", "stage", "points", "assignee", "blocked", "ended",
-                "origin_tracker", "origin_key", "checklist")
+                "origin_tracker", "origin_key", "acceptance_criteria", "definition_of_done",
+                "checked")
 
 
 def card_columns(item: WorkItem) -> dict[str, Any]:
@@ -42,7 +42,10 @@ def card_columns(item: WorkItem) -> dict[str, Any]:
         "ended": origin is not None and origin.ended is not None,
         "origin_tracker": origin.tracker if origin else None,
         "origin_key": origin.key if origin else None,
-        "checklist": bool(item.acceptance_criteria or item.definition_of_done),
+        # JSON arrays, NULL when empty (most items): nothing to parse for them.
+        "acceptance_criteria": list(item.acceptance_criteria) or None,
+        "definition_of_done": list(item.definition_of_done) or None,
+        "checked": list(item.checked) or None,
     }
 
 
@@ -54,7 +57,7 @@ class CardOrigin(NamedTuple):
 
 
 class Card(NamedTuple):  # a tuple: `status` makes one per item (100k)
-    """An item as the board shows it (`reports.lines.CardLike`), without a checklist."""
+    """An item as the board shows it (`reports.lines.CardLike`)."""
 
     id: str
     kind: Kind
@@ -65,25 +68,16 @@ class Card(NamedTuple):  # a tuple: `status` makes one per item (100k)
     assignee: str | None
     blocked: bool
     origin: CardOrigin | None
-
-    @property
-    def acceptance_criteria(self) -> tuple[str, ...]:
-        return ()  # a card with a checklist is read in full
-
-    @property
-    def definition_of_done(self) -> tuple[str, ...]:
-        return ()
-
-    @property
-    def checked(self) -> tuple[str, ...]:
-        return ()
+    acceptance_criteria: tuple[str, ...]
+    definition_of_done: tuple[str, ...]
+    checked: tuple[str, ...]
 
 
 class BoardRead(NamedTuple):
     cards: dict[str, Card]
-    """The current items (ended ones left out) with no checklist, by id."""
+    """The current items (ended ones left out), by id."""
     in_full: list[str]
-    """The current items to read in full (a checklist, or no card columns): few."""
+    """The items to read in full (rows without card columns; ended ones among them)."""
     flows: dict[str, ItemFlow]
     """The flow summaries of the cards in an active stage (epics left out), as
     `Store.item_flows` gives them with each card's current stage."""
@@ -142,6 +136,13 @@ def _as_is(at: datetime | None) -> datetime | None:
     return at
 
 
+def _texts(stored: str | list[str] | None) -> tuple[str, ...]:
+    """A checklist column: JSON text from SQLite's driver, a list through SQLAlchemy."""
+    if stored is None:
+        return ()
+    return tuple(json.loads(stored) if isinstance(stored, str) else stored)
+
+
 def _board(rows: Iterable[Any], parse: Any) -> BoardRead:
     kinds = {kind.value: kind for kind in Kind}  # a dict lookup, not an enum call, per row
     tracks = {track.value: track for track in Track}
@@ -150,18 +151,18 @@ def _board(rows: Iterable[Any], parse: Any) -> BoardRead:
     board = BoardRead({}, [], {})
     cards, in_full, flows = board
     for (item_id, kind, title, track, stage, points, assignee, blocked, ended, born, key,
-         checklist, flow_id, created, started, moved, entered) in rows:
-        if kind is None or checklist:
-            if not ended:  # NULL: not known without the record
-                in_full.append(item_id)
-        elif ended:
+         criteria, done, checked, flow_id, created, started, moved, entered) in rows:
+        if kind is None:
+            in_full.append(item_id)  # written without card columns: ended is not known
             continue
-        else:
-            cards[item_id] = Card(
-                item_id, kinds[kind], title, tracks[track], stages[stage], points, assignee,
-                bool(blocked), None if born is None else CardOrigin(born, key),
-            )
-        if flow_id is not None and stage in _ACTIVE and kind != epic and not ended:
+        if ended:
+            continue
+        cards[item_id] = Card(
+            item_id, kinds[kind], title, tracks[track], stages[stage], points, assignee,
+            bool(blocked), None if born is None else CardOrigin(born, key),
+            _texts(criteria), _texts(done), _texts(checked),
+        )
+        if flow_id is not None and stage in _ACTIVE and kind != epic:
             flows[item_id] = ItemFlow(parse(created), parse(started), parse(moved),
                                       {} if entered is None else {stage: parse(entered)})
     return board

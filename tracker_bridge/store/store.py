@@ -239,10 +239,10 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
     def board_cards(
         self, project: str
     ) -> tuple[dict[str, Card | WorkItem], dict[str, ItemFlow]]:
-        """What the board shows of the current items (`get_items`), by id: a `Card` each,
-        or the WorkItem where its line needs the whole record (a checklist); with the flow
-        summaries of the cards in an active stage, epics left out (`item_flows` with each
-        one's current stage). One read of the card columns, not of every item's JSON."""
+        """What the board shows of the current items (`get_items`), by id: a `Card` each
+        (the WorkItem for a row written without card columns); with the flow summaries
+        of the cards in an active stage, epics left out (`item_flows` with each one's
+        current stage). One read of the card columns, not of every item's JSON."""
         with self._engine.connect() as conn:
             read = read_board(conn, project)
             whole = self._items_by_id(conn, project, read.in_full)

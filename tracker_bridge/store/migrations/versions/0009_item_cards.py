@@ -1,12 +1,12 @@
-"""item cards: the few fields the board shows, as columns of `items`.
+"""item cards: the fields the board shows, as columns of `items`.
 
 `status` used to validate every item's JSON document into a WorkItem (about 1 s at 100k
-items) to show a handful of scalars per card. These columns hold them, kept by
+items) to show a handful of fields per card. These columns hold them, kept by
 `Store.save_items` from the same WorkItem it stores as JSON (`store/cards.py`), and filled
 here from the stored JSON: the kind, title, track, stage, points, assignee and blocked
 flag, where a tracker-born item was born (`origin_tracker`, `origin_key`), whether it has
-ended (off the board), and whether it has a checklist (its board line needs the whole
-record, so `status` reads those few in full).
+ended (off the board), and its checklist (`acceptance_criteria`, `definition_of_done`,
+`checked`: JSON arrays, NULL when empty).
 
 A missing key takes the model's default (documents stored before a field existed).
 All columns are nullable: a row whose `kind` is NULL is read in full.
@@ -22,6 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB
 
 revision: str = "0009_item_cards"
 down_revision: str | None = "0008_item_flow"
@@ -39,8 +40,11 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("ended", sa.Boolean()),
     ("origin_tracker", sa.Text()),
     ("origin_key", sa.Text()),
-    ("checklist", sa.Boolean()),
+    ("acceptance_criteria", sa.JSON().with_variant(JSONB(), "postgresql")),
+    ("definition_of_done", sa.JSON().with_variant(JSONB(), "postgresql")),
+    ("checked", sa.JSON().with_variant(JSONB(), "postgresql")),
 )
+CHECKLIST = ("acceptance_criteria", "definition_of_done", "checked")
 
 
 def _backfill_sql(dialect: str) -> str:
@@ -48,8 +52,9 @@ def _backfill_sql(dialect: str) -> str:
         def text(path: str) -> str:
             return f"json_extract(data, '$.{path}')"
 
-        def non_empty(path: str) -> str:
-            return f"COALESCE(json_array_length(data, '$.{path}'), 0) > 0"
+        def array(path: str) -> str:
+            return (f"CASE WHEN json_type(data, '$.{path}') = 'array' "
+                    f"AND json_array_length(data, '$.{path}') > 0 THEN {text(path)} END")
 
         points = text("points")
         blocked = f"COALESCE({text('blocked')}, 0)"
@@ -58,10 +63,10 @@ def _backfill_sql(dialect: str) -> str:
             *parents, last = path.split(".")
             return "data" + "".join(f" -> '{p}'" for p in parents) + f" ->> '{last}'"
 
-        def non_empty(path: str) -> str:
-            # jsonb_array_length fails on a non-array: null and missing keys count as empty.
-            array = f"CASE WHEN jsonb_typeof(data -> '{path}') = 'array' THEN data -> '{path}' END"
-            return f"COALESCE(jsonb_array_length({array}), 0) > 0"
+        def array(path: str) -> str:
+            # No jsonb_array_length: it fails on a scalar, and an AND may run it first.
+            return (f"CASE WHEN jsonb_typeof(data -> '{path}') = 'array' "
+                    f"AND data -> '{path}' <> '[]'::jsonb THEN data -> '{path}' END")
 
         points = f"({text('points')})::double precision"
         blocked = f"COALESCE(({text('blocked')})::boolean, false)"
@@ -77,7 +82,7 @@ def _backfill_sql(dialect: str) -> str:
         f"ended = ({text('origin.ended')} IS NOT NULL), "
         f"origin_tracker = {text('origin.tracker')}, "
         f"origin_key = {text('origin.key')}, "
-        f"checklist = ({non_empty('acceptance_criteria')} OR {non_empty('definition_of_done')})"
+        + ", ".join(f"{name} = {array(name)}" for name in CHECKLIST)
     )
 
 
