@@ -136,10 +136,8 @@ def _as_is(at: datetime | None) -> datetime | None:
     return at
 
 
-def _texts(stored: str | list[str] | None) -> tuple[str, ...]:
+def _texts(stored: str | list[str]) -> tuple[str, ...]:
     """A checklist column: JSON text from SQLite's driver, a list through SQLAlchemy."""
-    if stored is None:
-        return ()
     return tuple(json.loads(stored) if isinstance(stored, str) else stored)
 
 
@@ -160,7 +158,10 @@ def _board(rows: Iterable[Any], parse: Any) -> BoardRead:
         cards[item_id] = Card(
             item_id, kinds[kind], title, tracks[track], stages[stage], points, assignee,
             bool(blocked), None if born is None else CardOrigin(born, key),
-            _texts(criteria), _texts(done), _texts(checked),
+            # Most cards have no checklist: no call for them.
+            () if criteria is None else _texts(criteria),
+            () if done is None else _texts(done),
+            () if checked is None else _texts(checked),
         )
         if flow_id is not None and stage in _ACTIVE and kind != epic:
             flows[item_id] = ItemFlow(parse(created), parse(started), parse(moved),
