@@ -12,7 +12,8 @@ start-up to the rendered output, several times each:
 - the median wall time and the peak RSS of each run (`wait4`'s max RSS: the whole process);
 - the time to read, in this process, the rows that command needs from the store (the
   store method the command calls, with the same arguments: `report sprint` its events,
-  `status` the flow summaries of the cards in progress), and the ratio command / read.
+  `status` the board cards with the flow summaries of those in progress), and the ratio
+  command / read.
 
 Targets (issue 12): each command under 2 s and 500 MB, and within 3x its event read.
 `--keep DIR` builds (or reuses) the workspace in DIR, to profile a command by hand.
@@ -38,9 +39,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from tracker_bridge.model import Kind, Stage, WorkItem
-from tracker_bridge.reports.board import board_flow_stages
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import Store
+from tracker_bridge.store.cards import CARD_COLUMNS, card_columns
 from tracker_bridge.store.item_flow import refresh_item_flow
 from tracker_bridge.testing.roadmaps import generate_roadmap
 
@@ -104,8 +105,10 @@ def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int
     rng = random.Random(12)
     stamp = db_time(now)
     payloads: dict[str, str] = {}
-    item_rows = [(PROJECT, i.id, json.dumps(i.model_dump(mode="json")), stamp)
-                 for i in roadmap.items]
+    # Each item's JSON and its board card columns, as `Store.save_items` writes them.
+    item_rows = [(PROJECT, i.id, json.dumps(i.model_dump(mode="json")), stamp,
+                  *(json.dumps(v) if isinstance(v, list) else v
+                    for v in card_columns(i).values())) for i in roadmap.items]
     event_rows: list[tuple[str, str, str, str, str, str, str]] = []
     for n, item in enumerate(cards):
         start = starts.get(item.sprint or "", now - timedelta(days=20))
@@ -118,8 +121,9 @@ def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int
             event_rows.append((PROJECT, kind, item.id, db_time(at),
                                payloads.setdefault(text, text), key, stamp))
     with sqlite3.connect(folder / "state.sqlite") as db:
-        db.executemany("INSERT INTO items (project, item_id, data, updated_at) "
-                       "VALUES (?, ?, ?, ?)", item_rows)
+        db.executemany(f"INSERT INTO items (project, item_id, data, updated_at, "
+                       f"{', '.join(CARD_COLUMNS)}) "
+                       f"VALUES ({', '.join('?' * (4 + len(CARD_COLUMNS)))})", item_rows)
         db.executemany("INSERT INTO events (project, kind, item_id, at, data, dedup_key, "
                        "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", event_rows)
     # The flow summary `Store.record_events` keeps, made by the same code from those events.
@@ -148,16 +152,16 @@ def run_cli(folder: Path, args: list[str]) -> tuple[float, float, int, float]:
 
 
 def read_seconds(folder: Path, command: str) -> tuple[float, int, float]:
-    """The event read `command` makes, on its own: (seconds, rows read, CPU seconds).
-    `status` reads no event: one flow summary row per card in progress. `report sprint`
-    reads the events of the items it replays, with the summaries that choose them
+    """The store read `command` makes, on its own: (seconds, rows read, CPU seconds).
+    `status` reads no event: each item's board card, and one flow summary row per card in
+    progress, in one pass (`Store.board_cards`; rows: the cards). `report sprint` reads the
+    events of the items it replays, with the summaries that choose them
     (`ReportContext.sprint_reads`; rows: the events)."""
     if command != "status":
         return _report_read_seconds(folder)
     with Store.open(f"sqlite:///{folder / 'state.sqlite'}") as store:
-        wanted = board_flow_stages(store.get_items(PROJECT))
         began, cpu = time.perf_counter(), time.process_time()
-        rows = len(store.item_flows(PROJECT, wanted))  # what `status` reads
+        rows = len(store.board_cards(PROJECT)[0])  # what `status` reads
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     return seconds, rows, cpu
 
@@ -201,11 +205,9 @@ def phases(folder: Path) -> None:
         mark("open workspace + store")
         frame = load_roadmap_cached(project.roadmap, items=False).roadmap
         mark("status: roadmap (no items)")
-        items = workspace.store.get_items(PROJECT)
-        mark("read items")
-        flows = workspace.store.item_flows(PROJECT, board_flow_stages(items))
-        mark("status: read flow summaries")
-        snapshot = board_snapshot(items, frame, now, flows=flows)
+        cards, flows = workspace.store.board_cards(PROJECT)
+        mark("status: read cards + flows")
+        snapshot = board_snapshot(cards, frame, now, flows=flows)
         mark("status: board")
         render_board(snapshot, Console(width=100, color_system=None, file=io.StringIO()))
         mark("status: render")

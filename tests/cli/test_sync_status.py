@@ -52,6 +52,11 @@ def test_status_renders_the_board(seeded: Cli) -> None:
     assert payload["project"] == seeded.sandbox.project
     assert sum(column["count"] for column in payload["columns"]) == CARDS
     assert "infra.secrets" in {line["id"] for line in payload["blocked"]}
+    assert payload["lists_clipped_at"] == 50  # short lists: whole, no `<key>_total`
+    whole = seeded("status", "-c", seeded.config, "--json", "--full")
+    assert whole.code == 0, whole.err
+    unclipped = {k: v for k, v in json.loads(whole.out).items() if k != "at"}
+    assert unclipped == {k: v for k, v in payload.items() if k not in ("at", "lists_clipped_at")}
 
 
 def test_status_gives_an_in_process_caller_its_garbage_collector_back(seeded: Cli) -> None:

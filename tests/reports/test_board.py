@@ -102,3 +102,48 @@ def test_the_board_from_the_histories_status_reads_is_the_same() -> None:
     whole = board_snapshot(items(), roadmap(), later, evs, ageing_days=4)
     assert board_snapshot(items(), roadmap(), later, history=history, ageing_days=4) == whole
     assert whole.ageing
+
+
+def test_board_json_is_clipped_unless_full() -> None:
+    """`status --json` on a big board: 50 lines per list with the full count beside it;
+    `--full` (as `report sprint --format json --full`) keeps the whole board."""
+    import json
+
+    from tracker_bridge.reports.render_json import to_json
+
+    work = {f"s{n:03d}": story(f"s{n:03d}", 1, Stage.IN_PROGRESS, blocked=n % 2 == 0)
+            for n in range(120)}
+    snap = board_snapshot(work, roadmap(POLICY), NOW)
+    clipped = json.loads(to_json(snap))
+    column = next(c for c in clipped["columns"] if c["stage"] == "in_progress")
+    assert clipped["lists_clipped_at"] == 50
+    assert column["count"] == column["items_total"] == 120 and len(column["items"]) == 50
+    assert [x["id"] for x in column["items"]] == sorted(work)[:50]
+    assert clipped["blocked_total"] == 60 and len(clipped["blocked"]) == 50
+    breach = clipped["breaches"][0]
+    assert breach["items_total"] == 120 and len(breach["items"]) == 50
+    whole = json.loads(to_json(snap, full=True))
+    assert "lists_clipped_at" not in whole and "items_total" not in str(whole)
+    column = next(c for c in whole["columns"] if c["stage"] == "in_progress")
+    assert [x["id"] for x in column["items"]] == sorted(work)
+    assert len(whole["blocked"]) == 60
+
+
+def test_board_lines_are_the_lines_of_their_cards() -> None:
+    """The board's lists make each line when it is read: the same lines as `ItemLine.of`
+    gives, in order, however they are read."""
+    from tracker_bridge.reports.lines import ItemLine, Lines
+
+    snap = board_snapshot(items(), roadmap(), NOW, events())
+    done = snap.column(Stage.DONE)
+    expected = tuple(ItemLine.of(items()[i]) for i in ("a", "c", "f", "g", "h", "sp1"))
+    assert done.items == expected and expected == done.items
+    assert tuple(done.items) == expected and list(done.items[1:3]) == list(expected[1:3])
+    assert done.items[-1] == expected[-1] and len(done.items) == 6
+    assert hash(done.items) == hash(expected)
+    assert [x.id for x in snap.ageing] == ["b", "sp2"]
+    for line in snap.ageing:
+        assert line.days_in_stage is not None
+        assert line == ItemLine.of(items()[line.id], days_in_stage=line.days_in_stage,
+                                   age_days=line.age_days)
+    assert Lines([]) == () and Lines([]) != expected

@@ -19,6 +19,8 @@ from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.workspace import open_workspace
 
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
+FullOption = typer.Option(
+    False, "--full", help="JSON: every list whole (the whole board); default: 50 per list.")
 NowOption = typer.Option(
     None, "--now", help="As of this UTC time (ISO 8601); default now.", hidden=True)
 
@@ -30,6 +32,7 @@ def status(
     project: str | None = ProjectOption,
     config: Path | None = ConfigOption,
     as_json: bool = JsonOption,
+    full: bool = FullOption,
     now: str | None = NowOption,
 ) -> None:
     """The board: items per stage and track against the WIP limits, blocked items, sprint."""
@@ -37,11 +40,13 @@ def status(
     # line per card): collections would find next to nothing to free, so none run (and an
     # in-process caller gets its collector back).
     with no_gc_pauses():
-        _status(project, config, as_json, now)
+        _status(project, config, as_json, full, now)
 
 
-def _status(project: str | None, config: Path | None, as_json: bool, now: str | None) -> None:
-    from tracker_bridge.reports.board import board_flow_stages, board_snapshot
+def _status(
+    project: str | None, config: Path | None, as_json: bool, full: bool, now: str | None
+) -> None:
+    from tracker_bridge.reports.board import board_snapshot
     from tracker_bridge.reports.context import parse_now
 
     at = parse_now(now)
@@ -49,10 +54,10 @@ def _status(project: str | None, config: Path | None, as_json: bool, now: str | 
         settings = workspace.project(project)
         # The board is the store's items: the roadmap gives only the plan around them.
         loaded = load_roadmap_cached(settings.roadmap, items=False).roadmap
-        items = workspace.store.get_items(settings.name)
-        # Only what the board reads: when the cards in progress entered their stage and
-        # first started, one summary row each (no event read).
-        flows = workspace.store.item_flows(settings.name, board_flow_stages(items))
+        # Only what the board reads: each item's card (a few columns, not its whole
+        # record), and when the cards in progress entered their stage and first started
+        # (their flow summaries, no event read), in one pass.
+        items, flows = workspace.store.board_cards(settings.name)
     if not items:
         repeat = repeat_options(roadmap=None, project=project, targets=(), config=config)
         raise UserError(
@@ -63,7 +68,7 @@ def _status(project: str | None, config: Path | None, as_json: bool, now: str | 
     if as_json:
         from tracker_bridge.reports.render_json import to_json
 
-        typer.echo(to_json(snapshot))
+        typer.echo(to_json(snapshot, full=full))
         return
     from tracker_bridge.reports.render_terminal import render_board
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 
-from tracker_bridge.model import Kind, Roadmap, Sprint, SprintState, Stage, Track, WorkItem
+from tracker_bridge.model import Kind, Roadmap, Sprint, SprintState, Stage, Track
 from tracker_bridge.reports.history import (
     EventLike,
     FlowLike,
@@ -17,7 +18,7 @@ from tracker_bridge.reports.history import (
     started_at,
     started_from,
 )
-from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.lines import Ageing, CardLike, ItemLine, Lines
 
 DEFAULT_AGEING_DAYS = 5.0
 """An item idle longer than this in an active stage is flagged as ageing."""
@@ -28,14 +29,14 @@ BOARD_EVENT_KINDS = ("stage_changed", "created")
 """The only events `board_snapshot` reads (when an item entered its stage)."""
 
 
-def board_event_items(items: Mapping[str, WorkItem]) -> list[str]:
+def board_event_items(items: Mapping[str, CardLike]) -> list[str]:
     """The items whose events `board_snapshot` reads: cards in an active stage (ageing).
     A store can hand over just their `BOARD_EVENT_KINDS` events, or their flow summaries
     (`Store.item_flows`), instead of the whole log."""
     return [i.id for i in items.values() if i.stage.is_active and i.kind is not Kind.EPIC]
 
 
-def board_flow_stages(items: Mapping[str, WorkItem]) -> dict[str, str]:
+def board_flow_stages(items: Mapping[str, CardLike]) -> dict[str, str]:
     """`board_event_items` with each card's current stage: the flow summaries
     (`Store.item_flows`) `board_snapshot` reads in place of their events."""
     # `_value_`: the enum property's lookup costs more than the set test (100k cards).
@@ -46,7 +47,8 @@ def board_flow_stages(items: Mapping[str, WorkItem]) -> dict[str, str]:
 @dataclass(frozen=True)
 class StageColumn:
     stage: Stage
-    items: tuple[ItemLine, ...]
+    items: Lines
+    """In id order, each line made when read (`Lines`)."""
     per_track: Mapping[Track, int]
     limit: int | None
     track_limits: Mapping[Track, int]
@@ -76,13 +78,18 @@ class BoardSnapshot:
     at: datetime
     columns: tuple[StageColumn, ...]
     breaches: tuple[WipBreach, ...]
-    blocked: tuple[ItemLine, ...]
-    ageing: tuple[ItemLine, ...]
+    blocked: Lines
+    ageing: Lines
     ageing_days: float
     active_sprint: Sprint | None
 
     def column(self, stage: Stage) -> StageColumn:
         return next(col for col in self.columns if col.stage is stage)
+
+    def tracker_born(self) -> Lines:
+        """The cards born in a tracker, not in the roadmap, column by column."""
+        return Lines([card for col in self.columns for card in col.items.cards
+                      if card.origin is not None])
 
     @property
     def per_track(self) -> dict[Track, int]:
@@ -104,7 +111,7 @@ def active_sprint(roadmap: Roadmap, now: datetime) -> Sprint | None:
 
 
 def ageing_items(
-    items: Iterable[WorkItem],
+    items: Iterable[CardLike],
     events: Iterable[EventLike],
     now: datetime,
     days: float = DEFAULT_AGEING_DAYS,
@@ -114,12 +121,19 @@ def ageing_items(
 
 
 def ageing_in(
-    items: Iterable[WorkItem],
+    items: Iterable[CardLike],
     history: Mapping[str, Sequence[EventLike]],
     now: datetime,
     days: float = DEFAULT_AGEING_DAYS,
 ) -> list[ItemLine]:
     """`ageing_items` over events already grouped with `by_item`."""
+    return list(_ageing_lines(_history_ageing(items, history, now, days)))
+
+
+def _history_ageing(
+    items: Iterable[CardLike], history: Mapping[str, Sequence[EventLike]], now: datetime,
+    days: float,
+) -> list[tuple[CardLike, Ageing]]:
     return _ageing(
         items,
         lambda item: entered_stage_at(item, history.get(item.id, [])),
@@ -130,13 +144,19 @@ def ageing_in(
 
 
 def ageing_from_flows(
-    items: Iterable[WorkItem],
+    items: Iterable[CardLike],
     flows: Mapping[str, FlowLike],
     now: datetime,
     days: float = DEFAULT_AGEING_DAYS,
 ) -> list[ItemLine]:
     """`ageing_items` from the items' flow summaries (`Store.item_flows`): the same
     lines, with no event read."""
+    return list(_ageing_lines(_flow_ageing(items, flows, now, days)))
+
+
+def _flow_ageing(
+    items: Iterable[CardLike], flows: Mapping[str, FlowLike], now: datetime, days: float
+) -> list[tuple[CardLike, Ageing]]:
     return _ageing(
         items,
         lambda item: entered_stage_from(item, flows.get(item.id)),
@@ -146,14 +166,23 @@ def ageing_from_flows(
     )
 
 
+def _oldest_first(found: tuple[CardLike, Ageing]) -> tuple[float, str]:
+    return -(found[1][0] or 0), found[0].id
+
+
+def _ageing_lines(found: list[tuple[CardLike, Ageing]]) -> Lines:
+    return Lines([card for card, _ in found], [ageing for _, ageing in found])
+
+
 def _ageing(
-    items: Iterable[WorkItem],
-    entered: Callable[[WorkItem], datetime | None],
-    started: Callable[[WorkItem], datetime | None],
+    items: Iterable[CardLike],
+    entered: Callable[[CardLike], datetime | None],
+    started: Callable[[CardLike], datetime | None],
     now: datetime,
     days: float,
-) -> list[ItemLine]:
-    found: list[ItemLine] = []
+) -> list[tuple[CardLike, Ageing]]:
+    """The ageing cards with their (days in stage, age), oldest first."""
+    found: list[tuple[CardLike, Ageing]] = []
     for item in items:
         if item.stage not in _ACTIVE or item.kind is Kind.EPIC:
             continue
@@ -164,26 +193,29 @@ def _ageing(
         if in_stage > days:
             began = started(item)
             age = round((now - began).total_seconds() / 86400, 1) if began else None
-            found.append(ItemLine.of(item, days_in_stage=round(in_stage, 1), age_days=age))
-    return sorted(found, key=lambda line: (-(line.days_in_stage or 0), line.id))
+            found.append((item, (round(in_stage, 1), age)))
+    return sorted(found, key=_oldest_first)
 
 
-def _breaches(stage: Stage, lines: list[ItemLine], roadmap: Roadmap) -> list[WipBreach]:
+_card_id = attrgetter("id")
+
+
+def _breaches(stage: Stage, cards: list[CardLike], roadmap: Roadmap) -> list[WipBreach]:
     policy = roadmap.board
     found: list[WipBreach] = []
     limit = policy.wip_limits.get(stage)
-    if limit is not None and len(lines) > limit:
-        found.append(WipBreach(stage, None, len(lines), limit, tuple(x.id for x in lines)))
+    if limit is not None and len(cards) > limit:
+        found.append(WipBreach(stage, None, len(cards), limit, tuple(x.id for x in cards)))
     for track in Track:
         track_limit = policy.wip_limits_per_track.get(track, {}).get(stage)
-        mine = [x.id for x in lines if x.track is track]
+        mine = [x.id for x in cards if x.track is track]
         if track_limit is not None and len(mine) > track_limit:
             found.append(WipBreach(stage, track, len(mine), track_limit, tuple(mine)))
     return found
 
 
 def board_snapshot(
-    items: Mapping[str, WorkItem],
+    items: Mapping[str, CardLike],
     roadmap: Roadmap,
     now: datetime,
     events: Iterable[EventLike] = (),
@@ -192,40 +224,44 @@ def board_snapshot(
     flows: Mapping[str, FlowLike] | None = None,
 ) -> BoardSnapshot:
     """Epics are containers, not cards: they are left off the board and out of WIP.
-    `history`: the events already grouped per item (`by_item`, `Store.histories`), in
-    place of `events`; `flows`: the cards' flow summaries (`Store.item_flows`), in place
-    of both."""
-    cards = sorted((i for i in items.values() if i.kind is not Kind.EPIC), key=lambda i: i.id)
+    `items`: WorkItems, or anything with what a line shows (`CardLike`: `status` reads
+    the store's light cards). `history`: the events already grouped per item (`by_item`,
+    `Store.histories`), in place of `events`; `flows`: the cards' flow summaries
+    (`Store.item_flows`), in place of both. The lines are made as they are read (`Lines`):
+    a board of 100,000 cards is mostly counted, not listed."""
+    cards = sorted((i for i in items.values() if i.kind is not Kind.EPIC), key=_card_id)
     if flows is not None:
-        ageing = ageing_from_flows(cards, flows, now, ageing_days)
+        ageing = _flow_ageing(cards, flows, now, ageing_days)
     else:
-        ageing = ageing_in(cards, by_item(events) if history is None else history, now,
-                           ageing_days)
+        ageing = _history_ageing(cards, by_item(events) if history is None else history, now,
+                                 ageing_days)
     columns: list[StageColumn] = []
     breaches: list[WipBreach] = []
-    by_stage: dict[Stage, list[ItemLine]] = {stage: [] for stage in Stage}
+    by_stage: dict[Stage, list[CardLike]] = {stage: [] for stage in Stage}
     for card in cards:  # one pass, each column in id order
-        by_stage[card.stage].append(ItemLine.of(card))
+        by_stage[card.stage].append(card)
     for stage in Stage:
-        lines = by_stage[stage]
-        per_track = {t: sum(1 for x in lines if x.track is t) for t in Track}
+        in_stage = by_stage[stage]
+        per_track = dict.fromkeys(Track, 0)
+        for card in in_stage:
+            per_track[card.track] += 1
         track_limits = {
             t: limits[stage]
             for t, limits in roadmap.board.wip_limits_per_track.items()
             if stage in limits
         }
         columns.append(
-            StageColumn(stage, tuple(lines), per_track, roadmap.board.wip_limits.get(stage),
+            StageColumn(stage, Lines(in_stage), per_track, roadmap.board.wip_limits.get(stage),
                         track_limits)
         )
-        breaches.extend(_breaches(stage, lines, roadmap))
+        breaches.extend(_breaches(stage, in_stage, roadmap))
     return BoardSnapshot(
         project=roadmap.project,
         at=now,
         columns=tuple(columns),
         breaches=tuple(breaches),
-        blocked=tuple(ItemLine.of(i) for i in cards if i.blocked and i.stage is not Stage.DONE),
-        ageing=tuple(ageing),
+        blocked=Lines([i for i in cards if i.blocked and i.stage is not Stage.DONE]),
+        ageing=_ageing_lines(ageing),
         ageing_days=ageing_days,
         active_sprint=active_sprint(roadmap, now),
     )

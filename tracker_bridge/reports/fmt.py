@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 from tracker_bridge.model import SpikeOutcome, Track
 
@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # annotations only: `status` formats its board without the sp
     from tracker_bridge.reports.lines import ItemLine
     from tracker_bridge.reports.spikes import SpikeStatus
     from tracker_bridge.reports.sprint import SprintHealth, TrackHealth
+
+T = TypeVar("T")
 
 
 def pts(value: float | None) -> str:
@@ -45,6 +47,14 @@ def clip(texts: Sequence[str], limit: int) -> list[str]:
         return list(texts)
     keep = max(limit - 1, 0)
     return [*texts[:keep], f"… and {len(texts) - keep} more"]
+
+
+def clip_each(values: Sequence[T], limit: int, text: Callable[[T], str]) -> list[str]:
+    """`clip` of the values' texts, making only the texts it keeps (a board's lines)."""
+    if len(values) <= limit:
+        return [text(value) for value in values]
+    keep = max(limit - 1, 0)
+    return [*(text(value) for value in values[:keep]), f"… and {len(values) - keep} more"]
 
 
 def shorten(text: str, limit: int) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from tracker_bridge.model import Kind, Stage, WorkItem
-from tracker_bridge.reports.lines import points_of
+from tracker_bridge.reports.lines import CardLike, points_of
 
 
 class EventLike(Protocol):
@@ -105,7 +105,7 @@ def stage_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> Stag
     return parse_stage(moves[0].data.get("from")) or Stage.BACKLOG
 
 
-def entered_stage_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
+def entered_stage_at(item: CardLike, history: Sequence[EventLike]) -> datetime | None:
     """When the item entered its current stage (last move into it, else its creation)."""
     stage = item.stage.value
     moved = False
@@ -123,7 +123,7 @@ _STARTED = frozenset(s.value for s in Stage if s.position >= Stage.IN_PROGRESS.p
 """The stages from in_progress on, by value: a set lookup per event, not an enum parse."""
 
 
-def started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
+def started_at(item: CardLike, history: Sequence[EventLike]) -> datetime | None:
     """When the item was first started (first move into an active stage or beyond): the
     start of its work item age. None when not started or no move was recorded."""
     if item.stage.position < Stage.IN_PROGRESS.position:
@@ -149,18 +149,18 @@ class FlowLike(Protocol):
     def entered(self) -> Mapping[str, datetime]: ...
 
 
-def entered_stage_from(item: WorkItem, flow: FlowLike | None) -> datetime | None:
+def entered_stage_from(item: CardLike, flow: FlowLike | None) -> datetime | None:
     """`entered_stage_at` from the item's flow summary: its last move into its current
     stage; with moves but none into it, unknown; with no move, its creation."""
     if flow is None:
         return None
-    at = flow.entered.get(item.stage.value)
+    at = flow.entered.get(item.stage._value_)  # not `.value`: 50k cards, a property each
     if at is not None:
         return at
     return None if flow.moved_at is not None else flow.created_at
 
 
-def started_from(item: WorkItem, flow: FlowLike | None) -> datetime | None:
+def started_from(item: CardLike, flow: FlowLike | None) -> datetime | None:
     """`started_at` from the item's flow summary: its first move into a started stage."""
     if item.stage.position < Stage.IN_PROGRESS.position or flow is None:
         return None

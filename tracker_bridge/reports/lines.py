@@ -2,10 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
+from typing import Protocol, overload
 
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
 from tracker_bridge.model.checklist import checklist_value, criteria_of
+
+
+class OriginLike(Protocol):
+    @property
+    def tracker(self) -> str: ...
+    @property
+    def key(self) -> str: ...
+
+
+class CardLike(Protocol):
+    """What a board line reads of an item: a WorkItem, or the store's light `Card`
+    (`status` reads those, not every item's whole record)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def track(self) -> Track: ...
+    @property
+    def stage(self) -> Stage: ...
+    @property
+    def points(self) -> float | None: ...
+    @property
+    def assignee(self) -> str | None: ...
+    @property
+    def blocked(self) -> bool: ...
+    @property
+    def origin(self) -> OriginLike | None: ...
+    @property
+    def acceptance_criteria(self) -> tuple[str, ...]: ...
+    @property
+    def definition_of_done(self) -> tuple[str, ...]: ...
+    @property
+    def checked(self) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -47,7 +86,7 @@ class ItemLine:
 
     @classmethod
     def of(
-        cls, item: WorkItem, days_in_stage: float | None = None, age_days: float | None = None
+        cls, item: CardLike, days_in_stage: float | None = None, age_days: float | None = None
     ) -> ItemLine:
         # The slots filled straight, in field order, instead of through the generated
         # `__init__`'s frozen `object.__setattr__` calls (3x slower; a board of 100,000
@@ -76,8 +115,61 @@ class ItemLine:
 
 _LINE_SLOTS = tuple(getattr(ItemLine, f.name).__set__ for f in fields(ItemLine))
 
+Ageing = tuple[float, float | None]
+"""(days in stage, age in days) of an ageing card's line."""
 
-def acceptance_of(item: WorkItem) -> tuple[Criterion, ...]:
+
+class Lines(Sequence[ItemLine]):
+    """The lines of some cards, each made when it is read: a board of 100,000 cards shows
+    counts and a few clipped lists (terminal 15 per list, JSON 50), so most lines are
+    never made. Equal to any sequence of the same lines (a tuple of them)."""
+
+    __slots__ = ("_ageing", "_cards")
+
+    def __init__(self, cards: Sequence[CardLike], ageing: Sequence[Ageing] | None = None):
+        self._cards = cards
+        self._ageing = ageing
+        """Per card, for ageing lines."""
+
+    @property
+    def cards(self) -> Sequence[CardLike]:
+        return self._cards
+
+    def _line(self, index: int) -> ItemLine:
+        if self._ageing is None:
+            return ItemLine.of(self._cards[index])
+        in_stage, age = self._ageing[index]
+        return ItemLine.of(self._cards[index], days_in_stage=in_stage, age_days=age)
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    @overload
+    def __getitem__(self, index: int) -> ItemLine: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ItemLine, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> ItemLine | tuple[ItemLine, ...]:
+        if isinstance(index, slice):
+            return tuple(self._line(i) for i in range(len(self._cards))[index])
+        return self._line(range(len(self._cards))[index])  # negative, IndexError
+
+    def __iter__(self) -> Iterator[ItemLine]:
+        return (self._line(i) for i in range(len(self._cards)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Lines({list(self)!r})"
+
+
+def acceptance_of(item: CardLike) -> tuple[Criterion, ...]:
     if not (item.acceptance_criteria or item.definition_of_done):
         return ()  # most items: no checklist to build (a board of 100,000 lines)
     ticked = set(item.checked)

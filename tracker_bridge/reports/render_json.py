@@ -2,7 +2,8 @@
 
 Bounded by default: a list of items longer than `JSON_LIST_LIMIT` keeps its first entries
 and a sibling `<key>_total` gives the full count (the board alone was 13 MB at 20,000
-items). `full=True` (`report sprint --format json --full`) keeps every list whole. Series
+items). `full=True` (`report sprint --format json --full`, `status --json --full`) keeps
+every list whole. Series
 (burndown, cumulative flow days, weeks, sprints) are bounded by time and never clipped.
 Points are always floats (17.0, never 17), so a dashboard reads one type.
 """
@@ -20,7 +21,7 @@ from pydantic import BaseModel
 
 from tracker_bridge.reports.board import BoardSnapshot, StageColumn
 from tracker_bridge.reports.learning import ResearchLearning
-from tracker_bridge.reports.lines import ItemLine
+from tracker_bridge.reports.lines import ItemLine, Lines
 from tracker_bridge.reports.spikes import SpikeStatus, SpikeViolation
 from tracker_bridge.reports.summary import SprintReport
 
@@ -58,7 +59,7 @@ def plain(value: Any, limit: int | None = None) -> Any:
         return out
     if isinstance(value, Mapping):
         return _fields(((str(plain(k)), v) for k, v in value.items()), limit)
-    if isinstance(value, list | tuple):
+    if isinstance(value, list | tuple | Lines):
         return [plain(v, limit) for v in value]
     return value
 
@@ -70,8 +71,8 @@ def _fields(pairs: Iterable[tuple[str, Any]], limit: int | None) -> dict[str, An
             value = float(value)  # one type for points
         elif key == "velocity_history":
             value = [(sprint, float(points)) for sprint, points in value]
-        elif (limit is not None and isinstance(value, list | tuple) and key not in _SERIES
-              and len(value) > limit):
+        elif (limit is not None and isinstance(value, list | tuple | Lines)
+              and key not in _SERIES and len(value) > limit):
             out[f"{key}_total"] = len(value)
             value = value[:limit]
         out[key] = plain(value, limit)
@@ -84,13 +85,19 @@ def report_dict(report: SprintReport, full: bool = False) -> dict[str, Any]:
             **plain(report, limit)}
 
 
-def board_dict(snapshot: BoardSnapshot) -> dict[str, Any]:
-    return {"schema_version": BOARD_SCHEMA_VERSION, **plain(snapshot)}
+def board_dict(snapshot: BoardSnapshot, full: bool = False) -> dict[str, Any]:
+    """`status --json`: clipped like a sprint report unless `full`, with
+    `lists_clipped_at` only when clipped (the whole board reads as schema 1 always did)."""
+    if full:
+        return {"schema_version": BOARD_SCHEMA_VERSION, **plain(snapshot)}
+    return {"schema_version": BOARD_SCHEMA_VERSION, "lists_clipped_at": JSON_LIST_LIMIT,
+            **plain(snapshot, JSON_LIST_LIMIT)}
 
 
 def to_json(
     value: SprintReport | BoardSnapshot, indent: int | None = 2, full: bool = False
 ) -> str:
-    """A sprint report is clipped unless `full`; the board (`status --json`) is whole."""
-    data = report_dict(value, full) if isinstance(value, SprintReport) else board_dict(value)
+    """Lists of items clipped unless `full` (see the module doc)."""
+    data = (report_dict(value, full) if isinstance(value, SprintReport)
+            else board_dict(value, full))
     return json.dumps(data, indent=indent, sort_keys=True, ensure_ascii=False)

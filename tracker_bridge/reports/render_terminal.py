@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
@@ -15,6 +16,7 @@ from tracker_bridge.reports.board import BoardSnapshot
 from tracker_bridge.reports.fmt import (
     breach_text,
     clip,
+    clip_each,
     counted,
     cycle_rows,
     item_text,
@@ -44,10 +46,10 @@ def _red_list(title: str, texts: list[str], console: Console) -> None:
         console.print(f"  {escape(text)}", highlight=False)
 
 
-def _item_list(title: str, lines: tuple[ItemLine, ...], style: str = "") -> Text | None:
+def _item_list(title: str, lines: Sequence[ItemLine], style: str = "") -> Text | None:
     if not lines:
         return None
-    body = "\n".join(f"  {t}" for t in clip([item_text(x) for x in lines], LIST_LIMIT))
+    body = "\n".join(f"  {t}" for t in clip_each(lines, LIST_LIMIT, item_text))
     return Text(f"{title}\n{body}", style=style)
 
 
@@ -84,8 +86,7 @@ def render_board(snapshot: BoardSnapshot, console: Console) -> None:
             f"Active sprint: [bold]{escape(sprint.name)}[/] ({sprint.start} to {sprint.end})"
         )
     console.print(board_table(snapshot))
-    born = tuple(x for col in snapshot.columns for x in col.items if x.tracker_born)
-    part = _item_list("Tracker-born (not in the roadmap)", born)
+    part = _item_list("Tracker-born (not in the roadmap)", snapshot.tracker_born())
     if part is not None:
         console.print(part)
     _red_list("WIP-limit breaches", [breach_text(b) for b in snapshot.breaches], console)

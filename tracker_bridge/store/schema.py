@@ -7,9 +7,11 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     Dialect,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -49,16 +51,22 @@ class JsonDocument(TypeDecorator[Any]):
     impl = JSON
     cache_ok = True
 
+    def __init__(self, none_as_null: bool = False) -> None:
+        super().__init__(none_as_null=none_as_null)
+        self.none_as_null = none_as_null  # by its argument's name: part of the cache key
+
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        none_as_null = self.none_as_null
         if dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import JSONB
 
-            return dialect.type_descriptor(JSONB())
-        return dialect.type_descriptor(JSON())
+            return dialect.type_descriptor(JSONB(none_as_null=none_as_null))
+        return dialect.type_descriptor(JSON(none_as_null=none_as_null))
 
 
-def json_type() -> TypeEngine[Any]:
-    return JsonDocument()
+def json_type(none_as_null: bool = False) -> TypeEngine[Any]:
+    """`none_as_null`: Python None is SQL NULL, not the JSON `null`."""
+    return JsonDocument(none_as_null=none_as_null)
 
 
 metadata = MetaData(
@@ -76,6 +84,22 @@ items = Table(
     Column("item_id", String(NAME), primary_key=True),
     Column("data", json_type(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # The item's board card (migration 0009, `store/cards.py`): `status` reads these, not
+    # the JSON. Kept by `Store.save_items`; a row whose `kind` is NULL is read in full.
+    # The checklist columns are JSON arrays, NULL when empty.
+    Column("kind", String(32)),
+    Column("title", Text()),
+    Column("track", String(32)),
+    Column("stage", String(32)),
+    Column("points", Float()),
+    Column("assignee", Text()),
+    Column("blocked", Boolean()),
+    Column("ended", Boolean()),
+    Column("origin_tracker", Text()),
+    Column("origin_key", Text()),
+    Column("acceptance_criteria", json_type(none_as_null=True)),
+    Column("definition_of_done", json_type(none_as_null=True)),
+    Column("checked", json_type(none_as_null=True)),
 )
 
 remote_refs = Table(

@@ -10,18 +10,21 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, Text, and_, delete, select, type_coerce
+from sqlalchemy import Connection, Engine, Text, and_, delete, select, type_coerce
 
 from tracker_bridge.gc_pause import no_gc_pauses
-from tracker_bridge.model import FieldValue, RemoteRef, WorkItem, compact
+from tracker_bridge.model import FieldValue, Kind, RemoteRef, WorkItem, compact
 from tracker_bridge.store import schema as s
+from tracker_bridge.store.cards import CARD_COLUMNS, Card, card_columns, read_board
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
 from tracker_bridge.store.engine import make_engine, migrate, upsert
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
 from tracker_bridge.store.objectives import Objectives
 from tracker_bridge.store.origins import Origins
+from tracker_bridge.store.records import ItemFlow
 
 
 def _now() -> datetime:
@@ -194,13 +197,15 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                 "item_id": item.id,
                 "data": item.model_dump(mode="json"),
                 "updated_at": now,
+                **card_columns(item),  # the board's columns, in step with the JSON
             }
             for item in items
         }
         if not rows:
             return
         with self._engine.begin() as conn:
-            stmt = upsert(conn, s.items, ("project", "item_id"), ("data", "updated_at"))
+            stmt = upsert(conn, s.items, ("project", "item_id"),
+                          ("data", "updated_at", *CARD_COLUMNS))
             conn.execute(stmt, list(rows.values()))
 
     def drop_items(self, project: str, item_ids: Iterable[str]) -> None:
@@ -230,6 +235,42 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         for item_id, item in self._all_items(project).items():
             (ended if _ended(item) else current)[item_id] = item
         return current, ended
+
+    def board_cards(
+        self, project: str
+    ) -> tuple[dict[str, Card | WorkItem], dict[str, ItemFlow]]:
+        """What the board shows of the current items (`get_items`), by id: a `Card` each
+        (the WorkItem for a row written without card columns); with the flow summaries
+        of the cards in an active stage, epics left out (`item_flows` with each one's
+        current stage). One read of the card columns, not of every item's JSON."""
+        with self._engine.connect() as conn:
+            read = read_board(conn, project)
+            whole = self._items_by_id(conn, project, read.in_full)
+        found: dict[str, Card | WorkItem] = dict(read.cards)
+        unread: dict[str, str] = {}  # rows without card columns: their stage was not known
+        for item_id, item in whole.items():
+            if _ended(item):
+                continue
+            found[item_id] = item
+            if item.stage.is_active and item.kind is not Kind.EPIC and item_id not in read.flows:
+                unread[item_id] = item.stage._value_
+        flows = read.flows
+        if unread:
+            flows.update(self.item_flows(project, unread))
+        return found, flows
+
+    def _items_by_id(
+        self, conn: Connection, project: str, item_ids: list[str]
+    ) -> dict[str, WorkItem]:
+        t = s.items
+        found: dict[str, WorkItem] = {}
+        for start in range(0, len(item_ids), ITEM_IDS_PER_QUERY):
+            batch = item_ids[start:start + ITEM_IDS_PER_QUERY]
+            query = select(t.c.item_id, t.c.data).where(t.c.project == project,
+                                                        t.c.item_id.in_(batch))
+            for item_id, data in conn.execute(query):
+                found[item_id] = compact(WorkItem.model_validate(data))
+        return found
 
     def _all_items(self, project: str) -> dict[str, WorkItem]:
         t = s.items
