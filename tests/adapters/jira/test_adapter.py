@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 from tests.adapters.contract import sample_items
 from tests.adapters.jira.conftest import PROJECT, JiraFake
 from tracker_bridge.adapters.jira import JiraAdapter, factory
+from tracker_bridge.adapters.jira.search import Cursor
 from tracker_bridge.mappings import default_mapping
 from tracker_bridge.model import Kind, RemoteRef, Sprint, SprintState, Stage, Track, WorkItem
 from tracker_bridge.testing.fake_jira import FakeJira
@@ -147,7 +148,12 @@ def test_a_quiet_pull_is_one_search(flavour: str) -> None:
         cursor = adapter.pull(None).cursor
         fake.clock.advance(12 * 3600)
         quiet = jf.open_adapter()
-        assert quiet.pull(cursor).items == [] and quiet.requests_sent == 1
+        pulled = quiet.pull(cursor)
+        assert pulled.items == [] and quiet.requests_sent == 1
+        # The window moves to the pull's start on the server's clock (its `Date`), not to the
+        # last edit 12 hours before: the next quiet night re-reads nothing.
+        since = Cursor.decode(pulled.cursor).since
+        assert since is not None and fake.clock.now() - since < timedelta(seconds=5)
         assert cursor is not None
         moved = cursor.replace(fake.url, "https://old.example.net")
         other = jf.open_adapter()
