@@ -40,6 +40,7 @@ from tracker_bridge.adapters.github.reading import (
     board_fingerprint,
     list_issues,
     probe_repository,
+    settled_before,
 )
 from tracker_bridge.adapters.github.scope import IssueScope
 from tracker_bridge.adapters.github.translate import (
@@ -103,7 +104,8 @@ class GitHubAdapter(DeliveryReading):
         self.sprint_by_iteration: dict[str, str] = {}
         self.stages: dict[int, str] = {}
         self.probe: Probe | None = None
-        """This session's look at the whole repository (`reading.probe`), if a pull sent one."""
+        """This session's look at the whole repository (`probe_repository`), if a pull sent
+        one: the removal check (`removals_since`) reads it too."""
         self.task_parents: dict[int, int] = {}
         self.writer = Writer(self)
 
@@ -314,7 +316,7 @@ class GitHubAdapter(DeliveryReading):
         if state.since is None:
             return True
         newest = parse_time(state.since) + timedelta(seconds=self.mapping.pacing.overlap_seconds)
-        return Probe(0, newest, None).unchanged_since(parse_time(state.read_at))
+        return settled_before(newest, parse_time(state.read_at))
 
     def _stage_changes(self, items: list[RemoteItem], *, incremental: bool) -> list[StageChange]:
         changes = []

@@ -239,8 +239,13 @@ class Probe:
 
     def unchanged_since(self, moment: datetime) -> bool:
         """Nothing edited, created or transferred in since `moment` (each sets the item's
-        `updated_at`), with a margin for the two clocks."""
-        return self.newest_update is None or self.newest_update < moment - CLOCK_MARGIN
+        `updated_at`)."""
+        return settled_before(self.newest_update, moment)
+
+
+def settled_before(newest_update: datetime | None, moment: datetime) -> bool:
+    """The newest update came before `moment` by more than the clocks' margin."""
+    return newest_update is None or newest_update < moment - CLOCK_MARGIN
 
 
 def probe_repository(client: GitHubClient, repo_path: str) -> Probe | None:
