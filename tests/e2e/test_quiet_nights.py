@@ -156,6 +156,22 @@ def test_a_jira_title_edit_reaches_github(nights: Nights) -> None:
     nights.quiet_night()
 
 
+def test_a_jira_user_changing_their_time_zone_hides_no_edit(nights: Nights) -> None:
+    """Jira reads "yyyy-MM-dd HH:mm" in the searching user's profile zone, which the user may
+    change between nights (here to 11 hours behind UTC); the pull's window is an instant, so
+    the replay still matches and the next edit still reaches GitHub. Nothing reads the
+    profile (`myself`), and a quiet night sends no serverInfo either."""
+    sandbox = nights.sandbox
+    talk = next(t for t in nights.stamp()["talks"] if t["tracker"] == sandbox.jira_tracker)
+    assert not any("serverInfo" in e["url"] for e in talk["exchanges"]), talk["exchanges"]
+    sandbox.jira.data.user_timezone = "Pacific/Pago_Pago"
+    nights.quiet_night()
+    sandbox.jira_edit(ITEM, summary="Scrape Rotten Tomatoes, at night")
+    nights.full_night()
+    assert github_issue(sandbox, ITEM)["title"] == "Scrape Rotten Tomatoes, at night"
+    assert sandbox.jira.stats.by_route["GET /rest/api/2/myself"] == 0
+
+
 def test_closing_a_github_issue_reaches_jira(nights: Nights) -> None:
     nights.sandbox.github_edit(ITEM, state="closed", state_reason="completed")
     nights.full_night()
