@@ -1,9 +1,11 @@
-"""A pull with nothing changed on a 5,000-issue repository costs <= 2 requests (304s shown).
+"""A pull with nothing changed on a 5,000-issue repository costs <= 2 requests (statuses shown).
 
 Seeds the fake directly (no HTTP), runs a full pull to get a cursor, then pulls twice with a
 fresh adapter (as the next nightly run would) and twice with the same one. The first quiet pull
 re-reads the few issues inside the overlap window (one 200, filtered out through the cursor's
-`seen` list) and stores that query's ETag in the cursor; every later quiet pull is one 304.
+`seen` list: the last change came too close before the full read for a probe to answer); every
+later quiet pull is one probe (a 200 of one issue: the newest update and the count, see
+adapters/github/reading.py) instead of the listing's 304.
 
 `--projects` runs the same in Projects v2 mode with every issue on the board, once per
 `project.scan` setting, to show the trade-off documented in adapters/github/adapter.py.

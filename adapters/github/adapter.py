@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -33,7 +33,15 @@ from tracker_bridge.adapters.github.history import change_times
 from tracker_bridge.adapters.github.mapping import GitHubMapping
 from tracker_bridge.adapters.github.projects import ProjectBoard
 from tracker_bridge.adapters.github.rank import position_items
-from tracker_bridge.adapters.github.reading import Cursor, board_fingerprint, list_issues
+from tracker_bridge.adapters.github.reading import (
+    Cursor,
+    Listing,
+    Probe,
+    board_fingerprint,
+    list_issues,
+    probe_repository,
+    settled_before,
+)
 from tracker_bridge.adapters.github.scope import IssueScope
 from tracker_bridge.adapters.github.translate import (
     Json,
@@ -41,6 +49,8 @@ from tracker_bridge.adapters.github.translate import (
     ProjectValues,
     from_remote,
     issue_number,
+    parse_time,
+    utc_text,
 )
 from tracker_bridge.adapters.github.writing import Writer
 from tracker_bridge.model import FieldValue, RemoteRef, Sprint, Stage
@@ -93,6 +103,9 @@ class GitHubAdapter(DeliveryReading):
         self.board_items: dict[int, str] = {}
         self.sprint_by_iteration: dict[str, str] = {}
         self.stages: dict[int, str] = {}
+        self.probe: Probe | None = None
+        """This session's look at the whole repository (`probe_repository`), if a pull sent
+        one: the removal check (`removals_since`) reads it too."""
         self.task_parents: dict[int, int] = {}
         self.writer = Writer(self)
 
@@ -244,11 +257,19 @@ class GitHubAdapter(DeliveryReading):
         params: dict[str, Any] = {"state": "all", "sort": "updated", "direction": "desc"}
         if state.since:
             params["since"] = state.since
-        listing = list_issues(
-            self.client, self.repo_path, params, etag=state.etag,
-            reserve=self.mapping.pacing.rate_limit_reserve, missing=self.missing,
-            start_page=state.resume_page or 1,
-        )
+        self.probe = None
+        if self._worth_probing(state):
+            self.probe = probe_repository(self.client, self.repo_path)
+        glance = self.probe
+        if glance is not None and glance.unchanged_since(parse_time(state.read_at or "")):
+            # Nothing updated since the last read: what its 304 would have said.
+            listing = Listing([], state.etag, not_modified=True, date=glance.date)
+        else:
+            listing = list_issues(
+                self.client, self.repo_path, params, etag=state.etag,
+                reserve=self.mapping.pacing.rate_limit_reserve, missing=self.missing,
+                start_page=state.resume_page or 1,
+            )
         raws = listing.unreported(state)
         rest_new = list(raws)
         scan = self.project is not None and (
@@ -279,11 +300,23 @@ class GitHubAdapter(DeliveryReading):
                 }
         items = self.translate(raws, project)
         changes = self._stage_changes(items, incremental=cursor is not None)
+        read = listing.date if listing.complete and state.resume_page is None else None
         next_cursor = replace(
             state.after(listing, self.mapping.pacing.overlap_seconds),
             project_since=project_since, project_seen=project_seen,
+            read_at=utc_text(read) if read is not None else None,
         )
         return PullResult(items, next_cursor.encode(), changes, listing.complete)
+
+    def _worth_probing(self, state: Cursor) -> bool:
+        """Only when the newest update the last read saw is well before that read: otherwise
+        the probe could not tell "unchanged" and would cost a request on top of the 304."""
+        if not state.read_at or state.resume_page is not None:
+            return False
+        if state.since is None:
+            return True
+        newest = parse_time(state.since) + timedelta(seconds=self.mapping.pacing.overlap_seconds)
+        return settled_before(newest, parse_time(state.read_at))
 
     def _stage_changes(self, items: list[RemoteItem], *, incremental: bool) -> list[StageChange]:
         changes = []

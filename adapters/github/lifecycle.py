@@ -8,11 +8,12 @@ transferred issue, so an answer from another repository means transferred.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from tracker_bridge.adapters.github.reading import list_issues
+from tracker_bridge.adapters.github.reading import count, list_issues, server_date
+from tracker_bridge.adapters.github.translate import parse_time, utc_text
 from tracker_bridge.model import RemoteRef
 from tracker_bridge.tracker import AdapterError, RemoteGone
 
@@ -53,15 +54,21 @@ def check_refs(adapter: GitHubAdapter, refs: Sequence[RemoteRef]) -> list[Remote
     return gone
 
 
-_LAST_PAGE = re.compile(r'[?&]page=(\d+)[^>]*>;\s*rel="last"')
-
-
 def removals_since(adapter: GitHubAdapter, previous: str | None) -> tuple[bool, str]:
-    """(nothing removed since `previous`, the fingerprint now), in one request.
+    """(nothing removed since `previous`, the fingerprint now), in one request at most.
 
-    The fingerprint is the number of issues and pull requests and the newest number. Numbers
-    are never reused, so with nothing deleted or transferred the count grows exactly as the
-    newest number does; anything else means something left, and the listing runs."""
+    The fingerprint is the number of issues and pull requests, the newest number, and the
+    server's time it was taken. Numbers are never reused, so with nothing deleted or
+    transferred the count grows exactly as the newest number does; anything else means
+    something left, and the listing runs. When this session's pull probed the repository
+    and nothing was created, edited or transferred in since the last fingerprint (each sets
+    an `updated_at`), an unchanged count says the same without a request."""
+    before = _parse(previous)
+    glance = adapter.probe
+    if before is not None and glance is not None and glance.date is not None:
+        total, newest, at = before
+        if at is not None and glance.unchanged_since(at) and glance.total == total:
+            return True, _mark(total, newest, glance.date)
     reply = adapter.client.rest(
         "GET",
         f"{adapter.repo_path}/issues",
@@ -69,12 +76,26 @@ def removals_since(adapter: GitHubAdapter, previous: str | None) -> tuple[bool, 
     )
     if reply.status != 200 or not isinstance(reply.data, list):
         raise AdapterError(f"GitHub answered {reply.status} listing {adapter.full_name}")
-    newest = int(reply.data[0]["number"]) if reply.data else 0
-    link = next((v for k, v in reply.headers.items() if k.lower() == "link"), "")
-    last = _LAST_PAGE.search(link)
-    total = int(last.group(1)) if last else len(reply.data)
-    current = f"{total}:{newest}"
-    if previous is None or ":" not in previous:
+    newest_now = int(reply.data[0]["number"]) if reply.data else 0
+    total_now = count(reply.data, reply.headers)
+    current = _mark(total_now, newest_now, server_date(reply.headers))
+    if before is None:
         return False, current
-    before_total, before_newest = (int(part) for part in previous.split(":", 1))
-    return total - before_total == newest - before_newest, current
+    total, newest, _ = before
+    return total_now - total == newest_now - newest, current
+
+
+def _mark(total: int, newest: int, at: datetime | None) -> str:
+    return f"{total}:{newest}" + (f":{utc_text(at)}" if at is not None else "")
+
+
+def _parse(mark: str | None) -> tuple[int, int, datetime | None] | None:
+    """(count, newest number, when taken) of a stored fingerprint; older ones have no time."""
+    parts = (mark or "").split(":", 2)
+    if len(parts) < 2:
+        return None
+    try:
+        at = parse_time(parts[2]) if len(parts) == 3 else None
+        return int(parts[0]), int(parts[1]), at
+    except ValueError:
+        return None

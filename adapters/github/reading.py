@@ -11,8 +11,15 @@ next pull reads it.
 The cursor is opaque text (JSON) carrying the `since` we query with, the first page's ETag
 (so an unchanged repository costs one 304, also in a later run with a fresh adapter, and also
 when `since` moved after a change and the moved query's first page is what was read), what was
-already reported inside the overlap window (so the overlap never re-reports it), and where an
-interrupted read goes on.
+already reported inside the overlap window (so the overlap never re-reports it), where an
+interrupted read goes on, and when (the server's `Date`) the last complete read began.
+
+A later pull first sends one probe (`probe_repository`): the most recently updated issue or
+pull request of the whole repository, one per page, so its `Link` counts them all. When that newest
+update is older than the last read (less a margin for clocks), nothing was edited or created
+since: the listing is skipped, and the same answer tells removals (`lifecycle.py`) that
+nothing left either when the count is unchanged. The probe replaces the listing's 304 and the
+removals fingerprint on a quiet night; a night with a change pays one request more.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from tracker_bridge.adapters.github.client import GitHubClient
@@ -30,6 +38,10 @@ from tracker_bridge.adapters.github.translate import ProjectValues, parse_time, 
 from tracker_bridge.tracker import AdapterError
 
 NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+LAST_PAGE = re.compile(r'[?&]page=(\d+)[^>]*>;\s*rel="last"')
+CLOCK_MARGIN = timedelta(seconds=60)
+"""How much older than the last read the newest update must be for a probe to call the
+repository unchanged: `Date` and `updated_at` come from different machines' clocks."""
 PREFIX = "gh2:"
 OLD_PREFIX = "gh1:"
 """Cursors of the oldest-first listing: only their `since` is kept (their ETag and `seen`
@@ -77,6 +89,9 @@ class Cursor:
     """An interrupted read (rate-limit reserve) goes on at this page of the same query."""
     newest: str | None = None
     """Newest `updated_at` the interrupted read has seen so far."""
+    read_at: str | None = None
+    """The server's time (`Date`) when the last complete read began: a probe finding nothing
+    updated since then skips the listing."""
 
     def reported(self, raw: Mapping[str, Any]) -> bool:
         found = self.seen.get(str(raw["number"]))
@@ -88,6 +103,7 @@ class Cursor:
             "seen": {number: list(pair) for number, pair in self.seen.items()},
             "project_since": self.project_since, "resume_page": self.resume_page,
             "newest": self.newest, "project_seen": dict(self.project_seen),
+            "read_at": self.read_at,
         }  # fmt: skip
         return PREFIX + json.dumps(data, separators=(",", ":"), sort_keys=True)
 
@@ -106,7 +122,8 @@ class Cursor:
             page = data.get("resume_page")
             board = {str(k): str(v) for k, v in (data.get("project_seen") or {}).items()}
             return cls(data.get("since"), data.get("etag"), seen, data.get("project_since"),
-                       board, int(page) if page is not None else None, data.get("newest"))
+                       board, int(page) if page is not None else None, data.get("newest"),
+                       data.get("read_at"))
         except (ValueError, AttributeError, IndexError, TypeError):
             raise AdapterError("the GitHub sync cursor is damaged; reset it") from None
 
@@ -149,6 +166,8 @@ class Listing:
     complete: bool = True
     next_page: int | None = None
     """Where an incomplete listing goes on."""
+    date: datetime | None = None
+    """The server's time (`Date`) of the first page's answer."""
 
     def unreported(self, cursor: Cursor) -> list[dict[str, Any]]:
         """Issues whose current values the cursor has not reported, each once."""
@@ -181,8 +200,10 @@ def list_issues(
     page = start_page
     while url:
         reply = client.rest("GET", url, params=query, headers=headers)
+        if first:
+            listing.date = server_date(reply.headers)
         if reply.status == 304:
-            return Listing([], etag, not_modified=True)
+            return Listing([], etag, not_modified=True, date=listing.date)
         if reply.status == 404:
             raise AdapterError(missing or f"{repo_path} not found")
         if reply.status != 200 or not isinstance(reply.data, list):
@@ -205,6 +226,54 @@ def list_issues(
             listing.complete, listing.next_page = False, page
             break
     return listing
+
+
+@dataclass(frozen=True)
+class Probe:
+    """The repository at a glance, from one request: how many issues and pull requests it
+    holds, the newest `updated_at` among them, and the server's time of the answer."""
+
+    total: int
+    newest_update: datetime | None
+    date: datetime | None
+
+    def unchanged_since(self, moment: datetime) -> bool:
+        """Nothing edited, created or transferred in since `moment` (each sets the item's
+        `updated_at`)."""
+        return settled_before(self.newest_update, moment)
+
+
+def settled_before(newest_update: datetime | None, moment: datetime) -> bool:
+    """The newest update came before `moment` by more than the clocks' margin."""
+    return newest_update is None or newest_update < moment - CLOCK_MARGIN
+
+
+def probe_repository(client: GitHubClient, repo_path: str) -> Probe | None:
+    """None when the answer is not a listing (the full read then says why)."""
+    params = {"state": "all", "sort": "updated", "direction": "desc", "per_page": 1}
+    reply = client.rest("GET", f"{repo_path}/issues", params=params)
+    if reply.status != 200 or not isinstance(reply.data, list):
+        return None
+    return Probe(
+        count(reply.data, reply.headers),
+        parse_time(str(reply.data[0]["updated_at"])) if reply.data else None,
+        server_date(reply.headers),
+    )
+
+
+def count(page: list[Any], headers: Mapping[str, str]) -> int:
+    """All items of a one-per-page listing: the last page's number, from `Link`."""
+    last = LAST_PAGE.search(_header(headers, "link") or "")
+    return int(last.group(1)) if last else len(page)
+
+
+def server_date(headers: Mapping[str, str]) -> datetime | None:
+    text = _header(headers, "date")
+    try:
+        moment = parsedate_to_datetime(text) if text else None
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(UTC) if moment is not None and moment.tzinfo else None
 
 
 def _one_second(page: list[Any]) -> bool:

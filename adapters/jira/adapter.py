@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
@@ -76,14 +78,12 @@ class JiraAdapter:
         # Jira Cloud's search lags behind writes: the reconciler waits this long before it
         # looks up a create whose answer was lost (0 for servers that index at once).
         self.marker_lookup_lag_seconds = float(options.get("marker_lookup_lag_seconds", 0))
+        # Nothing is read at open: serverInfo (Cloud or Data Center) waits until needed, and a
+        # pull learns it from its cursor instead.
         self.client = JiraClient(url, username=username, token=token, options=options)
         self.max_concurrency = self.client.max_concurrency
         """Single-item writes (edits, moves, parent links) the reconciler may run at once;
         option `max_concurrency` (default 8, 1 = serial). 429s are honoured per request."""
-        try:
-            self.client.load_server_info()
-        except JiraCallError as exc:
-            raise call_error(exc, f"connecting to {self.url}", self.url) from None
         self.meta = Metadata(self.client, mapping, self.project, self.url)
         self.mover = StageMover(self.client, mapping, self.project)
         self.sprints = Sprints(self.client, self.meta)
@@ -282,12 +282,17 @@ class JiraAdapter:
                 continue  # a deleted or hidden parent stays unnamed (left out of values)
 
     def pull(self, cursor: str | None) -> PullResult:
-        started = self.client.server_now()
         state = Cursor.decode(cursor)
+        cloud = state.deployment(self.url)
+        if cloud is not None and not self.client.deployment_known:
+            self.client.assume_deployment(cloud)
+        # The pull's start on the server's clock, told by the first answer after it (its
+        # `Date`): edits from then on are read again next time, inside the overlap.
+        started_here = time.monotonic()
         jql = f"project = {quote(self.project)}"
         if state.since is not None:
             since = floor_minute(state.since - self.overlap)
-            jql += f" AND updated >= {jql_time(since, self.meta.time_zone())}"
+            jql += f" AND updated >= {jql_time(since)}"
         # Newest first: pages are offsets into a result that moves while people edit. An edit
         # moves its issue to the front, so newest first it only pushes unread issues down
         # (read twice, dropped below) and never past a page already read, as oldest first
@@ -313,7 +318,11 @@ class JiraAdapter:
             for before, after, at in stage_changes(issue, self.mapping)
             if state.since is None or at > state.since
         ]
-        new_state = state.advanced(triples, self.overlap, started)
+        started = self.client.server_time_at(started_here)
+        new_state = replace(
+            state.advanced(triples, self.overlap, started),
+            site=self.url, cloud=self.client.is_cloud,
+        )
         return PullResult(items=items, cursor=new_state.encode(), stage_changes=changes)
 
     def rank(

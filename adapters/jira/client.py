@@ -7,8 +7,12 @@ Pitfalls designed around (see reference/tracker-apis.md §1):
 - Its 429 wait is `2*Retry-After` capped at 60 s, which can retry too early: we honour
   Retry-After in full (a cap is an option, for tests).
 - The constructor's serverInfo GET would be neither counted nor retried, so we construct with
-  `get_server_info=False` and fetch serverInfo ourselves right away, setting `deploymentType`
-  and `_version` exactly as the constructor would (so `_is_cloud` stays right).
+  `get_server_info=False` and fetch serverInfo ourselves, setting `deploymentType` and
+  `_version` exactly as the constructor would (so `_is_cloud` stays right). We fetch it only
+  when the deployment type is not known already: a pull learns it from its cursor (the same
+  site), so a quiet night does not pay for serverInfo. The server's clock comes from any
+  answer's `Date` header then (every HTTP server sends one; serverInfo's serverTime is the
+  same clock to the millisecond).
 - `Issue.update` re-GETs and `create_issue` resolves names with extra GETs: we send raw
   requests through the library's authenticated session instead.
 """
@@ -21,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -67,17 +72,21 @@ class _CountingAdapter(HTTPAdapter):
         deadline: CallDeadline,
         pool: int = 10,
         recorder: Recorder | None = None,
+        on_answer: Callable[[Mapping[str, str]], None] | None = None,
     ) -> None:
         # One pooled connection per concurrent writer, so none is opened and thrown away.
         super().__init__(max_retries=0, pool_maxsize=pool)
         self._on_send = on_send
         self._deadline = deadline
         self._recorder = recorder or Recorder()
+        self._on_answer = on_answer
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
         self._on_send()
         kwargs["timeout"] = self._deadline.timeout()  # never past the call's deadline
         response = super().send(request, *args, **kwargs)
+        if self._on_answer is not None:
+            self._on_answer(response.headers)
         # What a quiet night's stamp keeps (only while a `sync` records; see quiet/).
         if self._recorder.active:
             self._recorder.note(
@@ -110,6 +119,7 @@ class JiraClient:
         token: str | None,
         options: Mapping[str, Any],
     ) -> None:
+        self.url = url
         self.sent = 0
         self._sent_lock = threading.Lock()  # the reconciler writes from a thread pool
         self.rate_limit_waits = 0
@@ -139,33 +149,75 @@ class JiraClient:
         self.recorder = Recorder()
         """The exchanges of a recording `sync`, for its quiet-night stamp."""
         counter = _CountingAdapter(
-            self._count, self.deadline, max(10, self.max_concurrency), self.recorder
+            self._count, self.deadline, max(10, self.max_concurrency), self.recorder,
+            self._note_date,
         )
         self.session: requests.Session = self.jira._session
         self.session.mount("http://", counter)
         self.session.mount("https://", counter)
-        self.is_cloud = False
-        self.server_time: tuple[datetime | None, float] = (None, time.monotonic())
+        self._cloud: bool | None = None
+        self._info_lock = threading.Lock()
+        self.server_clock: tuple[datetime, float] | None = None
+        """(the server's time, our monotonic clock then), from its last answer."""
 
     def _count(self) -> None:
         with self._sent_lock:
             self.sent += 1
 
+    @property
+    def is_cloud(self) -> bool:
+        """Cloud or Data Center: known from a pull's cursor, else one serverInfo read."""
+        if self._cloud is None:
+            with self._info_lock:
+                if self._cloud is None:
+                    self._connect()
+        return bool(self._cloud)
+
+    def _connect(self) -> None:
+        from .metadata import call_error  # metadata builds on this module
+
+        try:
+            self.load_server_info()
+        except JiraCallError as exc:
+            raise call_error(exc, f"connecting to {self.url}", self.url) from None
+
+    @property
+    def deployment_known(self) -> bool:
+        return self._cloud is not None
+
+    def assume_deployment(self, cloud: bool) -> None:
+        """What an earlier session's serverInfo said about this same site."""
+        self.jira.deploymentType = "Cloud" if cloud else "Server"
+        self._cloud = cloud
+
     def load_server_info(self) -> dict[str, Any]:
         info: dict[str, Any] = self.get("serverInfo")
         self.jira.deploymentType = info.get("deploymentType")
         self.jira._version = tuple(info.get("versionNumbers") or (0, 0, 0))
-        self.is_cloud = self.jira.deploymentType == "Cloud"
-        stamp = info.get("serverTime")
-        self.server_time = (_parse_server_time(str(stamp)) if stamp else None, time.monotonic())
+        self._cloud = self.jira.deploymentType == "Cloud"
+        stamp = _parse_server_time(str(info["serverTime"])) if info.get("serverTime") else None
+        if stamp is not None:
+            self.server_clock = (stamp, time.monotonic())
         return info
 
-    def server_now(self) -> datetime:
-        """The server's clock now: serverTime from open plus the time elapsed here since."""
-        at_open, mono = self.server_time
-        if at_open is None:
-            return datetime.now(UTC)
-        return at_open + timedelta(seconds=time.monotonic() - mono)
+    def _note_date(self, headers: Mapping[str, str]) -> None:
+        # Whole seconds, cut down: an estimate of the server's clock that is never ahead.
+        text = headers.get("Date")
+        try:
+            stamp = parsedate_to_datetime(text) if text else None
+        except (TypeError, ValueError):
+            stamp = None
+        if stamp is not None and stamp.tzinfo is not None:
+            self.server_clock = (stamp.astimezone(UTC), time.monotonic())
+
+    def server_time_at(self, moment: float) -> datetime | None:
+        """The server's clock at `moment` (our monotonic clock), from its last answer; None
+        before any answer carried a time."""
+        known = self.server_clock
+        if known is None:
+            return None
+        at, mono = known
+        return at + timedelta(seconds=moment - mono)
 
     # -- verbs --------------------------------------------------------------------------------
     def get(

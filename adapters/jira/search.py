@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from .client import JiraClient
 from .translate import JiraSchema, parse_time
@@ -36,9 +35,11 @@ def in_list(values: Iterable[str]) -> str:
     return "(" + ", ".join(quote(value) for value in values) + ")"
 
 
-def jql_time(moment: datetime, zone: ZoneInfo) -> str:
-    """A JQL datetime in the searching user's profile zone (JQL has minute granularity)."""
-    return quote(moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"))
+def jql_time(moment: datetime) -> str:
+    """A JQL datetime as epoch milliseconds, unquoted: an instant, unlike the `"yyyy-MM-dd
+    HH:mm"` forms, which Jira reads in the searching user's profile time zone. So no
+    `myself` read for that zone, and a user who changes it cannot shift our window."""
+    return str(int(moment.timestamp() * 1000))
 
 
 def fields_for(schema: JiraSchema | None) -> str:
@@ -100,14 +101,24 @@ class Cursor:
 
     since: datetime | None
     seen: frozenset[tuple[str, str]] = frozenset()
+    site: str | None = None
+    """The Jira base URL the deployment type below was read from."""
+    cloud: bool | None = None
+    """serverInfo's deploymentType (Cloud or not) for `site`: later pulls skip serverInfo."""
 
     def encode(self) -> str | None:
         if self.since is None:
             return None
-        return json.dumps(
-            {"since": self.since.isoformat(), "seen": sorted(map(list, self.seen))},
-            separators=(",", ":"),
-        )
+        data: dict[str, Any] = {
+            "since": self.since.isoformat(), "seen": sorted(map(list, self.seen))
+        }
+        if self.site is not None and self.cloud is not None:
+            data |= {"site": self.site, "cloud": self.cloud}
+        return json.dumps(data, separators=(",", ":"))
+
+    def deployment(self, site: str) -> bool | None:
+        """Whether `site` is Jira Cloud, as known for that same site; None: ask serverInfo."""
+        return self.cloud if self.site == site else None
 
     @staticmethod
     def decode(text: str | None) -> Cursor:
@@ -117,7 +128,14 @@ class Cursor:
             data = json.loads(text)
             since = datetime.fromisoformat(data["since"])
             seen = frozenset((str(k), str(u)) for k, u in data.get("seen") or ())
-            return Cursor(since.astimezone(UTC), seen)
+            cloud = data.get("cloud")
+            site = data.get("site")
+            return Cursor(
+                since.astimezone(UTC),
+                seen,
+                str(site) if isinstance(site, str) else None,
+                cloud if isinstance(cloud, bool) else None,
+            )
         # A bare ISO timestamp (from another tool or an older run).
         return Cursor(datetime.fromisoformat(text).astimezone(UTC))
 
@@ -139,7 +157,7 @@ class Cursor:
         window = floor_minute(since - overlap)
         kept = {(k, u) for k, u, moment in issues if moment >= window}
         kept |= {(k, u) for k, u in self.seen if parse_time(u) >= window}
-        return Cursor(since, frozenset(kept))
+        return Cursor(since, frozenset(kept), self.site, self.cloud)
 
 
 def floor_minute(moment: datetime) -> datetime:

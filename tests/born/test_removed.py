@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker_bridge.testing.fake_github.removals import transfer_issue
+from tracker_bridge.testing.fake_github.removals import delete_issue, transfer_issue
 from tracker_bridge.testing.fake_jira import moves
 from tracker_bridge.testing.sandbox import Sandbox
 
@@ -109,33 +109,40 @@ def test_the_human_summary_names_a_deleted_issue(seeded: Runner) -> None:
     assert "infra.repo" not in out
 
 
-def test_a_quiet_night_costs_one_request_for_the_removal_check(seeded: Runner) -> None:
+def _next_night(sandbox: Sandbox) -> None:
+    # Nights are hours apart: the chores leave the pull's overlap window, as they would.
+    # (Back to back, within one second, the window would list them all again, and
+    # whether it does hangs on where a second boundary falls.)
+    sandbox.jira.clock.advance(12 * 3600)
+    sandbox.github.clock.advance(12 * 3600)
+
+
+def _settled(seeded: Runner) -> Sandbox:
+    """A repository of three listing pages whose removal fingerprint is stored."""
     sandbox = seeded.sandbox
-
-    def next_night() -> None:
-        # Nights are hours apart: the chores leave the pull's overlap window, as they would.
-        # (Back to back, within one second, the window would list them all again, and
-        # whether it does hangs on where a second boundary falls.)
-        sandbox.jira.clock.advance(12 * 3600)
-        sandbox.github.clock.advance(12 * 3600)
-
     for n in range(250):  # a listing of this repository would take three pages
         sandbox.github.human_create_issue(sandbox.github_repo, f"Chore {n}")
-    next_night()
+    _next_night(sandbox)
     seeded.json("sync", "--yes")  # the chores are pulled (tracker-born)
     sandbox.github.human_create_issue(sandbox.github_repo, "Team lunch")
-    next_night()
+    _next_night(sandbox)
     seeded.json("sync", "--yes")  # the first check lists everything and keeps a fingerprint
-    next_night()
+    _next_night(sandbox)
+    return sandbox
+
+
+def test_a_quiet_night_costs_one_request_for_pull_and_removal_check(seeded: Runner) -> None:
+    sandbox = _settled(seeded)
     sandbox.github.stats.reset()
     quiet = seeded.json("sync", "--yes")  # a new issue was no removal: the fingerprint agrees
     assert quiet["plan"]["actions"] == []
-    # The pull (one 304) and the fingerprint: no listing. The delivery read (README "Delivery
-    # drives the board") adds its own two 304s: pull requests and deployments.
+    # One probe (the newest update, and the count): no listing, not even its 304, and no
+    # fingerprint. The delivery read (README "Delivery drives the board") adds its own two
+    # 304s: pull requests and deployments.
     log = list(sandbox.github.stats.log)
     delivery = [e for e in log if e[1].endswith(("/pulls", "/deployments"))]
     assert [e[2] for e in delivery] == [304, 304], log
-    assert sandbox.github.stats.total - len(delivery) == 2, log
+    assert sandbox.github.stats.total - len(delivery) == 1, log
 
     number = sandbox.github_number("infra.repo")
     new_number = transfer_issue(sandbox.github, sandbox.github_repo, number, OTHER_REPO)
@@ -143,3 +150,34 @@ def test_a_quiet_night_costs_one_request_for_the_removal_check(seeded: Runner) -
     [(_, _, reason)] = [s for s in _skips(found) if s[:2] == ("infra.repo", sandbox.github_tracker)]
     assert reason.startswith(f"{number} was transferred to ")
     assert f"{OTHER_REPO}/issues/{new_number}" in reason
+
+
+def test_an_issue_deleted_on_a_quiet_looking_night_is_found(seeded: Runner) -> None:
+    """Deleting an issue updates nothing that is left: the probe's count tells."""
+    sandbox = _settled(seeded)
+    seeded.json("sync", "--yes")  # quiet: the fingerprint now carries the probe's time
+    _next_night(sandbox)
+    number = sandbox.github_number("infra.repo")
+    delete_issue(sandbox.github, sandbox.github_repo, number)
+    found = seeded.json("sync", "--yes")
+    assert (
+        "infra.repo",
+        sandbox.github_tracker,
+        f"{number} was deleted; unlinked, never written to again (on_remote_delete = unlink)",
+    ) in _skips(found)
+
+
+def test_an_issue_deleted_and_one_created_the_same_night_is_found(seeded: Runner) -> None:
+    """The count is unchanged, but the newest number moved by one: the listing runs."""
+    sandbox = _settled(seeded)
+    seeded.json("sync", "--yes")
+    _next_night(sandbox)
+    number = sandbox.github_number("infra.repo")
+    delete_issue(sandbox.github, sandbox.github_repo, number)
+    sandbox.github.human_create_issue(sandbox.github_repo, "Offsite planning")
+    found = seeded.json("sync", "--yes")
+    assert (
+        "infra.repo",
+        sandbox.github_tracker,
+        f"{number} was deleted; unlinked, never written to again (on_remote_delete = unlink)",
+    ) in _skips(found)

@@ -156,6 +156,22 @@ def test_a_jira_title_edit_reaches_github(nights: Nights) -> None:
     nights.quiet_night()
 
 
+def test_a_jira_user_changing_their_time_zone_hides_no_edit(nights: Nights) -> None:
+    """Jira reads "yyyy-MM-dd HH:mm" in the searching user's profile zone, which the user may
+    change between nights (here to 11 hours behind UTC); the pull's window is an instant, so
+    the replay still matches and the next edit still reaches GitHub. Nothing reads the
+    profile (`myself`), and a quiet night sends no serverInfo either."""
+    sandbox = nights.sandbox
+    talk = next(t for t in nights.stamp()["talks"] if t["tracker"] == sandbox.jira_tracker)
+    assert not any("serverInfo" in e["url"] for e in talk["exchanges"]), talk["exchanges"]
+    sandbox.jira.data.user_timezone = "Pacific/Pago_Pago"
+    nights.quiet_night()
+    sandbox.jira_edit(ITEM, summary="Scrape Rotten Tomatoes, at night")
+    nights.full_night()
+    assert github_issue(sandbox, ITEM)["title"] == "Scrape Rotten Tomatoes, at night"
+    assert sandbox.jira.stats.by_route["GET /rest/api/2/myself"] == 0
+
+
 def test_closing_a_github_issue_reaches_jira(nights: Nights) -> None:
     nights.sandbox.github_edit(ITEM, state="closed", state_reason="completed")
     nights.full_night()
@@ -173,8 +189,8 @@ def test_a_deleted_jira_issue_is_found_by_the_full_sync(nights: Nights) -> None:
 
 def test_a_deleted_github_sub_issue_is_found_by_the_full_sync(nights: Nights) -> None:
     """A story's issue is its epic's sub-issue. Deleting it touches no other issue's
-    `updated_at`, and it is not the newest issue: when neither it nor its epic is in the
-    stamped incremental listing, only the repository's issue count (the `Link` header of
+    `updated_at`, and it is not the newest issue: when neither it nor its epic is the
+    stamped probe's newest update, only the repository's issue count (the `Link` header of
     the one-issue listing) says that something left."""
     sandbox = nights.sandbox
     newest = "ingestion.parquet-storage"
@@ -189,21 +205,26 @@ def test_a_deleted_github_sub_issue_is_found_by_the_full_sync(nights: Nights) ->
     issue = github_issue(sandbox, ITEM)
     assert issue["parent_issue_url"].endswith(f"/issues/{epic}")
     assert sandbox.github_number(newest) > number
-    since = _stamped_since(nights.stamp(), sandbox.github_tracker)
-    assert issue["updated_at"] < since and github_issue(sandbox, "ingestion")["updated_at"] < since
+    queries = _stamped_queries(nights.stamp(), sandbox.github_tracker)
+    # The quiet night's issues request is the probe alone (no incremental listing to hold
+    # either issue), and the newest update it shows is the edit, not either issue.
+    assert not any("since" in q for q in queries), queries
+    assert any(q.get("sort") == ["updated"] and q.get("per_page") == ["1"] for q in queries)
+    latest = github_issue(sandbox, newest)["updated_at"]
+    assert issue["updated_at"] < latest
+    assert github_issue(sandbox, "ingestion")["updated_at"] < latest
     github_delete_issue(sandbox.github, sandbox.github_repo, number)
     payload = nights.full_night()
     reasons = [skip["reason"] for skip in payload["summary"]["skipped"]]
     assert any(reason.startswith(f"{number} was deleted") for reason in reasons), reasons
 
 
-def _stamped_since(stamp: dict[str, Any], tracker: str) -> str:
-    """The `since` of the stamped incremental issue listing of a GitHub target."""
+def _stamped_queries(stamp: dict[str, Any], tracker: str) -> list[dict[str, list[str]]]:
+    """The queries of a target's stamped requests."""
     from urllib.parse import parse_qs, urlsplit
 
     talk = next(t for t in stamp["talks"] if t["tracker"] == tracker)
-    queries = [parse_qs(urlsplit(e["url"]).query) for e in talk["exchanges"]]
-    return next(q["since"][0] for q in queries if "since" in q)
+    return [parse_qs(urlsplit(e["url"]).query) for e in talk["exchanges"]]
 
 
 def test_a_merged_pull_request_moves_the_item_on_jira(nights: Nights) -> None:

@@ -466,6 +466,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return None
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The `Date` header on the fake's clock, as a real server dates answers by its own
+        # clock (clients read the server's time from it).
+        if timestamp is None:
+            timestamp = self.server.fake.clock.now().timestamp()
+        return super().date_time_string(timestamp)
+
     def _read_body(self) -> bytes:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
             chunks: list[bytes] = []

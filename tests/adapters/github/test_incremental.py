@@ -69,3 +69,36 @@ def test_an_issue_edited_while_the_pages_are_read_hides_no_other_change() -> Non
                 seen[number] = title
             cursor = result.cursor
         assert seen == {7: "before the pull", 3: "during the pull"}
+
+
+def test_edits_after_a_quiet_night_probe_are_seen() -> None:
+    """The probe stands for the listing only while nothing was updated since the last read:
+    an edit, a new issue or a pull request opened after it sends the pull back to the list."""
+    with FakeGitHub(pull_requests_per_repo=0) as gh:
+        seed_burst(gh, 3)
+        fake = GitHubFakeTracker(gh)
+        cursor = fake.open_adapter().pull(None).cursor
+        gh.clock.advance(12 * 3600)
+        cursor = fake.open_adapter().pull(cursor).cursor  # the overlap, read once more
+        for change in ("edit", "create", "pull request"):
+            gh.clock.advance(12 * 3600)
+            gh.stats.reset()
+            quiet = fake.open_adapter().pull(cursor)
+            assert titles(quiet) == {} and gh.stats.total == 1  # the probe, a 200 of one issue
+            assert gh.stats.by_status[200] == 1
+            gh.clock.advance(1)  # a second after the read: well inside the clocks' margin
+            if change == "edit":
+                gh.human_edit_issue(REPO, 2, title="edited after the probe")
+                wanted = {2: "edited after the probe"}
+            elif change == "create":
+                made = gh.human_create_issue(REPO, "Born late", body=marker("b.late"))
+                wanted = {int(made["number"]): "Born late"}
+            else:
+                gh.open_pull_request(REPO, "Fix", body="Fixes #1")
+                wanted = {}
+            gh.stats.reset()
+            result = fake.open_adapter().pull(quiet.cursor)
+            assert titles(result) == wanted
+            assert [status for _, _, status in gh.stats.log] == [200, 200]  # probe, listing
+            gh.clock.advance(12 * 3600)  # the next night re-reads the overlap: a change so
+            cursor = fake.open_adapter().pull(result.cursor).cursor  # close, no probe tells

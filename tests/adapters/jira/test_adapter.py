@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 from tests.adapters.contract import sample_items
 from tests.adapters.jira.conftest import PROJECT, JiraFake
 from tracker_bridge.adapters.jira import JiraAdapter, factory
+from tracker_bridge.adapters.jira.search import Cursor
 from tracker_bridge.mappings import default_mapping
 from tracker_bridge.model import Kind, RemoteRef, Sprint, SprintState, Stage, Track, WorkItem
 from tracker_bridge.testing.fake_jira import FakeJira
@@ -40,7 +41,7 @@ def _create(adapter: JiraAdapter, items: list[WorkItem]) -> dict[str, RemoteRef]
 
 def test_a_create_costs_one_request_after_metadata(jira_fake: JiraFake) -> None:
     adapter = jira_fake.open_adapter()
-    assert adapter.requests_sent == 1  # serverInfo only: metadata waits for a write
+    assert adapter.requests_sent == 0  # serverInfo and metadata wait until needed
     _create(adapter, sample_items("a")[:1])
     warm = adapter.requests_sent
     items = [WorkItem(id=f"t-{i}", kind=Kind.TASK, title=f"T {i}") for i in range(120)]
@@ -112,19 +113,52 @@ def test_rate_limit_waits_are_capped_by_option(jira_fake: JiraFake) -> None:
     assert waits == [0.5, 0.5, 0.5] and refs
 
 
-@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "America/Los_Angeles"])
-def test_incremental_pull_uses_the_profile_time_zone(zone: str) -> None:
+@pytest.mark.parametrize(
+    ("zone", "changed_to"),
+    [("Pacific/Kiritimati", "Pacific/Pago_Pago"), ("America/Los_Angeles", "Asia/Tokyo")],
+)
+def test_incremental_pull_holds_when_the_profile_time_zone_changes(
+    zone: str, changed_to: str
+) -> None:
+    """JQL reads "yyyy-MM-dd HH:mm" in the user's profile zone, which the user may change
+    between nights (here by 25 and 17 hours): the pull's window is an instant instead."""
     with FakeJira("datacenter", projects=(PROJECT,), user_timezone=zone) as fake:
         jf = JiraFake(fake)
         adapter = jf.open_adapter()
         refs = _create(adapter, [WorkItem(id=f"z{i}", kind=Kind.TASK, title="z") for i in range(3)])
         cursor = adapter.pull(None).cursor
+        fake.data.user_timezone = changed_to  # the user edits their Jira profile
         fake.clock.advance(3600)
         jf.human_edit_title(refs["z1"], "changed")
         fresh = jf.open_adapter()
         pulled = fresh.pull(cursor)
         assert [item.item_id for item in pulled.items] == ["z1"]
         assert fresh.pull(pulled.cursor).items == []
+        assert fake.stats.by_route["GET /rest/api/2/myself"] == 0
+
+
+@pytest.mark.parametrize("flavour", ["cloud", "datacenter"])
+def test_a_quiet_pull_is_one_search(flavour: str) -> None:
+    """The cursor keeps what serverInfo said about the site: a later night's pull, with a
+    fresh adapter, sends only its search; a cursor from another site asks again."""
+    with FakeJira(flavour, projects=(PROJECT,)) as fake:
+        jf = JiraFake(fake)
+        adapter = jf.open_adapter()
+        _create(adapter, [WorkItem(id="q", kind=Kind.TASK, title="q")])
+        cursor = adapter.pull(None).cursor
+        fake.clock.advance(12 * 3600)
+        quiet = jf.open_adapter()
+        pulled = quiet.pull(cursor)
+        assert pulled.items == [] and quiet.requests_sent == 1
+        # The window moves to the pull's start on the server's clock (its `Date`), not to the
+        # last edit 12 hours before: the next quiet night re-reads nothing.
+        since = Cursor.decode(pulled.cursor).since
+        assert since is not None and fake.clock.now() - since < timedelta(seconds=5)
+        assert cursor is not None
+        moved = cursor.replace(fake.url, "https://old.example.net")
+        other = jf.open_adapter()
+        other.pull(moved)
+        assert other.requests_sent == 2 and other.client.is_cloud == (flavour == "cloud")
 
 
 def test_doctor_reads_only(jira_fake: JiraFake) -> None:

@@ -72,8 +72,10 @@ def test_screen_values_by_field_type_kept_and_logged() -> None:
 def test_jql_values_are_quoted_and_escaped() -> None:
     assert quote('a"b\\c') == '"a\\"b\\\\c"'
     assert in_list(["tb-id:x", 'q"']) == '("tb-id:x", "q\\"")'
+    # An instant (epoch milliseconds, unquoted), whatever zone the moment is written in.
     moment = datetime(2026, 1, 31, 23, 30, 59, tzinfo=UTC)
-    assert jql_time(moment, ZoneInfo("Europe/Berlin")) == '"2026-02-01 00:30"'
+    assert jql_time(moment) == "1769902259000"
+    assert jql_time(moment.astimezone(ZoneInfo("Europe/Berlin"))) == "1769902259000"
 
 
 def test_cursor_remembers_pairs_in_the_overlap_window() -> None:
