@@ -220,7 +220,7 @@ def phases(folder: Path) -> None:
         report = build_sprint_report(sprint, merged, (), roadmap, now,
                                      ended=ctx.ended_items(), history=reads.history,
                                      named=reads.named, settled=reads.settled,
-                                     flows=reads.flows)
+                                     flows=reads.flows, spikes=reads.spikes)
         mark("report: compute")
         render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
         mark("report: render")

@@ -81,6 +81,7 @@ def report_sprint(
             named=reads.named,
             settled=reads.settled,
             flows=reads.flows,
+            spikes=reads.spikes,
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:

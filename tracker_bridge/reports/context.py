@@ -13,9 +13,10 @@ from pathlib import Path
 
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import Roadmap, Sprint, Stage, WorkItem
+from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import active_sprint, board_flow_stages
 from tracker_bridge.reports.history import SPRINT_MOVES, local_date
+from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeRecord, needs_stage_moves
 from tracker_bridge.reports.summary import flow_marks_times, replayed_items, reported_sprints
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
@@ -78,19 +79,35 @@ class ReportContext:
         only the items whose replay can change a figure (`replayed_items`), and the
         summaries that stand in for the others' (a few thousand histories of 100,000)."""
         items, ended = self.items(), self._store_items()[1]
+        spikes, own = self._spike_events(items)
         after, done_since = flow_marks_times(sprint, self.roadmap, self.now)
-        marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items))
+        marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items),
+                                      done_of=spikes)
+        records = {i: SpikeRecord(own.get(i, []), marks.done_at.get(i)) for i in spikes}
         named = self.store.sprints_named(self.name, SPRINT_MOVES,
                                          reported_sprints(sprint, self.roadmap))
         wanted = replayed_items(sprint, items, ended, self.roadmap, named, marks.replay,
-                                marks.done_since)
+                                marks.done_since, served=records)
         return SprintReads(
             history=self.store.histories(self.name, item_ids=wanted),
             named=named,
             settled={item_id: None if stage is None else Stage(stage)
                      for item_id, stage in marks.settled.items()},
             flows=marks.flows,
+            spikes=records,
         )
+
+    def _spike_events(
+        self, items: dict[str, WorkItem]
+    ) -> tuple[list[str], dict[str, list[StoreEvent]]]:
+        """(the spikes whose status and learning need no stage move, `needs_stage_moves`;
+        every spike's own events): for those, these and their last move into done stand
+        in for their whole history (a sixth of the events a report of 100,000 items
+        replayed)."""
+        spikes = sorted(i.id for i in items.values()
+                        if i.kind is Kind.SPIKE and i.timebox is not None)
+        own = self.store.histories(self.name, kinds=SPIKE_KINDS, item_ids=spikes)
+        return [i for i in spikes if not needs_stage_moves(items[i], own.get(i, ()))], own
 
     def record(self, events: Sequence[StoreEvent]) -> int:
         return self.store.record_events(self.name, events)
@@ -119,6 +136,7 @@ class SprintReads:
     named: dict[str, set[str]]
     settled: dict[str, Stage | None]
     flows: dict[str, ItemFlow]
+    spikes: dict[str, SpikeRecord]
 
 
 def parse_now(value: str | None) -> datetime:

@@ -3,7 +3,7 @@ metrics, what the research track learned, objectives, risks and the current phas
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +31,7 @@ from tracker_bridge.reports.objectives import ObjectiveStatus, Reading, objectiv
 from tracker_bridge.reports.phases import PhaseStatus, ReviewLike, current_phase, today_in
 from tracker_bridge.reports.risks import RiskEntry, risk_register
 from tracker_bridge.reports.spikes import (
+    SpikeRecord,
     SpikeStatus,
     SpikeViolation,
     spike_statuses,
@@ -80,6 +81,7 @@ def build_sprint_report(
     named: Mapping[str, set[str]] | None = None,
     settled: Mapping[str, Stage | None] | None = None,
     flows: Mapping[str, FlowLike] | None = None,
+    spikes: Mapping[str, SpikeRecord] | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
     counted in the sprints they were in, as scope removed when they ended. `history`: the
@@ -89,9 +91,10 @@ def build_sprint_report(
     Given the store's summaries, `history` need only hold the items `replayed_items`
     names: `named` (`Store.sprints_named`, for `reported_sprints`), `settled` (the
     stages of the items with no flow event after the sprint's first day, as
-    `cumulative_flow` takes them) and `flows` (the board's cards, `Store.item_flows`)."""
+    `cumulative_flow` takes them), `flows` (the board's cards, `Store.item_flows`) and
+    `spikes` (the spikes not in `history`: their own events and last move into done)."""
     hist = grouped(events, history)
-    statuses = spike_statuses(items, (), now, history=hist)
+    statuses = spike_statuses(items, (), now, history=hist, records=spikes)
     policy = roadmap.board.spikes
     everyone = {**(ended or {}), **items}
     tz = roadmap.cadence.timezone
@@ -108,7 +111,7 @@ def build_sprint_report(
         cycle_time=times,
         throughput=throughput(times, tz),
         learning=research_learning(sprint, items, (), roadmap, now, history=hist,
-                                   statuses={s.id: s for s in statuses}),
+                                   statuses={s.id: s for s in statuses}, records=spikes),
         timezone=tz,
         research_points_burndown=research_points_burndown,
         objectives=objective_statuses(roadmap.objectives, measurements, today_in(roadmap, now)),
@@ -140,17 +143,21 @@ def replayed_items(
     named: Mapping[str, set[str]],
     moved: Iterable[str],
     done: Iterable[str],
+    served: Container[str] = frozenset(),
 ) -> set[str]:
     """The items whose events the report replays; for every other item the store's
     summaries give the same figures. `moved`: items with a flow event after the first
     time of `flow_marks_times` (or whose last stage is unclear); `done`: items moved into
-    done since its second. Also every spike (statuses, learning) and every item that can
-    have been in the sprint or a velocity sprint (its own, or named by an event)."""
+    done since its second. Also every spike with a time-box (statuses, learning) but those
+    `served` by a `SpikeRecord`, and every item that can have been in the sprint or a
+    velocity sprint (its own, or named by an event)."""
     sprints = reported_sprints(sprint, roadmap)
     wanted = {*moved, *done}
     for group in (items, ended):
         wanted.update(i.id for i in group.values()
-                      if i.kind is Kind.SPIKE or i.sprint in sprints)
+                      if (i.kind is Kind.SPIKE and i.timebox is not None
+                          and i.id not in served)
+                      or i.sprint in sprints)
     for sprint_id in sprints:
         wanted.update(named.get(sprint_id, ()))
     return wanted

@@ -216,13 +216,16 @@ class History:
             return read_item_flows(conn, project, stages)
 
     def flow_marks(
-        self, project: str, after: datetime, done_since: datetime, stages: Mapping[str, str]
+        self, project: str, after: datetime, done_since: datetime, stages: Mapping[str, str],
+        done_of: Collection[str] = (),
     ) -> FlowMarks:
         """Every item's flow summary reduced to what the sprint report needs to know whose
         events to replay (`FlowMarks`): moved after `after`, done since `done_since`, or
-        settled in a stage; with the `item_flows` of the items in `stages`."""
+        settled in a stage; with the `item_flows` of the items in `stages`, and the last
+        move into done of those in `done_of`."""
         with self._engine.connect() as conn:
-            return read_flow_marks(conn, project, as_utc(after), as_utc(done_since), stages)
+            return read_flow_marks(conn, project, as_utc(after), as_utc(done_since), stages,
+                                   done_of)
 
     def sprints_named(
         self, project: str, kinds: Collection[str], sprint_ids: Collection[str]
