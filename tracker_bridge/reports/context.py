@@ -16,7 +16,7 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import active_sprint, board_flow_stages
 from tracker_bridge.reports.history import SPRINT_MOVES, local_date
-from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeRecord, needs_stage_moves
+from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
 from tracker_bridge.reports.summary import flow_marks_times, replayed_items, reported_sprints
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
@@ -83,18 +83,18 @@ class ReportContext:
         after, done_since = flow_marks_times(sprint, self.roadmap, self.now)
         marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items),
                                       done_of=spikes)
-        records = {i: SpikeRecord(own.get(i, []), marks.done_at.get(i)) for i in spikes}
+        summaries = {i: SpikeSummary(own.get(i, []), marks.done_at.get(i)) for i in spikes}
         named = self.store.sprints_named(self.name, SPRINT_MOVES,
                                          reported_sprints(sprint, self.roadmap))
         wanted = replayed_items(sprint, items, ended, self.roadmap, named, marks.replay,
-                                marks.done_since, served=records)
+                                marks.done_since, served=summaries)
         return SprintReads(
             history=self.store.histories(self.name, item_ids=wanted),
             named=named,
             settled={item_id: None if stage is None else Stage(stage)
                      for item_id, stage in marks.settled.items()},
             flows=marks.flows,
-            spikes=records,
+            spikes=summaries,
         )
 
     def _spike_events(
@@ -136,7 +136,7 @@ class SprintReads:
     named: dict[str, set[str]]
     settled: dict[str, Stage | None]
     flows: dict[str, ItemFlow]
-    spikes: dict[str, SpikeRecord]
+    spikes: dict[str, SpikeSummary]
 
 
 def parse_now(value: str | None) -> datetime:

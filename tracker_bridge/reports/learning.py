@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from tracker_bridge.model import Kind, Roadmap, SpikeOutcome, Sprint, Stage, Track, WorkItem
 from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
-from tracker_bridge.reports.spikes import SpikeRecord, SpikeStatus, spike_status
+from tracker_bridge.reports.spikes import SpikeStatus, SpikeSummary, spike_status
 
 HISTORY_SPRINTS = 4
 """Hypotheses per sprint: this sprint and up to three before it."""
@@ -72,8 +72,8 @@ def closed_at(history: Sequence[EventLike]) -> datetime | None:
     return None
 
 
-def record_closed_at(record: SpikeRecord) -> datetime | None:
-    """`closed_at` of the spike's whole history, from its `SpikeRecord`."""
+def summary_closed_at(record: SpikeSummary) -> datetime | None:
+    """`closed_at` of the spike's whole history, from its `SpikeSummary`."""
     closes = [ev.at for ev in record.events if ev.kind == "spike_closed"]
     return closes[-1] if closes else record.done_at
 
@@ -103,25 +103,25 @@ def research_learning(
     *,
     history: Histories | None = None,
     statuses: Mapping[str, SpikeStatus] | None = None,
-    records: Mapping[str, SpikeRecord] | None = None,
+    summaries: Mapping[str, SpikeSummary] | None = None,
 ) -> ResearchLearning:
     """`statuses`: the spikes' statuses computed already (`spike_statuses`, by id);
-    `records`: for spikes not in `history`, what stands in for their events."""
+    `summaries`: for spikes not in `history`, what stands in for their events."""
     hist = grouped(events, history)
     known = statuses or {}
-    own = records or {}
+    own = summaries or {}
 
-    def record_of(item_id: str) -> SpikeRecord | None:
+    def summary_of(item_id: str) -> SpikeSummary | None:
         return own.get(item_id) if item_id not in hist else None
 
     def status(item: WorkItem) -> SpikeStatus:
-        record = record_of(item.id)
+        record = summary_of(item.id)
         events = hist.get(item.id, []) if record is None else record.events
         return known.get(item.id) or spike_status(item, events, now)
 
     def closed(item_id: str) -> datetime | None:
-        record = record_of(item_id)
-        return closed_at(hist.get(item_id, [])) if record is None else record_closed_at(record)
+        record = summary_of(item_id)
+        return closed_at(hist.get(item_id, [])) if record is None else summary_closed_at(record)
 
     spikes = [
         (item, status(item), closed(item.id))

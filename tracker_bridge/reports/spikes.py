@@ -21,7 +21,7 @@ SPIKE_KINDS = ("spike_started", "spike_extended", "spike_closed")
 """The events `spike start`, `spike extend` and `spike close` record."""
 
 
-class SpikeRecord(NamedTuple):
+class SpikeSummary(NamedTuple):
     """A spike's own events (`SPIKE_KINDS`) and the last time it moved into done: all its
     status and the research learning read of its history, when its time-box start is
     known without its stage moves (`needs_stage_moves`). A report of 100,000 items has
@@ -151,11 +151,11 @@ def spike_status(item: WorkItem, history: Sequence[EventLike], now: datetime) ->
 
 def spike_statuses(
     items: Mapping[str, WorkItem], events: Iterable[EventLike], now: datetime,
-    *, history: Histories | None = None, records: Mapping[str, SpikeRecord] | None = None,
+    *, history: Histories | None = None, summaries: Mapping[str, SpikeSummary] | None = None,
 ) -> list[SpikeStatus]:
-    """`records`: for spikes not in `history`, what stands in for their events."""
+    """`summaries`: for spikes not in `history`, what stands in for their events."""
     history = grouped(events, history)
-    own = records or {}
+    own = summaries or {}
 
     def events_of(item_id: str) -> Sequence[EventLike]:
         record = own.get(item_id) if item_id not in history else None

@@ -31,8 +31,8 @@ from tracker_bridge.reports.objectives import ObjectiveStatus, Reading, objectiv
 from tracker_bridge.reports.phases import PhaseStatus, ReviewLike, current_phase, today_in
 from tracker_bridge.reports.risks import RiskEntry, risk_register
 from tracker_bridge.reports.spikes import (
-    SpikeRecord,
     SpikeStatus,
+    SpikeSummary,
     SpikeViolation,
     spike_statuses,
     violations_of,
@@ -81,7 +81,7 @@ def build_sprint_report(
     named: Mapping[str, set[str]] | None = None,
     settled: Mapping[str, Stage | None] | None = None,
     flows: Mapping[str, FlowLike] | None = None,
-    spikes: Mapping[str, SpikeRecord] | None = None,
+    spikes: Mapping[str, SpikeSummary] | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
     counted in the sprints they were in, as scope removed when they ended. `history`: the
@@ -94,7 +94,7 @@ def build_sprint_report(
     `cumulative_flow` takes them), `flows` (the board's cards, `Store.item_flows`) and
     `spikes` (the spikes not in `history`: their own events and last move into done)."""
     hist = grouped(events, history)
-    statuses = spike_statuses(items, (), now, history=hist, records=spikes)
+    statuses = spike_statuses(items, (), now, history=hist, summaries=spikes)
     policy = roadmap.board.spikes
     everyone = {**(ended or {}), **items}
     tz = roadmap.cadence.timezone
@@ -111,7 +111,8 @@ def build_sprint_report(
         cycle_time=times,
         throughput=throughput(times, tz),
         learning=research_learning(sprint, items, (), roadmap, now, history=hist,
-                                   statuses={s.id: s for s in statuses}, records=spikes),
+                                   statuses={s.id: s for s in statuses},
+                                   summaries=spikes),
         timezone=tz,
         research_points_burndown=research_points_burndown,
         objectives=objective_statuses(roadmap.objectives, measurements, today_in(roadmap, now)),
@@ -149,7 +150,7 @@ def replayed_items(
     summaries give the same figures. `moved`: items with a flow event after the first
     time of `flow_marks_times` (or whose last stage is unclear); `done`: items moved into
     done since its second. Also every spike with a time-box (statuses, learning) but those
-    `served` by a `SpikeRecord`, and every item that can have been in the sprint or a
+    `served` by a `SpikeSummary`, and every item that can have been in the sprint or a
     velocity sprint (its own, or named by an event)."""
     sprints = reported_sprints(sprint, roadmap)
     wanted = {*moved, *done}
