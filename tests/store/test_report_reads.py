@@ -42,9 +42,16 @@ def _era(rng: random.Random) -> datetime:
     return FIRST + timedelta(days=rng.randrange(ERAS))
 
 
+EDGES = [datetime.combine(s.start + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+         for s in SPRINTS]
+"""The end of each sprint's first day: where the cumulative flow starts its replay."""
+
+
 def _when(rng: random.Random, era: datetime) -> datetime:
     # Few distinct hours: events of one item often share a time (ties the summaries must
-    # leave to the replay).
+    # leave to the replay); some exactly where a summary's "at or before" ends.
+    if rng.random() < 0.1:
+        return rng.choice(EDGES)
     return era + timedelta(days=rng.randrange(20), hours=rng.choice((0, 9, 12, 23)))
 
 
@@ -131,7 +138,7 @@ NOWS = [datetime(2026, 10, 21, 11, tzinfo=UTC),  # day 3 of s1, before its noon 
 def test_the_report_from_summaries_is_the_full_replay(store_url: str, seed: int) -> None:
     plan = roadmap()
     project = ProjectSettings(name=PROJECT, roadmap=Path("roadmap.yaml"))
-    served, settled = set(), set()  # what the summaries stood in for, over all reports
+    served, settled, tailed = set(), set(), set()  # what summaries stood in for, overall
     with _store(store_url, seed) as store:
         everything = store.histories(PROJECT)
         for now in NOWS:
@@ -142,14 +149,17 @@ def test_the_report_from_summaries_is_the_full_replay(store_url: str, seed: int)
                 fast = build_sprint_report(
                     sprint, items, (), plan, now, ended=ended, history=reads.history,
                     named=reads.named, settled=reads.settled, flows=reads.flows,
-                    spikes=reads.spikes)
+                    spikes=reads.spikes, tails=reads.tails)
                 full = build_sprint_report(sprint, items, (), plan, now, ended=ended,
                                            history=everything)
                 assert fast == full, (sprint.id, now)
                 served.update(set(reads.spikes) - set(reads.history))
                 settled.update(set(reads.settled) & set(everything))
-    # The summaries stood in for spikes' histories, and items were counted as settled.
-    assert served and settled
+                tailed.update(i for i, tail in reads.tails.items()
+                              if len(tail.events) < len(everything.get(i, ())))
+    # The summaries stood in for spikes' histories, items were counted as settled, and
+    # cards replayed from their stage at the first day's end.
+    assert served and settled and tailed
 
 
 def test_a_spike_summary_gives_what_its_whole_history_gives() -> None:
@@ -182,3 +192,23 @@ def test_a_spike_summary_gives_what_its_whole_history_gives() -> None:
             assert spike_status(item, summary.events, now) == spike_status(item, history, now)
         assert summary_closed_at(summary) == closed_at(history)
     assert stood_in > 50 and needed > 10
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_stages_at_is_where_the_replay_stands(store_url: str, seed: int) -> None:
+    # Per item: its first creation, and the stage its last move at or before the time
+    # reached (moves into unknown stages skipped, the one recorded last of a tie), at
+    # every event's own time too.
+    from tracker_bridge.store.item_flow import FLOW_KINDS
+
+    with _store(store_url, seed) as store:
+        everything = store.histories(PROJECT, kinds=FLOW_KINDS)
+        times = sorted({ev.at for past in everything.values() for ev in past})
+        for at in [*times[::7], *EDGES]:
+            expected = {}
+            for item_id, past in everything.items():
+                reached = [ev.data["to"] for ev in past if ev.kind == "stage_changed"
+                           and ev.at <= at and ev.data.get("to") in STAGE_VALUES]
+                created = [ev.at for ev in past if ev.kind == "created"]
+                expected[item_id] = (min(created, default=None), (reached or [None])[-1])
+            assert store.stages_at(PROJECT, [*everything, "never_seen"], at) == expected

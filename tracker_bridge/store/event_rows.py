@@ -32,6 +32,12 @@ ITEM_IDS_PER_SCAN = 10 * ITEM_IDS_PER_QUERY
 faster than the index lookups (measured on 1M events: 458k wanted, 2x faster)."""
 
 
+def sqlite_time(at: datetime) -> str:
+    """A time as SQLite holds it (`UtcDateTime`: naive UTC text of one fixed width, whose
+    order is the time order): for statements sent straight to the driver."""
+    return as_utc(at).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
 _SLOTS = tuple(
     getattr(StoreEvent, name).__set__ for name in ("kind", "item_id", "at", "tracker", "data")
 )
@@ -152,6 +158,8 @@ def _sqlite_histories(
         .compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     )
     params = [query.params[name] for name in query.positiontup or ()]
+    # The driver gets the values as they are: a time as the column stores it.
+    params = [sqlite_time(p) if isinstance(p, datetime) else p for p in params]
     found: dict[str, list[StoreEvent]] = {}
     decoded: dict[str, Any] = {}
     kinds: dict[str, str] = {}  # one string per kind, not one per row

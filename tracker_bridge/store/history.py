@@ -24,6 +24,7 @@ from tracker_bridge.store.item_flow import (
     read_flow_marks,
     read_item_flows,
     read_sprints_named,
+    read_stages_at,
     refresh_item_flow,
 )
 from tracker_bridge.store.records import (
@@ -235,20 +236,33 @@ class History:
         with self._engine.connect() as conn:
             return read_sprints_named(conn, project, kinds, sprint_ids)
 
+    def stages_at(
+        self, project: str, item_ids: Collection[str], at: datetime
+    ) -> dict[str, tuple[datetime | None, str | None]]:
+        """Per item with a flow summary: (its first `created` time, the stage value its
+        last move at or before `at` into a known stage reached, None if none): with its
+        moves after `at` (`histories(after=at)`), its stage at any later time."""
+        with self._engine.connect() as conn:
+            return read_stages_at(conn, project, item_ids, as_utc(at))
+
     def histories(
         self,
         project: str,
         *,
         kinds: Collection[str] | None = None,
         item_ids: Collection[str] | None = None,
+        after: datetime | None = None,
     ) -> dict[str, list[StoreEvent]]:
         """Each item's events, in time order (then in the order they were recorded): what
         the reports replay, read in one query per batch of items in that order. `item_ids`
-        limits them to those items; items without events are left out."""
+        limits them to those items, `after` to those later than it; items without events
+        are left out."""
         t = s.events
         where = [t.c.project == project]
         if kinds is not None:
             where.append(t.c.kind.in_(list(kinds)))
+        if after is not None:
+            where.append(t.c.at > as_utc(after))
         with self._engine.connect() as conn:
             if item_ids is None:
                 return read_histories(conn, *where)
