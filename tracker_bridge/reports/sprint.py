@@ -159,7 +159,7 @@ class _Scope:
         return round(sum(self.points[i.id][1] for i in items), 2)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made per member and sprint, thousands
 class _Replay:
     """One item's events split once by what reads them, each replay reading only its own
     kind, so the answers are those of `in_sprint_at`, `_done` and `points_at` on the whole
@@ -219,15 +219,25 @@ def _reestimate(r: _Replay, w: _Window) -> float:
     ), 2)
 
 
+def _current(items: Mapping[str, WorkItem], sprint_ids: set[str]) -> dict[str, list[WorkItem]]:
+    """Sprint id -> the items whose current sprint it is, for these sprints: one pass over
+    100,000 items for every sprint the report replays."""
+    found: dict[str, list[WorkItem]] = {sprint_id: [] for sprint_id in sprint_ids}
+    for item in items.values():
+        if item.sprint in found:
+            found[item.sprint].append(item)
+    return found
+
+
 def _members(
-    items: Mapping[str, WorkItem], sprint_id: str, named: Mapping[str, set[str]]
+    items: Mapping[str, WorkItem], sprint_id: str, named: Mapping[str, set[str]],
+    current: Mapping[str, list[WorkItem]],
 ) -> list[WorkItem]:
-    """The items that can have been in the sprint at some time (its current items and those
-    with an event naming it), by id: no replay finds any other item in it, so the rest are
-    skipped (a sprint holds a few thousand of 100,000 items)."""
-    touched = named.get(sprint_id, set())
-    found = {i.id: i for i in items.values() if i.sprint == sprint_id}
-    found.update((i, items[i]) for i in touched if i in items)
+    """The items that can have been in the sprint at some time (its `current` items and
+    those with an event naming it), by id: no replay finds any other item in it, so the
+    rest are skipped (a sprint holds a few thousand of 100,000 items)."""
+    found = {i.id: i for i in current[sprint_id]}
+    found.update((i, items[i]) for i in named.get(sprint_id, set()) if i in items)
     return sorted(found.values(), key=lambda i: i.id)
 
 
@@ -321,10 +331,11 @@ def velocity_sprints(sprint: Sprint, roadmap: Roadmap) -> list[Sprint]:
 def _velocity(
     sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
     roadmap: Roadmap, now: datetime, named: Mapping[str, set[str]],
+    current: Mapping[str, list[WorkItem]],
 ) -> dict[Track, list[tuple[str, float]]]:
     history: dict[Track, list[tuple[str, float]]] = {t: [] for t in Track}
     for past in velocity_sprints(sprint, roadmap):
-        scope = _scope(_members(items, past.id, named), hist,
+        scope = _scope(_members(items, past.id, named, current), hist,
                        _window(past, roadmap, now))
         for track in Track:
             done = [i for i in scope.completed if i.track is track]
@@ -351,11 +362,16 @@ def sprint_health(
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
     named = sprints_named(hist) if named is None else named
-    velocity = _velocity(sprint, items, hist, roadmap, now, named)
-    everyone = _members(items, sprint.id, named)
+    current = _current(items, {sprint.id, *(s.id for s in velocity_sprints(sprint, roadmap))})
+    velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
+    everyone = _members(items, sprint.id, named, current)
+    cards: dict[Track, list[WorkItem]] = {track: [] for track in Track}
+    for item in items.values():
+        if item.kind is not Kind.EPIC:
+            cards[item.track].append(item)
     tracks: list[TrackHealth] = []
     for track in Track:
-        mine = [i for i in items.values() if i.track is track and i.kind is not Kind.EPIC]
+        mine = cards[track]
         members = [i for i in everyone if i.track is track and i.kind is not Kind.EPIC]
         scope = _scope(members, hist, w)
         committed = scope.at_commit(scope.committed)
