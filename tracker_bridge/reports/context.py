@@ -80,7 +80,9 @@ class ReportContext:
     def sprint_reads(self, sprint: Sprint) -> SprintReads:
         """What `build_sprint_report` needs from the store for this sprint: the events of
         only the items whose replay can change a figure (`replayed_items`), and the
-        summaries that stand in for the others' (a few thousand histories of 100,000)."""
+        summaries that stand in for the others' (a few thousand histories of 100,000):
+        the spikes' own events (`SpikeSummary`), and the moved cards' stage at the first
+        day's end with their moves since (`FlowTail`)."""
         # Tens of thousands of summaries, histories and tails, none of them garbage: a
         # collection pass over all that was made would cost as much as a read.
         with no_gc_pauses():
