@@ -212,3 +212,13 @@ def test_stages_at_is_where_the_replay_stands(store_url: str, seed: int) -> None
                 created = [ev.at for ev in past if ev.kind == "created"]
                 expected[item_id] = (min(created, default=None), (reached or [None])[-1])
             assert store.stages_at(PROJECT, [*everything, "never_seen"], at) == expected
+
+
+def test_events_of_some_kinds_keep_the_time_order(store_url: str) -> None:
+    # Read off the kind index, unordered, then sorted: the order of the whole log (time,
+    # then the order recorded), ties included.
+    kinds = {"spike_started", "spike_closed", "points_changed"}
+    with _store(store_url, 3) as store:
+        every = [ev for ev in store.events(PROJECT) if ev.kind in kinds]
+        assert store.events(PROJECT, kinds=kinds) == every
+        assert len(every) > 20 and len({ev.at for ev in every}) < len(every)  # ties
