@@ -175,7 +175,8 @@ def _report_read_seconds(folder: Path) -> tuple[float, int, float]:
         began, cpu = time.perf_counter(), time.process_time()
         reads = ctx.sprint_reads(sprint)
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
-    return seconds, sum(map(len, reads.history.values())), cpu
+    rows = sum(map(len, reads.history.values())) + sum(len(t.events) for t in reads.tails.values())
+    return seconds, rows + sum(len(s.events) for s in reads.spikes.values()), cpu
 
 
 def phases(folder: Path) -> None:
@@ -222,7 +223,8 @@ def phases(folder: Path) -> None:
         report = build_sprint_report(sprint, merged, (), roadmap, now,
                                      ended=ctx.ended_items(), history=reads.history,
                                      named=reads.named, settled=reads.settled,
-                                     flows=reads.flows)
+                                     flows=reads.flows, spikes=reads.spikes,
+                                     tails=reads.tails)
         mark("report: compute")
         render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
         mark("report: render")

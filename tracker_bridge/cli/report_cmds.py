@@ -81,6 +81,8 @@ def report_sprint(
             named=reads.named,
             settled=reads.settled,
             flows=reads.flows,
+            spikes=reads.spikes,
+            tails=reads.tails,
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:

@@ -13,12 +13,16 @@ from pathlib import Path
 
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
-from tracker_bridge.model import Roadmap, Sprint, Stage, WorkItem
+from tracker_bridge.gc_pause import no_gc_pauses
+from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import active_sprint, board_flow_stages
-from tracker_bridge.reports.history import SPRINT_MOVES, local_date
+from tracker_bridge.reports.flow import FlowTail
+from tracker_bridge.reports.history import SPRINT_MOVES, EventLike, by_item, local_date
+from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
 from tracker_bridge.reports.summary import flow_marks_times, replayed_items, reported_sprints
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
+from tracker_bridge.store.item_flow import FLOW_KINDS
 from tracker_bridge.store.records import ItemFlow
 from tracker_bridge.workspace import open_workspace
 
@@ -76,21 +80,62 @@ class ReportContext:
     def sprint_reads(self, sprint: Sprint) -> SprintReads:
         """What `build_sprint_report` needs from the store for this sprint: the events of
         only the items whose replay can change a figure (`replayed_items`), and the
-        summaries that stand in for the others' (a few thousand histories of 100,000)."""
+        summaries that stand in for the others' (a few thousand histories of 100,000):
+        the spikes' own events (`SpikeSummary`), and the moved cards' stage at the first
+        day's end with their moves since (`FlowTail`)."""
+        # Tens of thousands of summaries, histories and tails, none of them garbage: a
+        # collection pass over all that was made would cost as much as a read.
+        with no_gc_pauses():
+            return self._sprint_reads(sprint)
+
+    def _sprint_reads(self, sprint: Sprint) -> SprintReads:
         items, ended = self.items(), self._store_items()[1]
+        spikes, own = self._spike_events(items)
         after, done_since = flow_marks_times(sprint, self.roadmap, self.now)
-        marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items))
+        marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items),
+                                      done_of=spikes)
+        summaries = {i: SpikeSummary(own.get(i, []), marks.done_at.get(i)) for i in spikes}
         named = self.store.sprints_named(self.name, SPRINT_MOVES,
                                          reported_sprints(sprint, self.roadmap))
-        wanted = replayed_items(sprint, items, ended, self.roadmap, named, marks.replay,
-                                marks.done_since)
+        wanted = replayed_items(sprint, items, ended, self.roadmap, named, marks.done_since,
+                                served=summaries)
+        # The other cards moved since the first day's end: only their later moves are
+        # read, with their stage then (at 100k items, half the events they held).
+        moved = [i for i in marks.replay
+                 if i not in wanted and i in items and items[i].kind is not Kind.EPIC]
         return SprintReads(
             history=self.store.histories(self.name, item_ids=wanted),
             named=named,
             settled={item_id: None if stage is None else Stage(stage)
                      for item_id, stage in marks.settled.items()},
             flows=marks.flows,
+            spikes=summaries,
+            tails=self._flow_tails(moved, after),
         )
+
+    def _flow_tails(self, item_ids: list[str], after: datetime) -> dict[str, FlowTail]:
+        """For the cumulative flow, each of these cards' stage at `after` (the first day's
+        end) and its flow events since: not the moves before, which only led there."""
+        starts = self.store.stages_at(self.name, item_ids, after)
+        later = self.store.histories(self.name, kinds=FLOW_KINDS, item_ids=starts,
+                                     after=after)
+        return {item_id: FlowTail(None if stage is None else Stage(stage), created,
+                                  later.get(item_id, []))
+                for item_id, (created, stage) in starts.items()}
+
+    def _spike_events(
+        self, items: dict[str, WorkItem]
+    ) -> tuple[list[str], dict[str, list[EventLike]]]:
+        """(the spikes whose status and learning need no stage move, `needs_stage_moves`;
+        every spike's own events): for those, these and their last move into done stand
+        in for their whole history (a sixth of the events a report of 100,000 items
+        replayed)."""
+        spikes = sorted(i.id for i in items.values()
+                        if i.kind is Kind.SPIKE and i.timebox is not None)
+        # Not `histories`: its order by item would walk every event of every spike; these
+        # few rows come straight off the (project, kind, ...) index, then grouped here.
+        own = by_item(self.store.events(self.name, kinds=SPIKE_KINDS, item_ids=spikes))
+        return [i for i in spikes if not needs_stage_moves(items[i], own.get(i, ()))], own
 
     def record(self, events: Sequence[StoreEvent]) -> int:
         return self.store.record_events(self.name, events)
@@ -119,6 +164,8 @@ class SprintReads:
     named: dict[str, set[str]]
     settled: dict[str, Stage | None]
     flows: dict[str, ItemFlow]
+    spikes: dict[str, SpikeSummary]
+    tails: dict[str, FlowTail]
 
 
 def parse_now(value: str | None) -> datetime:

@@ -20,6 +20,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
@@ -118,11 +119,24 @@ def _settled_stage(item: WorkItem, history: Sequence[EventLike]) -> Stage:
     return item.stage  # no move recorded: where it is now (`_stages_at`'s `first`)
 
 
-def _stages_at(
-    item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime]
-) -> list[Stage | None]:
-    """The item's stage at each (sorted) time; None before it was created."""
-    # One pass: the moves (time, stage reached), the creation, where the first move began.
+class FlowTail(NamedTuple):
+    """An item's stage moves after the cumulative flow's first time (the end of its first
+    day, `flow_times`), with what its earlier events come to: its stage replayed on every
+    day without reading those (an item moved lately has most of its history before)."""
+
+    stage: Stage | None
+    """The stage its last move at or before that time reached (None: no such move)."""
+    created_at: datetime | None
+    """Its first `created` event."""
+    events: Sequence[EventLike]
+    """Its `created` and `stage_changed` events after that time, in time order."""
+
+
+def _moves(
+    item: WorkItem, history: Sequence[EventLike]
+) -> tuple[list[tuple[datetime, Stage]], datetime | None, Stage | None]:
+    """One pass: the moves (time, stage reached), the creation, and where the first move
+    began (with no move: where the item is now)."""
     moves: list[tuple[datetime, Stage]] = []
     created: datetime | None = None
     first: Stage | None = item.stage
@@ -135,6 +149,20 @@ def _stages_at(
                 moves.append((ev.at, reached))
         elif ev.kind == "created" and created is None:
             created = ev.at
+    return moves, created, first
+
+
+def _stages_at(
+    item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime],
+    tail: FlowTail | None = None,
+) -> list[Stage | None]:
+    """The item's stage at each (sorted) time; None before it was created. `tail`: in
+    place of `history`, for times from the first of `flow_times` on."""
+    if tail is None:
+        moves, created, first = _moves(item, history)
+    else:
+        moves, _, first = _moves(item, tail.events)
+        created, first = tail.created_at, tail.stage or first
     current = first or Stage.BACKLOG
     out: list[Stage | None] = []
     index, count = 0, len(moves)
@@ -171,16 +199,19 @@ def cumulative_flow(
     *,
     history: Histories | None = None,
     settled: Mapping[str, Stage | None] | None = None,
+    tails: Mapping[str, FlowTail] | None = None,
 ) -> tuple[TrackFlow, ...]:
     """Per track, one `FlowDay` per day from `first_day` to `last_day` that has begun.
 
     `settled`: item id -> the stage its last move reached (None: no move into a known
     stage), for items with no `created` or stage move after the first day's end (their
     stage that day and every later one; `Store.flow_marks`): counted without their events.
+    `tails`: items replayed from their `FlowTail` (taken at that first time) instead.
     The other items are replayed from `history`."""
     days, times = flow_times(first_day, last_day, now, timezone)
     hist = grouped(events, history)
     known = settled or {}
+    later = tails or {}
     counts = {t: [dict.fromkeys(Stage, 0) for _ in days] for t in Track}
     # Items with nothing recorded since the first time (most of a long history) sit in one
     # stage on every day: counted once here, added to every day below.
@@ -190,6 +221,13 @@ def cumulative_flow(
             continue
         if item.id in known:
             still[item.track][known[item.id] or item.stage] += 1
+            continue
+        tail = later.get(item.id) if item.id not in hist else None
+        if tail is not None:
+            for column, stage in zip(counts[item.track], _stages_at(item, (), times, tail),
+                                     strict=True):
+                if stage is not None:
+                    column[stage] += 1
             continue
         past = hist.get(item.id, [])
         if times and (not past or past[-1].at <= times[0]):

@@ -74,7 +74,7 @@ def parse_stage(value: Any) -> Stage | None:
 
 
 SPRINT_MOVES = frozenset({"sprint_added", "sprint_removed", "created"})
-"""The only kinds `_sprint_moves` (sprint membership) reads."""
+"""The only kinds `sprint_moves` (sprint membership) reads."""
 
 
 def sprints_named(history: Histories) -> dict[str, set[str]]:
@@ -193,7 +193,9 @@ def done_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
     return None
 
 
-def _sprint_moves(history: Sequence[EventLike], sprint_id: str) -> list[tuple[datetime, bool]]:
+def sprint_moves(history: Sequence[EventLike], sprint_id: str) -> list[tuple[datetime, bool]]:
+    """(time, added?) of the item's moves in or out of the sprint, in time order: what
+    `in_sprint_at` replays (found once per item by a replay that asks many times)."""
     moves: list[tuple[datetime, bool]] = []
     for ev in history:
         if ev.data.get("sprint") != sprint_id:
@@ -211,7 +213,13 @@ def in_sprint_at(
     item: WorkItem, history: Sequence[EventLike], sprint_id: str, at: datetime
 ) -> bool:
     """Was the item in the sprint at `at`? Without sprint events, its current sprint holds."""
-    moves = _sprint_moves(history, sprint_id)
+    return member_at(item, sprint_moves(history, sprint_id), sprint_id, at)
+
+
+def member_at(
+    item: WorkItem, moves: Sequence[tuple[datetime, bool]], sprint_id: str, at: datetime
+) -> bool:
+    """`in_sprint_at` from the item's `sprint_moves` for that sprint."""
     if not moves:
         return item.sprint == sprint_id
     member: bool | None = None
@@ -228,5 +236,5 @@ def sprint_changes(
     history: Sequence[EventLike], sprint_id: str, after: datetime, until: datetime
 ) -> list[tuple[datetime, bool]]:
     """(time, added?) moves of one item in/out of the sprint within (after, until]."""
-    return [(when, added) for when, added in _sprint_moves(history, sprint_id)
+    return [(when, added) for when, added in sprint_moves(history, sprint_id)
             if after < when <= until]

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from tracker_bridge.model import Kind, Roadmap, SpikeOutcome, Sprint, Stage, Track, WorkItem
 from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
-from tracker_bridge.reports.spikes import SpikeStatus, spike_status
+from tracker_bridge.reports.spikes import SpikeStatus, SpikeSummary, spike_status
 
 HISTORY_SPRINTS = 4
 """Hypotheses per sprint: this sprint and up to three before it."""
@@ -72,6 +72,12 @@ def closed_at(history: Sequence[EventLike]) -> datetime | None:
     return None
 
 
+def summary_closed_at(record: SpikeSummary) -> datetime | None:
+    """`closed_at` of the spike's whole history, from its `SpikeSummary`."""
+    closes = [ev.at for ev in record.events if ev.kind == "spike_closed"]
+    return closes[-1] if closes else record.done_at
+
+
 def _window(sprint: Sprint, roadmap: Roadmap) -> tuple[datetime, datetime]:
     tz = roadmap.cadence.timezone
     return day_start(sprint.start, tz), day_start(sprint.end + timedelta(days=1), tz)
@@ -97,14 +103,28 @@ def research_learning(
     *,
     history: Histories | None = None,
     statuses: Mapping[str, SpikeStatus] | None = None,
+    summaries: Mapping[str, SpikeSummary] | None = None,
 ) -> ResearchLearning:
-    """`statuses`: the spikes' statuses computed already (`spike_statuses`, by id)."""
+    """`statuses`: the spikes' statuses computed already (`spike_statuses`, by id);
+    `summaries`: for spikes not in `history`, what stands in for their events."""
     hist = grouped(events, history)
     known = statuses or {}
+    own = summaries or {}
+
+    def summary_of(item_id: str) -> SpikeSummary | None:
+        return own.get(item_id) if item_id not in hist else None
+
+    def status(item: WorkItem) -> SpikeStatus:
+        record = summary_of(item.id)
+        events = hist.get(item.id, []) if record is None else record.events
+        return known.get(item.id) or spike_status(item, events, now)
+
+    def closed(item_id: str) -> datetime | None:
+        record = summary_of(item_id)
+        return closed_at(hist.get(item_id, [])) if record is None else summary_closed_at(record)
+
     spikes = [
-        (item,
-         known.get(item.id) or spike_status(item, hist.get(item.id, []), now),
-         closed_at(hist.get(item.id, [])))
+        (item, status(item), closed(item.id))
         for item in sorted(
             (i for i in items.values()
              if i.kind is Kind.SPIKE and i.timebox is not None and i.track is Track.RESEARCH),

@@ -10,12 +10,34 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from tracker_bridge.model import Kind, SpikeOutcome, SpikePolicy, Stage, Track, WorkItem
 from tracker_bridge.reports.history import EventLike, Histories, grouped, parse_stage
 
 Rule = Literal["overdue", "extensions", "timebox_too_long", "no_learning"]
+
+SPIKE_KINDS = ("spike_started", "spike_extended", "spike_closed")
+"""The events `spike start`, `spike extend` and `spike close` record."""
+
+
+class SpikeSummary(NamedTuple):
+    """A spike's own events (`SPIKE_KINDS`) and the last time it moved into done: all its
+    status and the research learning read of its history, when its time-box start is
+    known without its stage moves (`needs_stage_moves`). A report of 100,000 items has
+    thousands of spikes, each with a long history of stage moves otherwise read."""
+
+    events: Sequence[EventLike]
+    done_at: datetime | None
+    """Its last `stage_changed` into done (the flow summary's `entered_done`)."""
+
+
+def needs_stage_moves(item: WorkItem, spike_events: Iterable[EventLike]) -> bool:
+    """Whether the spike's status reads its stage moves: only to find when its time-box
+    started, when neither the roadmap nor a `spike_started` event says."""
+    timebox = item.timebox
+    return (timebox is not None and timebox.started_at is None
+            and not any(ev.kind == "spike_started" for ev in spike_events))
 
 
 @dataclass(frozen=True)
@@ -129,11 +151,18 @@ def spike_status(item: WorkItem, history: Sequence[EventLike], now: datetime) ->
 
 def spike_statuses(
     items: Mapping[str, WorkItem], events: Iterable[EventLike], now: datetime,
-    *, history: Histories | None = None,
+    *, history: Histories | None = None, summaries: Mapping[str, SpikeSummary] | None = None,
 ) -> list[SpikeStatus]:
+    """`summaries`: for spikes not in `history`, what stands in for their events."""
     history = grouped(events, history)
+    own = summaries or {}
+
+    def events_of(item_id: str) -> Sequence[EventLike]:
+        record = own.get(item_id) if item_id not in history else None
+        return history.get(item_id, []) if record is None else record.events
+
     return [
-        spike_status(item, history.get(item.id, []), now)
+        spike_status(item, events_of(item.id), now)
         for item in sorted(
             (i for i in items.values() if i.kind is Kind.SPIKE and i.timebox is not None),
             key=lambda i: i.id,

@@ -10,6 +10,7 @@ what is done when the sprint ends, at its points then.
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -31,9 +32,10 @@ from tracker_bridge.reports.history import (
     Histories,
     day_start,
     grouped,
-    in_sprint_at,
+    member_at,
+    parse_stage,
     points_at,
-    sprint_changes,
+    sprint_moves,
     sprints_named,
     stage_at,
 )
@@ -157,36 +159,97 @@ class _Scope:
         return round(sum(self.points[i.id][1] for i in items), 2)
 
 
-def _reestimate(h: Sequence[EventLike], item: WorkItem, w: _Window) -> float:
+@dataclass(slots=True)  # not frozen: made per member and sprint, thousands
+class _Replay:
+    """One item's events split once by what reads them, each replay reading only its own
+    kind, so the answers are those of `in_sprint_at`, `_done` and `points_at` on the whole
+    history: a sprint's report asks each item's membership, stage and points many times
+    (at its commitment, its cutoff, each day), and thousands of items."""
+
+    item: WorkItem
+    moves: list[tuple[datetime, bool]]
+    """`sprint_moves` for the sprint replayed."""
+    moved: bool
+    """Any `stage_changed` on record (`_done`)."""
+    stage_times: list[datetime]
+    stages: list[Stage]
+    """The stage each move reached (those reaching a known one), at `stage_times`."""
+    first_stage: Stage
+    """Before the first of those: where the first move began (`stage_at`)."""
+    points: list[EventLike]
+    point_times: list[datetime]
+
+    @classmethod
+    def of(cls, item: WorkItem, history: Sequence[EventLike], sprint_id: str) -> _Replay:
+        sprints, moves, points = _by_use(history)
+        reached = [(ev.at, stage) for ev in moves
+                   if (stage := parse_stage(ev.data.get("to"))) is not None]
+        first = parse_stage(moves[0].data.get("from")) if moves else None
+        return cls(item, sprint_moves(sprints, sprint_id), bool(moves),
+                   [at for at, _ in reached], [stage for _, stage in reached],
+                   first or Stage.BACKLOG, points, [ev.at for ev in points])
+
+    def member(self, sprint_id: str, at: datetime) -> bool:
+        return member_at(self.item, self.moves, sprint_id, at)
+
+    def done(self, at: datetime, w: _Window) -> bool:
+        """`_done` of the whole history."""
+        if not self.moved:
+            return self.item.stage is Stage.DONE and at >= w.cutoff
+        index = bisect_right(self.stage_times, at)  # the moves at or before `at`
+        return (self.stages[index - 1] if index else self.first_stage) is Stage.DONE
+
+    def points_at(self, at: datetime) -> float:
+        """`points_at` of the whole history."""
+        if self.item.kind is Kind.EPIC or not self.points:
+            return points_at(self.item, (), at)
+        index = bisect_right(self.point_times, at)
+        value = (self.points[index - 1].data.get("to") if index
+                 else self.points[0].data.get("from"))
+        return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _reestimate(r: _Replay, w: _Window) -> float:
     """Net points change from re-estimates after the commitment, while in the sprint and open."""
     return round(sum(
         float(ev.data.get("to") or 0) - float(ev.data.get("from") or 0)
-        for ev in h
-        if ev.kind == "points_changed" and w.commit < ev.at <= w.cutoff
-        and in_sprint_at(item, h, w.sprint_id, ev.at) and not _done(item, h, ev.at, w)
+        for ev in r.points
+        if w.commit < ev.at <= w.cutoff
+        and r.member(w.sprint_id, ev.at) and not r.done(ev.at, w)
     ), 2)
 
 
+def _current(items: Mapping[str, WorkItem], sprint_ids: set[str]) -> dict[str, list[WorkItem]]:
+    """Sprint id -> the items whose current sprint it is, for these sprints: one pass over
+    100,000 items for every sprint the report replays."""
+    found: dict[str, list[WorkItem]] = {sprint_id: [] for sprint_id in sprint_ids}
+    for item in items.values():
+        if item.sprint in found:
+            found[item.sprint].append(item)
+    return found
+
+
 def _members(
-    items: Iterable[WorkItem], sprint_id: str, named: Mapping[str, set[str]]
+    items: Mapping[str, WorkItem], sprint_id: str, named: Mapping[str, set[str]],
+    current: Mapping[str, list[WorkItem]],
 ) -> list[WorkItem]:
-    """The items that can have been in the sprint at some time (its current items and those
-    with an event naming it), by id: no replay finds any other item in it, so the rest are
-    skipped (a sprint holds a few thousand of 100,000 items)."""
-    touched = named.get(sprint_id, set())
-    return sorted((i for i in items if i.sprint == sprint_id or i.id in touched),
-                  key=lambda i: i.id)
+    """The items that can have been in the sprint at some time (its `current` items and
+    those with an event naming it), by id: no replay finds any other item in it, so the
+    rest are skipped (a sprint holds a few thousand of 100,000 items)."""
+    found = {i.id: i for i in current[sprint_id]}
+    found.update((i, items[i]) for i in named.get(sprint_id, set()) if i in items)
+    return sorted(found.values(), key=lambda i: i.id)
 
 
 def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
     scope = _Scope([], [], [], [], [], [], [], {})
     for item in sorted(items, key=lambda i: i.id):
-        h = hist.get(item.id, [])
-        at_start = in_sprint_at(item, h, w.sprint_id, w.commit)
-        at_cut = in_sprint_at(item, h, w.sprint_id, w.cutoff)
-        moves = sprint_changes(h, w.sprint_id, w.commit, w.cutoff)
-        done_at_start = _done(item, h, w.commit, w)
-        scope.points[item.id] = (points_at(item, h, w.commit), points_at(item, h, w.cutoff))
+        r = _Replay.of(item, hist.get(item.id, []), w.sprint_id)
+        at_start = r.member(w.sprint_id, w.commit)
+        at_cut = r.member(w.sprint_id, w.cutoff)
+        moves = [(when, added) for when, added in r.moves if w.commit < when <= w.cutoff]
+        done_at_start = r.done(w.commit, w)
+        scope.points[item.id] = (r.points_at(w.commit), r.points_at(w.cutoff))
         if at_start and not done_at_start:
             scope.committed.append(item)
         if not at_start and any(added for _, added in moves):
@@ -194,7 +257,7 @@ def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
         if not at_cut and any(not added for _, added in moves):
             scope.removed.append(item)
         if at_cut:
-            if _done(item, h, w.cutoff, w):
+            if r.done(w.cutoff, w):
                 if not done_at_start:
                     scope.completed.append(item)
             else:
@@ -203,7 +266,7 @@ def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
             scope.touched.append(item)
         # An added item counts at its points at the cutoff already; a committed one keeps
         # its commitment, and its re-estimates are scope change of their own.
-        change = _reestimate(h, item, w) if at_start and not done_at_start else 0.0
+        change = _reestimate(r, w) if at_start and not done_at_start else 0.0
         if change:
             scope.reestimated.append((item, change))
     return scope
@@ -232,9 +295,8 @@ def _burndown(
 ) -> tuple[BurndownPoint, ...]:
     length = (sprint.end - sprint.start).days + 1
     series: list[BurndownPoint] = []
-    # Each item's events split by what reads them, once, not once a day: each replay
-    # below reads only its own kind (membership, stage, points), so the result is the same.
-    split = [(i, *_by_use(hist.get(i.id, []))) for i in items]
+    # Each item's events split by what reads them, once, not once a day (`_Replay`).
+    split = [_Replay.of(i, hist.get(i.id, []), w.sprint_id) for i in items]
     for k in range(length + 1):
         day = sprint.start + timedelta(days=k)
         # Day 1's point is the commitment (taken after planning), the rest each day's start.
@@ -243,10 +305,8 @@ def _burndown(
         if at > now:
             series.append(BurndownPoint(day, None, ideal))
             continue
-        left = sum(
-            points_at(i, points, at) for i, sprints, stages, points in split
-            if in_sprint_at(i, sprints, w.sprint_id, at) and not _done(i, stages, at, w)
-        )
+        left = sum(r.points_at(at) for r in split
+                   if r.member(w.sprint_id, at) and not r.done(at, w))
         series.append(BurndownPoint(day, round(left, 2), ideal))
     return tuple(series)
 
@@ -271,10 +331,11 @@ def velocity_sprints(sprint: Sprint, roadmap: Roadmap) -> list[Sprint]:
 def _velocity(
     sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
     roadmap: Roadmap, now: datetime, named: Mapping[str, set[str]],
+    current: Mapping[str, list[WorkItem]],
 ) -> dict[Track, list[tuple[str, float]]]:
     history: dict[Track, list[tuple[str, float]]] = {t: [] for t in Track}
     for past in velocity_sprints(sprint, roadmap):
-        scope = _scope(_members(items.values(), past.id, named), hist,
+        scope = _scope(_members(items, past.id, named, current), hist,
                        _window(past, roadmap, now))
         for track in Track:
             done = [i for i in scope.completed if i.track is track]
@@ -301,11 +362,17 @@ def sprint_health(
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
     named = sprints_named(hist) if named is None else named
-    velocity = _velocity(sprint, items, hist, roadmap, now, named)
+    current = _current(items, {sprint.id, *(s.id for s in velocity_sprints(sprint, roadmap))})
+    velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
+    everyone = _members(items, sprint.id, named, current)
+    cards: dict[Track, list[WorkItem]] = {track: [] for track in Track}
+    for item in items.values():
+        if item.kind is not Kind.EPIC:
+            cards[item.track].append(item)
     tracks: list[TrackHealth] = []
     for track in Track:
-        mine = [i for i in items.values() if i.track is track and i.kind is not Kind.EPIC]
-        members = _members(mine, sprint.id, named)
+        mine = cards[track]
+        members = [i for i in everyone if i.track is track and i.kind is not Kind.EPIC]
         scope = _scope(members, hist, w)
         committed = scope.at_commit(scope.committed)
         past = velocity[track]

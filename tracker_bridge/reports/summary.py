@@ -3,7 +3,7 @@ metrics, what the research track learned, objectives, risks and the current phas
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -11,6 +11,7 @@ from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, BoardSnapshot, board_snapshot
 from tracker_bridge.reports.flow import (
     CycleTimes,
+    FlowTail,
     TrackFlow,
     WeekThroughput,
     cumulative_flow,
@@ -32,6 +33,7 @@ from tracker_bridge.reports.phases import PhaseStatus, ReviewLike, current_phase
 from tracker_bridge.reports.risks import RiskEntry, risk_register
 from tracker_bridge.reports.spikes import (
     SpikeStatus,
+    SpikeSummary,
     SpikeViolation,
     spike_statuses,
     violations_of,
@@ -80,6 +82,8 @@ def build_sprint_report(
     named: Mapping[str, set[str]] | None = None,
     settled: Mapping[str, Stage | None] | None = None,
     flows: Mapping[str, FlowLike] | None = None,
+    spikes: Mapping[str, SpikeSummary] | None = None,
+    tails: Mapping[str, FlowTail] | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
     counted in the sprints they were in, as scope removed when they ended. `history`: the
@@ -89,9 +93,11 @@ def build_sprint_report(
     Given the store's summaries, `history` need only hold the items `replayed_items`
     names: `named` (`Store.sprints_named`, for `reported_sprints`), `settled` (the
     stages of the items with no flow event after the sprint's first day, as
-    `cumulative_flow` takes them) and `flows` (the board's cards, `Store.item_flows`)."""
+    `cumulative_flow` takes them), `flows` (the board's cards, `Store.item_flows`) and
+    `spikes` (the spikes not in `history`: their own events and last move into done), and
+    `tails` (the other cards moved after the sprint's first day: `cumulative_flow`'s)."""
     hist = grouped(events, history)
-    statuses = spike_statuses(items, (), now, history=hist)
+    statuses = spike_statuses(items, (), now, history=hist, summaries=spikes)
     policy = roadmap.board.spikes
     everyone = {**(ended or {}), **items}
     tz = roadmap.cadence.timezone
@@ -104,11 +110,12 @@ def build_sprint_report(
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
         cumulative_flow=cumulative_flow(items, (), sprint.start, sprint.end, now, tz,
-                                        history=hist, settled=settled),
+                                        history=hist, settled=settled, tails=tails),
         cycle_time=times,
         throughput=throughput(times, tz),
         learning=research_learning(sprint, items, (), roadmap, now, history=hist,
-                                   statuses={s.id: s for s in statuses}),
+                                   statuses={s.id: s for s in statuses},
+                                   summaries=spikes),
         timezone=tz,
         research_points_burndown=research_points_burndown,
         objectives=objective_statuses(roadmap.objectives, measurements, today_in(roadmap, now)),
@@ -138,19 +145,22 @@ def replayed_items(
     ended: Mapping[str, WorkItem],
     roadmap: Roadmap,
     named: Mapping[str, set[str]],
-    moved: Iterable[str],
     done: Iterable[str],
+    served: Container[str] = frozenset(),
 ) -> set[str]:
-    """The items whose events the report replays; for every other item the store's
-    summaries give the same figures. `moved`: items with a flow event after the first
-    time of `flow_marks_times` (or whose last stage is unclear); `done`: items moved into
-    done since its second. Also every spike (statuses, learning) and every item that can
-    have been in the sprint or a velocity sprint (its own, or named by an event)."""
+    """The items whose every event the report replays; for every other item the store's
+    summaries give the same figures (the cards moved after the first time of
+    `flow_marks_times`, their `FlowTail`). `done`: items moved into done since its
+    second time. Also every spike with a time-box (statuses, learning) but those `served`
+    by a `SpikeSummary`, and every item that can have been in the sprint or a velocity
+    sprint (its own, or named by an event)."""
     sprints = reported_sprints(sprint, roadmap)
-    wanted = {*moved, *done}
+    wanted = set(done)
     for group in (items, ended):
         wanted.update(i.id for i in group.values()
-                      if i.kind is Kind.SPIKE or i.sprint in sprints)
+                      if (i.kind is Kind.SPIKE and i.timebox is not None
+                          and i.id not in served)
+                      or i.sprint in sprints)
     for sprint_id in sprints:
         wanted.update(named.get(sprint_id, ()))
     return wanted

@@ -32,6 +32,12 @@ ITEM_IDS_PER_SCAN = 10 * ITEM_IDS_PER_QUERY
 faster than the index lookups (measured on 1M events: 458k wanted, 2x faster)."""
 
 
+def sqlite_time(at: datetime) -> str:
+    """A time as SQLite holds it (`UtcDateTime`: naive UTC text of one fixed width, whose
+    order is the time order): for statements sent straight to the driver."""
+    return as_utc(at).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+
+
 _SLOTS = tuple(
     getattr(StoreEvent, name).__set__ for name in ("kind", "item_id", "at", "tracker", "data")
 )
@@ -113,16 +119,14 @@ def read_histories(
     stored (no sort, and no regrouping afterwards). `keep`: only these items are decoded
     (cheaper than a long `IN` list when many of the project's items are wanted)."""
     t = s.events
-    sqlite = conn.dialect.name == "sqlite"
-    at_column = type_coerce(t.c.at, String()) if sqlite else t.c.at
-    data_column = type_coerce(t.c.data, Text()) if sqlite else t.c.data
+    if conn.dialect.name == "sqlite":
+        return _sqlite_histories(conn, conditions, keep)
     query = (
-        select(t.c.item_id, t.c.kind, at_column, t.c.tracker, data_column)
+        select(t.c.item_id, t.c.kind, t.c.at, t.c.tracker, t.c.data)
         .where(*conditions)
         .order_by(t.c.item_id, t.c.at, t.c.id)
     )
     found: dict[str, list[StoreEvent]] = {}
-    decoded: dict[str, Any] = {}
     kinds: dict[str, str] = {}  # one string per kind, not one per row
     current: str | None = None
     bucket: list[StoreEvent] | None = None
@@ -133,16 +137,60 @@ def read_histories(
                     current = item_id
                     wanted = keep is None or item_id in keep
                     bucket = found.setdefault(item_id, []) if wanted else None
-                if bucket is None:
-                    continue
-                if sqlite:
-                    at = datetime.fromisoformat(at + UTC_SUFFIX)
-                    text = data
+                if bucket is not None:
+                    bucket.append(trusted_event(kinds.setdefault(kind, kind), item_id,
+                                                as_utc(at), tracker, data))
+    return found
+
+
+def _sqlite_histories(
+    conn: Connection, conditions: tuple[Any, ...], keep: Container[str] | None
+) -> dict[str, list[StoreEvent]]:
+    """`read_histories` on SQLite, straight from the driver's cursor: SQLAlchemy's row
+    objects cost a third of the read (half a million rows), and the stored text is
+    parsed here anyway. The statement is SQLAlchemy's, compiled with its parameters."""
+    t = s.events
+    query = (
+        select(t.c.item_id, t.c.kind, type_coerce(t.c.at, String()), t.c.tracker,
+               type_coerce(t.c.data, Text()))
+        .where(*conditions)
+        .order_by(t.c.item_id, t.c.at, t.c.id)
+        .compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    )
+    params = [query.params[name] for name in query.positiontup or ()]
+    # The driver gets the values as they are: a time as the column stores it.
+    params = [sqlite_time(p) if isinstance(p, datetime) else p for p in params]
+    found: dict[str, list[StoreEvent]] = {}
+    decoded: dict[str, Any] = {}
+    kinds: dict[str, str] = {}  # one string per kind, not one per row
+    parse = datetime.fromisoformat
+    new = object.__new__
+    set_kind, set_item, set_at, set_tracker, set_data = _SLOTS
+    current: str | None = None
+    bucket: list[StoreEvent] | None = None
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(query), params)
+        with no_gc_pauses():
+            while rows := cursor.fetchmany(ROWS_PER_FETCH):
+                for item_id, kind, at, tracker, text in rows:
+                    if item_id != current:
+                        current = item_id
+                        wanted = keep is None or item_id in keep
+                        bucket = found.setdefault(item_id, []) if wanted else None
+                    if bucket is None:
+                        continue
                     data = decoded.get(text)
                     if data is None:
                         data = decoded[text] = json.loads(text)
-                else:
-                    at = as_utc(at)
-                bucket.append(trusted_event(kinds.setdefault(kind, kind), item_id, at,
-                                            tracker, data))
+                    # `trusted_event` inlined: a call per row is a tenth of the read.
+                    event = new(StoreEvent)
+                    set_kind(event, kinds.setdefault(kind, kind))
+                    set_item(event, item_id)
+                    set_at(event, parse(at + UTC_SUFFIX))
+                    set_tracker(event, tracker)
+                    set_data(event, data)
+                    bucket.append(event)
+    finally:
+        cursor.close()
     return found

@@ -24,6 +24,7 @@ from tracker_bridge.store.item_flow import (
     read_flow_marks,
     read_item_flows,
     read_sprints_named,
+    read_stages_at,
     refresh_item_flow,
 )
 from tracker_bridge.store.records import (
@@ -190,8 +191,15 @@ class History:
         if item_id is not None:
             where.append(t.c.item_id == item_id)
         with self._engine.connect() as conn:
-            if item_ids is None:
+            if item_ids is None and (kinds is None or item_id is not None):
                 return [event for _, event in read_events(conn, *where)]
+            if item_ids is None:
+                # A few kinds (a sync's spike events): ordered by time, SQLite would walk
+                # every event of the project in the (project, at) index (2 s at 1M
+                # events); unordered, it takes them off the kind index, sorted below.
+                rows = read_events(conn, *where, order=False)
+                rows.sort(key=lambda row: (row[1].at, row[0]))
+                return [event for _, event in rows]
             wanted = sorted(set(item_ids))
             if len(wanted) > ITEM_IDS_PER_SCAN:  # many items: one pass beats many lookups
                 rows = read_events(conn, *where, order=False, keep=set(wanted))
@@ -216,13 +224,16 @@ class History:
             return read_item_flows(conn, project, stages)
 
     def flow_marks(
-        self, project: str, after: datetime, done_since: datetime, stages: Mapping[str, str]
+        self, project: str, after: datetime, done_since: datetime, stages: Mapping[str, str],
+        done_of: Collection[str] = (),
     ) -> FlowMarks:
         """Every item's flow summary reduced to what the sprint report needs to know whose
         events to replay (`FlowMarks`): moved after `after`, done since `done_since`, or
-        settled in a stage; with the `item_flows` of the items in `stages`."""
+        settled in a stage; with the `item_flows` of the items in `stages`, and the last
+        move into done of those in `done_of`."""
         with self._engine.connect() as conn:
-            return read_flow_marks(conn, project, as_utc(after), as_utc(done_since), stages)
+            return read_flow_marks(conn, project, as_utc(after), as_utc(done_since), stages,
+                                   done_of)
 
     def sprints_named(
         self, project: str, kinds: Collection[str], sprint_ids: Collection[str]
@@ -232,20 +243,33 @@ class History:
         with self._engine.connect() as conn:
             return read_sprints_named(conn, project, kinds, sprint_ids)
 
+    def stages_at(
+        self, project: str, item_ids: Collection[str], at: datetime
+    ) -> dict[str, tuple[datetime | None, str | None]]:
+        """Per item with a flow summary: (its first `created` time, the stage value its
+        last move at or before `at` into a known stage reached, None if none): with its
+        moves after `at` (`histories(after=at)`), its stage at any later time."""
+        with self._engine.connect() as conn:
+            return read_stages_at(conn, project, item_ids, as_utc(at))
+
     def histories(
         self,
         project: str,
         *,
         kinds: Collection[str] | None = None,
         item_ids: Collection[str] | None = None,
+        after: datetime | None = None,
     ) -> dict[str, list[StoreEvent]]:
         """Each item's events, in time order (then in the order they were recorded): what
         the reports replay, read in one query per batch of items in that order. `item_ids`
-        limits them to those items; items without events are left out."""
+        limits them to those items, `after` to those later than it; items without events
+        are left out."""
         t = s.events
         where = [t.c.project == project]
         if kinds is not None:
             where.append(t.c.kind.in_(list(kinds)))
+        if after is not None:
+            where.append(t.c.at > as_utc(after))
         with self._engine.connect() as conn:
             if item_ids is None:
                 return read_histories(conn, *where)

@@ -180,6 +180,7 @@ events = Table(
     UniqueConstraint("dedup_key"),
     Index(None, "project", "at"),
     Index(None, "project", "item_id", "at"),  # each item's history in time order, no sort
+    Index(None, "project", "kind", "item_id", "at"),  # a few kinds of many items: spikes'
 )
 
 item_flow = Table(
