@@ -18,6 +18,12 @@ def _retitle(sandbox: Sandbox, item_id: str, title: str) -> None:
     sandbox.roadmap.write_text(text.replace(f"title: {old}\n", f"title: {title}\n", 1))
 
 
+def _unlinked(item_id: str, tracker: str, key: object) -> tuple[str, str, str]:
+    """The skip a sync reports for an issue it found deleted (on_remote_delete = unlink)."""
+    reason = f"{key} was deleted; unlinked, never written to again (on_remote_delete = unlink)"
+    return (item_id, tracker, reason)
+
+
 def _skips(result: dict[str, object]) -> list[tuple[str, str, str]]:
     summary = result["summary"]
     assert isinstance(summary, dict)
@@ -42,11 +48,7 @@ def test_deleted_jira_and_transferred_github_issues_are_reported_once_and_left(
     first = seeded.json("sync", "--yes")
     assert first["summary"]["failures"] == []
     skips = _skips(first)
-    assert (
-        "infra.repo",
-        sandbox.jira_tracker,
-        f"{jira_key} was deleted; unlinked, never written to again (on_remote_delete = unlink)",
-    ) in skips
+    assert _unlinked("infra.repo", sandbox.jira_tracker, jira_key) in skips
     [(_, _, transferred)] = [s for s in skips if s[:2] == ("infra.ci", sandbox.github_tracker)]
     assert transferred.startswith(f"{number} was transferred to ")
     assert transferred.split()[4].rstrip(";").endswith(f"/{OTHER_REPO}/issues/{new_number}")
@@ -160,11 +162,7 @@ def test_an_issue_deleted_on_a_quiet_looking_night_is_found(seeded: Runner) -> N
     number = sandbox.github_number("infra.repo")
     delete_issue(sandbox.github, sandbox.github_repo, number)
     found = seeded.json("sync", "--yes")
-    assert (
-        "infra.repo",
-        sandbox.github_tracker,
-        f"{number} was deleted; unlinked, never written to again (on_remote_delete = unlink)",
-    ) in _skips(found)
+    assert _unlinked("infra.repo", sandbox.github_tracker, number) in _skips(found)
 
 
 def test_an_issue_deleted_and_one_created_the_same_night_is_found(seeded: Runner) -> None:
@@ -176,8 +174,4 @@ def test_an_issue_deleted_and_one_created_the_same_night_is_found(seeded: Runner
     delete_issue(sandbox.github, sandbox.github_repo, number)
     sandbox.github.human_create_issue(sandbox.github_repo, "Offsite planning")
     found = seeded.json("sync", "--yes")
-    assert (
-        "infra.repo",
-        sandbox.github_tracker,
-        f"{number} was deleted; unlinked, never written to again (on_remote_delete = unlink)",
-    ) in _skips(found)
+    assert _unlinked("infra.repo", sandbox.github_tracker, number) in _skips(found)

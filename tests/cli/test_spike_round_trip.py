@@ -41,6 +41,13 @@ def _quiet(cli: Cli) -> None:
     assert plan["plan"]["actions"] == []  # read back as written: no churn
 
 
+def _abandon_layout(cli: Cli) -> None:
+    """The team starts the layout spike, then closes it as abandoned."""
+    _ok(cli, "spike", "start", LAYOUT)
+    _ok(cli, "spike", "close", LAYOUT, "--outcome", "abandoned",
+        "--learning", "The design moved to a list view")
+
+
 def test_start_extend_close_reach_both_trackers_and_survive_a_lost_store(seeded: Cli) -> None:
     cli = seeded
     _ok(cli, "spike", "start", TAGS)
@@ -98,9 +105,7 @@ def test_start_extend_close_reach_both_trackers_and_survive_a_lost_store(seeded:
 
 def test_an_abandoned_spike_is_closed_as_not_planned(seeded: Cli) -> None:
     cli = seeded
-    _ok(cli, "spike", "start", LAYOUT)
-    _ok(cli, "spike", "close", LAYOUT, "--outcome", "abandoned",
-        "--learning", "The design moved to a list view")
+    _abandon_layout(cli)
     _ok(cli, "sync", "--yes")
     issue = _github(cli, LAYOUT)
     assert issue["state"] == "closed" and issue["state_reason"] == "not_planned"
@@ -112,9 +117,7 @@ def test_a_spike_closed_before_its_first_sync_gets_its_close_on_both_trackers(cl
     # A team tries the tool on a roadmap whose spike already ran: it records the spike's
     # start and close, then syncs for the first time. The issues are created closed and
     # carry the record -- and GitHub gets the close comment, as for a spike closed later.
-    _ok(cli, "spike", "start", LAYOUT)
-    _ok(cli, "spike", "close", LAYOUT, "--outcome", "abandoned",
-        "--learning", "The design moved to a list view")
+    _abandon_layout(cli)
     _ok(cli, "sync", "--yes")
     issue = _github(cli, LAYOUT)
     assert issue["state"] == "closed" and issue["state_reason"] == "not_planned"
