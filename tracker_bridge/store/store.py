@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Text, and_, delete, select, type_coerce
 
 from tracker_bridge.gc_pause import no_gc_pauses
-from tracker_bridge.model import FieldValue, Kind, RemoteRef, WorkItem, compact
+from tracker_bridge.model import FieldValue, Kind, RemoteRef, WorkItem, compact, stored_json
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.cards import CARD_COLUMNS, Card, card_columns, read_board
 from tracker_bridge.store.deliveries import Deliveries
@@ -195,7 +195,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
             item.id: {
                 "project": project,
                 "item_id": item.id,
-                "data": item.model_dump(mode="json"),
+                "data": stored_json(item),
                 "updated_at": now,
                 **card_columns(item),  # the board's columns, in step with the JSON
             }
