@@ -63,15 +63,25 @@ def upgrade() -> None:
                      sa.column("item_id", sa.String()),
                      sa.column("data", sa.JSON().with_variant(JSONB(), "postgresql")))
     conn = op.get_bind()
-    rows = conn.execute(sa.select(items.c.project, items.c.item_id, items.c.data)).all()
-    changed = [{"p": project, "i": item_id, "d": kept}
-               for project, item_id, data in rows
-               if isinstance(data, dict) and (kept := without_defaults(data)) != data]
     update = (items.update()
               .where(items.c.project == sa.bindparam("p"), items.c.item_id == sa.bindparam("i"))
               .values(data=sa.bindparam("d")))
-    for start in range(0, len(changed), ROWS_PER_BATCH):
-        conn.execute(update, changed[start:start + ROWS_PER_BATCH])
+    key = sa.tuple_(items.c.project, items.c.item_id)
+    last: tuple[str, str] | None = None
+    while True:  # a batch at a time, in key order: 100,000 documents at once held 450 MB
+        query = sa.select(items.c.project, items.c.item_id, items.c.data).order_by(
+            items.c.project, items.c.item_id).limit(ROWS_PER_BATCH)
+        if last is not None:
+            query = query.where(key > sa.tuple_(*last))
+        rows = conn.execute(query).all()
+        if not rows:
+            return
+        last = (rows[-1][0], rows[-1][1])
+        changed = [{"p": project, "i": item_id, "d": kept}
+                   for project, item_id, data in rows
+                   if isinstance(data, dict) and (kept := without_defaults(data)) != data]
+        if changed:
+            conn.execute(update, changed)
 
 
 def downgrade() -> None:
