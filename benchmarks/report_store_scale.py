@@ -38,7 +38,7 @@ from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
-from tracker_bridge.model import Kind, Stage, WorkItem
+from tracker_bridge.model import Kind, Stage, WorkItem, stored_json
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import Store
 from tracker_bridge.store.cards import CARD_COLUMNS, card_columns
@@ -106,7 +106,7 @@ def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int
     stamp = db_time(now)
     payloads: dict[str, str] = {}
     # Each item's JSON and its board card columns, as `Store.save_items` writes them.
-    item_rows = [(PROJECT, i.id, json.dumps(i.model_dump(mode="json")), stamp,
+    item_rows = [(PROJECT, i.id, json.dumps(stored_json(i)), stamp,
                   *(json.dumps(v) if isinstance(v, list) else v
                     for v in card_columns(i).values())) for i in roadmap.items]
     event_rows: list[tuple[str, str, str, str, str, str, str]] = []

@@ -13,6 +13,8 @@ from tracker_bridge.model.items import (
     Timebox,
     WorkItem,
     compact,
+    stored_json,
+    stored_json_text,
 )
 from tracker_bridge.model.origin import (
     BORN_ID_RULE,
@@ -64,4 +66,6 @@ __all__ = [
     "looks_born",
     "parse_claim",
     "parse_sprint_claim",
+    "stored_json",
+    "stored_json_text",
 ]

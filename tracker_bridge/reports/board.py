@@ -208,8 +208,10 @@ def _breaches(stage: Stage, cards: list[CardLike], roadmap: Roadmap) -> list[Wip
         found.append(WipBreach(stage, None, len(cards), limit, tuple(x.id for x in cards)))
     for track in Track:
         track_limit = policy.wip_limits_per_track.get(track, {}).get(stage)
+        if track_limit is None:
+            continue  # no list of the track's cards (50,000 in progress at 100k items)
         mine = [x.id for x in cards if x.track is track]
-        if track_limit is not None and len(mine) > track_limit:
+        if len(mine) > track_limit:
             found.append(WipBreach(stage, track, len(mine), track_limit, tuple(mine)))
     return found
 

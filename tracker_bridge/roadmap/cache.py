@@ -38,7 +38,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import tracker_bridge
-from tracker_bridge.model import Roadmap, WorkItem, compact
+from tracker_bridge.model import Roadmap, WorkItem, compact, stored_json_text
 from tracker_bridge.model.planning import state_on
 from tracker_bridge.roadmap.loaded import LoadedRoadmap
 
@@ -165,7 +165,7 @@ def _write_entry(entry: Path, path: Path, digest: str, loaded: LoadedRoadmap) ->
     }
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write_atomically(items, b"\n".join(i.model_dump_json().encode()
+        _write_atomically(items, b"\n".join(stored_json_text(i).encode()
                                              for i in loaded.roadmap.items))
         _write_atomically(entry, json.dumps(payload).encode())
         for old in entry.parent.glob(f"{entry.stem}-*{ITEMS_SUFFIX}"):

@@ -10,10 +10,10 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Text, and_, delete, select, type_coerce
+from sqlalchemy import Connection, Engine, and_, delete, select
 
 from tracker_bridge.gc_pause import no_gc_pauses
-from tracker_bridge.model import FieldValue, Kind, RemoteRef, WorkItem, compact
+from tracker_bridge.model import FieldValue, Kind, RemoteRef, WorkItem, compact, stored_json
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.cards import CARD_COLUMNS, Card, card_columns, read_board
 from tracker_bridge.store.deliveries import Deliveries
@@ -195,7 +195,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
             item.id: {
                 "project": project,
                 "item_id": item.id,
-                "data": item.model_dump(mode="json"),
+                "data": stored_json(item),
                 "updated_at": now,
                 **card_columns(item),  # the board's columns, in step with the JSON
             }
@@ -276,11 +276,15 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         t = s.items
         with self._engine.connect() as conn:
             if conn.dialect.name == "sqlite":
-                # The stored JSON text straight into pydantic's JSON parser: no dicts between.
-                raw = select(t.c.item_id, type_coerce(t.c.data, Text())).where(
-                    t.c.project == project
-                )
-                rows = conn.execute(raw).all()
+                # The stored JSON text straight into pydantic's JSON parser: no dicts between,
+                # and the rows straight from the driver (SQLAlchemy's row objects were a
+                # fifth of the time around validation, at 100k items).
+                cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+                try:
+                    rows = cursor.execute("SELECT item_id, data FROM items WHERE project = ?",
+                                          (project,)).fetchall()
+                finally:
+                    cursor.close()
                 # The validator itself, as `model_validate_json` calls it: 8% of the read
                 # was that wrapper (100k items).
                 validate = WorkItem.__pydantic_validator__.validate_json
