@@ -127,11 +127,7 @@ class CountingAdapter(HTTPAdapter):
         response = super().send(request, *args, **kwargs)
         self._on_headers(response.headers)
         # What a quiet night's stamp keeps (only while a `sync` records; see quiet/).
-        if self._recorder.active:
-            self._recorder.note(
-                "requests", str(request.method), str(request.url), request.body,
-                request.headers, response.status_code, response.content, response.headers,
-            )
+        self._recorder.note_requests(request, response)
         return response
 
 

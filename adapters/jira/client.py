@@ -88,11 +88,7 @@ class _CountingAdapter(HTTPAdapter):
         if self._on_answer is not None:
             self._on_answer(response.headers)
         # What a quiet night's stamp keeps (only while a `sync` records; see quiet/).
-        if self._recorder.active:
-            self._recorder.note(
-                "requests", str(request.method), str(request.url), request.body,
-                request.headers, response.status_code, response.content, response.headers,
-            )
+        self._recorder.note_requests(request, response)
         return response
 
 

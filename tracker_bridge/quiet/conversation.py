@@ -135,6 +135,15 @@ class Recorder:
         """True while a `sync` records: the transports read and note answers only then."""
         return _state["recording"]
 
+    def note_requests(self, request: Any, response: Any) -> None:
+        """`note` for an exchange the `requests` transport answered (a `PreparedRequest`
+        and its `Response`): the Jira and the GitHub REST clients both send through it."""
+        if self.active:
+            self.note(
+                "requests", str(request.method), str(request.url), request.body,
+                request.headers, response.status_code, response.content, response.headers,
+            )
+
     def note(
         self,
         via: str,
