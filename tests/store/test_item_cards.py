@@ -11,14 +11,12 @@ import io
 import json
 import random
 from datetime import UTC, date, datetime, timedelta
-from importlib.resources import files
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from rich.console import Console
 from sqlalchemy import create_engine, inspect, select
 
+from tests.store.alembic_steps import migrate_to
 from tracker_bridge.model import (
     BoardPolicy,
     Cadence,
@@ -119,18 +117,6 @@ def _card_rows(url: str) -> dict[str, dict[str, Any]]:
         engine.dispose()
 
 
-def _alembic(url: str, revision: str, up: bool = False) -> None:
-    engine = create_engine(url)
-    try:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(files("tracker_bridge.store") / "migrations"))
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            (command.upgrade if up else command.downgrade)(cfg, revision)
-    finally:
-        engine.dispose()
-
-
 def _insert_raw(url: str, item_id: str, data: dict[str, Any]) -> None:
     engine = create_engine(url)
     try:
@@ -149,7 +135,7 @@ def test_the_migration_fills_the_cards_as_the_store_keeps_them(store_url: str) -
         store.save_items("p", work)
     kept = _card_rows(store_url)
     assert kept == {item.id: card_columns(item) for item in work}
-    _alembic(store_url, "0008_item_flow")
+    migrate_to(store_url, "0008_item_flow")
     engine = create_engine(store_url)
     try:
         assert not set(CARD_COLUMNS) & {c["name"] for c in inspect(engine).get_columns("items")}

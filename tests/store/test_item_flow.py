@@ -7,13 +7,11 @@ and the migration that fills it from stored events must give what the writer kee
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from importlib.resources import files
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, select
 
+from tests.store.alembic_steps import migrate_to
 from tracker_bridge.model import Kind, Stage, WorkItem
 from tracker_bridge.reports.history import (
     entered_stage_at,
@@ -112,15 +110,7 @@ def test_the_migration_fills_it_as_the_writer_keeps_it(store_url: str) -> None:
         _record(store)
     kept = _rows(store_url)
     assert len(kept) == 6  # five items of p with stage or creation events, one of q
-    engine = create_engine(store_url)
-    try:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(files("tracker_bridge.store") / "migrations"))
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0007_quiet_stamp")
-    finally:
-        engine.dispose()
+    migrate_to(store_url, "0007_quiet_stamp")
     Store.open(store_url).close()  # back to head: the migration fills the table
     assert _rows(store_url) == kept
 

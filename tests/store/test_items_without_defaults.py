@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import create_engine, select
 
-from tests.store.test_item_cards import T0, _alembic, _card_rows, _insert_raw, _varied
+from tests.store.alembic_steps import migrate_to
+from tests.store.test_item_cards import T0, _card_rows, _insert_raw, _varied
 from tracker_bridge.model import Extension, Kind, Origin, Timebox, WorkItem, stored_json
 from tracker_bridge.store import Store
 from tracker_bridge.store import schema as s
@@ -71,7 +72,7 @@ def test_the_migration_rewrites_full_documents_as_the_store_now_writes(
     with Store.open(store_url) as store:
         store.save_items("p", work)
     cards = _card_rows(store_url)
-    _alembic(store_url, "0010_event_kind_index")
+    migrate_to(store_url, "0010_event_kind_index")
     engine = create_engine(store_url)
     try:
         with engine.begin() as conn:

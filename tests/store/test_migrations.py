@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from importlib.resources import files
 from pathlib import Path
 
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
+from tests.store.alembic_steps import alembic_config, migrate_to
 from tracker_bridge.store import Store
 from tracker_bridge.store.engine import at_head, script_head
 from tracker_bridge.store.schema import metadata
@@ -38,9 +36,7 @@ TABLES = {
 
 
 def _head() -> str | None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(files("tracker_bridge.store") / "migrations"))
-    return ScriptDirectory.from_config(cfg).get_current_head()
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def test_empty_database_upgrades_to_head(store_url: str) -> None:
@@ -84,13 +80,9 @@ def test_the_head_read_from_the_scripts_is_alembics() -> None:
 def test_a_store_behind_head_is_brought_to_it(store_url: str) -> None:
     """A team upgrading tracker-bridge: their store is at an older revision."""
     Store.open(store_url).close()  # creates the database (and the SQLite file's folder)
+    migrate_to(store_url, "0002")
     engine = create_engine(store_url)
     try:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(files("tracker_bridge.store") / "migrations"))
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.downgrade(cfg, "0002")
         assert not at_head(engine)
         Store.open(store_url).close()
         assert at_head(engine)
