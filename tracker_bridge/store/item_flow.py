@@ -20,7 +20,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Stage
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX, sqlite_time
+from tracker_bridge.store.event_rows import (
+    ITEM_IDS_PER_QUERY,
+    UTC_SUFFIX,
+    sqlite_rows,
+    sqlite_time,
+)
 from tracker_bridge.store.records import ItemFlow
 
 FLOW_KINDS = ("created", "stage_changed")
@@ -144,15 +149,12 @@ def _sqlite_rows(conn: Connection, project: str, stage: str, batch: list[str]) -
     f = s.item_flow
     entered = f.c[f"entered_{stage}"].name  # a column of the table: never user text
     marks = ", ".join("?" * len(batch))
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        rows = cursor.execute(
-            f'SELECT item_id, created_at, started_at, moved_at, "{entered}" FROM item_flow '
-            f"WHERE project = ? AND item_id IN ({marks})",
-            [project, *batch],
-        ).fetchall()
-    finally:
-        cursor.close()
+    rows = sqlite_rows(
+        conn,
+        f'SELECT item_id, created_at, started_at, moved_at, "{entered}" FROM item_flow '
+        f"WHERE project = ? AND item_id IN ({marks})",
+        [project, *batch],
+    )
     parse = datetime.fromisoformat
     return [
         (item_id, *(None if t is None else parse(t + UTC_SUFFIX) for t in times))
@@ -185,15 +187,12 @@ def read_sprints_named(
         # 1.2 s); a project's payloads are a few hundred distinct texts, decoded once here,
         # the rows straight from the driver (SQLAlchemy's row objects doubled the time).
         chosen = sorted(set(kinds))
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        try:
-            rows = cursor.execute(
-                "SELECT item_id, data FROM events WHERE project = ? "
-                f"AND kind IN ({', '.join('?' * len(chosen))})",
-                [project, *chosen],
-            ).fetchall()
-        finally:
-            cursor.close()
+        rows = sqlite_rows(
+            conn,
+            "SELECT item_id, data FROM events WHERE project = ? "
+            f"AND kind IN ({', '.join('?' * len(chosen))})",
+            [project, *chosen],
+        )
         named: dict[str, Any] = {}
         for item_id, text in rows:
             if text not in named:
@@ -260,16 +259,12 @@ def _sqlite_mark_rows(
 
     stored = sqlite_time
     columns = ", ".join(f'"{column}"' for column in _MARK_COLUMNS)  # ours: never user text
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        rows: list[Any] = cursor.execute(
-            "SELECT item_id, (created_at > ? OR moved_at > ?), entered_done >= ?, "
-            f"{columns} FROM item_flow WHERE project = ?",
-            [stored(after), stored(after), stored(done_since), project],
-        ).fetchall()
-        return rows
-    finally:
-        cursor.close()
+    return sqlite_rows(
+        conn,
+        "SELECT item_id, (created_at > ? OR moved_at > ?), entered_done >= ?, "
+        f"{columns} FROM item_flow WHERE project = ?",
+        [stored(after), stored(after), stored(done_since), project],
+    )
 
 
 def read_flow_marks(
@@ -345,18 +340,15 @@ def _sqlite_stages_at(
     on every candidate row, and SQLAlchemy's parameters, cost ten times more at 18k
     items); (what it gives, the items whose last move reached no known stage)."""
     known = {value for value, _ in ENTERED}
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        rows = cursor.execute(
-            "SELECT f.item_id, f.created_at, (SELECT e.data FROM events AS e "
-            "WHERE e.project = f.project AND e.kind = 'stage_changed' "
-            "AND e.item_id = f.item_id AND e.at <= ? ORDER BY e.at DESC, e.id DESC LIMIT 1) "
-            "FROM json_each(?) AS j CROSS JOIN item_flow AS f "  # CROSS: the ids outermost
-            "ON f.project = ? AND f.item_id = j.value",
-            [sqlite_time(at), json.dumps(item_ids), project],
-        ).fetchall()
-    finally:
-        cursor.close()
+    rows = sqlite_rows(
+        conn,
+        "SELECT f.item_id, f.created_at, (SELECT e.data FROM events AS e "
+        "WHERE e.project = f.project AND e.kind = 'stage_changed' "
+        "AND e.item_id = f.item_id AND e.at <= ? ORDER BY e.at DESC, e.id DESC LIMIT 1) "
+        "FROM json_each(?) AS j CROSS JOIN item_flow AS f "  # CROSS: the ids outermost
+        "ON f.project = ? AND f.item_id = j.value",
+        [sqlite_time(at), json.dumps(item_ids), project],
+    )
     found: dict[str, tuple[datetime | None, str | None]] = {}
     unclear: list[str] = []
     reached: dict[str, str | None] = {}  # payload text -> the known stage it names

@@ -19,7 +19,7 @@ from tracker_bridge.store.cards import CARD_COLUMNS, Card, card_columns, read_bo
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
 from tracker_bridge.store.engine import make_engine, migrate, upsert
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, sqlite_rows
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
 from tracker_bridge.store.objectives import Objectives
@@ -279,12 +279,8 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                 # The stored JSON text straight into pydantic's JSON parser: no dicts between,
                 # and the rows straight from the driver (SQLAlchemy's row objects were a
                 # fifth of the time around validation, at 100k items).
-                cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-                try:
-                    rows = cursor.execute("SELECT item_id, data FROM items WHERE project = ?",
-                                          (project,)).fetchall()
-                finally:
-                    cursor.close()
+                rows = sqlite_rows(conn, "SELECT item_id, data FROM items WHERE project = ?",
+                                   [project])
                 # The validator itself, as `model_validate_json` calls it: 8% of the read
                 # was that wrapper (100k items).
                 validate = WorkItem.__pydantic_validator__.validate_json
