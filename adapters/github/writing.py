@@ -292,6 +292,18 @@ class Writer:
             raw = self.current_and_ours(ref)
             item_id = bodies.parse(raw.get("body")).item_id or item_id
             if self.a.project is not None:
+                label = self.a.mapping.stage_label(stage)
+                kept = _without_label(raw, label) if label else None
+                if kept is not None:
+                    # The stage's refinement label is on the issue already (left from an
+                    # earlier stay there): set again after the Status it would be older, and
+                    # read back as stale (refinement.py), while GitHub records no event for
+                    # adding a label the issue has. Off first, back on after the Status.
+                    reply = self._patch_issue(ref, raw, {"labels": kept})
+                    if reply.status != 200:
+                        return self._fail(item_id, ref,
+                                          f"move refused: {reply.status} {_message(reply)}")
+                    raw = reply.data
                 self.a.project.set_stage(self.a.project.item_for(str(raw["node_id"])), stage)
             payload = stage_payload(self.a.mapping, raw, stage)
             closing = spike_closed_by_move(raw, stage)
@@ -344,6 +356,13 @@ class Writer:
                 return self._fail(item_id, ref, f"task-list link refused: {reply.status}")
         self.a.task_parents[int(ref.key)] = int(parent.key)
         return WriteResult(item_id, ref, {"parent": self.a.items_by_number.get(int(parent.key))})
+
+
+def _without_label(raw: Json, label: str) -> list[str] | None:
+    """The issue's labels without `label`; None when it does not carry it."""
+    current = [str(found["name"]) for found in raw.get("labels") or []]
+    kept = [name for name in current if name.casefold() != label.casefold()]
+    return kept if len(kept) < len(current) else None
 
 
 def _refused_field(reply: Reply) -> str | None:

@@ -168,6 +168,10 @@ Move = tuple[str, int, bool]  # (who, stage index, a person also sets the label)
         max_size=8,
     ),
 )
+# Our move back to a stage whose refinement label was still on the issue (a person had
+# moved the card away without taking it off): the label must be newer than the Status.
+@example(cuts=[1, 2, 3, 4, 5, 7], moves=[("sync", 6, True), ("person", 0, False),
+                                         ("sync", 6, False)])
 @example(cuts=[2], moves=[("person", 1, True), ("person", 2, False), ("person", 1, True)])
 @example(cuts=[3, 7], moves=[("sync", 5, False), ("person", 2, False), ("person", 4, False),
                              ("person", 6, True), ("sync", 3, False), ("person", 7, False)])
