@@ -88,7 +88,28 @@ def _history(
         yield "stage_changed", at, {"from": before.value, "to": after.value}
 
 
-def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int:
+SHAPES = ("uniform", "team")
+"""How the stored items are spread over the stages. `uniform`: the generator's, one stage in
+six each whatever the sprint (50,000 cards in progress at 100k items: the worst case for
+every per-card figure). `team`: as a team's tracker holds them, the closed sprints' items
+done but one in twenty carried over, the current sprint's spread over the board, later
+sprints' planned (sprint_backlog) and the rest in the backlog."""
+
+
+def _team_stage(item: WorkItem, n: int, sprint_starts: dict[str, date], today: date) -> Stage:
+    start = sprint_starts.get(item.sprint or "")
+    if start is None:
+        return Stage.BACKLOG
+    if start > today:
+        return Stage.SPRINT_BACKLOG
+    if start + timedelta(days=SPRINT_DAYS) <= today:  # closed
+        return Stage.IN_PROGRESS if n % 20 == 0 else Stage.DONE
+    return item.stage
+
+
+def build_workspace(
+    folder: Path, items: int, events: int, now: datetime, shape: str = "uniform"
+) -> int:
     """Writes roadmap.yaml, tracker-bridge.toml and state.sqlite; returns the events stored."""
     (folder / "roadmap.yaml").write_text(roadmap_text(items, now.date()), encoding="utf-8")
     (folder / "tracker-bridge.toml").write_text(
@@ -97,6 +118,13 @@ def build_workspace(folder: Path, items: int, events: int, now: datetime) -> int
         encoding="utf-8",
     )
     roadmap = load_roadmap(folder / "roadmap.yaml", today=now.date()).roadmap
+    if shape == "team":
+        sprint_starts = {s.id: s.start for s in roadmap.sprints}
+        roadmap = roadmap.model_copy(update={"items": [
+            i.model_copy(update={"stage": _team_stage(i, n, sprint_starts, now.date())})
+            if i.kind is not Kind.EPIC else i
+            for n, i in enumerate(roadmap.items)
+        ]})
     Store.open(f"sqlite:///{folder / 'state.sqlite'}").close()  # schema via the migrations
     starts = {s.id: datetime.combine(s.start, datetime.min.time(), tzinfo=UTC)
               for s in roadmap.sprints}
@@ -247,6 +275,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", type=Path, help="build (or reuse) the workspace here")
     parser.add_argument("--only", choices=sorted(COMMANDS), help="measure this command only")
+    parser.add_argument("--shape", choices=SHAPES, default="uniform",
+                        help="how the items spread over the stages (see SHAPES); a --keep "
+                             "folder keeps the shape it was built with")
     parser.add_argument("--phases", action="store_true",
                         help="also time each phase of one in-process run")
     args = parser.parse_args()
@@ -259,7 +290,8 @@ def main() -> int:
             # In a child of its own: the build holds a million rows, and a command forked
             # from this process afterwards would report that as its peak RSS (`wait4`).
             with multiprocessing.get_context("spawn").Pool(1) as pool:
-                stored = pool.apply(build_workspace, (folder, args.items, args.events, now))
+                stored = pool.apply(build_workspace,
+                                    (folder, args.items, args.events, now, args.shape))
             print(f"built {args.items} items, {stored} events in "
                   f"{time.perf_counter() - started:.1f} s "
                   f"(store {(folder / 'state.sqlite').stat().st_size / 1e6:.0f} MB)")
