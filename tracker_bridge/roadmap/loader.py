@@ -85,6 +85,7 @@ def _load(text: str, path: Path, today: date | datetime | None) -> LoadedRoadmap
             build(rest[0], root, out, today)
             problems += outside(out.problems, rest[1])
         raise RoadmapLoadError(path, _ordered(problems)) from None
+    del data  # validated into `doc`: a large file's plain copy need not outlive it
     roadmap, lines, claims = build(doc, root, out, today)
     if roadmap is None or out.problems:
         raise RoadmapLoadError(path, _ordered(out.problems))
