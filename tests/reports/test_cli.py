@@ -130,3 +130,28 @@ def test_status_ages_cards_from_the_moves_recorded_in_any_order(
     assert run(config, "status", "--json") == 0
     [line] = json.loads(capsys.readouterr().out)["ageing"]
     assert (line["id"], line["days_in_stage"], line["age_days"]) == ("card", 6.0, 9.0)
+
+
+def test_a_spike_moved_onto_the_board_without_spike_start_runs_from_that_move(
+    config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A researcher drags the spike to In Progress in the tracker and never runs `spike
+    start`: its clock runs from that move (its only record of a start), for `spike check`
+    and for `spike extend`; the other items' moves do not count for it."""
+    from datetime import UTC, datetime
+
+    from tracker_bridge.store import StoreEvent
+
+    def move(item_id: str, day: int, after: str) -> StoreEvent:
+        return StoreEvent("stage_changed", item_id, datetime(2026, 2, day, 9, tzinfo=UTC),
+                          "jira", {"from": "sprint_backlog", "to": after})
+
+    with Store.open(f"sqlite:///{config.parent / 'state.sqlite'}") as store:
+        store.record_events("trending", [move(TAGS, 3, "in_progress"),
+                                         move("ingestion.dvc", 1, "in_progress")])
+    assert run(config, "spike", "check", "--json") == 1
+    report = json.loads(capsys.readouterr().out)
+    [late] = [v for v in report["violations"] if v["item_id"] == TAGS]
+    assert late["message"].startswith("time-box of 5 days ended 2026-02-08 09:00 UTC")
+    assert run(config, "spike", "extend", TAGS, "--days", "1", "--reason", "GPU quota") == 0
+    assert "time-box ends 2026-02-09 09:00 UTC" in capsys.readouterr().out

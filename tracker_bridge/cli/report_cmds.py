@@ -19,7 +19,6 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import SpikeOutcome, WorkItem
 from tracker_bridge.reports.context import ReportContext, open_context, parse_now
-from tracker_bridge.reports.history import by_item
 from tracker_bridge.reports.spikes import SpikeStatus, check_spikes, spike_status
 
 if TYPE_CHECKING:  # the renderers and the Slack client load with `report sprint` only
@@ -155,8 +154,7 @@ def _spike(ctx: ReportContext, item_id: str) -> tuple[WorkItem, SpikeStatus]:
     if item is None or item.timebox is None:
         what = "no item" if item is None else f"{item.kind.value}, not a spike:"
         raise UserError(f"{what} {item_id!r} in project {ctx.name!r}")
-    history = by_item(ev for ev in ctx.events() if ev.item_id == item_id)
-    return item, spike_status(item, history.get(item_id, []), ctx.now)
+    return item, spike_status(item, ctx.item_history(item_id), ctx.now)
 
 
 def _then_sync(sync_now: bool, project: str | None, config: Path | None) -> None:
@@ -182,7 +180,9 @@ def spike_check(
     """Exit 1 if any spike is over its time-box or breaks the spike policy (one line each)."""
     with open_context(config, project, parse_now(now)) as ctx:
         items = ctx.items()
-        found = check_spikes(items, ctx.events(), ctx.roadmap.board.spikes, ctx.now)
+        read = ctx.spike_histories(items)
+        found = check_spikes(items, (ev for events in read.values() for ev in events),
+                             ctx.roadmap.board.spikes, ctx.now)
         name, at = ctx.name, ctx.now
     spikes = sum(1 for i in items.values() if i.timebox is not None)
     if as_json:

@@ -17,7 +17,13 @@ from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import active_sprint, board_flow_stages
 from tracker_bridge.reports.flow import FlowTail
-from tracker_bridge.reports.history import SPRINT_MOVES, EventLike, by_item, local_date
+from tracker_bridge.reports.history import (
+    SPRINT_MOVES,
+    EventLike,
+    Histories,
+    by_item,
+    local_date,
+)
 from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
 from tracker_bridge.reports.summary import flow_marks_times, replayed_items, reported_sprints
 from tracker_bridge.roadmap.cache import load_roadmap_cached
@@ -136,6 +142,22 @@ class ReportContext:
         # few rows come straight off the (project, kind, ...) index, then grouped here.
         own = by_item(self.store.events(self.name, kinds=SPIKE_KINDS, item_ids=spikes))
         return [i for i in spikes if not needs_stage_moves(items[i], own.get(i, ()))], own
+
+    def spike_histories(self, items: dict[str, WorkItem]) -> Histories:
+        """Per spike with a time-box, the events its status reads (`spike_status`): its own
+        (`SPIKE_KINDS`), and its whole history only where its time-box start is known from
+        its stage moves alone (`needs_stage_moves`): `spike check` at 100,000 items read
+        every event of the project (1M) for a few thousand spikes' few events."""
+        summarised, own = self._spike_events(items)
+        rest = {i.id for i in items.values() if i.kind is Kind.SPIKE and i.timebox is not None}
+        rest.difference_update(summarised)
+        found: dict[str, Sequence[EventLike]] = dict(own)
+        found.update(self.store.histories(self.name, item_ids=rest))
+        return found
+
+    def item_history(self, item_id: str) -> list[StoreEvent]:
+        """One item's events in time order."""
+        return self.store.histories(self.name, item_ids=[item_id]).get(item_id, [])
 
     def record(self, events: Sequence[StoreEvent]) -> int:
         return self.store.record_events(self.name, events)
