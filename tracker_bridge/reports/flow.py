@@ -287,12 +287,12 @@ def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) ->
         return None
     created = next((ev for ev in history if ev.kind == "created"), None)
     started = _started_at(history, moves, created)
-    return _cycle_entry(item, CycleSummary(created.at if created else None, started, done.at))
+    return _cycle_entry(item, created.at if created else None, started, done.at)
 
 
-def _cycle_entry(item: WorkItem, summary: CycleSummary) -> CycleItem:
-    created, started, done = summary
-    assert done is not None
+def _cycle_entry(
+    item: WorkItem, created: datetime | None, started: datetime | None, done: datetime
+) -> CycleItem:
     return CycleItem(
         id=item.id,
         title=item.title,
@@ -406,8 +406,11 @@ def cycle_times(
                 continue
             if summary is None:
                 entry = cycle_item(item, hist.get(item_id, ()), until)
+            elif summary.done_at is None:
+                continue  # not done at `until`
             else:
-                entry = None if summary.done_at is None else _cycle_entry(item, summary)
+                entry = _cycle_entry(item, summary.created_at, summary.started_at,
+                                     summary.done_at)
             if entry is not None and since <= entry.done_at:
                 found.append(entry)
     found.sort(key=lambda e: (e.done_at, e.id))  # ids are unique: the order is total
