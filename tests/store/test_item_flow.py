@@ -224,3 +224,47 @@ def test_histories_of_many_items_are_those_of_the_whole_read(store_url: str) -> 
         some = store.histories("r", item_ids=wanted)
     assert some == {i: everything[i] for i in ("plain", "tied", "late")}
     assert [ev.at for ev in some["plain"]] == sorted(ev.at for ev in some["plain"])
+
+
+CYCLE_COLUMNS = ("born_started_at", "born_unstarted_at", "start_from_before_at",
+                 "start_from_started_at", "spike_started_at", "moved_elsewhere_at")
+
+
+def test_the_cycle_facts_migration_fills_them_as_the_writer_keeps_them(store_url: str) -> None:
+    """A store upgraded from 0011 (its rows without the cycle facts, no row for a spike
+    started with no other flow event) gets the rows the writer would have kept: a backlog
+    imported at once (more items than one batch of the migration), spikes started in
+    two projects, items born in progress, moves into unknown stages."""
+    from sqlalchemy import inspect
+
+    backlog = [StoreEvent("created", f"bulk-{n:04}", _at(n % 5), "jira",
+                          {"stage": "in_progress"} if n % 3 else {})
+               for n in range(5_100)]
+    spikes = [StoreEvent("spike_started", "a-spike", _at(1)),  # before every other id
+              StoreEvent("spike_started", "zz-spike", _at(2)),  # after
+              StoreEvent("created", "spike", _at(0), "jira", {"stage": "in_review"}),
+              StoreEvent("spike_started", "spike", _at(4)),
+              StoreEvent("spike_started", "spike", _at(3)),
+              _move("spike", 5, "in_review", "limbo"), _move("spike", 6, "limbo", "done")]
+    with Store.open(store_url) as store:
+        _record(store)
+        store.record_events("p", [*REPORT_EVENTS, *spikes, *backlog])
+        store.record_events("q", [StoreEvent("spike_started", "m-spike", _at(1))])
+    kept = _rows(store_url)
+    names = [column.name for column in s.item_flow.columns]
+    facts = {name: {row[names.index(name)] for row in kept} - {None} for name in CYCLE_COLUMNS}
+    assert all(facts.values())  # every column holds a time somewhere
+    migrate_to(store_url, "0011_items_without_defaults")
+    engine = create_engine(store_url)
+    try:
+        assert not set(CYCLE_COLUMNS) & {c["name"] for c in inspect(engine).get_columns(
+            "item_flow")}
+        with engine.connect() as conn:
+            before = {(row.project, row.item_id) for row in conn.execute(
+                select(s.item_flow.c.project, s.item_flow.c.item_id))}
+    finally:
+        engine.dispose()
+    assert ("p", "a-spike") not in before and ("q", "m-spike") not in before
+    assert len(before) == len(kept) - 3
+    Store.open(store_url).close()  # back to head: the migration fills the columns
+    assert _rows(store_url) == kept

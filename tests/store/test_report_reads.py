@@ -91,6 +91,10 @@ def _events(rng: random.Random, item: WorkItem) -> list[StoreEvent]:
         elif rng.random() < 0.3:
             born = {"stage": rng.choice(STAGE_VALUES)}
         add("created", **born)
+        if rng.random() < 0.15:  # seen created by both trackers, often at the same time
+            at = found[-1].at if rng.random() < 0.7 else _when(rng, era)
+            found.append(StoreEvent("created", item.id, at, "github",
+                                    {"stage": rng.choice([*STAGE_VALUES, "limbo"])}))
     for _ in range(rng.randrange(4)):
         add(rng.choice(("sprint_added", "sprint_added", "sprint_removed")),
             sprint=rng.choice([*SPRINT_IDS, 7]))
@@ -105,7 +109,7 @@ def _events(rng: random.Random, item: WorkItem) -> list[StoreEvent]:
         add("points_changed", **{"from": points, "to": new})
         points = new
     if item.kind is Kind.SPIKE:
-        if rng.random() < 0.4:
+        for _ in range(rng.choice((0, 0, 1, 1, 2))):  # `spike start`, sometimes twice
             add("spike_started")
         if rng.random() < 0.3:
             add("spike_extended", days=2, reason=rng.choice(("more data", "blocked")))
@@ -139,6 +143,7 @@ def test_the_report_from_summaries_is_the_full_replay(store_url: str, seed: int)
     plan = roadmap()
     project = ProjectSettings(name=PROJECT, roadmap=Path("roadmap.yaml"))
     served, settled, tailed = set(), set(), set()  # what summaries stood in for, overall
+    cycled, unclear = set(), set()  # cycle times from the summary; left to the replay
     with _store(store_url, seed) as store:
         everything = store.histories(PROJECT)
         for now in NOWS:
@@ -149,17 +154,57 @@ def test_the_report_from_summaries_is_the_full_replay(store_url: str, seed: int)
                 fast = build_sprint_report(
                     sprint, items, (), plan, now, ended=ended, history=reads.history,
                     named=reads.named, settled=reads.settled, flows=reads.flows,
-                    spikes=reads.spikes, tails=reads.tails)
+                    spikes=reads.spikes, tails=reads.tails, done=reads.done)
                 full = build_sprint_report(sprint, items, (), plan, now, ended=ended,
                                            history=everything)
                 assert fast == full, (sprint.id, now)
                 served.update(set(reads.spikes) - set(reads.history))
+                cycled.update(i for i, known in reads.done.items()
+                              if known is not None and known.done_at is not None)
+                unclear.update(i for i, known in reads.done.items() if known is None)
                 settled.update(set(reads.settled) & set(everything))
                 tailed.update(i for i, tail in reads.tails.items()
                               if len(tail.events) < len(everything.get(i, ())))
-    # The summaries stood in for spikes' histories, items were counted as settled, and
-    # cards replayed from their stage at the first day's end.
-    assert served and settled and tailed
+    # The summaries stood in for spikes' histories, items were counted as settled, cards
+    # replayed from their stage at the first day's end, and done items' cycle times (the
+    # others replayed).
+    assert served and settled and tailed and cycled and unclear
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cycle_facts_give_the_replayed_cycle_time(store_url: str, seed: int) -> None:
+    # Per item, at many times (every event's own, and where the report's windows end):
+    # what `cycle_summary` makes of the store's `CycleFacts` is what `cycle_item` finds in
+    # the item's whole history, or it says that only the history can tell.
+    from tracker_bridge.reports.flow import cycle_item, cycle_summary
+
+    with _store(store_url, seed) as store:
+        items = store.get_items(PROJECT)
+        everything = store.histories(PROJECT)
+        facts = store.cycle_facts(PROJECT, [*items, *everything, "never_seen"])
+    assert set(facts) == {i for i, past in everything.items()
+                          if any(ev.kind in ("created", "stage_changed", "spike_started")
+                                 for ev in past)}
+    times = sorted({ev.at for past in everything.values() for ev in past})
+    told = {"done": 0, "not done": 0, "unclear": 0}
+    for until in [*times[::3], *EDGES]:
+        for item_id, item in items.items():
+            entry = cycle_item(item, everything.get(item_id, ()), until)
+            if item_id not in facts:
+                assert entry is None
+                continue
+            summary = cycle_summary(facts[item_id], until)
+            if summary is None:
+                told["unclear"] += 1
+            elif summary.done_at is None:
+                told["not done"] += 1
+                assert entry is None, (item_id, until)
+            else:
+                told["done"] += 1
+                assert entry is not None, (item_id, until)
+                assert summary == (entry.created_at, entry.started_at, entry.done_at), (
+                    item_id, until)
+    assert told["done"] > 100 and told["not done"] > 100 and told["unclear"] > 100
 
 
 def test_a_spike_summary_gives_what_its_whole_history_gives() -> None:

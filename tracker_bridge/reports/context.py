@@ -16,7 +16,7 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import active_sprint, board_flow_stages
-from tracker_bridge.reports.flow import FlowTail
+from tracker_bridge.reports.flow import CycleSummary, FlowTail, cycle_summary
 from tracker_bridge.reports.history import (
     SPRINT_MOVES,
     EventLike,
@@ -25,7 +25,12 @@ from tracker_bridge.reports.history import (
     local_date,
 )
 from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
-from tracker_bridge.reports.summary import flow_marks_times, replayed_items, reported_sprints
+from tracker_bridge.reports.summary import (
+    cycle_window,
+    flow_marks_times,
+    replayed_items,
+    reported_sprints,
+)
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
 from tracker_bridge.store.item_flow import FLOW_KINDS
@@ -103,7 +108,10 @@ class ReportContext:
         summaries = {i: SpikeSummary(own.get(i, []), marks.done_at.get(i)) for i in spikes}
         named = self.store.sprints_named(self.name, SPRINT_MOVES,
                                          reported_sprints(sprint, self.roadmap))
-        wanted = replayed_items(sprint, items, ended, self.roadmap, named, marks.done_since,
+        done = self._cycle_summaries(marks.done_since, cycle_window(sprint, self.roadmap,
+                                                                    self.now)[1])
+        wanted = replayed_items(sprint, items, ended, self.roadmap, named,
+                                [i for i, known in done.items() if known is None],
                                 served=summaries)
         # The other cards moved since the first day's end: only their later moves are
         # read, with their stage then (at 100k items, half the events they held).
@@ -117,7 +125,16 @@ class ReportContext:
             flows=marks.flows,
             spikes=summaries,
             tails=self._flow_tails(moved, after),
+            done=done,
         )
+
+    def _cycle_summaries(
+        self, item_ids: set[str], until: datetime
+    ) -> dict[str, CycleSummary | None]:
+        """These items' `cycle_summary` at `until` (None: their events must tell)."""
+        facts = self.store.cycle_facts(self.name, item_ids)
+        return {i: None if i not in facts else cycle_summary(facts[i], until)
+                for i in item_ids}
 
     def _flow_tails(self, item_ids: list[str], after: datetime) -> dict[str, FlowTail]:
         """For the cumulative flow, each of these cards' stage at `after` (the first day's
@@ -188,6 +205,7 @@ class SprintReads:
     flows: dict[str, ItemFlow]
     spikes: dict[str, SpikeSummary]
     tails: dict[str, FlowTail]
+    done: dict[str, CycleSummary | None]
 
 
 def parse_now(value: str | None) -> datetime:

@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
@@ -287,17 +287,87 @@ def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) ->
         return None
     created = next((ev for ev in history if ev.kind == "created"), None)
     started = _started_at(history, moves, created)
+    return _cycle_entry(item, created.at if created else None, started, done.at)
+
+
+def _cycle_entry(
+    item: WorkItem, created: datetime | None, started: datetime | None, done: datetime
+) -> CycleItem:
     return CycleItem(
         id=item.id,
         title=item.title,
         track=item.track,
         kind=item.kind,
-        created_at=created.at if created else None,
+        created_at=created,
         started_at=started,
-        done_at=done.at,
-        cycle_days=_days(started, done.at) if started is not None else None,
-        lead_days=_days(created.at, done.at) if created is not None else None,
+        done_at=done,
+        cycle_days=_days(started, done) if started is not None else None,
+        lead_days=_days(created, done) if created is not None else None,
     )
+
+
+class CycleFactsLike(Protocol):
+    """The shape of `tracker_bridge.store.records.CycleFacts` (what an item's cycle and
+    lead time need of its events, summed up by the store) that `cycle_summary` reads."""
+
+    @property
+    def created_at(self) -> datetime | None: ...
+    @property
+    def born_started_at(self) -> datetime | None: ...
+    @property
+    def born_unstarted_at(self) -> datetime | None: ...
+    @property
+    def start_from_before_at(self) -> datetime | None: ...
+    @property
+    def start_from_started_at(self) -> datetime | None: ...
+    @property
+    def spike_started_at(self) -> datetime | None: ...
+    @property
+    def moved_at(self) -> datetime | None: ...
+    @property
+    def done_at(self) -> datetime | None: ...
+    @property
+    def moved_elsewhere_at(self) -> datetime | None: ...
+
+
+class CycleSummary(NamedTuple):
+    """The times an item's `CycleItem` is made of, as `cycle_item` finds them."""
+
+    created_at: datetime | None
+    started_at: datetime | None
+    done_at: datetime | None
+    """None: not done at the time asked for (no cycle time)."""
+
+
+def cycle_summary(facts: CycleFactsLike, until: datetime) -> CycleSummary | None:
+    """What `cycle_item` finds at `until` from the item's events, from their summary
+    instead; None where only the events' order tells: a move after `until` (the last
+    move at or before it is unknown), or one of the times that decide tied with another
+    whose event says otherwise (a replay in (time, id) order takes the one recorded last,
+    or first)."""
+    moved = facts.moved_at
+    if moved is None:
+        return CycleSummary(facts.created_at, None, None)  # never moved: never done
+    if moved > until:
+        return None
+    if facts.done_at != moved:
+        return CycleSummary(facts.created_at, None, None)  # its last move left done
+    if facts.moved_elsewhere_at == moved:
+        return None  # moved into done and elsewhere at once: which came last?
+    created = facts.created_at
+    if created is not None and facts.born_started_at == created:
+        if facts.born_unstarted_at == created:
+            return None  # created twice at once, started and not: which came first?
+        return CycleSummary(created, created, moved)  # born started
+    found = []
+    if facts.spike_started_at is not None and facts.spike_started_at <= moved:
+        found.append(facts.spike_started_at)
+    before, restarted = facts.start_from_before_at, facts.start_from_started_at
+    if before is not None and (restarted is None or before < restarted):
+        found.append(before)  # the first start on record came from before in_progress
+    elif before is not None and before == restarted:
+        return None  # first started from before and from a started stage at once
+    return CycleSummary(created, min(found) if found else None, moved)
 
 
 def flow_since(until: datetime, timezone: str = "UTC", weeks: int = FLOW_WEEKS) -> datetime:
@@ -314,15 +384,35 @@ def cycle_times(
     until: datetime,
     *,
     history: Histories | None = None,
+    done: Mapping[str, CycleSummary | None] | None = None,
 ) -> CycleTimes:
+    """`done`: the items that can have a cycle time (moved into done since `since`; no
+    other item has one), each with its `cycle_summary` at `until` (None: replayed from
+    `history`)."""
     hist = grouped(events, history)
-    found = [
-        entry for item in items.values()
-        if item.kind is not Kind.EPIC
-        and (past := hist.get(item.id))  # no events: no cycle time (often most items)
-        and (entry := cycle_item(item, past, until)) is not None
-        and since <= entry.done_at
-    ]
+    if done is None:
+        found = [
+            entry for item in items.values()
+            if item.kind is not Kind.EPIC
+            and (past := hist.get(item.id))  # no events: no cycle time (often most items)
+            and (entry := cycle_item(item, past, until)) is not None
+            and since <= entry.done_at
+        ]
+    else:
+        found = []
+        for item_id, summary in done.items():
+            item = items.get(item_id)
+            if item is None or item.kind is Kind.EPIC:
+                continue
+            if summary is None:
+                entry = cycle_item(item, hist.get(item_id, ()), until)
+            elif summary.done_at is None:
+                continue  # not done at `until`
+            else:
+                entry = _cycle_entry(item, summary.created_at, summary.started_at,
+                                     summary.done_at)
+            if entry is not None and since <= entry.done_at:
+                found.append(entry)
     found.sort(key=lambda e: (e.done_at, e.id))  # ids are unique: the order is total
     stats: list[CycleStats] = []
     for track in Track:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, BoardSnapshot, board_snapshot
 from tracker_bridge.reports.flow import (
+    CycleSummary,
     CycleTimes,
     FlowTail,
     TrackFlow,
@@ -84,6 +85,7 @@ def build_sprint_report(
     flows: Mapping[str, FlowLike] | None = None,
     spikes: Mapping[str, SpikeSummary] | None = None,
     tails: Mapping[str, FlowTail] | None = None,
+    done: Mapping[str, CycleSummary | None] | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
     counted in the sprints they were in, as scope removed when they ended. `history`: the
@@ -95,14 +97,16 @@ def build_sprint_report(
     stages of the items with no flow event after the sprint's first day, as
     `cumulative_flow` takes them), `flows` (the board's cards, `Store.item_flows`) and
     `spikes` (the spikes not in `history`: their own events and last move into done), and
-    `tails` (the other cards moved after the sprint's first day: `cumulative_flow`'s)."""
+    `tails` (the other cards moved after the sprint's first day: `cumulative_flow`'s), and
+    `done` (the items moved into done since the cycle times' window began, with their
+    `cycle_summary` at its end: `cycle_times`')."""
     hist = grouped(events, history)
     statuses = spike_statuses(items, (), now, history=hist, summaries=spikes)
     policy = roadmap.board.spikes
     everyone = {**(ended or {}), **items}
     tz = roadmap.cadence.timezone
-    cutoff = min(now, day_start(sprint.end + timedelta(days=1), tz))
-    times = cycle_times(items, (), flow_since(cutoff, tz), cutoff, history=hist)
+    since, until = cycle_window(sprint, roadmap, now)
+    times = cycle_times(items, (), since, until, history=hist, done=done)
     return SprintReport(
         health=sprint_health(sprint, everyone, (), roadmap, now, ageing_days, history=hist,
                              named=named),
@@ -129,14 +133,20 @@ def reported_sprints(sprint: Sprint, roadmap: Roadmap) -> set[str]:
     return {sprint.id, *(past.id for past in velocity_sprints(sprint, roadmap))}
 
 
+def cycle_window(sprint: Sprint, roadmap: Roadmap, now: datetime) -> tuple[datetime, datetime]:
+    """(since, until) of the report's cycle times: the `FLOW_WEEKS` weeks that end with
+    the sprint's end (its last day's end, or now if sooner)."""
+    tz = roadmap.cadence.timezone
+    until = min(now, day_start(sprint.end + timedelta(days=1), tz))
+    return flow_since(until, tz), until
+
+
 def flow_marks_times(sprint: Sprint, roadmap: Roadmap, now: datetime) -> tuple[datetime, datetime]:
     """(the end of the cumulative flow's first day, the start of the cycle times' window):
     an item with no flow event after the first sits in one stage on every day counted; an
     item not moved into done since the second has no cycle time in the report."""
-    tz = roadmap.cadence.timezone
-    _, times = flow_times(sprint.start, sprint.end, now, tz)
-    cutoff = min(now, day_start(sprint.end + timedelta(days=1), tz))
-    return (times[0] if times else now), flow_since(cutoff, tz)
+    _, times = flow_times(sprint.start, sprint.end, now, roadmap.cadence.timezone)
+    return (times[0] if times else now), cycle_window(sprint, roadmap, now)[0]
 
 
 def replayed_items(
@@ -151,9 +161,10 @@ def replayed_items(
     """The items whose every event the report replays; for every other item the store's
     summaries give the same figures (the cards moved after the first time of
     `flow_marks_times`, their `FlowTail`). `done`: items moved into done since its
-    second time. Also every spike with a time-box (statuses, learning) but those `served`
-    by a `SpikeSummary`, and every item that can have been in the sprint or a velocity
-    sprint (its own, or named by an event)."""
+    second time whose `cycle_summary` cannot tell their cycle time. Also every spike with
+    a time-box (statuses, learning) but those `served` by a `SpikeSummary`, and every item
+    that can have been in the sprint or a velocity sprint (its own, or named by an
+    event)."""
     sprints = reported_sprints(sprint, roadmap)
     wanted = set(done)
     for group in (items, ended):

@@ -19,8 +19,9 @@ from tracker_bridge.store.event_rows import (
     read_histories,
 )
 from tracker_bridge.store.item_flow import (
-    FLOW_KINDS,
+    SUMMED_KINDS,
     FlowMarks,
+    read_cycle_facts,
     read_flow_marks,
     read_item_flows,
     read_sprints_named,
@@ -28,6 +29,7 @@ from tracker_bridge.store.item_flow import (
     refresh_item_flow,
 )
 from tracker_bridge.store.records import (
+    CycleFacts,
     ItemFlow,
     JournalEntry,
     JournalStatus,
@@ -167,7 +169,7 @@ class History:
             inserted = conn.execute(stmt, list(rows.values())).all()
             # The flow summary changes with the events it is made of, in this transaction.
             refresh_item_flow(
-                conn, project, {item_id for item_id, kind in inserted if kind in FLOW_KINDS}
+                conn, project, {item_id for item_id, kind in inserted if kind in SUMMED_KINDS}
             )
             return len(inserted)
 
@@ -234,6 +236,12 @@ class History:
         with self._engine.connect() as conn:
             return read_flow_marks(conn, project, as_utc(after), as_utc(done_since), stages,
                                    done_of)
+
+    def cycle_facts(self, project: str, item_ids: Collection[str]) -> dict[str, CycleFacts]:
+        """Per item of these with a flow summary, what its cycle and lead time need of its
+        events (`CycleFacts`): found by primary key, no event read."""
+        with self._engine.connect() as conn:
+            return read_cycle_facts(conn, project, item_ids)
 
     def sprints_named(
         self, project: str, kinds: Collection[str], sprint_ids: Collection[str]

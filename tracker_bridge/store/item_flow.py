@@ -1,10 +1,15 @@
-"""The item flow summary: per item, the MIN/MAX of its `created` and `stage_changed` events.
+"""The item flow summary: per item, the MIN/MAX of its `created` and `stage_changed` events
+(and of its `spike_started` ones).
 
 `status` needs, per card in progress, when it entered its current stage and when it first
 started; reading those from the events meant ~460k rows at 100k items. The `item_flow`
-table (migration 0008) keeps them per item. Every column is a MIN or MAX over the item's
-events, so folding the events of the items a write touched into their rows, in the write's
-transaction, keeps it exact whatever order events arrive in.
+table (migration 0008) keeps them per item, and what the sprint report's cycle and lead
+times need of an item done (migration 0012, `CycleFacts`). Every column is a MIN or MAX
+over the item's events, so folding the events of the items a write touched into their
+rows, in the write's transaction, keeps it exact whatever order events arrive in.
+
+A spike started with no `created` or stage event has a row whose flow columns are all
+NULL: every reader takes it as no row (no creation, no move).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, String, case, func, select, true, type_coerce
+from sqlalchemy import Connection, String, and_, case, func, or_, select, true, type_coerce
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker_bridge.gc_pause import no_gc_pauses
@@ -26,27 +31,35 @@ from tracker_bridge.store.event_rows import (
     sqlite_rows,
     sqlite_time,
 )
-from tracker_bridge.store.records import ItemFlow
+from tracker_bridge.store.records import CycleFacts, ItemFlow
 
 FLOW_KINDS = ("created", "stage_changed")
-"""The only event kinds the summary is made of."""
+"""The event kinds the flow summary (`ItemFlow`) is made of."""
+SUMMED_KINDS = (*FLOW_KINDS, "spike_started")
+"""Every event kind a summary column is made of: a write of one refreshes the item's row."""
 STARTED = tuple(stage.value for stage in Stage if stage.position >= Stage.IN_PROGRESS.position)
+BORN_STARTED = tuple(value for value in STARTED if value != Stage.DONE.value)
+"""A creation in one of these stages (`data.stage`) starts the item's cycle time there."""
 ENTERED = tuple((stage.value, f"entered_{stage.value}") for stage in Stage)
 """(stage value, its column)."""
 
 
-def _moved_to(conn: Connection) -> Any:
-    """The `to` of an event's data, as text."""
+def _moved_to(conn: Connection, key: str = "to") -> Any:
+    """The `to` (or another key) of an event's data, as text."""
     t = s.events
     if conn.dialect.name == "sqlite":
-        return func.json_extract(type_coerce(t.c.data, String()), "$.to")
+        return func.json_extract(type_coerce(t.c.data, String()), f"$.{key}")
     from sqlalchemy.dialects.postgresql import JSONB
 
-    return type_coerce(t.c.data, JSONB())["to"].astext
+    return type_coerce(t.c.data, JSONB())[key].astext
 
 
 EARLIEST = ("created_at", "started_at")
 LATEST = ("moved_at", *(column for _, column in ENTERED))
+CYCLE_EARLIEST = ("born_started_at", "born_unstarted_at", "start_from_before_at",
+                  "start_from_started_at", "spike_started_at")
+CYCLE_LATEST = ("moved_elsewhere_at",)
+"""The columns only cycle times read (`CycleFacts`): MIN and MAX too."""
 
 
 def refresh_item_flow(conn: Connection, project: str, item_ids: Iterable[str]) -> None:
@@ -63,8 +76,10 @@ def refresh_item_flow(conn: Connection, project: str, item_ids: Iterable[str]) -
         batch = wanted[start:start + ITEM_IDS_PER_QUERY]
         moves = (
             select(t.c.project, t.c.item_id, t.c.kind, t.c.at,
-                   case((t.c.kind == "stage_changed", _moved_to(conn))).label("move_to"))
-            .where(t.c.project == project, t.c.kind.in_(FLOW_KINDS), t.c.item_id.in_(batch))
+                   case((t.c.kind == "stage_changed", _moved_to(conn))).label("move_to"),
+                   case((t.c.kind == "stage_changed", _moved_to(conn, "from"))).label("src"),
+                   case((t.c.kind == "created", _moved_to(conn, "stage"))).label("born"))
+            .where(t.c.project == project, t.c.kind.in_(SUMMED_KINDS), t.c.item_id.in_(batch))
             .subquery()
         )
         summed = (
@@ -73,14 +88,37 @@ def refresh_item_flow(conn: Connection, project: str, item_ids: Iterable[str]) -
                 moves.c.item_id,
                 func.min(case((moves.c.kind == "created", moves.c.at))),
                 func.min(case((moves.c.move_to.in_(STARTED), moves.c.at))),
+                *_cycle_facts(moves.c),
                 func.max(case((moves.c.kind == "stage_changed", moves.c.at))),
                 *(func.max(case((moves.c.move_to == value, moves.c.at)))
                   for value, _ in ENTERED),
+                func.max(case((and_(moves.c.kind == "stage_changed",
+                                    _not_in(moves.c.move_to, [Stage.DONE.value])), moves.c.at))),
             )
             .where(true())  # SQLite: INSERT ... SELECT ... ON CONFLICT needs a WHERE
             .group_by(moves.c.project, moves.c.item_id)
         )
         conn.execute(_merge_into_rows(conn, summed))
+
+
+def _not_in(value: Any, values: list[str]) -> Any:
+    """`value` names none of `values` (NULL: a missing key, which names none)."""
+    return or_(value.is_(None), value.not_in(values))
+
+
+def _cycle_facts(moves: Any) -> list[Any]:
+    """The `CYCLE_EARLIEST` columns of a `moves` subquery: the first creation born in a
+    started stage and the first born otherwise, the first move into a started stage from
+    one before it (or an unknown one) and the first from a started one, the first spike
+    start. Both of a pair: where they tie, which came first is in the events' order only."""
+    created, started = moves.kind == "created", moves.move_to.in_(STARTED)
+    return [
+        func.min(case((and_(created, moves.born.in_(BORN_STARTED)), moves.at))),
+        func.min(case((and_(created, _not_in(moves.born, list(BORN_STARTED))), moves.at))),
+        func.min(case((and_(started, _not_in(moves.src, list(STARTED))), moves.at))),
+        func.min(case((and_(started, moves.src.in_(STARTED)), moves.at))),
+        func.min(case((moves.kind == "spike_started", moves.at))),
+    ]
 
 
 def _merge_into_rows(conn: Connection, summed: Any) -> Any:
@@ -102,11 +140,12 @@ def _merge_into_rows(conn: Connection, summed: Any) -> Any:
         old, new = f.c[column], insert.excluded[column]
         return pick(func.coalesce(old, new), func.coalesce(new, old))
 
-    rows = insert.from_select(["project", "item_id", *EARLIEST, *LATEST], summed)
+    first, last = (*EARLIEST, *CYCLE_EARLIEST), (*LATEST, *CYCLE_LATEST)
+    rows = insert.from_select(["project", "item_id", *first, *last], summed)
     return rows.on_conflict_do_update(
         index_elements=[f.c.project, f.c.item_id],
-        set_={**{c: merged(c, earliest) for c in EARLIEST},
-              **{c: merged(c, latest) for c in LATEST}},
+        set_={**{c: merged(c, earliest) for c in first},
+              **{c: merged(c, latest) for c in last}},
     )
 
 
@@ -314,6 +353,44 @@ def _marks(
         else:
             marks.settled[item_id] = stages[times.index(last)]
     return marks
+
+
+_CYCLE_COLUMNS = ("created_at", *CYCLE_EARLIEST, "moved_at", "entered_done", *CYCLE_LATEST)
+"""`CycleFacts`' columns, in its order."""
+
+
+def read_cycle_facts(
+    conn: Connection, project: str, item_ids: Iterable[str]
+) -> dict[str, CycleFacts]:
+    """Item id -> its `CycleFacts`, for these items, by primary key (items without a
+    row left out)."""
+    wanted = sorted(set(item_ids))
+    columns = ", ".join(f'"{column}"' for column in _CYCLE_COLUMNS)  # ours: never user text
+    if conn.dialect.name == "sqlite":  # straight from the driver: 10,000 rows at 100k items
+        rows = sqlite_rows(
+            conn,
+            f"SELECT f.item_id, {columns} FROM json_each(?) AS j "
+            "CROSS JOIN item_flow AS f ON f.project = ? AND f.item_id = j.value",
+            [json.dumps(wanted), project],
+        )
+        parsed: dict[str | None, datetime | None] = {None: None}
+
+        def time_of(text: str | None) -> datetime | None:
+            # A row repeats its times (its last move is its last move into done, its
+            # creation one of the two born ones): each text parsed once.
+            if text not in parsed:
+                parsed[text] = datetime.fromisoformat(f"{text}{UTC_SUFFIX}")
+            return parsed[text]
+
+        make = CycleFacts._make
+        return {row[0]: make(map(time_of, row[1:])) for row in rows}
+    f = s.item_flow
+    found: dict[str, CycleFacts] = {}
+    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
+        query = select(f.c.item_id, *(f.c[column] for column in _CYCLE_COLUMNS)).where(
+            f.c.project == project, f.c.item_id.in_(wanted[start:start + ITEM_IDS_PER_QUERY]))
+        found.update((item_id, CycleFacts(*times)) for item_id, *times in conn.execute(query))
+    return found
 
 
 def read_stages_at(

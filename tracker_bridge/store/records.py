@@ -82,6 +82,32 @@ class ItemFlow(NamedTuple):  # a tuple: `status` makes one per card in progress 
     never moved into left out)."""
 
 
+class CycleFacts(NamedTuple):
+    """What an item's cycle and lead time need of its events, summed up
+    (`Store.cycle_facts`): the MIN/MAX of its `created`, `stage_changed` and
+    `spike_started` events, all UTC; where two of them tie, only the events' order tells
+    (`reports.flow.cycle_summary` then says so)."""
+
+    created_at: datetime | None
+    """Its first `created` event."""
+    born_started_at: datetime | None
+    """Its first `created` event whose `data.stage` is in_progress or later, not done."""
+    born_unstarted_at: datetime | None
+    """Its first other `created` event."""
+    start_from_before_at: datetime | None
+    """Its first move into in_progress or later from an earlier stage (or an unknown one)."""
+    start_from_started_at: datetime | None
+    """Its first move into in_progress or later from one of those."""
+    spike_started_at: datetime | None
+    """Its first `spike_started` event."""
+    moved_at: datetime | None
+    """Its last stage move, whatever it reached."""
+    done_at: datetime | None
+    """Its last move into done."""
+    moved_elsewhere_at: datetime | None
+    """Its last move into anything but done (a stage or an unknown value)."""
+
+
 @dataclass(frozen=True)
 class JournalEntry:
     """One write, journaled before it is sent and confirmed (or failed) after."""

@@ -194,6 +194,10 @@ item_flow = Table(
     Column("started_at", UtcDateTime(), nullable=True),
     Column("moved_at", UtcDateTime(), nullable=True),
     *(Column(f"entered_{stage.value}", UtcDateTime(), nullable=True) for stage in Stage),
+    # What cycle times need besides (migration 0012, `CycleFacts`).
+    *(Column(name, UtcDateTime(), nullable=True)
+      for name in ("born_started_at", "born_unstarted_at", "start_from_before_at",
+                   "start_from_started_at", "spike_started_at", "moved_elsewhere_at")),
 )
 
 sync_runs = Table(
