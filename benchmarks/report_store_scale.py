@@ -224,7 +224,7 @@ def phases(folder: Path) -> None:
                                      ended=ctx.ended_items(), history=reads.history,
                                      named=reads.named, settled=reads.settled,
                                      flows=reads.flows, spikes=reads.spikes,
-                                     tails=reads.tails)
+                                     tails=reads.tails, velocity=reads.velocity)
         mark("report: compute")
         render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
         mark("report: render")

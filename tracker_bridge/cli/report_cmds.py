@@ -88,6 +88,7 @@ def report_sprint(
             flows=reads.flows,
             spikes=reads.spikes,
             tails=reads.tails,
+            velocity=reads.velocity,
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:

@@ -5,7 +5,7 @@ The only module here that touches files and the database, so the computations st
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,8 +17,9 @@ from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import active_sprint, board_flow_stages
 from tracker_bridge.reports.flow import FlowTail
-from tracker_bridge.reports.history import SPRINT_MOVES, EventLike, by_item, local_date
+from tracker_bridge.reports.history import EventLike, by_item, local_date
 from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
+from tracker_bridge.reports.sprint import Velocity, velocity_as_of
 from tracker_bridge.reports.summary import flow_marks_times, replayed_items, reported_sprints
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
@@ -95,10 +96,8 @@ class ReportContext:
         marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items),
                                       done_of=spikes)
         summaries = {i: SpikeSummary(own.get(i, []), marks.done_at.get(i)) for i in spikes}
-        named = self.store.sprints_named(self.name, SPRINT_MOVES,
-                                         reported_sprints(sprint, self.roadmap))
-        wanted = replayed_items(sprint, items, ended, self.roadmap, named, marks.done_since,
-                                served=summaries)
+        named = self.store.sprints_named(self.name, reported_sprints(sprint, self.roadmap))
+        wanted = replayed_items(sprint, items, ended, named, marks.done_since, served=summaries)
         # The other cards moved since the first day's end: only their later moves are
         # read, with their stage then (at 100k items, half the events they held).
         moved = [i for i in marks.replay
@@ -111,6 +110,8 @@ class ReportContext:
             flows=marks.flows,
             spikes=summaries,
             tails=self._flow_tails(moved, after),
+            velocity=velocity_as_of(sprint, {**ended, **items}, self.roadmap, self.now, named,
+                                    _StoreAsOf(self.store, self.name)),
         )
 
     def _flow_tails(self, item_ids: list[str], after: datetime) -> dict[str, FlowTail]:
@@ -166,6 +167,26 @@ class SprintReads:
     flows: dict[str, ItemFlow]
     spikes: dict[str, SpikeSummary]
     tails: dict[str, FlowTail]
+    velocity: Velocity
+
+
+@dataclass(frozen=True)
+class _StoreAsOf:
+    """`AsOf` from the store, for one project."""
+
+    store: Store
+    project: str
+
+    def members_at(
+        self, sprint_id: str, item_ids: Collection[str], at: datetime
+    ) -> dict[str, bool]:
+        return self.store.members_at(self.project, sprint_id, item_ids, at)
+
+    def done_at(self, item_ids: Collection[str], at: datetime) -> dict[str, bool]:
+        return self.store.done_at(self.project, item_ids, at)
+
+    def points_at(self, item_ids: Collection[str], at: datetime) -> dict[str, float]:
+        return self.store.points_at(self.project, item_ids, at)
 
 
 def parse_now(value: str | None) -> datetime:

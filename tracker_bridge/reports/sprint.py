@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from tracker_bridge.model import (
     Kind,
@@ -236,9 +237,9 @@ def _members(
     """The items that can have been in the sprint at some time (its `current` items and
     those with an event naming it), by id: no replay finds any other item in it, so the
     rest are skipped (a sprint holds a few thousand of 100,000 items)."""
-    found = {i.id: i for i in current[sprint_id]}
-    found.update((i, items[i]) for i in named.get(sprint_id, set()) if i in items)
-    return sorted(found.values(), key=lambda i: i.id)
+    found = {i.id for i in current[sprint_id]}
+    found.update(i for i in named.get(sprint_id, ()) if i in items)
+    return [items[i] for i in sorted(found)]
 
 
 def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
@@ -328,6 +329,10 @@ def velocity_sprints(sprint: Sprint, roadmap: Roadmap) -> list[Sprint]:
     )[:VELOCITY_WINDOW]
 
 
+Velocity = Mapping[Track, Sequence[tuple[str, float]]]
+"""Per track, (sprint id, completed points) of the `velocity_sprints`, most recent first."""
+
+
 def _velocity(
     sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
     roadmap: Roadmap, now: datetime, named: Mapping[str, set[str]],
@@ -343,6 +348,59 @@ def _velocity(
     return history
 
 
+class AsOf(Protocol):
+    """Where items stood at a time, by their events, as the store's summaries give it
+    (`Store.members_at`, `done_at` and `points_at`, of one project): each leaves out the
+    items whose events say nothing of it (no move in or out of the sprint, no stage move,
+    no re-estimate)."""
+
+    def members_at(
+        self, sprint_id: str, item_ids: Collection[str], at: datetime
+    ) -> Mapping[str, bool]: ...
+    def done_at(self, item_ids: Collection[str], at: datetime) -> Mapping[str, bool]: ...
+    def points_at(self, item_ids: Collection[str], at: datetime) -> Mapping[str, float]: ...
+
+
+def velocity_as_of(
+    sprint: Sprint, items: Mapping[str, WorkItem], roadmap: Roadmap, now: datetime,
+    named: Mapping[str, set[str]], facts: AsOf,
+) -> dict[Track, list[tuple[str, float]]]:
+    """`_velocity` without the members' histories: a closed sprint's completed points
+    are those of the members in it at the cutoff, done then and not at the commitment,
+    at their points at the cutoff (`_scope`'s answers, each read for the items the one
+    before leaves: a sprint holds thousands of 100,000 items, a few read by index seeks).
+    `named`: `sprints_named`, for the `velocity_sprints` at least."""
+    history: dict[Track, list[tuple[str, float]]] = {t: [] for t in Track}
+    chosen = velocity_sprints(sprint, roadmap)
+    current = _current(items, {past.id for past in chosen})
+    for past in chosen:
+        w = _window(past, roadmap, now)
+        members = _members(items, past.id, named, current)
+        moved = facts.members_at(past.id, [i.id for i in members], w.cutoff)
+        # No move in or out of it on record: its current sprint holds (`member_at`).
+        inside = [i for i in members if moved.get(i.id, i.sprint == past.id)]
+        done = _done_as_of(inside, facts, w.cutoff, w)
+        before = {i.id for i in _done_as_of(done, facts, w.commit, w)}
+        completed = [i for i in done if i.id not in before]
+        points = facts.points_at([i.id for i in completed if i.kind is not Kind.EPIC], w.cutoff)
+        for track in Track:
+            # `points_at`: epics count nothing; an item never re-estimated, its points now.
+            history[track].append((past.id, round(sum(
+                0.0 if i.kind is Kind.EPIC else points.get(i.id, points_of(i))
+                for i in completed if i.track is track
+            ), 2)))
+    return history
+
+
+def _done_as_of(items: list[WorkItem], facts: AsOf, at: datetime, w: _Window) -> list[WorkItem]:
+    """The items done at `at` (`_done`), in their order."""
+    moved = facts.done_at([i.id for i in items], at)
+    # No stage move on record: done, counted at the cutoff (`_done`).
+    counted = at >= w.cutoff
+    return [i for i in items
+            if (done := moved.get(i.id)) or (done is None and counted and i.stage is Stage.DONE)]
+
+
 def sprint_health(
     sprint: Sprint,
     items: Mapping[str, WorkItem],
@@ -353,17 +411,22 @@ def sprint_health(
     *,
     history: Histories | None = None,
     named: Mapping[str, set[str]] | None = None,
+    velocity: Velocity | None = None,
 ) -> SprintHealth:
     """`history`: the events already grouped per item (`by_item`), in place of `events`;
-    `named`: `sprints_named` of every item's events, for this sprint and its
-    `velocity_sprints` at least (`Store.sprints_named`), when `history` holds only the
-    events of the items these sprints can hold."""
+    `named`: `sprints_named` of every item's events, for this sprint (and its
+    `velocity_sprints`, without `velocity`) at least (`Store.sprints_named`), when
+    `history` holds only the events of the items these sprints can hold; `velocity`:
+    `velocity_as_of` (the velocity sprints' members' events need not be in `history`)."""
     hist = grouped(events, history)
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
     named = sprints_named(hist) if named is None else named
-    current = _current(items, {sprint.id, *(s.id for s in velocity_sprints(sprint, roadmap))})
-    velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
+    if velocity is None:
+        current = _current(items, {sprint.id, *(s.id for s in velocity_sprints(sprint, roadmap))})
+        velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
+    else:
+        current = _current(items, {sprint.id})
     everyone = _members(items, sprint.id, named, current)
     cards: dict[Track, list[WorkItem]] = {track: [] for track in Track}
     for item in items.values():
