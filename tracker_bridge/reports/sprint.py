@@ -375,13 +375,16 @@ def velocity_as_of(
     current = _current(items, {past.id for past in chosen})
     for past in chosen:
         w = _window(past, roadmap, now)
-        members = _members(items, past.id, named, current)
-        moved = facts.members_at(past.id, [i.id for i in members], w.cutoff)
+        # By id until the sum, whose order is `_scope`'s (thousands of members each).
+        members = {i.id for i in current[past.id]}
+        members.update(i for i in named.get(past.id, ()) if i in items)
+        moved = facts.members_at(past.id, members, w.cutoff)
         # No move in or out of it on record: its current sprint holds (`member_at`).
-        inside = [i for i in members if moved.get(i.id, i.sprint == past.id)]
-        done = _done_as_of(inside, facts, w.cutoff, w)
-        before = {i.id for i in _done_as_of(done, facts, w.commit, w)}
-        completed = [i for i in done if i.id not in before]
+        inside = [i for i in members
+                  if (member := moved.get(i)) or (member is None and items[i].sprint == past.id)]
+        done = _done_as_of(inside, items, facts, w.cutoff, w)
+        before = set(_done_as_of(done, items, facts, w.commit, w))
+        completed = [items[i] for i in sorted(done) if i not in before]
         points = facts.points_at([i.id for i in completed if i.kind is not Kind.EPIC], w.cutoff)
         for track in Track:
             # `points_at`: epics count nothing; an item never re-estimated, its points now.
@@ -392,13 +395,15 @@ def velocity_as_of(
     return history
 
 
-def _done_as_of(items: list[WorkItem], facts: AsOf, at: datetime, w: _Window) -> list[WorkItem]:
+def _done_as_of(
+    item_ids: list[str], items: Mapping[str, WorkItem], facts: AsOf, at: datetime, w: _Window
+) -> list[str]:
     """The items done at `at` (`_done`), in their order."""
-    moved = facts.done_at([i.id for i in items], at)
+    moved = facts.done_at(item_ids, at)
     # No stage move on record: done, counted at the cutoff (`_done`).
     counted = at >= w.cutoff
-    return [i for i in items
-            if (done := moved.get(i.id)) or (done is None and counted and i.stage is Stage.DONE)]
+    return [i for i in item_ids if (done := moved.get(i))
+            or (done is None and counted and items[i].stage is Stage.DONE)]
 
 
 def sprint_health(
