@@ -376,8 +376,8 @@ def velocity_as_of(
     for past in chosen:
         w = _window(past, roadmap, now)
         # By id until the sum, whose order is `_scope`'s (thousands of members each).
-        members = {i.id for i in current[past.id]}
-        members.update(i for i in named.get(past.id, ()) if i in items)
+        members = items.keys() & named.get(past.id, set())
+        members.update(i.id for i in current[past.id])
         moved = facts.members_at(past.id, members, w.cutoff)
         # No move in or out of it on record: its current sprint holds (`member_at`).
         inside = [i for i in members
