@@ -5,6 +5,10 @@ points at any moment are replayed from events (see `history.py`), with Jira Soft
 report definitions: commitment is fixed when the sprint starts (the points then); an item
 added later, or a re-estimate after the start, is a scope change on its day; completed is
 what is done when the sprint ends, at its points then.
+
+A closed sprint's completed points need only where each member stood at its commitment and
+end: `velocity_as_of` asks that of an `AsOf` (the store's summaries, `ReportContext`), not
+of the members' histories, with the same answers as the replay.
 """
 
 from __future__ import annotations
