@@ -187,3 +187,29 @@ def test_velocity_from_where_members_stood_is_the_replays(store_url: str, seed: 
                 assert {t.track: list(t.velocity_history) for t in full.tracks} == fast
                 points += [value for track in Track for _, value in fast[track]]
     assert len(points) == 3 * (0 + 1 + 2) * len(Track) and any(points)
+
+
+def test_two_writers_at_once_both_count(store_url: str) -> None:
+    """A writer whose transaction is still open when another records a move of the same
+    item into the same sprint (PostgreSQL, several workers): the row ends with both."""
+    import threading
+    import time
+
+    from tracker_bridge.store.sprint_facts import refresh_item_sprints
+
+    early, late = T - timedelta(days=2), T + timedelta(days=2)
+    out = StoreEvent("sprint_removed", "x", late, None, {"sprint": "s1"})
+    with Store.open(store_url) as store, store.engine.begin() as conn:
+        conn.execute(insert(s.events).values(
+            project=PROJECT, kind="sprint_added", item_id="x", tracker=None, at=early,
+            data={"sprint": "s1"}, dedup_key="first", recorded_at=early))
+        refresh_item_sprints(conn, PROJECT, [("x", "sprint_added", {"sprint": "s1"}, early)])
+        other = threading.Thread(target=store.record_events, args=(PROJECT, [out]))
+        other.start()  # waits for this transaction's row (or, on SQLite, its write lock)
+        time.sleep(0.3)
+    other.join(timeout=30)
+    with Store.open(store_url) as store:
+        assert store.sprints_named(PROJECT, ["s1"]) == {"s1": {"x"}}
+        assert store.members_at(PROJECT, "s1", ["x"], T) == {"x": True}
+        assert store.members_at(PROJECT, "s1", ["x"], late) == {"x": False}
+    assert [row[3:] for row in _pairs(store_url)] == [(early, early, late, late)]
