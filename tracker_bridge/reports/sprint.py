@@ -384,11 +384,11 @@ def velocity_as_of(
         members.update(i.id for i in current[past.id])
         moved = facts.members_at(past.id, members, w.cutoff)
         # No move in or out of it on record: its current sprint holds (`member_at`).
-        inside = [i for i in members
+        inside = [i for i in sorted(members)  # in id order: the store's seeks, the sum
                   if (member := moved.get(i)) or (member is None and items[i].sprint == past.id)]
         done = _done_as_of(inside, items, facts, w.cutoff, w)
         before = set(_done_as_of(done, items, facts, w.commit, w))
-        completed = [items[i] for i in sorted(done) if i not in before]
+        completed = [items[i] for i in done if i not in before]
         points = facts.points_at([i.id for i in completed if i.kind is not Kind.EPIC], w.cutoff)
         for track in Track:
             # `points_at`: epics count nothing; an item never re-estimated, its points now.
