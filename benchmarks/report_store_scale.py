@@ -253,7 +253,8 @@ def phases(folder: Path) -> None:
                                      ended=ctx.ended_items(), history=reads.history,
                                      named=reads.named, settled=reads.settled,
                                      flows=reads.flows, spikes=reads.spikes,
-                                     tails=reads.tails, done=reads.done)
+                                     tails=reads.tails, done=reads.done,
+                                     velocity=reads.velocity)
         mark("report: compute")
         render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
         mark("report: render")

@@ -200,17 +200,17 @@ def test_flow_marks_settle_only_items_the_replay_would_settle(store_url: str) ->
 
 
 def test_sprints_named_finds_what_the_events_name(store_url: str) -> None:
-    from tracker_bridge.reports.history import SPRINT_MOVES, sprints_named
+    from tracker_bridge.reports.history import sprints_named
 
     with Store.open(store_url) as store:
         store.record_events("r", REPORT_EVENTS)
         store.record_events("q", [StoreEvent("sprint_added", "elsewhere", _at(1), None,
                                              {"sprint": "s1"})])
-        named = store.sprints_named("r", SPRINT_MOVES, ["s1", "s2", "7", "s9"])
+        named = store.sprints_named("r", ["s1", "s2", "7", "s9"])
         replayed = sprints_named(store.histories("r"))
     assert named == {sprint: replayed.get(sprint, set()) for sprint in ("s1", "s2", "7", "s9")}
     assert named["s2"] == {"sprinted", "moved_out"} and named["7"] == set()
-    assert store.sprints_named("r", SPRINT_MOVES, []) == {}
+    assert store.sprints_named("r", []) == {}
 
 
 def test_histories_of_many_items_are_those_of_the_whole_read(store_url: str) -> None:

@@ -32,6 +32,7 @@ TABLES = {
     "objective_measurements",
     "phase_reviews",
     "item_flow",
+    "item_sprints",
 }
 
 

@@ -88,6 +88,7 @@ def report_sprint(
             spikes=reads.spikes,
             tails=reads.tails,
             done=reads.done,
+            velocity=reads.velocity,
         )
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:

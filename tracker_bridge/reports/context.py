@@ -5,7 +5,7 @@ The only module here that touches files and the database, so the computations st
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,13 +18,13 @@ from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.reports.board import active_sprint, board_flow_stages
 from tracker_bridge.reports.flow import CycleSummary, FlowTail, cycle_summary
 from tracker_bridge.reports.history import (
-    SPRINT_MOVES,
     EventLike,
     Histories,
     by_item,
     local_date,
 )
 from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
+from tracker_bridge.reports.sprint import Velocity, velocity_as_of
 from tracker_bridge.reports.summary import (
     cycle_window,
     flow_marks_times,
@@ -106,11 +106,10 @@ class ReportContext:
         marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items),
                                       done_of=spikes)
         summaries = {i: SpikeSummary(own.get(i, []), marks.done_at.get(i)) for i in spikes}
-        named = self.store.sprints_named(self.name, SPRINT_MOVES,
-                                         reported_sprints(sprint, self.roadmap))
+        named = self.store.sprints_named(self.name, reported_sprints(sprint, self.roadmap))
         done = self._cycle_summaries(marks.done_since, cycle_window(sprint, self.roadmap,
                                                                     self.now)[1])
-        wanted = replayed_items(sprint, items, ended, self.roadmap, named,
+        wanted = replayed_items(sprint, items, ended, named,
                                 [i for i, known in done.items() if known is None],
                                 served=summaries)
         # The other cards moved since the first day's end: only their later moves are
@@ -126,6 +125,8 @@ class ReportContext:
             spikes=summaries,
             tails=self._flow_tails(moved, after),
             done=done,
+            velocity=velocity_as_of(sprint, {**ended, **items}, self.roadmap, self.now, named,
+                                    _StoreAsOf(self.store, self.name)),
         )
 
     def _cycle_summaries(
@@ -206,6 +207,26 @@ class SprintReads:
     spikes: dict[str, SpikeSummary]
     tails: dict[str, FlowTail]
     done: dict[str, CycleSummary | None]
+    velocity: Velocity
+
+
+@dataclass(frozen=True)
+class _StoreAsOf:
+    """`AsOf` from the store, for one project."""
+
+    store: Store
+    project: str
+
+    def members_at(
+        self, sprint_id: str, item_ids: Collection[str], at: datetime
+    ) -> dict[str, bool]:
+        return self.store.members_at(self.project, sprint_id, item_ids, at)
+
+    def done_at(self, item_ids: Collection[str], at: datetime) -> dict[str, bool]:
+        return self.store.done_at(self.project, item_ids, at)
+
+    def points_at(self, item_ids: Collection[str], at: datetime) -> dict[str, float]:
+        return self.store.points_at(self.project, item_ids, at)
 
 
 def parse_now(value: str | None) -> datetime:

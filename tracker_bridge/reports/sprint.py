@@ -5,15 +5,20 @@ points at any moment are replayed from events (see `history.py`), with Jira Soft
 report definitions: commitment is fixed when the sprint starts (the points then); an item
 added later, or a re-estimate after the start, is a scope change on its day; completed is
 what is done when the sprint ends, at its points then.
+
+A closed sprint's completed points need only where each member stood at its commitment and
+end: `velocity_as_of` asks that of an `AsOf` (the store's summaries, `ReportContext`), not
+of the members' histories, with the same answers as the replay.
 """
 
 from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from tracker_bridge.model import (
     Kind,
@@ -236,9 +241,9 @@ def _members(
     """The items that can have been in the sprint at some time (its `current` items and
     those with an event naming it), by id: no replay finds any other item in it, so the
     rest are skipped (a sprint holds a few thousand of 100,000 items)."""
-    found = {i.id: i for i in current[sprint_id]}
-    found.update((i, items[i]) for i in named.get(sprint_id, set()) if i in items)
-    return sorted(found.values(), key=lambda i: i.id)
+    found = {i.id for i in current[sprint_id]}
+    found.update(i for i in named.get(sprint_id, ()) if i in items)
+    return [items[i] for i in sorted(found)]
 
 
 def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
@@ -328,6 +333,10 @@ def velocity_sprints(sprint: Sprint, roadmap: Roadmap) -> list[Sprint]:
     )[:VELOCITY_WINDOW]
 
 
+Velocity = Mapping[Track, Sequence[tuple[str, float]]]
+"""Per track, (sprint id, completed points) of the `velocity_sprints`, most recent first."""
+
+
 def _velocity(
     sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
     roadmap: Roadmap, now: datetime, named: Mapping[str, set[str]],
@@ -343,6 +352,64 @@ def _velocity(
     return history
 
 
+class AsOf(Protocol):
+    """Where items stood at a time, by their events, as the store's summaries give it
+    (`Store.members_at`, `done_at` and `points_at`, of one project): each leaves out the
+    items whose events say nothing of it (no move in or out of the sprint, no stage move,
+    no re-estimate)."""
+
+    def members_at(
+        self, sprint_id: str, item_ids: Collection[str], at: datetime
+    ) -> Mapping[str, bool]: ...
+    def done_at(self, item_ids: Collection[str], at: datetime) -> Mapping[str, bool]: ...
+    def points_at(self, item_ids: Collection[str], at: datetime) -> Mapping[str, float]: ...
+
+
+def velocity_as_of(
+    sprint: Sprint, items: Mapping[str, WorkItem], roadmap: Roadmap, now: datetime,
+    named: Mapping[str, set[str]], facts: AsOf,
+) -> dict[Track, list[tuple[str, float]]]:
+    """`_velocity` without the members' histories: a closed sprint's completed points
+    are those of the members in it at the cutoff, done then and not at the commitment,
+    at their points at the cutoff (`_scope`'s answers, each read for the items the one
+    before leaves: a sprint holds thousands of 100,000 items, a few read by index seeks).
+    `named`: `sprints_named`, for the `velocity_sprints` at least."""
+    history: dict[Track, list[tuple[str, float]]] = {t: [] for t in Track}
+    chosen = velocity_sprints(sprint, roadmap)
+    current = _current(items, {past.id for past in chosen})
+    for past in chosen:
+        w = _window(past, roadmap, now)
+        # By id until the sum, whose order is `_scope`'s (thousands of members each).
+        members = items.keys() & named.get(past.id, set())
+        members.update(i.id for i in current[past.id])
+        moved = facts.members_at(past.id, members, w.cutoff)
+        # No move in or out of it on record: its current sprint holds (`member_at`).
+        inside = [i for i in sorted(members)  # in id order: the store's seeks, the sum
+                  if (member := moved.get(i)) or (member is None and items[i].sprint == past.id)]
+        done = _done_as_of(inside, items, facts, w.cutoff, w)
+        before = set(_done_as_of(done, items, facts, w.commit, w))
+        completed = [items[i] for i in done if i not in before]
+        points = facts.points_at([i.id for i in completed if i.kind is not Kind.EPIC], w.cutoff)
+        for track in Track:
+            # `points_at`: epics count nothing; an item never re-estimated, its points now.
+            history[track].append((past.id, round(sum(
+                0.0 if i.kind is Kind.EPIC else points.get(i.id, points_of(i))
+                for i in completed if i.track is track
+            ), 2)))
+    return history
+
+
+def _done_as_of(
+    item_ids: list[str], items: Mapping[str, WorkItem], facts: AsOf, at: datetime, w: _Window
+) -> list[str]:
+    """The items done at `at` (`_done`), in their order."""
+    moved = facts.done_at(item_ids, at)
+    # No stage move on record: done, counted at the cutoff (`_done`).
+    counted = at >= w.cutoff
+    return [i for i in item_ids if (done := moved.get(i))
+            or (done is None and counted and items[i].stage is Stage.DONE)]
+
+
 def sprint_health(
     sprint: Sprint,
     items: Mapping[str, WorkItem],
@@ -353,17 +420,22 @@ def sprint_health(
     *,
     history: Histories | None = None,
     named: Mapping[str, set[str]] | None = None,
+    velocity: Velocity | None = None,
 ) -> SprintHealth:
     """`history`: the events already grouped per item (`by_item`), in place of `events`;
-    `named`: `sprints_named` of every item's events, for this sprint and its
-    `velocity_sprints` at least (`Store.sprints_named`), when `history` holds only the
-    events of the items these sprints can hold."""
+    `named`: `sprints_named` of every item's events, for this sprint (and its
+    `velocity_sprints`, without `velocity`) at least (`Store.sprints_named`), when
+    `history` holds only the events of the items these sprints can hold; `velocity`:
+    `velocity_as_of` (the velocity sprints' members' events need not be in `history`)."""
     hist = grouped(events, history)
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
     named = sprints_named(hist) if named is None else named
-    current = _current(items, {sprint.id, *(s.id for s in velocity_sprints(sprint, roadmap))})
-    velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
+    if velocity is None:
+        current = _current(items, {sprint.id, *(s.id for s in velocity_sprints(sprint, roadmap))})
+        velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
+    else:
+        current = _current(items, {sprint.id})
     everyone = _members(items, sprint.id, named, current)
     cards: dict[Track, list[WorkItem]] = {track: [] for track in Track}
     for item in items.values():

@@ -39,7 +39,12 @@ from tracker_bridge.reports.spikes import (
     spike_statuses,
     violations_of,
 )
-from tracker_bridge.reports.sprint import SprintHealth, sprint_health, velocity_sprints
+from tracker_bridge.reports.sprint import (
+    SprintHealth,
+    Velocity,
+    sprint_health,
+    velocity_sprints,
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ def build_sprint_report(
     spikes: Mapping[str, SpikeSummary] | None = None,
     tails: Mapping[str, FlowTail] | None = None,
     done: Mapping[str, CycleSummary | None] | None = None,
+    velocity: Velocity | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
     counted in the sprints they were in, as scope removed when they ended. `history`: the
@@ -93,7 +99,8 @@ def build_sprint_report(
 
     The events are grouped per item once, here, and every metric replays those groups.
     Given the store's summaries, `history` need only hold the items `replayed_items`
-    names: `named` (`Store.sprints_named`, for `reported_sprints`), `settled` (the
+    names: `named` (`Store.sprints_named`, for `reported_sprints`), `velocity`
+    (`velocity_as_of`: the velocity sprints' members as of their ends), `settled` (the
     stages of the items with no flow event after the sprint's first day, as
     `cumulative_flow` takes them), `flows` (the board's cards, `Store.item_flows`) and
     `spikes` (the spikes not in `history`: their own events and last move into done), and
@@ -109,7 +116,7 @@ def build_sprint_report(
     times = cycle_times(items, (), since, until, history=hist, done=done)
     return SprintReport(
         health=sprint_health(sprint, everyone, (), roadmap, now, ageing_days, history=hist,
-                             named=named),
+                             named=named, velocity=velocity),
         board=board_snapshot(items, roadmap, now, (), ageing_days, history=hist, flows=flows),
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
@@ -129,7 +136,8 @@ def build_sprint_report(
 
 
 def reported_sprints(sprint: Sprint, roadmap: Roadmap) -> set[str]:
-    """The sprints whose members the report replays: this one and its velocity's."""
+    """The sprints whose members the report reads: this one (replayed) and its velocity's
+    (as of their ends, `velocity_as_of`)."""
     return {sprint.id, *(past.id for past in velocity_sprints(sprint, roadmap))}
 
 
@@ -153,7 +161,6 @@ def replayed_items(
     sprint: Sprint,
     items: Mapping[str, WorkItem],
     ended: Mapping[str, WorkItem],
-    roadmap: Roadmap,
     named: Mapping[str, set[str]],
     done: Iterable[str],
     served: Container[str] = frozenset(),
@@ -163,15 +170,13 @@ def replayed_items(
     `flow_marks_times`, their `FlowTail`). `done`: items moved into done since its
     second time whose `cycle_summary` cannot tell their cycle time. Also every spike with
     a time-box (statuses, learning) but those `served` by a `SpikeSummary`, and every item
-    that can have been in the sprint or a velocity sprint (its own, or named by an
-    event)."""
-    sprints = reported_sprints(sprint, roadmap)
+    that can have been in the sprint (its own, or named by an event): not those of the
+    velocity sprints (`velocity_as_of`)."""
     wanted = set(done)
     for group in (items, ended):
         wanted.update(i.id for i in group.values()
                       if (i.kind is Kind.SPIKE and i.timebox is not None
                           and i.id not in served)
-                      or i.sprint in sprints)
-    for sprint_id in sprints:
-        wanted.update(named.get(sprint_id, ()))
+                      or i.sprint == sprint.id)
+    wanted.update(named.get(sprint.id, ()))
     return wanted

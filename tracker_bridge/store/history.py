@@ -24,7 +24,6 @@ from tracker_bridge.store.item_flow import (
     read_cycle_facts,
     read_flow_marks,
     read_item_flows,
-    read_sprints_named,
     read_stages_at,
     refresh_item_flow,
 )
@@ -37,6 +36,14 @@ from tracker_bridge.store.records import (
     StoreEvent,
     SyncRun,
     as_utc,
+)
+from tracker_bridge.store.sprint_facts import (
+    SPRINT_KINDS,
+    read_done_at,
+    read_members_at,
+    read_points_at,
+    read_sprints_named,
+    refresh_item_sprints,
 )
 
 
@@ -165,12 +172,17 @@ class History:
         t = s.events
         with self._engine.begin() as conn:
             # RETURNING lists only the rows actually inserted, on both backends.
-            stmt = insert_ignore(conn, t, ("dedup_key",)).returning(t.c.item_id, t.c.kind)
+            stmt = insert_ignore(conn, t, ("dedup_key",)).returning(
+                t.c.item_id, t.c.kind, t.c.dedup_key)
             inserted = conn.execute(stmt, list(rows.values())).all()
             # The flow summary changes with the events it is made of, in this transaction.
             refresh_item_flow(
-                conn, project, {item_id for item_id, kind in inserted if kind in SUMMED_KINDS}
+                conn, project, {item_id for item_id, kind, _ in inserted if kind in SUMMED_KINDS}
             )
+            # So do the sprints named and the moves in and out of them.
+            refresh_item_sprints(conn, project, (
+                (item_id, kind, rows[key]["data"], rows[key]["at"])
+                for item_id, kind, key in inserted if kind in SPRINT_KINDS))
             return len(inserted)
 
     def events(
@@ -243,13 +255,38 @@ class History:
         with self._engine.connect() as conn:
             return read_cycle_facts(conn, project, item_ids)
 
-    def sprints_named(
-        self, project: str, kinds: Collection[str], sprint_ids: Collection[str]
-    ) -> dict[str, set[str]]:
-        """Sprint id -> the items with an event of `kinds` naming it (`data["sprint"]`),
-        for these sprints, every one listed: found by the database, no event read."""
+    def sprints_named(self, project: str, sprint_ids: Collection[str]) -> dict[str, set[str]]:
+        """Sprint id -> the items with a `created`, `sprint_added` or `sprint_removed`
+        event naming it (`data["sprint"]`, a string), for these sprints, every one listed:
+        kept as events are recorded, no event read."""
         with self._engine.connect() as conn:
-            return read_sprints_named(conn, project, kinds, sprint_ids)
+            return read_sprints_named(conn, project, sprint_ids)
+
+    def members_at(
+        self, project: str, sprint_id: str, item_ids: Collection[str], at: datetime
+    ) -> dict[str, bool]:
+        """Per item an event moves into or out of the sprint (a `sprint_added`, a
+        `created` naming it but a seed's, a `sprint_removed`): was it in the sprint at
+        `at` (the last move at or before, else the opposite of the first)? The others are
+        left out. Mostly from the moves' first and last times, kept per (sprint, item)."""
+        with self._engine.connect() as conn:
+            return read_members_at(conn, project, sprint_id, item_ids, as_utc(at))
+
+    def done_at(self, project: str, item_ids: Collection[str], at: datetime) -> dict[str, bool]:
+        """Per item with a stage move: was it done at `at` (the last move at or before
+        into a known stage, else where the first move began)? The others are left out.
+        Mostly from the flow summary, else by an index seek or two."""
+        with self._engine.connect() as conn:
+            return read_done_at(conn, project, item_ids, as_utc(at))
+
+    def points_at(
+        self, project: str, item_ids: Collection[str], at: datetime
+    ) -> dict[str, float]:
+        """Per item re-estimated: its points at `at` (the last re-estimate at or
+        before, else what the first changed from; 0 if not a number). The others are
+        left out."""
+        with self._engine.connect() as conn:
+            return read_points_at(conn, project, item_ids, as_utc(at))
 
     def stages_at(
         self, project: str, item_ids: Collection[str], at: datetime

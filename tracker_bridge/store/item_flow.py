@@ -201,59 +201,6 @@ def _sqlite_rows(conn: Connection, project: str, stage: str, batch: list[str]) -
     ]
 
 
-def _sprint_named(conn: Connection) -> tuple[Any, Any]:
-    """PostgreSQL: (the `sprint` of an event's data as text, the condition that it is a
-    JSON string)."""
-    t = s.events
-    from sqlalchemy.dialects.postgresql import JSONB
-
-    document = type_coerce(t.c.data, JSONB())
-    return document["sprint"].astext, func.jsonb_typeof(document["sprint"]) == "string"
-
-
-def read_sprints_named(
-    conn: Connection, project: str, kinds: Iterable[str], sprint_ids: Iterable[str]
-) -> dict[str, set[str]]:
-    """Sprint id -> the items with an event of `kinds` whose `data["sprint"]` is that id
-    (a string), for these sprints only: `sprints_named` without reading the events."""
-    t = s.events
-    wanted = sorted(set(sprint_ids))
-    found: dict[str, set[str]] = {sprint_id: set() for sprint_id in wanted}
-    if not wanted:
-        return found
-    if conn.dialect.name == "sqlite":
-        # SQLite parses the JSON of every row for json_extract (200k rows at 100k items:
-        # 1.2 s); a project's payloads are a few hundred distinct texts, decoded once here,
-        # the rows straight from the driver (SQLAlchemy's row objects doubled the time).
-        chosen = sorted(set(kinds))
-        rows = sqlite_rows(
-            conn,
-            "SELECT item_id, data FROM events WHERE project = ? "
-            f"AND kind IN ({', '.join('?' * len(chosen))})",
-            [project, *chosen],
-        )
-        named: dict[str, Any] = {}
-        for item_id, text in rows:
-            if text not in named:
-                data = json.loads(text)
-                sprint = data.get("sprint") if isinstance(data, dict) else None
-                named[text] = found.get(sprint) if isinstance(sprint, str) else None
-            items = named[text]
-            if items is not None:
-                items.add(item_id)
-        return found
-    sprint, is_text = _sprint_named(conn)
-    query = (
-        select(sprint, t.c.item_id)
-        .where(t.c.project == project, t.c.kind.in_(sorted(set(kinds))), is_text,
-               sprint.in_(wanted))
-        .distinct()
-    )
-    for sprint_id, item_id in conn.execute(query):
-        found[sprint_id].add(item_id)
-    return found
-
-
 class FlowMarks(NamedTuple):
     """What the sprint report needs of every item's flow summary to know whose events it
     must replay (`read_flow_marks`)."""

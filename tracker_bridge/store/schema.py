@@ -200,6 +200,22 @@ item_flow = Table(
                    "start_from_started_at", "spike_started_at", "moved_elsewhere_at")),
 )
 
+item_sprints = Table(
+    "item_sprints",
+    metadata,
+    # The (sprint, item) pairs named by events that move items between sprints, with the
+    # first and last move of the item into and out of that sprint (`store/sprint_facts.py`):
+    # the items a sprint can hold, and where the item stood at a time, without the events.
+    # Kept by `record_events`.
+    Column("project", String(NAME), primary_key=True),
+    Column("sprint_id", String(NAME), primary_key=True),
+    Column("item_id", String(NAME), primary_key=True),
+    Column("first_in", UtcDateTime(), nullable=True),
+    Column("last_in", UtcDateTime(), nullable=True),
+    Column("first_out", UtcDateTime(), nullable=True),
+    Column("last_out", UtcDateTime(), nullable=True),
+)
+
 sync_runs = Table(
     "sync_runs",
     metadata,
