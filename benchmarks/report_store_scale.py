@@ -204,7 +204,7 @@ def _report_read_seconds(folder: Path) -> tuple[float, int, float]:
         began, cpu = time.perf_counter(), time.process_time()
         reads = ctx.sprint_reads(sprint)
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
-    rows = sum(map(len, reads.history.values())) + sum(len(t.events) for t in reads.tails.values())
+    rows = sum(map(len, reads.history.values())) + sum(len(t.moves) for t in reads.tails.values())
     return seconds, rows + sum(len(s.events) for s in reads.spikes.values()), cpu
 
 

@@ -166,7 +166,7 @@ def test_the_report_from_summaries_is_the_full_replay(store_url: str, seed: int)
                 unclear.update(i for i, known in reads.done.items() if known is None)
                 settled.update(set(reads.settled) & set(everything))
                 tailed.update(i for i, tail in reads.tails.items()
-                              if len(tail.events) < len(everything.get(i, ())))
+                              if len(tail.moves) < len(everything.get(i, ())))
                 for past, _ in reads.velocity[Track.RESEARCH]:
                     as_of.update(reads.named[past] - set(reads.history))
     # The summaries stood in for spikes' histories, items were counted as settled, cards

@@ -33,7 +33,6 @@ from tracker_bridge.reports.summary import (
 )
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
-from tracker_bridge.store.item_flow import FLOW_KINDS
 from tracker_bridge.store.records import ItemFlow
 from tracker_bridge.workspace import open_workspace
 
@@ -139,12 +138,11 @@ class ReportContext:
 
     def _flow_tails(self, item_ids: list[str], after: datetime) -> dict[str, FlowTail]:
         """For the cumulative flow, each of these cards' stage at `after` (the first day's
-        end) and its flow events since: not the moves before, which only led there."""
+        end) and its moves since: not the moves before, which only led there."""
         starts = self.store.stages_at(self.name, item_ids, after)
-        later = self.store.histories(self.name, kinds=FLOW_KINDS, item_ids=starts,
-                                     after=after)
+        later = self.store.stage_moves(self.name, starts, after)
         return {item_id: FlowTail(None if stage is None else Stage(stage), created,
-                                  later.get(item_id, []))
+                                  *(later.get(item_id) or ((), None)))
                 for item_id, (created, stage) in starts.items()}
 
     def _spike_events(

@@ -128,8 +128,11 @@ class FlowTail(NamedTuple):
     """The stage its last move at or before that time reached (None: no such move)."""
     created_at: datetime | None
     """Its first `created` event."""
-    events: Sequence[EventLike]
-    """Its `created` and `stage_changed` events after that time, in time order."""
+    moves: Sequence[tuple[datetime, Stage]]
+    """Its moves into a known stage after that time, (time, stage reached) in time order
+    (`Store.stage_moves`)."""
+    first: Stage | None = None
+    """Where the first of `moves` began (None: not a known stage)."""
 
 
 def _moves(
@@ -158,11 +161,13 @@ def _stages_at(
 ) -> list[Stage | None]:
     """The item's stage at each (sorted) time; None before it was created. `tail`: in
     place of `history`, for times from the first of `flow_times` on."""
+    moves: Sequence[tuple[datetime, Stage]]
     if tail is None:
         moves, created, first = _moves(item, history)
     else:
-        moves, _, first = _moves(item, tail.events)
-        created, first = tail.created_at, tail.stage or first
+        moves, created = tail.moves, tail.created_at
+        # As `_moves` would find in its events: with no move, where the item is now.
+        first = tail.stage or (tail.first if tail.moves else item.stage)
     current = first or Stage.BACKLOG
     out: list[Stage | None] = []
     index, count = 0, len(moves)

@@ -45,6 +45,7 @@ from tracker_bridge.store.sprint_facts import (
     read_sprints_named,
     refresh_item_sprints,
 )
+from tracker_bridge.store.stage_moves import StageMoves, read_stage_moves
 
 
 def _now() -> datetime:
@@ -248,6 +249,15 @@ class History:
         with self._engine.connect() as conn:
             return read_flow_marks(conn, project, as_utc(after), as_utc(done_since), stages,
                                    done_of)
+
+    def stage_moves(
+        self, project: str, item_ids: Collection[str], after: datetime
+    ) -> dict[str, StageMoves]:
+        """Per item of these with a move into a known stage after `after`: those moves as
+        (time, stage) pairs, and where the first began (`StageMoves`): what the cumulative
+        flow reads of a card moved lately, without its events' other fields."""
+        with self._engine.connect() as conn:
+            return read_stage_moves(conn, project, item_ids, after)
 
     def cycle_facts(self, project: str, item_ids: Collection[str]) -> dict[str, CycleFacts]:
         """Per item of these with a flow summary, what its cycle and lead time need of its
