@@ -68,9 +68,13 @@ class SpikeStatus:
 
     @property
     def total_days(self) -> int:
-        if not self.extensions:  # most spikes (the sum of none costs more than the test)
-            return self.length_days
-        return self.length_days + sum(ext.days for ext in self.extensions)
+        return _total_days(self.length_days, self.extensions)
+
+
+def _total_days(length_days: int, extensions: Sequence[ExtensionInfo]) -> int:
+    if not extensions:  # most spikes: the sum of none cost more than the rest of a status
+        return length_days
+    return length_days + sum(ext.days for ext in extensions)
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,7 @@ def spike_status(item: WorkItem, history: Sequence[EventLike], now: datetime) ->
     elif timebox.extensions:
         extensions = _extensions(timebox, ())
     started = _started_at(item, history)
-    total = timebox.length_days + sum(e.days for e in extensions)
+    total = _total_days(timebox.length_days, extensions)
     deadline = started + timedelta(days=total) if started is not None else None
     closed = outcome is not None or item.stage is Stage.DONE
     overdue = deadline is not None and not closed and now > deadline
