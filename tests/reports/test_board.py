@@ -147,3 +147,19 @@ def test_board_lines_are_the_lines_of_their_cards() -> None:
         assert line == ItemLine.of(items()[line.id], days_in_stage=line.days_in_stage,
                                    age_days=line.age_days)
     assert Lines([]) == () and Lines([]) != expected
+
+
+def test_ageing_cards_tied_on_their_days_are_listed_by_id() -> None:
+    # A team moves a batch of cards at sprint planning: they age together. Longest in
+    # their stage first, then by id, whatever order the cards come in.
+    from tracker_bridge.reports.board import ageing_in
+    from tracker_bridge.reports.history import by_item
+
+    ids = ["t3", "t1", "t4", "t2"]
+    work = {i: story(i, 1, Stage.IN_PROGRESS) for i in ids}
+    evs = [move(i, at(2, 10 if i != "t4" else 6), "backlog", "in_progress") for i in ids]
+    snap = board_snapshot(work, roadmap(), NOW, evs)
+    assert [x.id for x in snap.ageing] == ["t4", "t1", "t2", "t3"]
+    assert len({x.days_in_stage for x in snap.ageing[1:]}) == 1  # 7.1, t4 7.2
+    reversed_cards = [work[i] for i in sorted(ids, reverse=True)]
+    assert ageing_in(reversed_cards, by_item(evs), NOW) == list(snap.ageing)

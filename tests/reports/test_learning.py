@@ -64,3 +64,39 @@ def test_a_spike_closed_after_the_report_time_is_not_concluded_yet() -> None:
               ev("spike_closed", "sp1", t(10, 9), outcome="validated", learning="x")]
     learning = research_learning(roadmap().sprint_by_id()["s2"], work, events, roadmap(), NOW)
     assert learning.concluded == () and learning.adherence is None
+
+
+def test_the_learning_from_the_reports_statuses_is_the_learning_from_the_items() -> None:
+    # The sprint report hands over every spike's status (`spike_statuses`): the research
+    # spikes are read from those. Closed ones (by an event, by a move to done, in the
+    # roadmap), running ones, one not started and an engineering spike among them.
+    from tracker_bridge.model import Track
+    from tracker_bridge.reports.spikes import spike_statuses
+
+    work = {
+        "sp1": spike("sp1", length=3, stage=Stage.DONE, sprint="s2"),
+        "sp2": spike("sp2", length=2, stage=Stage.DONE, sprint="s1"),
+        "sp3": spike("sp3", length=5, stage=Stage.IN_PROGRESS, sprint="s2"),
+        "sp4": spike("sp4", stage=Stage.BACKLOG, sprint="s2"),
+        "eng": spike("eng", length=2, stage=Stage.DONE, sprint="s2").model_copy(
+            update={"track": Track.ENGINEERING}),
+        "old": spike("old", stage=Stage.DONE, sprint="s2", timebox=Timebox(
+            length_days=2, hypothesis="h", outcome=SpikeOutcome.VALIDATED, learning="l")),
+    }
+    events: list[StoreEvent] = [
+        ev("spike_started", "sp1", t(2, 10)),
+        ev("spike_closed", "sp1", t(4, 16), outcome="validated", learning="recall +4%"),
+        ev("spike_started", "sp2", t(20, 9, 10)),
+        move("sp2", t(21, 9, 10), "in_progress", "done"),
+        ev("spike_started", "sp3", t(3, 9)),
+        ev("spike_started", "eng", t(2, 9)),
+        ev("spike_closed", "eng", t(3, 9), outcome="validated", learning="x"),
+    ]
+    s2 = roadmap().sprint_by_id()["s2"]
+    statuses = {s.id: s for s in spike_statuses(work, events, NOW)}
+    given = research_learning(s2, work, events, roadmap(), NOW, statuses=statuses)
+    assert given == research_learning(s2, work, events, roadmap(), NOW)
+    assert [c.id for c in given.concluded] == ["old", "sp1"]
+    assert given.running == 1
+    assert [(h.sprint, h.started, h.concluded) for h in given.per_sprint] == [
+        ("s2", 2, 2), ("s1", 1, 1), ("s0", 0, 0)]

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from tracker_bridge.model import Extension, SpikeOutcome, SpikePolicy, Stage, Timebox
 from tracker_bridge.reports.spikes import check_spikes, spike_statuses
 
-from .scenario import NOW, at, ev, events, items, spike
+from .scenario import NOW, at, ev, events, items, move, spike
 
 POLICY = SpikePolicy(max_timebox_days=10, extensions_allowed=1)
 
@@ -60,3 +60,38 @@ def test_not_started_is_never_overdue() -> None:
     [status] = spike_statuses({"s": spike("s")}, [], NOW + timedelta(days=100))
     assert status.started_at is None and status.deadline is None and not status.overdue
     assert check_spikes({"s": spike("s")}, [], POLICY, NOW) == []
+
+
+def test_an_extension_granted_in_the_roadmap_alone_moves_the_deadline() -> None:
+    # No event of its own (most spikes): the roadmap's time-box is the whole record.
+    timebox = Timebox(
+        length_days=3, hypothesis="h", started_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+        extensions=(Extension(days=2, reason="data late", granted_on=date(2026, 11, 4)),),
+    )
+    [status] = spike_statuses({"s": spike("s", timebox=timebox)}, [], at(6))
+    assert [(e.days, e.reason) for e in status.extensions] == [(2, "data late")]
+    assert status.deadline == at(7, 9) and not status.overdue
+    assert status.total_days == 5
+
+
+def test_a_spikes_own_events_count_among_its_stage_moves() -> None:
+    # A spike of the sprint hands over its whole history: its own events (closed with an
+    # outcome, extended, in the roadmap and not) are found among the stage moves.
+    timebox = Timebox(
+        length_days=3, hypothesis="h", started_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+        extensions=(Extension(days=1, reason="r", granted_on=date(2026, 11, 3)),),
+    )
+    work = {"s": spike("s", timebox=timebox, stage=Stage.IN_REVIEW)}
+    evs = [
+        move("s", at(2), "backlog", "in_progress"),
+        ev("spike_extended", "s", at(3), days=1, reason="r"),  # the roadmap's
+        move("s", at(4), "in_progress", "in_review"),
+        ev("spike_extended", "s", at(5), days=2, reason="again"),
+        ev("spike_closed", "s", at(8), outcome="invalidated", learning="no lift"),
+        move("s", at(8), "in_review", "in_progress"),
+    ]
+    [status] = spike_statuses(work, evs, NOW)
+    assert [(e.days, e.reason) for e in status.extensions] == [(1, "r"), (2, "again")]
+    assert status.total_days == 6 and status.deadline == at(8, 9)
+    assert status.closed and status.outcome is SpikeOutcome.INVALIDATED
+    assert status.learning == "no lift" and not status.overdue

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from tracker_bridge.model import Kind, Roadmap, Sprint, SprintState, Stage, Track
 from tracker_bridge.reports.history import (
@@ -127,20 +127,22 @@ def ageing_in(
     days: float = DEFAULT_AGEING_DAYS,
 ) -> list[ItemLine]:
     """`ageing_items` over events already grouped with `by_item`."""
-    return list(_ageing_lines(_history_ageing(items, history, now, days)))
+    return list(_history_ageing(sorted(items, key=_card_id), history, now, days))
 
 
 def _history_ageing(
     items: Iterable[CardLike], history: Mapping[str, Sequence[EventLike]], now: datetime,
     days: float,
-) -> list[tuple[CardLike, Ageing]]:
-    return _ageing(
-        items,
-        lambda item: entered_stage_at(item, history.get(item.id, [])),
-        lambda item: started_at(item, history.get(item.id, [])),
-        now,
-        days,
-    )
+) -> Lines:
+    """The ageing lines of `items`, given in id order."""
+    found: list[_Found] = []
+    for item in items:
+        if item.stage in _ACTIVE and item.kind is not Kind.EPIC:
+            past = history.get(item.id, ())
+            since = entered_stage_at(item, past)
+            if since is not None and (in_stage := _days_since(since, now)) > days:
+                found.append(_found(item, in_stage, started_at(item, past)))
+    return _oldest_first(found, now)
 
 
 def ageing_from_flows(
@@ -151,52 +153,46 @@ def ageing_from_flows(
 ) -> list[ItemLine]:
     """`ageing_items` from the items' flow summaries (`Store.item_flows`): the same
     lines, with no event read."""
-    return list(_ageing_lines(_flow_ageing(items, flows, now, days)))
+    return list(_flow_ageing(sorted(items, key=_card_id), flows, now, days))
 
 
 def _flow_ageing(
     items: Iterable[CardLike], flows: Mapping[str, FlowLike], now: datetime, days: float
-) -> list[tuple[CardLike, Ageing]]:
-    return _ageing(
-        items,
-        lambda item: entered_stage_from(item, flows.get(item.id)),
-        lambda item: started_from(item, flows.get(item.id)),
-        now,
-        days,
-    )
-
-
-def _oldest_first(found: tuple[CardLike, Ageing]) -> tuple[float, str]:
-    return -(found[1][0] or 0), found[0].id
-
-
-def _ageing_lines(found: list[tuple[CardLike, Ageing]]) -> Lines:
-    return Lines([card for card, _ in found], [ageing for _, ageing in found])
-
-
-def _ageing(
-    items: Iterable[CardLike],
-    entered: Callable[[CardLike], datetime | None],
-    started: Callable[[CardLike], datetime | None],
-    now: datetime,
-    days: float,
-) -> list[tuple[CardLike, Ageing]]:
-    """The ageing cards with their (days in stage, age), oldest first."""
-    found: list[tuple[CardLike, Ageing]] = []
+) -> Lines:
+    """`_history_ageing` over summaries: 50,000 cards in progress at 100k items."""
+    found: list[_Found] = []
     for item in items:
-        if item.stage not in _ACTIVE or item.kind is Kind.EPIC:
-            continue
-        since = entered(item)
-        if since is None:
-            continue
-        in_stage = (now - since).total_seconds() / 86400
-        if in_stage > days:
-            began = started(item)
-            age = round((now - began).total_seconds() / 86400, 1) if began else None
-            found.append((item, (round(in_stage, 1), age)))
-    return sorted(found, key=_oldest_first)
+        if item.stage in _ACTIVE and item.kind is not Kind.EPIC:
+            flow = flows.get(item.id)
+            since = entered_stage_from(item, flow)
+            if since is not None and (in_stage := _days_since(since, now)) > days:
+                found.append(_found(item, in_stage, started_from(item, flow)))
+    return _oldest_first(found, now)
 
 
+_Found = tuple[float, CardLike, Ageing]
+"""An ageing card: its days in stage negated (to sort it by), the card and its line's
+`Ageing`."""
+
+
+def _days_since(since: datetime, now: datetime) -> float:
+    return (now - since).total_seconds() / 86400
+
+
+def _found(item: CardLike, in_stage: float, began: datetime | None) -> _Found:
+    shown = round(in_stage, 1)
+    return -shown, item, (shown, began)
+
+
+def _oldest_first(found: list[_Found], now: datetime) -> Lines:
+    """The ageing cards' lines, longest in their stage first, then in the order found (by
+    id): a stable sort on the days alone, not on (days, id) (most cards tie on the days,
+    and comparing their ids cost more than the rest of the sort)."""
+    found.sort(key=_days_first)
+    return Lines([card for _, card, _ in found], [ageing for _, _, ageing in found], now)
+
+
+_days_first = itemgetter(0)
 _card_id = attrgetter("id")
 
 
@@ -231,30 +227,39 @@ def board_snapshot(
     `Store.histories`), in place of `events`; `flows`: the cards' flow summaries
     (`Store.item_flows`), in place of both. The lines are made as they are read (`Lines`):
     a board of 100,000 cards is mostly counted, not listed."""
-    cards = sorted((i for i in items.values() if i.kind is not Kind.EPIC), key=_card_id)
+    by_stage: dict[Stage, list[CardLike]] = {stage: [] for stage in Stage}
+    per_track = {stage: dict.fromkeys(Track, 0) for stage in Stage}
+    blocked: list[CardLike] = []
+    active: list[CardLike] = []
+    # One pass, each list in id order; the epics are left out here, not by a pass of
+    # their own (each pass over 100,000 items reads memory all over again).
+    for card in sorted(items.values(), key=_card_id):
+        if card.kind is Kind.EPIC:
+            continue
+        stage = card.stage
+        by_stage[stage].append(card)
+        per_track[stage][card.track] += 1
+        if card.blocked and stage is not Stage.DONE:
+            blocked.append(card)
+        if stage in _ACTIVE:
+            active.append(card)
     if flows is not None:
-        ageing = _flow_ageing(cards, flows, now, ageing_days)
+        ageing = _flow_ageing(active, flows, now, ageing_days)
     else:
-        ageing = _history_ageing(cards, by_item(events) if history is None else history, now,
+        ageing = _history_ageing(active, by_item(events) if history is None else history, now,
                                  ageing_days)
     columns: list[StageColumn] = []
     breaches: list[WipBreach] = []
-    by_stage: dict[Stage, list[CardLike]] = {stage: [] for stage in Stage}
-    for card in cards:  # one pass, each column in id order
-        by_stage[card.stage].append(card)
     for stage in Stage:
         in_stage = by_stage[stage]
-        per_track = dict.fromkeys(Track, 0)
-        for card in in_stage:
-            per_track[card.track] += 1
         track_limits = {
             t: limits[stage]
             for t, limits in roadmap.board.wip_limits_per_track.items()
             if stage in limits
         }
         columns.append(
-            StageColumn(stage, Lines(in_stage), per_track, roadmap.board.wip_limits.get(stage),
-                        track_limits)
+            StageColumn(stage, Lines(in_stage), per_track[stage],
+                        roadmap.board.wip_limits.get(stage), track_limits)
         )
         breaches.extend(_breaches(stage, in_stage, roadmap))
     return BoardSnapshot(
@@ -262,8 +267,8 @@ def board_snapshot(
         at=now,
         columns=tuple(columns),
         breaches=tuple(breaches),
-        blocked=Lines([i for i in cards if i.blocked and i.stage is not Stage.DONE]),
-        ageing=_ageing_lines(ageing),
+        blocked=Lines(blocked),
+        ageing=ageing,
         ageing_days=ageing_days,
         active_sprint=active_sprint(roadmap, now),
     )

@@ -8,13 +8,14 @@ for research; its points burndown is shown only when the project asks for it
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tracker_bridge.model import Kind, Roadmap, SpikeOutcome, Sprint, Stage, Track, WorkItem
 from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
-from tracker_bridge.reports.spikes import SpikeStatus, SpikeSummary, spike_status
+from tracker_bridge.reports.spikes import SpikeStatus, SpikeSummary, spike_statuses
 
 HISTORY_SPRINTS = 4
 """Hypotheses per sprint: this sprint and up to three before it."""
@@ -94,6 +95,13 @@ def _concluded_in(
     return window[0] <= when < window[1] and when <= now
 
 
+def _closed_at(
+    spike_id: str, history: Histories, summaries: Mapping[str, SpikeSummary]
+) -> datetime | None:
+    record = summaries.get(spike_id) if spike_id not in history else None
+    return closed_at(history.get(spike_id, [])) if record is None else summary_closed_at(record)
+
+
 def research_learning(
     sprint: Sprint,
     items: Mapping[str, WorkItem],
@@ -105,32 +113,33 @@ def research_learning(
     statuses: Mapping[str, SpikeStatus] | None = None,
     summaries: Mapping[str, SpikeSummary] | None = None,
 ) -> ResearchLearning:
-    """`statuses`: the spikes' statuses computed already (`spike_statuses`, by id);
+    """`statuses`: every spike's status computed already (`spike_statuses`, by id): the
+    research spikes are read from those, not found again among all the items;
     `summaries`: for spikes not in `history`, what stands in for their events."""
     hist = grouped(events, history)
-    known = statuses or {}
     own = summaries or {}
-
-    def summary_of(item_id: str) -> SpikeSummary | None:
-        return own.get(item_id) if item_id not in hist else None
-
-    def status(item: WorkItem) -> SpikeStatus:
-        record = summary_of(item.id)
-        events = hist.get(item.id, []) if record is None else record.events
-        return known.get(item.id) or spike_status(item, events, now)
-
-    def closed(item_id: str) -> datetime | None:
-        record = summary_of(item_id)
-        return closed_at(hist.get(item_id, [])) if record is None else summary_closed_at(record)
-
-    spikes = [
-        (item, status(item), closed(item.id))
-        for item in sorted(
-            (i for i in items.values()
-             if i.kind is Kind.SPIKE and i.timebox is not None and i.track is Track.RESEARCH),
-            key=lambda i: i.id,
-        )
-    ]
+    if statuses is None:
+        research = {i.id: i for i in items.values()
+                    if i.kind is Kind.SPIKE and i.timebox is not None
+                    and i.track is Track.RESEARCH}
+        statuses = {s.id: s for s in spike_statuses(research, (), now, history=hist,
+                                                       summaries=own)}
+    # One pass over the spikes: when each started, and the closed ones with when they
+    # closed (only those can be concluded: a team's running spikes read no history).
+    starts: list[datetime] = []
+    closed: list[tuple[SpikeStatus, WorkItem, datetime | None]] = []
+    running = 0
+    for status in statuses.values():
+        if status.track is not Track.RESEARCH:
+            continue
+        began = status.started_at
+        if began is not None and began <= now:
+            starts.append(began)
+            running += not status.closed and status.stage is not Stage.DONE
+        if status.closed:
+            closed.append((status, items[status.id], _closed_at(status.id, hist, own)))
+    starts.sort()
+    closed.sort(key=lambda found: found[0].id)
     window = _window(sprint, roadmap)
     concluded = tuple(
         Concluded(
@@ -144,7 +153,7 @@ def research_learning(
             if when is not None and status.deadline is not None else None,
             extended=bool(status.extensions),
         )
-        for item, status, when in spikes
+        for status, item, when in closed
         if _concluded_in(status, item, when, sprint, window, now)
     )
     outcomes = dict.fromkeys(SpikeOutcome, 0)
@@ -158,10 +167,8 @@ def research_learning(
         start, end = _window(past, roadmap)
         per_sprint.append(SprintHypotheses(
             past.id,
-            started=sum(1 for _, s, _ in spikes
-                        if s.started_at is not None and start <= s.started_at < end
-                        and s.started_at <= now),
-            concluded=sum(1 for i, s, w in spikes
+            started=bisect_left(starts, end) - bisect_left(starts, start),
+            concluded=sum(1 for s, i, w in closed
                           if _concluded_in(s, i, w, past, (start, end), now)),
         ))
     return ResearchLearning(
@@ -170,8 +177,6 @@ def research_learning(
         outcomes=outcomes,
         learning_recorded=sum(1 for c in concluded if (c.learning or "").strip()),
         within_timebox=sum(1 for c in concluded if c.within_timebox),
-        running=sum(1 for _, s, _ in spikes
-                    if s.started_at is not None and not s.closed and s.started_at <= now
-                    and s.stage is not Stage.DONE),
+        running=running,
         per_sprint=tuple(per_sprint),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
+from datetime import datetime
 from typing import Protocol, overload
 
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
@@ -115,8 +116,9 @@ class ItemLine:
 
 _LINE_SLOTS = tuple(getattr(ItemLine, f.name).__set__ for f in fields(ItemLine))
 
-Ageing = tuple[float, float | None]
-"""(days in stage, age in days) of an ageing card's line."""
+Ageing = tuple[float, datetime | None]
+"""(days in stage, when its work was first started) of an ageing card's line: its age is
+counted when the line is made (thousands of ageing cards, a few lines shown)."""
 
 
 class Lines(Sequence[ItemLine]):
@@ -124,12 +126,17 @@ class Lines(Sequence[ItemLine]):
     counts and a few clipped lists (terminal 15 per list, JSON 50), so most lines are
     never made. Equal to any sequence of the same lines (a tuple of them)."""
 
-    __slots__ = ("_ageing", "_cards")
+    __slots__ = ("_ageing", "_cards", "_now")
 
-    def __init__(self, cards: Sequence[CardLike], ageing: Sequence[Ageing] | None = None):
+    def __init__(
+        self, cards: Sequence[CardLike], ageing: Sequence[Ageing] | None = None,
+        now: datetime | None = None,
+    ):
         self._cards = cards
         self._ageing = ageing
         """Per card, for ageing lines."""
+        self._now = now
+        """What the ageing lines' ages count up to."""
 
     @property
     def cards(self) -> Sequence[CardLike]:
@@ -138,7 +145,9 @@ class Lines(Sequence[ItemLine]):
     def _line(self, index: int) -> ItemLine:
         if self._ageing is None:
             return ItemLine.of(self._cards[index])
-        in_stage, age = self._ageing[index]
+        in_stage, began = self._ageing[index]
+        assert self._now is not None, "ageing lines count their age up to `now`"
+        age = round((self._now - began).total_seconds() / 86400, 1) if began else None
         return ItemLine.of(self._cards[index], days_in_stage=in_stage, age_days=age)
 
     def __len__(self) -> int:
