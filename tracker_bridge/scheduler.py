@@ -27,7 +27,6 @@ from tracker_bridge.reports.board import board_snapshot
 from tracker_bridge.reports.context import open_context
 from tracker_bridge.reports.render_slack import render_slack
 from tracker_bridge.reports.slack_post import SlackPostError, post_to_slack
-from tracker_bridge.reports.summary import build_sprint_report
 from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.service.metrics import METRICS
 from tracker_bridge.store import LockBusy
@@ -103,11 +102,7 @@ def post_summary(config: str | None, project_name: str, now: datetime | None = N
                 )
                 return False
             sprint = ctx.sprint(None)
-            report = build_sprint_report(
-                sprint, ctx.items(), ctx.events(), ctx.roadmap, ctx.now, ended=ctx.ended_items(),
-                measurements=ctx.store.measurements(ctx.name),
-                reviews=ctx.store.phase_reviews(ctx.name),
-            )
+            report = ctx.sprint_report(sprint)
         post_to_slack(webhook, render_slack(report))
     except (UserError, SlackPostError) as exc:  # one line; the webhook URL is never logged
         log.error("summary of %s not posted: %s", project_name, exc)

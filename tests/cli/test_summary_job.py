@@ -77,3 +77,25 @@ def test_post_summary_without_a_webhook_logs_and_returns_false(
     monkeypatch.delenv("TB_TEST_SLACK_URL", raising=False)
     assert post_summary(config, sandbox.project) is False
     assert "not posted" in caplog.text or "no Slack webhook" in caplog.text
+
+
+def test_the_scheduled_summary_is_the_report_sprint_slack_prints(
+    sandbox: Sandbox, slack: FakeSlack, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The 09:00 Slack post and a scrum master's `report sprint --format slack` agree:
+    one report, from the same reads and the project's settings (the post once replayed
+    every event of the project, and left the project's settings out)."""
+    import json
+
+    from tracker_bridge.cli import main
+
+    config = _with_summary(sandbox, None)
+    monkeypatch.setenv("TB_TEST_SLACK_URL", f"{slack.url}{HOOK}")
+    assert run_sync(config, sandbox.project) is not None
+    inside_last_sprint = datetime(2026, 4, 19, 12, tzinfo=UTC)
+    assert post_summary(config, sandbox.project, now=inside_last_sprint) is True
+    capsys.readouterr()
+    assert main(["report", "sprint", "--format", "slack", "--config", config,
+                 "--now", inside_last_sprint.isoformat()]) == 0
+    assert slack.received == [json.loads(capsys.readouterr().out)]
