@@ -320,10 +320,6 @@ def _lines(items: Iterable[WorkItem]) -> tuple[ItemLine, ...]:
     return tuple(ItemLine.of(i) for i in items)
 
 
-def _total(items: Iterable[WorkItem]) -> float:
-    return round(sum(points_of(i) for i in items), 2)
-
-
 def velocity_sprints(sprint: Sprint, roadmap: Roadmap) -> list[Sprint]:
     """The closed sprints the velocity is the mean of, most recent first."""
     return sorted(
@@ -431,25 +427,28 @@ def sprint_health(
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
     named = sprints_named(hist) if named is None else named
-    if velocity is None:
-        current = _current(items, {sprint.id, *(s.id for s in velocity_sprints(sprint, roadmap))})
-        velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
-    else:
-        current = _current(items, {sprint.id})
-    everyone = _members(items, sprint.id, named, current)
-    cards: dict[Track, list[WorkItem]] = {track: [] for track in Track}
+    replayed = {sprint.id} if velocity is not None else {
+        sprint.id, *(s.id for s in velocity_sprints(sprint, roadmap))}
+    # One pass over every item (100,000): the sprints' current items, and each track's
+    # open points for the forecast (summed in the items' order).
+    current: dict[str, list[WorkItem]] = {sprint_id: [] for sprint_id in replayed}
+    open_points = dict.fromkeys(Track, 0.0)
     for item in items.values():
-        if item.kind is not Kind.EPIC:
-            cards[item.track].append(item)
+        if item.sprint in current:
+            current[item.sprint].append(item)
+        if item.kind is not Kind.EPIC and item.stage is not Stage.DONE and item.points:
+            open_points[item.track] += item.points
+    if velocity is None:
+        velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
+    everyone = _members(items, sprint.id, named, current)
     tracks: list[TrackHealth] = []
     for track in Track:
-        mine = cards[track]
         members = [i for i in everyone if i.track is track and i.kind is not Kind.EPIC]
         scope = _scope(members, hist, w)
         committed = scope.at_commit(scope.committed)
         past = velocity[track]
         mean = round(sum(p for _, p in past) / len(past), 2) if past else None
-        backlog = _total(i for i in mine if i.stage is not Stage.DONE)
+        backlog = round(open_points[track], 2)
         spikes = tuple(
             spike_status(i, hist.get(i.id, []), now)
             for i in scope.touched if i.kind is Kind.SPIKE and i.timebox is not None

@@ -210,9 +210,9 @@ class FlowMarks(NamedTuple):
     moves into two stages tie (which came last is in the events' order only)."""
     done_since: set[str]
     """Items whose last move into done is at or after the given time."""
-    settled: dict[str, str | None]
-    """The other items with a row: the stage value of their last move (None: no move
-    into a known stage)."""
+    settled: dict[str, Stage | None]
+    """The other items with a row: the stage of their last move (None: no move into a
+    known stage)."""
     flows: dict[str, ItemFlow]
     """`read_item_flows` of the items asked for, from the same pass."""
     done_at: dict[str, datetime]
@@ -274,6 +274,7 @@ def _marks(
     marks = FlowMarks(set(), set(), {}, {}, {})
     stages = [value for value, _ in ENTERED]
     column_of = {value: index for index, value in enumerate(stages)}
+    reached = [Stage(value) for value in stages]  # by column: Stage() is slow per row
     time_of: Any = (lambda text: None if text is None else
                     datetime.fromisoformat(text + UTC_SUFFIX)) if sqlite else (lambda at: at)
     done_column = column_of[Stage.DONE.value]
@@ -298,7 +299,7 @@ def _marks(
         elif times.count(last) > 1:
             marks.replay.add(item_id)  # which came last is in the events' order only
         else:
-            marks.settled[item_id] = stages[times.index(last)]
+            marks.settled[item_id] = reached[times.index(last)]
     return marks
 
 
