@@ -273,3 +273,32 @@ def test_events_of_some_kinds_keep_the_time_order(store_url: str) -> None:
         every = [ev for ev in store.events(PROJECT) if ev.kind in kinds]
         assert store.events(PROJECT, kinds=kinds) == every
         assert len(every) > 20 and len({ev.at for ev in every}) < len(every)  # ties
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_burndowns_walk_is_each_days_replay(seed: int) -> None:
+    # The burndown walks each member once through the day times (`open_points`); each
+    # time's answer is what asking the replay at that time gives (in the sprint, not done,
+    # at its points then), on random histories: re-estimates, sprint moves out and back,
+    # ties, unknown stages, seed-created items.
+    from tracker_bridge.reports.history import by_item
+    from tracker_bridge.reports.sprint import _Replay, _window
+
+    rng = random.Random(seed)
+    items = [_item(rng, n) for n in range(60)]
+    history = by_item([ev for item in items for ev in _events(rng, item)])
+    plan = roadmap()
+    times = sorted({*EDGES, *(ev.at for past in history.values() for ev in past),
+                    *(ev.at + timedelta(seconds=1) for past in history.values() for ev in past)})
+    counted = 0
+    for sprint in SPRINTS:
+        for now in NOWS:
+            w = _window(sprint, plan, now)
+            for item in items:
+                replay = _Replay.of(item, history.get(item.id, []), sprint.id)
+                asked = [replay.points_at(at)
+                         if replay.member(sprint.id, at) and not replay.done(at, w) else None
+                         for at in times]
+                assert replay.open_points(w, times) == asked, (item.id, sprint.id, now)
+                counted += sum(points is not None for points in asked)
+    assert counted > 100

@@ -204,6 +204,39 @@ class _Replay:
         index = bisect_right(self.stage_times, at)  # the moves at or before `at`
         return (self.stages[index - 1] if index else self.first_stage) is Stage.DONE
 
+    def open_points(self, w: _Window, times: Sequence[datetime]) -> list[float | None]:
+        """At each of `times` (in time order): its `points_at` if it was in the sprint and
+        not done (`member` and `done`), else None; one walk through its moves."""
+        sprint_moves, stage_times, point_times = self.moves, self.stage_times, self.point_times
+        sprint_at = stage_at = point_at = 0  # the moves at or before the time, so far
+        found: list[float | None] = []
+        for at in times:
+            while sprint_at < len(sprint_moves) and sprint_moves[sprint_at][0] <= at:
+                sprint_at += 1
+            while stage_at < len(stage_times) and stage_times[stage_at] <= at:
+                stage_at += 1
+            while point_at < len(point_times) and point_times[point_at] <= at:
+                point_at += 1
+            if not sprint_moves:
+                member = self.item.sprint == w.sprint_id
+            elif sprint_at:
+                member = sprint_moves[sprint_at - 1][1]
+            else:
+                member = not sprint_moves[0][1]  # first recorded move a removal: it was in
+            if not self.moved:
+                done = self.item.stage is Stage.DONE and at >= w.cutoff
+            else:
+                done = (self.stages[stage_at - 1] if stage_at else self.first_stage) is Stage.DONE
+            if not member or done:
+                found.append(None)
+            elif self.item.kind is Kind.EPIC or not self.points:
+                found.append(points_at(self.item, (), at))
+            else:
+                value = (self.points[point_at - 1].data.get("to") if point_at
+                         else self.points[0].data.get("from"))
+                found.append(float(value) if isinstance(value, int | float) else 0.0)
+        return found
+
     def points_at(self, at: datetime) -> float:
         """`points_at` of the whole history."""
         if self.item.kind is Kind.EPIC or not self.points:
@@ -299,21 +332,22 @@ def _burndown(
     sprint: Sprint, roadmap: Roadmap, committed: float, now: datetime,
 ) -> tuple[BurndownPoint, ...]:
     length = (sprint.end - sprint.start).days + 1
-    series: list[BurndownPoint] = []
-    # Each item's events split by what reads them, once, not once a day (`_Replay`).
-    split = [_Replay.of(i, hist.get(i.id, []), w.sprint_id) for i in items]
-    for k in range(length + 1):
-        day = sprint.start + timedelta(days=k)
-        # Day 1's point is the commitment (taken after planning), the rest each day's start.
-        at = w.commit if k == 0 else day_start(day, roadmap.cadence.timezone)
-        ideal = round(committed * (1 - k / length), 2)
-        if at > now:
-            series.append(BurndownPoint(day, None, ideal))
-            continue
-        left = sum(r.points_at(at) for r in split
-                   if r.member(w.sprint_id, at) and not r.done(at, w))
-        series.append(BurndownPoint(day, round(left, 2), ideal))
-    return tuple(series)
+    days = [sprint.start + timedelta(days=k) for k in range(length + 1)]
+    # Day 1's point is the commitment (taken after planning), the rest each day's start.
+    times = [w.commit, *(day_start(day, roadmap.cadence.timezone) for day in days[1:])]
+    counted = sorted((k for k, at in enumerate(times) if at <= now), key=lambda k: times[k])
+    # Each item's events split by what reads them, once (`_Replay`), then walked once
+    # through the times in order, not asked again for each day (thousands of members).
+    split = [_Replay.of(i, hist.get(i.id, []), w.sprint_id).open_points(
+                 w, [times[k] for k in counted]) for i in items]
+    left: dict[int, float] = {}
+    for column, k in enumerate(counted):
+        left[k] = sum(points for row in split if (points := row[column]) is not None)
+    return tuple(
+        BurndownPoint(day, round(left[k], 2) if k in left else None,
+                      round(committed * (1 - k / length), 2))
+        for k, day in enumerate(days)
+    )
 
 
 def _lines(items: Iterable[WorkItem]) -> tuple[ItemLine, ...]:
