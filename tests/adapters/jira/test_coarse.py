@@ -8,7 +8,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tracker_bridge.adapters.jira import JiraAdapter
@@ -179,6 +179,9 @@ Move = tuple[str, int, bool]  # (who, stage index, person also sets the label)
         max_size=8,
     ),
 )
+# Found in CI: refined, moved on, moved back "re-adding" the label still there: no edit.
+@example(cuts=[2], linear=False,
+         moves=[("person", 1, True), ("person", 2, False), ("person", 1, True)])
 def test_no_sequence_of_moves_changes_a_stage_nobody_moved(
     cuts: list[int], linear: bool, moves: list[Move]
 ) -> None:
@@ -198,15 +201,17 @@ def test_no_sequence_of_moves_changes_a_stage_nobody_moved(
                     expected = stage
                 else:
                     fake.human_transition(ref.key, status)
+                    labelled = False
                     if refine and mapping.shares_status(stage):
-                        labels = [
-                            x
-                            for x in fake.issue_json(ref.key)["fields"]["labels"]
-                            if x not in mapping.refinement_labels()
-                        ]
-                        fake.human_edit(ref.key, labels=[*labels, mapping.refinement.label(stage)])
-                        expected = stage
-                    elif status != mapping.target_status(expected):
+                        before = fake.issue_json(ref.key)["fields"]["labels"]
+                        labels = [x for x in before if x not in mapping.refinement_labels()]
+                        after = [*labels, mapping.refinement.label(stage)]
+                        # A label already on the issue, "added" again, is no edit: Jira
+                        # records nothing, and only the move shows (below).
+                        if sorted(after) != sorted(before):
+                            fake.human_edit(ref.key, labels=after)
+                            expected, labelled = stage, True
+                    if not labelled and status != mapping.target_status(expected):
                         expected = mapping.stages_on(status)[0]
                 assert stage_of(adapter, ref) == expected.value, (who, stage)
         finally:
