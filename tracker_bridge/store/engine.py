@@ -11,7 +11,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event, func, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -168,3 +168,36 @@ def insert_ignore(conn: Connection, table: Table, keys: Sequence[str]) -> Insert
 
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(keys))
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def upsert_earliest_latest(
+    conn: Connection, table: Table, keys: Sequence[str], earliest: Sequence[str],
+    latest: Sequence[str], rows: Any = None,
+) -> Any:
+    """INSERT ... ON CONFLICT (keys) DO UPDATE keeping, per column, the earlier (`earliest`)
+    or later (`latest`) of the row's time and the new one, NULL being no time: a MIN/MAX
+    fold stays exact whatever order its rows arrive in, and whichever writer comes second.
+    `rows`: a SELECT of the keys, `earliest` and `latest` columns, in that order, to insert
+    from; else the values are given at execution."""
+    insert: Any
+    first: Any
+    last: Any
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        insert = postgresql.insert(table)
+        first, last = func.least, func.greatest
+    else:
+        insert = sqlite.insert(table)
+        first, last = func.min, func.max  # with two arguments: SQLite's scalar min and max
+
+    def merged(column: str, pick: Any) -> Any:
+        old, new = table.c[column], insert.excluded[column]
+        return pick(func.coalesce(old, new), func.coalesce(new, old))
+
+    statement = insert if rows is None else insert.from_select(
+        [*keys, *earliest, *latest], rows)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c[key] for key in keys],
+        set_={**{c: merged(c, first) for c in earliest}, **{c: merged(c, last) for c in latest}},
+    )

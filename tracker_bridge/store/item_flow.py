@@ -20,11 +20,11 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, and_, case, func, or_, select, true, type_coerce
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Stage
 from tracker_bridge.store import schema as s
+from tracker_bridge.store.engine import upsert_earliest_latest
 from tracker_bridge.store.event_rows import (
     ITEM_IDS_PER_QUERY,
     UTC_SUFFIX,
@@ -124,29 +124,9 @@ def _cycle_facts(moves: Any) -> list[Any]:
 def _merge_into_rows(conn: Connection, summed: Any) -> Any:
     """INSERT the summed rows; where an item has one, keep per column the earlier (first
     times) or later (last times) value, NULL being no value."""
-    f = s.item_flow
-    insert: Any
-    if conn.dialect.name == "sqlite":
-        insert = sqlite_insert(f)
-        earliest: Any = func.min  # with two arguments: SQLite's scalar min and max
-        latest: Any = func.max
-    else:
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        insert = postgresql_insert(f)
-        earliest, latest = func.least, func.greatest
-
-    def merged(column: str, pick: Any) -> Any:
-        old, new = f.c[column], insert.excluded[column]
-        return pick(func.coalesce(old, new), func.coalesce(new, old))
-
-    first, last = (*EARLIEST, *CYCLE_EARLIEST), (*LATEST, *CYCLE_LATEST)
-    rows = insert.from_select(["project", "item_id", *first, *last], summed)
-    return rows.on_conflict_do_update(
-        index_elements=[f.c.project, f.c.item_id],
-        set_={**{c: merged(c, earliest) for c in first},
-              **{c: merged(c, latest) for c in last}},
-    )
+    return upsert_earliest_latest(conn, s.item_flow, ("project", "item_id"),
+                                  (*EARLIEST, *CYCLE_EARLIEST), (*LATEST, *CYCLE_LATEST),
+                                  rows=summed)
 
 
 def read_item_flows(

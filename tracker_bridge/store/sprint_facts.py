@@ -20,11 +20,11 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection, select
 
 from tracker_bridge.model import Stage
 from tracker_bridge.store import schema as s
+from tracker_bridge.store.engine import upsert_earliest_latest
 from tracker_bridge.store.event_rows import (
     ITEM_IDS_PER_QUERY,
     read_histories,
@@ -78,27 +78,9 @@ def refresh_item_sprints(
     folded = _fold(events)
     if not folded:
         return
-    p = s.item_sprints
-    insert: Any
-    if conn.dialect.name == "sqlite":
-        insert = sqlite_insert(p)
-        earliest: Any = func.min  # with two arguments: SQLite's scalar min and max
-        latest: Any = func.max
-    else:
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        insert = postgresql_insert(p)
-        earliest, latest = func.least, func.greatest
-
-    def merged(column: str, pick: Any) -> Any:
-        old, new = p.c[column], insert.excluded[column]
-        return pick(func.coalesce(old, new), func.coalesce(new, old))
-
-    stmt = insert.on_conflict_do_update(
-        index_elements=[p.c.project, p.c.sprint_id, p.c.item_id],
-        set_={column: merged(column, earliest if column.startswith("first") else latest)
-              for column in MOVES},
-    )
+    stmt = upsert_earliest_latest(conn, s.item_sprints, ("project", "sprint_id", "item_id"),
+                                  [c for c in MOVES if c.startswith("first")],
+                                  [c for c in MOVES if not c.startswith("first")])
     conn.execute(stmt, [  # in key order: concurrent writers lock rows in the same order
         {"project": project, "sprint_id": sprint, "item_id": item_id,
          **dict(zip(MOVES, times, strict=True))}
