@@ -16,6 +16,7 @@ from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
+from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.reports.board import active_sprint, board_flow_stages
 from tracker_bridge.reports.flow import CycleSummary, FlowTail, cycle_summary
 from tracker_bridge.reports.history import (
@@ -23,7 +24,6 @@ from tracker_bridge.reports.history import (
     Histories,
     by_item,
     local_date,
-    parse_stage,
 )
 from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
 from tracker_bridge.reports.sprint import Velocity, velocity_as_of

@@ -24,7 +24,8 @@ from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
-from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped, parse_stage
+from tracker_bridge.model.enums import parse_stage
+from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
 
 PERCENTILES = (50, 85, 95)
 FLOW_WEEKS = 12

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from tracker_bridge.model import Kind, Stage, WorkItem
+from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.reports.lines import CardLike, points_of
 
 
@@ -59,18 +60,6 @@ def by_item(events: Iterable[EventLike]) -> dict[str, list[EventLike]]:
     for history in grouped.values():
         history.sort(key=lambda ev: ev.at)
     return dict(grouped)
-
-
-_STAGES: dict[Any, Stage] = {stage.value: stage for stage in Stage}
-
-
-def parse_stage(value: Any) -> Stage | None:
-    """The stage named `value`, else None (a dict lookup: replays call this millions of
-    times, and `Stage(value)` costs ten times more)."""
-    try:
-        return _STAGES.get(value)
-    except TypeError:  # unhashable: no stage
-        return None
 
 
 SPRINT_MOVES = frozenset({"sprint_added", "sprint_removed", "created"})

@@ -14,7 +14,8 @@ from operator import attrgetter
 from typing import Literal, NamedTuple
 
 from tracker_bridge.model import Kind, SpikeOutcome, SpikePolicy, Stage, Timebox, Track, WorkItem
-from tracker_bridge.reports.history import EventLike, Histories, grouped, parse_stage
+from tracker_bridge.model.enums import parse_stage
+from tracker_bridge.reports.history import EventLike, Histories, grouped
 
 Rule = Literal["overdue", "extensions", "timebox_too_long", "no_learning"]
 

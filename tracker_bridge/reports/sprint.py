@@ -30,6 +30,7 @@ from tracker_bridge.model import (
     Track,
     WorkItem,
 )
+from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, ageing_in
 from tracker_bridge.reports.history import (
     SPRINT_MOVES,
@@ -38,7 +39,6 @@ from tracker_bridge.reports.history import (
     day_start,
     grouped,
     member_at,
-    parse_stage,
     points_at,
     sprint_moves,
     sprints_named,

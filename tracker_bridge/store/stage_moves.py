@@ -18,6 +18,7 @@ from sqlalchemy import Connection, select
 
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Stage
+from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.event_rows import (
     ITEM_IDS_PER_QUERY,
@@ -26,8 +27,6 @@ from tracker_bridge.store.event_rows import (
     sqlite_time,
 )
 from tracker_bridge.store.records import as_utc
-
-_STAGES: dict[Any, Stage] = {stage.value: stage for stage in Stage}
 
 
 class StageMoves(NamedTuple):
@@ -39,18 +38,11 @@ class StageMoves(NamedTuple):
     """Where the first of them began (its `from`; None: not a known stage)."""
 
 
-def _stage(value: Any) -> Stage | None:
-    try:
-        return _STAGES.get(value)
-    except TypeError:  # unhashable: no stage
-        return None
-
-
 def _named(data: Any) -> tuple[Stage | None, Stage | None]:
     """(the stage a move's payload reached, the one it began in)."""
     if not isinstance(data, dict):
         return None, None
-    return _stage(data.get("to")), _stage(data.get("from"))
+    return parse_stage(data.get("to")), parse_stage(data.get("from"))
 
 
 def read_stage_moves(
