@@ -132,7 +132,7 @@ class ReportContext:
 
     def _sprint_reads(self, sprint: Sprint) -> SprintReads:
         items, ended = self.items(), self._store_items()[1]
-        spikes, own = self._spike_events(items)
+        spikes, _, own = self._spike_events(items)
         after, done_since = flow_marks_times(sprint, self.roadmap, self.now)
         marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items),
                                       done_of=spikes)
@@ -178,28 +178,27 @@ class ReportContext:
 
     def _spike_events(
         self, items: dict[str, WorkItem]
-    ) -> tuple[list[str], dict[str, list[EventLike]]]:
+    ) -> tuple[list[str], list[str], dict[str, list[EventLike]]]:
         """(the spikes whose status and learning need no stage move, `needs_stage_moves`;
-        every spike's own events): for those, these and their last move into done stand
-        in for their whole history (a sixth of the events a report of 100,000 items
-        replayed)."""
+        the others; every spike's own events): for the first, these and their last move
+        into done stand in for their whole history (a sixth of the events a report of
+        100,000 items replayed)."""
         spikes = sorted(i.id for i in items.values()
                         if i.kind is Kind.SPIKE and i.timebox is not None)
         # Not `histories`: its order by item would walk every event of every spike; these
         # few rows come straight off the (project, kind, ...) index, then grouped here.
         own = by_item(self.store.events(self.name, kinds=SPIKE_KINDS, item_ids=spikes))
-        return [i for i in spikes if not needs_stage_moves(items[i], own.get(i, ()))], own
+        moved = {i for i in spikes if needs_stage_moves(items[i], own.get(i, ()))}
+        return [i for i in spikes if i not in moved], sorted(moved), own
 
     def spike_histories(self, items: dict[str, WorkItem]) -> Histories:
         """Per spike with a time-box, the events its status reads (`spike_status`): its own
         (`SPIKE_KINDS`), and its whole history only where its time-box start is known from
         its stage moves alone (`needs_stage_moves`): `spike check` at 100,000 items read
         every event of the project (1M) for a few thousand spikes' few events."""
-        summarised, own = self._spike_events(items)
-        rest = {i.id for i in items.values() if i.kind is Kind.SPIKE and i.timebox is not None}
-        rest.difference_update(summarised)
+        _, moved, own = self._spike_events(items)
         found: dict[str, Sequence[EventLike]] = dict(own)
-        found.update(self.store.histories(self.name, item_ids=rest))
+        found.update(self.store.histories(self.name, item_ids=moved))
         return found
 
     def item_history(self, item_id: str) -> list[StoreEvent]:
