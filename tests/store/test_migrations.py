@@ -33,6 +33,7 @@ TABLES = {
     "phase_reviews",
     "item_flow",
     "item_sprints",
+    "item_stage_spans",
 }
 
 

@@ -6,7 +6,7 @@ The only module here that touches files and the database, so the computations st
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,10 +15,9 @@ from pathlib import Path
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.gc_pause import no_gc_pauses
-from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
-from tracker_bridge.model.enums import parse_stage
+from tracker_bridge.model import Kind, Roadmap, Sprint, WorkItem
 from tracker_bridge.reports.board import active_sprint, board_flow_stages
-from tracker_bridge.reports.flow import CycleSummary, FlowTail, cycle_summary
+from tracker_bridge.reports.flow import CycleSummary, StoredFlow, cycle_summary, flow_times
 from tracker_bridge.reports.history import (
     EventLike,
     Histories,
@@ -111,27 +110,26 @@ class ReportContext:
             ended=self.ended_items(),
             history=reads.history,
             named=reads.named,
-            settled=reads.settled,
             flows=reads.flows,
             spikes=reads.spikes,
-            tails=reads.tails,
             done=reads.done,
             velocity=reads.velocity,
+            stored_flow=reads.stored_flow,
         )
 
     def sprint_reads(self, sprint: Sprint) -> SprintReads:
         """What `build_sprint_report` needs from the store for this sprint: the events of
         only the items whose replay can change a figure (`replayed_items`), and the
         summaries that stand in for the others' (a few thousand histories of 100,000):
-        the spikes' own events (`SpikeSummary`), and the moved cards' stage at the first
-        day's end with their moves since (`FlowTail`)."""
-        # Tens of thousands of summaries, histories and tails, none of them garbage: a
+        the spikes' own events (`SpikeSummary`), and the synced cards' cumulative flow
+        counted in the store (`StoredFlow`)."""
+        # Tens of thousands of summaries and histories, none of them garbage: a
         # collection pass over all that was made would cost as much as a read.
         with no_gc_pauses():
             return self._sprint_reads(sprint)
 
     def _sprint_reads(self, sprint: Sprint) -> SprintReads:
-        items, ended = self.items(), self._store_items()[1]
+        items, (synced, ended) = self.items(), self._store_items()
         spikes, _, own = self._spike_events(items)
         after, done_since = flow_marks_times(sprint, self.roadmap, self.now)
         marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items),
@@ -143,21 +141,26 @@ class ReportContext:
         wanted = replayed_items(sprint, items, ended, named,
                                 [i for i, known in done.items() if known is None],
                                 served=summaries)
-        # The other cards moved since the first day's end: only their later moves are
-        # read, with their stage then (at 100k items, half the events they held).
-        moved = [i for i in marks.replay
-                 if i not in wanted and i in items and items[i].kind is not Kind.EPIC]
+        # The cumulative flow of the synced cards is counted by the store; the others (the
+        # roadmap's items not synced yet) are replayed from their events.
+        stored = self._stored_flow(sprint, synced)
+        wanted.update(i for i in items if i not in stored.items)
         return SprintReads(
             history=self.store.histories(self.name, item_ids=wanted),
             named=named,
-            settled=marks.settled,
             flows=marks.flows,
             spikes=summaries,
-            tails=self._flow_tails(moved, after),
             done=done,
             velocity=velocity_as_of(sprint, {**ended, **items}, self.roadmap, self.now, named,
                                     _StoreAsOf(self.store, self.name)),
+            stored_flow=stored,
         )
+
+    def _stored_flow(self, sprint: Sprint, synced: Mapping[str, WorkItem]) -> StoredFlow:
+        """The store's cumulative flow of the synced cards over the sprint's days."""
+        _, times = flow_times(sprint.start, sprint.end, self.now, self.roadmap.cadence.timezone)
+        read = self.store.flow_counts(self.name, times)
+        return StoredFlow(read.counts, _Counted(synced, frozenset(read.unread)))
 
     def _cycle_summaries(
         self, item_ids: set[str], until: datetime
@@ -166,15 +169,6 @@ class ReportContext:
         facts = self.store.cycle_facts(self.name, item_ids)
         return {i: None if i not in facts else cycle_summary(facts[i], until)
                 for i in item_ids}
-
-    def _flow_tails(self, item_ids: list[str], after: datetime) -> dict[str, FlowTail]:
-        """For the cumulative flow, each of these cards' stage at `after` (the first day's
-        end) and its moves since: not the moves before, which only led there."""
-        starts = self.store.stages_at(self.name, item_ids, after)
-        later = self.store.stage_moves(self.name, starts, after)
-        none = ((), None)
-        return {item_id: FlowTail(parse_stage(stage), created, *later.get(item_id, none))
-                for item_id, (created, stage) in starts.items()}
 
     def _spike_events(
         self, items: dict[str, WorkItem]
@@ -230,12 +224,22 @@ class SprintReads:
 
     history: dict[str, list[StoreEvent]]
     named: dict[str, set[str]]
-    settled: dict[str, Stage | None]
     flows: dict[str, ItemFlow]
     spikes: dict[str, SpikeSummary]
-    tails: dict[str, FlowTail]
     done: dict[str, CycleSummary | None]
     velocity: Velocity
+    stored_flow: StoredFlow
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """The synced items but those the store could not count (`FlowRead.unread`)."""
+
+    synced: Mapping[str, WorkItem]
+    unread: frozenset[str]
+
+    def __contains__(self, item_id: object) -> bool:
+        return item_id in self.synced and item_id not in self.unread
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ Pure: items and store events in, values out. Every time comes from the recorded 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple, Protocol
@@ -120,6 +120,16 @@ def _settled_stage(item: WorkItem, history: Sequence[EventLike]) -> Stage:
     return item.stage  # no move recorded: where it is now (`_stages_at`'s `first`)
 
 
+class StoredFlow(NamedTuple):
+    """The store's cumulative flow of some items at the times `flow_times` gives
+    (`Store.flow_counts`: from their stage spans, the same counts as their replay)."""
+
+    counts: Mapping[tuple[Track, Stage], Sequence[int]]
+    """(track, stage) -> the items of `items` in that stage at each time."""
+    items: Container[str]
+    """The items those counts cover: `cumulative_flow` replays only the others."""
+
+
 class FlowTail(NamedTuple):
     """An item's stage moves after the cumulative flow's first time (the end of its first
     day, `flow_times`), with what its earlier events come to: its stage replayed on every
@@ -206,6 +216,7 @@ def cumulative_flow(
     history: Histories | None = None,
     settled: Mapping[str, Stage | None] | None = None,
     tails: Mapping[str, FlowTail] | None = None,
+    stored: StoredFlow | None = None,
 ) -> tuple[TrackFlow, ...]:
     """Per track, one `FlowDay` per day from `first_day` to `last_day` that has begun.
 
@@ -213,7 +224,8 @@ def cumulative_flow(
     stage), for items with no `created` or stage move after the first day's end (their
     stage that day and every later one; `Store.flow_marks`): counted without their events.
     `tails`: items replayed from their `FlowTail` (taken at that first time) instead.
-    The other items are replayed from `history`."""
+    The other items are replayed from `history`. `stored`: the counts of the items it
+    covers, added as they are (`Store.flow_counts`), those items left out of the rest."""
     days, times = flow_times(first_day, last_day, now, timezone)
     hist = grouped(events, history)
     known = settled or {}
@@ -222,8 +234,9 @@ def cumulative_flow(
     # Items with nothing recorded since the first time (most of a long history) sit in one
     # stage on every day: counted once here, added to every day below.
     still = {t: dict.fromkeys(Stage, 0) for t in Track}
+    counted: Container[str] = () if stored is None else stored.items
     for item in items.values():  # counts: any order
-        if item.kind is Kind.EPIC:
+        if item.kind is Kind.EPIC or item.id in counted:
             continue
         if item.id in known:
             still[item.track][known[item.id] or item.stage] += 1
@@ -246,6 +259,10 @@ def cumulative_flow(
     for track, steady in still.items():
         for column in counts[track]:
             for stage, count in steady.items():
+                column[stage] += count
+    if stored is not None:
+        for (track, stage), per_time in stored.counts.items():
+            for column, count in zip(counts[track], per_time, strict=True):
                 column[stage] += count
     return tuple(
         TrackFlow(track, tuple(FlowDay(d, c) for d, c in zip(days, counts[track], strict=True)))

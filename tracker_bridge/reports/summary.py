@@ -13,6 +13,7 @@ from tracker_bridge.reports.flow import (
     CycleSummary,
     CycleTimes,
     FlowTail,
+    StoredFlow,
     TrackFlow,
     WeekThroughput,
     cumulative_flow,
@@ -92,6 +93,7 @@ def build_sprint_report(
     tails: Mapping[str, FlowTail] | None = None,
     done: Mapping[str, CycleSummary | None] | None = None,
     velocity: Velocity | None = None,
+    stored_flow: StoredFlow | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
     counted in the sprints they were in, as scope removed when they ended. `history`: the
@@ -106,7 +108,8 @@ def build_sprint_report(
     `spikes` (the spikes not in `history`: their own events and last move into done), and
     `tails` (the other cards moved after the sprint's first day: `cumulative_flow`'s), and
     `done` (the items moved into done since the cycle times' window began, with their
-    `cycle_summary` at its end: `cycle_times`')."""
+    `cycle_summary` at its end: `cycle_times`'), and `stored_flow` (the store's cumulative
+    flow of the items it covers, which then need no event, settled stage or tail)."""
     hist = grouped(events, history)
     statuses = spike_statuses(items, (), now, history=hist, summaries=spikes)
     policy = roadmap.board.spikes
@@ -121,7 +124,8 @@ def build_sprint_report(
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
         cumulative_flow=cumulative_flow(items, (), sprint.start, sprint.end, now, tz,
-                                        history=hist, settled=settled, tails=tails),
+                                        history=hist, settled=settled, tails=tails,
+                                        stored=stored_flow),
         cycle_time=times,
         throughput=throughput(times, tz),
         learning=research_learning(sprint, items, (), roadmap, now, history=hist,

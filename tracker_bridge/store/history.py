@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -46,6 +46,12 @@ from tracker_bridge.store.sprint_facts import (
     refresh_item_sprints,
 )
 from tracker_bridge.store.stage_moves import StageMoves, read_stage_moves
+from tracker_bridge.store.stage_spans import (
+    SPAN_KINDS,
+    FlowRead,
+    read_flow_counts,
+    refresh_stage_spans,
+)
 
 
 def _now() -> datetime:
@@ -184,6 +190,11 @@ class History:
             refresh_item_sprints(conn, project, (
                 (item_id, kind, rows[key]["data"], rows[key]["at"])
                 for item_id, kind, key in inserted if kind in SPRINT_KINDS))
+            # And the stage spans, rebuilt after the flow rows above are taken (see
+            # `store/stage_spans.py` for why that order keeps concurrent writers exact).
+            refresh_stage_spans(
+                conn, project, {item_id for item_id, kind, _ in inserted if kind in SPAN_KINDS}
+            )
             return len(inserted)
 
     def events(
@@ -258,6 +269,14 @@ class History:
         flow reads of a card moved lately, without its events' other fields."""
         with self._engine.connect() as conn:
             return read_stage_moves(conn, project, item_ids, after)
+
+    def flow_counts(self, project: str, times: Sequence[datetime]) -> FlowRead:
+        """The cumulative flow of the project's current cards at `times` (ascending), per
+        (track, stage), as the replay of their events counts it: from their stage spans
+        (`store/stage_spans.py`), a GROUP BY in the database; with the items whose rows
+        have no card columns, which it leaves to the caller."""
+        with self._engine.connect() as conn:
+            return read_flow_counts(conn, project, times)
 
     def cycle_facts(self, project: str, item_ids: Collection[str]) -> dict[str, CycleFacts]:
         """Per item of these with a flow summary, what its cycle and lead time need of its

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -100,6 +101,10 @@ items = Table(
     Column("acceptance_criteria", json_type(none_as_null=True)),
     Column("definition_of_done", json_type(none_as_null=True)),
     Column("checked", json_type(none_as_null=True)),
+    # The rows without card columns, which the store's cumulative flow cannot count (few
+    # or none): found without a pass over the table (migration 0014).
+    Index("ix_items_without_cards", "project", "item_id",
+          sqlite_where=text("kind IS NULL"), postgresql_where=text("kind IS NULL")),
 )
 
 remote_refs = Table(
@@ -214,6 +219,26 @@ item_sprints = Table(
     Column("last_in", UtcDateTime(), nullable=True),
     Column("first_out", UtcDateTime(), nullable=True),
     Column("last_out", UtcDateTime(), nullable=True),
+)
+
+item_stage_spans = Table(
+    "item_stage_spans",
+    metadata,
+    # Per item, the stage it was in over each stretch of time, from its `created` and
+    # `stage_changed` events (`store/stage_spans.py`), with what the cumulative flow counts
+    # it by of its card (its track, whether it is a current non-epic card): the flow is one
+    # index range, no join. Rebuilt by `record_events`; the card part kept by `save_items`.
+    Column("project", String(NAME), primary_key=True),
+    Column("item_id", String(NAME), primary_key=True),
+    Column("seq", Integer(), primary_key=True, autoincrement=False),
+    Column("stage", String(32), nullable=False),
+    Column("current", Boolean(), nullable=False),
+    Column("since", UtcDateTime(), nullable=True),
+    Column("until", UtcDateTime(), nullable=True),
+    Column("track", String(32), nullable=True),
+    Column("counted", Boolean(), nullable=False),
+    # The flow's two ranges: the spans still open, and those ended after a time.
+    Index(None, "project", "counted", "until", "since", "track", "stage"),
 )
 
 sync_runs = Table(

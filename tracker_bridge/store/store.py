@@ -25,6 +25,7 @@ from tracker_bridge.store.locks import Locks
 from tracker_bridge.store.objectives import Objectives
 from tracker_bridge.store.origins import Origins
 from tracker_bridge.store.records import ItemFlow
+from tracker_bridge.store.stage_spans import refresh_span_cards
 
 
 def _now() -> datetime:
@@ -207,6 +208,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
             stmt = upsert(conn, s.items, ("project", "item_id"),
                           ("data", "updated_at", *CARD_COLUMNS))
             conn.execute(stmt, list(rows.values()))
+            refresh_span_cards(conn, project, rows)  # what the flow counts them by
 
     def drop_items(self, project: str, item_ids: Iterable[str]) -> None:
         """Remove items from the current view (a tracker-born item whose issue is gone)."""
@@ -216,6 +218,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         t = s.items
         with self._engine.begin() as conn:
             conn.execute(delete(t).where(t.c.project == project, t.c.item_id.in_(ids)))
+            refresh_span_cards(conn, project, ids)  # no card: no longer counted
 
     def get_items(self, project: str) -> dict[str, WorkItem]:
         """The current view: every item on the board (ended tracker-born items left out)."""

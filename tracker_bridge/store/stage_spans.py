@@ -1,0 +1,268 @@
+"""Stage spans: per item, the stage it was in over each stretch of time, as its events tell.
+
+The sprint report's cumulative flow counts, per track, the cards in each stage at the end
+of each of the sprint's days. Replaying it read the later moves of every card moved since
+the sprint's first day (28,000 cards, 112,000 moves at 100,000 items) and walked every item
+in Python. Here each item's `created` and `stage_changed` events are reduced, when they are
+written, to a few rows (`item_stage_spans`, migration 0014): its stage from `since` until
+`until`, visible from its creation; the flow is then a `GROUP BY` in the database
+(`read_flow_counts`), a few hundred rows whatever the project's size.
+
+The rule is the replay's (`reports.flow._stages_at` over the whole history): at a time, an
+item created later is not counted; else it is in the stage its last move at or before that
+time reached (moves into an unknown stage are not moves); before its first move, in the
+stage that move began in (backlog if not a known one); with no move at all, in its current
+stage (a span whose `stage` is NULL: the card's `stage` column says which).
+
+A span is rebuilt from all of the item's events whenever one of them is written, in the
+write's transaction (`refresh_stage_spans`), after `refresh_item_flow` has taken the item's
+summary row: on PostgreSQL a concurrent writer of the same item waits there for this one to
+commit, then rebuilds from every event, this one's included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    update,
+)
+
+from tracker_bridge.gc_pause import no_gc_pauses
+from tracker_bridge.model import Kind, Stage, Track
+from tracker_bridge.model.enums import parse_stage
+from tracker_bridge.store import schema as s
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, sqlite_rows, sqlite_time
+from tracker_bridge.store.records import as_utc
+
+SPAN_KINDS = ("created", "stage_changed")
+"""The event kinds an item's spans are made of."""
+
+
+class Span(NamedTuple):
+    """The item's stage from `since` (inclusive) until `until` (exclusive)."""
+
+    stage: str | None
+    """A stage value; None: the item's current stage (it has no move on record)."""
+    since: datetime | None
+    """None: from always (no creation on record before it)."""
+    until: datetime | None
+    """None: still."""
+
+
+def spans_of(history: Iterable[tuple[str, datetime, Any]]) -> list[Span]:
+    """One item's spans from its (kind, time, data) events in (time, row id) order: the
+    stretches of time it was in one stage, from its first creation on, in time order."""
+    moves: list[tuple[datetime, str]] = []
+    created: datetime | None = None
+    began: Stage | None = None
+    for kind, at, data in history:
+        if kind == "stage_changed":
+            to = parse_stage(data.get("to")) if isinstance(data, Mapping) else None
+            if to is None:
+                continue  # into no known stage: not a move
+            if not moves:
+                began = parse_stage(data.get("from"))
+            moves.append((at, to._value_))
+        elif kind == "created" and created is None:
+            created = at
+    pieces: list[Span]
+    if not moves:
+        pieces = [Span(None, None, None)]
+    else:
+        first = (began or Stage.BACKLOG)._value_
+        ends = [at for at, _ in moves[1:]]
+        pieces = [Span(first, None, moves[0][0]),
+                  *(Span(stage, at, end) for (at, stage), end in zip(moves, [*ends, None],
+                                                                     strict=True))]
+    found: list[Span] = []
+    for stage, since, until in pieces:
+        if created is not None:
+            if until is not None and until <= created:
+                continue  # before its creation: never counted
+            if since is None or since < created:
+                since = created
+        if since is not None and until is not None and until <= since:
+            continue  # moves at one time: only the last one's stage is ever counted
+        if found and found[-1].stage == stage and found[-1].until == since:
+            found[-1] = Span(stage, found[-1].since, until)  # moved back into where it was
+        else:
+            found.append(Span(stage, since, until))
+    return found
+
+
+def refresh_stage_spans(conn: Connection, project: str, item_ids: Iterable[str]) -> None:
+    """Rebuild these items' spans from all of their events (in the caller's transaction),
+    with their cards as `items` holds them now."""
+    t, sp = s.events, s.item_stage_spans
+    wanted = sorted(set(item_ids))
+    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
+        batch = wanted[start:start + ITEM_IDS_PER_QUERY]
+        events = conn.execute(
+            select(t.c.item_id, t.c.kind, t.c.at, t.c.data)
+            .where(t.c.project == project, t.c.item_id.in_(batch), t.c.kind.in_(SPAN_KINDS))
+            .order_by(t.c.item_id, t.c.at, t.c.id)
+        ).all()
+        histories: dict[str, list[tuple[str, datetime, Any]]] = {}
+        for item_id, kind, at, data in events:
+            histories.setdefault(item_id, []).append((kind, at, data))
+        cards = _cards(conn, project, list(histories))
+        conn.execute(delete(sp).where(sp.c.project == project, sp.c.item_id.in_(batch)))
+        rows = [_row(project, item_id, seq, span, cards.get(item_id))
+                for item_id, history in histories.items()
+                for seq, span in enumerate(spans_of(history))]
+        if rows:
+            conn.execute(sp.insert(), rows)
+
+
+_Card = tuple[str | None, str | None, str | None, bool | None]
+"""(kind, track, stage, ended) of an item's card columns (all None: none)."""
+
+
+def _cards(conn: Connection, project: str, item_ids: list[str]) -> dict[str, _Card]:
+    i = s.items
+    rows = conn.execute(select(i.c.item_id, i.c.kind, i.c.track, i.c.stage, i.c.ended)
+                        .where(i.c.project == project, i.c.item_id.in_(item_ids)))
+    return {item_id: (kind, track, stage, ended) for item_id, kind, track, stage, ended in rows}
+
+
+def _counted(card: _Card | None) -> bool:
+    """A current card the flow counts: a row of `items` with card columns, no epic, not
+    ended (`read_board`'s cards)."""
+    return (card is not None and card[0] is not None and card[0] != Kind.EPIC._value_
+            and not card[3])
+
+
+def _row(project: str, item_id: str, seq: int, span: Span, card: _Card | None) -> dict[str, Any]:
+    now = None if card is None else card[2]
+    return {"project": project, "item_id": item_id, "seq": seq,
+            "stage": span.stage or now or Stage.BACKLOG._value_, "current": span.stage is None,
+            "since": span.since, "until": span.until,
+            "track": None if card is None else card[1], "counted": _counted(card)}
+
+
+def refresh_span_cards(conn: Connection, project: str, item_ids: Iterable[str]) -> None:
+    """Copy these items' cards (as `items` holds them now, or none) into their spans, and
+    give an item with none (no event of `SPAN_KINDS`) its one: in its current stage,
+    always (`spans_of` of no event). After their rows are written or dropped
+    (`save_items`, `drop_items`), in that transaction. A sync holds its project's lock,
+    so no write of events races it."""
+    sp, i = s.item_stage_spans, s.items
+    wanted = sorted(set(item_ids))
+
+    def card(column: Any) -> Any:
+        return (select(column).where(i.c.project == sp.c.project, i.c.item_id == sp.c.item_id)
+                .scalar_subquery())
+
+    counted = and_(i.c.kind.is_not(None), i.c.kind != Kind.EPIC._value_, i.c.ended.is_not(True))
+    spanned = select(sp.c.item_id).where(sp.c.project == i.c.project,
+                                         sp.c.item_id == i.c.item_id).exists()
+    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
+        batch = wanted[start:start + ITEM_IDS_PER_QUERY]
+        conn.execute(
+            update(sp)
+            .where(sp.c.project == project, sp.c.item_id.in_(batch))
+            .values(track=card(i.c.track), counted=func.coalesce(card(counted), False),
+                    stage=case((sp.c.current, func.coalesce(card(i.c.stage), sp.c.stage)),
+                               else_=sp.c.stage))
+        )
+        conn.execute(insert(sp).from_select(
+            ["project", "item_id", "seq", "stage", "current", "since", "until", "track",
+             "counted"],
+            select(i.c.project, i.c.item_id, literal(0),
+                   func.coalesce(i.c.stage, Stage.BACKLOG._value_), true(), null(), null(),
+                   i.c.track, func.coalesce(counted, False))
+            .where(i.c.project == project, i.c.item_id.in_(batch), ~spanned),
+        ))
+
+
+FlowCounts = dict[tuple[Track, Stage], list[int]]
+"""(track, stage) -> the number of cards in that stage at each of the times asked for."""
+
+
+class FlowRead(NamedTuple):
+    counts: FlowCounts
+    """Of the current cards of the project with card columns (epics left out)."""
+    unread: set[str]
+    """The items whose rows have no card columns (`store/cards.py`): not counted."""
+
+
+def read_flow_counts(conn: Connection, project: str, times: Sequence[datetime]) -> FlowRead:
+    """The cumulative flow of the project's current cards at `times` (ascending), as the
+    replay of their events counts it (see the module doc), from their spans: each span
+    counts at the times from its `since` to before its `until`; a card with no span (no
+    `created` or stage move on record) at every time, in its stage."""
+    counts: FlowCounts = {}
+    if not times:
+        return FlowRead(counts, set())
+    moments = [as_utc(at) for at in times]
+    width = len(moments)
+    tracks = {track._value_: track for track in Track}
+    stages = {stage._value_: stage for stage in Stage}
+    sqlite = conn.dialect.name == "sqlite"
+    with no_gc_pauses():
+        rows = (_sqlite_span_rows if sqlite else _typed_span_rows)(conn, project, moments)
+        for track, stage, first, last, count in rows:
+            row = counts.setdefault((tracks[track], stages[stage]), [0] * width)
+            for k in range(first, min(last, width)):
+                row[k] += count
+    i = s.items
+    unread = set(conn.execute(
+        select(i.c.item_id).where(i.c.project == project, i.c.kind.is_(None))).scalars())
+    return FlowRead(counts, unread)
+
+
+def _sqlite_span_rows(conn: Connection, project: str, moments: list[datetime]) -> list[Any]:
+    """(track, stage, first time index, end time index, cards) of the counted spans that
+    count at one of the times at least. Straight from the driver: two ranges of the
+    spans' index (the open ones, those ended after the first time), the time indexes
+    summed up in SQL; the times as SQLite holds them."""
+    stored = [sqlite_time(at) for at in moments]
+    width = len(stored)
+    before = " + ".join(["(since > ?)"] * width)  # the times before its start
+    ending = " + ".join(["(until > ?)"] * width)  # the times before its end
+    starts = f"coalesce({before}, 0)"
+    chosen = "project = ? AND counted = 1"
+    return sqlite_rows(
+        conn,
+        f"SELECT track, stage, {starts}, {width}, count(*) FROM item_stage_spans "
+        f"WHERE {chosen} AND until IS NULL AND (since IS NULL OR since <= ?) "
+        "GROUP BY 1, 2, 3 "
+        f"UNION ALL SELECT track, stage, {starts}, {ending}, count(*) FROM item_stage_spans "
+        f"WHERE {chosen} AND until > ? AND (since IS NULL OR since <= ?) GROUP BY 1, 2, 3, 4",
+        [*stored, project, stored[-1], *stored, *stored, project, stored[0], stored[-1]],
+    )
+
+
+def _typed_span_rows(conn: Connection, project: str, moments: list[datetime]) -> list[Any]:
+    sp = s.item_stage_spans
+    width = len(moments)
+    before = sum((case((sp.c.since > at, 1), else_=0) for at in moments), literal(0))
+    ending = case((sp.c.until.is_(None), width),
+                  else_=sum((case((sp.c.until > at, 1), else_=0) for at in moments), literal(0)))
+    # Grouped outside: PostgreSQL does not take two renderings of one CASE (each its own
+    # bound parameters) as the same expression.
+    each = (
+        select(sp.c.track.label("track"), sp.c.stage.label("stage"), before.label("first"),
+               ending.label("last"))
+        .where(sp.c.project == project, sp.c.counted.is_(True),
+               or_(sp.c.until.is_(None), sp.c.until > moments[0]),
+               or_(sp.c.since.is_(None), sp.c.since <= moments[-1]))
+        .subquery()
+    )
+    return list(conn.execute(
+        select(each.c.track, each.c.stage, each.c.first, each.c.last, func.count())
+        .group_by(each.c.track, each.c.stage, each.c.first, each.c.last)))
