@@ -44,6 +44,8 @@ from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import Store
 from tracker_bridge.store.cards import CARD_COLUMNS, card_columns
 from tracker_bridge.store.item_flow import refresh_item_flow
+from tracker_bridge.store.sprint_facts import SPRINT_KINDS, refresh_item_sprints
+from tracker_bridge.store.stage_spans import refresh_span_cards, refresh_stage_spans
 from tracker_bridge.testing.roadmaps import generate_roadmap
 
 print = functools.partial(print, flush=True)  # progress shows while it runs
@@ -155,10 +157,16 @@ def build_workspace(
                        f"VALUES ({', '.join('?' * (4 + len(CARD_COLUMNS)))})", item_rows)
         db.executemany("INSERT INTO events (project, kind, item_id, at, data, dedup_key, "
                        "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", event_rows)
-    # The flow summary `Store.record_events` keeps, made by the same code from those events.
+    # The summaries `Store.record_events` and `save_items` keep, made by the same code
+    # from those events and cards.
     with Store.open(f"sqlite:///{folder / 'state.sqlite'}") as store, \
             store.engine.begin() as conn:
         refresh_item_flow(conn, PROJECT, (i.id for i in cards))
+        refresh_item_sprints(conn, PROJECT, (
+            (item_id, kind, json.loads(data), datetime.fromisoformat(at).replace(tzinfo=UTC))
+            for _, kind, item_id, at, data, _, _ in event_rows if kind in SPRINT_KINDS))
+        refresh_stage_spans(conn, PROJECT, (i.id for i in cards))
+        refresh_span_cards(conn, PROJECT, (i.id for i in roadmap.items))
     return len(event_rows)
 
 
@@ -204,7 +212,7 @@ def _report_read_seconds(folder: Path) -> tuple[float, int, float]:
         began, cpu = time.perf_counter(), time.process_time()
         reads = ctx.sprint_reads(sprint)
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
-    rows = sum(map(len, reads.history.values())) + sum(len(t.moves) for t in reads.tails.values())
+    rows = sum(map(len, reads.history.values()))
     return seconds, rows + sum(len(s.events) for s in reads.spikes.values()), cpu
 
 
@@ -251,10 +259,9 @@ def phases(folder: Path) -> None:
         mark("report: read its events")
         report = build_sprint_report(sprint, merged, (), roadmap, now,
                                      ended=ctx.ended_items(), history=reads.history,
-                                     named=reads.named, settled=reads.settled,
-                                     flows=reads.flows, spikes=reads.spikes,
-                                     tails=reads.tails, done=reads.done,
-                                     velocity=reads.velocity)
+                                     named=reads.named, flows=reads.flows,
+                                     spikes=reads.spikes, done=reads.done,
+                                     velocity=reads.velocity, stored_flow=reads.stored_flow)
         mark("report: compute")
         render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
         mark("report: render")

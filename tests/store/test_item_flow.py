@@ -143,7 +143,7 @@ def test_two_writers_at_once_both_count(store_url: str) -> None:
     assert flows["x"].started_at == _at(2) and flows["x"].moved_at == _at(9)
 
 
-# The sprint report's reads (`Store.flow_marks`, `Store.sprints_named`, many items'
+# The sprint report's reads (`Store.done_marks`, `Store.sprints_named`, many items'
 # `histories`) against what replaying every event gives.
 DAY = timedelta(days=1)
 REPORT_EVENTS = [
@@ -161,42 +161,25 @@ REPORT_EVENTS = [
 REPORT_ITEMS = sorted({ev.item_id for ev in REPORT_EVENTS} | {"never_seen"})
 
 
-def test_flow_marks_settle_only_items_the_replay_would_settle(store_url: str) -> None:
-    from tracker_bridge.reports.flow import _settled_stage, cumulative_flow
-
+def test_done_marks_are_the_last_moves_into_done(store_url: str) -> None:
+    # Done since a time: the items whose last move into done is then or later (an item
+    # moved out of done again still counts: its cycle time is the replay's to tell); the
+    # last move into done of the items asked for, and of no other.
     with Store.open(store_url) as store:
         store.record_events("r", REPORT_EVENTS)
         history = store.histories("r")
-        for first_day in (T0.date() - DAY, T0.date(), T0.date() + DAY, T0.date() + 3 * DAY):
-            now = T0 + 5 * DAY
-            after = datetime.combine(first_day + DAY, datetime.min.time(), tzinfo=UTC)
-            done_since = after - DAY
-            stages = {item_id: "in_review" for item_id in REPORT_ITEMS[::2]}
-            marks = store.flow_marks("r", after, done_since, stages)
-            assert marks.flows == store.item_flows("r", stages)
-            for stage in (Stage.BACKLOG, Stage.DONE):
-                items = {i: WorkItem(id=i, title="t", kind=Kind.STORY, stage=stage)
-                         for i in REPORT_ITEMS}
-                for item_id, settled in marks.settled.items():
-                    past = history.get(item_id, [])
-                    moves = [ev for ev in past if ev.kind in ("created", "stage_changed")]
-                    assert all(ev.at <= after for ev in moves), item_id
-                    expected = _settled_stage(items[item_id], past)
-                    assert (Stage(settled) if settled else stage) == expected, item_id
-                # The report's way (the replay of the rest only) counts what the full
-                # replay counts.
-                partial = {i: history[i] for i in marks.replay | marks.done_since
-                           if i in history}
-                settled_stages = {i: Stage(v) if v else None for i, v in marks.settled.items()}
-                assert cumulative_flow(items, (), first_day, first_day + 4 * DAY, now,
-                                       history=partial, settled=settled_stages) == \
-                    cumulative_flow(items, (), first_day, first_day + 4 * DAY, now,
-                                    history=history)
-            done = {i for i, past in history.items()
-                    for ev in past if ev.kind == "stage_changed"
-                    and ev.data.get("to") == "done" and ev.at >= done_since}
-            assert marks.done_since == done
-        assert "tied" in marks.replay  # two stages entered at once: only the events tell
+        last_done = {i: max(ev.at for ev in past
+                            if ev.kind == "stage_changed" and ev.data.get("to") == "done")
+                     for i, past in history.items()
+                     if any(ev.kind == "stage_changed" and ev.data.get("to") == "done"
+                            for ev in past)}
+        assert len(last_done) >= 2
+        for since in (T0 - DAY, T0 + 3 * timedelta(hours=1), T0 + DAY, T0 + 3 * DAY):
+            asked = REPORT_ITEMS[::2]
+            marks = store.done_marks("r", since, done_of=asked)
+            assert marks.done_since == {i for i, at in last_done.items() if at >= since}
+            assert marks.done_at == {i: at for i, at in last_done.items() if i in asked}
+        assert store.done_marks("elsewhere", T0 - DAY, REPORT_ITEMS) == ((set(), {}))
 
 
 def test_sprints_named_finds_what_the_events_name(store_url: str) -> None:

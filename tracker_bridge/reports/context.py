@@ -30,7 +30,6 @@ from tracker_bridge.reports.summary import (
     SprintReport,
     build_sprint_report,
     cycle_window,
-    flow_marks_times,
     replayed_items,
     reported_sprints,
 )
@@ -131,13 +130,11 @@ class ReportContext:
     def _sprint_reads(self, sprint: Sprint) -> SprintReads:
         items, (synced, ended) = self.items(), self._store_items()
         spikes, _, own = self._spike_events(items)
-        after, done_since = flow_marks_times(sprint, self.roadmap, self.now)
-        marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items),
-                                      done_of=spikes)
+        since, until = cycle_window(sprint, self.roadmap, self.now)
+        marks = self.store.done_marks(self.name, since, done_of=spikes)
         summaries = {i: SpikeSummary(own.get(i, []), marks.done_at.get(i)) for i in spikes}
         named = self.store.sprints_named(self.name, reported_sprints(sprint, self.roadmap))
-        done = self._cycle_summaries(marks.done_since, cycle_window(sprint, self.roadmap,
-                                                                    self.now)[1])
+        done = self._cycle_summaries(marks.done_since, until)
         wanted = replayed_items(sprint, items, ended, named,
                                 [i for i, known in done.items() if known is None],
                                 served=summaries)
@@ -148,7 +145,7 @@ class ReportContext:
         return SprintReads(
             history=self.store.histories(self.name, item_ids=wanted),
             named=named,
-            flows=marks.flows,
+            flows=self.store.item_flows(self.name, board_flow_stages(items)),
             spikes=summaries,
             done=done,
             velocity=velocity_as_of(sprint, {**ended, **items}, self.roadmap, self.now, named,

@@ -130,22 +130,6 @@ class StoredFlow(NamedTuple):
     """The items those counts cover: `cumulative_flow` replays only the others."""
 
 
-class FlowTail(NamedTuple):
-    """An item's stage moves after the cumulative flow's first time (the end of its first
-    day, `flow_times`), with what its earlier events come to: its stage replayed on every
-    day without reading those (an item moved lately has most of its history before)."""
-
-    stage: Stage | None
-    """The stage its last move at or before that time reached (None: no such move)."""
-    created_at: datetime | None
-    """Its first `created` event."""
-    moves: Sequence[tuple[datetime, Stage]]
-    """Its moves into a known stage after that time, (time, stage reached) in time order
-    (`Store.stage_moves`)."""
-    first: Stage | None = None
-    """Where the first of `moves` began (None: not a known stage)."""
-
-
 def _moves(
     item: WorkItem, history: Sequence[EventLike]
 ) -> tuple[list[tuple[datetime, Stage]], datetime | None, Stage | None]:
@@ -167,18 +151,10 @@ def _moves(
 
 
 def _stages_at(
-    item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime],
-    tail: FlowTail | None = None,
+    item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime]
 ) -> list[Stage | None]:
-    """The item's stage at each (sorted) time; None before it was created. `tail`: in
-    place of `history`, for times from the first of `flow_times` on."""
-    moves: Sequence[tuple[datetime, Stage]]
-    if tail is None:
-        moves, created, first = _moves(item, history)
-    else:
-        moves, created = tail.moves, tail.created_at
-        # As `_moves` would find in its events: with no move, where the item is now.
-        first = tail.stage or (tail.first if tail.moves else item.stage)
+    """The item's stage at each (sorted) time; None before it was created."""
+    moves, created, first = _moves(item, history)
     current = first or Stage.BACKLOG
     out: list[Stage | None] = []
     index, count = 0, len(moves)
@@ -214,22 +190,15 @@ def cumulative_flow(
     timezone: str = "UTC",
     *,
     history: Histories | None = None,
-    settled: Mapping[str, Stage | None] | None = None,
-    tails: Mapping[str, FlowTail] | None = None,
     stored: StoredFlow | None = None,
 ) -> tuple[TrackFlow, ...]:
     """Per track, one `FlowDay` per day from `first_day` to `last_day` that has begun.
 
-    `settled`: item id -> the stage its last move reached (None: no move into a known
-    stage), for items with no `created` or stage move after the first day's end (their
-    stage that day and every later one; `Store.flow_marks`): counted without their events.
-    `tails`: items replayed from their `FlowTail` (taken at that first time) instead.
-    The other items are replayed from `history`. `stored`: the counts of the items it
-    covers, added as they are (`Store.flow_counts`), those items left out of the rest."""
+    The items are replayed from `history`; `stored`: the counts of the items it covers,
+    added as they are (`Store.flow_counts`: the synced cards), those items left out of
+    the replay."""
     days, times = flow_times(first_day, last_day, now, timezone)
     hist = grouped(events, history)
-    known = settled or {}
-    later = tails or {}
     counts = {t: [dict.fromkeys(Stage, 0) for _ in days] for t in Track}
     # Items with nothing recorded since the first time (most of a long history) sit in one
     # stage on every day: counted once here, added to every day below.
@@ -237,16 +206,6 @@ def cumulative_flow(
     counted: Container[str] = () if stored is None else stored.items
     for item in items.values():  # counts: any order
         if item.kind is Kind.EPIC or item.id in counted:
-            continue
-        if item.id in known:
-            still[item.track][known[item.id] or item.stage] += 1
-            continue
-        tail = later.get(item.id) if item.id not in hist else None
-        if tail is not None:
-            for column, stage in zip(counts[item.track], _stages_at(item, (), times, tail),
-                                     strict=True):
-                if stage is not None:
-                    column[stage] += 1
             continue
         past = hist.get(item.id, [])
         if times and (not past or past[-1].at <= times[0]):

@@ -7,19 +7,17 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
+from tracker_bridge.model import Kind, Roadmap, Sprint, WorkItem
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, BoardSnapshot, board_snapshot
 from tracker_bridge.reports.flow import (
     CycleSummary,
     CycleTimes,
-    FlowTail,
     StoredFlow,
     TrackFlow,
     WeekThroughput,
     cumulative_flow,
     cycle_times,
     flow_since,
-    flow_times,
     throughput,
 )
 from tracker_bridge.reports.history import (
@@ -87,10 +85,8 @@ def build_sprint_report(
     *,
     history: Histories | None = None,
     named: Mapping[str, set[str]] | None = None,
-    settled: Mapping[str, Stage | None] | None = None,
     flows: Mapping[str, FlowLike] | None = None,
     spikes: Mapping[str, SpikeSummary] | None = None,
-    tails: Mapping[str, FlowTail] | None = None,
     done: Mapping[str, CycleSummary | None] | None = None,
     velocity: Velocity | None = None,
     stored_flow: StoredFlow | None = None,
@@ -102,14 +98,12 @@ def build_sprint_report(
     The events are grouped per item once, here, and every metric replays those groups.
     Given the store's summaries, `history` need only hold the items `replayed_items`
     names: `named` (`Store.sprints_named`, for `reported_sprints`), `velocity`
-    (`velocity_as_of`: the velocity sprints' members as of their ends), `settled` (the
-    stages of the items with no flow event after the sprint's first day, as
-    `cumulative_flow` takes them), `flows` (the board's cards, `Store.item_flows`) and
-    `spikes` (the spikes not in `history`: their own events and last move into done), and
-    `tails` (the other cards moved after the sprint's first day: `cumulative_flow`'s), and
-    `done` (the items moved into done since the cycle times' window began, with their
-    `cycle_summary` at its end: `cycle_times`'), and `stored_flow` (the store's cumulative
-    flow of the items it covers, which then need no event, settled stage or tail)."""
+    (`velocity_as_of`: the velocity sprints' members as of their ends), `flows` (the
+    board's cards, `Store.item_flows`), `spikes` (the spikes not in `history`: their own
+    events and last move into done), `done` (the items moved into done since the cycle
+    times' window began, with their `cycle_summary` at its end: `cycle_times`'), and
+    `stored_flow` (the store's cumulative flow of the synced cards, `Store.flow_counts`:
+    the others' is replayed)."""
     hist = grouped(events, history)
     statuses = spike_statuses(items, (), now, history=hist, summaries=spikes)
     policy = roadmap.board.spikes
@@ -124,8 +118,7 @@ def build_sprint_report(
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
         cumulative_flow=cumulative_flow(items, (), sprint.start, sprint.end, now, tz,
-                                        history=hist, settled=settled, tails=tails,
-                                        stored=stored_flow),
+                                        history=hist, stored=stored_flow),
         cycle_time=times,
         throughput=throughput(times, tz),
         learning=research_learning(sprint, items, (), roadmap, now, history=hist,
@@ -153,14 +146,6 @@ def cycle_window(sprint: Sprint, roadmap: Roadmap, now: datetime) -> tuple[datet
     return flow_since(until, tz), until
 
 
-def flow_marks_times(sprint: Sprint, roadmap: Roadmap, now: datetime) -> tuple[datetime, datetime]:
-    """(the end of the cumulative flow's first day, the start of the cycle times' window):
-    an item with no flow event after the first sits in one stage on every day counted; an
-    item not moved into done since the second has no cycle time in the report."""
-    _, times = flow_times(sprint.start, sprint.end, now, roadmap.cadence.timezone)
-    return (times[0] if times else now), cycle_window(sprint, roadmap, now)[0]
-
-
 def replayed_items(
     sprint: Sprint,
     items: Mapping[str, WorkItem],
@@ -170,9 +155,8 @@ def replayed_items(
     served: Container[str] = frozenset(),
 ) -> set[str]:
     """The items whose every event the report replays; for every other item the store's
-    summaries give the same figures (the cards moved after the first time of
-    `flow_marks_times`, their `FlowTail`). `done`: items moved into done since its
-    second time whose `cycle_summary` cannot tell their cycle time. Also every spike with
+    summaries give the same figures. `done`: items moved into done since the cycle
+    times' window began whose `cycle_summary` cannot tell their cycle time. Also every spike with
     a time-box (statuses, learning) but those `served` by a `SpikeSummary`, and every item
     that can have been in the sprint (its own, or named by an event): not those of the
     velocity sprints (`velocity_as_of`)."""

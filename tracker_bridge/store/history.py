@@ -20,11 +20,10 @@ from tracker_bridge.store.event_rows import (
 )
 from tracker_bridge.store.item_flow import (
     SUMMED_KINDS,
-    FlowMarks,
+    DoneMarks,
     read_cycle_facts,
-    read_flow_marks,
+    read_done_marks,
     read_item_flows,
-    read_stages_at,
     refresh_item_flow,
 )
 from tracker_bridge.store.records import (
@@ -45,7 +44,6 @@ from tracker_bridge.store.sprint_facts import (
     read_sprints_named,
     refresh_item_sprints,
 )
-from tracker_bridge.store.stage_moves import StageMoves, read_stage_moves
 from tracker_bridge.store.stage_spans import (
     SPAN_KINDS,
     FlowRead,
@@ -249,26 +247,13 @@ class History:
         with self._engine.connect() as conn:
             return read_item_flows(conn, project, stages)
 
-    def flow_marks(
-        self, project: str, after: datetime, done_since: datetime, stages: Mapping[str, str],
-        done_of: Collection[str] = (),
-    ) -> FlowMarks:
-        """Every item's flow summary reduced to what the sprint report needs to know whose
-        events to replay (`FlowMarks`): moved after `after`, done since `done_since`, or
-        settled in a stage; with the `item_flows` of the items in `stages`, and the last
-        move into done of those in `done_of`."""
+    def done_marks(
+        self, project: str, since: datetime, done_of: Collection[str] = ()
+    ) -> DoneMarks:
+        """The items whose last move into done is at or after `since`, and the time of the
+        last move into done of those of `done_of` with one: from their flow summaries."""
         with self._engine.connect() as conn:
-            return read_flow_marks(conn, project, as_utc(after), as_utc(done_since), stages,
-                                   done_of)
-
-    def stage_moves(
-        self, project: str, item_ids: Collection[str], after: datetime
-    ) -> dict[str, StageMoves]:
-        """Per item of these with a move into a known stage after `after`: those moves as
-        (time, stage) pairs, and where the first began (`StageMoves`): what the cumulative
-        flow reads of a card moved lately, without its events' other fields."""
-        with self._engine.connect() as conn:
-            return read_stage_moves(conn, project, item_ids, after)
+            return read_done_marks(conn, project, as_utc(since), done_of)
 
     def flow_counts(self, project: str, times: Sequence[datetime]) -> FlowRead:
         """The cumulative flow of the project's current cards at `times` (ascending), per
@@ -316,15 +301,6 @@ class History:
         left out."""
         with self._engine.connect() as conn:
             return read_points_at(conn, project, item_ids, as_utc(at))
-
-    def stages_at(
-        self, project: str, item_ids: Collection[str], at: datetime
-    ) -> dict[str, tuple[datetime | None, str | None]]:
-        """Per item with a flow summary: (its first `created` time, the stage value its
-        last move at or before `at` into a known stage reached, None if none): with its
-        moves after `at` (`histories(after=at)`), its stage at any later time."""
-        with self._engine.connect() as conn:
-            return read_stages_at(conn, project, item_ids, as_utc(at))
 
     def histories(
         self,

@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, String, and_, case, func, or_, select, true, type_coerce
 
-from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Stage
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.engine import upsert_earliest_latest
@@ -181,105 +180,42 @@ def _sqlite_rows(conn: Connection, project: str, stage: str, batch: list[str]) -
     ]
 
 
-class FlowMarks(NamedTuple):
-    """What the sprint report needs of every item's flow summary to know whose events it
-    must replay (`read_flow_marks`)."""
+class DoneMarks(NamedTuple):
+    """What the sprint report needs of the items' moves into done (`read_done_marks`)."""
 
-    replay: set[str]
-    """Items with a `created` or stage move after the given time, and those whose last
-    moves into two stages tie (which came last is in the events' order only)."""
     done_since: set[str]
     """Items whose last move into done is at or after the given time."""
-    settled: dict[str, Stage | None]
-    """The other items with a row: the stage of their last move (None: no move into a
-    known stage)."""
-    flows: dict[str, ItemFlow]
-    """`read_item_flows` of the items asked for, from the same pass."""
     done_at: dict[str, datetime]
     """Of the items asked for, those with a move into done: the time of their last."""
 
 
-_MARK_COLUMNS = (*EARLIEST, "moved_at", *(column for _, column in ENTERED))
-"""After the item id and the two marks: the times `read_flow_marks` reads, in this order."""
-
-
-def _typed_mark_rows(
-    conn: Connection, project: str, after: datetime, done_since: datetime
-) -> list[Any]:
+def read_done_marks(
+    conn: Connection, project: str, since: datetime, done_of: Collection[str]
+) -> DoneMarks:
+    """The items moved into done at or after `since` (one range of `item_flow`, filtered
+    in the database), and the last move into done of those in `done_of` (by key)."""
     f = s.item_flow
-    query = select(
-        f.c.item_id,
-        case((f.c.created_at > after, True), (f.c.moved_at > after, True), else_=False),
-        case((f.c.entered_done >= done_since, True), else_=False),
-        *(f.c[column] for column in _MARK_COLUMNS),
-    ).where(f.c.project == project)
-    return list(conn.execute(query))
-
-
-def _sqlite_mark_rows(
-    conn: Connection, project: str, after: datetime, done_since: datetime
-) -> list[Any]:
-    """SQLite, straight from the driver, the times as stored: text of one fixed-width
-    format (`UtcDateTime`: naive UTC), whose order is the time order; parsed only for the
-    board's flows (SQLAlchemy's rows cost more than the query: 100,000 rows)."""
-
-    stored = sqlite_time
-    columns = ", ".join(f'"{column}"' for column in _MARK_COLUMNS)  # ours: never user text
-    return sqlite_rows(
-        conn,
-        "SELECT item_id, (created_at > ? OR moved_at > ?), entered_done >= ?, "
-        f"{columns} FROM item_flow WHERE project = ?",
-        [stored(after), stored(after), stored(done_since), project],
-    )
-
-
-def read_flow_marks(
-    conn: Connection, project: str, after: datetime, done_since: datetime,
-    flow_stages: Mapping[str, str], done_of: Collection[str] = (),
-) -> FlowMarks:
-    """Every item's flow row, reduced to what `FlowMarks` says (one pass over the table);
-    `flow_stages` as `read_item_flows` takes it; `done_of`: the items whose last move into
-    done `FlowMarks.done_at` gives."""
-    sqlite = conn.dialect.name == "sqlite"
-    with no_gc_pauses():  # 100,000 rows and 50,000 flows, none of them garbage
-        return _marks(
-            (_sqlite_mark_rows if sqlite else _typed_mark_rows)(conn, project, after, done_since),
-            flow_stages, set(done_of), sqlite,
-        )
-
-
-def _marks(
-    rows: list[Any], flow_stages: Mapping[str, str], done_of: set[str], sqlite: bool
-) -> FlowMarks:
-    marks = FlowMarks(set(), set(), {}, {}, {})
-    stages = [value for value, _ in ENTERED]
-    column_of = {value: index for index, value in enumerate(stages)}
-    reached = [Stage(value) for value in stages]  # by column: Stage() is slow per row
-    time_of: Any = (lambda text: None if text is None else
-                    datetime.fromisoformat(text + UTC_SUFFIX)) if sqlite else (lambda at: at)
-    done_column = column_of[Stage.DONE.value]
-    for item_id, moved, done, created, started, moved_at, *times in rows:
-        if item_id in done_of and times[done_column] is not None:
-            marks.done_at[item_id] = time_of(times[done_column])
-        board_stage = flow_stages.get(item_id)
-        if board_stage is not None:
-            entered = times[column_of[board_stage]]
-            marks.flows[item_id] = ItemFlow(
-                time_of(created), time_of(started), time_of(moved_at),
-                {} if entered is None else {board_stage: time_of(entered)},
-            )
-        if done:
-            marks.done_since.add(item_id)
-        if moved:
-            marks.replay.add(item_id)
-            continue
-        last = max(filter(None, times), default=None)
-        if last is None:
-            marks.settled[item_id] = None
-        elif times.count(last) > 1:
-            marks.replay.add(item_id)  # which came last is in the events' order only
-        else:
-            marks.settled[item_id] = reached[times.index(last)]
+    marks = DoneMarks(set(), {})
+    wanted = sorted(set(done_of))
+    if conn.dialect.name == "sqlite":  # straight from the driver, the stored text parsed
+        marks.done_since.update(item_id for (item_id,) in sqlite_rows(
+            conn, "SELECT item_id FROM item_flow WHERE project = ? AND entered_done >= ?",
+            [project, sqlite_time(since)]))
+        rows = sqlite_rows(
+            conn,
+            "SELECT f.item_id, f.entered_done FROM json_each(?) AS j CROSS JOIN item_flow AS f "
+            "ON f.project = ? AND f.item_id = j.value WHERE f.entered_done IS NOT NULL",
+            [json.dumps(wanted), project])
+        marks.done_at.update((item_id, datetime.fromisoformat(at + UTC_SUFFIX))
+                             for item_id, at in rows)
+        return marks
+    marks.done_since.update(conn.execute(select(f.c.item_id).where(
+        f.c.project == project, f.c.entered_done >= since)).scalars())
+    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
+        batch = wanted[start:start + ITEM_IDS_PER_QUERY]
+        marks.done_at.update((item_id, at) for item_id, at in conn.execute(
+            select(f.c.item_id, f.c.entered_done).where(
+                f.c.project == project, f.c.item_id.in_(batch), f.c.entered_done.is_not(None))))
     return marks
 
 
@@ -318,77 +254,4 @@ def read_cycle_facts(
         query = select(f.c.item_id, *(f.c[column] for column in _CYCLE_COLUMNS)).where(
             f.c.project == project, f.c.item_id.in_(wanted[start:start + ITEM_IDS_PER_QUERY]))
         found.update((item_id, CycleFacts(*times)) for item_id, *times in conn.execute(query))
-    return found
-
-
-def read_stages_at(
-    conn: Connection, project: str, item_ids: Iterable[str], at: datetime
-) -> dict[str, tuple[datetime | None, str | None]]:
-    """Item id -> (its first `created` time, the stage its last move at or before `at`
-    into a known stage reached; None: no such move), for the items with a summary row:
-    where the cumulative flow starts an item whose later moves only it then reads. The
-    move is found by the (project, kind, item_id, at) index, newest first (ties: the one
-    recorded last, as a replay in (at, id) order ends on it)."""
-    wanted = sorted(set(item_ids))
-    if conn.dialect.name != "sqlite":
-        return _stages_at(conn, project, wanted, at)
-    found, unclear = _sqlite_stages_at(conn, project, wanted, at)
-    found.update(_stages_at(conn, project, unclear, at))
-    return found
-
-
-def _sqlite_stages_at(
-    conn: Connection, project: str, item_ids: list[str], at: datetime
-) -> tuple[dict[str, tuple[datetime | None, str | None]], list[str]]:
-    """`read_stages_at` on SQLite, straight from the driver: each item's last stage move
-    at or before `at`, whatever it reached (an index seek each: SQLite's JSON functions
-    on every candidate row, and SQLAlchemy's parameters, cost ten times more at 18k
-    items); (what it gives, the items whose last move reached no known stage)."""
-    known = {value for value, _ in ENTERED}
-    rows = sqlite_rows(
-        conn,
-        "SELECT f.item_id, f.created_at, (SELECT e.data FROM events AS e "
-        "WHERE e.project = f.project AND e.kind = 'stage_changed' "
-        "AND e.item_id = f.item_id AND e.at <= ? ORDER BY e.at DESC, e.id DESC LIMIT 1) "
-        "FROM json_each(?) AS j CROSS JOIN item_flow AS f "  # CROSS: the ids outermost
-        "ON f.project = ? AND f.item_id = j.value",
-        [sqlite_time(at), json.dumps(item_ids), project],
-    )
-    found: dict[str, tuple[datetime | None, str | None]] = {}
-    unclear: list[str] = []
-    reached: dict[str, str | None] = {}  # payload text -> the known stage it names
-    for item_id, created, text in rows:
-        if text is not None and text not in reached:
-            data = json.loads(text)
-            to = data.get("to") if isinstance(data, dict) else None
-            reached[text] = to if isinstance(to, str) and to in known else None
-        if text is not None and reached[text] is None:  # an earlier move may name one
-            unclear.append(item_id)
-            continue
-        stage = None if text is None else reached[text]
-        found[item_id] = (None if created is None else
-                          datetime.fromisoformat(created + UTC_SUFFIX), stage)
-    return found, unclear
-
-
-def _stages_at(
-    conn: Connection, project: str, wanted: list[str], at: datetime
-) -> dict[str, tuple[datetime | None, str | None]]:
-    t, f = s.events, s.item_flow
-    to = _moved_to(conn)
-    last_move = (
-        select(to)
-        .where(t.c.project == f.c.project, t.c.kind == "stage_changed",
-               t.c.item_id == f.c.item_id, t.c.at <= at, to.in_([v for v, _ in ENTERED]))
-        .order_by(t.c.at.desc(), t.c.id.desc())
-        .limit(1)
-        .correlate(f)
-        .scalar_subquery()
-    )
-    found: dict[str, tuple[datetime | None, str | None]] = {}
-    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
-        batch = wanted[start:start + ITEM_IDS_PER_QUERY]
-        query = select(f.c.item_id, f.c.created_at, last_move).where(
-            f.c.project == project, f.c.item_id.in_(batch))
-        found.update((item_id, (created, stage)) for item_id, created, stage in conn.execute(query))
     return found
