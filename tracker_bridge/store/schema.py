@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -233,8 +234,8 @@ item_stage_spans = Table(
     Column("seq", Integer(), primary_key=True, autoincrement=False),
     Column("stage", String(32), nullable=False),
     Column("current", Boolean(), nullable=False),
-    Column("since", UtcDateTime(), nullable=True),
-    Column("until", UtcDateTime(), nullable=True),
+    Column("since", BigInteger(), nullable=True),  # microseconds since 1970 UTC
+    Column("until", BigInteger(), nullable=True),
     Column("track", String(32), nullable=True),
     Column("counted", Boolean(), nullable=False),
     # The flow's two ranges: the spans still open, and those ended after a time.

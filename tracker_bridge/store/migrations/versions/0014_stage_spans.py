@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,6 +43,17 @@ KINDS = ("created", "stage_changed")
 STAGES = ("backlog", "sprint_backlog", "in_progress", "in_review", "ready_for_staging",
           "in_staging", "ready_for_prod", "done")
 ITEMS_PER_BATCH = 1_000
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(at: datetime | None) -> int | None:
+    """Whole microseconds since 1970 UTC (SQLite gives naive UTC times)."""
+    if at is None:
+        return None
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return (aware - EPOCH) // timedelta(microseconds=1)
 
 
 def _stage(value: Any) -> str | None:
@@ -100,8 +112,8 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False, autoincrement=False),
         sa.Column("stage", sa.String(32), nullable=False),
         sa.Column("current", sa.Boolean(), nullable=False),
-        sa.Column("since", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("until", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("since", sa.BigInteger(), nullable=True),
+        sa.Column("until", sa.BigInteger(), nullable=True),
         sa.Column("track", sa.String(32), nullable=True),
         sa.Column("counted", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("project", "item_id", "seq", name="pk_item_stage_spans"),
@@ -123,7 +135,7 @@ def upgrade() -> None:
     spans = sa.table("item_stage_spans", sa.column("project", sa.String()),
                      sa.column("item_id", sa.String()), sa.column("seq", sa.Integer()),
                      sa.column("stage", sa.String()), sa.column("current", sa.Boolean()),
-                     *(sa.column(name, sa.DateTime(timezone=True)) for name in ("since", "until")),
+                     sa.column("since", sa.BigInteger()), sa.column("until", sa.BigInteger()),
                      sa.column("track", sa.String()), sa.column("counted", sa.Boolean()))
     keys = [*conn.execute(sa.select(events.c.project, events.c.item_id).distinct()
                           .where(events.c.kind.in_(KINDS))),
@@ -156,7 +168,8 @@ def upgrade() -> None:
                 found.extend(
                     {"project": project, "item_id": item_id, "seq": seq,
                      "stage": stage or now or "backlog", "current": stage is None,
-                     "since": since, "until": until, "track": track, "counted": counted}
+                     "since": _micros(since), "until": _micros(until), "track": track,
+                     "counted": counted}
                     for seq, (stage, since, until) in enumerate(_spans(history)))
             if found:
                 conn.execute(spans.insert(), found)
