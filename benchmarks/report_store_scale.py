@@ -139,7 +139,7 @@ def build_workspace(
     # Each item's JSON and its board card columns, as `Store.save_items` writes them.
     item_rows = [(PROJECT, i.id, json.dumps(stored_json(i)), stamp,
                   *(json.dumps(v) if isinstance(v, list) else v
-                    for v in card_columns(i).values())) for i in roadmap.items]
+                    for v in card_columns(i).values()), i.sprint) for i in roadmap.items]
     event_rows: list[tuple[str, str, str, str, str, str, str]] = []
     for n, item in enumerate(cards):
         start = starts.get(item.sprint or "", now - timedelta(days=20))
@@ -153,8 +153,8 @@ def build_workspace(
                                payloads.setdefault(text, text), key, stamp))
     with sqlite3.connect(folder / "state.sqlite") as db:
         db.executemany(f"INSERT INTO items (project, item_id, data, updated_at, "
-                       f"{', '.join(CARD_COLUMNS)}) "
-                       f"VALUES ({', '.join('?' * (4 + len(CARD_COLUMNS)))})", item_rows)
+                       f"{', '.join(CARD_COLUMNS)}, sprint) "
+                       f"VALUES ({', '.join('?' * (5 + len(CARD_COLUMNS)))})", item_rows)
         db.executemany("INSERT INTO events (project, kind, item_id, at, data, dedup_key, "
                        "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)", event_rows)
     # The summaries `Store.record_events` and `save_items` keep, made by the same code

@@ -20,10 +20,10 @@ from tracker_bridge.store.event_rows import (
 )
 from tracker_bridge.store.item_flow import (
     SUMMED_KINDS,
-    DoneMarks,
     read_cycle_facts,
-    read_done_marks,
+    read_done_since,
     read_item_flows,
+    read_last_done,
     refresh_item_flow,
 )
 from tracker_bridge.store.records import (
@@ -247,13 +247,17 @@ class History:
         with self._engine.connect() as conn:
             return read_item_flows(conn, project, stages)
 
-    def done_marks(
-        self, project: str, since: datetime, done_of: Collection[str] = ()
-    ) -> DoneMarks:
-        """The items whose last move into done is at or after `since`, and the time of the
-        last move into done of those of `done_of` with one: from their flow summaries."""
+    def done_since(self, project: str, since: datetime) -> set[str]:
+        """The items whose last move into done is at or after `since`: from their flow
+        summaries, one range filtered in the database."""
         with self._engine.connect() as conn:
-            return read_done_marks(conn, project, as_utc(since), done_of)
+            return read_done_since(conn, project, as_utc(since))
+
+    def last_done(self, project: str, item_ids: Collection[str]) -> dict[str, datetime]:
+        """Of these items, those with a move into done: the time of their last (their flow
+        summaries, by key)."""
+        with self._engine.connect() as conn:
+            return read_last_done(conn, project, item_ids)
 
     def flow_counts(self, project: str, times: Sequence[datetime]) -> FlowRead:
         """The cumulative flow of the project's current cards at `times` (ascending), per

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, String, and_, case, func, or_, select, true, type_coerce
 
@@ -180,43 +180,38 @@ def _sqlite_rows(conn: Connection, project: str, stage: str, batch: list[str]) -
     ]
 
 
-class DoneMarks(NamedTuple):
-    """What the sprint report needs of the items' moves into done (`read_done_marks`)."""
-
-    done_since: set[str]
-    """Items whose last move into done is at or after the given time."""
-    done_at: dict[str, datetime]
-    """Of the items asked for, those with a move into done: the time of their last."""
-
-
-def read_done_marks(
-    conn: Connection, project: str, since: datetime, done_of: Collection[str]
-) -> DoneMarks:
-    """The items moved into done at or after `since` (one range of `item_flow`, filtered
-    in the database), and the last move into done of those in `done_of` (by key)."""
-    f = s.item_flow
-    marks = DoneMarks(set(), {})
-    wanted = sorted(set(done_of))
-    if conn.dialect.name == "sqlite":  # straight from the driver, the stored text parsed
-        marks.done_since.update(item_id for (item_id,) in sqlite_rows(
+def read_done_since(conn: Connection, project: str, since: datetime) -> set[str]:
+    """The items whose last move into done is at or after `since` (one pass over
+    `item_flow`, filtered in the database)."""
+    if conn.dialect.name == "sqlite":  # straight from the driver
+        return {item_id for (item_id,) in sqlite_rows(
             conn, "SELECT item_id FROM item_flow WHERE project = ? AND entered_done >= ?",
-            [project, sqlite_time(since)]))
+            [project, sqlite_time(since)])}
+    f = s.item_flow
+    return set(conn.execute(select(f.c.item_id).where(
+        f.c.project == project, f.c.entered_done >= since)).scalars())
+
+
+def read_last_done(
+    conn: Connection, project: str, item_ids: Collection[str]
+) -> dict[str, datetime]:
+    """Of these items, those with a move into done: the time of their last (by key)."""
+    wanted = sorted(set(item_ids))
+    if conn.dialect.name == "sqlite":  # straight from the driver, the stored text parsed
         rows = sqlite_rows(
             conn,
             "SELECT f.item_id, f.entered_done FROM json_each(?) AS j CROSS JOIN item_flow AS f "
             "ON f.project = ? AND f.item_id = j.value WHERE f.entered_done IS NOT NULL",
             [json.dumps(wanted), project])
-        marks.done_at.update((item_id, datetime.fromisoformat(at + UTC_SUFFIX))
-                             for item_id, at in rows)
-        return marks
-    marks.done_since.update(conn.execute(select(f.c.item_id).where(
-        f.c.project == project, f.c.entered_done >= since)).scalars())
+        return {item_id: datetime.fromisoformat(at + UTC_SUFFIX) for item_id, at in rows}
+    f = s.item_flow
+    found: dict[str, datetime] = {}
     for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
         batch = wanted[start:start + ITEM_IDS_PER_QUERY]
-        marks.done_at.update((item_id, at) for item_id, at in conn.execute(
+        found.update((item_id, at) for item_id, at in conn.execute(
             select(f.c.item_id, f.c.entered_done).where(
                 f.c.project == project, f.c.item_id.in_(batch), f.c.entered_done.is_not(None))))
-    return marks
+    return found
 
 
 _CYCLE_COLUMNS = ("created_at", *CYCLE_EARLIEST, "moved_at", "entered_done", *CYCLE_LATEST)

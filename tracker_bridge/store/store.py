@@ -6,14 +6,22 @@ live in `history.py`, project locks in `locks.py`; `Store` combines them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, select
 
 from tracker_bridge.gc_pause import no_gc_pauses
-from tracker_bridge.model import FieldValue, Kind, RemoteRef, WorkItem, compact, stored_json
+from tracker_bridge.model import (
+    FieldValue,
+    Kind,
+    RemoteRef,
+    Track,
+    WorkItem,
+    compact,
+    stored_json,
+)
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.cards import CARD_COLUMNS, Card, card_columns, read_board
 from tracker_bridge.store.deliveries import Deliveries
@@ -25,6 +33,7 @@ from tracker_bridge.store.locks import Locks
 from tracker_bridge.store.objectives import Objectives
 from tracker_bridge.store.origins import Origins
 from tracker_bridge.store.records import ItemFlow
+from tracker_bridge.store.report_items import read_current_ids, read_items, read_open_points
 from tracker_bridge.store.stage_spans import refresh_span_cards
 
 
@@ -199,6 +208,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                 "data": stored_json(item),
                 "updated_at": now,
                 **card_columns(item),  # the board's columns, in step with the JSON
+                "sprint": item.sprint,
             }
             for item in items
         }
@@ -206,7 +216,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
             return
         with self._engine.begin() as conn:
             stmt = upsert(conn, s.items, ("project", "item_id"),
-                          ("data", "updated_at", *CARD_COLUMNS))
+                          ("data", "updated_at", *CARD_COLUMNS, "sprint"))
             conn.execute(stmt, list(rows.values()))
             refresh_span_cards(conn, project, rows)  # what the flow counts them by
 
@@ -238,6 +248,33 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         for item_id, item in self._all_items(project).items():
             (ended if _ended(item) else current)[item_id] = item
         return current, ended
+
+    def current_ids(self, project: str) -> set[str]:
+        """The ids of `get_items`, from the card columns (no JSON read but for rows
+        without them)."""
+        with self._engine.connect() as conn:
+            return read_current_ids(conn, project)
+
+    def report_items(
+        self, project: str, sprint_ids: Collection[str], item_ids: Collection[str]
+    ) -> tuple[dict[str, WorkItem], dict[str, WorkItem]]:
+        """What a sprint report reads whole, as `current_and_ended_items` splits it: every
+        spike, the items whose sprint is one of these, those of these ids, every ended
+        item, and every row without card columns, in id order (`store/report_items.py`)."""
+        with self._engine.connect() as conn:
+            found = read_items(conn, project, sprint_ids=sprint_ids, item_ids=item_ids,
+                               spikes=True, ended=True)
+        current: dict[str, WorkItem] = {}
+        ended: dict[str, WorkItem] = {}
+        for item_id, item in found.items():
+            (ended if _ended(item) else current)[item_id] = item
+        return current, ended
+
+    def open_points(self, project: str) -> dict[Track, float]:
+        """Per track, the points of the current non-epic cards not done, summed in the
+        database (rows without card columns left out: `report_items` gives them)."""
+        with self._engine.connect() as conn:
+            return read_open_points(conn, project)
 
     def board_cards(
         self, project: str

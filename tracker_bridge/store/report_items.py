@@ -1,0 +1,101 @@
+"""The items a sprint report reads in full, and what it needs of all the others.
+
+`report sprint` validated every item's JSON into a WorkItem (100,000 at 100k items: most
+of a second), for figures that need a few thousand of them whole: the spikes (statuses,
+learning), the items the reported sprints hold or that events name in them, and the items
+moved into done lately (cycle times). Everything else it needs of the other items comes
+from their card columns: which are current (the roadmap leaves those out), and each
+track's open points (the forecast), summed in the database.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from sqlalchemy import Connection, false, func, or_, select
+
+from tracker_bridge.gc_pause import no_gc_pauses
+from tracker_bridge.model import Kind, Stage, Track, WorkItem, compact
+from tracker_bridge.store import schema as s
+from tracker_bridge.store.event_rows import sqlite_rows
+
+
+def _ended(item: WorkItem) -> bool:
+    return item.origin is not None and item.origin.ended is not None
+
+
+def read_current_ids(conn: Connection, project: str) -> set[str]:
+    """The ids of the project's current items (`Store.get_items`'s): by their card
+    columns, and for a row without them (`kind` NULL), by its JSON."""
+    i = s.items
+    found: set[str] = set()
+    unknown: list[str] = []
+    rows: Iterable[Any]
+    if conn.dialect.name == "sqlite":
+        rows = sqlite_rows(conn, "SELECT item_id, kind IS NULL, ended FROM items "
+                           "WHERE project = ?", [project])
+    else:
+        rows = conn.execute(select(i.c.item_id, i.c.kind.is_(None), i.c.ended)
+                            .where(i.c.project == project))
+    for item_id, uncarded, ended in rows:
+        if uncarded:
+            unknown.append(item_id)
+        elif not ended:
+            found.add(item_id)
+    if unknown:
+        whole = read_items(conn, project, item_ids=unknown)
+        found.update(item_id for item_id, item in whole.items() if not _ended(item))
+    return found
+
+
+def read_items(
+    conn: Connection, project: str, *, sprint_ids: Collection[str] = (),
+    item_ids: Collection[str] = (), spikes: bool = False, ended: bool = False,
+) -> dict[str, WorkItem]:
+    """The items of these sprints (their `sprint`), of these ids, every spike (`spikes`),
+    every ended one (`ended`), and every row without card columns with them (its card
+    is not known): whole, in id order."""
+    i = s.items
+    sprints, ids = sorted(set(sprint_ids)), sorted(set(item_ids))
+    validate = WorkItem.__pydantic_validator__.validate_json
+    if conn.dialect.name == "sqlite":
+        # One pass over the project's rows in id order, the choice made in SQLite; the
+        # JSON text straight into pydantic's parser.
+        rows = sqlite_rows(
+            conn,
+            "SELECT item_id, data FROM items WHERE project = ? AND (kind IS NULL "
+            "OR sprint IN (SELECT value FROM json_each(?)) "
+            "OR item_id IN (SELECT value FROM json_each(?)) "
+            "OR (? AND kind = 'spike') OR (? AND ended)) ORDER BY item_id",
+            [project, json.dumps(sprints), json.dumps(ids), spikes, ended],
+        )
+        with no_gc_pauses():
+            return {item_id: compact(validate(text)) for item_id, text in rows}
+    query = select(i.c.item_id, i.c.data).where(i.c.project == project, or_(
+        i.c.kind.is_(None), i.c.sprint.in_(sprints), i.c.item_id.in_(ids),
+        (i.c.kind == Kind.SPIKE._value_) if spikes else false(),
+        i.c.ended.is_(True) if ended else false(),
+    )).order_by(i.c.item_id)
+    stored = conn.execute(query).all()
+    with no_gc_pauses():
+        return {item_id: compact(WorkItem.model_validate(data)) for item_id, data in stored}
+
+
+def read_open_points(conn: Connection, project: str) -> dict[Track, float]:
+    """Per track, the points of the current non-epic cards not done (the forecast's
+    backlog), by their card columns; rows without them are left out (`read_items` gives
+    them whole)."""
+    i = s.items
+    found = dict.fromkeys(Track, 0.0)
+    query = (
+        select(i.c.track, func.sum(i.c.points))
+        .where(i.c.project == project, i.c.kind.is_not(None), i.c.kind != Kind.EPIC._value_,
+               i.c.stage != Stage.DONE._value_, i.c.ended.is_not(True), i.c.points.is_not(None))
+        .group_by(i.c.track)
+    )
+    tracks = {track._value_: track for track in Track}
+    for track, points in conn.execute(query):
+        found[tracks[track]] += float(points or 0)
+    return found
