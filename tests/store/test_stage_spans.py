@@ -122,17 +122,17 @@ def _spans(url: str) -> list[tuple[Any, ...]]:
 
 
 def test_the_migration_fills_it_as_the_writer_keeps_it(store_url: str) -> None:
-    """A store whose events were recorded before 0014 (some after a downgrade, by the
+    """A store whose events were recorded before 0015 (some after a downgrade, by the
     code of then: no spans kept) gets the rows the writer keeps."""
     with _store(store_url, 5) as store:
         events = [ev for past in store.histories(PROJECT).values() for ev in past]
     kept = _spans(store_url)
     assert len(kept) > 50 and {row[3] for row in kept} >= {"done", "backlog"}
     assert {row[4] for row in kept} == {True, False}  # some in their current stage
-    migrate_to(store_url, "0013_item_sprints")
+    migrate_to(store_url, "0014_items_board_index")
     engine = create_engine(store_url)
     try:
-        with engine.begin() as conn:  # more events, as a store before 0014 recorded them
+        with engine.begin() as conn:  # more events, as a store before 0015 recorded them
             conn.execute(insert(s.events), [
                 {"project": "later", "kind": ev.kind, "item_id": ev.item_id, "at": ev.at,
                  "tracker": None, "data": dict(ev.data), "dedup_key": f"old-{n}",

@@ -102,11 +102,11 @@ items = Table(
     Column("acceptance_criteria", json_type(none_as_null=True)),
     Column("definition_of_done", json_type(none_as_null=True)),
     Column("checked", json_type(none_as_null=True)),
-    # The item's sprint (migration 0014): a sprint report reads its sprints' items whole,
+    # The item's sprint (migration 0015): a sprint report reads its sprints' items whole,
     # not every item (`store/report_items.py`). Kept by `Store.save_items`.
     Column("sprint", String(NAME)),
     # The rows without card columns, which the store's cumulative flow cannot count (few
-    # or none): found without a pass over the table (migration 0014).
+    # or none): found without a pass over the table (migration 0015).
     Index("ix_items_without_cards", "project", "item_id",
           sqlite_where=text("kind IS NULL"), postgresql_where=text("kind IS NULL")),
 )

@@ -4,7 +4,7 @@ The sprint report's cumulative flow counts, per track, the cards in each stage a
 of each of the sprint's days. Replaying it read the later moves of every card moved since
 the sprint's first day (28,000 cards, 112,000 moves at 100,000 items) and walked every item
 in Python. Here each item's `created` and `stage_changed` events are reduced, when they are
-written, to a few rows (`item_stage_spans`, migration 0014): its stage from `since` until
+written, to a few rows (`item_stage_spans`, migration 0015): its stage from `since` until
 `until` (as whole microseconds since 1970 UTC), visible from its creation; the flow is
 then a `GROUP BY` in the database
 (`read_flow_counts`), a few hundred rows whatever the project's size.

@@ -19,8 +19,8 @@ its sprints' items whole, not every item.
 
 On SQLite the table gets the quiet-night triggers (see 0007_quiet_stamp).
 
-Revision ID: 0014_stage_spans
-Revises: 0013_item_sprints
+Revision ID: 0015_stage_spans
+Revises: 0014_items_board_index
 Create Date: 2026-12-03
 """
 
@@ -35,8 +35,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision: str = "0014_stage_spans"
-down_revision: str | None = "0013_item_sprints"
+revision: str = "0015_stage_spans"
+down_revision: str | None = "0014_items_board_index"
 branch_labels: str | None = None
 depends_on: str | None = None
 
