@@ -17,7 +17,7 @@ from tracker_bridge.errors import UserError
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, WorkItem
 from tracker_bridge.model.enums import parse_stage
-from tracker_bridge.reports.board import active_sprint, board_flow_stages
+from tracker_bridge.reports.board import BoardSnapshot, active_sprint, board_flow_stages
 from tracker_bridge.reports.flow import CycleSummary, FlowTail, cycle_summary
 from tracker_bridge.reports.history import (
     EventLike,
@@ -27,6 +27,7 @@ from tracker_bridge.reports.history import (
 )
 from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
 from tracker_bridge.reports.sprint import Velocity, velocity_as_of
+from tracker_bridge.reports.store_board import store_board
 from tracker_bridge.reports.summary import (
     SprintReport,
     build_sprint_report,
@@ -91,16 +92,31 @@ class ReportContext:
         """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
         return dict(self._store_items()[1])
 
-    def sprint_report(self, sprint: Sprint, *, one_shot: bool = False) -> SprintReport:
+    def board(self) -> BoardSnapshot:
+        """The board of `items()`, its lists clipped (`store_board`): the store's counts
+        and first cards, merged with the roadmap's items the store has not synced."""
+        synced = self._store_items()[0]
+        extra = {item_id: item for item_id, item in self.items().items()
+                 if item_id not in synced}
+        stages = board_flow_stages(extra)
+        flows = self.store.item_flows(self.name, stages) if stages else {}
+        return store_board(self.store, self.name, self.roadmap, self.now, extra=extra,
+                           extra_flows=flows)
+
+    def sprint_report(
+        self, sprint: Sprint, *, one_shot: bool = False, whole_board: bool = False
+    ) -> SprintReport:
         """The sprint's report from the store's summaries (`sprint_reads`), with the
         project's settings, measurements and phase reviews: what `report sprint` prints
         and the scheduled summary posts, one way. `one_shot`: the process ends after the
         report (the CLI), so what was read is frozen out of the collector's passes: its
         first pass after the read walked all of it (0.15 s at 100,000 items); a
-        long-running `serve` must not freeze what it will let go."""
+        long-running `serve` must not freeze what it will let go. `whole_board`: the
+        board lists every card (`--full` JSON), not clipped (`board`)."""
         items = self.items()
         with no_gc_pauses():
-            reads = self.sprint_reads(sprint)
+            reads = self.sprint_reads(sprint, board_flows=whole_board)
+            board = None if whole_board else self.board()
             if one_shot:
                 gc.freeze()
         return build_sprint_report(
@@ -117,24 +133,27 @@ class ReportContext:
             tails=reads.tails,
             done=reads.done,
             velocity=reads.velocity,
+            board=board,
         )
 
-    def sprint_reads(self, sprint: Sprint) -> SprintReads:
+    def sprint_reads(self, sprint: Sprint, *, board_flows: bool = True) -> SprintReads:
         """What `build_sprint_report` needs from the store for this sprint: the events of
         only the items whose replay can change a figure (`replayed_items`), and the
         summaries that stand in for the others' (a few thousand histories of 100,000):
         the spikes' own events (`SpikeSummary`), and the moved cards' stage at the first
-        day's end with their moves since (`FlowTail`)."""
+        day's end with their moves since (`FlowTail`). `board_flows`: with the flow
+        summaries of the cards in progress, for a board of every card (`flows`)."""
         # Tens of thousands of summaries, histories and tails, none of them garbage: a
         # collection pass over all that was made would cost as much as a read.
         with no_gc_pauses():
-            return self._sprint_reads(sprint)
+            return self._sprint_reads(sprint, board_flows)
 
-    def _sprint_reads(self, sprint: Sprint) -> SprintReads:
+    def _sprint_reads(self, sprint: Sprint, board_flows: bool = True) -> SprintReads:
         items, ended = self.items(), self._store_items()[1]
         spikes, _, own = self._spike_events(items)
         after, done_since = flow_marks_times(sprint, self.roadmap, self.now)
-        marks = self.store.flow_marks(self.name, after, done_since, board_flow_stages(items),
+        marks = self.store.flow_marks(self.name, after, done_since,
+                                      board_flow_stages(items) if board_flows else {},
                                       done_of=spikes)
         summaries = {i: SpikeSummary(own.get(i, []), marks.done_at.get(i)) for i in spikes}
         named = self.store.sprints_named(self.name, reported_sprints(sprint, self.roadmap))

@@ -92,6 +92,7 @@ def build_sprint_report(
     tails: Mapping[str, FlowTail] | None = None,
     done: Mapping[str, CycleSummary | None] | None = None,
     velocity: Velocity | None = None,
+    board: BoardSnapshot | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
     counted in the sprints they were in, as scope removed when they ended. `history`: the
@@ -106,7 +107,8 @@ def build_sprint_report(
     `spikes` (the spikes not in `history`: their own events and last move into done), and
     `tails` (the other cards moved after the sprint's first day: `cumulative_flow`'s), and
     `done` (the items moved into done since the cycle times' window began, with their
-    `cycle_summary` at its end: `cycle_times`')."""
+    `cycle_summary` at its end: `cycle_times`'). `board`: the board of `items` made
+    already (`ReportContext.board`, from the store's counts), in place of `flows`."""
     hist = grouped(events, history)
     statuses = spike_statuses(items, (), now, history=hist, summaries=spikes)
     policy = roadmap.board.spikes
@@ -117,7 +119,8 @@ def build_sprint_report(
     return SprintReport(
         health=sprint_health(sprint, everyone, (), roadmap, now, ageing_days, history=hist,
                              named=named, velocity=velocity),
-        board=board_snapshot(items, roadmap, now, (), ageing_days, history=hist, flows=flows),
+        board=board if board is not None else board_snapshot(
+            items, roadmap, now, (), ageing_days, history=hist, flows=flows),
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
         cumulative_flow=cumulative_flow(items, (), sprint.start, sprint.end, now, tz,
