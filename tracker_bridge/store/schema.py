@@ -100,6 +100,10 @@ items = Table(
     Column("acceptance_criteria", json_type(none_as_null=True)),
     Column("definition_of_done", json_type(none_as_null=True)),
     Column("checked", json_type(none_as_null=True)),
+    # The board's counts per stage and track and each one's first cards in id order
+    # (migration 0014, `store/board_parts.py`), read from the index alone.
+    Index("ix_items_board", "project", "stage", "track", "item_id", "kind", "ended",
+          "blocked", "origin_tracker"),
 )
 
 remote_refs = Table(
