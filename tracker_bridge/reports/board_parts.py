@@ -17,9 +17,9 @@ import heapq
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
+from itertools import groupby, islice
 from operator import attrgetter, itemgetter
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from tracker_bridge.model import Kind, Roadmap, Stage, Track
 from tracker_bridge.reports.board import (
@@ -118,25 +118,41 @@ def merge_parts(a: BoardParts, b: BoardParts) -> BoardParts:
     )
 
 
+class EnteredLike(Protocol):
+    """Cards that entered their stage at one time (`store.board_parts.EnteredTogether`)."""
+
+    @property
+    def since(self) -> datetime: ...
+    @property
+    def cards(self) -> int: ...
+    def item_ids(self) -> Sequence[str]: ...
+
+
 def ageing_head(
-    candidates: Iterable[tuple[str, datetime]], now: datetime, ageing_days: float,
-    limit: int = CLIPPED_AT,
+    groups: Iterable[EnteredLike], now: datetime, ageing_days: float, limit: int = CLIPPED_AT,
 ) -> tuple[list[tuple[str, float]], int]:
     """(the first `limit` ageing cards, oldest first, each with its days in stage; how
-    many age) of cards given as (id, when it entered its stage): every card that can age
-    (the store picks them with a margin), in any order. Exactly `board_snapshot`'s test
-    and order: days in stage over `ageing_days`, then the days as shown (rounded) and the
-    id."""
-    days: dict[datetime, float] = {}  # many cards entered at the same time (an import)
-    ageing: list[tuple[float, str, float]] = []
-    for item_id, since in candidates:
-        in_stage = days.get(since)
-        if in_stage is None:
-            in_stage = days[since] = days_since(since, now)
+    many age) of cards grouped by when they entered their stage: every card that can age
+    (the store picks them with a margin). Exactly `board_snapshot`'s test and order: days
+    in stage over `ageing_days`, then the days as shown (rounded) and the id. Only the
+    ids of the times the head reaches are read."""
+    ageing: list[tuple[float, float, EnteredLike]] = []
+    total = 0
+    for group in groups:
+        in_stage = days_since(group.since, now)
         if in_stage > ageing_days:
-            ageing.append((-round(in_stage, 1), item_id, in_stage))
-    head = heapq.nsmallest(limit, ageing, key=itemgetter(0, 1))
-    return [(item_id, in_stage) for _, item_id, in_stage in head], len(ageing)
+            ageing.append((-round(in_stage, 1), in_stage, group))
+            total += group.cards
+    ageing.sort(key=itemgetter(0))
+    head: list[tuple[str, float]] = []
+    # Each run of times shown as the same days holds cards shown in id order.
+    for _, shown_alike in groupby(ageing, key=itemgetter(0)):
+        if len(head) >= limit:
+            break
+        cards = sorted((item_id, in_stage) for _, in_stage, group in shown_alike
+                       for item_id in group.item_ids())
+        head.extend(cards[:limit - len(head)])
+    return head, total
 
 
 def clipped_snapshot(

@@ -41,9 +41,9 @@ def store_board(
     synced: a report's roadmap items; with their flow summaries), with every list clipped
     at `CLIPPED_AT`: the same output in every format but `--full` JSON."""
     limit = CLIPPED_AT
-    counted, candidates, whole, flows = store.board_parts(
+    counted, entered, whole, flows = store.board_parts(
         project, limit, now - timedelta(days=ageing_days) + AGEING_MARGIN)
-    head, ageing_total = ageing_head(candidates, now, ageing_days, limit)
+    head, ageing_total = ageing_head(entered, now, ageing_days, limit)
     cards = store.cards(project, [item_id for item_id, _ in head])
     stored = BoardParts(
         limit, counted.counts, counted.heads, counted.blocked, counted.blocked_total,

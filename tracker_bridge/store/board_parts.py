@@ -5,9 +5,9 @@ progress (50k), to print counts and lists clipped at 50. Here the database count
 current cards (`ended` left out, epics too) per stage and track, and hands over only the
 first `limit` cards of each list in id order (per stage and track, blocked, born in a
 tracker); of the cards that can be ageing, only their ids and when they entered their
-stage (`ageing_candidates`), so the reports pick the oldest exactly and read those cards
-alone (`read_cards`). Rows written without card columns (`kind` NULL) are not counted:
-their ids are handed over, to be read in full.
+stage, grouped by that time (`ageing_groups`), so the reports pick the oldest exactly and
+read those cards alone (`read_cards`). Rows written without card columns (`kind` NULL) are
+not counted: their ids are handed over, to be read in full.
 
 Ids are ordered as Python orders them (code points): SQLite's default collation does; on
 PostgreSQL the column is compared byte-wise (`COLLATE "C"`), whatever the database's.
@@ -134,45 +134,58 @@ def _entered(conn: Connection) -> Any:
     )
 
 
-# `ageing_candidates` as SQLite text, the rows straight from the driver (tens of
-# thousands of them at 100k items): the column names are ours, every value bound.
+class EnteredTogether(NamedTuple):
+    """The current cards in an active stage that entered it at one time (an import moves
+    thousands at once): what `ageing_groups` hands over per time."""
+
+    since: datetime
+    cards: int
+    """How many."""
+    ids: Any
+    """JSON text of the ids (SQLite's `json_group_array`) or their list (PostgreSQL's
+    `array_agg`), in no order: decoded by `item_ids` for the few times whose cards a
+    clipped list shows."""
+
+    def item_ids(self) -> list[str]:
+        return json.loads(self.ids) if isinstance(self.ids, str) else list(self.ids)
+
+
+# `ageing_groups` as SQLite text, the rows straight from the driver: the column names are
+# ours, every value bound.
 _SQLITE_ENTERED = (
     "COALESCE(CASE i.stage "
     + " ".join(f"WHEN '{value}' THEN f.entered_{value}" for value in _ACTIVE)
     + " END, CASE WHEN f.moved_at IS NULL THEN f.created_at END)"
 )
-_SQLITE_CANDIDATES = (
-    f"SELECT i.item_id, {_SQLITE_ENTERED} FROM items AS i JOIN item_flow AS f"
-    " ON f.project = i.project AND f.item_id = i.item_id"
-    " WHERE i.project = ? AND i.kind IS NOT NULL AND i.kind != 'epic' AND i.ended IS NOT 1"
+_SQLITE_GROUPS = (
+    f"SELECT {_SQLITE_ENTERED} AS since, COUNT(*), json_group_array(i.item_id)"
+    " FROM items AS i JOIN item_flow AS f ON f.project = i.project AND f.item_id = i.item_id"
+    " WHERE i.project = ? AND i.kind != 'epic' AND i.ended IS NOT 1"
     f" AND i.stage IN ({', '.join(repr(value) for value in _ACTIVE)})"
-    f" AND {_SQLITE_ENTERED} < ?"
+    f" AND {_SQLITE_ENTERED} < ? GROUP BY since"
 )
 
 
-def ageing_candidates(
+def ageing_groups(
     conn: Connection, project: str, entered_before: datetime
-) -> list[tuple[str, datetime]]:
-    """(id, when it entered its stage) of the current cards in an active stage (epics left
-    out) that entered it before `entered_before`."""
+) -> list[EnteredTogether]:
+    """The current cards in an active stage (epics left out) that entered it before
+    `entered_before`, grouped by when they entered it: tens of thousands of cards at 100k
+    items, but few distinct times where cards were imported or moved in bulk (and never
+    more rows than cards)."""
     if conn.dialect.name == "sqlite":
-        rows = sqlite_rows(conn, _SQLITE_CANDIDATES, [project, sqlite_time(entered_before)])
-        parsed: dict[str, datetime] = {}  # cards entered at one time share its text
-        found: list[tuple[str, datetime]] = []
-        for item_id, text in rows:
-            at = parsed.get(text)
-            if at is None:
-                at = parsed[text] = datetime.fromisoformat(text + UTC_SUFFIX)
-            found.append((item_id, at))
-        return found
+        rows = sqlite_rows(conn, _SQLITE_GROUPS, [project, sqlite_time(entered_before)])
+        return [EnteredTogether(datetime.fromisoformat(since + UTC_SUFFIX), count, ids)
+                for since, count, ids in rows]
     t, f = s.items, s.item_flow
-    entered = _entered(conn)
+    entered = _entered(conn).label("since")
     query = (
-        select(t.c.item_id, entered)
+        select(entered, func.count(), func.array_agg(t.c.item_id))
         .select_from(t.join(f, (f.c.project == t.c.project) & (f.c.item_id == t.c.item_id)))
         .where(_current(project), t.c.stage.in_(_ACTIVE), entered < as_utc(entered_before))
+        .group_by(entered)
     )
-    return [(item_id, at) for item_id, at in conn.execute(query)]
+    return [EnteredTogether(since, count, ids) for since, count, ids in conn.execute(query)]
 
 
 def read_cards(

@@ -16,8 +16,9 @@ from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import FieldValue, Kind, RemoteRef, WorkItem, compact, stored_json
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.board_parts import (
+    EnteredTogether,
     StoreBoard,
-    ageing_candidates,
+    ageing_groups,
     read_board_parts,
     read_cards,
 )
@@ -267,20 +268,20 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
 
     def board_parts(
         self, project: str, limit: int, entered_before: datetime
-    ) -> tuple[StoreBoard, list[tuple[str, datetime]], dict[str, WorkItem], dict[str, ItemFlow]]:
+    ) -> tuple[StoreBoard, list[EnteredTogether], dict[str, WorkItem], dict[str, ItemFlow]]:
         """The board of the current items from a few aggregate queries (`StoreBoard`: counts
-        per stage and track, the first `limit` cards of each list), with (id, when it
-        entered its stage) of the cards in an active stage that entered it before
-        `entered_before`, and the current items whose rows have no card columns, read in
-        full, with the flow summaries of those in an active stage (epics left out)."""
+        per stage and track, the first `limit` cards of each list), with the cards in an
+        active stage that entered it before `entered_before`, grouped by when
+        (`EnteredTogether`), and the current items whose rows have no card columns, read
+        in full, with the flow summaries of those in an active stage (epics left out)."""
         with self._engine.connect() as conn:
             parts = read_board_parts(conn, project, limit)
-            candidates = ageing_candidates(conn, project, entered_before)
+            entered = ageing_groups(conn, project, entered_before)
             whole = self._items_by_id(conn, project, parts.in_full)
         current = {item_id: item for item_id, item in whole.items() if not _ended(item)}
         stages = {item_id: item.stage._value_ for item_id, item in current.items()
                   if item.stage.is_active and item.kind is not Kind.EPIC}
-        return parts, candidates, current, self.item_flows(project, stages) if stages else {}
+        return parts, entered, current, self.item_flows(project, stages) if stages else {}
 
     def has_items(self, project: str) -> bool:
         """Whether the current view (`get_items`) holds any item: one row looked at."""
