@@ -150,6 +150,7 @@ def test_the_report_from_summaries_is_the_full_replay(store_url: str, seed: int)
         for now in NOWS:
             ctx = ReportContext(Settings(projects=(project,)), project, plan, store, now)
             items, ended = ctx.items(), ctx.ended_items()
+            board = ctx.board()  # from the store's counts and clipped lists
             for sprint in SPRINTS:
                 reads = ctx.sprint_reads(sprint)
                 fast = build_sprint_report(
@@ -160,6 +161,7 @@ def test_the_report_from_summaries_is_the_full_replay(store_url: str, seed: int)
                 full = build_sprint_report(sprint, items, (), plan, now, ended=ended,
                                            history=everything)
                 assert fast == full, (sprint.id, now)
+                assert fast.board == board, (sprint.id, now)
                 served.update(set(reads.spikes) - set(reads.history))
                 cycled.update(i for i, known in reads.done.items()
                               if known is not None and known.done_at is not None)
