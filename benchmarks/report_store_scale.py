@@ -40,6 +40,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from tracker_bridge.model import Kind, Stage, WorkItem, stored_json
+from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS
+from tracker_bridge.reports.lines import CLIPPED_AT
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import Store
 from tracker_bridge.store.cards import CARD_COLUMNS, card_columns
@@ -190,15 +192,20 @@ def run_cli(folder: Path, args: list[str]) -> tuple[float, float, int, float]:
 
 def read_seconds(folder: Path, command: str) -> tuple[float, int, float]:
     """The store read `command` makes, on its own: (seconds, rows read, CPU seconds).
-    `status` reads no event: each item's board card, and one flow summary row per card in
-    progress, in one pass (`Store.board_cards`; rows: the cards). `report sprint` reads the
+    `status` reads no event: the board's counts, the first cards of each list and the cards
+    that can be ageing grouped by when they entered their stage (`Store.board_parts`;
+    rows: the cards counted). `report sprint` reads the
     events of the items it replays, with the summaries that choose them
-    (`ReportContext.sprint_reads`; rows: the events)."""
+    (`ReportContext.sprint_reads`, with the few thousand items it reads whole; rows: the
+    events and those items)."""
     if command != "status":
         return _report_read_seconds(folder)
     with Store.open(f"sqlite:///{folder / 'state.sqlite'}") as store:
         began, cpu = time.perf_counter(), time.process_time()
-        rows = len(store.board_cards(PROJECT)[0])  # what `status` reads
+        now = datetime.now(UTC)
+        # What `status` reads (`store_board`): rows are the cards counted.
+        rows = sum(store.board_parts(PROJECT, CLIPPED_AT,
+                                     now - timedelta(days=DEFAULT_AGEING_DAYS))[0].counts.values())
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     return seconds, rows, cpu
 
@@ -208,11 +215,11 @@ def _report_read_seconds(folder: Path) -> tuple[float, int, float]:
 
     with open_context(folder / "tracker-bridge.toml", None, datetime.now(UTC)) as ctx:
         sprint = ctx.sprint(None)
-        ctx.items()  # read before the clock starts: the items are not the event read
         began, cpu = time.perf_counter(), time.process_time()
-        reads = ctx.sprint_reads(sprint)
+        # The events, the summaries and the items the figures read whole.
+        reads = ctx.sprint_reads(sprint, board_flows=False)
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
-    rows = sum(map(len, reads.history.values()))
+    rows = sum(map(len, reads.history.values())) + len(reads.items) + len(reads.ended)
     return seconds, rows + sum(len(s.events) for s in reads.spikes.values()), cpu
 
 
@@ -223,9 +230,9 @@ def phases(folder: Path) -> None:
 
     from rich.console import Console
 
-    from tracker_bridge.reports.board import board_snapshot
     from tracker_bridge.reports.context import ReportContext
     from tracker_bridge.reports.render_terminal import render_board, render_sprint
+    from tracker_bridge.reports.store_board import store_board
     from tracker_bridge.reports.summary import build_sprint_report
     from tracker_bridge.roadmap.cache import load_roadmap_cached
     from tracker_bridge.workspace import open_workspace
@@ -243,25 +250,27 @@ def phases(folder: Path) -> None:
         mark("open workspace + store")
         frame = load_roadmap_cached(project.roadmap, items=False).roadmap
         mark("status: roadmap (no items)")
-        cards, flows = workspace.store.board_cards(PROJECT)
-        mark("status: read cards + flows")
-        snapshot = board_snapshot(cards, frame, now, flows=flows)
-        mark("status: board")
+        snapshot = store_board(workspace.store, PROJECT, frame, now)
+        mark("status: board (counts)")
         render_board(snapshot, Console(width=100, color_system=None, file=io.StringIO()))
         mark("status: render")
-        roadmap = load_roadmap_cached(project.roadmap, today=now).roadmap
-        mark("report: roadmap")
-        ctx = ReportContext(workspace.settings, project, roadmap, workspace.store, now)
-        merged = ctx.items()
-        mark("report: merge items")
+        synced = workspace.store.current_ids(PROJECT)  # as `open_context` reads it
+        loaded = load_roadmap_cached(project.roadmap, today=now, skip=synced)
+        roadmap = loaded.roadmap
+        mark("report: roadmap (unsynced)")
+        ctx = ReportContext(workspace.settings, project, roadmap, workspace.store, now,
+                            order=tuple(loaded.lines), _current=synced)
         sprint = ctx.sprint(None)
-        reads = ctx.sprint_reads(sprint)
-        mark("report: read its events")
-        report = build_sprint_report(sprint, merged, (), roadmap, now,
-                                     ended=ctx.ended_items(), history=reads.history,
-                                     named=reads.named, flows=reads.flows,
-                                     spikes=reads.spikes, done=reads.done,
-                                     velocity=reads.velocity, stored_flow=reads.stored_flow)
+        reads = ctx.sprint_reads(sprint, board_flows=False)
+        mark("report: read (items, events)")
+        board = ctx.board()
+        mark("report: board (counts)")
+        report = build_sprint_report(sprint, reads.items, (), roadmap, now,
+                                     ended=reads.ended, history=reads.history,
+                                     named=reads.named, spikes=reads.spikes,
+                                     done=reads.done, velocity=reads.velocity,
+                                     stored_flow=reads.stored_flow, board=board,
+                                     open_points=reads.open_points)
         mark("report: compute")
         render_sprint(report, Console(width=100, color_system=None, file=io.StringIO()))
         mark("report: render")

@@ -161,7 +161,7 @@ REPORT_EVENTS = [
 REPORT_ITEMS = sorted({ev.item_id for ev in REPORT_EVENTS} | {"never_seen"})
 
 
-def test_done_marks_are_the_last_moves_into_done(store_url: str) -> None:
+def test_done_since_and_last_done_are_the_last_moves_into_done(store_url: str) -> None:
     # Done since a time: the items whose last move into done is then or later (an item
     # moved out of done again still counts: its cycle time is the replay's to tell); the
     # last move into done of the items asked for, and of no other.
@@ -175,11 +175,13 @@ def test_done_marks_are_the_last_moves_into_done(store_url: str) -> None:
                             for ev in past)}
         assert len(last_done) >= 2
         for since in (T0 - DAY, T0 + 3 * timedelta(hours=1), T0 + DAY, T0 + 3 * DAY):
-            asked = REPORT_ITEMS[::2]
-            marks = store.done_marks("r", since, done_of=asked)
-            assert marks.done_since == {i for i, at in last_done.items() if at >= since}
-            assert marks.done_at == {i: at for i, at in last_done.items() if i in asked}
-        assert store.done_marks("elsewhere", T0 - DAY, REPORT_ITEMS) == ((set(), {}))
+            assert store.done_since("r", since) == {i for i, at in last_done.items()
+                                                   if at >= since}
+        asked = REPORT_ITEMS[::2]
+        assert store.last_done("r", asked) == {i: at for i, at in last_done.items()
+                                               if i in asked}
+        assert store.done_since("elsewhere", T0 - DAY) == set()
+        assert store.last_done("elsewhere", REPORT_ITEMS) == {}
 
 
 def test_sprints_named_finds_what_the_events_name(store_url: str) -> None:

@@ -65,7 +65,9 @@ def report_sprint(
     from tracker_bridge.reports.render_terminal import render_sprint
 
     with open_context(config, project, parse_now(now)) as ctx:
-        report = ctx.sprint_report(ctx.sprint(sprint), one_shot=True)
+        # Every card listed only by `--full` JSON; the other outputs clip every list.
+        report = ctx.sprint_report(ctx.sprint(sprint), one_shot=True,
+                                   whole_board=full and fmt is Format.JSON)
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:
         raise UserError("--post: no Slack webhook configured; set [slack] webhook_env")

@@ -46,25 +46,34 @@ def status(
 def _status(
     project: str | None, config: Path | None, as_json: bool, full: bool, now: str | None
 ) -> None:
-    from tracker_bridge.reports.board import board_snapshot
+    from tracker_bridge.reports.board import BoardSnapshot, board_snapshot
     from tracker_bridge.reports.context import parse_now
+    from tracker_bridge.reports.store_board import store_board
 
     at = parse_now(now)
+    snapshot: BoardSnapshot | None = None
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
+        store = workspace.store
         # The board is the store's items: the roadmap gives only the plan around them.
         loaded = load_roadmap_cached(settings.roadmap, items=False).roadmap
-        # Only what the board reads: each item's card (a few columns, not its whole
-        # record), and when the cards in progress entered their stage and first started
-        # (their flow summaries, no event read), in one pass.
-        items, flows = workspace.store.board_cards(settings.name)
-    if not items:
+        if not (as_json and full):
+            # Counts and the few cards each list shows, from the store's aggregates.
+            if store.has_items(settings.name):
+                snapshot = store_board(store, settings.name, loaded, at)
+        else:
+            # Every card listed: each item's card (a few columns, not its whole record),
+            # and when the cards in progress entered their stage and first started
+            # (their flow summaries, no event read), in one pass.
+            items, flows = store.board_cards(settings.name)
+            if items:
+                snapshot = board_snapshot(items, loaded, at, flows=flows)
+    if snapshot is None:
         repeat = repeat_options(roadmap=None, project=project, targets=(), config=config)
         raise UserError(
             f"nothing synced yet for {settings.name!r}: run "
             f"`{command_line('seed', *repeat, '--yes')}` or `{command_line('sync', *repeat)}` first"
         )
-    snapshot = board_snapshot(items, loaded, at, flows=flows)
     if as_json:
         from tracker_bridge.reports.render_json import to_json
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter, itemgetter
 
@@ -65,7 +65,8 @@ class WipBreach:
     """None: the stage-wide limit; else that track's own limit for the stage."""
     count: int
     limit: int
-    items: tuple[str, ...]
+    items: Sequence[str]
+    """In id order: a tuple, or the first ids and their count (`Clipped`)."""
 
     def __str__(self) -> str:
         scope = f"{self.stage.value}" + (f" ({self.track.value})" if self.track else "")
@@ -82,12 +83,18 @@ class BoardSnapshot:
     ageing: Lines
     ageing_days: float
     active_sprint: Sprint | None
+    born: Lines | None = field(default=None, compare=False, repr=False,
+                               metadata={"json": False})
+    """`tracker_born()` when the columns hold only their first cards (`ClippedLines`,
+    `store_board`); not part of the JSON."""
 
     def column(self, stage: Stage) -> StageColumn:
         return next(col for col in self.columns if col.stage is stage)
 
     def tracker_born(self) -> Lines:
         """The cards born in a tracker, not in the roadmap, column by column."""
+        if self.born is not None:
+            return self.born
         return Lines([card for col in self.columns for card in col.items.cards
                       if card.origin is not None])
 
@@ -135,13 +142,13 @@ def _history_ageing(
     days: float,
 ) -> Lines:
     """The ageing lines of `items`, given in id order."""
-    found: list[_Found] = []
+    found: list[Found] = []
     for item in items:
         if item.stage in _ACTIVE and item.kind is not Kind.EPIC:
             past = history.get(item.id, ())
             since = entered_stage_at(item, past)
-            if since is not None and (in_stage := _days_since(since, now)) > days:
-                found.append(_found(item, in_stage, started_at(item, past)))
+            if since is not None and (in_stage := days_since(since, now)) > days:
+                found.append(found_ageing(item, in_stage, started_at(item, past)))
     return _oldest_first(found, now)
 
 
@@ -160,31 +167,47 @@ def _flow_ageing(
     items: Iterable[CardLike], flows: Mapping[str, FlowLike], now: datetime, days: float
 ) -> Lines:
     """`_history_ageing` over summaries: 50,000 cards in progress at 100k items."""
-    found: list[_Found] = []
+    return _oldest_first(_flow_found(items, flows, now, days), now)
+
+
+def flow_found(
+    items: Mapping[str, CardLike], flows: Mapping[str, FlowLike], now: datetime, days: float
+) -> list[Found]:
+    """The ageing cards of `items` as `ageing_from_flows` finds them, oldest first."""
+    found = _flow_found(sorted(items.values(), key=_card_id), flows, now, days)
+    found.sort(key=_days_first)
+    return found
+
+
+def _flow_found(
+    items: Iterable[CardLike], flows: Mapping[str, FlowLike], now: datetime, days: float
+) -> list[Found]:
+    found: list[Found] = []
     for item in items:
         if item.stage in _ACTIVE and item.kind is not Kind.EPIC:
             flow = flows.get(item.id)
             since = entered_stage_from(item, flow)
-            if since is not None and (in_stage := _days_since(since, now)) > days:
-                found.append(_found(item, in_stage, started_from(item, flow)))
-    return _oldest_first(found, now)
+            if since is not None and (in_stage := days_since(since, now)) > days:
+                found.append(found_ageing(item, in_stage, started_from(item, flow)))
+    return found
 
 
-_Found = tuple[float, CardLike, Ageing]
-"""An ageing card: its days in stage negated (to sort it by), the card and its line's
-`Ageing`."""
+Found = tuple[float, CardLike, Ageing]
+"""An ageing card: its days in stage, rounded as shown and negated (to sort it by), the
+card and its line's `Ageing`. Oldest first is (that, id) order."""
 
 
-def _days_since(since: datetime, now: datetime) -> float:
+def days_since(since: datetime, now: datetime) -> float:
+    """Days in stage, unrounded: a card ages when this exceeds the ageing days."""
     return (now - since).total_seconds() / 86400
 
 
-def _found(item: CardLike, in_stage: float, began: datetime | None) -> _Found:
+def found_ageing(item: CardLike, in_stage: float, began: datetime | None) -> Found:
     shown = round(in_stage, 1)
     return -shown, item, (shown, began)
 
 
-def _oldest_first(found: list[_Found], now: datetime) -> Lines:
+def _oldest_first(found: list[Found], now: datetime) -> Lines:
     """The ageing cards' lines, longest in their stage first, then in the order found (by
     id): a stable sort on the days alone, not on (days, id) (most cards tie on the days,
     and comparing their ids cost more than the rest of the sort)."""

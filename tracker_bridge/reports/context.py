@@ -15,8 +15,8 @@ from pathlib import Path
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.gc_pause import no_gc_pauses
-from tracker_bridge.model import Kind, Roadmap, Sprint, WorkItem
-from tracker_bridge.reports.board import active_sprint, board_flow_stages
+from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, Track, WorkItem
+from tracker_bridge.reports.board import BoardSnapshot, active_sprint, board_flow_stages
 from tracker_bridge.reports.flow import CycleSummary, StoredFlow, cycle_summary, flow_times
 from tracker_bridge.reports.history import (
     EventLike,
@@ -26,6 +26,7 @@ from tracker_bridge.reports.history import (
 )
 from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
 from tracker_bridge.reports.sprint import Velocity, velocity_as_of
+from tracker_bridge.reports.store_board import store_board
 from tracker_bridge.reports.summary import (
     SprintReport,
     build_sprint_report,
@@ -55,6 +56,7 @@ class ReportContext:
         default=None, repr=False
     )
     _items: dict[str, WorkItem] | None = field(default=None, repr=False)
+    _current: set[str] | None = field(default=None, repr=False)
 
     @property
     def name(self) -> str:
@@ -85,28 +87,67 @@ class ReportContext:
         }
         return {**merged, **synced}
 
+    def synced_ids(self) -> set[str]:
+        """The ids of the store's current items (`items()` takes these from the store)."""
+        if self._current is None:
+            self._current = (set(self._stored[0]) if self._stored is not None
+                             else self.store.current_ids(self.name))
+        return self._current
+
+    def _unsynced(self) -> dict[str, WorkItem]:
+        """The roadmap's items the store has not synced, by id."""
+        synced = self.synced_ids()
+        return {item_id: item for item_id, item in self.roadmap.item_by_id().items()
+                if item_id not in synced}
+
+    def _report_view(
+        self, sprint_ids: Collection[str], item_ids: Collection[str]
+    ) -> tuple[dict[str, WorkItem], dict[str, WorkItem]]:
+        """(`items()` and `ended_items()` cut down to what a sprint report reads whole:
+        every spike, the items of these sprints, those of these ids, and the roadmap's
+        items not synced), in `items()`'s order, without reading every item's JSON."""
+        if self._stored is not None:  # every item read already
+            return self.items(), self.ended_items()
+        synced, ended = self.store.report_items(self.name, sprint_ids, item_ids)
+        own = self._unsynced()
+        merged = {item_id: synced[item_id] if item_id in synced else own[item_id]
+                  for item_id in (self.order or own) if item_id in synced or item_id in own}
+        return {**merged, **synced}, ended
+
     def ended_items(self) -> dict[str, WorkItem]:
         """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
         return dict(self._store_items()[1])
 
-    def sprint_report(self, sprint: Sprint, *, one_shot: bool = False) -> SprintReport:
+    def board(self) -> BoardSnapshot:
+        """The board of `items()`, its lists clipped (`store_board`): the store's counts
+        and first cards, merged with the roadmap's items the store has not synced."""
+        extra = self._unsynced()
+        stages = board_flow_stages(extra)
+        flows = self.store.item_flows(self.name, stages) if stages else {}
+        return store_board(self.store, self.name, self.roadmap, self.now, extra=extra,
+                           extra_flows=flows)
+
+    def sprint_report(
+        self, sprint: Sprint, *, one_shot: bool = False, whole_board: bool = False
+    ) -> SprintReport:
         """The sprint's report from the store's summaries (`sprint_reads`), with the
         project's settings, measurements and phase reviews: what `report sprint` prints
         and the scheduled summary posts, one way. `one_shot`: the process ends after the
         report (the CLI), so what was read is frozen out of the collector's passes: its
         first pass after the read walked all of it (0.15 s at 100,000 items); a
-        long-running `serve` must not freeze what it will let go."""
-        items = self.items()
+        long-running `serve` must not freeze what it will let go. `whole_board`: the
+        board lists every card (`--full` JSON), not clipped (`board`)."""
         with no_gc_pauses():
-            reads = self.sprint_reads(sprint)
+            reads = self.sprint_reads(sprint, board_flows=whole_board)
+            board = None if whole_board else self.board()
             if one_shot:
                 gc.freeze()
         return build_sprint_report(
-            sprint, items, (), self.roadmap, self.now,
+            sprint, reads.items, (), self.roadmap, self.now,
             research_points_burndown=self.project.research_points_burndown,
             measurements=self.store.measurements(self.name),
             reviews=self.store.phase_reviews(self.name),
-            ended=self.ended_items(),
+            ended=reads.ended,
             history=reads.history,
             named=reads.named,
             flows=reads.flows,
@@ -114,50 +155,78 @@ class ReportContext:
             done=reads.done,
             velocity=reads.velocity,
             stored_flow=reads.stored_flow,
+            board=board,
+            open_points=reads.open_points,
         )
 
-    def sprint_reads(self, sprint: Sprint) -> SprintReads:
+    def sprint_reads(self, sprint: Sprint, *, board_flows: bool = True) -> SprintReads:
         """What `build_sprint_report` needs from the store for this sprint: the events of
         only the items whose replay can change a figure (`replayed_items`), and the
         summaries that stand in for the others' (a few thousand histories of 100,000):
         the spikes' own events (`SpikeSummary`), and the synced cards' cumulative flow
-        counted in the store (`StoredFlow`)."""
+        counted in the store (`StoredFlow`). `board_flows`: with the flow summaries of the
+        cards in progress, for a board of every card (`flows`)."""
         # Tens of thousands of summaries and histories, none of them garbage: a
         # collection pass over all that was made would cost as much as a read.
         with no_gc_pauses():
-            return self._sprint_reads(sprint)
+            return self._sprint_reads(sprint, board_flows)
 
-    def _sprint_reads(self, sprint: Sprint) -> SprintReads:
-        items, (synced, ended) = self.items(), self._store_items()
-        spikes, _, own = self._spike_events(items)
+    def _sprint_reads(self, sprint: Sprint, board_flows: bool = True) -> SprintReads:
+        sprint_ids = reported_sprints(sprint, self.roadmap)
+        named = self.store.sprints_named(self.name, sprint_ids)
         since, until = cycle_window(sprint, self.roadmap, self.now)
-        marks = self.store.done_marks(self.name, since, done_of=spikes)
-        summaries = {i: SpikeSummary(own.get(i, []), marks.done_at.get(i)) for i in spikes}
-        named = self.store.sprints_named(self.name, reported_sprints(sprint, self.roadmap))
-        done = self._cycle_summaries(marks.done_since, until)
+        done_since = self.store.done_since(self.name, since)
+        if board_flows:  # a board of every card: every item
+            items, ended = self.items(), self.ended_items()
+        else:  # what the figures read whole: a few thousand items of 100,000
+            items, ended = self._report_view(
+                sprint_ids, {*done_since, *(i for ids in named.values() for i in ids)})
+        spikes, _, own = self._spike_events(items)
+        done_at = self.store.last_done(self.name, spikes)
+        summaries = {i: SpikeSummary(own.get(i, []), done_at.get(i)) for i in spikes}
+        done = self._cycle_summaries(done_since, until)
         wanted = replayed_items(sprint, items, ended, named,
                                 [i for i, known in done.items() if known is None],
                                 served=summaries)
         # The cumulative flow of the synced cards is counted by the store; the others (the
         # roadmap's items not synced yet) are replayed from their events.
-        stored = self._stored_flow(sprint, synced)
+        stored = self._stored_flow(sprint)
         wanted.update(i for i in items if i not in stored.items)
         return SprintReads(
             history=self.store.histories(self.name, item_ids=wanted),
             named=named,
-            flows=self.store.item_flows(self.name, board_flow_stages(items)),
+            flows=self.store.item_flows(self.name, board_flow_stages(items)) if board_flows
+            else {},
             spikes=summaries,
             done=done,
             velocity=velocity_as_of(sprint, {**ended, **items}, self.roadmap, self.now, named,
                                     _StoreAsOf(self.store, self.name)),
             stored_flow=stored,
+            items=items,
+            ended=ended,
+            open_points=self._open_points(items, ended, stored),
         )
 
-    def _stored_flow(self, sprint: Sprint, synced: Mapping[str, WorkItem]) -> StoredFlow:
+    def _stored_flow(self, sprint: Sprint) -> StoredFlow:
         """The store's cumulative flow of the synced cards over the sprint's days."""
         _, times = flow_times(sprint.start, sprint.end, self.now, self.roadmap.cadence.timezone)
         read = self.store.flow_counts(self.name, times)
-        return StoredFlow(read.counts, _Counted(synced, frozenset(read.unread)))
+        return StoredFlow(read.counts, _Counted(self.synced_ids(), frozenset(read.unread)))
+
+    def _open_points(
+        self, items: Mapping[str, WorkItem], ended: Mapping[str, WorkItem], stored: StoredFlow
+    ) -> dict[Track, float]:
+        """Per track, the points of the open non-epic items of the report's items and the
+        ended ones (`sprint_health`'s forecast): the store's sum of its rows with card
+        columns, and the others' here (the roadmap's items not synced, rows without)."""
+        found = self.store.open_points(self.name)
+        unread = _unread(stored)
+        for item_id, item in {**ended, **items}.items():
+            if (item_id in unread or (item_id not in ended and item_id not in stored.items)) \
+                    and item.kind is not Kind.EPIC and item.stage is not Stage.DONE \
+                    and item.points:
+                found[item.track] += item.points
+        return found
 
     def _cycle_summaries(
         self, item_ids: set[str], until: datetime
@@ -226,17 +295,27 @@ class SprintReads:
     done: dict[str, CycleSummary | None]
     velocity: Velocity
     stored_flow: StoredFlow
+    items: dict[str, WorkItem]
+    """The items the figures read whole (`build_sprint_report`'s `items`): every item, or
+    for a clipped board, those `_report_view` gives."""
+    ended: dict[str, WorkItem]
+    open_points: dict[Track, float]
 
 
 @dataclass(frozen=True)
 class _Counted:
     """The synced items but those the store could not count (`FlowRead.unread`)."""
 
-    synced: Mapping[str, WorkItem]
+    synced: Collection[str]
     unread: frozenset[str]
 
     def __contains__(self, item_id: object) -> bool:
         return item_id in self.synced and item_id not in self.unread
+
+
+def _unread(stored: StoredFlow) -> frozenset[str]:
+    counted = stored.items
+    return counted.unread if isinstance(counted, _Counted) else frozenset()
 
 
 @dataclass(frozen=True)
@@ -275,9 +354,11 @@ def open_context(
 ) -> Iterator[ReportContext]:
     with open_workspace(config) as workspace:
         chosen = workspace.project(project)
-        stored = workspace.store.current_and_ended_items(chosen.name)
+        # Only the ids: a sprint report reads a few thousand items whole, not every one
+        # (`ReportContext.items()` reads the rest when a command asks).
+        synced = workspace.store.current_ids(chosen.name)
         # The team's date at `now` (its time zone), as `status` and the sprint choice use.
         # The items the store has synced are its view: the roadmap's copies are not loaded.
-        loaded = load_roadmap_cached(chosen.roadmap, today=now, skip=stored[0])
+        loaded = load_roadmap_cached(chosen.roadmap, today=now, skip=synced)
         yield ReportContext(workspace.settings, chosen, loaded.roadmap, workspace.store, now,
-                            order=tuple(loaded.lines), _stored=stored)
+                            order=tuple(loaded.lines), _current=synced)

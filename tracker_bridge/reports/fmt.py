@@ -136,9 +136,10 @@ BREACH_IDS = 10
 
 
 def breach_text(breach: WipBreach) -> str:
-    ids = list(breach.items)
-    named = ", ".join(ids[:BREACH_IDS])
-    more = f" … and {len(ids) - BREACH_IDS} more" if len(ids) > BREACH_IDS else ""
+    """The first `BREACH_IDS` ids, the rest counted (`count`: a board read from the store
+    keeps only the first ids of a breach, `Clipped`)."""
+    named = ", ".join(breach.items[:BREACH_IDS])
+    more = f" … and {breach.count - BREACH_IDS} more" if breach.count > BREACH_IDS else ""
     return f"{breach}: {named}{more}"
 
 

@@ -5,10 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Protocol, overload
+from typing import Protocol, TypeVar, overload
 
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
 from tracker_bridge.model.checklist import checklist_value, criteria_of
+
+JSON_LIST_LIMIT = 50
+"""JSON's clip (`render_json`): a longer list of items keeps its first 50 and its total.
+Here, not in `render_json`, so that `status` knows it without loading the sprint reports."""
+CLIPPED_AT = JSON_LIST_LIMIT
+"""The cards a clipped board keeps per list (`ClippedLines`, `Clipped`): the longest any
+renderer shows of a list, JSON's (the terminal shows 15, a breach names 10 ids)."""
+
+T = TypeVar("T")
 
 
 class OriginLike(Protocol):
@@ -160,11 +169,11 @@ class Lines(Sequence[ItemLine]):
 
     def __getitem__(self, index: int | slice) -> ItemLine | tuple[ItemLine, ...]:
         if isinstance(index, slice):
-            return tuple(self._line(i) for i in range(len(self._cards))[index])
-        return self._line(range(len(self._cards))[index])  # negative, IndexError
+            return tuple(self._line(i) for i in range(len(self))[index])
+        return self._line(range(len(self))[index])  # negative, IndexError
 
     def __iter__(self) -> Iterator[ItemLine]:
-        return (self._line(i) for i in range(len(self._cards)))
+        return (self._line(i) for i in range(len(self)))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):
@@ -176,6 +185,102 @@ class Lines(Sequence[ItemLine]):
 
     def __repr__(self) -> str:
         return f"Lines({list(self)!r})"
+
+
+class ClippedError(LookupError):
+    """A clipped list was read past the cards it keeps: that caller needs the whole list
+    (`status --full`, `report sprint --format json --full` build it)."""
+
+
+def _clipped(index: int, kept: int, total: int) -> ClippedError:
+    return ClippedError(f"entry {index} of a list of {total} clipped at its first {kept}: "
+                        "read the whole board (`--full`) to list it all")
+
+
+class ClippedLines(Lines):
+    """The first lines of a longer list, and how long it is (`len`): what a board read
+    from the store's counts and clipped lists holds (`store_board`). Reading within the
+    lines kept works as on `Lines`; reading past them raises `ClippedError`."""
+
+    __slots__ = ("_total",)
+
+    def __init__(
+        self, cards: Sequence[CardLike], total: int, ageing: Sequence[Ageing] | None = None,
+        now: datetime | None = None,
+    ):
+        if total < len(cards):
+            raise ValueError(f"{len(cards)} lines kept of a list of {total}")
+        super().__init__(cards, ageing, now)
+        self._total = total
+
+    def __len__(self) -> int:
+        return self._total
+
+    def _line(self, index: int) -> ItemLine:
+        if index >= len(self._cards):
+            raise _clipped(index, len(self._cards), self._total)
+        return super()._line(index)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ClippedLines) and len(other.cards) < len(other):
+            return (len(self) == len(other) and len(self.cards) == len(other.cards)
+                    and all(a == b for a, b in zip(self[:len(self.cards)],
+                                                   other[:len(other.cards)], strict=True)))
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash((self._total, self[:len(self._cards)]))
+
+    def __repr__(self) -> str:
+        return f"ClippedLines({list(self[:len(self._cards)])!r}, total={self._total})"
+
+
+class Clipped(Sequence[T]):
+    """The first values of a longer list, and how long it is (`len`): a WIP breach's item
+    ids on a board read from the store. Reading past the values kept raises
+    `ClippedError`."""
+
+    __slots__ = ("_head", "_total")
+
+    def __init__(self, head: Sequence[T], total: int):
+        if total < len(head):
+            raise ValueError(f"{len(head)} values kept of a list of {total}")
+        self._head = tuple(head)
+        self._total = total
+
+    def __len__(self) -> int:
+        return self._total
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        if isinstance(index, slice):
+            return tuple(self._value(i) for i in range(self._total)[index])
+        return self._value(range(self._total)[index])
+
+    def _value(self, index: int) -> T:
+        if index >= len(self._head):
+            raise _clipped(index, len(self._head), self._total)
+        return self._head[index]
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._value(i) for i in range(self._total))
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Clipped):
+            return self._total == other._total and self._head == other._head
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash((self._total, self._head))
+
+    def __repr__(self) -> str:
+        return f"Clipped({list(self._head)!r}, total={self._total})"
 
 
 def acceptance_of(item: CardLike) -> tuple[Criterion, ...]:

@@ -21,14 +21,13 @@ from pydantic import BaseModel
 
 from tracker_bridge.reports.board import BoardSnapshot, StageColumn
 from tracker_bridge.reports.learning import ResearchLearning
-from tracker_bridge.reports.lines import ItemLine, Lines
+from tracker_bridge.reports.lines import JSON_LIST_LIMIT, Clipped, ItemLine, Lines
 from tracker_bridge.reports.spikes import SpikeStatus, SpikeViolation
 from tracker_bridge.reports.summary import SprintReport
 
 SCHEMA_VERSION = 2
 """2: flow metrics, research learning, clipped lists with `<key>_total`, float points."""
 BOARD_SCHEMA_VERSION = 1
-JSON_LIST_LIMIT = 50
 _SERIES = frozenset({"burndown", "days", "throughput", "per_sprint", "velocity_history",
                      "stats", "columns", "tracks", "extensions"})
 _POINT_KEYS = frozenset({"points", "remaining", "ideal", "capacity", "velocity"})
@@ -52,14 +51,15 @@ def plain(value: Any, limit: int | None = None) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = [f.name for f in dataclasses.fields(value)] + list(_EXTRA.get(type(value), ()))
+        names = [f.name for f in dataclasses.fields(value) if f.metadata.get("json", True)]
+        names += _EXTRA.get(type(value), ())
         out = _fields(((name, getattr(value, name)) for name in names), limit)
         if isinstance(value, SpikeViolation):
             out["text"] = str(value)
         return out
     if isinstance(value, Mapping):
         return _fields(((str(plain(k)), v) for k, v in value.items()), limit)
-    if isinstance(value, list | tuple | Lines):
+    if isinstance(value, list | tuple | Lines | Clipped):
         return [plain(v, limit) for v in value]
     return value
 
@@ -71,7 +71,7 @@ def _fields(pairs: Iterable[tuple[str, Any]], limit: int | None) -> dict[str, An
             value = float(value)  # one type for points
         elif key == "velocity_history":
             value = [(sprint, float(points)) for sprint, points in value]
-        elif (limit is not None and isinstance(value, list | tuple | Lines)
+        elif (limit is not None and isinstance(value, list | tuple | Lines | Clipped)
               and key not in _SERIES and len(value) > limit):
             out[f"{key}_total"] = len(value)
             value = value[:limit]

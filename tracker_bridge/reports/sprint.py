@@ -451,12 +451,15 @@ def sprint_health(
     history: Histories | None = None,
     named: Mapping[str, set[str]] | None = None,
     velocity: Velocity | None = None,
+    open_points: Mapping[Track, float] | None = None,
 ) -> SprintHealth:
     """`history`: the events already grouped per item (`by_item`), in place of `events`;
     `named`: `sprints_named` of every item's events, for this sprint (and its
     `velocity_sprints`, without `velocity`) at least (`Store.sprints_named`), when
     `history` holds only the events of the items these sprints can hold; `velocity`:
-    `velocity_as_of` (the velocity sprints' members' events need not be in `history`)."""
+    `velocity_as_of` (the velocity sprints' members' events need not be in `history`);
+    `open_points`: per track, the points of every open non-epic item (the forecast's
+    backlog, summed by the store): then `items` need hold only the sprints' items."""
     hist = grouped(events, history)
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
@@ -466,12 +469,14 @@ def sprint_health(
     # One pass over every item (100,000): the sprints' current items, and each track's
     # open points for the forecast (summed in the items' order).
     current: dict[str, list[WorkItem]] = {sprint_id: [] for sprint_id in replayed}
-    open_points = dict.fromkeys(Track, 0.0)
+    summed = open_points is not None
+    backlog_points = dict.fromkeys(Track, 0.0) if open_points is None else dict(open_points)
     for item in items.values():
         if item.sprint in current:
             current[item.sprint].append(item)
-        if item.kind is not Kind.EPIC and item.stage is not Stage.DONE and item.points:
-            open_points[item.track] += item.points
+        if not summed and item.kind is not Kind.EPIC and item.stage is not Stage.DONE \
+                and item.points:
+            backlog_points[item.track] += item.points
     if velocity is None:
         velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
     everyone = _members(items, sprint.id, named, current)
@@ -482,7 +487,7 @@ def sprint_health(
         committed = scope.at_commit(scope.committed)
         past = velocity[track]
         mean = round(sum(p for _, p in past) / len(past), 2) if past else None
-        backlog = round(open_points[track], 2)
+        backlog = round(backlog_points[track], 2)
         spikes = tuple(
             spike_status(i, hist.get(i.id, []), now)
             for i in scope.touched if i.kind is Kind.SPIKE and i.timebox is not None

@@ -7,7 +7,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tracker_bridge.model import Kind, Roadmap, Sprint, WorkItem
+from tracker_bridge.model import Kind, Roadmap, Sprint, Track, WorkItem
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, BoardSnapshot, board_snapshot
 from tracker_bridge.reports.flow import (
     CycleSummary,
@@ -90,6 +90,8 @@ def build_sprint_report(
     done: Mapping[str, CycleSummary | None] | None = None,
     velocity: Velocity | None = None,
     stored_flow: StoredFlow | None = None,
+    board: BoardSnapshot | None = None,
+    open_points: Mapping[Track, float] | None = None,
 ) -> SprintReport:
     """`ended`: tracker-born items that ended (`Store.ended_items`): off the board, but
     counted in the sprints they were in, as scope removed when they ended. `history`: the
@@ -103,7 +105,9 @@ def build_sprint_report(
     events and last move into done), `done` (the items moved into done since the cycle
     times' window began, with their `cycle_summary` at its end: `cycle_times`'), and
     `stored_flow` (the store's cumulative flow of the synced cards, `Store.flow_counts`:
-    the others' is replayed)."""
+    the others' is replayed). `board`: the board of `items` made already
+    (`ReportContext.board`, from the store's counts), in place of `flows`. `open_points`:
+    `sprint_health`'s (then `items` need hold only what the other figures read whole)."""
     hist = grouped(events, history)
     statuses = spike_statuses(items, (), now, history=hist, summaries=spikes)
     policy = roadmap.board.spikes
@@ -113,8 +117,9 @@ def build_sprint_report(
     times = cycle_times(items, (), since, until, history=hist, done=done)
     return SprintReport(
         health=sprint_health(sprint, everyone, (), roadmap, now, ageing_days, history=hist,
-                             named=named, velocity=velocity),
-        board=board_snapshot(items, roadmap, now, (), ageing_days, history=hist, flows=flows),
+                             named=named, velocity=velocity, open_points=open_points),
+        board=board if board is not None else board_snapshot(
+            items, roadmap, now, (), ageing_days, history=hist, flows=flows),
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),
         violations=tuple(v for s in statuses for v in violations_of(s, policy)),
         cumulative_flow=cumulative_flow(items, (), sprint.start, sprint.end, now, tz,

@@ -20,7 +20,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -105,10 +104,10 @@ items = Table(
     # The item's sprint (migration 0015): a sprint report reads its sprints' items whole,
     # not every item (`store/report_items.py`). Kept by `Store.save_items`.
     Column("sprint", String(NAME)),
-    # The rows without card columns, which the store's cumulative flow cannot count (few
-    # or none): found without a pass over the table (migration 0015).
-    Index("ix_items_without_cards", "project", "item_id",
-          sqlite_where=text("kind IS NULL"), postgresql_where=text("kind IS NULL")),
+    # The board's counts per stage and track and each one's first cards in id order
+    # (migration 0014, `store/board_parts.py`), read from the index alone.
+    Index("ix_items_board", "project", "stage", "track", "item_id", "kind", "ended",
+          "blocked", "origin_tracker"),
 )
 
 remote_refs = Table(

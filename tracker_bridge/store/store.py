@@ -23,6 +23,13 @@ from tracker_bridge.model import (
     stored_json,
 )
 from tracker_bridge.store import schema as s
+from tracker_bridge.store.board_parts import (
+    EnteredTogether,
+    StoreBoard,
+    ageing_groups,
+    read_board_parts,
+    read_cards,
+)
 from tracker_bridge.store.cards import CARD_COLUMNS, Card, card_columns, read_board
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
@@ -271,8 +278,8 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         return current, ended
 
     def open_points(self, project: str) -> dict[Track, float]:
-        """Per track, the points of the current non-epic cards not done, summed in the
-        database (rows without card columns left out: `report_items` gives them)."""
+        """Per track, the points of the non-epic items not done, current or ended, summed
+        in the database (rows without card columns left out: `report_items` gives them)."""
         with self._engine.connect() as conn:
             return read_open_points(conn, project)
 
@@ -298,6 +305,46 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         if unread:
             flows.update(self.item_flows(project, unread))
         return found, flows
+
+    def board_parts(
+        self, project: str, limit: int, entered_before: datetime
+    ) -> tuple[StoreBoard, list[EnteredTogether], dict[str, WorkItem], dict[str, ItemFlow]]:
+        """The board of the current items from a few aggregate queries (`StoreBoard`: counts
+        per stage and track, the first `limit` cards of each list), with the cards in an
+        active stage that entered it before `entered_before`, grouped by when
+        (`EnteredTogether`), and the current items whose rows have no card columns, read
+        in full, with the flow summaries of those in an active stage (epics left out)."""
+        with self._engine.connect() as conn:
+            parts = read_board_parts(conn, project, limit)
+            entered = ageing_groups(conn, project, entered_before)
+            whole = self._items_by_id(conn, project, parts.in_full)
+        current = {item_id: item for item_id, item in whole.items() if not _ended(item)}
+        stages = {item_id: item.stage._value_ for item_id, item in current.items()
+                  if item.stage.is_active and item.kind is not Kind.EPIC}
+        return parts, entered, current, self.item_flows(project, stages) if stages else {}
+
+    def has_items(self, project: str) -> bool:
+        """Whether the current view (`get_items`) holds any item: one row looked at."""
+        t = s.items
+        with self._engine.connect() as conn:
+            if conn.execute(select(t.c.item_id).where(
+                    t.c.project == project, t.c.kind.is_not(None), t.c.ended.is_not(True))
+                    .limit(1)).first() is not None:
+                return True
+            unknown = conn.execute(select(t.c.item_id).where(
+                t.c.project == project, t.c.kind.is_(None))).scalars().all()
+            whole = self._items_by_id(conn, project, list(unknown))
+        return any(not _ended(item) for item in whole.values())
+
+    def cards(
+        self, project: str, item_ids: Collection[str]
+    ) -> dict[str, tuple[Card, datetime | None]]:
+        """These items' cards, each with when its work first started (its flow summary's),
+        by id: the few cards a clipped board lists of those `board_parts` only counted."""
+        if not item_ids:
+            return {}
+        with self._engine.connect() as conn:
+            return read_cards(conn, project, item_ids)
 
     def _items_by_id(
         self, conn: Connection, project: str, item_ids: list[str]

@@ -13,8 +13,7 @@ The backfill reads, a batch of items at a time, their events of those two kinds 
 row id) order and applies the replay's rule, written out here, not imported: a later change
 to the writer must not change what this revision did.
 
-Also a partial index of the `items` rows without card columns (which the flow cannot count),
-and the item's sprint as a column of `items`, filled from its JSON: a sprint report reads
+Also the item's sprint as a column of `items`, filled from its JSON: a sprint report reads
 its sprints' items whole, not every item.
 
 On SQLite the table gets the quiet-night triggers (see 0007_quiet_stamp).
@@ -123,8 +122,6 @@ def upgrade() -> None:
     op.create_index("ix_item_stage_spans_project_counted_until_since_track_stage",
                     "item_stage_spans",
                     ["project", "counted", "until", "since", "track", "stage"])
-    op.create_index("ix_items_without_cards", "items", ["project", "item_id"],
-                    sqlite_where=sa.text("kind IS NULL"), postgresql_where=sa.text("kind IS NULL"))
     conn = op.get_bind()
     sqlite = conn.dialect.name == "sqlite"
     op.add_column("items", sa.Column("sprint", sa.String(NAME), nullable=True))
@@ -188,7 +185,6 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         for op_name in ("insert", "update", "delete"):
             op.execute(f'DROP TRIGGER IF EXISTS "quiet_stamp_item_stage_spans_{op_name}"')
-    op.drop_index("ix_items_without_cards", table_name="items")
     # Plain DROP COLUMN (SQLite 3.35+): a batch copy of the table would drop its triggers.
     op.execute('ALTER TABLE items DROP COLUMN "sprint"')
     op.drop_table("item_stage_spans")
