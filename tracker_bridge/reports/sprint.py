@@ -279,10 +279,19 @@ def _members(
     return [items[i] for i in sorted(found)]
 
 
-def _scope(items: Iterable[WorkItem], hist: Histories, w: _Window) -> _Scope:
+def _replays(items: Iterable[WorkItem], hist: Histories, sprint_id: str) -> dict[str, _Replay]:
+    """Each item's `_Replay` for the sprint, made once for the scope and the burndown."""
+    return {i.id: _Replay.of(i, hist.get(i.id, []), sprint_id) for i in items}
+
+
+def _scope(
+    items: Iterable[WorkItem], hist: Histories, w: _Window,
+    replays: Mapping[str, _Replay] | None = None,
+) -> _Scope:
     scope = _Scope([], [], [], [], [], [], [], {})
     for item in sorted(items, key=lambda i: i.id):
-        r = _Replay.of(item, hist.get(item.id, []), w.sprint_id)
+        r = (replays[item.id] if replays is not None
+             else _Replay.of(item, hist.get(item.id, []), w.sprint_id))
         at_start = r.member(w.sprint_id, w.commit)
         at_cut = r.member(w.sprint_id, w.cutoff)
         moves = [(when, added) for when, added in r.moves if w.commit < when <= w.cutoff]
@@ -330,6 +339,7 @@ def _by_use(
 def _burndown(
     items: Sequence[WorkItem], hist: Histories, w: _Window,
     sprint: Sprint, roadmap: Roadmap, committed: float, now: datetime,
+    replays: Mapping[str, _Replay] | None = None,
 ) -> tuple[BurndownPoint, ...]:
     length = (sprint.end - sprint.start).days + 1
     days = [sprint.start + timedelta(days=k) for k in range(length + 1)]
@@ -338,8 +348,10 @@ def _burndown(
     counted = sorted((k for k, at in enumerate(times) if at <= now), key=lambda k: times[k])
     # Each item's events split by what reads them, once (`_Replay`), then walked once
     # through the times in order, not asked again for each day (thousands of members).
-    split = [_Replay.of(i, hist.get(i.id, []), w.sprint_id).open_points(
-                 w, [times[k] for k in counted]) for i in items]
+    at = [times[k] for k in counted]
+    split = [(replays[i.id] if replays is not None
+              else _Replay.of(i, hist.get(i.id, []), w.sprint_id)).open_points(w, at)
+             for i in items]
     left: dict[int, float] = {}
     for column, k in enumerate(counted):
         left[k] = sum(points for row in split if (points := row[column]) is not None)
@@ -483,7 +495,8 @@ def sprint_health(
     tracks: list[TrackHealth] = []
     for track in Track:
         members = [i for i in everyone if i.track is track and i.kind is not Kind.EPIC]
-        scope = _scope(members, hist, w)
+        replays = _replays(members, hist, sprint.id)  # read by the scope and the burndown
+        scope = _scope(members, hist, w, replays)
         committed = scope.at_commit(scope.committed)
         past = velocity[track]
         mean = round(sum(p for _, p in past) / len(past), 2) if past else None
@@ -510,7 +523,7 @@ def sprint_health(
             remaining_points=scope.at_cutoff(scope.remaining),
             remaining=_lines(scope.remaining),
             carry_over=_lines(scope.remaining) if over else (),
-            burndown=_burndown(members, hist, w, sprint, roadmap, committed, now),
+            burndown=_burndown(members, hist, w, sprint, roadmap, committed, now, replays),
             velocity=mean,
             velocity_history=tuple(past),
             backlog_points=backlog,
