@@ -4,7 +4,8 @@
 
 `Store.record_events` writes the events and, in the same transaction, folds them into the
 summaries the reports read instead of the events (`item_flow`: flow and cycle facts;
-`item_sprints`: the sprints events name and the moves in and out of them). This measures
+`item_sprints`: the sprints events name and the moves in and out of them; `item_stage_spans`:
+each moved item's stage spans, rebuilt from all its events). This measures
 that write on a copy of the 100,000-item store of `report_store_scale.py` (`--keep DIR`
 reuses one it built; without it one is built first, about a minute): `--changed` items
 each get a stage move, a sprint move and a re-estimate, as a busy night brings. It prints

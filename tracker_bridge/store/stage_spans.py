@@ -23,9 +23,10 @@ commit, then rebuilds from every event, this one's included.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import (
     Connection,
@@ -49,26 +50,30 @@ from tracker_bridge.store import schema as s
 from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, sqlite_rows
 from tracker_bridge.store.records import as_utc
 
+When = TypeVar("When", datetime, int)
+"""A time: a datetime, or whole microseconds since 1970 UTC (`micros`)."""
+
 SPAN_KINDS = ("created", "stage_changed")
 """The event kinds an item's spans are made of."""
 
 
-class Span(NamedTuple):
+class Span(NamedTuple, Generic[When]):
     """The item's stage from `since` (inclusive) until `until` (exclusive)."""
 
     stage: str | None
     """A stage value; None: the item's current stage (it has no move on record)."""
-    since: datetime | None
+    since: When | None
     """None: from always (no creation on record before it)."""
-    until: datetime | None
+    until: When | None
     """None: still."""
 
 
-def spans_of(history: Iterable[tuple[str, datetime, Any]]) -> list[Span]:
+def spans_of(history: Iterable[tuple[str, When, Any]]) -> list[Span[When]]:
     """One item's spans from its (kind, time, data) events in (time, row id) order: the
-    stretches of time it was in one stage, from its first creation on, in time order."""
-    moves: list[tuple[datetime, str]] = []
-    created: datetime | None = None
+    stretches of time it was in one stage, from its first creation on, in time order.
+    The times are compared only: datetimes, or microseconds as the spans hold them."""
+    moves: list[tuple[When, str]] = []
+    created: When | None = None
     began: Stage | None = None
     for kind, at, data in history:
         if kind == "stage_changed":
@@ -80,16 +85,17 @@ def spans_of(history: Iterable[tuple[str, datetime, Any]]) -> list[Span]:
             moves.append((at, to._value_))
         elif kind == "created" and created is None:
             created = at
-    pieces: list[Span]
+    pieces: list[Span[When]]
     if not moves:
         pieces = [Span(None, None, None)]
     else:
         first = (began or Stage.BACKLOG)._value_
-        ends = [at for at, _ in moves[1:]]
-        pieces = [Span(first, None, moves[0][0]),
-                  *(Span(stage, at, end) for (at, stage), end in zip(moves, [*ends, None],
-                                                                     strict=True))]
-    found: list[Span] = []
+        ends: list[When | None] = [at for at, _ in moves[1:]]
+        ends.append(None)
+        pieces = [Span(first, None, moves[0][0])]
+        pieces.extend(Span(stage, at, end)
+                      for (at, stage), end in zip(moves, ends, strict=True))
+    found: list[Span[When]] = []
     for stage, since, until in pieces:
         if created is not None:
             if until is not None and until <= created:
@@ -110,8 +116,12 @@ def refresh_stage_spans(conn: Connection, project: str, item_ids: Iterable[str])
     with their cards as `items` holds them now."""
     t, sp = s.events, s.item_stage_spans
     wanted = sorted(set(item_ids))
+    sqlite = conn.dialect.name == "sqlite"
     for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
         batch = wanted[start:start + ITEM_IDS_PER_QUERY]
+        if sqlite:
+            _sqlite_refresh(conn, project, batch)
+            continue
         events = conn.execute(
             select(t.c.item_id, t.c.kind, t.c.at, t.c.data)
             .where(t.c.project == project, t.c.item_id.in_(batch), t.c.kind.in_(SPAN_KINDS))
@@ -127,6 +137,65 @@ def refresh_stage_spans(conn: Connection, project: str, item_ids: Iterable[str])
                 for seq, span in enumerate(spans_of(history))]
         if rows:
             conn.execute(sp.insert(), rows)
+
+
+def _sqlite_refresh(conn: Connection, project: str, batch: list[str]) -> None:
+    """`refresh_stage_spans` of one batch on SQLite, straight from the driver: a night's
+    sync rebuilds thousands of items' spans from tens of thousands of events, and
+    SQLAlchemy's rows and parameters cost several times the statements."""
+    ids = json.dumps(batch)
+    chosen = "project = ? AND item_id IN (SELECT value FROM json_each(?))"
+    # Each time as the spans hold it, worked out by SQLite from the stored text (naive UTC,
+    # microseconds always written): no datetime made per event.
+    events = sqlite_rows(
+        conn, "SELECT item_id, kind, CAST(strftime('%s', at) AS INTEGER) * 1000000 "
+        f"+ CAST(substr(at, 21, 6) AS INTEGER), data FROM events WHERE {chosen} "
+        "AND kind IN ('created', 'stage_changed') ORDER BY item_id, at, id", [project, ids])
+    payloads: dict[str, Any] = {}  # a few hundred distinct payloads
+    histories: dict[str, list[tuple[str, int, Any]]] = {}
+    for item_id, kind, at, text in events:
+        data = payloads.get(text)
+        if data is None:
+            data = payloads[text] = json.loads(text)
+        histories.setdefault(item_id, []).append((kind, at, data))
+    cards = {item_id: (kind, track, stage, bool(ended) if ended is not None else None)
+             for item_id, kind, track, stage, ended in sqlite_rows(
+                 conn, f"SELECT item_id, kind, track, stage, ended FROM items WHERE {chosen}",
+                 [project, ids])}
+    # Only the rows that change: a new move changes an item's last span and adds one,
+    # and every row written or deleted also fires the quiet-night triggers.
+    kept: dict[str, list[tuple[Any, ...]]] = {}
+    for item_id, *row in sqlite_rows(
+            conn, "SELECT item_id, seq, stage, current, since, until, track, counted "
+            f"FROM item_stage_spans WHERE {chosen} ORDER BY item_id, seq", [project, ids]):
+        kept.setdefault(item_id, []).append(tuple(row))
+    gone: list[tuple[str, str, int]] = []
+    added: list[tuple[Any, ...]] = []
+    for item_id in batch:
+        old = kept.get(item_id, [])
+        new = [(seq, *tuple(_row(project, item_id, seq, span, cards.get(item_id)).values())[3:])
+               for seq, span in enumerate(spans_of(histories.get(item_id, ())))]
+        if item_id not in histories:
+            new = []  # no event of these kinds left to read: nothing to rebuild from
+        same = 0
+        while same < min(len(old), len(new)) and _same(old[same], new[same]):
+            same += 1
+        gone.extend((project, item_id, seq) for seq, *_ in old[same:])
+        added.extend((project, item_id, *row) for row in new[same:])
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany("DELETE FROM item_stage_spans WHERE project = ? AND item_id = ? "
+                           "AND seq = ?", gone)
+        cursor.executemany(
+            "INSERT INTO item_stage_spans (project, item_id, seq, stage, current, since, until, "
+            "track, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", added)
+    finally:
+        cursor.close()
+
+
+def _same(stored: tuple[Any, ...], made: tuple[Any, ...]) -> bool:
+    """A stored span row (SQLite's 0/1 for booleans) is the one just made."""
+    return all(a == b for a, b in zip(stored, made, strict=True))
 
 
 _Card = tuple[str | None, str | None, str | None, bool | None]
@@ -147,12 +216,13 @@ def _counted(card: _Card | None) -> bool:
             and not card[3])
 
 
-def _row(project: str, item_id: str, seq: int, span: Span, card: _Card | None) -> dict[str, Any]:
+def _row(
+    project: str, item_id: str, seq: int, span: Span[Any], card: _Card | None
+) -> dict[str, Any]:
     now = None if card is None else card[2]
     return {"project": project, "item_id": item_id, "seq": seq,
             "stage": span.stage or now or Stage.BACKLOG._value_, "current": span.stage is None,
-            "since": None if span.since is None else micros(span.since),
-            "until": None if span.until is None else micros(span.until),
+            "since": _stamp(span.since), "until": _stamp(span.until),
             "track": None if card is None else card[1], "counted": _counted(card)}
 
 
@@ -192,6 +262,10 @@ def refresh_span_cards(conn: Connection, project: str, item_ids: Iterable[str]) 
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _stamp(at: datetime | int | None) -> int | None:
+    return micros(at) if isinstance(at, datetime) else at
 
 
 def micros(at: datetime) -> int:
