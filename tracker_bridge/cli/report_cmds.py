@@ -159,7 +159,7 @@ def spike_check(
 ) -> None:
     """Exit 1 if any spike is over its time-box or breaks the spike policy (one line each)."""
     with open_context(config, project, parse_now(now)) as ctx:
-        items = ctx.items()
+        items = ctx.spike_items()
         read = ctx.spike_histories(items)
         found = check_spikes(items, (ev for events in read.values() for ev in events),
                              ctx.roadmap.board.spikes, ctx.now)

@@ -78,8 +78,13 @@ class ReportContext:
         return self._items
 
     def _merged_items(self) -> dict[str, WorkItem]:
-        synced = self._store_items()[0]
-        own = self.roadmap.item_by_id()
+        return self._merged(self._store_items()[0], self.roadmap.item_by_id())
+
+    def _merged(
+        self, synced: Mapping[str, WorkItem], own: Mapping[str, WorkItem]
+    ) -> dict[str, WorkItem]:
+        """These synced items over these roadmap items: the roadmap's in its order, then
+        the items only the store has (born in a tracker), in the store's (id) order."""
         merged = {
             item_id: synced[item_id] if item_id in synced else own[item_id]
             for item_id in (self.order or own)
@@ -109,10 +114,16 @@ class ReportContext:
         if self._stored is not None:  # every item read already
             return self.items(), self.ended_items()
         synced, ended = self.store.report_items(self.name, sprint_ids, item_ids)
-        own = self._unsynced()
-        merged = {item_id: synced[item_id] if item_id in synced else own[item_id]
-                  for item_id in (self.order or own) if item_id in synced or item_id in own}
-        return {**merged, **synced}, ended
+        return self._merged(synced, self._unsynced()), ended
+
+    def spike_items(self) -> dict[str, WorkItem]:
+        """The items of `items()` with a time-box (the spikes), in its order: reading only
+        those whole (`spike check`: 18,000 of 100,000 items)."""
+        if self._stored is not None:
+            return {i: item for i, item in self.items().items() if item.timebox is not None}
+        synced, _ = self.store.report_items(self.name, (), ())
+        return {item_id: item for item_id, item in self._merged(synced, self._unsynced()).items()
+                if item.timebox is not None}
 
     def ended_items(self) -> dict[str, WorkItem]:
         """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
