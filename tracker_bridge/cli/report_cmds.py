@@ -16,7 +16,8 @@ from tracker_bridge.cli.options import CONFIG_HELP, command_line
 from tracker_bridge.cli.output import make_console
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import SpikeOutcome, WorkItem
-from tracker_bridge.reports.context import ReportContext, open_context, parse_now
+from tracker_bridge.reports.clock import parse_now
+from tracker_bridge.reports.context import ReportContext, open_context
 from tracker_bridge.reports.spikes import SpikeStatus, check_spikes, spike_status
 
 if TYPE_CHECKING:  # the renderers and the Slack client load with `report sprint` only

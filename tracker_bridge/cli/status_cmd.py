@@ -47,7 +47,7 @@ def _status(
     project: str | None, config: Path | None, as_json: bool, full: bool, now: str | None
 ) -> None:
     from tracker_bridge.reports.board import board_snapshot
-    from tracker_bridge.reports.context import parse_now
+    from tracker_bridge.reports.clock import parse_now
 
     at = parse_now(now)
     with open_workspace(config) as workspace:
