@@ -126,6 +126,37 @@ def test_a_missing_file_is_worded_as_by_the_loader(cache: Path, tmp_path: Path) 
     assert str(cached.value) == str(plain.value)
 
 
+def test_a_file_saved_in_another_encoding_is_worded_as_by_the_loader(
+    cache: Path, roadmap: Path
+) -> None:
+    """Cached as UTF-8, then saved as Latin-1 by an editor: never the old entry, the
+    loader's words."""
+    load_roadmap_cached(roadmap, today=TODAY)
+    roadmap.write_bytes(roadmap.read_text(encoding="utf-8").replace(
+        "title:", "title: Café", 1).encode("latin-1", errors="replace"))
+    with pytest.raises(Exception) as cached:
+        load_roadmap_cached(roadmap, today=TODAY)
+    with pytest.raises(Exception) as plain:
+        load_roadmap(roadmap, today=TODAY)
+    assert str(cached.value) == str(plain.value)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("lines", {"x": "12"}), ("lines", ["x", 12]), ("item_ids", [1, 2]), ("item_ids", "x"),
+])
+def test_an_entry_holding_other_kinds_of_values_is_a_miss(
+    cache: Path, roadmap: Path, field: str, value: object
+) -> None:
+    """An entry edited by hand or written by something else: parsed again, the same."""
+    expected = load_roadmap_cached(roadmap, today=TODAY)
+    (entry,) = _entries(cache)
+    stored = json.loads(entry.read_text())
+    entry.write_text(json.dumps({**stored, field: value}))
+    again = load_roadmap_cached(roadmap, today=TODAY)
+    assert again.roadmap == expected.roadmap and dict(again.lines) == dict(expected.lines)
+    assert json.loads(entry.read_text())[field] == stored[field]  # written again
+
+
 def test_entries_are_kept_per_path_and_pruned(cache: Path, tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     for number in range(35):
