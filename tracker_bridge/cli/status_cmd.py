@@ -15,7 +15,7 @@ from tracker_bridge.cli.options import ConfigOption, ProjectOption, command_line
 from tracker_bridge.cli.output import make_console
 from tracker_bridge.errors import UserError
 from tracker_bridge.gc_pause import no_gc_pauses
-from tracker_bridge.roadmap.cache import load_roadmap_cached
+from tracker_bridge.roadmap.cache import load_plan_cached
 from tracker_bridge.workspace import open_workspace
 
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
@@ -53,7 +53,7 @@ def _status(
     with open_workspace(config) as workspace:
         settings = workspace.project(project)
         # The board is the store's items: the roadmap gives only the plan around them.
-        loaded = load_roadmap_cached(settings.roadmap, items=False).roadmap
+        loaded = load_plan_cached(settings.roadmap)
         # Only what the board reads: each item's card (a few columns, not its whole
         # record), and when the cards in progress entered their stage and first started
         # (their flow summaries, no event read), in one pass.
