@@ -15,6 +15,7 @@ from tracker_bridge.cli.app import app
 from tracker_bridge.cli.options import CONFIG_HELP, command_line
 from tracker_bridge.cli.output import make_console
 from tracker_bridge.errors import UserError
+from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import SpikeOutcome, WorkItem
 from tracker_bridge.reports.clock import parse_now
 from tracker_bridge.reports.context import ReportContext, open_context
@@ -65,7 +66,7 @@ def report_sprint(
     """Sprint health per track: commitment, burndown, scope change, velocity, spikes, WIP."""
     from tracker_bridge.reports.render_terminal import render_sprint
 
-    with open_context(config, project, parse_now(now)) as ctx:
+    with no_gc_pauses(), open_context(config, project, parse_now(now)) as ctx:
         report = ctx.sprint_report(ctx.sprint(sprint), one_shot=True)
         webhook = ctx.settings.slack.webhook_url() if post else None
     if post and webhook is None:
