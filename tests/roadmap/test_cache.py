@@ -15,7 +15,7 @@ import pytest
 import tracker_bridge
 from tracker_bridge.model import SprintState
 from tracker_bridge.roadmap import RoadmapLoadError, load_roadmap
-from tracker_bridge.roadmap.cache import load_roadmap_cached
+from tracker_bridge.roadmap.cache import load_plan_cached, load_roadmap_cached
 from tracker_bridge.testing.roadmaps import generate_roadmap
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "trending-now.yaml"
@@ -126,6 +126,37 @@ def test_a_missing_file_is_worded_as_by_the_loader(cache: Path, tmp_path: Path) 
     assert str(cached.value) == str(plain.value)
 
 
+def test_a_file_saved_in_another_encoding_is_worded_as_by_the_loader(
+    cache: Path, roadmap: Path
+) -> None:
+    """Cached as UTF-8, then saved as Latin-1 by an editor: never the old entry, the
+    loader's words."""
+    load_roadmap_cached(roadmap, today=TODAY)
+    roadmap.write_bytes(roadmap.read_text(encoding="utf-8").replace(
+        "title:", "title: Café", 1).encode("latin-1", errors="replace"))
+    with pytest.raises(Exception) as cached:
+        load_roadmap_cached(roadmap, today=TODAY)
+    with pytest.raises(Exception) as plain:
+        load_roadmap(roadmap, today=TODAY)
+    assert str(cached.value) == str(plain.value)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("lines", {"x": "12"}), ("lines", ["x", 12]), ("item_ids", [1, 2]), ("item_ids", "x"),
+])
+def test_an_entry_holding_other_kinds_of_values_is_a_miss(
+    cache: Path, roadmap: Path, field: str, value: object
+) -> None:
+    """An entry edited by hand or written by something else: parsed again, the same."""
+    expected = load_roadmap_cached(roadmap, today=TODAY)
+    (entry,) = _entries(cache)
+    stored = json.loads(entry.read_text())
+    entry.write_text(json.dumps({**stored, field: value}))
+    again = load_roadmap_cached(roadmap, today=TODAY)
+    assert again.roadmap == expected.roadmap and dict(again.lines) == dict(expected.lines)
+    assert json.loads(entry.read_text())[field] == stored[field]  # written again
+
+
 def test_entries_are_kept_per_path_and_pruned(cache: Path, tmp_path: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     for number in range(35):
@@ -134,6 +165,8 @@ def test_entries_are_kept_per_path_and_pruned(cache: Path, tmp_path: Path) -> No
         load_roadmap_cached(path, today=TODAY)
         load_roadmap_cached(path, today=TODAY)
     assert len(_entries(cache)) == 32
+    plans = sorted((cache / "roadmaps").glob("*.plan"))  # pruned with their entries
+    assert [plan.stem for plan in plans] == [entry.stem for entry in _entries(cache)]
 
 
 def _mark_entry(cache: Path) -> None:
@@ -236,3 +269,75 @@ def test_two_installs_sharing_a_cache_keep_an_entry_each(
         entry.write_text(json.dumps(stored))
     assert _load_with(old, roadmap, cache) == "from-the-cache"
     assert _load_with(new, roadmap, cache) == "from-the-cache"
+
+
+def _mark(file: Path, project: str) -> None:
+    """Rename the cached project in an entry or a plan, so a read from it shows."""
+    stored = json.loads(file.read_text())
+    data = json.loads(stored["roadmap"])
+    data["project"] = project
+    stored["roadmap"] = json.dumps(data)
+    file.write_text(json.dumps(stored))
+
+
+def test_the_plan_is_the_roadmap_without_its_items_hit_or_miss(
+    cache: Path, roadmap: Path
+) -> None:
+    """`status`'s read: what `items=False` gives, on every day (the sprints' states of
+    that day, a state the file sets kept), from the plan's own file once cached."""
+    text = roadmap.read_text(encoding="utf-8")
+    roadmap.write_text(
+        text.replace("  - id: s2\n", "  - id: s2\n    state: active\n"), encoding="utf-8"
+    )
+    days = (date(2026, 1, 6), date(2026, 2, 10), date(2026, 3, 20))
+    expected = {day: load_roadmap(roadmap, today=day).roadmap.model_copy(update={"items": ()})
+                for day in days}
+    assert load_plan_cached(roadmap, today=days[0]) == expected[days[0]]  # parsed, cached
+    (entry,) = _entries(cache)
+    _mark(entry, "from-the-entry")
+    _mark(entry.with_suffix(".plan"), "from-the-plan")
+    for day in days:
+        plan = load_plan_cached(roadmap, today=day)
+        assert plan.project == "from-the-plan"  # neither parsed nor the entry read
+        assert plan.model_copy(update={"project": expected[day].project}) == expected[day]
+    late = load_plan_cached(roadmap, today=days[2]).sprint_by_id()
+    assert late["s1"].state is SprintState.CLOSED and late["s2"].state is SprintState.ACTIVE
+
+
+def test_an_edited_file_never_gets_an_old_plan(cache: Path, roadmap: Path) -> None:
+    load_plan_cached(roadmap, today=TODAY)
+    text = roadmap.read_text(encoding="utf-8")
+    project = load_roadmap(roadmap).roadmap.project
+    roadmap.write_text(text.replace(f"project: {project}", "project: renamed", 1),
+                       encoding="utf-8")
+    assert load_plan_cached(roadmap, today=TODAY).project == "renamed"
+    assert load_plan_cached(roadmap, today=TODAY) == load_roadmap(
+        roadmap, today=TODAY).roadmap.model_copy(update={"items": ()})
+
+
+@pytest.mark.parametrize("damage", ["cut", "gone", "other key"])
+def test_a_damaged_or_missing_plan_is_a_miss(cache: Path, roadmap: Path, damage: str) -> None:
+    expected = load_roadmap(roadmap, today=TODAY).roadmap.model_copy(update={"items": ()})
+    load_roadmap_cached(roadmap, today=TODAY)
+    (entry,) = _entries(cache)
+    plan = entry.with_suffix(".plan")
+    if damage == "cut":
+        plan.write_text('{"key": [')
+    elif damage == "gone":
+        plan.unlink()
+    else:
+        plan.write_text(json.dumps({**json.loads(plan.read_text()), "key": ["2", "x"]}))
+    assert load_plan_cached(roadmap, today=TODAY) == expected  # from the entry
+    entry.unlink()
+    assert load_plan_cached(roadmap, today=TODAY) == expected  # parsed, both written again
+    assert json.loads(plan.read_text())["key"] == json.loads(entry.read_text())["key"]
+
+
+def test_a_missing_roadmap_is_worded_for_the_plan_as_by_the_loader(
+    cache: Path, tmp_path: Path
+) -> None:
+    with pytest.raises(Exception) as cached:
+        load_plan_cached(tmp_path / "nowhere.yaml")
+    with pytest.raises(Exception) as plain:
+        load_roadmap(tmp_path / "nowhere.yaml")
+    assert str(cached.value) == str(plain.value)

@@ -16,7 +16,8 @@ from tracker_bridge.cli.output import make_console
 from tracker_bridge.cli.report_cmds import Config, Now, Project
 from tracker_bridge.errors import UserError
 from tracker_bridge.model import Objective
-from tracker_bridge.reports.context import ReportContext, open_context, parse_now
+from tracker_bridge.reports.clock import parse_now
+from tracker_bridge.reports.context import ReportContext, open_context
 from tracker_bridge.reports.measurement_file import (
     check_objective,
     parse_day,

@@ -15,7 +15,7 @@ from tracker_bridge.cli.options import ConfigOption, ProjectOption, command_line
 from tracker_bridge.cli.output import make_console
 from tracker_bridge.errors import UserError
 from tracker_bridge.gc_pause import no_gc_pauses
-from tracker_bridge.roadmap.cache import load_roadmap_cached
+from tracker_bridge.roadmap.cache import load_plan_cached
 from tracker_bridge.workspace import open_workspace
 
 JsonOption = typer.Option(False, "--json", help="Machine-readable output.")
@@ -47,7 +47,7 @@ def _status(
     project: str | None, config: Path | None, as_json: bool, full: bool, now: str | None
 ) -> None:
     from tracker_bridge.reports.board import BoardSnapshot, board_snapshot
-    from tracker_bridge.reports.context import parse_now
+    from tracker_bridge.reports.clock import parse_now
     from tracker_bridge.reports.store_board import store_board
 
     at = parse_now(now)
@@ -56,7 +56,7 @@ def _status(
         settings = workspace.project(project)
         store = workspace.store
         # The board is the store's items: the roadmap gives only the plan around them.
-        loaded = load_roadmap_cached(settings.roadmap, items=False).roadmap
+        loaded = load_plan_cached(settings.roadmap)
         if not (as_json and full):
             # Counts and the few cards each list shows, from the store's aggregates.
             if store.has_items(settings.name):

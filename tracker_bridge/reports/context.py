@@ -9,7 +9,7 @@ import gc
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from tracker_bridge.config import ProjectSettings, Settings
@@ -346,17 +346,6 @@ class _StoreAsOf:
 
     def points_at(self, item_ids: Collection[str], at: datetime) -> dict[str, float]:
         return self.store.points_at(self.project, item_ids, at)
-
-
-def parse_now(value: str | None) -> datetime:
-    """--now for reproducible reports and tests; default: the current time."""
-    if value is None:
-        return datetime.now(UTC)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise UserError(f"--now: expected a time like 2026-11-09T12:00Z, got {value!r}") from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Stage, Track, WorkItem, compact
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.event_rows import sqlite_rows
+from tracker_bridge.store.stored_items import stored_item_validator
 
 
 def _ended(item: WorkItem) -> bool:
@@ -55,7 +56,7 @@ def read_items(
     is not known): whole, in id order."""
     i = s.items
     sprints, ids = sorted(set(sprint_ids)), sorted(set(item_ids))
-    validate = WorkItem.__pydantic_validator__.validate_json
+    validate = stored_item_validator().validate_json
     if conn.dialect.name == "sqlite":
         # One pass over the project's rows in id order, the choice made in SQLite; the
         # JSON text straight into pydantic's parser.
@@ -73,10 +74,11 @@ def read_items(
         i.c.kind.is_(None), i.c.sprint.in_(sprints), i.c.item_id.in_(ids),
         (i.c.kind == Kind.SPIKE._value_) if spikes else false(),
         i.c.ended.is_(True) if ended else false(),
-    )).order_by(i.c.item_id)
+    )).order_by(i.c.item_id.collate("C"))  # bytes, as SQLite's
     stored = conn.execute(query).all()
     with no_gc_pauses():
-        return {item_id: compact(WorkItem.model_validate(data)) for item_id, data in stored}
+        check = stored_item_validator().validate_python
+        return {item_id: compact(check(data)) for item_id, data in stored}
 
 
 def read_open_points(conn: Connection, project: str) -> dict[Track, float]:
