@@ -52,6 +52,23 @@ def test_velocity_and_forecast() -> None:
     assert research.velocity == 0 and research.sprints_needed is None
 
 
+def test_an_ended_issue_is_not_work_left_in_the_forecast() -> None:
+    # A team deletes an open 13-point story in Jira (a tracker-born item ends): the sprint
+    # history keeps it as scope removed, but the backlog the forecast divides by velocity
+    # is the work still to do: b, d, e as before, not 27 points and 5 sprints.
+    from tracker_bridge.model import Kind, Origin, WorkItem
+    from tracker_bridge.reports.summary import build_sprint_report
+
+    rm = roadmap()
+    gone = WorkItem(id="trend-77", title="Dropped idea", kind=Kind.STORY, points=13,
+                    stage=Stage.IN_PROGRESS,
+                    origin=Origin(tracker="jira:TREND", key="TREND-77", ended="deleted"))
+    report = build_sprint_report(rm.sprint_by_id()["s2"], items(), events(), rm, NOW,
+                                 ended={gone.id: gone})
+    eng = report.health.track(Track.ENGINEERING)
+    assert eng.backlog_points == 14 and eng.sprints_needed == 3
+
+
 def test_research_track_reports_spike_outcomes() -> None:
     research = _health().track(Track.RESEARCH)
     assert [s.id for s in research.spikes] == ["sp1", "sp2"]

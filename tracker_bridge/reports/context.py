@@ -15,7 +15,7 @@ from pathlib import Path
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
 from tracker_bridge.gc_pause import no_gc_pauses
-from tracker_bridge.model import Kind, Roadmap, Sprint, Stage, Track, WorkItem
+from tracker_bridge.model import Kind, Roadmap, Sprint, Track, WorkItem
 from tracker_bridge.reports.board import BoardSnapshot, active_sprint, board_flow_stages
 from tracker_bridge.reports.flow import CycleSummary, StoredFlow, cycle_summary, flow_times
 from tracker_bridge.reports.history import (
@@ -25,7 +25,7 @@ from tracker_bridge.reports.history import (
     local_date,
 )
 from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
-from tracker_bridge.reports.sprint import Velocity, velocity_as_of
+from tracker_bridge.reports.sprint import Velocity, open_points_of, velocity_as_of
 from tracker_bridge.reports.store_board import store_board
 from tracker_bridge.reports.summary import (
     SprintReport,
@@ -215,7 +215,7 @@ class ReportContext:
             stored_flow=stored,
             items=items,
             ended=ended,
-            open_points=self._open_points(items, ended, stored),
+            open_points=self._open_points(items, stored),
         )
 
     def _stored_flow(self, sprint: Sprint) -> StoredFlow:
@@ -225,19 +225,16 @@ class ReportContext:
         return StoredFlow(read.counts, _Counted(self.synced_ids(), frozenset(read.unread)))
 
     def _open_points(
-        self, items: Mapping[str, WorkItem], ended: Mapping[str, WorkItem], stored: StoredFlow
+        self, items: Mapping[str, WorkItem], stored: StoredFlow
     ) -> dict[Track, float]:
-        """Per track, the points of the open non-epic items of the report's items and the
-        ended ones (`sprint_health`'s forecast): the store's sum of its rows with card
-        columns, and the others' here (the roadmap's items not synced, rows without)."""
+        """The forecast's backlog of the current items (`open_points_of`): the store's sum
+        of its rows with card columns, and the others' here (the roadmap's items not
+        synced, rows without card columns)."""
         found = self.store.open_points(self.name)
         unread = _unread(stored)
-        for item_id, item in {**ended, **items}.items():
-            if (item_id in unread or (item_id not in ended and item_id not in stored.items)) \
-                    and item.kind is not Kind.EPIC and item.stage is not Stage.DONE \
-                    and item.points:
-                found[item.track] += item.points
-        return found
+        rest = open_points_of(item for item_id, item in items.items()
+                              if item_id in unread or item_id not in stored.items)
+        return {track: found[track] + rest[track] for track in Track}
 
     def _cycle_summaries(
         self, item_ids: set[str], until: datetime

@@ -394,6 +394,15 @@ def _velocity(
     return history
 
 
+def open_points_of(items: Iterable[WorkItem]) -> dict[Track, float]:
+    """Per track, the points of the open non-epic items: the forecast's backlog."""
+    found = dict.fromkeys(Track, 0.0)
+    for item in items:
+        if item.kind is not Kind.EPIC and item.stage is not Stage.DONE and item.points:
+            found[item.track] += item.points
+    return found
+
+
 class AsOf(Protocol):
     """Where items stood at a time, by their events, as the store's summaries give it
     (`Store.members_at`, `done_at` and `points_at`, of one project): each leaves out the
@@ -471,7 +480,8 @@ def sprint_health(
     `history` holds only the events of the items these sprints can hold; `velocity`:
     `velocity_as_of` (the velocity sprints' members' events need not be in `history`);
     `open_points`: per track, the points of every open non-epic item (the forecast's
-    backlog, summed by the store): then `items` need hold only the sprints' items."""
+    backlog, `open_points_of`; summed by the store): then `items` need hold only the
+    sprints' items."""
     hist = grouped(events, history)
     w = _window(sprint, roadmap, now)
     over = sprint.state is SprintState.CLOSED or now >= w.end
@@ -481,14 +491,10 @@ def sprint_health(
     # One pass over every item (100,000): the sprints' current items, and each track's
     # open points for the forecast (summed in the items' order).
     current: dict[str, list[WorkItem]] = {sprint_id: [] for sprint_id in replayed}
-    summed = open_points is not None
-    backlog_points = dict.fromkeys(Track, 0.0) if open_points is None else dict(open_points)
     for item in items.values():
         if item.sprint in current:
             current[item.sprint].append(item)
-        if not summed and item.kind is not Kind.EPIC and item.stage is not Stage.DONE \
-                and item.points:
-            backlog_points[item.track] += item.points
+    backlog_points = open_points_of(items.values()) if open_points is None else open_points
     if velocity is None:
         velocity = _velocity(sprint, items, hist, roadmap, now, named, current)
     everyone = _members(items, sprint.id, named, current)

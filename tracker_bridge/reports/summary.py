@@ -41,6 +41,7 @@ from tracker_bridge.reports.spikes import (
 from tracker_bridge.reports.sprint import (
     SprintHealth,
     Velocity,
+    open_points_of,
     sprint_health,
     velocity_sprints,
 )
@@ -107,7 +108,8 @@ def build_sprint_report(
     `stored_flow` (the store's cumulative flow of the synced cards, `Store.flow_counts`:
     the others' is replayed). `board`: the board of `items` made already
     (`ReportContext.board`, from the store's counts), in place of `flows`. `open_points`:
-    `sprint_health`'s (then `items` need hold only what the other figures read whole)."""
+    the forecast's backlog per track (`open_points_of` the current items: not the ended
+    ones), summed already (then `items` need hold only what the other figures read)."""
     hist = grouped(events, history)
     statuses = spike_statuses(items, (), now, history=hist, summaries=spikes)
     policy = roadmap.board.spikes
@@ -116,8 +118,12 @@ def build_sprint_report(
     since, until = cycle_window(sprint, roadmap, now)
     times = cycle_times(items, (), since, until, history=hist, done=done)
     return SprintReport(
+        # The forecast's backlog is the current items' open work: an ended item (its issue
+        # deleted or moved away) is scope removed, not work left.
         health=sprint_health(sprint, everyone, (), roadmap, now, ageing_days, history=hist,
-                             named=named, velocity=velocity, open_points=open_points),
+                             named=named, velocity=velocity,
+                             open_points=open_points_of(items.values()) if open_points is None
+                             else open_points),
         board=board if board is not None else board_snapshot(
             items, roadmap, now, (), ageing_days, history=hist, flows=flows),
         spikes=tuple(s for s in statuses if s.started_at is not None and not s.closed),

@@ -82,15 +82,16 @@ def read_items(
 
 
 def read_open_points(conn: Connection, project: str) -> dict[Track, float]:
-    """Per track, the points of the non-epic items not done (the forecast's backlog, which
-    `sprint_health` sums over the current and the ended items), by their card columns;
-    rows without them are left out (`read_items` gives them whole)."""
+    """Per track, the points of the current non-epic items not done (the forecast's
+    backlog), by their card columns; rows without them are left out (`read_items` gives
+    them whole)."""
     i = s.items
     found = dict.fromkeys(Track, 0.0)
     query = (
         select(i.c.track, func.sum(i.c.points))
         .where(i.c.project == project, i.c.kind.is_not(None), i.c.kind != Kind.EPIC._value_,
-               i.c.stage != Stage.DONE._value_, i.c.points.is_not(None))
+               i.c.stage != Stage.DONE._value_, i.c.points.is_not(None),
+               i.c.ended.is_not(True))
         .group_by(i.c.track)
     )
     tracks = {track._value_: track for track in Track}

@@ -282,8 +282,8 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         return current, ended
 
     def open_points(self, project: str) -> dict[Track, float]:
-        """Per track, the points of the non-epic items not done, current or ended, summed
-        in the database (rows without card columns left out: `report_items` gives them)."""
+        """Per track, the points of the current non-epic items not done, summed in the
+        database (rows without card columns left out: `report_items` gives them)."""
         with self._engine.connect() as conn:
             return read_open_points(conn, project)
 
