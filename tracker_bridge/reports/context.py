@@ -231,9 +231,8 @@ class ReportContext:
         of its rows with card columns, and the others' here (the roadmap's items not
         synced, rows without card columns)."""
         found = self.store.open_points(self.name)
-        unread = _unread(stored)
         rest = open_points_of(item for item_id, item in items.items()
-                              if item_id in unread or item_id not in stored.items)
+                              if item_id not in stored.items)
         return {track: found[track] + rest[track] for track in Track}
 
     def _cycle_summaries(
@@ -319,11 +318,6 @@ class _Counted:
 
     def __contains__(self, item_id: object) -> bool:
         return item_id in self.synced and item_id not in self.unread
-
-
-def _unread(stored: StoredFlow) -> frozenset[str]:
-    counted = stored.items
-    return counted.unread if isinstance(counted, _Counted) else frozenset()
 
 
 @dataclass(frozen=True)

@@ -173,12 +173,12 @@ def _sqlite_refresh(conn: Connection, project: str, batch: list[str]) -> None:
     added: list[tuple[Any, ...]] = []
     for item_id in batch:
         old = kept.get(item_id, [])
-        new = [(seq, *tuple(_row(project, item_id, seq, span, cards.get(item_id)).values())[3:])
-               for seq, span in enumerate(spans_of(histories.get(item_id, ())))]
-        if item_id not in histories:
-            new = []  # no event of these kinds left to read: nothing to rebuild from
-        same = 0
-        while same < min(len(old), len(new)) and _same(old[same], new[same]):
+        history = histories.get(item_id)  # None: no event of these kinds to rebuild from
+        new = [] if history is None else [
+            tuple(_row(project, item_id, seq, span, cards.get(item_id)).values())[2:]
+            for seq, span in enumerate(spans_of(history))]
+        same = 0  # rows compare equal to SQLite's stored ones (its 0/1 == False/True)
+        while same < min(len(old), len(new)) and old[same] == new[same]:
             same += 1
         gone.extend((project, item_id, seq) for seq, *_ in old[same:])
         added.extend((project, item_id, *row) for row in new[same:])
@@ -191,11 +191,6 @@ def _sqlite_refresh(conn: Connection, project: str, batch: list[str]) -> None:
             "track, counted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", added)
     finally:
         cursor.close()
-
-
-def _same(stored: tuple[Any, ...], made: tuple[Any, ...]) -> bool:
-    """A stored span row (SQLite's 0/1 for booleans) is the one just made."""
-    return all(a == b for a, b in zip(stored, made, strict=True))
 
 
 _Card = tuple[str | None, str | None, str | None, bool | None]
