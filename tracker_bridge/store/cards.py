@@ -28,6 +28,12 @@ CARD_COLUMNS = ("kind", "title", "track", "stage", "points", "assignee", "blocke
                 "checked")
 
 
+def is_ended(item: WorkItem) -> bool:
+    """A tracker-born item that ended (its issue deleted, moved away, out of scope): off
+    the board (its `ended` card column)."""
+    return item.origin is not None and item.origin.ended is not None
+
+
 def card_columns(item: WorkItem) -> dict[str, Any]:
     """The card columns of `items` for this item (what migration 0009 fills from JSON)."""
     origin = item.origin
@@ -39,7 +45,7 @@ def card_columns(item: WorkItem) -> dict[str, Any]:
         "points": item.points,
         "assignee": item.assignee,
         "blocked": item.blocked,
-        "ended": origin is not None and origin.ended is not None,
+        "ended": is_ended(item),
         "origin_tracker": origin.tracker if origin else None,
         "origin_key": origin.key if origin else None,
         # JSON arrays, NULL when empty (most items): nothing to parse for them.

@@ -18,12 +18,9 @@ from sqlalchemy import Connection, and_, false, func, or_, select
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Stage, Track, WorkItem, compact
 from tracker_bridge.store import schema as s
+from tracker_bridge.store.cards import is_ended
 from tracker_bridge.store.event_rows import sqlite_rows
 from tracker_bridge.store.stored_items import stored_item_validator
-
-
-def _ended(item: WorkItem) -> bool:
-    return item.origin is not None and item.origin.ended is not None
 
 
 def read_current_ids(conn: Connection, project: str) -> set[str]:
@@ -43,7 +40,7 @@ def read_current_ids(conn: Connection, project: str) -> set[str]:
         i.c.project == project, i.c.kind.is_(None))).scalars())
     if unknown:
         whole = read_items(conn, project, item_ids=unknown)
-        found.update(item_id for item_id, item in whole.items() if not _ended(item))
+        found.update(item_id for item_id, item in whole.items() if not is_ended(item))
     return found
 
 

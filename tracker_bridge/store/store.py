@@ -30,7 +30,7 @@ from tracker_bridge.store.board_parts import (
     read_board_parts,
     read_cards,
 )
-from tracker_bridge.store.cards import CARD_COLUMNS, Card, card_columns, read_board
+from tracker_bridge.store.cards import CARD_COLUMNS, Card, card_columns, is_ended, read_board
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
 from tracker_bridge.store.engine import make_engine, migrate, upsert
@@ -240,12 +240,12 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
 
     def get_items(self, project: str) -> dict[str, WorkItem]:
         """The current view: every item on the board (ended tracker-born items left out)."""
-        return {k: v for k, v in self._all_items(project).items() if not _ended(v)}
+        return {k: v for k, v in self._all_items(project).items() if not is_ended(v)}
 
     def ended_items(self, project: str) -> dict[str, WorkItem]:
         """Tracker-born items that ended (issue deleted, moved away, out of scope), as they
         last were: off the board, but part of the sprints they were in (scope removed)."""
-        return {k: v for k, v in self._all_items(project).items() if _ended(v)}
+        return {k: v for k, v in self._all_items(project).items() if is_ended(v)}
 
     def current_and_ended_items(
         self, project: str
@@ -278,7 +278,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         current: dict[str, WorkItem] = {}
         ended: dict[str, WorkItem] = {}
         for item_id, item in found.items():
-            (ended if _ended(item) else current)[item_id] = item
+            (ended if is_ended(item) else current)[item_id] = item
         return current, ended
 
     def open_points(self, project: str) -> dict[Track, float]:
@@ -300,7 +300,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         found: dict[str, Card | WorkItem] = dict(read.cards)
         unread: dict[str, str] = {}  # rows without card columns: their stage was not known
         for item_id, item in whole.items():
-            if _ended(item):
+            if is_ended(item):
                 continue
             found[item_id] = item
             if item.stage.is_active and item.kind is not Kind.EPIC and item_id not in read.flows:
@@ -322,7 +322,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
             parts = read_board_parts(conn, project, limit)
             entered = ageing_groups(conn, project, entered_before)
             whole = self._items_by_id(conn, project, parts.in_full)
-        current = {item_id: item for item_id, item in whole.items() if not _ended(item)}
+        current = {item_id: item for item_id, item in whole.items() if not is_ended(item)}
         stages = {item_id: item.stage._value_ for item_id, item in current.items()
                   if item.stage.is_active and item.kind is not Kind.EPIC}
         return parts, entered, current, self.item_flows(project, stages) if stages else {}
@@ -338,7 +338,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
             unknown = conn.execute(select(t.c.item_id).where(
                 t.c.project == project, t.c.kind.is_(None))).scalars().all()
             whole = self._items_by_id(conn, project, list(unknown))
-        return any(not _ended(item) for item in whole.values())
+        return any(not is_ended(item) for item in whole.values())
 
     def cards(
         self, project: str, item_ids: Collection[str]
@@ -431,5 +431,3 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
             conn.execute(stmt, [row])
 
 
-def _ended(item: WorkItem) -> bool:
-    return item.origin is not None and item.origin.ended is not None
