@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, insert, select
+from sqlalchemy import insert
 
-from tests.store.alembic_steps import migrate_to
+from tests.store.alembic_steps import migrate_to, record_as_before, rows_of
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
 from tracker_bridge.reports.context import ReportContext
@@ -87,14 +87,7 @@ def test_where_items_stood_is_where_the_replay_puts_them(store_url: str, seed: i
 
 
 def _pairs(url: str) -> list[tuple[Any, ...]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            p = s.item_sprints
-            return [tuple(row) for row in conn.execute(
-                select(p).order_by(p.c.project, p.c.sprint_id, p.c.item_id))]
-    finally:
-        engine.dispose()
+    return rows_of(url, s.item_sprints, "project", "sprint_id", "item_id")
 
 
 def test_the_migration_fills_it_as_the_writer_keeps_it(store_url: str) -> None:
@@ -105,16 +98,7 @@ def test_the_migration_fills_it_as_the_writer_keeps_it(store_url: str) -> None:
     kept = _pairs(store_url)
     assert len(kept) > 20
     migrate_to(store_url, "0011_items_without_defaults")
-    engine = create_engine(store_url)
-    try:
-        with engine.begin() as conn:  # more events, as a store before 0013 recorded them
-            conn.execute(insert(s.events), [
-                {"project": "later", "kind": ev.kind, "item_id": ev.item_id, "at": ev.at,
-                 "tracker": None, "data": dict(ev.data), "dedup_key": f"old-{n}",
-                 "recorded_at": ev.at}
-                for n, ev in enumerate(events)])
-    finally:
-        engine.dispose()
+    record_as_before(store_url, "later", events)  # more events, as before 0013
     Store.open(store_url).close()  # back to head: the migration fills the table
     assert _pairs(store_url) == sorted(
         [*kept, *(("later", *row[1:]) for row in kept)], key=lambda row: row[:3])

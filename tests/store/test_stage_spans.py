@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, insert, select
 
-from tests.store.alembic_steps import migrate_to
+from tests.store.alembic_steps import migrate_to, record_as_before, rows_of
 from tracker_bridge.model import Kind, Origin, Stage, Track, WorkItem
 from tracker_bridge.reports.flow import _stages_at
 from tracker_bridge.store import Store
@@ -111,14 +110,7 @@ def test_spans_are_stretches_from_creation_in_one_stage() -> None:
 
 
 def _spans(url: str) -> list[tuple[Any, ...]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            sp = s.item_stage_spans
-            return [tuple(row) for row in conn.execute(
-                select(sp).order_by(sp.c.project, sp.c.item_id, sp.c.seq))]
-    finally:
-        engine.dispose()
+    return rows_of(url, s.item_stage_spans, "project", "item_id", "seq")
 
 
 def test_the_migration_fills_it_as_the_writer_keeps_it(store_url: str) -> None:
@@ -130,16 +122,7 @@ def test_the_migration_fills_it_as_the_writer_keeps_it(store_url: str) -> None:
     assert len(kept) > 50 and {row[3] for row in kept} >= {"done", "backlog"}
     assert {row[4] for row in kept} == {True, False}  # some in their current stage
     migrate_to(store_url, "0014_items_board_index")
-    engine = create_engine(store_url)
-    try:
-        with engine.begin() as conn:  # more events, as a store before 0015 recorded them
-            conn.execute(insert(s.events), [
-                {"project": "later", "kind": ev.kind, "item_id": ev.item_id, "at": ev.at,
-                 "tracker": None, "data": dict(ev.data), "dedup_key": f"old-{n}",
-                 "recorded_at": ev.at}
-                for n, ev in enumerate(events)])
-    finally:
-        engine.dispose()
+    record_as_before(store_url, "later", events)  # more events, as before 0015
     Store.open(store_url).close()  # back to head: the migration fills the table
     # The other project's items have no rows in `items`: not counted, by no card; those
     # with no event of these kinds, no span.
