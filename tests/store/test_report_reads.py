@@ -294,3 +294,54 @@ def test_the_burndowns_walk_is_each_days_replay(seed: int) -> None:
                 assert replay.open_points(w, times) == asked, (item.id, sprint.id, now)
                 counted += sum(points is not None for points in asked)
     assert counted > 100
+
+
+ITEM_LIKE = ("id", "kind", "title", "track", "stage", "points", "assignee", "blocked",
+             "acceptance_criteria", "definition_of_done", "checked", "sprint", "timebox")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_report_cards_are_the_items_as_the_figures_read_them(store_url: str, seed: int) -> None:
+    # `Store.report_cards` hands the figures cards, not WorkItems: each card must say what
+    # its item says on every field the figures read (`ItemLike`), and split current from
+    # ended as the items do; a row written without card columns comes whole, in id order.
+    from sqlalchemy import create_engine, update
+
+    from tracker_bridge.store import schema as s
+    from tracker_bridge.store.cards import is_ended
+
+    rng = random.Random(seed)
+    items = [_item(rng, n) for n in range(80)]
+    items[3] = items[3].model_copy(update={
+        "assignee": "ana", "acceptance_criteria": ("it <works>", "fast"),
+        "definition_of_done": ("docs",), "checked": ("fast",), "sprint": SPRINT_IDS[0],
+        "origin": None})
+    with Store.open(store_url) as store:
+        store.save_items(PROJECT, items)
+        raw = sorted(rng.sample([i.id for i in items[4:]], 5))
+        engine = create_engine(store_url)
+        try:  # as a row written around the store has them: no card columns
+            with engine.begin() as conn:
+                conn.execute(update(s.items).where(s.items.c.item_id.in_(raw))
+                             .values(kind=None, sprint=None))
+        finally:
+            engine.dispose()
+        wanted_sprint, wanted_ids = SPRINT_IDS[:2], {items[1].id, items[7].id}
+        current, ended = store.report_cards(PROJECT, wanted_sprint, wanted_ids)
+    by_id = {i.id: i for i in items}
+    chosen = sorted(
+        i.id for i in items
+        if i.sprint in wanted_sprint or i.id in wanted_ids or i.timebox is not None
+        or is_ended(i) or i.id in raw)
+    assert sorted([*current, *ended]) == chosen
+    assert list(current) == sorted(current) and list(ended) == sorted(ended)
+    assert {i for i in ended} == {i for i in chosen if is_ended(by_id[i])}
+    for found in (*current.values(), *ended.values()):
+        item = by_id[found.id]
+        assert isinstance(found, WorkItem) == (item.id in raw)
+        assert [getattr(found, f) for f in ITEM_LIKE] == [getattr(item, f) for f in ITEM_LIKE]
+        origin = item.origin
+        assert (found.origin and (found.origin.tracker, found.origin.key)) == (
+            origin and (origin.tracker, origin.key))
+    assert any(i.timebox is not None and i.timebox.extensions for i in current.values())
+    assert current[items[3].id].checked == ("fast",)  # the checklist's columns read back

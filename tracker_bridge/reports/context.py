@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
@@ -24,6 +25,7 @@ from tracker_bridge.reports.history import (
     by_item,
     local_date,
 )
+from tracker_bridge.reports.lines import ItemLike
 from tracker_bridge.reports.spikes import SPIKE_KINDS, SpikeSummary, needs_stage_moves
 from tracker_bridge.reports.sprint import Velocity, open_points_of, velocity_as_of
 from tracker_bridge.reports.store_board import store_board
@@ -38,6 +40,8 @@ from tracker_bridge.roadmap.cache import load_roadmap_cached
 from tracker_bridge.store import Store, StoreEvent
 from tracker_bridge.store.records import ItemFlow
 from tracker_bridge.workspace import open_workspace
+
+_Item = TypeVar("_Item", bound=ItemLike)
 
 
 @dataclass
@@ -81,8 +85,8 @@ class ReportContext:
         return self._merged(self._store_items()[0], self.roadmap.item_by_id())
 
     def _merged(
-        self, synced: Mapping[str, WorkItem], own: Mapping[str, WorkItem]
-    ) -> dict[str, WorkItem]:
+        self, synced: Mapping[str, _Item], own: Mapping[str, WorkItem]
+    ) -> dict[str, _Item | WorkItem]:
         """These synced items over these roadmap items: the roadmap's in its order, then
         the items only the store has (born in a tracker), in the store's (id) order."""
         merged = {
@@ -107,25 +111,26 @@ class ReportContext:
 
     def _report_view(
         self, sprint_ids: Collection[str], item_ids: Collection[str]
-    ) -> tuple[dict[str, WorkItem], dict[str, WorkItem]]:
-        """(`items()` and `ended_items()` cut down to what a sprint report reads whole:
-        every spike, the items of these sprints, those of these ids, and the roadmap's
-        items not synced), in `items()`'s order, without reading every item's JSON."""
+    ) -> tuple[dict[str, ItemLike], dict[str, ItemLike]]:
+        """(`items()` and `ended_items()` cut down to what a sprint report reads: every
+        spike, the items of these sprints, those of these ids, and the roadmap's items not
+        synced), in `items()`'s order: the synced ones as their cards (`report_cards`),
+        without reading every item's JSON."""
         if self._stored is not None:  # every item read already
-            return self.items(), self.ended_items()
-        synced, ended = self.store.report_items(self.name, sprint_ids, item_ids)
-        return self._merged(synced, self._unsynced()), ended
+            return dict(self.items()), self.ended_items()
+        synced, ended = self.store.report_cards(self.name, sprint_ids, item_ids)
+        return self._merged(synced, self._unsynced()), dict(ended)
 
-    def spike_items(self) -> dict[str, WorkItem]:
+    def spike_items(self) -> dict[str, ItemLike]:
         """The items of `items()` with a time-box (the spikes), in its order: reading only
-        those whole (`spike check`: 18,000 of 100,000 items)."""
+        those, as cards (`spike check`: 18,000 of 100,000 items)."""
         if self._stored is not None:
             return {i: item for i, item in self.items().items() if item.timebox is not None}
-        synced, _ = self.store.report_items(self.name, (), ())
+        synced, _ = self.store.report_cards(self.name, (), ())
         return {item_id: item for item_id, item in self._merged(synced, self._unsynced()).items()
                 if item.timebox is not None}
 
-    def ended_items(self) -> dict[str, WorkItem]:
+    def ended_items(self) -> dict[str, ItemLike]:
         """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
         return dict(self._store_items()[1])
 
@@ -187,9 +192,10 @@ class ReportContext:
         named = self.store.sprints_named(self.name, sprint_ids)
         since, until = cycle_window(sprint, self.roadmap, self.now)
         done_since = self.store.done_since(self.name, since)
+        items: dict[str, ItemLike]
         if board_flows:  # a board of every card: every item
-            items, ended = self.items(), self.ended_items()
-        else:  # what the figures read whole: a few thousand items of 100,000
+            items, ended = dict(self.items()), self.ended_items()
+        else:  # what the figures read: a few thousand cards of 100,000
             items, ended = self._report_view(
                 sprint_ids, {*done_since, *(i for ids in named.values() for i in ids)})
         spikes, _, own = self._spike_events(items)
@@ -225,7 +231,7 @@ class ReportContext:
         return StoredFlow(read.counts, _Counted(self.synced_ids(), frozenset(read.unread)))
 
     def _open_points(
-        self, items: Mapping[str, WorkItem], stored: StoredFlow
+        self, items: Mapping[str, ItemLike], stored: StoredFlow
     ) -> dict[Track, float]:
         """The forecast's backlog of the current items (`open_points_of`): the store's sum
         of its rows with card columns, and the others' here (the roadmap's items not
@@ -244,7 +250,7 @@ class ReportContext:
                 for i in item_ids}
 
     def _spike_events(
-        self, items: dict[str, WorkItem]
+        self, items: dict[str, ItemLike]
     ) -> tuple[list[str], list[str], dict[str, list[EventLike]]]:
         """(the spikes whose status and learning need no stage move, `needs_stage_moves`;
         the others; every spike's own events): for the first, these and their last move
@@ -258,7 +264,7 @@ class ReportContext:
         moved = {i for i in spikes if needs_stage_moves(items[i], own.get(i, ()))}
         return [i for i in spikes if i not in moved], sorted(moved), own
 
-    def spike_histories(self, items: dict[str, WorkItem]) -> Histories:
+    def spike_histories(self, items: dict[str, ItemLike]) -> Histories:
         """Per spike with a time-box, the events its status reads (`spike_status`): its own
         (`SPIKE_KINDS`), and its whole history only where its time-box start is known from
         its stage moves alone (`needs_stage_moves`): `spike check` at 100,000 items read
@@ -302,10 +308,10 @@ class SprintReads:
     done: dict[str, CycleSummary | None]
     velocity: Velocity
     stored_flow: StoredFlow
-    items: dict[str, WorkItem]
-    """The items the figures read whole (`build_sprint_report`'s `items`): every item, or
+    items: dict[str, ItemLike]
+    """The items the figures read (`build_sprint_report`'s `items`): every item, or
     for a clipped board, those `_report_view` gives."""
-    ended: dict[str, WorkItem]
+    ended: dict[str, ItemLike]
     open_points: dict[Track, float]
 
 

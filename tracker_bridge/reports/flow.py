@@ -23,9 +23,10 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
-from tracker_bridge.model import Kind, Stage, Track, WorkItem
+from tracker_bridge.model import Kind, Stage, Track
 from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
+from tracker_bridge.reports.lines import ItemLike
 
 PERCENTILES = (50, 85, 95)
 FLOW_WEEKS = 12
@@ -111,7 +112,7 @@ def quantiles(values: Sequence[float]) -> Quantiles | None:
     return Quantiles(len(values), p50, p85, p95)
 
 
-def _settled_stage(item: WorkItem, history: Sequence[EventLike]) -> Stage:
+def _settled_stage(item: ItemLike, history: Sequence[EventLike]) -> Stage:
     """The stage after every event of `history` (its last move's, found from the end): an
     item's stage on every day after its last event."""
     for ev in reversed(history):
@@ -131,7 +132,7 @@ class StoredFlow(NamedTuple):
 
 
 def _moves(
-    item: WorkItem, history: Sequence[EventLike]
+    item: ItemLike, history: Sequence[EventLike]
 ) -> tuple[list[tuple[datetime, Stage]], datetime | None, Stage | None]:
     """One pass: the moves (time, stage reached), the creation, and where the first move
     began (with no move: where the item is now)."""
@@ -151,7 +152,7 @@ def _moves(
 
 
 def _stages_at(
-    item: WorkItem, history: Sequence[EventLike], times: Sequence[datetime]
+    item: ItemLike, history: Sequence[EventLike], times: Sequence[datetime]
 ) -> list[Stage | None]:
     """The item's stage at each (sorted) time; None before it was created."""
     moves, created, first = _moves(item, history)
@@ -182,7 +183,7 @@ def flow_times(
 
 
 def cumulative_flow(
-    items: Mapping[str, WorkItem],
+    items: Mapping[str, ItemLike],
     events: Iterable[EventLike],
     first_day: date,
     last_day: date,
@@ -254,7 +255,7 @@ def _started_at(
     return min(found) if found else None
 
 
-def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) -> CycleItem | None:
+def cycle_item(item: ItemLike, history: Sequence[EventLike], until: datetime) -> CycleItem | None:
     """The item's cycle and lead time, if it was done at `until` with a recorded done move."""
     for ev in reversed(history):  # most items were not done then: found from the end
         if ev.kind == "stage_changed" and ev.at <= until:
@@ -273,7 +274,7 @@ def cycle_item(item: WorkItem, history: Sequence[EventLike], until: datetime) ->
 
 
 def _cycle_entry(
-    item: WorkItem, created: datetime | None, started: datetime | None, done: datetime
+    item: ItemLike, created: datetime | None, started: datetime | None, done: datetime
 ) -> CycleItem:
     return CycleItem(
         id=item.id,
@@ -360,7 +361,7 @@ def flow_since(until: datetime, timezone: str = "UTC", weeks: int = FLOW_WEEKS) 
 
 
 def cycle_times(
-    items: Mapping[str, WorkItem],
+    items: Mapping[str, ItemLike],
     events: Iterable[EventLike],
     since: datetime,
     until: datetime,

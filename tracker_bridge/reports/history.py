@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from tracker_bridge.model import Kind, Stage, WorkItem
+from tracker_bridge.model import Kind, Stage
 from tracker_bridge.model.enums import parse_stage
-from tracker_bridge.reports.lines import CardLike, points_of
+from tracker_bridge.reports.lines import CardLike, ItemLike, points_of
 
 
 class EventLike(Protocol):
@@ -79,7 +79,7 @@ def sprints_named(history: Histories) -> dict[str, set[str]]:
     return found
 
 
-def stage_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> Stage:
+def stage_at(item: ItemLike, history: Sequence[EventLike], at: datetime) -> Stage:
     """The item's stage at `at`: the last move before it, else where the first move began."""
     moves = [ev for ev in history if ev.kind == "stage_changed"]
     if not moves:
@@ -156,7 +156,7 @@ def started_from(item: CardLike, flow: FlowLike | None) -> datetime | None:
     return flow.started_at
 
 
-def points_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> float:
+def points_at(item: ItemLike, history: Sequence[EventLike], at: datetime) -> float:
     """The item's points at `at`, replayed from `points_changed` events (its points history):
     the last re-estimate at or before `at`, else what the first one changed from."""
     if item.kind is Kind.EPIC:
@@ -172,7 +172,7 @@ def points_at(item: WorkItem, history: Sequence[EventLike], at: datetime) -> flo
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def done_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
+def done_at(item: ItemLike, history: Sequence[EventLike]) -> datetime | None:
     """When the item last reached done (None if never recorded or not done now)."""
     if item.stage is not Stage.DONE:
         return None
@@ -199,14 +199,14 @@ def sprint_moves(history: Sequence[EventLike], sprint_id: str) -> list[tuple[dat
 
 
 def in_sprint_at(
-    item: WorkItem, history: Sequence[EventLike], sprint_id: str, at: datetime
+    item: ItemLike, history: Sequence[EventLike], sprint_id: str, at: datetime
 ) -> bool:
     """Was the item in the sprint at `at`? Without sprint events, its current sprint holds."""
     return member_at(item, sprint_moves(history, sprint_id), sprint_id, at)
 
 
 def member_at(
-    item: WorkItem, moves: Sequence[tuple[datetime, bool]], sprint_id: str, at: datetime
+    item: ItemLike, moves: Sequence[tuple[datetime, bool]], sprint_id: str, at: datetime
 ) -> bool:
     """`in_sprint_at` from the item's `sprint_moves` for that sprint."""
     if not moves:

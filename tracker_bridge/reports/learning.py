@@ -13,8 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tracker_bridge.model import Kind, Roadmap, SpikeOutcome, Sprint, Stage, Track, WorkItem
+from tracker_bridge.model import Kind, Roadmap, SpikeOutcome, Sprint, Stage, Track
 from tracker_bridge.reports.history import EventLike, Histories, day_start, grouped
+from tracker_bridge.reports.lines import ItemLike
 from tracker_bridge.reports.spikes import SpikeStatus, SpikeSummary, spike_statuses
 
 HISTORY_SPRINTS = 4
@@ -85,7 +86,7 @@ def _window(sprint: Sprint, roadmap: Roadmap) -> tuple[datetime, datetime]:
 
 
 def _concluded_in(
-    status: SpikeStatus, item: WorkItem, when: datetime | None, sprint: Sprint,
+    status: SpikeStatus, item: ItemLike, when: datetime | None, sprint: Sprint,
     window: tuple[datetime, datetime], now: datetime,
 ) -> bool:
     if not status.closed:
@@ -104,7 +105,7 @@ def _closed_at(
 
 def research_learning(
     sprint: Sprint,
-    items: Mapping[str, WorkItem],
+    items: Mapping[str, ItemLike],
     events: Iterable[EventLike],
     roadmap: Roadmap,
     now: datetime,
@@ -127,7 +128,7 @@ def research_learning(
     # One pass over the spikes: when each started, and the closed ones with when they
     # closed (only those can be concluded: a team's running spikes read no history).
     starts: list[datetime] = []
-    closed: list[tuple[SpikeStatus, WorkItem, datetime | None]] = []
+    closed: list[tuple[SpikeStatus, ItemLike, datetime | None]] = []
     running = 0
     for status in statuses.values():
         if status.track is not Track.RESEARCH:

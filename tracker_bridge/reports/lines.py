@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Protocol, TypeVar, overload
 
-from tracker_bridge.model import Kind, Stage, Track, WorkItem
+from tracker_bridge.model import Kind, Stage, Timebox, Track
 from tracker_bridge.model.checklist import checklist_value, criteria_of
 
 JSON_LIST_LIMIT = 50
@@ -55,6 +55,16 @@ class CardLike(Protocol):
     def definition_of_done(self) -> tuple[str, ...]: ...
     @property
     def checked(self) -> tuple[str, ...]: ...
+
+
+class ItemLike(CardLike, Protocol):
+    """What a sprint report's figures read of an item: a WorkItem, or the store's
+    `ReportCard` (a report reads tens of thousands of items, not each one's whole record)."""
+
+    @property
+    def sprint(self) -> str | None: ...
+    @property
+    def timebox(self) -> Timebox | None: ...
 
 
 @dataclass(frozen=True)
@@ -291,7 +301,7 @@ def acceptance_of(item: CardLike) -> tuple[Criterion, ...]:
     return tuple(Criterion(text, text in ticked) for _, text in criteria_of(value))
 
 
-def points_of(item: WorkItem) -> float:
+def points_of(item: CardLike) -> float:
     """Points that count towards sums: epics are containers, so theirs would count twice."""
     if item.kind is Kind.EPIC or item.points is None:
         return 0.0

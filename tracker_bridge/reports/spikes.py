@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
 from typing import Literal, NamedTuple
 
-from tracker_bridge.model import Kind, SpikeOutcome, SpikePolicy, Stage, Timebox, Track, WorkItem
+from tracker_bridge.model import Kind, SpikeOutcome, SpikePolicy, Stage, Timebox, Track
 from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.reports.history import EventLike, Histories, grouped
+from tracker_bridge.reports.lines import ItemLike
 
 Rule = Literal["overdue", "extensions", "timebox_too_long", "no_learning"]
 
@@ -34,7 +35,7 @@ class SpikeSummary(NamedTuple):
     """Its last `stage_changed` into done (the flow summary's `entered_done`)."""
 
 
-def needs_stage_moves(item: WorkItem, spike_events: Iterable[EventLike]) -> bool:
+def needs_stage_moves(item: ItemLike, spike_events: Iterable[EventLike]) -> bool:
     """Whether the spike's status reads its stage moves: only to find when its time-box
     started, when neither the roadmap nor a `spike_started` event says."""
     timebox = item.timebox
@@ -104,7 +105,7 @@ def _extensions(timebox: Timebox, recorded: Sequence[EventLike]) -> tuple[Extens
     return tuple(found)
 
 
-def _started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None:
+def _started_at(item: ItemLike, history: Sequence[EventLike]) -> datetime | None:
     assert item.timebox is not None
     if item.timebox.started_at is not None:  # the roadmap's may be in the team's zone
         at = item.timebox.started_at
@@ -120,7 +121,7 @@ def _started_at(item: WorkItem, history: Sequence[EventLike]) -> datetime | None
     return None
 
 
-def spike_status(item: WorkItem, history: Sequence[EventLike], now: datetime) -> SpikeStatus:
+def spike_status(item: ItemLike, history: Sequence[EventLike], now: datetime) -> SpikeStatus:
     timebox = item.timebox
     if item.kind is not Kind.SPIKE or timebox is None:
         raise ValueError(f"{item.id} is not a spike")
@@ -162,7 +163,7 @@ def spike_status(item: WorkItem, history: Sequence[EventLike], now: datetime) ->
 
 
 def spike_statuses(
-    items: Mapping[str, WorkItem], events: Iterable[EventLike], now: datetime,
+    items: Mapping[str, ItemLike], events: Iterable[EventLike], now: datetime,
     *, history: Histories | None = None, summaries: Mapping[str, SpikeSummary] | None = None,
 ) -> list[SpikeStatus]:
     """`summaries`: for spikes not in `history`, what stands in for their events."""
@@ -216,7 +217,7 @@ def violations_of(status: SpikeStatus, policy: SpikePolicy) -> list[SpikeViolati
 
 
 def check_spikes(
-    items: Mapping[str, WorkItem],
+    items: Mapping[str, ItemLike],
     events: Iterable[EventLike],
     policy: SpikePolicy,
     now: datetime,

@@ -28,7 +28,6 @@ from tracker_bridge.model import (
     SprintState,
     Stage,
     Track,
-    WorkItem,
 )
 from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, ageing_in
@@ -44,7 +43,7 @@ from tracker_bridge.reports.history import (
     sprints_named,
     stage_at,
 )
-from tracker_bridge.reports.lines import ItemLine, points_of
+from tracker_bridge.reports.lines import ItemLike, ItemLine, points_of
 from tracker_bridge.reports.spikes import SpikeStatus, outcome_counts, spike_status
 
 VELOCITY_WINDOW = 3
@@ -136,7 +135,7 @@ def _window(sprint: Sprint, roadmap: Roadmap, now: datetime) -> _Window:
     return _Window(sprint.id, start, end, cutoff, min(start + COMMITMENT_GRACE, cutoff))
 
 
-def _done(item: WorkItem, history: Sequence[EventLike], at: datetime, w: _Window) -> bool:
+def _done(item: ItemLike, history: Sequence[EventLike], at: datetime, w: _Window) -> bool:
     if not any(ev.kind == "stage_changed" for ev in history):
         # Done, but no record of when (e.g. loaded from the roadmap before the first sync):
         # count it as done within the sprint, at its cutoff, so velocity is not lost.
@@ -146,21 +145,21 @@ def _done(item: WorkItem, history: Sequence[EventLike], at: datetime, w: _Window
 
 @dataclass
 class _Scope:
-    committed: list[WorkItem]
-    completed: list[WorkItem]
-    added: list[WorkItem]
-    removed: list[WorkItem]
-    remaining: list[WorkItem]
-    touched: list[WorkItem]
-    reestimated: list[tuple[WorkItem, float]]
+    committed: list[ItemLike]
+    completed: list[ItemLike]
+    added: list[ItemLike]
+    removed: list[ItemLike]
+    remaining: list[ItemLike]
+    touched: list[ItemLike]
+    reestimated: list[tuple[ItemLike, float]]
     """Items re-estimated while in the sprint after its commitment, with the net change."""
     points: dict[str, tuple[float, float]]
     """Item id -> (points at commitment, points at the cutoff)."""
 
-    def at_commit(self, items: Iterable[WorkItem]) -> float:
+    def at_commit(self, items: Iterable[ItemLike]) -> float:
         return round(sum(self.points[i.id][0] for i in items), 2)
 
-    def at_cutoff(self, items: Iterable[WorkItem]) -> float:
+    def at_cutoff(self, items: Iterable[ItemLike]) -> float:
         return round(sum(self.points[i.id][1] for i in items), 2)
 
 
@@ -171,7 +170,7 @@ class _Replay:
     history: a sprint's report asks each item's membership, stage and points many times
     (at its commitment, its cutoff, each day), and thousands of items."""
 
-    item: WorkItem
+    item: ItemLike
     moves: list[tuple[datetime, bool]]
     """`sprint_moves` for the sprint replayed."""
     moved: bool
@@ -185,7 +184,7 @@ class _Replay:
     point_times: list[datetime]
 
     @classmethod
-    def of(cls, item: WorkItem, history: Sequence[EventLike], sprint_id: str) -> _Replay:
+    def of(cls, item: ItemLike, history: Sequence[EventLike], sprint_id: str) -> _Replay:
         sprints, moves, points = _by_use(history)
         reached = [(ev.at, stage) for ev in moves
                    if (stage := parse_stage(ev.data.get("to"))) is not None]
@@ -257,10 +256,10 @@ def _reestimate(r: _Replay, w: _Window) -> float:
     ), 2)
 
 
-def _current(items: Mapping[str, WorkItem], sprint_ids: set[str]) -> dict[str, list[WorkItem]]:
+def _current(items: Mapping[str, ItemLike], sprint_ids: set[str]) -> dict[str, list[ItemLike]]:
     """Sprint id -> the items whose current sprint it is, for these sprints: one pass over
     100,000 items for every sprint the report replays."""
-    found: dict[str, list[WorkItem]] = {sprint_id: [] for sprint_id in sprint_ids}
+    found: dict[str, list[ItemLike]] = {sprint_id: [] for sprint_id in sprint_ids}
     for item in items.values():
         if item.sprint in found:
             found[item.sprint].append(item)
@@ -268,9 +267,9 @@ def _current(items: Mapping[str, WorkItem], sprint_ids: set[str]) -> dict[str, l
 
 
 def _members(
-    items: Mapping[str, WorkItem], sprint_id: str, named: Mapping[str, set[str]],
-    current: Mapping[str, list[WorkItem]],
-) -> list[WorkItem]:
+    items: Mapping[str, ItemLike], sprint_id: str, named: Mapping[str, set[str]],
+    current: Mapping[str, list[ItemLike]],
+) -> list[ItemLike]:
     """The items that can have been in the sprint at some time (its `current` items and
     those with an event naming it), by id: no replay finds any other item in it, so the
     rest are skipped (a sprint holds a few thousand of 100,000 items)."""
@@ -279,13 +278,13 @@ def _members(
     return [items[i] for i in sorted(found)]
 
 
-def _replays(items: Iterable[WorkItem], hist: Histories, sprint_id: str) -> dict[str, _Replay]:
+def _replays(items: Iterable[ItemLike], hist: Histories, sprint_id: str) -> dict[str, _Replay]:
     """Each item's `_Replay` for the sprint, made once for the scope and the burndown."""
     return {i.id: _Replay.of(i, hist.get(i.id, []), sprint_id) for i in items}
 
 
 def _scope(
-    items: Iterable[WorkItem], hist: Histories, w: _Window,
+    items: Iterable[ItemLike], hist: Histories, w: _Window,
     replays: Mapping[str, _Replay] | None = None,
 ) -> _Scope:
     scope = _Scope([], [], [], [], [], [], [], {})
@@ -337,7 +336,7 @@ def _by_use(
 
 
 def _burndown(
-    items: Sequence[WorkItem], hist: Histories, w: _Window,
+    items: Sequence[ItemLike], hist: Histories, w: _Window,
     sprint: Sprint, roadmap: Roadmap, committed: float, now: datetime,
     replays: Mapping[str, _Replay] | None = None,
 ) -> tuple[BurndownPoint, ...]:
@@ -362,7 +361,7 @@ def _burndown(
     )
 
 
-def _lines(items: Iterable[WorkItem]) -> tuple[ItemLine, ...]:
+def _lines(items: Iterable[ItemLike]) -> tuple[ItemLine, ...]:
     return tuple(ItemLine.of(i) for i in items)
 
 
@@ -380,9 +379,9 @@ Velocity = Mapping[Track, Sequence[tuple[str, float]]]
 
 
 def _velocity(
-    sprint: Sprint, items: Mapping[str, WorkItem], hist: Histories,
+    sprint: Sprint, items: Mapping[str, ItemLike], hist: Histories,
     roadmap: Roadmap, now: datetime, named: Mapping[str, set[str]],
-    current: Mapping[str, list[WorkItem]],
+    current: Mapping[str, list[ItemLike]],
 ) -> dict[Track, list[tuple[str, float]]]:
     history: dict[Track, list[tuple[str, float]]] = {t: [] for t in Track}
     for past in velocity_sprints(sprint, roadmap):
@@ -394,7 +393,7 @@ def _velocity(
     return history
 
 
-def open_points_of(items: Iterable[WorkItem]) -> dict[Track, float]:
+def open_points_of(items: Iterable[ItemLike]) -> dict[Track, float]:
     """Per track, the points of the open non-epic items: the forecast's backlog."""
     found = dict.fromkeys(Track, 0.0)
     for item in items:
@@ -417,7 +416,7 @@ class AsOf(Protocol):
 
 
 def velocity_as_of(
-    sprint: Sprint, items: Mapping[str, WorkItem], roadmap: Roadmap, now: datetime,
+    sprint: Sprint, items: Mapping[str, ItemLike], roadmap: Roadmap, now: datetime,
     named: Mapping[str, set[str]], facts: AsOf,
 ) -> dict[Track, list[tuple[str, float]]]:
     """`_velocity` without the members' histories: a closed sprint's completed points
@@ -451,7 +450,7 @@ def velocity_as_of(
 
 
 def _done_as_of(
-    item_ids: list[str], items: Mapping[str, WorkItem], facts: AsOf, at: datetime, w: _Window
+    item_ids: list[str], items: Mapping[str, ItemLike], facts: AsOf, at: datetime, w: _Window
 ) -> list[str]:
     """The items done at `at` (`_done`), in their order."""
     moved = facts.done_at(item_ids, at)
@@ -463,7 +462,7 @@ def _done_as_of(
 
 def sprint_health(
     sprint: Sprint,
-    items: Mapping[str, WorkItem],
+    items: Mapping[str, ItemLike],
     events: Iterable[EventLike],
     roadmap: Roadmap,
     now: datetime,
@@ -490,7 +489,7 @@ def sprint_health(
         sprint.id, *(s.id for s in velocity_sprints(sprint, roadmap))}
     # One pass over every item (100,000): the sprints' current items, and each track's
     # open points for the forecast (summed in the items' order).
-    current: dict[str, list[WorkItem]] = {sprint_id: [] for sprint_id in replayed}
+    current: dict[str, list[ItemLike]] = {sprint_id: [] for sprint_id in replayed}
     for item in items.values():
         if item.sprint in current:
             current[item.sprint].append(item)

@@ -7,7 +7,7 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from tracker_bridge.model import Kind, Roadmap, Sprint, Track, WorkItem
+from tracker_bridge.model import Kind, Roadmap, Sprint, Track
 from tracker_bridge.reports.board import DEFAULT_AGEING_DAYS, BoardSnapshot, board_snapshot
 from tracker_bridge.reports.flow import (
     CycleSummary,
@@ -28,6 +28,7 @@ from tracker_bridge.reports.history import (
     grouped,
 )
 from tracker_bridge.reports.learning import ResearchLearning, research_learning
+from tracker_bridge.reports.lines import ItemLike
 from tracker_bridge.reports.objectives import ObjectiveStatus, Reading, objective_statuses
 from tracker_bridge.reports.phases import PhaseStatus, ReviewLike, current_phase, today_in
 from tracker_bridge.reports.risks import RiskEntry, risk_register
@@ -74,7 +75,7 @@ class SprintReport:
 
 def build_sprint_report(
     sprint: Sprint,
-    items: Mapping[str, WorkItem],
+    items: Mapping[str, ItemLike],
     events: Iterable[EventLike],
     roadmap: Roadmap,
     now: datetime,
@@ -82,7 +83,7 @@ def build_sprint_report(
     research_points_burndown: bool = False,
     measurements: Iterable[Reading] = (),
     reviews: Sequence[ReviewLike] = (),
-    ended: Mapping[str, WorkItem] | None = None,
+    ended: Mapping[str, ItemLike] | None = None,
     *,
     history: Histories | None = None,
     named: Mapping[str, set[str]] | None = None,
@@ -159,8 +160,8 @@ def cycle_window(sprint: Sprint, roadmap: Roadmap, now: datetime) -> tuple[datet
 
 def replayed_items(
     sprint: Sprint,
-    items: Mapping[str, WorkItem],
-    ended: Mapping[str, WorkItem],
+    items: Mapping[str, ItemLike],
+    ended: Mapping[str, ItemLike],
     named: Mapping[str, set[str]],
     done: Iterable[str],
     served: Container[str] = frozenset(),

@@ -1,11 +1,11 @@
-"""The items a sprint report reads in full, and what it needs of all the others.
+"""What a sprint report needs of every item, without reading every item's JSON.
 
 `report sprint` validated every item's JSON into a WorkItem (100,000 at 100k items: most
-of a second), for figures that need a few thousand of them whole: the spikes (statuses,
-learning), the items the reported sprints hold or that events name in them, and the items
-moved into done lately (cycle times). Everything else it needs of the other items comes
-from their card columns: which are current (the roadmap leaves those out), and each
-track's open points (the forecast), summed in the database.
+of a second), for figures that need a few thousand of them, as cards
+(`store/report_cards.py`). Everything else it needs of the other items comes from their
+card columns: which are current (the roadmap leaves those out), and each track's open
+points (the forecast), summed in the database. A row without card columns is read whole
+(`read_items`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 
-from sqlalchemy import Connection, and_, false, func, or_, select
+from sqlalchemy import Connection, and_, func, select
 
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Stage, Track, WorkItem, compact
@@ -39,39 +39,27 @@ def read_current_ids(conn: Connection, project: str) -> set[str]:
     unknown = list(conn.execute(select(i.c.item_id).where(
         i.c.project == project, i.c.kind.is_(None))).scalars())
     if unknown:
-        whole = read_items(conn, project, item_ids=unknown)
+        whole = read_items(conn, project, unknown)
         found.update(item_id for item_id, item in whole.items() if not is_ended(item))
     return found
 
 
-def read_items(
-    conn: Connection, project: str, *, sprint_ids: Collection[str] = (),
-    item_ids: Collection[str] = (), spikes: bool = False, ended: bool = False,
-) -> dict[str, WorkItem]:
-    """The items of these sprints (their `sprint`), of these ids, every spike (`spikes`),
-    every ended one (`ended`), and every row without card columns with them (its card
-    is not known): whole, in id order."""
+def read_items(conn: Connection, project: str, item_ids: Collection[str]) -> dict[str, WorkItem]:
+    """These items whole, in id order (the rows without card columns: their card is not
+    known)."""
     i = s.items
-    sprints, ids = sorted(set(sprint_ids)), sorted(set(item_ids))
+    ids = sorted(set(item_ids))
     validate = stored_item_validator().validate_json
-    if conn.dialect.name == "sqlite":
-        # One pass over the project's rows in id order, the choice made in SQLite; the
-        # JSON text straight into pydantic's parser.
+    if conn.dialect.name == "sqlite":  # the JSON text straight into pydantic's parser
         rows = sqlite_rows(
-            conn,
-            "SELECT item_id, data FROM items WHERE project = ? AND (kind IS NULL "
-            "OR sprint IN (SELECT value FROM json_each(?)) "
-            "OR item_id IN (SELECT value FROM json_each(?)) "
-            "OR (? AND kind = 'spike') OR (? AND ended)) ORDER BY item_id",
-            [project, json.dumps(sprints), json.dumps(ids), spikes, ended],
-        )
+            conn, "SELECT item_id, data FROM items WHERE project = ? "
+            "AND item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id",
+            [project, json.dumps(ids)])
         with no_gc_pauses():
             return {item_id: compact(validate(text)) for item_id, text in rows}
-    query = select(i.c.item_id, i.c.data).where(i.c.project == project, or_(
-        i.c.kind.is_(None), i.c.sprint.in_(sprints), i.c.item_id.in_(ids),
-        (i.c.kind == Kind.SPIKE._value_) if spikes else false(),
-        i.c.ended.is_(True) if ended else false(),
-    )).order_by(i.c.item_id.collate("C"))  # bytes, as SQLite's
+    query = select(i.c.item_id, i.c.data).where(
+        i.c.project == project, i.c.item_id.in_(ids),
+    ).order_by(i.c.item_id.collate("C"))  # bytes, as SQLite's
     stored = conn.execute(query).all()
     with no_gc_pauses():
         check = stored_item_validator().validate_python

@@ -40,7 +40,8 @@ from tracker_bridge.store.locks import Locks
 from tracker_bridge.store.objectives import Objectives
 from tracker_bridge.store.origins import Origins
 from tracker_bridge.store.records import ItemFlow
-from tracker_bridge.store.report_items import read_current_ids, read_items, read_open_points
+from tracker_bridge.store.report_cards import ReportCards, read_report_cards
+from tracker_bridge.store.report_items import read_current_ids, read_open_points
 from tracker_bridge.store.stage_spans import refresh_span_cards
 from tracker_bridge.store.stored_items import stored_item_validator
 
@@ -266,20 +267,15 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
         with self._engine.connect() as conn:
             return read_current_ids(conn, project)
 
-    def report_items(
+    def report_cards(
         self, project: str, sprint_ids: Collection[str], item_ids: Collection[str]
-    ) -> tuple[dict[str, WorkItem], dict[str, WorkItem]]:
-        """What a sprint report reads whole, as `current_and_ended_items` splits it: every
-        spike, the items whose sprint is one of these, those of these ids, every ended
-        item, and every row without card columns, in id order (`store/report_items.py`)."""
+    ) -> ReportCards:
+        """What a sprint report's figures read of items, as cards (`store/report_cards.py`):
+        every spike, the items whose sprint is one of these, those of these ids and every
+        ended item, current and ended apart, in id order (a row without card columns
+        whole)."""
         with self._engine.connect() as conn:
-            found = read_items(conn, project, sprint_ids=sprint_ids, item_ids=item_ids,
-                               spikes=True, ended=True)
-        current: dict[str, WorkItem] = {}
-        ended: dict[str, WorkItem] = {}
-        for item_id, item in found.items():
-            (ended if is_ended(item) else current)[item_id] = item
-        return current, ended
+            return read_report_cards(conn, project, sprint_ids=sprint_ids, item_ids=item_ids)
 
     def open_points(self, project: str) -> dict[Track, float]:
         """Per track, the points of the current non-epic items not done, summed in the
