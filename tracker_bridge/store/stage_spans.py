@@ -329,8 +329,11 @@ def read_flow_counts(conn: Connection, project: str, times: Sequence[datetime]) 
     counts at the times from its `since` to before its `until`; a card with no span (no
     `created` or stage move on record) at every time, in its stage."""
     counts: FlowCounts = {}
-    if not times:
-        return FlowRead(counts, set())
+    i = s.items
+    unread = set(conn.execute(
+        select(i.c.item_id).where(i.c.project == project, i.c.kind.is_(None))).scalars())
+    if not times:  # a sprint not begun: no count, but `unread` all the same
+        return FlowRead(counts, unread)
     moments = [as_utc(at) for at in times]
     width = len(moments)
     tracks = {track._value_: track for track in Track}
@@ -342,9 +345,6 @@ def read_flow_counts(conn: Connection, project: str, times: Sequence[datetime]) 
             row = counts.setdefault((tracks[track], stages[stage]), [0] * width)
             for k in range(first, min(last, width)):
                 row[k] += count
-    i = s.items
-    unread = set(conn.execute(
-        select(i.c.item_id).where(i.c.project == project, i.c.kind.is_(None))).scalars())
     return FlowRead(counts, unread)
 
 
