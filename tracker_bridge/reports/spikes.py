@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, timedelta
 from operator import attrgetter
 from typing import Literal, NamedTuple
@@ -50,7 +50,7 @@ class ExtensionInfo:
     granted_on: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpikeStatus:
     id: str
     title: str
@@ -107,8 +107,9 @@ def _extensions(timebox: Timebox, recorded: Sequence[EventLike]) -> tuple[Extens
 
 def _started_at(item: ItemLike, history: Sequence[EventLike]) -> datetime | None:
     assert item.timebox is not None
-    if item.timebox.started_at is not None:  # the roadmap's may be in the team's zone
-        at = item.timebox.started_at
+    if (at := item.timebox.started_at) is not None:  # the roadmap's may be in the team's zone
+        if at.tzinfo is UTC:  # most: read back from the store
+            return at
         return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     started = [ev.at for ev in history if ev.kind == "spike_started"]
     if started:
@@ -137,29 +138,36 @@ def spike_status(item: ItemLike, history: Sequence[EventLike], now: datetime) ->
     elif timebox.extensions:
         extensions = _extensions(timebox, ())
     started = _started_at(item, history)
-    total = _total_days(timebox.length_days, extensions)
-    deadline = started + timedelta(days=total) if started is not None else None
     closed = outcome is not None or item.stage is Stage.DONE
-    overdue = deadline is not None and not closed and now > deadline
-    days_left = None
-    if deadline is not None and not closed:
-        days_left = round((deadline - now).total_seconds() / 86400, 1)
-    return SpikeStatus(
-        id=item.id,
-        title=item.title,
-        track=item.track,
-        stage=item.stage,
-        hypothesis=timebox.hypothesis,
-        length_days=timebox.length_days,
-        started_at=started,
-        extensions=extensions,
-        deadline=deadline,
-        outcome=outcome,
-        learning=learning,
-        closed=closed,
-        overdue=overdue,
-        days_left=days_left,
-    )
+    deadline = overdue = days_left = None
+    if started is not None:
+        deadline = started + timedelta(days=_total_days(timebox.length_days, extensions))
+        if not closed:
+            overdue = now > deadline
+            days_left = round((deadline - now).total_seconds() / 86400, 1)
+    # The slots filled straight, unrolled: the generated frozen `__init__` cost a third of
+    # each status (thousands of spikes a report). A test compares the two.
+    status = object.__new__(SpikeStatus)
+    (id_, title, track, stage, hypothesis, length, started_at, extended, ends, outcome_,
+     learning_, closed_, overdue_, left) = _STATUS_SLOTS
+    id_(status, item.id)
+    title(status, item.title)
+    track(status, item.track)
+    stage(status, item.stage)
+    hypothesis(status, timebox.hypothesis)
+    length(status, timebox.length_days)
+    started_at(status, started)
+    extended(status, extensions)
+    ends(status, deadline)
+    outcome_(status, outcome)
+    learning_(status, learning)
+    closed_(status, closed)
+    overdue_(status, bool(overdue))
+    left(status, days_left)
+    return status
+
+
+_STATUS_SLOTS = tuple(getattr(SpikeStatus, f.name).__set__ for f in fields(SpikeStatus))
 
 
 def spike_statuses(
