@@ -95,3 +95,35 @@ def test_a_spikes_own_events_count_among_its_stage_moves() -> None:
     assert status.total_days == 6 and status.deadline == at(8, 9)
     assert status.closed and status.outcome is SpikeOutcome.INVALIDATED
     assert status.learning == "no lift" and not status.overdue
+
+
+def test_a_status_is_what_the_constructor_makes() -> None:
+    # `spike_status` fills the status's slots without the dataclass's `__init__`: the same
+    # status, field for field, whether running, overdue, closed or not started.
+    import dataclasses
+
+    from tracker_bridge.reports.spikes import SpikeStatus, spike_status
+
+    spikes = [item for item in items().values() if item.timebox is not None]
+    found = [spike_status(item, [e for e in events() if e.item_id == item.id], NOW)
+             for item in spikes]
+    assert {(s.closed, s.overdue, s.started_at is None) for s in found} >= {
+        (False, True, False), (True, False, False)}
+    for item, status in zip(spikes, found, strict=True):
+        assert item.timebox is not None
+        # Each slot holds its own field (not its neighbour's).
+        assert (status.id, status.title, status.track, status.stage) == (
+            item.id, item.title, item.track, item.stage)
+        assert (status.hypothesis, status.length_days) == (
+            item.timebox.hypothesis, item.timebox.length_days)
+        assert status.deadline == (None if status.started_at is None else
+                                   status.started_at + timedelta(days=status.total_days))
+        assert status.days_left == (None if status.deadline is None or status.closed else
+                                    round((status.deadline - NOW).total_seconds() / 86400, 1))
+        assert status.overdue == (status.deadline is not None and not status.closed
+                                  and status.deadline < NOW)
+        built = SpikeStatus(**{f.name: getattr(status, f.name)
+                               for f in dataclasses.fields(SpikeStatus)})
+        assert status == built and hash(status) == hash(built)
+        assert dataclasses.asdict(status) == dataclasses.asdict(built)
+        assert type(status.overdue) is bool
