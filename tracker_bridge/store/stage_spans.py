@@ -146,9 +146,12 @@ def _sqlite_refresh(conn: Connection, project: str, batch: list[str]) -> None:
     ids = json.dumps(batch)
     chosen = "project = ? AND item_id IN (SELECT value FROM json_each(?))"
     # Each time as the spans hold it, worked out by SQLite from the stored text (naive UTC,
-    # microseconds always written): no datetime made per event.
+    # microseconds always written): no datetime made per event. The seconds from the text
+    # cut before its fraction: SQLite's own times are in milliseconds, so `strftime('%s')`
+    # of a time 999,500 microseconds or more past a second gave the next second.
     events = sqlite_rows(
-        conn, "SELECT item_id, kind, CAST(strftime('%s', at) AS INTEGER) * 1000000 "
+        conn, "SELECT item_id, kind, CAST(strftime('%s', substr(at, 1, 19)) AS INTEGER) "
+        "* 1000000 "
         f"+ CAST(substr(at, 21, 6) AS INTEGER), data FROM events WHERE {chosen} "
         "AND kind IN ('created', 'stage_changed') ORDER BY item_id, at, id", [project, ids])
     payloads: dict[str, Any] = {}  # a few hundred distinct payloads
