@@ -12,6 +12,7 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, update
 
 from tests.store.alembic_steps import migrate_to, record_as_before, rows_of
 from tracker_bridge.model import Kind, Origin, Stage, Track, WorkItem
@@ -78,6 +79,7 @@ def test_the_flow_counted_from_spans_is_the_replay(store_url: str, seed: int) ->
             read = store.flow_counts(PROJECT, window)
             assert read.unread == set()
             assert _nonzero(read.counts) == _nonzero(_replayed(store, window)), window[0]
+            assert read.counts == _nonzero(read.counts)  # no pair counted at no time
         assert store.flow_counts(PROJECT, []).counts == {}
         assert store.flow_counts("elsewhere", times).counts == {}
 
@@ -103,7 +105,7 @@ def test_the_flow_at_a_teams_day_ends_across_a_clock_change(store_url: str, zone
         store.record_events(PROJECT, extra)
         for window in (times, times[3:9], times[-1:]):
             read = store.flow_counts(PROJECT, window)
-            assert _nonzero(read.counts) == _nonzero(_replayed(store, window)), window[0]
+            assert read.counts == _nonzero(_replayed(store, window)), window[0]
 
 
 def test_spans_are_stretches_from_creation_in_one_stage() -> None:
@@ -156,6 +158,39 @@ def test_the_migration_fills_it_as_the_writer_keeps_it(store_url: str) -> None:
               None, False)
              for _, item_id, seq, stage, current, since, until, _, _ in kept if item_id in moved]
     assert _spans(store_url) == sorted([*kept, *later], key=lambda row: row[:3])
+
+
+def test_the_spans_written_a_second_late_are_rebuilt(store_url: str) -> None:
+    """Before 0016 the SQLite writer read a time 999,500 microseconds or more past a second
+    as the next second; 0016 rebuilds those items' spans (on SQLite, the only writer that
+    did) as 0015 built them, the others untouched."""
+    with _store(store_url, 6) as store:
+        items = sorted(store.get_items(PROJECT))
+        store.record_events(PROJECT, [
+            StoreEvent("stage_changed", item_id, T0 + timedelta(hours=n, microseconds=m),
+                       None, {"from": "backlog", "to": "in_review"})
+            for n, (item_id, m) in enumerate(zip(items[::7], [-1, -500, -499, 0, 999_500],
+                                                 strict=False))])
+    kept = _spans(store_url)
+    late = {row[1] for row in kept for at in row[5:7]
+            if at is not None and at % 1_000_000 >= 999_500}
+    assert len(late) >= 2
+    migrate_to(store_url, "0015_stage_spans")
+    engine = create_engine(store_url)
+    try:
+        with engine.begin() as conn:  # as the writer of then wrote them
+            for column in (s.item_stage_spans.c.since, s.item_stage_spans.c.until):
+                conn.execute(update(s.item_stage_spans)
+                             .where(column % 1_000_000 >= 999_500)
+                             .values({column: column + 1_000_000}))
+    finally:
+        engine.dispose()
+    if store_url.startswith("sqlite"):
+        assert _spans(store_url) != kept
+    Store.open(store_url).close()  # to head
+    assert _spans(store_url) == (kept if store_url.startswith("sqlite") else [
+        (*row[:5], *(at + 1_000_000 if at is not None and at % 1_000_000 >= 999_500 else at
+                     for at in row[5:7]), *row[7:]) for row in kept])
 
 
 def test_the_kinds_kept_are_those_the_replay_reads() -> None:
