@@ -105,3 +105,41 @@ def test_opening_a_store_at_head_loads_no_alembic(tmp_path: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_the_report_read_indexes_are_undone_and_redone(store_url: str) -> None:
+    """0016 replaces the flow's index of the spans by two, adds `points` to the board's
+    and indexes the rows without card columns; its downgrade puts back what 0015 made."""
+    Store.open(store_url).close()
+    engine = create_engine(store_url)
+
+    def indexes() -> dict[str, list[str | None]]:
+        inspector = inspect(engine)
+        return {ix["name"]: ix["column_names"] for table in ("items", "item_stage_spans")
+                for ix in inspector.get_indexes(table) if ix["name"]}
+
+    try:
+        head = indexes()
+        unread = next(ix for ix in inspect(engine).get_indexes("items")
+                      if ix["name"] == "ix_items_unread")
+        where = unread["dialect_options"][f"{engine.dialect.name}_where"]
+        assert "kind is null" in str(where).lower()  # only the rows without card columns
+        assert head["ix_items_board"][-1] == "points"
+        assert head["ix_items_unread"] == ["project", "kind", "item_id"]
+        assert head["ix_item_stage_spans_project_counted_track_stage_until"][2:] == [
+            "track", "stage", "until"]
+        assert head["ix_item_stage_spans_project_counted_track_stage_since"][2:] == [
+            "track", "stage", "since"]
+        migrate_to(store_url, "0015_stage_spans")
+        before = indexes()
+        assert before["ix_items_board"] == ["project", "stage", "track", "item_id", "kind",
+                                            "ended", "blocked", "origin_tracker"]
+        assert before["ix_item_stage_spans_project_counted_until_since_track_stage"] == [
+            "project", "counted", "until", "since", "track", "stage"]
+        assert set(head) - set(before) == {
+            "ix_items_unread", "ix_item_stage_spans_project_counted_track_stage_until",
+            "ix_item_stage_spans_project_counted_track_stage_since"}
+        Store.open(store_url).close()  # back to head
+        assert indexes() == head
+    finally:
+        engine.dispose()

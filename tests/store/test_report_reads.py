@@ -366,3 +366,36 @@ def test_report_cards_are_the_items_as_the_figures_read_them(store_url: str, see
             origin and (origin.tracker, origin.key))
     assert any(i.timebox is not None and i.timebox.extensions for i in current.values())
     assert current[items[3].id].checked == ("fast",)  # the checklist's columns read back
+
+
+def test_the_current_ids_and_open_points_are_the_items(store_url: str) -> None:
+    # From the card columns, off the board's index: the current items' ids (with the rows
+    # written without card columns, by their JSON), and each track's open points (those
+    # rows left out), points with fractions among them.
+    from sqlalchemy import create_engine
+
+    from tracker_bridge.reports.sprint import open_points_of
+    from tracker_bridge.store import schema as s
+
+    rng = random.Random(9)
+    items = [_item(rng, n).model_copy(update={"points": rng.choice((None, 0.5, 1.25, 3, 13))})
+             for n in range(150)]
+    carded, raw = items[:130], items[130:]
+    with Store.open(store_url) as store:
+        store.save_items(PROJECT, carded)
+    engine = create_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(s.items.insert(), [
+                {"project": PROJECT, "item_id": item.id, "updated_at": FIRST,
+                 "data": item.model_dump(mode="json")} for item in raw])
+    finally:
+        engine.dispose()
+    with Store.open(store_url) as store:
+        current = store.get_items(PROJECT)
+        assert store.current_ids(PROJECT) == set(current)
+        assert set(current) & {item.id for item in raw} and len(current) < len(items)
+        assert store.open_points(PROJECT) == open_points_of(
+            item for item in current.values() if item.id not in {i.id for i in raw})
+        assert store.current_ids("elsewhere") == set()
+        assert store.open_points("elsewhere") == dict.fromkeys(Track, 0.0)

@@ -7,19 +7,21 @@ events' own times and the sprints' edges; and a store upgraded from before the t
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, update
 
 from tests.store.alembic_steps import migrate_to, record_as_before, rows_of
 from tracker_bridge.model import Kind, Origin, Stage, Track, WorkItem
-from tracker_bridge.reports.flow import _stages_at
-from tracker_bridge.store import Store
+from tracker_bridge.reports.flow import _stages_at, flow_times
+from tracker_bridge.store import Store, StoreEvent
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.stage_spans import SPAN_KINDS, Span, spans_of
 
-from .test_report_reads import EDGES, PROJECT, _store
+from .test_report_reads import EDGES, PROJECT, STAGE_VALUES, _store
 
 T0 = EDGES[0]
 
@@ -77,8 +79,33 @@ def test_the_flow_counted_from_spans_is_the_replay(store_url: str, seed: int) ->
             read = store.flow_counts(PROJECT, window)
             assert read.unread == set()
             assert _nonzero(read.counts) == _nonzero(_replayed(store, window)), window[0]
+            assert read.counts == _nonzero(read.counts)  # no pair counted at no time
         assert store.flow_counts(PROJECT, []).counts == {}
         assert store.flow_counts("elsewhere", times).counts == {}
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York"])
+def test_the_flow_at_a_teams_day_ends_across_a_clock_change(store_url: str, zone: str) -> None:
+    # The report counts at each day's end in the team's zone: days of 23 and 25 hours
+    # (2026-10-25 in Berlin, 11-01 in New York); moves and creations exactly at those
+    # times or a microsecond either side: a span that begins or ends at a time.
+    now = datetime(2026, 11, 6, 15, tzinfo=UTC)
+    _, times = flow_times(date(2026, 10, 20), date(2026, 11, 8), now, zone)
+    assert len({b - a for a, b in pairwise(times[:-1])}) == 2  # 24 and 25 hours
+    rng = random.Random(zone)
+    with _store(store_url, 7) as store:
+        extra = []
+        for item_id in rng.sample(sorted(store.get_items(PROJECT)), 40):
+            at = rng.choice(times) + timedelta(microseconds=rng.choice((-1, 0, 0, 1)))
+            if rng.random() < 0.2:
+                extra.append(StoreEvent("created", item_id, at, None, {}))
+            else:
+                extra.append(StoreEvent("stage_changed", item_id, at, None, {
+                    "from": "backlog", "to": rng.choice([*STAGE_VALUES, "limbo"])}))
+        store.record_events(PROJECT, extra)
+        for window in (times, times[3:9], times[-1:]):
+            read = store.flow_counts(PROJECT, window)
+            assert read.counts == _nonzero(_replayed(store, window)), window[0]
 
 
 def test_spans_are_stretches_from_creation_in_one_stage() -> None:
@@ -131,6 +158,39 @@ def test_the_migration_fills_it_as_the_writer_keeps_it(store_url: str) -> None:
               None, False)
              for _, item_id, seq, stage, current, since, until, _, _ in kept if item_id in moved]
     assert _spans(store_url) == sorted([*kept, *later], key=lambda row: row[:3])
+
+
+def test_the_spans_written_a_second_late_are_rebuilt(store_url: str) -> None:
+    """Before 0016 the SQLite writer read a time 999,500 microseconds or more past a second
+    as the next second; 0016 rebuilds those items' spans (on SQLite, the only writer that
+    did) as 0015 built them, the others untouched."""
+    with _store(store_url, 6) as store:
+        items = sorted(store.get_items(PROJECT))
+        store.record_events(PROJECT, [
+            StoreEvent("stage_changed", item_id, T0 + timedelta(hours=n, microseconds=m),
+                       None, {"from": "backlog", "to": "in_review"})
+            for n, (item_id, m) in enumerate(zip(items[::7], [-1, -500, -499, 0, 999_500],
+                                                 strict=False))])
+    kept = _spans(store_url)
+    late = {row[1] for row in kept for at in row[5:7]
+            if at is not None and at % 1_000_000 >= 999_500}
+    assert len(late) >= 2
+    migrate_to(store_url, "0015_stage_spans")
+    engine = create_engine(store_url)
+    try:
+        with engine.begin() as conn:  # as the writer of then wrote them
+            for column in (s.item_stage_spans.c.since, s.item_stage_spans.c.until):
+                conn.execute(update(s.item_stage_spans)
+                             .where(column % 1_000_000 >= 999_500)
+                             .values({column: column + 1_000_000}))
+    finally:
+        engine.dispose()
+    if store_url.startswith("sqlite"):
+        assert _spans(store_url) != kept
+    Store.open(store_url).close()  # to head
+    assert _spans(store_url) == (kept if store_url.startswith("sqlite") else [
+        (*row[:5], *(at + 1_000_000 if at is not None and at % 1_000_000 >= 999_500 else at
+                     for at in row[5:7]), *row[7:]) for row in kept])
 
 
 def test_the_kinds_kept_are_those_the_replay_reads() -> None:

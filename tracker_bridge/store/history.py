@@ -262,7 +262,7 @@ class History:
     def flow_counts(self, project: str, times: Sequence[datetime]) -> FlowRead:
         """The cumulative flow of the project's current cards at `times` (ascending), per
         (track, stage), as the replay of their events counts it: from their stage spans
-        (`store/stage_spans.py`), a GROUP BY in the database; with the items whose rows
+        (`store/stage_spans.py`), counted over ranges of two indexes; with the items whose rows
         have no card columns, which it leaves to the caller."""
         with self._engine.connect() as conn:
             return read_flow_counts(conn, project, times)

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -105,9 +106,14 @@ items = Table(
     # not every item (`store/report_items.py`). Kept by `Store.save_items`.
     Column("sprint", String(NAME)),
     # The board's counts per stage and track and each one's first cards in id order
-    # (migration 0014, `store/board_parts.py`), read from the index alone.
+    # (migration 0014, `store/board_parts.py`), and each track's open points (0016,
+    # `store/report_items.py`), read from the index alone.
     Index("ix_items_board", "project", "stage", "track", "item_id", "kind", "ended",
-          "blocked", "origin_tracker"),
+          "blocked", "origin_tracker", "points"),
+    # The rows without card columns, read in full (migration 0016): none in a store
+    # written since 0009, so an index of no entries, not a scan of the board's.
+    Index("ix_items_unread", "project", "kind", "item_id",
+          sqlite_where=text("kind IS NULL"), postgresql_where=text("kind IS NULL")),
 )
 
 remote_refs = Table(
@@ -240,8 +246,10 @@ item_stage_spans = Table(
     Column("until", BigInteger(), nullable=True),
     Column("track", String(32), nullable=True),
     Column("counted", Boolean(), nullable=False),
-    # The flow's two ranges: the spans still open, and those ended after a time.
-    Index(None, "project", "counted", "until", "since", "track", "stage"),
+    # The flow's ranges (migration 0016): per track and stage, the spans still open and
+    # those ending between two times; those beginning between two times.
+    Index(None, "project", "counted", "track", "stage", "until"),
+    Index(None, "project", "counted", "track", "stage", "since"),
 )
 
 sync_runs = Table(
