@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -230,6 +231,27 @@ def test_skipped_items_are_left_out_hit_or_miss(cache: Path, roadmap: Path) -> N
         assert loaded.roadmap.items == tuple(
             i for i in full.roadmap.items if i.id not in skip)
         assert list(loaded.lines) == list(full.lines)  # every item, in file order
+
+
+@pytest.mark.parametrize("kind", [set, frozenset, list, dict.fromkeys])
+@pytest.mark.parametrize("left", [0, 1])
+def test_a_skip_of_every_item_reads_none_whatever_container_it_is(
+    cache: Path, roadmap: Path, kind: Any, left: int
+) -> None:
+    full = load_roadmap(roadmap, today=TODAY)
+    ids = [item.id for item in full.roadmap.items]
+    load_roadmap_cached(roadmap, today=TODAY)  # written
+    skip = kind(ids[left:])
+    kept = tuple(full.roadmap.items[:left])
+    assert load_roadmap_cached(roadmap, today=TODAY, skip=skip).roadmap.items == kept
+    for items in (cache / "roadmaps").glob("*.items"):
+        items.unlink()
+    # Every item skipped: the items' file is never read, so its loss is still a hit. One
+    # left: its loss is a miss, and the file is parsed (and written) again.
+    loaded = load_roadmap_cached(roadmap, today=TODAY, skip=skip)
+    assert loaded.roadmap.items == kept
+    assert list(loaded.lines) == list(full.lines)
+    assert len(list((cache / "roadmaps").glob("*.items"))) == left
 
 
 def _install_copy(into: Path) -> Path:
