@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -252,6 +254,31 @@ def test_a_skip_of_every_item_reads_none_whatever_container_it_is(
     assert loaded.roadmap.items == kept
     assert list(loaded.lines) == list(full.lines)
     assert len(list((cache / "roadmaps").glob("*.items"))) == left
+
+
+def test_item_ids_are_stored_only_where_they_are_not_those_of_the_lines(
+    cache: Path, roadmap: Path
+) -> None:
+    from tracker_bridge.roadmap import cache as module
+
+    full = load_roadmap(roadmap, today=TODAY)
+    load_roadmap_cached(roadmap, today=TODAY)
+    (entry,) = _entries(cache)
+    assert json.loads(entry.read_text())["item_ids"] is None  # a file's: the lines' order
+    # An entry whose items are not in the order of its lines keeps their ids, and gives
+    # each item its own (as a hit with items, or skipping some).
+    ids = [item.id for item in full.roadmap.items]
+    assert len(ids) > 3
+    shuffled = dataclasses.replace(full, lines=dict(reversed(full.lines.items())))
+    digest = hashlib.sha256(roadmap.read_bytes()).hexdigest()
+    module._write_entry(entry, roadmap, digest, shuffled)
+    assert json.loads(entry.read_text())["item_ids"] == ids
+    loaded = load_roadmap_cached(roadmap, today=TODAY)
+    assert loaded.roadmap.items == full.roadmap.items
+    assert list(loaded.lines) == ids[::-1]
+    skip = set(ids[1::2])
+    assert load_roadmap_cached(roadmap, today=TODAY, skip=skip).roadmap.items == tuple(
+        item for item in full.roadmap.items if item.id not in skip)
 
 
 def _install_copy(into: Path) -> Path:
