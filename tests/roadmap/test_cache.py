@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -9,6 +11,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -230,6 +233,52 @@ def test_skipped_items_are_left_out_hit_or_miss(cache: Path, roadmap: Path) -> N
         assert loaded.roadmap.items == tuple(
             i for i in full.roadmap.items if i.id not in skip)
         assert list(loaded.lines) == list(full.lines)  # every item, in file order
+
+
+@pytest.mark.parametrize("kind", [set, frozenset, list, dict.fromkeys])
+@pytest.mark.parametrize("left", [0, 1])
+def test_a_skip_of_every_item_reads_none_whatever_container_it_is(
+    cache: Path, roadmap: Path, kind: Any, left: int
+) -> None:
+    full = load_roadmap(roadmap, today=TODAY)
+    ids = [item.id for item in full.roadmap.items]
+    load_roadmap_cached(roadmap, today=TODAY)  # written
+    skip = kind(ids[left:])
+    kept = tuple(full.roadmap.items[:left])
+    assert load_roadmap_cached(roadmap, today=TODAY, skip=skip).roadmap.items == kept
+    for items in (cache / "roadmaps").glob("*.items"):
+        items.unlink()
+    # Every item skipped: the items' file is never read, so its loss is still a hit. One
+    # left: its loss is a miss, and the file is parsed (and written) again.
+    loaded = load_roadmap_cached(roadmap, today=TODAY, skip=skip)
+    assert loaded.roadmap.items == kept
+    assert list(loaded.lines) == list(full.lines)
+    assert len(list((cache / "roadmaps").glob("*.items"))) == left
+
+
+def test_item_ids_are_stored_only_where_they_are_not_those_of_the_lines(
+    cache: Path, roadmap: Path
+) -> None:
+    from tracker_bridge.roadmap import cache as module
+
+    full = load_roadmap(roadmap, today=TODAY)
+    load_roadmap_cached(roadmap, today=TODAY)
+    (entry,) = _entries(cache)
+    assert json.loads(entry.read_text())["item_ids"] is None  # a file's: the lines' order
+    # An entry whose items are not in the order of its lines keeps their ids, and gives
+    # each item its own (as a hit with items, or skipping some).
+    ids = [item.id for item in full.roadmap.items]
+    assert len(ids) > 3
+    shuffled = dataclasses.replace(full, lines=dict(reversed(full.lines.items())))
+    digest = hashlib.sha256(roadmap.read_bytes()).hexdigest()
+    module._write_entry(entry, roadmap, digest, shuffled)
+    assert json.loads(entry.read_text())["item_ids"] == ids
+    loaded = load_roadmap_cached(roadmap, today=TODAY)
+    assert loaded.roadmap.items == full.roadmap.items
+    assert list(loaded.lines) == ids[::-1]
+    skip = set(ids[1::2])
+    assert load_roadmap_cached(roadmap, today=TODAY, skip=skip).roadmap.items == tuple(
+        item for item in full.roadmap.items if item.id not in skip)
 
 
 def _install_copy(into: Path) -> Path:

@@ -308,3 +308,9 @@ def test_histories_are_the_events_grouped_per_item_in_the_same_order(store: Stor
         store.events(P, kinds={"stage_changed"}, item_ids=many))
     assert store.histories(P, item_ids=[]) == {}
     assert store.histories("other") == {}
+    # A batch of ids and a time, all bound values (over two batches: each compiled
+    # statement's values in its own order): the events later than it, as filtered here.
+    some = {f"card-{n:04d}" for n in range(0, 1200, 3)} | {"card-0003", "ghost"}
+    later = grouped([e for e in store.events(P, item_ids=some) if e.at > t0])
+    assert later and store.histories(P, item_ids=some, after=t0) == later
+    assert store.histories(P, kinds={"stage_changed"}, item_ids=some, after=t0) == later

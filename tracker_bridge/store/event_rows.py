@@ -169,9 +169,12 @@ def _sqlite_histories(
         .order_by(t.c.item_id, t.c.at, t.c.id)
         .compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     )
-    params = [query.params[name] for name in query.positiontup or ()]
+    # `params` builds the whole mapping at each access: once, not once per bound value
+    # (900 ids a batch made that a fifth of the read).
+    named = query.params
     # The driver gets the values as they are: a time as the column stores it.
-    params = [sqlite_time(p) if isinstance(p, datetime) else p for p in params]
+    params = [sqlite_time(p) if isinstance(p, datetime) else p
+              for p in (named[name] for name in query.positiontup or ())]
     found: dict[str, list[StoreEvent]] = {}
     decoded: dict[str, Any] = {}
     kinds: dict[str, str] = {}  # one string per kind, not one per row

@@ -315,7 +315,8 @@ class History:
         after: datetime | None = None,
     ) -> dict[str, list[StoreEvent]]:
         """Each item's events, in time order (then in the order they were recorded): what
-        the reports replay, read in one query per batch of items in that order. `item_ids`
+        the reports replay, read in that order in one query (SQLite; PostgreSQL: one per
+        batch of items, or one pass over the project's events for many). `item_ids`
         limits them to those items, `after` to those later than it; items without events
         are left out."""
         t = s.events
@@ -328,9 +329,10 @@ class History:
             if item_ids is None:
                 return read_histories(conn, *where)
             wanted = sorted(set(item_ids))
-            if len(wanted) > ITEM_IDS_PER_SCAN and conn.dialect.name == "sqlite":
-                # Many items: one statement whose ids SQLite looks up itself, in id order
-                # (the index order: no sort), never making a row of the other items.
+            if conn.dialect.name == "sqlite":
+                # One statement whose ids SQLite looks up itself, in id order (the index
+                # order: no sort), never making a row of the other items; however many
+                # (4,000 items in batches of 900: 10% slower, a statement compiled each).
                 ids = func.json_each(json.dumps(wanted)).table_valued("value")
                 return read_histories(conn, *where, t.c.item_id.in_(select(ids.c.value)))
             if len(wanted) > ITEM_IDS_PER_SCAN:  # many items: one pass beats many lookups
