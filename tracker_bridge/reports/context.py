@@ -6,12 +6,13 @@ The only module here that touches files and the database, so the computations st
 from __future__ import annotations
 
 import gc
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.errors import UserError
@@ -134,10 +135,11 @@ class ReportContext:
         """Tracker-born items that ended: for the sprint history only (`Store.ended_items`)."""
         return dict(self._store_items()[1])
 
-    def board(self) -> BoardSnapshot:
+    def board(self, extra: Mapping[str, WorkItem] | None = None) -> BoardSnapshot:
         """The board of `items()`, its lists clipped (`store_board`): the store's counts
-        and first cards, merged with the roadmap's items the store has not synced."""
-        extra = self._unsynced()
+        and first cards, merged with the roadmap's items the store has not synced
+        (`extra`, when known already)."""
+        extra = self._unsynced() if extra is None else extra
         stages = board_flow_stages(extra)
         flows = self.store.item_flows(self.name, stages) if stages else {}
         return store_board(self.store, self.name, self.roadmap, self.now, extra=extra,
@@ -153,9 +155,14 @@ class ReportContext:
         first pass after the read walked all of it (0.15 s at 100,000 items); a
         long-running `serve` must not freeze what it will let go. `whole_board`: the
         board lists every card (`--full` JSON), not clipped (`board`)."""
-        with no_gc_pauses():
-            reads = self.sprint_reads(sprint, board_flows=whole_board)
-            board = None if whole_board else self.board()
+        with no_gc_pauses(), ThreadPoolExecutor(max_workers=1) as beside:
+            # Most of the board, and of the reads `sprint_reads` leaves beside, is the
+            # database's work (counts, groups, index seeks), which SQLite does without the
+            # interpreter's lock: on other threads, each on its own connection, while this
+            # one reads and replays what the figures need.
+            board = None if whole_board else beside.submit(self.board, self._unsynced())
+            reads = self.sprint_reads(sprint, board_flows=whole_board, beside=beside)
+            drawn = None if board is None else board.result()
             if one_shot:
                 gc.freeze()
         return build_sprint_report(
@@ -171,26 +178,34 @@ class ReportContext:
             done=reads.done,
             velocity=reads.velocity,
             stored_flow=reads.stored_flow,
-            board=board,
+            board=drawn,
             open_points=reads.open_points,
         )
 
-    def sprint_reads(self, sprint: Sprint, *, board_flows: bool = True) -> SprintReads:
+    def sprint_reads(
+        self, sprint: Sprint, *, board_flows: bool = True, beside: Executor | None = None
+    ) -> SprintReads:
         """What `build_sprint_report` needs from the store for this sprint: the events of
         only the items whose replay can change a figure (`replayed_items`), and the
         summaries that stand in for the others' (a few thousand histories of 100,000):
         the spikes' own events (`SpikeSummary`), and the synced cards' cumulative flow
         counted in the store (`StoredFlow`). `board_flows`: with the flow summaries of the
-        cards in progress, for a board of every card (`flows`)."""
+        cards in progress, for a board of every card (`flows`). `beside`: a thread for the
+        reads that wait on nothing read here and are the database's work more than
+        Python's (the flow's counts, the open points), while this one reads the rest."""
         # Tens of thousands of summaries and histories, none of them garbage: a
         # collection pass over all that was made would cost as much as a read.
         with no_gc_pauses():
-            return self._sprint_reads(sprint, board_flows)
+            return self._sprint_reads(sprint, board_flows, beside)
 
-    def _sprint_reads(self, sprint: Sprint, board_flows: bool = True) -> SprintReads:
+    def _sprint_reads(
+        self, sprint: Sprint, board_flows: bool, beside: Executor | None
+    ) -> SprintReads:
         sprint_ids = reported_sprints(sprint, self.roadmap)
-        named = self.store.sprints_named(self.name, sprint_ids)
         since, until = cycle_window(sprint, self.roadmap, self.now)
+        stored = _start(beside, self._stored_flow, sprint)
+        found_points = _start(beside, self.store.open_points, self.name)
+        named = self.store.sprints_named(self.name, sprint_ids)
         done_since = self.store.done_since(self.name, since)
         items: dict[str, ItemLike]
         if board_flows:  # a board of every card: every item
@@ -207,8 +222,8 @@ class ReportContext:
                                 served=summaries)
         # The cumulative flow of the synced cards is counted by the store; the others (the
         # roadmap's items not synced yet) are replayed from their events.
-        stored = self._stored_flow(sprint)
-        wanted.update(i for i in items if i not in stored.items)
+        counted = stored.result()
+        wanted.update(i for i in items if i not in counted.items)
         return SprintReads(
             history=self.store.histories(self.name, item_ids=wanted),
             named=named,
@@ -218,10 +233,10 @@ class ReportContext:
             done=done,
             velocity=velocity_as_of(sprint, {**ended, **items}, self.roadmap, self.now, named,
                                     _StoreAsOf(self.store, self.name)),
-            stored_flow=stored,
+            stored_flow=counted,
             items=items,
             ended=ended,
-            open_points=self._open_points(items, stored),
+            open_points=self._open_points(items, counted, found_points.result()),
         )
 
     def _stored_flow(self, sprint: Sprint) -> StoredFlow:
@@ -235,12 +250,11 @@ class ReportContext:
         return StoredFlow(read.counts, counted)
 
     def _open_points(
-        self, items: Mapping[str, ItemLike], stored: StoredFlow
+        self, items: Mapping[str, ItemLike], stored: StoredFlow, found: Mapping[Track, float]
     ) -> dict[Track, float]:
         """The forecast's backlog of the current items (`open_points_of`): the store's sum
-        of its rows with card columns, and the others' here (the roadmap's items not
-        synced, rows without card columns)."""
-        found = self.store.open_points(self.name)
+        of its rows with card columns (`found`, `Store.open_points`), and the others' here
+        (the roadmap's items not synced, rows without card columns)."""
         rest = open_points_of(item for item_id, item in items.items()
                               if item_id not in stored.items)
         return {track: found[track] + rest[track] for track in Track}
@@ -347,6 +361,18 @@ class _StoreAsOf:
 
     def points_at(self, item_ids: Collection[str], at: datetime) -> dict[str, float]:
         return self.store.points_at(self.project, item_ids, at)
+
+
+_T = TypeVar("_T")
+
+
+def _start(beside: Executor | None, read: Callable[..., _T], *args: Any) -> Future[_T]:
+    """`read(*args)` on a thread of `beside`, or now (without one) as a future done."""
+    if beside is not None:
+        return beside.submit(read, *args)
+    done: Future[_T] = Future()
+    done.set_result(read(*args))
+    return done
 
 
 @contextmanager
