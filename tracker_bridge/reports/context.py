@@ -155,12 +155,13 @@ class ReportContext:
         first pass after the read walked all of it (0.15 s at 100,000 items); a
         long-running `serve` must not freeze what it will let go. `whole_board`: the
         board lists every card (`--full` JSON), not clipped (`board`)."""
-        with no_gc_pauses(), ThreadPoolExecutor(max_workers=1) as beside:
+        with no_gc_pauses(), ThreadPoolExecutor(max_workers=1) as pool:
+            beside = pool if self.store.reads_side_by_side else None
             # Most of the board, and of the reads `sprint_reads` leaves beside, is the
             # database's work (counts, groups, index seeks), which SQLite does without the
             # interpreter's lock: on other threads, each on its own connection, while this
             # one reads and replays what the figures need.
-            board = None if whole_board else beside.submit(self.board, self._unsynced())
+            board = None if whole_board else _start(beside, self.board, self._unsynced())
             reads = self.sprint_reads(sprint, board_flows=whole_board, beside=beside)
             drawn = None if board is None else board.result()
             if one_shot:

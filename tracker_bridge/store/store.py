@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, select
+from sqlalchemy.pool import StaticPool
 
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import (
@@ -81,6 +82,12 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
     @property
     def engine(self) -> Engine:
         return self._engine
+
+    @property
+    def reads_side_by_side(self) -> bool:
+        """Whether two threads may read at once, each on its own connection: not an
+        in-memory SQLite store, whose one connection every checkout shares."""
+        return not isinstance(self._engine.pool, StaticPool)
 
     def close(self) -> None:
         self._engine.dispose()
