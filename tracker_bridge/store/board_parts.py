@@ -24,15 +24,20 @@ from sqlalchemy import Connection, and_, case, func, select
 
 from tracker_bridge.model import Kind, Stage, Track
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.cards import CARD_COLUMNS, Card, CardOrigin
+from tracker_bridge.store.cards import (
+    CARD_COLUMNS,
+    KIND_OF,
+    STAGE_OF,
+    TRACK_OF,
+    Card,
+    CardOrigin,
+    card_texts,
+)
 from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX, sqlite_rows, sqlite_time
 from tracker_bridge.store.records import as_utc
 
 Pair = tuple[Stage, Track]
 _ACTIVE = tuple(stage._value_ for stage in Stage if stage.is_active)
-_KINDS = {kind.value: kind for kind in Kind}
-_TRACKS = {track.value: track for track in Track}
-_STAGES = {stage.value: stage for stage in Stage}
 
 
 class StoreBoard(NamedTuple):
@@ -84,7 +89,7 @@ def read_board_parts(conn: Connection, project: str, limit: int) -> StoreBoard:
     counts: dict[Pair, int] = {}
     blocked_total = born_total = 0
     for stage, track, count, blocked_count, born_count in counted:
-        counts[_STAGES[stage], _TRACKS[track]] = count
+        counts[STAGE_OF[stage], TRACK_OF[track]] = count
         if stage != Stage.DONE.value:
             blocked_total += blocked_count
         born_total += born_count
@@ -112,15 +117,9 @@ def card_of(row: Sequence[Any]) -> Card:
     """A `Card` from `items.item_id` and the `CARD_COLUMNS`, as SQLAlchemy reads them."""
     (item_id, kind, title, track, stage, points, assignee, blocked, _ended, born, key,
      criteria, done, checked) = row
-    return Card(item_id, _KINDS[kind], title, _TRACKS[track], _STAGES[stage], points, assignee,
+    return Card(item_id, KIND_OF[kind], title, TRACK_OF[track], STAGE_OF[stage], points, assignee,
                 bool(blocked), None if born is None else CardOrigin(born, key),
-                _texts(criteria), _texts(done), _texts(checked))
-
-
-def _texts(stored: str | list[str] | None) -> tuple[str, ...]:
-    if stored is None:
-        return ()
-    return tuple(json.loads(stored) if isinstance(stored, str) else stored)
+                card_texts(criteria), card_texts(done), card_texts(checked))
 
 
 def _entered(conn: Connection) -> Any:

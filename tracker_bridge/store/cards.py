@@ -138,15 +138,22 @@ def _as_is(at: datetime | None) -> datetime | None:
     return at
 
 
-def _texts(stored: str | list[str]) -> tuple[str, ...]:
-    """A checklist column: JSON text from SQLite's driver, a list through SQLAlchemy."""
+KIND_OF = {kind._value_: kind for kind in Kind}
+"""A `kind` column's value -> its Kind: a dict lookup per row, not an enum call."""
+TRACK_OF = {track._value_: track for track in Track}
+STAGE_OF = {stage._value_: stage for stage in Stage}
+
+
+def card_texts(stored: str | list[str] | None) -> tuple[str, ...]:
+    """A checklist column: JSON text from SQLite's driver, a list through SQLAlchemy, NULL
+    (most items) none."""
+    if stored is None:
+        return ()
     return tuple(json.loads(stored) if isinstance(stored, str) else stored)
 
 
 def _board(rows: Iterable[Any], parse: Any) -> BoardRead:
-    kinds = {kind.value: kind for kind in Kind}  # a dict lookup, not an enum call, per row
-    tracks = {track.value: track for track in Track}
-    stages = {stage.value: stage for stage in Stage}
+    kinds, tracks, stages = KIND_OF, TRACK_OF, STAGE_OF
     epic = Kind.EPIC._value_
     board = BoardRead({}, [], {})
     cards, in_full, flows = board
@@ -161,9 +168,7 @@ def _board(rows: Iterable[Any], parse: Any) -> BoardRead:
             item_id, kinds[kind], title, tracks[track], stages[stage], points, assignee,
             bool(blocked), None if born is None else CardOrigin(born, key),
             # Most cards have no checklist: no call for them.
-            () if criteria is None else _texts(criteria),
-            () if done is None else _texts(done),
-            () if checked is None else _texts(checked),
+            card_texts(criteria), card_texts(done), card_texts(checked),
         )
         if flow_id is not None and stage in _ACTIVE and kind != epic:
             flows[item_id] = ItemFlow(parse(created), parse(started), parse(moved),

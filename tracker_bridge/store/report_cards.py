@@ -20,13 +20,18 @@ from sqlalchemy import Connection, false, or_, select
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Stage, Timebox, Track, WorkItem
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.cards import CARD_COLUMNS, CardOrigin, is_ended
+from tracker_bridge.store.cards import (
+    CARD_COLUMNS,
+    KIND_OF,
+    STAGE_OF,
+    TRACK_OF,
+    CardOrigin,
+    card_texts,
+    is_ended,
+)
 from tracker_bridge.store.event_rows import sqlite_rows
 from tracker_bridge.store.report_items import read_items
 
-_KINDS = {kind._value_: kind for kind in Kind}
-_TRACKS = {track._value_: track for track in Track}
-_STAGES = {stage._value_: stage for stage in Stage}
 _TIMEBOX = TypeAdapter(Timebox)
 
 
@@ -100,9 +105,9 @@ def read_report_cards(
         for (item_id, kind, title, track, stage, points, assignee, blocked, gone,
              born, key, criteria, done, checked, sprint, box) in rows:
             card = ReportCard(
-                item_id, _KINDS[kind], title, _TRACKS[track], _STAGES[stage], points,
+                item_id, KIND_OF[kind], title, TRACK_OF[track], STAGE_OF[stage], points,
                 assignee, bool(blocked), None if born is None else CardOrigin(born, key),
-                _texts(criteria), _texts(done), _texts(checked), sprint,
+                card_texts(criteria), card_texts(done), card_texts(checked), sprint,
                 None if box is None else timebox(box))
             (ended if gone else current)[item_id] = card
     unknown = list(conn.execute(select(s.items.c.item_id).where(
@@ -113,9 +118,3 @@ def read_report_cards(
             (ended if is_ended(item) else current)[item_id] = item
         current, ended = dict(sorted(current.items())), dict(sorted(ended.items()))
     return ReportCards(current, ended)
-
-
-def _texts(stored: str | list[str] | None) -> tuple[str, ...]:
-    if stored is None:
-        return ()
-    return tuple(json.loads(stored) if isinstance(stored, str) else stored)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, func, select
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Stage, Track, WorkItem, compact
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.cards import is_ended
+from tracker_bridge.store.cards import TRACK_OF, is_ended
 from tracker_bridge.store.event_rows import sqlite_rows
 from tracker_bridge.store.stored_items import stored_item_validator
 
@@ -84,7 +84,6 @@ def read_open_points(conn: Connection, project: str) -> dict[Track, float]:
                i.c.ended.is_not(True))
         .group_by(i.c.stage, i.c.track)
     )
-    tracks = {track._value_: track for track in Track}
     for _, track, points in conn.execute(query):
-        found[tracks[track]] += float(points or 0)
+        found[TRACK_OF[track]] += float(points or 0)
     return found

@@ -50,6 +50,7 @@ from sqlalchemy import (
 from tracker_bridge.model import Kind, Stage, Track
 from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.store import schema as s
+from tracker_bridge.store.cards import STAGE_OF, TRACK_OF
 from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, sqlite_rows
 from tracker_bridge.store.records import as_utc
 
@@ -343,13 +344,11 @@ def read_flow_counts(conn: Connection, project: str, times: Sequence[datetime]) 
         return FlowRead(counts, unread)
     stamps = [micros(at) for at in times]
     width = len(stamps)
-    tracks = {track._value_: track for track in Track}
-    stages = {stage._value_: stage for stage in Stage}
     rows = (_sqlite_span_rows if conn.dialect.name == "sqlite" else _typed_span_rows)(
         conn, project, stamps)
     for track, stage, end, count in rows:
         if count:
-            row = counts.setdefault((tracks[track], stages[stage]), [0] * width)
+            row = counts.setdefault((TRACK_OF[track], STAGE_OF[stage]), [0] * width)
             for k in range(end):
                 row[k] += count
     return FlowRead({pair: row for pair, row in counts.items() if any(row)}, unread)
