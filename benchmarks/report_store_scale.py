@@ -196,7 +196,7 @@ def read_seconds(folder: Path, command: str) -> tuple[float, int, float]:
     that can be ageing grouped by when they entered their stage (`Store.board_parts`;
     rows: the cards counted). `report sprint` reads the
     events of the items it replays, with the summaries that choose them
-    (`ReportContext.sprint_reads`, with the few thousand items it reads whole; rows: the
+    (`ReportContext.sprint_reads`, with the tens of thousands of items it reads as cards; rows: the
     events and those items)."""
     if command != "status":
         return _report_read_seconds(folder)
@@ -216,7 +216,7 @@ def _report_read_seconds(folder: Path) -> tuple[float, int, float]:
     with open_context(folder / "tracker-bridge.toml", None, datetime.now(UTC)) as ctx:
         sprint = ctx.sprint(None)
         began, cpu = time.perf_counter(), time.process_time()
-        # The events, the summaries and the items the figures read whole.
+        # The events, the summaries and the items the figures read (as cards), on one thread.
         reads = ctx.sprint_reads(sprint, board_flows=False)
         seconds, cpu = time.perf_counter() - began, time.process_time() - cpu
     rows = sum(map(len, reads.history.values())) + len(reads.items) + len(reads.ended)
