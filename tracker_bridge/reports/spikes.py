@@ -107,9 +107,8 @@ def _extensions(timebox: Timebox, recorded: Sequence[EventLike]) -> tuple[Extens
 
 def _started_at(item: ItemLike, history: Sequence[EventLike]) -> datetime | None:
     assert item.timebox is not None
-    if (at := item.timebox.started_at) is not None:  # the roadmap's may be in the team's zone
-        if at.tzinfo is UTC:  # most: read back from the store
-            return at
+    if item.timebox.started_at is not None:  # the roadmap's may be in the team's zone
+        at = item.timebox.started_at
         return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     started = [ev.at for ev in history if ev.kind == "spike_started"]
     if started:
