@@ -168,7 +168,9 @@ def _board(rows: Iterable[Any], parse: Any) -> BoardRead:
             item_id, kinds[kind], title, tracks[track], stages[stage], points, assignee,
             bool(blocked), None if born is None else CardOrigin(born, key),
             # Most cards have no checklist: no call for them.
-            card_texts(criteria), card_texts(done), card_texts(checked),
+            () if criteria is None else card_texts(criteria),
+            () if done is None else card_texts(done),
+            () if checked is None else card_texts(checked),
         )
         if flow_id is not None and stage in _ACTIVE and kind != epic:
             flows[item_id] = ItemFlow(parse(created), parse(started), parse(moved),

@@ -107,7 +107,10 @@ def read_report_cards(
             card = ReportCard(
                 item_id, KIND_OF[kind], title, TRACK_OF[track], STAGE_OF[stage], points,
                 assignee, bool(blocked), None if born is None else CardOrigin(born, key),
-                card_texts(criteria), card_texts(done), card_texts(checked), sprint,
+                # Most cards have no checklist: no call for them.
+                () if criteria is None else card_texts(criteria),
+                () if done is None else card_texts(done),
+                () if checked is None else card_texts(checked), sprint,
                 None if box is None else timebox(box))
             (ended if gone else current)[item_id] = card
     unknown = list(conn.execute(select(s.items.c.item_id).where(
