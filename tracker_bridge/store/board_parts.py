@@ -32,6 +32,7 @@ from tracker_bridge.store.cards import (
     Card,
     CardOrigin,
     card_texts,
+    uncarded_ids,
 )
 from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX, sqlite_rows, sqlite_time
 from tracker_bridge.store.records import as_utc
@@ -100,16 +101,14 @@ def read_board_parts(conn: Connection, project: str, limit: int) -> StoreBoard:
         for stage, track in counts
     }
     position = case(*((t.c.stage == stage._value_, stage.position) for stage in Stage))
-    in_full = conn.execute(
-        select(t.c.item_id).where(t.c.project == project, t.c.kind.is_(None))
-    ).scalars().all()
+    in_full = uncarded_ids(conn, project)
     return StoreBoard(
         counts, heads,
         _cards(conn, and_(current, blocked), [by_id], limit) if blocked_total else [],
         blocked_total,
         _cards(conn, and_(current, born), [position, by_id], limit) if born_total else [],
         born_total,
-        list(in_full),
+        in_full,
     )
 
 

@@ -138,6 +138,15 @@ def _as_is(at: datetime | None) -> datetime | None:
     return at
 
 
+def uncarded_ids(conn: Connection, project: str) -> list[str]:
+    """The ids of the project's rows without card columns (`kind` NULL: written around the
+    store), to be read in full: none in a store written since 0009, found off the partial
+    index of those rows alone (migration 0016)."""
+    t = s.items
+    return list(conn.execute(
+        select(t.c.item_id).where(t.c.project == project, t.c.kind.is_(None))).scalars())
+
+
 KIND_OF = {kind._value_: kind for kind in Kind}
 """A `kind` column's value -> its Kind: a dict lookup per row, not an enum call."""
 TRACK_OF = {track._value_: track for track in Track}

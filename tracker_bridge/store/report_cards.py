@@ -28,6 +28,7 @@ from tracker_bridge.store.cards import (
     CardOrigin,
     card_texts,
     is_ended,
+    uncarded_ids,
 )
 from tracker_bridge.store.event_rows import sqlite_rows
 from tracker_bridge.store.report_items import read_items
@@ -113,8 +114,7 @@ def read_report_cards(
                 () if checked is None else card_texts(checked), sprint,
                 None if box is None else timebox(box))
             (ended if gone else current)[item_id] = card
-    unknown = list(conn.execute(select(s.items.c.item_id).where(
-        s.items.c.project == project, s.items.c.kind.is_(None))).scalars())
+    unknown = uncarded_ids(conn, project)
     if unknown:  # rare: merged into the id order
         whole = read_items(conn, project, unknown)
         for item_id, item in whole.items():

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, and_, func, select
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Stage, Track, WorkItem, compact
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.cards import TRACK_OF, is_ended
+from tracker_bridge.store.cards import TRACK_OF, is_ended, uncarded_ids
 from tracker_bridge.store.event_rows import sqlite_rows
 from tracker_bridge.store.stored_items import stored_item_validator
 
@@ -39,8 +39,7 @@ def read_current_ids(conn: Connection, project: str) -> set[str]:
         found = set(json.loads(ids))
     else:
         found = set(conn.execute(current).scalars())
-    unknown = list(conn.execute(select(i.c.item_id).where(
-        i.c.project == project, i.c.kind.is_(None))).scalars())
+    unknown = uncarded_ids(conn, project)
     if unknown:
         whole = read_items(conn, project, unknown)
         found.update(item_id for item_id, item in whole.items() if not is_ended(item))

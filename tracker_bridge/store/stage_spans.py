@@ -50,7 +50,7 @@ from sqlalchemy import (
 from tracker_bridge.model import Kind, Stage, Track
 from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.cards import STAGE_OF, TRACK_OF
+from tracker_bridge.store.cards import STAGE_OF, TRACK_OF, uncarded_ids
 from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, sqlite_rows
 from tracker_bridge.store.records import as_utc
 
@@ -337,9 +337,7 @@ def read_flow_counts(conn: Connection, project: str, times: Sequence[datetime]) 
     `created` or stage move on record) at every time, in its stage. Pairs counted at no
     time are left out."""
     counts: FlowCounts = {}
-    i = s.items
-    unread = set(conn.execute(
-        select(i.c.item_id).where(i.c.project == project, i.c.kind.is_(None))).scalars())
+    unread = set(uncarded_ids(conn, project))
     if not times:  # a sprint not begun: no count, but `unread` all the same
         return FlowRead(counts, unread)
     stamps = [micros(at) for at in times]

@@ -31,7 +31,14 @@ from tracker_bridge.store.board_parts import (
     read_board_parts,
     read_cards,
 )
-from tracker_bridge.store.cards import CARD_COLUMNS, Card, card_columns, is_ended, read_board
+from tracker_bridge.store.cards import (
+    CARD_COLUMNS,
+    Card,
+    card_columns,
+    is_ended,
+    read_board,
+    uncarded_ids,
+)
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
 from tracker_bridge.store.engine import make_engine, migrate, upsert
@@ -338,9 +345,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                     t.c.project == project, t.c.kind.is_not(None), t.c.ended.is_not(True))
                     .limit(1)).first() is not None:
                 return True
-            unknown = conn.execute(select(t.c.item_id).where(
-                t.c.project == project, t.c.kind.is_(None))).scalars().all()
-            whole = self._items_by_id(conn, project, list(unknown))
+            whole = self._items_by_id(conn, project, uncarded_ids(conn, project))
         return any(not is_ended(item) for item in whole.values())
 
     def cards(
