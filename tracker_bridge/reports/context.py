@@ -112,15 +112,15 @@ class ReportContext:
 
     def _report_view(
         self, sprint_ids: Collection[str], item_ids: Collection[str]
-    ) -> tuple[dict[str, ItemLike], dict[str, ItemLike]]:
+    ) -> tuple[Mapping[str, ItemLike], Mapping[str, ItemLike]]:
         """(`items()` and `ended_items()` cut down to what a sprint report reads: every
         spike, the items of these sprints, those of these ids, and the roadmap's items not
         synced), in `items()`'s order: the synced ones as their cards (`report_cards`),
         without reading every item's JSON."""
         if self._stored is not None:  # every item read already
-            return dict(self.items()), self.ended_items()
+            return self.items(), self.ended_items()
         synced, ended = self.store.report_cards(self.name, sprint_ids, item_ids)
-        return self._merged(synced, self._unsynced()), dict(ended)
+        return self._merged(synced, self._unsynced()), ended
 
     def spike_items(self) -> dict[str, ItemLike]:
         """The items of `items()` with a time-box (the spikes), in its order: reading only
@@ -208,9 +208,10 @@ class ReportContext:
         found_points = _start(beside, self.store.open_points, self.name)
         named = self.store.sprints_named(self.name, sprint_ids)
         done_since = self.store.done_since(self.name, since)
-        items: dict[str, ItemLike]
+        items: Mapping[str, ItemLike]
+        ended: Mapping[str, ItemLike]
         if board_flows:  # a board of every card: every item
-            items, ended = dict(self.items()), self.ended_items()
+            items, ended = self.items(), self.ended_items()
         else:  # what the figures read: a few thousand cards of 100,000
             items, ended = self._report_view(
                 sprint_ids, {*done_since, *(i for ids in named.values() for i in ids)})
@@ -269,7 +270,7 @@ class ReportContext:
                 for i in item_ids}
 
     def _spike_events(
-        self, items: dict[str, ItemLike]
+        self, items: Mapping[str, ItemLike]
     ) -> tuple[list[str], list[str], dict[str, list[EventLike]]]:
         """(the spikes whose status and learning need no stage move, `needs_stage_moves`;
         the others; every spike's own events): for the first, these and their last move
@@ -283,7 +284,7 @@ class ReportContext:
         moved = {i for i in spikes if needs_stage_moves(items[i], own.get(i, ()))}
         return [i for i in spikes if i not in moved], sorted(moved), own
 
-    def spike_histories(self, items: dict[str, ItemLike]) -> Histories:
+    def spike_histories(self, items: Mapping[str, ItemLike]) -> Histories:
         """Per spike with a time-box, the events its status reads (`spike_status`): its own
         (`SPIKE_KINDS`), and its whole history only where its time-box start is known from
         its stage moves alone (`needs_stage_moves`): `spike check` at 100,000 items read
@@ -327,10 +328,10 @@ class SprintReads:
     done: dict[str, CycleSummary | None]
     velocity: Velocity
     stored_flow: StoredFlow
-    items: dict[str, ItemLike]
+    items: Mapping[str, ItemLike]
     """The items the figures read (`build_sprint_report`'s `items`): every item, or
     for a clipped board, those `_report_view` gives."""
-    ended: dict[str, ItemLike]
+    ended: Mapping[str, ItemLike]
     open_points: dict[Track, float]
 
 
