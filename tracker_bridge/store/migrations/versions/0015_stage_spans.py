@@ -105,6 +105,35 @@ def _card_of(row: Any) -> tuple[str | None, bool]:
     return track, kind is not None and kind != "epic" and not ended
 
 
+# The tables as this migration reads and writes them (0016 too, for its repair).
+EVENTS = sa.table("events", sa.column("id", sa.Integer()), sa.column("project", sa.String()),
+                  sa.column("item_id", sa.String()), sa.column("kind", sa.String()),
+                  sa.column("data", sa.JSON().with_variant(JSONB(), "postgresql")),
+                  sa.column("at", sa.DateTime(timezone=True)))
+ITEMS = sa.table("items", sa.column("project", sa.String()), sa.column("item_id", sa.String()),
+                 sa.column("kind", sa.String()), sa.column("track", sa.String()),
+                 sa.column("stage", sa.String()), sa.column("ended", sa.Boolean()))
+SPANS = sa.table("item_stage_spans", sa.column("project", sa.String()),
+                 sa.column("item_id", sa.String()), sa.column("seq", sa.Integer()),
+                 sa.column("stage", sa.String()), sa.column("current", sa.Boolean()),
+                 sa.column("since", sa.BigInteger()), sa.column("until", sa.BigInteger()),
+                 sa.column("track", sa.String()), sa.column("counted", sa.Boolean()))
+
+
+def _span_rows(
+    project: str, item_id: str, history: list[tuple[str, Any, Any]], card: Any
+) -> list[dict[str, Any]]:
+    """One item's `item_stage_spans` rows, from its (kind, at, data) events in (at, id)
+    order and its `items` row's (kind, track, stage, ended), or None without a row."""
+    track, counted = _card_of(None if card is None else (card[0], card[1], card[3]))
+    now = None if card is None else card[2]
+    return [{"project": project, "item_id": item_id, "seq": seq,
+             "stage": stage or now or "backlog", "current": stage is None,
+             "since": _micros(since), "until": _micros(until), "track": track,
+             "counted": counted}
+            for seq, (stage, since, until) in enumerate(_spans(history))]
+
+
 def upgrade() -> None:
     op.create_table(
         "item_stage_spans",
@@ -127,18 +156,7 @@ def upgrade() -> None:
     op.add_column("items", sa.Column("sprint", sa.String(NAME), nullable=True))
     op.execute("UPDATE items SET sprint = json_extract(data, '$.sprint')" if sqlite
                else "UPDATE items SET sprint = data->>'sprint'")
-    events = sa.table("events", sa.column("id", sa.Integer()), sa.column("project", sa.String()),
-                      sa.column("item_id", sa.String()), sa.column("kind", sa.String()),
-                      sa.column("data", sa.JSON().with_variant(JSONB(), "postgresql")),
-                      sa.column("at", sa.DateTime(timezone=True)))
-    items = sa.table("items", sa.column("project", sa.String()), sa.column("item_id", sa.String()),
-                     sa.column("kind", sa.String()), sa.column("track", sa.String()),
-                     sa.column("stage", sa.String()), sa.column("ended", sa.Boolean()))
-    spans = sa.table("item_stage_spans", sa.column("project", sa.String()),
-                     sa.column("item_id", sa.String()), sa.column("seq", sa.Integer()),
-                     sa.column("stage", sa.String()), sa.column("current", sa.Boolean()),
-                     sa.column("since", sa.BigInteger()), sa.column("until", sa.BigInteger()),
-                     sa.column("track", sa.String()), sa.column("counted", sa.Boolean()))
+    events, items, spans = EVENTS, ITEMS, SPANS
     keys = [*conn.execute(sa.select(events.c.project, events.c.item_id).distinct()
                           .where(events.c.kind.in_(KINDS))),
             *conn.execute(sa.select(items.c.project, items.c.item_id))]
@@ -164,15 +182,7 @@ def upgrade() -> None:
                 .where(items.c.project == project, items.c.item_id.in_(batch)))}
             found: list[dict[str, Any]] = []
             for item_id, history in histories.items():
-                card = cards.get(item_id)
-                track, counted = _card_of(None if card is None else (card[0], card[1], card[3]))
-                now = None if card is None else card[2]
-                found.extend(
-                    {"project": project, "item_id": item_id, "seq": seq,
-                     "stage": stage or now or "backlog", "current": stage is None,
-                     "since": _micros(since), "until": _micros(until), "track": track,
-                     "counted": counted}
-                    for seq, (stage, since, until) in enumerate(_spans(history)))
+                found.extend(_span_rows(project, item_id, history, cards.get(item_id)))
             if found:
                 conn.execute(spans.insert(), found)
     if sqlite:

@@ -24,7 +24,6 @@ Create Date: 2026-12-03
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -52,17 +51,7 @@ def _rebuild_late_spans() -> None:
     time the SQLite writer read a second late (a few in a store, if any)."""
     built = importlib.import_module("tracker_bridge.store.migrations.versions.0015_stage_spans")
     conn = op.get_bind()
-    events = sa.table("events", sa.column("id", sa.Integer()), sa.column("project", sa.String()),
-                      sa.column("item_id", sa.String()), sa.column("kind", sa.String()),
-                      sa.column("data", sa.JSON()), sa.column("at", sa.DateTime()))
-    items = sa.table("items", sa.column("project", sa.String()), sa.column("item_id", sa.String()),
-                     sa.column("kind", sa.String()), sa.column("track", sa.String()),
-                     sa.column("stage", sa.String()), sa.column("ended", sa.Boolean()))
-    spans = sa.table("item_stage_spans", sa.column("project", sa.String()),
-                     sa.column("item_id", sa.String()), sa.column("seq", sa.Integer()),
-                     sa.column("stage", sa.String()), sa.column("current", sa.Boolean()),
-                     sa.column("since", sa.BigInteger()), sa.column("until", sa.BigInteger()),
-                     sa.column("track", sa.String()), sa.column("counted", sa.Boolean()))
+    events, items, spans = built.EVENTS, built.ITEMS, built.SPANS
     late = conn.execute(sa.select(events.c.project, events.c.item_id).distinct().where(
         events.c.kind.in_(built.KINDS),
         sa.func.substr(sa.cast(events.c.at, sa.Text()), 21, 6) >= "999500")).all()
@@ -75,17 +64,9 @@ def _rebuild_late_spans() -> None:
         card = conn.execute(sa.select(items.c.kind, items.c.track, items.c.stage, items.c.ended)
                             .where(items.c.project == project, items.c.item_id == item_id)
                             ).first()
-        track, counted = built._card_of(None if card is None else (card[0], card[1], card[3]))
-        now = None if card is None else card[2]
-        rows: list[dict[str, Any]] = [
-            {"project": project, "item_id": item_id, "seq": seq,
-             "stage": stage or now or "backlog", "current": stage is None,
-             "since": built._micros(since), "until": built._micros(until), "track": track,
-             "counted": counted}
-            for seq, (stage, since, until) in enumerate(built._spans(history))]
         conn.execute(spans.delete().where(spans.c.project == project,
                                           spans.c.item_id == item_id))
-        conn.execute(spans.insert(), rows)
+        conn.execute(spans.insert(), built._span_rows(project, item_id, history, card))
 
 
 def upgrade() -> None:
