@@ -12,7 +12,6 @@ import), exactly at the ageing threshold, or where the days shown round alike.
 from __future__ import annotations
 
 import io
-import json
 import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,7 +19,6 @@ from typing import Any
 
 import pytest
 from rich.console import Console
-from sqlalchemy import create_engine
 
 from tracker_bridge.config import ProjectSettings, Settings
 from tracker_bridge.model import (
@@ -44,7 +42,8 @@ from tracker_bridge.reports.render_json import to_json
 from tracker_bridge.reports.render_terminal import render_board
 from tracker_bridge.reports.store_board import store_board
 from tracker_bridge.store import Store, StoreEvent
-from tracker_bridge.store import schema as s
+
+from .raw_rows import insert_raw
 
 PROJECT = "p"
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -136,18 +135,6 @@ def _roadmap(policy: BoardPolicy, items: tuple[WorkItem, ...] = ()) -> Roadmap:
     )
 
 
-def _insert_raw(url: str, items: list[WorkItem]) -> None:
-    """Rows written by other means than `save_items`: no card columns."""
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(s.items.insert(), [
-                {"project": PROJECT, "item_id": item.id, "updated_at": NOW,
-                 "data": json.loads(item.model_dump_json())} for item in items])
-    finally:
-        engine.dispose()
-
-
 def _terminal(snapshot: BoardSnapshot) -> str:
     out = io.StringIO()
     render_board(snapshot, Console(width=140, color_system=None, file=out))
@@ -175,7 +162,7 @@ def test_the_clipped_board_prints_what_the_whole_board_prints(
         # the sync stored them).
         store.record_events(PROJECT, [ev for item in [*synced, *raw, *planned[::2]]
                                       for ev in _events(rng, item, ageing_days)])
-    _insert_raw(store_url, raw)
+    insert_raw(store_url, PROJECT, raw, NOW)
     policy = _policy(rng)
     with Store.open(store_url) as store:
         current = store.get_items(PROJECT)

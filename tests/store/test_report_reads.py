@@ -5,7 +5,6 @@ without a known start, tracker-born items that ended), every figure must be the 
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ from tracker_bridge.reports.summary import build_sprint_report
 from tracker_bridge.store import Store, StoreEvent
 
 from ..reports.scenario import SPRINTS, roadmap
+from .raw_rows import insert_raw
 
 PROJECT = "r"
 SPRINT_IDS = [s.id for s in SPRINTS]
@@ -130,27 +130,12 @@ def _store(store_url: str, seed: int, raw: int = 0) -> Store:
     store = Store.open(store_url)
     store.save_items(PROJECT, items[raw:])
     if raw:
-        _insert_raw(store_url, items[:raw])
+        insert_raw(store_url, PROJECT, items[:raw], FIRST)
     cut = sorted(rng.sample(range(len(events)), 3))
     for part in (events[:cut[0]], events[cut[0]:cut[1]], events[cut[1]:cut[2]],
                  events[cut[2]:]):
         store.record_events(PROJECT, part)
     return store
-
-
-def _insert_raw(url: str, items: list[WorkItem]) -> None:
-    from sqlalchemy import create_engine
-
-    from tracker_bridge.store import schema as s
-
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(s.items.insert(), [
-                {"project": PROJECT, "item_id": item.id, "updated_at": FIRST,
-                 "data": json.loads(item.model_dump_json())} for item in items])
-    finally:
-        engine.dispose()
 
 
 NOWS = [datetime(2026, 10, 21, 11, tzinfo=UTC),  # day 3 of s1, before its noon grace
