@@ -266,8 +266,22 @@ class ReportContext:
     ) -> dict[str, CycleSummary | None]:
         """These items' `cycle_summary` at `until` (None: their events must tell)."""
         facts = self.store.cycle_facts(self.name, item_ids)
-        return {i: None if i not in facts else cycle_summary(facts[i], until)
-                for i in item_ids}
+        found = {i: None if i not in facts else cycle_summary(facts[i], until)
+                 for i in item_ids}
+        # A past sprint's window: most items moved into done since it began were moved
+        # again after it ended (done later, reopened), and their summary cannot tell where
+        # they stood at `until`. Those the store finds not done then have no cycle time
+        # (`cycle_item` needs their last move by `until` to be into done), so no replay:
+        # 9,700 of the 13,900 histories a past sprint's report read at 100,000 items.
+        unsure = [i for i, known in found.items() if known is None]
+        if unsure:
+            done_then = self.store.done_at(self.name, unsure, until)
+            for item_id in unsure:
+                if not done_then.get(item_id, False):
+                    item_facts = facts.get(item_id)
+                    created = None if item_facts is None else item_facts.created_at
+                    found[item_id] = CycleSummary(created, None, None)
+        return found
 
     def _spike_events(
         self, items: Mapping[str, ItemLike]
