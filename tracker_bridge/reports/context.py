@@ -207,18 +207,20 @@ class ReportContext:
         stored = _start(beside, self._stored_flow, sprint)
         found_points = _start(beside, self.store.open_points, self.name)
         named = self.store.sprints_named(self.name, sprint_ids)
-        done_since = self.store.done_since(self.name, since)
+        done = self._cycle_summaries(self.store.done_since(self.name, since), until)
         items: Mapping[str, ItemLike]
         ended: Mapping[str, ItemLike]
         if board_flows:  # a board of every card: every item
             items, ended = self.items(), self.ended_items()
         else:  # what the figures read: a few thousand cards of 100,000
+            # Of the items moved into done since the window began, only those that can
+            # have a cycle time: done at its end, or left to the replay to tell.
+            cycled = (i for i, known in done.items() if known is None or known.done_at is not None)
             items, ended = self._report_view(
-                sprint_ids, {*done_since, *(i for ids in named.values() for i in ids)})
+                sprint_ids, {*cycled, *(i for ids in named.values() for i in ids)})
         spikes, _, own = self._spike_events(items)
         done_at = self.store.last_done(self.name, spikes)
         summaries = {i: SpikeSummary(own.get(i, []), done_at.get(i)) for i in spikes}
-        done = self._cycle_summaries(done_since, until)
         wanted = replayed_items(sprint, items, ended, named,
                                 [i for i, known in done.items() if known is None],
                                 served=summaries)
