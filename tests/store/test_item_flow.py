@@ -166,7 +166,9 @@ def test_done_since_and_last_done_are_the_last_moves_into_done(store_url: str) -
     # moved out of done again still counts: its cycle time is the replay's to tell); the
     # last move into done of the items asked for, and of no other.
     with Store.open(store_url) as store:
-        store.record_events("r", REPORT_EVENTS)
+        store.record_events("r", [*REPORT_EVENTS,
+                                  _move("started_late", 60, "backlog", "in_progress"),
+                                  _move("started_late", 70, "in_progress", "done")])
         history = store.histories("r")
         last_done = {i: max(ev.at for ev in past
                             if ev.kind == "stage_changed" and ev.data.get("to") == "done")
@@ -174,10 +176,21 @@ def test_done_since_and_last_done_are_the_last_moves_into_done(store_url: str) -
                      if any(ev.kind == "stage_changed" and ev.data.get("to") == "done"
                             for ev in past)}
         assert len(last_done) >= 2
+        # A move into done is a start: with `until`, the items first started by then.
+        started = {"in_progress", "in_review", "ready_for_staging", "in_staging",
+                   "ready_for_prod", "done"}
+        first_start = {i: min(ev.at for ev in history[i]
+                              if ev.kind == "stage_changed" and ev.data.get("to") in started)
+                       for i in last_done}
         for since in (T0 - DAY, T0 + 3 * timedelta(hours=1), T0 + DAY, T0 + 3 * DAY):
             assert store.done_since("r", since) == {i for i, at in last_done.items()
                                                    if at >= since}
-        asked = REPORT_ITEMS[::2]
+            for until in (T0 + 3 * timedelta(hours=1), T0 + DAY, T0 + 3 * DAY):
+                assert store.done_since("r", since, until) == {
+                    i for i, at in last_done.items() if at >= since and first_start[i] <= until}
+        assert "started_late" in store.done_since("r", T0 - DAY)
+        assert "started_late" not in store.done_since("r", T0 - DAY, T0 + DAY)
+        asked = [*REPORT_ITEMS[::2], "started_late"]
         assert store.last_done("r", asked) == {i: at for i, at in last_done.items()
                                                if i in asked}
         assert store.done_since("elsewhere", T0 - DAY) == set()

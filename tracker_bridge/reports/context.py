@@ -207,7 +207,7 @@ class ReportContext:
         stored = _start(beside, self._stored_flow, sprint)
         found_points = _start(beside, self.store.open_points, self.name)
         named = self.store.sprints_named(self.name, sprint_ids)
-        done = self._cycle_summaries(self.store.done_since(self.name, since), until)
+        done = self._cycle_summaries(self.store.done_since(self.name, since, until), until)
         items: Mapping[str, ItemLike]
         ended: Mapping[str, ItemLike]
         if board_flows:  # a board of every card: every item

@@ -247,11 +247,16 @@ class History:
         with self._engine.connect() as conn:
             return read_item_flows(conn, project, stages)
 
-    def done_since(self, project: str, since: datetime) -> set[str]:
+    def done_since(
+        self, project: str, since: datetime, until: datetime | None = None
+    ) -> set[str]:
         """The items whose last move into done is at or after `since`: from their flow
-        summaries, one range filtered in the database."""
+        summaries, one range filtered in the database. With `until`, only those first
+        started by then (the others cannot have been done at `until`: a past sprint's
+        window holds few of the items done since it began)."""
         with self._engine.connect() as conn:
-            return read_done_since(conn, project, as_utc(since))
+            return read_done_since(conn, project, as_utc(since),
+                                   None if until is None else as_utc(until))
 
     def last_done(self, project: str, item_ids: Collection[str]) -> dict[str, datetime]:
         """Of these items, those with a move into done: the time of their last (their flow

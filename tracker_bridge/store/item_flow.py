@@ -180,16 +180,26 @@ def _sqlite_rows(conn: Connection, project: str, stage: str, batch: list[str]) -
     ]
 
 
-def read_done_since(conn: Connection, project: str, since: datetime) -> set[str]:
+def read_done_since(
+    conn: Connection, project: str, since: datetime, until: datetime | None = None
+) -> set[str]:
     """The items whose last move into done is at or after `since` (one pass over
-    `item_flow`, filtered in the database)."""
+    `item_flow`, filtered in the database); with `until`, of those only the items first
+    started by then (a move into done is a start: done at `until` means started by it)."""
     if conn.dialect.name == "sqlite":  # straight from the driver
+        bound = "" if until is None else " AND started_at <= ?"
+        params = [project, sqlite_time(since)]
+        if until is not None:
+            params.append(sqlite_time(until))
         return {item_id for (item_id,) in sqlite_rows(
-            conn, "SELECT item_id FROM item_flow WHERE project = ? AND entered_done >= ?",
-            [project, sqlite_time(since)])}
+            conn,
+            f"SELECT item_id FROM item_flow WHERE project = ? AND entered_done >= ?{bound}",
+            params)}
     f = s.item_flow
-    return set(conn.execute(select(f.c.item_id).where(
-        f.c.project == project, f.c.entered_done >= since)).scalars())
+    query = select(f.c.item_id).where(f.c.project == project, f.c.entered_done >= since)
+    if until is not None:
+        query = query.where(f.c.started_at <= until)
+    return set(conn.execute(query).scalars())
 
 
 def read_last_done(
