@@ -14,7 +14,7 @@ from collections.abc import Container, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, String, Text, select, type_coerce
+from sqlalchemy import ARRAY, Connection, Select, String, Text, any_, bindparam, select, type_coerce
 
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.store import schema as s
@@ -30,6 +30,13 @@ call, 6x faster than `fromisoformat(text).replace(tzinfo=UTC)` (a million rows: 
 ITEM_IDS_PER_SCAN = 10 * ITEM_IDS_PER_QUERY
 """Above this many items, one pass over the project's events (filtered in Python) is
 faster than the index lookups (measured on 1M events: 458k wanted, 2x faster)."""
+
+
+def any_of(column: Any, ids: list[str]) -> Any:
+    """`column` is one of `ids`, as one array parameter (PostgreSQL's `= ANY`): a single
+    statement for tens of thousands of ids, where `IN` lists of `ITEM_IDS_PER_QUERY` bound
+    values took a statement each (20,000 flow rows by key: 0.26-0.31 s -> 0.11-0.16 s)."""
+    return column == any_(bindparam(None, ids, type_=ARRAY(String())))
 
 
 def sqlite_rows(conn: Connection, statement: str, params: Sequence[Any]) -> list[Any]:

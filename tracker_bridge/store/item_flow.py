@@ -27,6 +27,7 @@ from tracker_bridge.store.engine import upsert_earliest_latest
 from tracker_bridge.store.event_rows import (
     ITEM_IDS_PER_QUERY,
     UTC_SUFFIX,
+    any_of,
     sqlite_rows,
     sqlite_time,
 )
@@ -215,13 +216,9 @@ def read_last_done(
             [json.dumps(wanted), project])
         return {item_id: datetime.fromisoformat(at + UTC_SUFFIX) for item_id, at in rows}
     f = s.item_flow
-    found: dict[str, datetime] = {}
-    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
-        batch = wanted[start:start + ITEM_IDS_PER_QUERY]
-        found.update((item_id, at) for item_id, at in conn.execute(
-            select(f.c.item_id, f.c.entered_done).where(
-                f.c.project == project, f.c.item_id.in_(batch), f.c.entered_done.is_not(None))))
-    return found
+    return {item_id: at for item_id, at in conn.execute(
+        select(f.c.item_id, f.c.entered_done).where(
+            f.c.project == project, any_of(f.c.item_id, wanted), f.c.entered_done.is_not(None)))}
 
 
 _CYCLE_COLUMNS = ("created_at", *CYCLE_EARLIEST, "moved_at", "entered_done", *CYCLE_LATEST)
@@ -254,9 +251,6 @@ def read_cycle_facts(
         make = CycleFacts._make
         return {row[0]: make(map(time_of, row[1:])) for row in rows}
     f = s.item_flow
-    found: dict[str, CycleFacts] = {}
-    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
-        query = select(f.c.item_id, *(f.c[column] for column in _CYCLE_COLUMNS)).where(
-            f.c.project == project, f.c.item_id.in_(wanted[start:start + ITEM_IDS_PER_QUERY]))
-        found.update((item_id, CycleFacts(*times)) for item_id, *times in conn.execute(query))
-    return found
+    query = select(f.c.item_id, *(f.c[column] for column in _CYCLE_COLUMNS)).where(
+        f.c.project == project, any_of(f.c.item_id, wanted))
+    return {item_id: CycleFacts(*times) for item_id, *times in conn.execute(query)}

@@ -27,6 +27,7 @@ from tracker_bridge.store import schema as s
 from tracker_bridge.store.engine import upsert_earliest_latest
 from tracker_bridge.store.event_rows import (
     ITEM_IDS_PER_QUERY,
+    any_of,
     read_histories,
     sqlite_rows,
     sqlite_time,
@@ -253,13 +254,11 @@ def _typed_done(
 ) -> Iterator[tuple[str, int]]:
     f = s.item_flow
     entered = [f.c[f"entered_{stage}"] for stage in _ENTERED]
-    for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
-        batch = wanted[start:start + ITEM_IDS_PER_QUERY]
-        for item_id, moved_at, *times in conn.execute(select(f.c.item_id, f.c.moved_at, *entered)
-                                                      .where(f.c.project == project,
-                                                             f.c.item_id.in_(batch),
-                                                             f.c.moved_at.is_not(None))):
-            yield item_id, _settled_done(moved_at, times, at)
+    for item_id, moved_at, *times in conn.execute(select(f.c.item_id, f.c.moved_at, *entered)
+                                                  .where(f.c.project == project,
+                                                         any_of(f.c.item_id, wanted),
+                                                         f.c.moved_at.is_not(None))):
+        yield item_id, _settled_done(moved_at, times, at)
 
 
 def _seek_done(
