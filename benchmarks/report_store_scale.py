@@ -195,6 +195,12 @@ def run_cli(folder: Path, args: list[str]) -> tuple[float, float, int, float]:
     return seconds, usage.ru_maxrss / 1024, size, usage.ru_utime + usage.ru_stime
 
 
+def store_url(folder: Path) -> str:
+    """The store the commands read: PostgreSQL with `--postgres` (`TB_STORE__URL`, which the
+    CLI reads too), else the workspace's SQLite file."""
+    return os.environ.get("TB_STORE__URL", f"sqlite:///{folder / 'state.sqlite'}")
+
+
 def read_seconds(folder: Path, command: str) -> tuple[float, int, float]:
     """The store read `command` makes, on its own: (seconds, rows read, CPU seconds).
     `status` reads no event: the board's counts, the first cards of each list and the cards
@@ -205,7 +211,7 @@ def read_seconds(folder: Path, command: str) -> tuple[float, int, float]:
     events and those items)."""
     if command != "status":
         return _report_read_seconds(folder)
-    with Store.open(f"sqlite:///{folder / 'state.sqlite'}") as store:
+    with Store.open(store_url(folder)) as store:
         began, cpu = time.perf_counter(), time.process_time()
         now = datetime.now(UTC)
         # What `status` reads (`store_board`): rows are the cards counted.
@@ -219,14 +225,14 @@ BARE_READS = {
     "status": (
         "import sys; from datetime import UTC, datetime, timedelta;"
         "from tracker_bridge.store import Store;"
-        "store = Store.open(f'sqlite:///{sys.argv[1]}/state.sqlite');"
+        "store = Store.open(sys.argv[1]);"
         "store.board_parts(sys.argv[2], int(sys.argv[3]),"
         " datetime.now(UTC) - timedelta(days=float(sys.argv[4])))"
     ),
     "report sprint": (
         "import sys; from datetime import UTC, datetime; from pathlib import Path;"
         "from tracker_bridge.reports.context import open_context;"
-        "ctx = open_context(Path(sys.argv[1]) / 'tracker-bridge.toml', None, datetime.now(UTC))"
+        "ctx = open_context(Path('tracker-bridge.toml'), None, datetime.now(UTC))"
         ".__enter__(); ctx.sprint_reads(ctx.sprint(None), board_flows=False)"
     ),
 }
@@ -237,7 +243,7 @@ needs, the store opened, the read (`read_seconds`), nothing else."""
 def bare_read_seconds(folder: Path, command: str) -> float:
     """Wall seconds of a fresh process that only makes `command`'s read (`BARE_READS`): the
     least any process answering from the store pays, start-up included."""
-    args = [str(folder), PROJECT, str(CLIPPED_AT), str(DEFAULT_AGEING_DAYS)]
+    args = [store_url(folder), PROJECT, str(CLIPPED_AT), str(DEFAULT_AGEING_DAYS)]
     env = {**os.environ, "TB_CONFIG": str(folder / "tracker-bridge.toml")}
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", BARE_READS[command], *args], cwd=folder, env=env,
@@ -330,6 +336,10 @@ def main() -> int:
     parser.add_argument("--shape", choices=SHAPES, default="uniform",
                         help="how the items spread over the stages (see SHAPES); a --keep "
                              "folder keeps the shape it was built with")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="time the commands on this PostgreSQL database (empty, or "
+                             "holding this workspace's copy), copied from the SQLite store "
+                             "(benchmarks/pg_copy.py)")
     parser.add_argument("--phases", action="store_true",
                         help="also time each phase of one in-process run")
     args = parser.parse_args()
@@ -347,6 +357,13 @@ def main() -> int:
             print(f"built {args.items} items, {stored} events in "
                   f"{time.perf_counter() - started:.1f} s "
                   f"(store {(folder / 'state.sqlite').stat().st_size / 1e6:.0f} MB)")
+        if args.postgres:
+            from pg_copy import copy_store, has_copy
+
+            if not has_copy(args.postgres, PROJECT):
+                took = copy_store(folder / "state.sqlite", args.postgres)
+                print(f"copied the store into PostgreSQL in {took:.1f} s")
+            os.environ["TB_STORE__URL"] = args.postgres
         # The roadmap cache of this workspace, filled once as any earlier run fills it (an
         # entry serves every day): the timed runs measure a warm cache, as a nightly job sees.
         os.environ["TB_CACHE_DIR"] = str(folder / "cache")
