@@ -34,7 +34,7 @@ from tracker_bridge.store.cards import (
     card_texts,
     uncarded_ids,
 )
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX, sqlite_rows, sqlite_time
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, UTC_SUFFIX, driver_rows, sqlite_time
 from tracker_bridge.store.records import as_utc
 
 Pair = tuple[Stage, Track]
@@ -172,7 +172,7 @@ def ageing_groups(
     items, but few distinct times where cards were imported or moved in bulk (and never
     more rows than cards)."""
     if conn.dialect.name == "sqlite":
-        rows = sqlite_rows(conn, _SQLITE_GROUPS, [project, sqlite_time(entered_before)])
+        rows = driver_rows(conn, _SQLITE_GROUPS, [project, sqlite_time(entered_before)])
         return [EnteredTogether(datetime.fromisoformat(since + UTC_SUFFIX), count, ids)
                 for since, count, ids in rows]
     t, f = s.items, s.item_flow

@@ -20,7 +20,7 @@ from sqlalchemy import Connection, case, select
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Stage, Track, WorkItem
 from tracker_bridge.store import schema as s
-from tracker_bridge.store.event_rows import UTC_SUFFIX, sqlite_rows
+from tracker_bridge.store.event_rows import UTC_SUFFIX, driver_rows
 from tracker_bridge.store.records import ItemFlow
 
 CARD_COLUMNS = ("kind", "title", "track", "stage", "points", "assignee", "blocked", "ended",
@@ -98,7 +98,7 @@ def read_board(conn: Connection, project: str) -> BoardRead:
     if conn.dialect.name == "sqlite":
         # Straight from the driver: SQLAlchemy's result rows and its regex per datetime
         # cost more than the query (100k rows); the stored text is parsed here.
-        rows = sqlite_rows(conn, _SQLITE_BOARD, [project])
+        rows = driver_rows(conn, _SQLITE_BOARD, [project])
         parse: Any = _parse_stored
     else:
         rows = conn.execute(_board_query(project)).all()

@@ -14,7 +14,18 @@ from collections.abc import Container, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ARRAY, Connection, Select, String, Text, any_, bindparam, select, type_coerce
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Select,
+    String,
+    Text,
+    any_,
+    bindparam,
+    cast,
+    select,
+    type_coerce,
+)
 
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.store import schema as s
@@ -39,10 +50,11 @@ def any_of(column: Any, ids: list[str]) -> Any:
     return column == any_(bindparam(None, ids, type_=ARRAY(String())))
 
 
-def sqlite_rows(conn: Connection, statement: str, params: Sequence[Any]) -> list[Any]:
-    """Every row of a statement sent straight to SQLite's driver: no SQLAlchemy row object
-    or result processor per row (they cost more than the query at 100k rows). The
-    statement's text is ours; every value is a bound parameter."""
+def driver_rows(conn: Connection, statement: str, params: Sequence[Any]) -> list[Any]:
+    """Every row of a statement sent straight to the driver (SQLite's, `?` parameters;
+    psycopg, `%s`): no SQLAlchemy row object or result processor per row (they cost more
+    than the query at 100k rows). The statement's text is ours; every value is a bound
+    parameter."""
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         rows: list[Any] = cursor.execute(statement, params).fetchall()
@@ -136,42 +148,20 @@ def read_histories(
     """Each item's events matching `conditions`, in time order (then row id): one query
     ordered by (item_id, at, id), which the (project, item_id, at) index serves as it is
     stored (no sort, and no regrouping afterwards). `keep`: only these items are decoded
-    (cheaper than a long `IN` list when many of the project's items are wanted)."""
-    t = s.events
-    if conn.dialect.name == "sqlite":
-        return _sqlite_histories(conn, conditions, keep)
-    query = (
-        select(t.c.item_id, t.c.kind, t.c.at, t.c.tracker, t.c.data)
-        .where(*conditions)
-        .order_by(t.c.item_id, t.c.at, t.c.id)
-    )
-    found: dict[str, list[StoreEvent]] = {}
-    kinds: dict[str, str] = {}  # one string per kind, not one per row
-    current: str | None = None
-    bucket: list[StoreEvent] | None = None
-    with no_gc_pauses():
-        for rows in conn.execute(query).partitions(ROWS_PER_FETCH):
-            for item_id, kind, at, tracker, data in rows:
-                if item_id != current:
-                    current = item_id
-                    wanted = keep is None or item_id in keep
-                    bucket = found.setdefault(item_id, []) if wanted else None
-                if bucket is not None:
-                    bucket.append(trusted_event(kinds.setdefault(kind, kind), item_id,
-                                                as_utc(at), tracker, data))
-    return found
+    (cheaper than a long `IN` list when many of the project's items are wanted).
 
-
-def _sqlite_histories(
-    conn: Connection, conditions: tuple[Any, ...], keep: Container[str] | None
-) -> dict[str, list[StoreEvent]]:
-    """`read_histories` on SQLite, straight from the driver's cursor: SQLAlchemy's row
-    objects cost a third of the read (half a million rows), and the stored text is
-    parsed here anyway. The statement is SQLAlchemy's, compiled with its parameters."""
+    Straight from the driver's cursor: SQLAlchemy's row objects cost a third of the read
+    (half a million rows) on SQLite, and its result processors (a time zone per time, a
+    JSON document per row) half of it on PostgreSQL. The statement is SQLAlchemy's,
+    compiled with its parameters; `data` comes as JSON text, each distinct text decoded
+    once."""
     t = s.events
+    sqlite = conn.dialect.name == "sqlite"
+    # SQLite holds the JSON as text already; PostgreSQL's jsonb is cast to it.
+    text_data = type_coerce(t.c.data, Text()) if sqlite else cast(t.c.data, Text())
     query = (
-        select(t.c.item_id, t.c.kind, type_coerce(t.c.at, String()), t.c.tracker,
-               type_coerce(t.c.data, Text()))
+        select(t.c.item_id, t.c.kind, type_coerce(t.c.at, String()) if sqlite else t.c.at,
+               t.c.tracker, text_data)
         .where(*conditions)
         .order_by(t.c.item_id, t.c.at, t.c.id)
         .compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
@@ -179,9 +169,12 @@ def _sqlite_histories(
     # `params` builds the whole mapping at each access: once, not once per bound value
     # (900 ids a batch made that a fifth of the read).
     named = query.params
-    # The driver gets the values as they are: a time as the column stores it.
-    params = [sqlite_time(p) if isinstance(p, datetime) else p
-              for p in (named[name] for name in query.positiontup or ())]
+    params: Sequence[Any] | dict[str, Any]
+    if sqlite:  # the driver gets the values as they are: a time as the column stores it
+        params = [sqlite_time(p) if isinstance(p, datetime) else p
+                  for p in (named[name] for name in query.positiontup or ())]
+    else:
+        params = named
     found: dict[str, list[StoreEvent]] = {}
     decoded: dict[str, Any] = {}
     kinds: dict[str, str] = {}  # one string per kind, not one per row
@@ -209,7 +202,8 @@ def _sqlite_histories(
                     event = new(StoreEvent)
                     set_kind(event, kinds.setdefault(kind, kind))
                     set_item(event, item_id)
-                    set_at(event, parse(at + UTC_SUFFIX))
+                    # SQLite: naive UTC text; psycopg: an aware time in the session's zone.
+                    set_at(event, parse(at + UTC_SUFFIX) if sqlite else as_utc(at))
                     set_tracker(event, tracker)
                     set_data(event, data)
                     bucket.append(event)

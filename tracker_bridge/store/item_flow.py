@@ -28,7 +28,7 @@ from tracker_bridge.store.event_rows import (
     ITEM_IDS_PER_QUERY,
     UTC_SUFFIX,
     any_of,
-    sqlite_rows,
+    driver_rows,
     sqlite_time,
 )
 from tracker_bridge.store.records import CycleFacts, ItemFlow
@@ -168,7 +168,7 @@ def _sqlite_rows(conn: Connection, project: str, stage: str, batch: list[str]) -
     f = s.item_flow
     entered = f.c[f"entered_{stage}"].name  # a column of the table: never user text
     marks = ", ".join("?" * len(batch))
-    rows = sqlite_rows(
+    rows = driver_rows(
         conn,
         f'SELECT item_id, created_at, started_at, moved_at, "{entered}" FROM item_flow '
         f"WHERE project = ? AND item_id IN ({marks})",
@@ -192,7 +192,7 @@ def read_done_since(
         params = [project, sqlite_time(since)]
         if until is not None:
             params.append(sqlite_time(until))
-        return {item_id for (item_id,) in sqlite_rows(
+        return {item_id for (item_id,) in driver_rows(
             conn,
             f"SELECT item_id FROM item_flow WHERE project = ? AND entered_done >= ?{bound}",
             params)}
@@ -209,7 +209,7 @@ def read_last_done(
     """Of these items, those with a move into done: the time of their last (by key)."""
     wanted = sorted(set(item_ids))
     if conn.dialect.name == "sqlite":  # straight from the driver, the stored text parsed
-        rows = sqlite_rows(
+        rows = driver_rows(
             conn,
             "SELECT f.item_id, f.entered_done FROM json_each(?) AS j CROSS JOIN item_flow AS f "
             "ON f.project = ? AND f.item_id = j.value WHERE f.entered_done IS NOT NULL",
@@ -233,7 +233,7 @@ def read_cycle_facts(
     wanted = sorted(set(item_ids))
     columns = ", ".join(f'"{column}"' for column in _CYCLE_COLUMNS)  # ours: never user text
     if conn.dialect.name == "sqlite":  # straight from the driver: 10,000 rows at 100k items
-        rows = sqlite_rows(
+        rows = driver_rows(
             conn,
             f"SELECT f.item_id, {columns} FROM json_each(?) AS j "
             "CROSS JOIN item_flow AS f ON f.project = ? AND f.item_id = j.value",

@@ -15,11 +15,10 @@ from collections.abc import Collection, Sequence
 from typing import Any, NamedTuple
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, false, or_, select
+from sqlalchemy import Connection
 
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Stage, Timebox, Track, WorkItem
-from tracker_bridge.store import schema as s
 from tracker_bridge.store.cards import (
     CARD_COLUMNS,
     KIND_OF,
@@ -30,7 +29,7 @@ from tracker_bridge.store.cards import (
     is_ended,
     uncarded_ids,
 )
-from tracker_bridge.store.event_rows import sqlite_rows
+from tracker_bridge.store.event_rows import driver_rows
 from tracker_bridge.store.report_items import read_items
 
 _TIMEBOX = TypeAdapter(Timebox)
@@ -63,6 +62,7 @@ class ReportCards(NamedTuple):
 
 
 _COLUMNS = ("item_id", *CARD_COLUMNS, "sprint")
+_CHECKLISTS = ("acceptance_criteria", "definition_of_done", "checked")
 
 # The rows `read_report_cards` reads, as SQLite text (the column names are ours; every
 # value is bound): a spike's time-box cut out of its JSON by SQLite.
@@ -73,6 +73,17 @@ _SQLITE_CARDS = (
     "sprint IN (SELECT value FROM json_each(?)) "
     "OR item_id IN (SELECT value FROM json_each(?)) "
     "OR (? AND kind = 'spike') OR ended) ORDER BY item_id"
+)
+
+# The same on PostgreSQL, through psycopg: the checklists and the time-box as JSON text, as
+# SQLite gives them (decoded below as there); SQLAlchemy's rows and psycopg's JSON loaders
+# took twice the time (30,000 cards at 100k items: 0.26-0.30 s -> 0.12-0.16 s).
+_PG_CARDS = (
+    "SELECT " + ", ".join(f"{c}::text" if c in _CHECKLISTS else c for c in _COLUMNS)
+    + ", CASE WHEN kind = 'spike' THEN data->>'timebox' END"
+    " FROM items WHERE project = %s AND kind IS NOT NULL AND ("
+    "sprint = ANY(%s) OR item_id = ANY(%s) OR (%s AND kind = 'spike') OR ended IS TRUE)"
+    ' ORDER BY item_id COLLATE "C"'  # bytes, as SQLite's
 )
 
 
@@ -86,20 +97,11 @@ def read_report_cards(
     sprints, ids = sorted(set(sprint_ids)), sorted(set(item_ids))
     rows: Sequence[Any]
     if conn.dialect.name == "sqlite":
-        rows = sqlite_rows(conn, _SQLITE_CARDS,
+        rows = driver_rows(conn, _SQLITE_CARDS,
                            [project, json.dumps(sprints), json.dumps(ids), spikes])
-        timebox = _TIMEBOX.validate_json
     else:
-        i = s.items
-        rows = conn.execute(
-            select(*(i.c[c] for c in _COLUMNS), i.c.data["timebox"])
-            .where(i.c.project == project, i.c.kind.is_not(None), or_(
-                i.c.sprint.in_(sprints), i.c.item_id.in_(ids),
-                (i.c.kind == Kind.SPIKE._value_) if spikes else false(),
-                i.c.ended.is_(True)))
-            .order_by(i.c.item_id.collate("C"))  # bytes, as SQLite's
-        ).all()
-        timebox = _TIMEBOX.validate_python
+        rows = driver_rows(conn, _PG_CARDS, [project, sprints, ids, spikes])
+    timebox = _TIMEBOX.validate_json
     current: dict[str, ReportCard | WorkItem] = {}
     ended: dict[str, ReportCard | WorkItem] = {}
     with no_gc_pauses():  # tens of thousands of cards, none of them garbage

@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, func, select
 
 from tracker_bridge.gc_pause import no_gc_pauses
 from tracker_bridge.model import Kind, Stage, Track, WorkItem, compact
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.cards import TRACK_OF, is_ended, uncarded_ids
-from tracker_bridge.store.event_rows import sqlite_rows
+from tracker_bridge.store.event_rows import driver_rows
 from tracker_bridge.store.stored_items import stored_item_validator
 
 
@@ -27,18 +27,18 @@ def read_current_ids(conn: Connection, project: str) -> set[str]:
     """The ids of the project's current items (`Store.get_items`'s): by their card
     columns (off the board's index), and for a row without them (`kind` NULL), by its
     JSON."""
-    i = s.items
-    carded = and_(i.c.project == project, i.c.kind.is_not(None))
-    current = select(i.c.item_id).where(carded, i.c.ended.is_not(True))
     if conn.dialect.name == "sqlite":
         # 100,000 ids as one JSON array, decoded in one call: a row (a tuple) per id from
         # the driver cost twice as much.
-        [(ids,)] = sqlite_rows(
+        [(ids,)] = driver_rows(
             conn, "SELECT json_group_array(item_id) FROM items WHERE project = ? "
             "AND kind IS NOT NULL AND NOT coalesce(ended, 0)", [project])
         found = set(json.loads(ids))
-    else:
-        found = set(conn.execute(current).scalars())
+    else:  # one array, one row: 100,000 rows through SQLAlchemy cost 0.3 s
+        [(ids,)] = driver_rows(
+            conn, "SELECT coalesce(array_agg(item_id), '{}') FROM items WHERE project = %s "
+            "AND kind IS NOT NULL AND ended IS NOT TRUE", [project])
+        found = set(ids)
     unknown = uncarded_ids(conn, project)
     if unknown:
         whole = read_items(conn, project, unknown)
@@ -53,7 +53,7 @@ def read_items(conn: Connection, project: str, item_ids: Collection[str]) -> dic
     ids = sorted(set(item_ids))
     validate = stored_item_validator().validate_json
     if conn.dialect.name == "sqlite":  # the JSON text straight into pydantic's parser
-        rows = sqlite_rows(
+        rows = driver_rows(
             conn, "SELECT item_id, data FROM items WHERE project = ? "
             "AND item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id",
             [project, json.dumps(ids)])

@@ -28,8 +28,8 @@ from tracker_bridge.store.engine import upsert_earliest_latest
 from tracker_bridge.store.event_rows import (
     ITEM_IDS_PER_QUERY,
     any_of,
+    driver_rows,
     read_histories,
-    sqlite_rows,
     sqlite_time,
 )
 from tracker_bridge.store.records import StoreEvent, as_utc
@@ -100,7 +100,7 @@ def read_sprints_named(
     for start in range(0, len(wanted), ITEM_IDS_PER_QUERY):
         batch = wanted[start:start + ITEM_IDS_PER_QUERY]
         if conn.dialect.name == "sqlite":  # a few thousand rows a sprint: no row objects
-            rows = sqlite_rows(
+            rows = driver_rows(
                 conn, "SELECT sprint_id, item_id FROM item_sprints WHERE project = ? "
                 f"AND sprint_id IN ({', '.join('?' * len(batch))})", [project, *batch])
         else:
@@ -162,7 +162,7 @@ def read_members_at(
     p = s.item_sprints
     codes: Iterable[tuple[str, int]]
     if conn.dialect.name == "sqlite":
-        codes = sqlite_rows(conn, _SQLITE_MEMBER, [sqlite_time(at), project, sprint_id])
+        codes = driver_rows(conn, _SQLITE_MEMBER, [sqlite_time(at), project, sprint_id])
     else:
         rows = conn.execute(select(p.c.item_id, *(p.c[c] for c in MOVES)).where(
             p.c.project == project, p.c.sprint_id == sprint_id))
@@ -235,7 +235,7 @@ def read_done_at(
     wanted = sorted(set(item_ids))
     codes: Iterable[tuple[str, int]]
     if conn.dialect.name == "sqlite":
-        codes = sqlite_rows(conn, _SQLITE_DONE, [sqlite_time(at), json.dumps(wanted), project])
+        codes = driver_rows(conn, _SQLITE_DONE, [sqlite_time(at), json.dumps(wanted), project])
     else:
         codes = _typed_done(conn, project, wanted, at)
     found: dict[str, bool] = {}
@@ -302,7 +302,7 @@ def _sqlite_seeks(
     conn: Connection, project: str, item_ids: list[str], at: datetime
 ) -> Iterator[_Seek]:
     decoded: dict[str, Any] = {}  # a project's payloads are a few hundred distinct texts
-    for item_id, text in sqlite_rows(conn, _SQLITE_SEEK,
+    for item_id, text in driver_rows(conn, _SQLITE_SEEK,
                                      [project, sqlite_time(at), json.dumps(item_ids)]):
         if text is None:
             continue  # no stage move after all
@@ -368,7 +368,7 @@ def _re_estimates(
     # were never re-estimated, and a statement per 900 of them cost more than the seeks.
     found: dict[str, list[tuple[Any, Any]]] = {}
     decoded: dict[str, Any] = {}
-    for item_id, text, _, data in sorted(sqlite_rows(
+    for item_id, text, _, data in sorted(driver_rows(
         conn, "SELECT e.item_id, e.at, e.id, e.data FROM json_each(?) AS j "
         "CROSS JOIN events AS e ON e.project = ? AND e.kind = 'points_changed' "
         "AND e.item_id = j.value", [json.dumps(wanted), project],

@@ -51,7 +51,7 @@ from tracker_bridge.model import Kind, Stage, Track
 from tracker_bridge.model.enums import parse_stage
 from tracker_bridge.store import schema as s
 from tracker_bridge.store.cards import STAGE_OF, TRACK_OF, uncarded_ids
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, sqlite_rows
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, driver_rows
 from tracker_bridge.store.records import as_utc
 
 When = TypeVar("When", datetime, int)
@@ -153,7 +153,7 @@ def _sqlite_refresh(conn: Connection, project: str, batch: list[str]) -> None:
     # microseconds always written): no datetime made per event. The seconds from the text
     # cut before its fraction: SQLite's own times are in milliseconds, so `strftime('%s')`
     # of a time 999,500 microseconds or more past a second gave the next second.
-    events = sqlite_rows(
+    events = driver_rows(
         conn, "SELECT item_id, kind, CAST(strftime('%s', substr(at, 1, 19)) AS INTEGER) "
         "* 1000000 "
         f"+ CAST(substr(at, 21, 6) AS INTEGER), data FROM events WHERE {chosen} "
@@ -166,13 +166,13 @@ def _sqlite_refresh(conn: Connection, project: str, batch: list[str]) -> None:
             data = payloads[text] = json.loads(text)
         histories.setdefault(item_id, []).append((kind, at, data))
     cards = {item_id: (kind, track, stage, bool(ended) if ended is not None else None)
-             for item_id, kind, track, stage, ended in sqlite_rows(
+             for item_id, kind, track, stage, ended in driver_rows(
                  conn, f"SELECT item_id, kind, track, stage, ended FROM items WHERE {chosen}",
                  [project, ids])}
     # Only the rows that change: a new move changes an item's last span and adds one,
     # and every row written or deleted also fires the quiet-night triggers.
     kept: dict[str, list[tuple[Any, ...]]] = {}
-    for item_id, *row in sqlite_rows(
+    for item_id, *row in driver_rows(
             conn, "SELECT item_id, seq, stage, current, since, until, track, counted "
             f"FROM item_stage_spans WHERE {chosen} ORDER BY item_id, seq", [project, ids]):
         kept.setdefault(item_id, []).append(tuple(row))
@@ -384,7 +384,7 @@ def _sqlite_span_rows(conn: Connection, project: str, stamps: list[int]) -> list
              "AND track = json_extract(p.value, '$[0]') "
              "AND stage = json_extract(p.value, '$[1]') AND {})")
     within = "{0} > json_extract(e.value, '$[1]') AND {0} <= json_extract(e.value, '$[2]')"
-    return sqlite_rows(
+    return driver_rows(
         conn,
         "SELECT json_extract(p.value, '$[0]'), json_extract(p.value, '$[1]'), "
         f"json_extract(e.value, '$[0]'), {spans.format(within.format('until'))} - "

@@ -42,7 +42,7 @@ from tracker_bridge.store.cards import (
 from tracker_bridge.store.deliveries import Deliveries
 from tracker_bridge.store.delivery_facts import DeliveryFacts
 from tracker_bridge.store.engine import make_engine, migrate, upsert
-from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, sqlite_rows
+from tracker_bridge.store.event_rows import ITEM_IDS_PER_QUERY, driver_rows
 from tracker_bridge.store.history import History
 from tracker_bridge.store.locks import Locks
 from tracker_bridge.store.objectives import Objectives
@@ -380,7 +380,7 @@ class Store(History, Locks, Deliveries, Origins, Objectives, DeliveryFacts):
                 # and the rows straight from the driver (SQLAlchemy's row objects were a
                 # fifth of the time around validation, at 100k items).
                 # In id order (the primary key's, no sort), as every read of items is.
-                rows = sqlite_rows(conn, "SELECT item_id, data FROM items WHERE project = ? "
+                rows = driver_rows(conn, "SELECT item_id, data FROM items WHERE project = ? "
                                    "ORDER BY item_id", [project])
                 # A validator itself, not `model_validate_json`: 8% of the read was that
                 # wrapper (100k items); and the one for stored documents (`stored_items`).
