@@ -28,10 +28,11 @@ from tracker_bridge.store.event_rows import (
     ITEM_IDS_PER_QUERY,
     UTC_SUFFIX,
     any_of,
+    compiled_rows,
     driver_rows,
     sqlite_time,
 )
-from tracker_bridge.store.records import CycleFacts, ItemFlow
+from tracker_bridge.store.records import CycleFacts, ItemFlow, as_utc
 
 FLOW_KINDS = ("created", "stage_changed")
 """The event kinds the flow summary (`ItemFlow`) is made of."""
@@ -239,18 +240,25 @@ def read_cycle_facts(
             "CROSS JOIN item_flow AS f ON f.project = ? AND f.item_id = j.value",
             [json.dumps(wanted), project],
         )
-        parsed: dict[str | None, datetime | None] = {None: None}
+        convert: Any = _parsed_text
+    else:  # psycopg's aware times, in the session's zone
+        f = s.item_flow
+        rows = compiled_rows(conn, select(f.c.item_id, *(f.c[c] for c in _CYCLE_COLUMNS))
+                             .where(f.c.project == project, any_of(f.c.item_id, wanted)))
+        convert = as_utc
+    # A row repeats its times (its last move is its last move into done, its creation one
+    # of the two born ones): each converted once.
+    converted: dict[Any, datetime | None] = {None: None}
 
-        def time_of(text: str | None) -> datetime | None:
-            # A row repeats its times (its last move is its last move into done, its
-            # creation one of the two born ones): each text parsed once.
-            if text not in parsed:
-                parsed[text] = datetime.fromisoformat(f"{text}{UTC_SUFFIX}")
-            return parsed[text]
+    def time_of(value: Any) -> datetime | None:
+        if value not in converted:
+            converted[value] = convert(value)
+        return converted[value]
 
-        make = CycleFacts._make
-        return {row[0]: make(map(time_of, row[1:])) for row in rows}
-    f = s.item_flow
-    query = select(f.c.item_id, *(f.c[column] for column in _CYCLE_COLUMNS)).where(
-        f.c.project == project, any_of(f.c.item_id, wanted))
-    return {item_id: CycleFacts(*times) for item_id, *times in conn.execute(query)}
+    make = CycleFacts._make
+    return {row[0]: make(map(time_of, row[1:])) for row in rows}
+
+
+def _parsed_text(text: str) -> datetime:
+    """A time as SQLite's driver gives it (naive UTC text), aware."""
+    return datetime.fromisoformat(f"{text}{UTC_SUFFIX}")

@@ -28,6 +28,7 @@ from tracker_bridge.store.engine import upsert_earliest_latest
 from tracker_bridge.store.event_rows import (
     ITEM_IDS_PER_QUERY,
     any_of,
+    compiled_rows,
     driver_rows,
     read_histories,
     sqlite_time,
@@ -164,7 +165,8 @@ def read_members_at(
     if conn.dialect.name == "sqlite":
         codes = driver_rows(conn, _SQLITE_MEMBER, [sqlite_time(at), project, sprint_id])
     else:
-        rows = conn.execute(select(p.c.item_id, *(p.c[c] for c in MOVES)).where(
+        # Aware times in the session's zone: compared only, as instants.
+        rows = compiled_rows(conn, select(p.c.item_id, *(p.c[c] for c in MOVES)).where(
             p.c.project == project, p.c.sprint_id == sprint_id))
         codes = [(item_id, _member(times, at)) for item_id, *times in rows
                  if any(t is not None for t in times)]
@@ -254,10 +256,12 @@ def _typed_done(
 ) -> Iterator[tuple[str, int]]:
     f = s.item_flow
     entered = [f.c[f"entered_{stage}"] for stage in _ENTERED]
-    for item_id, moved_at, *times in conn.execute(select(f.c.item_id, f.c.moved_at, *entered)
-                                                  .where(f.c.project == project,
-                                                         any_of(f.c.item_id, wanted),
-                                                         f.c.moved_at.is_not(None))):
+    # Aware times in the session's zone: compared only, as instants.
+    for item_id, moved_at, *times in compiled_rows(conn, select(f.c.item_id, f.c.moved_at,
+                                                                *entered)
+                                                   .where(f.c.project == project,
+                                                          any_of(f.c.item_id, wanted),
+                                                          f.c.moved_at.is_not(None))):
         yield item_id, _settled_done(moved_at, times, at)
 
 
