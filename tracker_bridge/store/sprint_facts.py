@@ -328,12 +328,10 @@ def _typed_seeks(
                 .order_by(*order).limit(1).correlate(f).scalar_subquery())
 
     last, first = seek(t.c.at <= at, newest=True), seek(newest=False)
-    for start in range(0, len(item_ids), ITEM_IDS_PER_QUERY):
-        batch = item_ids[start:start + ITEM_IDS_PER_QUERY]
-        for item_id, before, since in conn.execute(select(f.c.item_id, last, first).where(
-                f.c.project == project, f.c.item_id.in_(batch))):
-            if before is not None or since is not None:
-                yield item_id, before is not None, since if before is None else before
+    for item_id, before, since in compiled_rows(conn, select(f.c.item_id, last, first).where(
+            f.c.project == project, any_of(f.c.item_id, item_ids))):
+        if before is not None or since is not None:
+            yield item_id, before is not None, since if before is None else before
 
 
 def _stage(data: Any, key: str) -> str | None:
