@@ -368,7 +368,7 @@ def main() -> int:
         # entry serves every day): the timed runs measure a warm cache, as a nightly job sees.
         os.environ["TB_CACHE_DIR"] = str(folder / "cache")
         run_cli(folder, ["status"])
-        ok = True
+        ok = bare_ok = True
         for name, cli_args in COMMANDS.items():
             if args.only not in (None, name):
                 continue
@@ -388,7 +388,10 @@ def main() -> int:
             print(f"{'':<14} a process making only that read takes {bare:.2f} s (start-up and"
                   f" the store's imports included); command / that = {seconds / bare:.1f}x")
             ok = ok and seconds < 2 and peak < 500 and ratio <= 3
-        print("targets: < 2 s, < 500 MB, <= 3x the event read: " + ("met" if ok else "NOT met"))
+            bare_ok = bare_ok and seconds < 2 and peak < 500 and seconds <= 3 * bare
+        print("targets: < 2 s, < 500 MB, <= 3x the event read: " + ("met" if ok else "NOT met")
+              + "; with a process making only that read as the read: "
+              + ("met" if bare_ok else "NOT met"))
         if args.phases:  # last: a child forked from this process would inherit its peak RSS
             phases(folder)
     return 0 if ok else 1
