@@ -56,6 +56,7 @@ def test_status_renders_the_board(seeded: Cli) -> None:
     whole = seeded("status", "-c", seeded.config, "--json", "--full")
     assert whole.code == 0, whole.err
     unclipped = {k: v for k, v in json.loads(whole.out).items() if k != "at"}
+    assert unclipped.pop("lists_clipped_at") is None
     assert unclipped == {k: v for k, v in payload.items() if k not in ("at", "lists_clipped_at")}
 
 

@@ -116,14 +116,16 @@ def test_board_json_is_clipped_unless_full() -> None:
     snap = board_snapshot(work, roadmap(POLICY), NOW)
     clipped = json.loads(to_json(snap))
     column = next(c for c in clipped["columns"] if c["stage"] == "in_progress")
-    assert clipped["lists_clipped_at"] == 50
+    # Schema 2: a reader of 1, which listed the whole board, must not take these for it.
+    assert clipped["schema_version"] == 2 and clipped["lists_clipped_at"] == 50
     assert column["count"] == column["items_total"] == 120 and len(column["items"]) == 50
     assert [x["id"] for x in column["items"]] == sorted(work)[:50]
     assert clipped["blocked_total"] == 60 and len(clipped["blocked"]) == 50
     breach = clipped["breaches"][0]
     assert breach["items_total"] == 120 and len(breach["items"]) == 50
     whole = json.loads(to_json(snap, full=True))
-    assert "lists_clipped_at" not in whole and "items_total" not in str(whole)
+    assert whole["schema_version"] == 2 and whole["lists_clipped_at"] is None
+    assert "items_total" not in str(whole)
     column = next(c for c in whole["columns"] if c["stage"] == "in_progress")
     assert [x["id"] for x in column["items"]] == sorted(work)
     assert len(whole["blocked"]) == 60

@@ -27,7 +27,10 @@ from tracker_bridge.reports.summary import SprintReport
 
 SCHEMA_VERSION = 2
 """2: flow metrics, research learning, clipped lists with `<key>_total`, float points."""
-BOARD_SCHEMA_VERSION = 1
+BOARD_SCHEMA_VERSION = 2
+"""2: lists clipped as a sprint report's (`lists_clipped_at`, `<key>_total`) unless
+`--full`, float points; 1 listed the whole board always (a reader of 1 would have taken a
+clipped list for the whole)."""
 _SERIES = frozenset({"burndown", "days", "throughput", "per_sprint", "velocity_history",
                      "stats", "columns", "tracks", "extensions"})
 _POINT_KEYS = frozenset({"points", "remaining", "ideal", "capacity", "velocity"})
@@ -86,12 +89,11 @@ def report_dict(report: SprintReport, full: bool = False) -> dict[str, Any]:
 
 
 def board_dict(snapshot: BoardSnapshot, full: bool = False) -> dict[str, Any]:
-    """`status --json`: clipped like a sprint report unless `full`, with
-    `lists_clipped_at` only when clipped (the whole board reads as schema 1 always did)."""
-    if full:
-        return {"schema_version": BOARD_SCHEMA_VERSION, **plain(snapshot)}
-    return {"schema_version": BOARD_SCHEMA_VERSION, "lists_clipped_at": JSON_LIST_LIMIT,
-            **plain(snapshot, JSON_LIST_LIMIT)}
+    """`status --json`: clipped like a sprint report unless `full` (`lists_clipped_at`
+    null then)."""
+    limit = None if full else JSON_LIST_LIMIT
+    return {"schema_version": BOARD_SCHEMA_VERSION, "lists_clipped_at": limit,
+            **plain(snapshot, limit)}
 
 
 def to_json(
