@@ -394,3 +394,34 @@ def test_the_current_ids_and_open_points_are_the_items(store_url: str) -> None:
             item for item in current.values() if item.id not in {i.id for i in raw})
         assert store.current_ids("elsewhere") == set()
         assert store.open_points("elsewhere") == dict.fromkeys(Track, 0.0)
+
+
+def test_rows_straight_from_the_driver_keep_utc_whatever_the_session_zone(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The histories and the flow rows are read off the driver's cursor, past SQLAlchemy's
+    # result processors: a PostgreSQL session in another time zone hands back times in
+    # that zone, which must come out as the same UTC instants (a report prints them).
+    from sqlalchemy import select
+
+    from tracker_bridge.store import schema as s
+    from tracker_bridge.store.event_rows import compiled_rows
+
+    monkeypatch.setenv("PGTZ", "America/New_York")  # libpq: the session's zone
+    with _store(store_url, 2) as store:
+        history = store.histories(PROJECT)
+        with store.engine.connect() as conn:
+            query = select(s.item_flow.c.item_id, s.item_flow.c.moved_at).where(
+                s.item_flow.c.project == PROJECT, s.item_flow.c.moved_at.is_not(None))
+            typed = {item_id: at for item_id, at in conn.execute(query)}
+            if conn.dialect.name == "sqlite":
+                with pytest.raises(ValueError, match="PostgreSQL"):
+                    compiled_rows(conn, query)
+                raw = typed
+            else:
+                raw = dict(compiled_rows(conn, query))
+    assert history and all(ev.at.tzinfo is UTC for past in history.values() for ev in past)
+    assert typed and raw == typed  # the same instants, as aware times
+    last = {i: max(ev.at for ev in past if ev.kind == "stage_changed")
+            for i, past in history.items() if any(ev.kind == "stage_changed" for ev in past)}
+    assert typed == last

@@ -51,15 +51,15 @@ def any_of(column: Any, ids: list[str]) -> Any:
 
 
 def compiled_rows(conn: Connection, query: Any) -> list[Any]:
-    """A SQLAlchemy statement's rows straight from the driver (`driver_rows`), its
-    parameters as compiled: on PostgreSQL, psycopg's typed values (a time aware, in the
-    session's zone), without SQLAlchemy's row objects and result processors (a time zone
-    test per time: most of the read of 20,000 flow rows)."""
+    """A SQLAlchemy statement's rows straight from psycopg (`driver_rows`), its parameters
+    as compiled: the driver's typed values (a time aware, in the session's zone), without
+    SQLAlchemy's row objects and result processors (a time zone test per time: most of the
+    read of 20,000 flow rows). PostgreSQL only: SQLite's driver would bind a time in
+    another form than the stored text (its statements bind `sqlite_time`)."""
+    if conn.dialect.name == "sqlite":
+        raise ValueError("compiled_rows is for PostgreSQL; on SQLite bind sqlite_time")
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    if compiled.positiontup is not None:  # a positional driver (SQLite's)
-        return driver_rows(conn, str(compiled), [params[n] for n in compiled.positiontup])
-    return driver_rows(conn, str(compiled), params)
+    return driver_rows(conn, str(compiled), compiled.params)
 
 
 def driver_rows(
