@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from html import escape
 
 from tracker_bridge.model import Stage, Track
-from tracker_bridge.reports.flow import CycleTimes, TrackFlow, percentile
+from tracker_bridge.reports.flow import CycleTimes, TrackFlow, quantiles
 from tracker_bridge.reports.history import day_start
 from tracker_bridge.reports.sprint import BurndownPoint
 
@@ -183,9 +183,10 @@ def scatter_svg(times: CycleTimes, now: datetime) -> str:
     """Jira's control chart: one dot per item at the time it was done, its cycle time up the
     y axis; the 50th and 85th percentiles as lines."""
     points = [e for e in times.items if e.cycle_days is not None]
-    if not points:
-        return ""
     values = [e.cycle_days for e in points if e.cycle_days is not None]
+    found = quantiles(values)  # the values sorted once, for both lines
+    if found is None:  # no point
+        return ""
     top = _nice_top(max(values))
     span = (times.until - times.since).total_seconds() or 1.0
 
@@ -199,8 +200,8 @@ def scatter_svg(times: CycleTimes, now: datetime) -> str:
         for e in points
     )
     lines = ""
-    for p, dash in ((50, "6,3"), (85, "2,3")):
-        y = _y(percentile(values, p), top)
+    for days, dash in ((found.p50, "6,3"), (found.p85, "2,3")):
+        y = _y(days, top)
         lines += (f'<line x1="{LEFT}" y1="{y:.1f}" x2="{W - RIGHT}" y2="{y:.1f}" '
                   f'stroke="#24292f" stroke-dasharray="{dash}"/>')
     weeks = []
