@@ -231,9 +231,9 @@ BARE_READS = {
     ),
     "report sprint": (
         "import sys; from datetime import UTC, datetime; from pathlib import Path;"
-        "from tracker_bridge.reports.context import open_context;"
-        "ctx = open_context(Path('tracker-bridge.toml'), None, datetime.now(UTC))"
-        ".__enter__(); ctx.sprint_reads(ctx.sprint(None), board_flows=False)"
+        "from tracker_bridge.reports.context import open_context\n"
+        "with open_context(Path('tracker-bridge.toml'), None, datetime.now(UTC)) as ctx:\n"
+        "    ctx.sprint_reads(ctx.sprint(None), board_flows=False)"
     ),
 }
 """What a process that only makes the command's read runs: start-up, the imports the read
