@@ -361,7 +361,9 @@ def main() -> int:
             from pg_copy import copy_store, has_copy
 
             if not has_copy(args.postgres, PROJECT):
-                took = copy_store(folder / "state.sqlite", args.postgres)
+                # In a child too: the copy's rows would count in every command's peak RSS.
+                with multiprocessing.get_context("spawn").Pool(1) as pool:
+                    took = pool.apply(copy_store, (folder / "state.sqlite", args.postgres))
                 print(f"copied the store into PostgreSQL in {took:.1f} s")
             os.environ["TB_STORE__URL"] = args.postgres
         # The roadmap cache of this workspace, filled once as any earlier run fills it (an
