@@ -139,15 +139,18 @@ def plan(inputs: PlanInputs) -> Plan:
         existing += bool(holders)
         desired = item.sync_values()
         merged = _settled(item, desired, holders, inputs)
+        on_hold: tuple[str, ...] = ()
         if merged is None:
             merged, item_conflicts = _merge_item(item, desired, holders, inputs)
             conflicts.extend(item_conflicts)
+            on_hold = tuple(c.field for c in item_conflicts if c.winner is None)
         merged_view[item_id] = merged
         for target, holds in zip(targets, held, strict=True):
             if item_id in target.adopting:
                 key = target.refs[item_id].key
                 actions.append(WriteMarker(target.tracker, item_id, rank, key))
-                actions.extend(_updates(item_id, rank, merged, target))
+                actions.extend(_updates(item_id, rank, _held(merged, on_hold, target, item_id),
+                                        target))
             elif holds:
                 if item_id in target.markers:
                     refusal = _marker_mismatch(item, target)
@@ -155,8 +158,9 @@ def plan(inputs: PlanInputs) -> Plan:
                         skips.append(refusal)
                         continue
                 remote = target.remote.get(item_id)
-                if remote is not merged and remote != merged:  # equal: nothing to write here
-                    actions.extend(_updates(item_id, rank, merged, target))
+                wanted = _held(merged, on_hold, target, item_id)
+                if remote is not wanted and remote != wanted:  # equal: nothing to write here
+                    actions.extend(_updates(item_id, rank, wanted, target))
             elif item_id in target.unlinked and not (inputs.recreate and item.origin is None):
                 continue  # gone there; reported once, in the run that found it
             elif item.origin is None or inputs.mirror == "all":
@@ -168,6 +172,17 @@ def plan(inputs: PlanInputs) -> Plan:
         )
         actions.extend(_sprint_actions(inputs.roadmap, actions, target))
     return Plan.build(inputs.project, actions, conflicts, skips, existing, merged_view)
+
+
+def _held(
+    merged: Values, on_hold: Sequence[str], target: TargetState, item_id: str
+) -> Values:
+    """What to write to `target`: `merged`, but a held field keeps the value the target has
+    (held means written nowhere, not the first tracker's value copied to the others)."""
+    if not on_hold:
+        return merged
+    remote = target.remote.get(item_id, _NOTHING)
+    return {**merged, **{name: remote[name] for name in on_hold if name in remote}}
 
 
 def _marker_mismatch(item: WorkItem, target: TargetState) -> Skip | None:

@@ -92,7 +92,7 @@ class Puller:
         result = adapter.pull(self.store.get_cursor(self.project, tracker))
         unread = {i for i in retry if i in refs} - {i.item_id for i in result.items}
         if unread:
-            # Failed last time and untouched since: the incremental pull skipped them.
+            # Failed or held last time and untouched since: the incremental pull skipped them.
             again = adapter.find_by_marker(unread)
             result = replace(result, items=[*result.items, *again.values()])
         stored = self.store.get_base(self.project, tracker)

@@ -8,7 +8,7 @@ marker), so a failure is retried without re-reading the whole project every nigh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from contextlib import suppress
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -103,7 +103,7 @@ class Reconciler:
         known_born = self.store.born(self.project)
         wanted = {item.id for item in roadmap.items} | set(known_born)
         # Before this run is started: once started, it is the last run (with no failures).
-        retry = self._failed_last_run() & wanted
+        retry = self._unsettled_last_run() & wanted
         states = self.store.remote_states(self.project)
         siblings = self.puller.siblings(self.adapters)
         pulled = {
@@ -228,18 +228,21 @@ class Reconciler:
         self.store.record_events(self.project, found)
         return with_records(roadmap, [*events, *found])
 
-    def _failed_last_run(self) -> set[str]:
-        """Items whose writes failed in the last applying run: read again on their own."""
+    def _unsettled_last_run(self) -> set[str]:
+        """Items whose writes failed in the last applying run, or with a field it held: read
+        again on their own (an incremental pull skips them while nobody touches them, and
+        the value a tracker holds for a held field is kept nowhere else)."""
         # A run refused by a guard (or stopped) wrote nothing: look past it to the last one
         # that applied its plan, or the failures it left would never be read again.
         last = next((run for run in self.store.last_runs(self.project) if run.completed), None)
         if last is None:
             return set()
-        return {
+        failed = {
             str(f.get("item_id"))
             for f in last.summary.get("failures") or ()
             if isinstance(f, Mapping) and f.get("item_id")
         }
+        return failed | {str(i) for i in last.summary.get("held") or ()}
 
     def _owners(self) -> dict[str, Owner]:
         owners: dict[str, Owner] = dict(DEFAULT_OWNERS)
@@ -275,9 +278,10 @@ class Reconciler:
         applied = report.applied
         assert applied is not None
         failed = applied.failed_items()
-        held = {c.item_id for c in the_plan.conflicts if c.resolution == "hold"}
+        on_hold = {(c.item_id, c.field) for c in the_plan.conflicts if c.resolution == "hold"}
+        held = {item_id for item_id, _ in on_hold}
         for tracker, pull in pulled.items():
-            self._settle_bases(tracker, pull.state, the_plan.merged, failed)
+            self._settle_bases(tracker, pull.state, the_plan.merged, failed, on_hold)
         self.store.save_bases(
             self.project,
             ROADMAP,
@@ -355,14 +359,18 @@ class Reconciler:
         state: TargetState,
         merged: Mapping[str, Values],
         failed: set[str],
+        on_hold: Set[tuple[str, str]] = frozenset(),
     ) -> None:
         """Pulled values that agree with the outcome become the base: seen, not news. Not
-        for an item whose write failed: its change stays news until it reaches every side."""
+        for an item whose write failed: its change stays news until it reaches every side.
+        Nor for a held field (`on_hold`: item, field): its edits stay news until the sides
+        agree, or the next night would settle the conflict for the side not seen as changed."""
         settled: dict[str, dict[str, Any]] = {}
         for item_id in set(state.updated_at) - failed:
             remote = state.remote.get(item_id, {})
             outcome = merged.get(item_id, {})
-            agreed = {k: v for k, v in remote.items() if k in outcome and outcome[k] == v}
+            agreed = {k: v for k, v in remote.items()
+                      if k in outcome and outcome[k] == v and (item_id, k) not in on_hold}
             if agreed:
                 settled[item_id] = agreed
         if settled:
