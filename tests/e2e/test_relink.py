@@ -70,3 +70,81 @@ def test_after_relink_the_next_plan_changes_nothing(
         _cli(capsys, "relink", "--target", tracker, "-c", config)
     out = _cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json")
     assert json.loads(out)["plan"]["actions"] == []
+
+
+SCRAPER = "ingestion.rotten-tomatoes"  # a story with a description in the roadmap
+CI = "infra.ci-pipeline"  # a task whose roadmap has no description
+
+
+def _lose_the_store_and_relink(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> str:
+    (sandbox.directory / "state.sqlite").unlink()
+    config = str(sandbox.config_path)
+    return "".join(
+        _cli(capsys, "relink", "--target", tracker, "-c", config)
+        for tracker in (sandbox.jira_tracker, sandbox.github_tracker)
+    )
+
+
+def _jira_description(sandbox: Sandbox, item_id: str) -> str:
+    return str(sandbox.jira.issue_json(sandbox.jira_key(item_id))["fields"]["description"])
+
+
+def test_a_description_a_person_rewrote_before_the_store_was_lost_is_a_conflict_not_overwritten(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The team syncs nightly; in the afternoon a developer rewrites a story's description in
+    # Jira; that night the runner's disk, and the store on it, is gone. Nothing recorded
+    # which side changed the text, so it must not be silently put back to the roadmap's.
+    config = str(sandbox.config_path)
+    _cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes")
+    _cli(capsys, "sync", "-c", config, "--yes")
+    rewritten = "Scrape daily at 06:00 UTC; Rotten Tomatoes blocks more than 1 request/s."
+    sandbox.jira_edit(SCRAPER, description=rewritten)
+
+    out = _lose_the_store_and_relink(sandbox, capsys)
+    assert "1 item(s) hold values other than the roadmap's" in " ".join(out.split())
+    assert f"{SCRAPER} (description)" in out
+
+    plan = json.loads(_cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json"))["plan"]
+    (conflict,) = plan["conflicts"]
+    assert (conflict["item"], conflict["field"]) == (SCRAPER, "description")
+    assert conflict["values"][sandbox.jira_tracker] == rewritten
+    assert conflict["values"]["roadmap"].startswith("As an MLOps system")
+
+    # A team on `conflict_policy = "hold"` keeps both texts until a person settles it.
+    monkeypatch.setenv("TB_RECONCILE__CONFLICT_POLICY", "hold")
+    held = json.loads(_cli(capsys, "sync", "-c", config, "--yes", "--json"))
+    assert held["plan"]["conflicts"][0]["resolution"] == "hold"
+    assert _jira_description(sandbox, SCRAPER) == rewritten
+    again = json.loads(_cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json"))["plan"]
+    assert [c["item"] for c in again["conflicts"]] == [SCRAPER]  # until settled
+
+    # Under the default policy the roadmap owns descriptions: its text wins, and the
+    # developer's is in the report, not lost without a word.
+    monkeypatch.delenv("TB_RECONCILE__CONFLICT_POLICY")
+    settled = json.loads(_cli(capsys, "sync", "-c", config, "--yes", "--json"))
+    (reported,) = settled["plan"]["conflicts"]
+    assert reported["winner"] == "roadmap" and reported["values"][sandbox.jira_tracker] == rewritten
+    assert _jira_description(sandbox, SCRAPER).startswith("As an MLOps system")
+    final = json.loads(_cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json"))["plan"]
+    assert final["conflicts"] == [] and final["actions"] == []
+
+
+def test_after_relink_a_description_a_person_added_where_the_roadmap_has_none_is_kept(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(sandbox.config_path)
+    _cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes")
+    _cli(capsys, "sync", "-c", config, "--yes")
+    notes = "Runs on the self-hosted runner; cache the wheels."
+    sandbox.jira_edit(CI, description=notes)
+
+    out = _lose_the_store_and_relink(sandbox, capsys)
+    assert "hold values other than the roadmap's" not in out  # nothing to settle
+
+    report = json.loads(_cli(capsys, "sync", "-c", config, "--yes", "--json"))
+    assert report["plan"]["conflicts"] == []
+    assert notes in _jira_description(sandbox, CI)
+    number = sandbox.github_number(CI)
+    body = next(i for i in sandbox.github.issues(sandbox.github_repo) if i["number"] == number)
+    assert notes in body["body"]  # it reached the other tracker, as any tracker edit does

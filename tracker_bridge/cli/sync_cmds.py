@@ -33,7 +33,8 @@ from tracker_bridge.model import Roadmap
 from tracker_bridge.quiet.conversation import recording
 from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.adoption import AdoptConflict
-from tracker_bridge.reconcile.planner import canonical
+from tracker_bridge.reconcile.planner import DEFAULT_OWNERS, ROADMAP
+from tracker_bridge.reconcile.relinking import relinked_bases, unsettled_note
 from tracker_bridge.reconcile.render import render_decisions, render_plan, render_summary
 from tracker_bridge.reconcile.run_report import PlanChanged
 from tracker_bridge.reconcile.spike_records import SPIKE_EVENTS, restore
@@ -317,9 +318,18 @@ def relink(
             except AdapterError as exc:
                 raise UserError(f"{target}: {exc}") from exc
             known = store.get_refs(settings.name, target)
+            restored = {i for i, r in found.items()
+                        if i not in known or known[i].remote_id != r.ref.remote_id}
+            owners = getattr(adapter, "field_owners", None)
+            bases = relinked_bases(
+                {item.id: item for item in loaded.items}, found, restored,
+                store.get_base(settings.name, ROADMAP),
+                {**DEFAULT_OWNERS, **(owners() if callable(owners) else {})},
+            )
             for item_id, remote in found.items():
                 store.save_ref(settings.name, item_id, remote.ref)
-                store.save_base(settings.name, target, item_id, canonical(remote.values))
+            store.save_bases(settings.name, target, bases.tracker)
+            store.save_bases(settings.name, ROADMAP, bases.roadmap)
             # Spike records live on the trackers too: started, extended and closed come back.
             records = {i: str(r.values["spike"]) for i, r in found.items() if r.values.get("spike")}
             spikes = store.events(settings.name, kinds=SPIKE_EVENTS)
@@ -330,3 +340,5 @@ def relink(
         f"{target}: {len(found)} item(s) found by marker, {new} ref(s) restored, "
         f"{missing} roadmap item(s) not on the tracker (the next seed creates them)."
     )
+    if bases.unsettled:
+        console.print(unsettled_note(bases.unsettled))
