@@ -260,3 +260,56 @@ def test_a_field_the_first_target_does_not_carry_comes_from_the_next() -> None:
     assert result.empty  # Jira's mapping has no such field; GitHub already holds it
     again = plan(replace(inputs, targets=inputs.targets[::-1]))  # in either order
     assert again.merged[STORY.id]["blocked"] is True and again.empty
+
+
+LABELLED = STORY.model_copy(update={"labels": ("scraping", "sources")})
+
+
+def _labels_after(result: object, tracker: str) -> object:
+    updates = [a for a in result.actions  # type: ignore[attr-defined]
+               if isinstance(a, UpdateFields) and a.tracker == tracker]
+    return dict(updates[0].new_values())["labels"] if updates else None
+
+
+def test_labels_added_on_two_sides_the_same_day_are_both_kept() -> None:
+    # The scrum master tags the story for Q3 in the roadmap; a developer adds
+    # `needs-design` in Jira. Different members of a set: nobody's edit is lost.
+    inputs = applied(fresh(EPIC, LABELLED), plan(fresh(EPIC, LABELLED)))
+    edited = human_edit(inputs, JIRA, STORY.id, labels=("needs-design", "scraping", "sources"))
+    tagged = LABELLED.model_copy(update={"labels": ("q3", "scraping", "sources")})
+    result = plan(replace(edited, roadmap=roadmap(EPIC, tagged)))
+    both = ("needs-design", "q3", "scraping", "sources")
+    assert result.conflicts == ()
+    assert _labels_after(result, JIRA) == both and _labels_after(result, GITHUB) == both
+    settled = applied(replace(edited, roadmap=roadmap(EPIC, tagged)), result)
+    assert plan(settled).actions == ()  # and the next night it stays so
+
+
+def test_a_label_taken_off_on_one_side_and_one_added_on_another_both_apply() -> None:
+    inputs = applied(fresh(EPIC, LABELLED), plan(fresh(EPIC, LABELLED)))
+    edited = human_edit(inputs, GITHUB, STORY.id, labels=("blocked-upstream", "scraping",
+                                                          "sources"))
+    untagged = LABELLED.model_copy(update={"labels": ("scraping",)})
+    result = plan(replace(edited, roadmap=roadmap(EPIC, untagged)))
+    assert result.conflicts == ()
+    assert _labels_after(result, JIRA) == ("blocked-upstream", "scraping")
+
+
+def test_boxes_ticked_on_two_trackers_the_same_day_are_both_kept() -> None:
+    inputs = applied(fresh(EPIC, STORY), plan(fresh(EPIC, STORY)))
+    ticked = human_edit(inputs, JIRA, STORY.id, checked=("ac:1",))
+    ticked = human_edit(ticked, GITHUB, STORY.id, checked=("ac:2",))
+    result = plan(ticked)
+    assert result.conflicts == ()
+    assert {a.tracker: dict(a.new_values())["checked"] for a in result.actions
+            if isinstance(a, UpdateFields)} == {JIRA: ("ac:1", "ac:2"), GITHUB: ("ac:1", "ac:2")}
+
+
+def test_set_edits_without_a_base_to_tell_them_apart_are_still_a_conflict() -> None:
+    # After `relink` no base says who added what: reported, settled by the policy.
+    inputs = applied(fresh(EPIC, LABELLED), plan(fresh(EPIC, LABELLED)))
+    edited = human_edit(inputs, JIRA, STORY.id, labels=("needs-design", "scraping", "sources"))
+    tagged = LABELLED.model_copy(update={"labels": ("q3", "scraping", "sources")})
+    unknown = replace(edited, roadmap=roadmap(EPIC, tagged), roadmap_base={
+        STORY.id: {**LABELLED.sync_values(), "labels": None}})
+    assert [c.field for c in plan(unknown).conflicts] == ["labels"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from tracker_bridge.model import (
     DERIVED_FIELDS,
@@ -230,6 +230,7 @@ def _merge_item(
                 conflicts.append(conflict)
             continue
         changed: list[tuple[str, FieldValue]] = []
+        seen: list[FieldValue] = []  # per entry of `changed`: that side's base
         if roadmap_base is None:
             # No history (first sync, or refs rebuilt by relink): the field's owner decides,
             # except on a target we created the item on but never wrote the field to (a run
@@ -240,11 +241,13 @@ def _merge_item(
                 or _never_written(item.id, name, holders)
             ):
                 changed.append((ROADMAP, desired[name]))
+                seen.append(None)
         elif roadmap_base.get(name, desired[name]) != desired[name] or (
             name not in roadmap_base and inputs.owners.get(name) == "roadmap"
         ):
             # A field newer than the last sync (a store from an older version) is due too.
             changed.append((ROADMAP, desired[name]))
+            seen.append(roadmap_base.get(name))
         for target in holders:
             if name not in target.fields:
                 continue
@@ -252,10 +255,34 @@ def _merge_item(
             base = target.base.get(item.id, {})
             if name in remote and name in base and remote[name] != base[name]:
                 changed.append((target.tracker, remote[name]))
+                seen.append(base[name])
+        if name in SET_FIELDS and len(changed) > 1:
+            union = _merged_set(changed, seen)
+            if union is not None:  # sides that added or took off different members agree
+                changed = [(side, union) for side, _ in changed]
         merged[name], conflict = _resolve(item.id, name, desired[name], changed, holders, inputs)
         if conflict is not None:
             conflicts.append(conflict)
     return merged, conflicts
+
+
+def _merged_set(
+    changed: Sequence[tuple[str, FieldValue]], seen: Sequence[FieldValue]
+) -> tuple[str, ...] | None:
+    """A set field (`SET_FIELDS`) changed on several sides, merged member by member: each
+    side's additions and removals against its own base, additions winning a tie (a label a
+    person added in Jira and one the roadmap added the same day are both kept). None: a
+    side's base is unknown (first sync, relink), so its changes cannot be told apart."""
+    if not all(isinstance(base, tuple) for base in seen):
+        return None
+    start: set[str] = set(cast(tuple[str, ...], seen[0]))
+    added: set[str] = set()
+    removed: set[str] = set()
+    for (_side, value), base in zip(changed, seen, strict=True):
+        now, before = set(cast(tuple[str, ...], value or ())), set(cast(tuple[str, ...], base))
+        added |= now - before
+        removed |= before - now
+    return tuple(sorted((start - removed) | added))
 
 
 def _overruled(
@@ -322,6 +349,9 @@ def _resolve(
     resolution: Literal["roadmap", "tracker"] = "roadmap" if side == ROADMAP else "tracker"
     return value, Conflict(item_id, name, base, tuple(changed), resolution, side)
 
+
+SET_FIELDS = frozenset({"labels", "checked"})
+"""Fields whose value is a set of members: merged member by member (`_merged_set`)."""
 
 _NOTHING: Values = {}
 _SYNC_FIELD_SET = frozenset(SYNC_FIELDS)
