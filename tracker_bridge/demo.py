@@ -16,14 +16,13 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from rich.console import Console
-from rich.rule import Rule
 
 from tracker_bridge.model import Roadmap, Stage
 from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.render import render_plan, render_summary
 from tracker_bridge.reports import build_sprint_report, render_sprint
 from tracker_bridge.reports.board import active_sprint, board_snapshot
-from tracker_bridge.reports.render_terminal import render_board
+from tracker_bridge.reports.render_terminal import print_rule, render_board
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.testing.sandbox import Sandbox
 from tracker_bridge.workspace import Workspace, open_workspace
@@ -106,7 +105,7 @@ class Demo:
             self._board()
             self._step("8. Sprint health")
             self._sprint()
-        self.console.print(Rule())
+        print_rule(self.console)
         self.console.print(
             f"State kept in {self.store_url} (the demo's own store; a configured "
             "store is never touched). Next: copy config/tracker-bridge.example.toml to "
@@ -116,7 +115,7 @@ class Demo:
 
     def _intro(self) -> None:
         sandbox = self.sandbox
-        self.console.print(Rule("tracker-bridge demo"))
+        print_rule(self.console, "tracker-bridge demo")
         self.console.print(
             f"Roadmap {self.roadmap_path.name} ({len(self.roadmap.items)} items) as of "
             f"{self.today}, on a fake Jira Cloud at {sandbox.jira.url} "
@@ -127,7 +126,7 @@ class Demo:
 
     def _step(self, title: str) -> None:
         self.console.print()
-        self.console.print(Rule(title, align="left"))
+        print_rule(self.console, title, align="left")
 
     def _tick(self, minutes: float) -> None:
         """Time passes on both trackers (and for the reconciler's events)."""

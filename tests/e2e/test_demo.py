@@ -24,7 +24,11 @@ def test_demo_seeds_mirrors_and_reports(tmp_path: Path, capsys: pytest.CaptureFi
     assert "trending-now board" in out
     assert "overdue" in out  # the spike past its time-box is called out
     assert (tmp_path / "demo" / "state.sqlite").exists()
-    # Outside a terminal nothing is folded: the next steps paste as whole commands.
+    # Outside a terminal nothing is folded: the next steps paste as whole commands. Its
+    # rules are as wide as the report, not the 1,000 columns that keep those lines whole.
+    rules = [line for line in out.splitlines()
+             if "────" in line and not set(line) & set("└┘┌┐┏┓┗┛┡┩╭╮╰╯│┃")]  # not tables
+    assert len(rules) >= 10 and max(map(len, rules)) <= 100
     assert "`tracker-bridge doctor`, `tracker-bridge plan` and `tracker-bridge seed --yes`" in out
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from rich.align import AlignMethod
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -126,11 +128,21 @@ def _track_panel(track: TrackHealth, report: SprintReport) -> Panel:
     return Panel(Group(*parts), title=track.track.value.capitalize(), expand=False)
 
 
+RULE_WIDTH = 100
+"""A rule outside a terminal (a pipe, a log, a cron mail) is as wide as the plain report,
+not the console's 1,000 columns that keep long lines whole (`cli.output.PIPE_WIDTH`)."""
+
+
+def print_rule(console: Console, title: str = "", *, align: AlignMethod = "center") -> None:
+    width = console.width if console.is_terminal else min(console.width, RULE_WIDTH)
+    console.print(Rule(title, align=align), width=width)
+
+
 def render_sprint(report: SprintReport, console: Console) -> None:
     from tracker_bridge.reports.outlook import outlook_sections  # not needed by `status`
 
     health = report.health
-    console.rule(sprint_title(health))
+    print_rule(console, sprint_title(health))
     if health.sprint.goal:
         console.print(f"Goal: {health.sprint.goal}", markup=False)
     for track in health.tracks:
