@@ -313,3 +313,19 @@ def test_set_edits_without_a_base_to_tell_them_apart_are_still_a_conflict() -> N
     unknown = replace(edited, roadmap=roadmap(EPIC, tagged), roadmap_base={
         STORY.id: {**LABELLED.sync_values(), "labels": None}})
     assert [c.field for c in plan(unknown).conflicts] == ["labels"]
+
+
+def test_a_label_only_the_trackers_hold_survives_when_both_sides_add_one() -> None:
+    # Last week a developer added `gpu` in Jira; it reached GitHub, never the roadmap file.
+    # Today the roadmap adds `q3` and Jira adds `needs-design`: `gpu` must stay.
+    inputs = applied(fresh(EPIC, LABELLED), plan(fresh(EPIC, LABELLED)))
+    earlier = human_edit(inputs, JIRA, STORY.id, labels=("gpu", "scraping", "sources"))
+    spread = applied(earlier, plan(earlier))
+    spread = replace(spread, roadmap_base={STORY.id: LABELLED.sync_values()})  # as stored
+    edited = human_edit(spread, JIRA, STORY.id, labels=("gpu", "needs-design", "scraping",
+                                                        "sources"))
+    tagged = LABELLED.model_copy(update={"labels": ("q3", "scraping", "sources")})
+    result = plan(replace(edited, roadmap=roadmap(EPIC, tagged)))
+    every = ("gpu", "needs-design", "q3", "scraping", "sources")
+    assert result.conflicts == ()
+    assert _labels_after(result, JIRA) == every and _labels_after(result, GITHUB) == every

@@ -257,7 +257,7 @@ def _merge_item(
                 changed.append((target.tracker, remote[name]))
                 seen.append(base[name])
         if name in SET_FIELDS and len(changed) > 1:
-            union = _merged_set(changed, seen)
+            union = _merged_set(_any_base(item.id, name, holders, inputs), changed, seen)
             if union is not None:  # sides that added or took off different members agree
                 changed = [(side, union) for side, _ in changed]
         merged[name], conflict = _resolve(item.id, name, desired[name], changed, holders, inputs)
@@ -267,15 +267,17 @@ def _merge_item(
 
 
 def _merged_set(
-    changed: Sequence[tuple[str, FieldValue]], seen: Sequence[FieldValue]
+    agreed: FieldValue, changed: Sequence[tuple[str, FieldValue]], seen: Sequence[FieldValue]
 ) -> tuple[str, ...] | None:
     """A set field (`SET_FIELDS`) changed on several sides, merged member by member: each
-    side's additions and removals against its own base, additions winning a tie (a label a
-    person added in Jira and one the roadmap added the same day are both kept). None: a
-    side's base is unknown (first sync, relink), so its changes cannot be told apart."""
-    if not all(isinstance(base, tuple) for base in seen):
+    side's additions and removals against its own base, applied to what the sides agreed
+    on at the last sync (`agreed`: a tracker's base, which holds members the roadmap file
+    never had), additions winning a tie (a label a person added in Jira and one the roadmap
+    added the same day are both kept). None: a base is unknown (first sync, relink), so
+    the changes cannot be told apart."""
+    if not isinstance(agreed, tuple) or not all(isinstance(base, tuple) for base in seen):
         return None
-    start: set[str] = set(cast(tuple[str, ...], seen[0]))
+    start: set[str] = set(agreed)
     added: set[str] = set()
     removed: set[str] = set()
     for (_side, value), base in zip(changed, seen, strict=True):
