@@ -66,3 +66,26 @@ def test_a_label_from_the_roadmap_and_one_from_jira_the_same_day_are_both_kept(
     jira, github = _labels(sandbox)
     assert {"q3", "needs-design"} <= jira and {"q3", "needs-design"} <= github
     assert _sync(sandbox, capsys)["actions"] == []  # settled: no loop
+
+
+def test_a_roadmap_label_added_a_week_later_keeps_the_label_a_developer_added(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The most common way to lose it: the developer's label reached both trackers, never the
+    # roadmap file; the scrum master's next label edit must not put the file's list back.
+    capsys.readouterr()
+    assert main(["seed", str(sandbox.roadmap), "-c", str(sandbox.config_path), "--yes"]) == 0
+    _sync(sandbox, capsys)
+    jira_labels = sandbox.jira.issue_json(sandbox.jira_key(STORY))["fields"]["labels"]
+    sandbox.jira_edit(STORY, labels=[*jira_labels, "needs-design"])
+    _sync(sandbox, capsys)
+    assert all("needs-design" in labels for labels in _labels(sandbox))
+
+    text = sandbox.roadmap.read_text()
+    anchor = f"- id: {STORY}\n"
+    sandbox.roadmap.write_text(text.replace(anchor, anchor + "            labels: [q3]\n"))
+    plan = _sync(sandbox, capsys)
+    assert plan["conflicts"] == []
+    jira, github = _labels(sandbox)
+    assert {"q3", "needs-design"} <= jira and {"q3", "needs-design"} <= github
+    assert _sync(sandbox, capsys)["actions"] == []

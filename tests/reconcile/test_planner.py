@@ -329,3 +329,28 @@ def test_a_label_only_the_trackers_hold_survives_when_both_sides_add_one() -> No
     every = ("gpu", "needs-design", "q3", "scraping", "sources")
     assert result.conflicts == ()
     assert _labels_after(result, JIRA) == every and _labels_after(result, GITHUB) == every
+
+
+def test_a_roadmap_label_edit_next_week_keeps_the_label_a_person_added_before() -> None:
+    # A developer adds `needs-design` in Jira; the sync takes it to GitHub (the roadmap file
+    # never has it). A week later the scrum master adds `q3` in the roadmap: the roadmap's
+    # change is one label added, not its whole list put back over the trackers'.
+    inputs = applied(fresh(EPIC, LABELLED), plan(fresh(EPIC, LABELLED)))
+    added = human_edit(inputs, JIRA, STORY.id, labels=("needs-design", "scraping", "sources"))
+    spread = applied(added, plan(added))
+    spread = replace(spread, roadmap_base={STORY.id: LABELLED.sync_values()})  # as stored
+    tagged = LABELLED.model_copy(update={"labels": ("q3", "scraping", "sources")})
+    result = plan(replace(spread, roadmap=roadmap(EPIC, tagged)))
+    every = ("needs-design", "q3", "scraping", "sources")
+    assert result.conflicts == ()
+    assert _labels_after(result, JIRA) == every and _labels_after(result, GITHUB) == every
+
+
+def test_a_label_a_person_took_off_stays_off_when_the_roadmap_adds_another() -> None:
+    inputs = applied(fresh(EPIC, LABELLED), plan(fresh(EPIC, LABELLED)))
+    taken = human_edit(inputs, GITHUB, STORY.id, labels=("scraping",))
+    spread = applied(taken, plan(taken))
+    spread = replace(spread, roadmap_base={STORY.id: LABELLED.sync_values()})
+    tagged = LABELLED.model_copy(update={"labels": ("q3", "scraping", "sources")})
+    result = plan(replace(spread, roadmap=roadmap(EPIC, tagged)))
+    assert _labels_after(result, JIRA) == ("q3", "scraping")

@@ -256,9 +256,11 @@ def _merge_item(
             if name in remote and name in base and remote[name] != base[name]:
                 changed.append((target.tracker, remote[name]))
                 seen.append(base[name])
-        if name in SET_FIELDS and len(changed) > 1:
+        if name in SET_FIELDS and changed:
+            # Even one side's change is its members added and taken off: the roadmap file's
+            # whole list would also put back what a person took off a tracker last week.
             union = _merged_set(_any_base(item.id, name, holders, inputs), changed, seen)
-            if union is not None:  # sides that added or took off different members agree
+            if union is not None:
                 changed = [(side, union) for side, _ in changed]
         merged[name], conflict = _resolve(item.id, name, desired[name], changed, holders, inputs)
         if conflict is not None:
