@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, cast
+from typing import Literal
 
 from tracker_bridge.model import (
     DERIVED_FIELDS,
@@ -36,6 +36,13 @@ from tracker_bridge.reconcile.actions import (
     Skip,
     UpdateFields,
     WriteMarker,
+)
+from tracker_bridge.reconcile.field_merge import (
+    SET_FIELDS,
+    TEXT_FIELDS,
+    UNMERGED,
+    merged_set,
+    merged_text,
 )
 
 Owner = Literal["roadmap", "tracker"]
@@ -256,37 +263,34 @@ def _merge_item(
             if name in remote and name in base and remote[name] != base[name]:
                 changed.append((target.tracker, remote[name]))
                 seen.append(base[name])
-        if name in SET_FIELDS and changed:
-            # Even one side's change is its members added and taken off: the roadmap file's
-            # whole list would also put back what a person took off a tracker last week.
-            union = _merged_set(_any_base(item.id, name, holders, inputs), changed, seen)
-            if union is not None:
-                changed = [(side, union) for side, _ in changed]
+        if changed and (name in SET_FIELDS or name in TEXT_FIELDS):
+            changed = _merged(name, _any_base(item.id, name, holders, inputs), changed, seen)
         merged[name], conflict = _resolve(item.id, name, desired[name], changed, holders, inputs)
         if conflict is not None:
             conflicts.append(conflict)
     return merged, conflicts
 
 
-def _merged_set(
-    agreed: FieldValue, changed: Sequence[tuple[str, FieldValue]], seen: Sequence[FieldValue]
-) -> tuple[str, ...] | None:
-    """A set field (`SET_FIELDS`) changed on several sides, merged member by member: each
-    side's additions and removals against its own base, applied to what the sides agreed
-    on at the last sync (`agreed`: a tracker's base, which holds members the roadmap file
-    never had), additions winning a tie (a label a person added in Jira and one the roadmap
-    added the same day are both kept). None: a base is unknown (first sync, relink), so
-    the changes cannot be told apart."""
-    if not isinstance(agreed, tuple) or not all(isinstance(base, tuple) for base in seen):
-        return None
-    start: set[str] = set(agreed)
-    added: set[str] = set()
-    removed: set[str] = set()
-    for (_side, value), base in zip(changed, seen, strict=True):
-        now, before = set(cast(tuple[str, ...], value or ())), set(cast(tuple[str, ...], base))
-        added |= now - before
-        removed |= before - now
-    return tuple(sorted((start - removed) | added))
+def _merged(
+    name: str,
+    agreed: FieldValue,
+    changed: list[tuple[str, FieldValue]],
+    seen: Sequence[FieldValue],
+) -> list[tuple[str, FieldValue]]:
+    """`changed` with every side's value replaced by the merge of their changes where they
+    merge (`field_merge`). Even one side's change is merged: the roadmap file never learns
+    a person's edits, so its whole value would also undo what a person changed on a tracker
+    last week. A text that does not merge is left as it was (a conflict, or one side)."""
+    changes = list(zip(seen, (value for _, value in changed), strict=True))
+    if name in SET_FIELDS:
+        value: FieldValue = merged_set(agreed, changes)
+        if value is None:  # a base unknown (first sync, relink): nothing to merge against
+            return changed
+    else:
+        value = merged_text(agreed, changes)
+        if value == UNMERGED:
+            return changed
+    return [(side, value) for side, _ in changed]
 
 
 def _overruled(
@@ -353,9 +357,6 @@ def _resolve(
     resolution: Literal["roadmap", "tracker"] = "roadmap" if side == ROADMAP else "tracker"
     return value, Conflict(item_id, name, base, tuple(changed), resolution, side)
 
-
-SET_FIELDS = frozenset({"labels", "checked"})
-"""Fields whose value is a set of members: merged member by member (`_merged_set`)."""
 
 _NOTHING: Values = {}
 _SYNC_FIELD_SET = frozenset(SYNC_FIELDS)
