@@ -33,7 +33,7 @@ from tracker_bridge.model import Roadmap
 from tracker_bridge.quiet.conversation import recording
 from tracker_bridge.reconcile import Reconciler, SyncOptions, SyncReport
 from tracker_bridge.reconcile.adoption import AdoptConflict
-from tracker_bridge.reconcile.planner import DEFAULT_OWNERS, ROADMAP
+from tracker_bridge.reconcile.planner import ROADMAP, field_owners
 from tracker_bridge.reconcile.relinking import relinked_bases, unsettled_note
 from tracker_bridge.reconcile.render import render_decisions, render_plan, render_summary
 from tracker_bridge.reconcile.run_report import PlanChanged
@@ -320,11 +320,9 @@ def relink(
             known = store.get_refs(settings.name, target)
             restored = {i for i, r in found.items()
                         if i not in known or known[i].remote_id != r.ref.remote_id}
-            owners = getattr(adapter, "field_owners", None)
             bases = relinked_bases(
                 {item.id: item for item in loaded.items}, found, restored,
-                store.get_base(settings.name, ROADMAP),
-                {**DEFAULT_OWNERS, **(owners() if callable(owners) else {})},
+                store.get_base(settings.name, ROADMAP), field_owners([adapter]),
             )
             for item_id, remote in found.items():
                 store.save_ref(settings.name, item_id, remote.ref)

@@ -154,6 +154,11 @@ class Conflict:
     winner: Side | None
     """The side whose value is applied; None when held."""
 
+    @property
+    def held(self) -> bool:
+        """Settled by no side (`conflict_policy = "hold"`): written nowhere, read again."""
+        return self.winner is None
+
     def to_json(self) -> dict[str, Any]:
         return {
             "item": self.item_id,

@@ -9,7 +9,7 @@ made, so they never come back as external changes (echo suppression).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -70,6 +70,18 @@ DEFAULT_OWNERS: Mapping[str, Owner] = {
     "order": "roadmap",
 }
 """Planning fields belong to the roadmap, flow fields to the tracker (DESIGN.md)."""
+
+
+def field_owners(adapters: Iterable[object]) -> dict[str, Owner]:
+    """`DEFAULT_OWNERS` with the first adapter's mapping `ownership` (its optional
+    `field_owners`) over them."""
+    owners: dict[str, Owner] = dict(DEFAULT_OWNERS)
+    for adapter in adapters:
+        read = getattr(adapter, "field_owners", None)
+        if callable(read):
+            owners.update(read())
+            break
+    return owners
 
 # Fields with a dedicated action; the rest travel together in one UpdateFields.
 _DEDICATED = frozenset({"stage", "parent", "sprint"})
@@ -150,7 +162,7 @@ def plan(inputs: PlanInputs) -> Plan:
         if merged is None:
             merged, item_conflicts = _merge_item(item, desired, holders, inputs)
             conflicts.extend(item_conflicts)
-            on_hold = tuple(c.field for c in item_conflicts if c.winner is None)
+            on_hold = tuple(c.field for c in item_conflicts if c.held)
         merged_view[item_id] = merged
         for target, holds in zip(targets, held, strict=True):
             if item_id in target.adopting:

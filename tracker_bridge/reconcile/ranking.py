@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from tracker_bridge.model import Kind, RemoteRef, Roadmap
 from tracker_bridge.reconcile.actions import CreateItem, Plan
-from tracker_bridge.reconcile.planner import ROADMAP, Owner
+from tracker_bridge.reconcile.planner import ROADMAP, Owner, field_owners
 from tracker_bridge.reconcile.pulling import Pulled
 from tracker_bridge.reconcile.run_report import SyncReport
 from tracker_bridge.store import Store
@@ -50,10 +50,7 @@ def rank_in_roadmap_order(
 
 def order_owner(adapter: Adapter) -> Owner:
     """Who owns the order on this tracker (its own mapping's `ownership.order`)."""
-    field_owners = getattr(adapter, "field_owners", None)
-    owners = field_owners() if callable(field_owners) else {}
-    owner: Owner = owners.get("order", ROADMAP)
-    return owner
+    return field_owners([adapter])["order"]
 
 
 def _created_in_run(

@@ -127,7 +127,7 @@ def skip_line(skip: Mapping[str, Any]) -> Text:
 def describe_conflict(conflict: Conflict, policy: str | None = None) -> str:
     """`api.auth.title: base=A; roadmap=B, jira:TREND=C → roadmap wins (why)`."""
     sides = ", ".join(f"{side}={_short(value)}" for side, value in conflict.values)
-    if conflict.winner is None:
+    if conflict.held:
         outcome = "held: nothing written; settle it on one side (conflict_policy = hold)"
     else:
         outcome = f"{conflict.winner} wins ({_why(conflict, policy)})"

@@ -68,7 +68,7 @@ class SyncReport:
             "moved": counts.get("move_stage", 0),
             "conflicts": len(self.plan.conflicts),
             # Items with a field held (`conflict_policy = "hold"`): read again next run.
-            "held": sorted({c.item_id for c in self.plan.conflicts if c.winner is None}),
+            "held": sorted({c.item_id for c in self.plan.conflicts if c.held}),
             "failures": [vars(f) for f in self.applied.failures] if self.applied else [],
             # Every skip of the run: the plan's, then those found while writing.
             "skipped": [vars(s) for s in (*self.plan.skips, *applied_skips)],

@@ -35,12 +35,12 @@ from tracker_bridge.reconcile.guard import check_change_ratio, own_unfinished_wo
 from tracker_bridge.reconcile.notices import carry_warnings
 from tracker_bridge.reconcile.phase_gate import hold_gated_sprints
 from tracker_bridge.reconcile.planner import (
-    DEFAULT_OWNERS,
     ROADMAP,
     Owner,
     PlanInputs,
     TargetState,
     Values,
+    field_owners,
 )
 from tracker_bridge.reconcile.pulling import LET_GO, Pulled, Puller
 from tracker_bridge.reconcile.quiet_run import completely_quiet
@@ -245,13 +245,7 @@ class Reconciler:
         return failed | {str(i) for i in last.summary.get("held") or ()}
 
     def _owners(self) -> dict[str, Owner]:
-        owners: dict[str, Owner] = dict(DEFAULT_OWNERS)
-        for adapter in self.adapters.values():
-            field_owners = getattr(adapter, "field_owners", None)
-            if callable(field_owners):
-                owners.update(field_owners())
-                break
-        return owners
+        return field_owners(self.adapters.values())
 
     # -- safety ---------------------------------------------------------------------------
     def _guard(self, the_plan: Plan, inputs: PlanInputs, options: SyncOptions) -> None:
@@ -278,7 +272,7 @@ class Reconciler:
         applied = report.applied
         assert applied is not None
         failed = applied.failed_items()
-        on_hold = {(c.item_id, c.field) for c in the_plan.conflicts if c.resolution == "hold"}
+        on_hold = {(c.item_id, c.field) for c in the_plan.conflicts if c.held}
         held = {item_id for item_id, _ in on_hold}
         for tracker, pull in pulled.items():
             self._settle_bases(tracker, pull.state, the_plan.merged, failed, on_hold)
