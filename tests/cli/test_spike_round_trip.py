@@ -25,9 +25,7 @@ def _jira(cli: Cli, item_id: str) -> dict[str, Any]:
 
 
 def _github(cli: Cli, item_id: str) -> dict[str, Any]:
-    sandbox = cli.sandbox
-    number = sandbox.github_number(item_id)
-    return next(i for i in sandbox.github.issues(sandbox.github_repo) if i["number"] == number)
+    return cli.sandbox.github_issue(item_id)
 
 
 def _ok(cli: Cli, *args: str) -> str:

@@ -3,32 +3,24 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
-from tracker_bridge.cli import main
 from tracker_bridge.roadmap import load_roadmap
 from tracker_bridge.store import Store
 from tracker_bridge.testing.sandbox import Sandbox
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, run_cli, seed_and_sync, sync_plan
 
 ITEMS = len(load_roadmap(EXAMPLE).roadmap.items)
-
-
-def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> str:
-    capsys.readouterr()
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    return out
 
 
 def test_relink_restores_refs_and_the_next_seed_creates_nothing(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = str(sandbox.config_path)
-    _cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes")
+    run_cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes")
     url = f"sqlite:///{sandbox.directory / 'state.sqlite'}"
     store = Store.open(url)
     before = {
@@ -40,7 +32,7 @@ def test_relink_restores_refs_and_the_next_seed_creates_nothing(
 
     (sandbox.directory / "state.sqlite").unlink()  # the database is lost
     for tracker in (sandbox.jira_tracker, sandbox.github_tracker):
-        out = _cli(capsys, "relink", "--target", tracker, "-c", config)
+        out = run_cli(capsys, "relink", "--target", tracker, "-c", config)
         assert f"{ITEMS} item(s) found by marker, {ITEMS} ref(s) restored" in out
 
     store = Store.open(url)
@@ -51,7 +43,7 @@ def test_relink_restores_refs_and_the_next_seed_creates_nothing(
     finally:
         store.close()
 
-    out = _cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes", "--json")
+    out = run_cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes", "--json")
     summary = json.loads(out)["summary"]
     assert summary["created"] == 0
     assert "create" not in summary["planned"]
@@ -63,12 +55,12 @@ def test_after_relink_the_next_plan_changes_nothing(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = str(sandbox.config_path)
-    _cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes")
-    _cli(capsys, "sync", "-c", config, "--yes")  # settled
+    run_cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes")
+    run_cli(capsys, "sync", "-c", config, "--yes")  # settled
     (sandbox.directory / "state.sqlite").unlink()
     for tracker in (sandbox.jira_tracker, sandbox.github_tracker):
-        _cli(capsys, "relink", "--target", tracker, "-c", config)
-    out = _cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json")
+        run_cli(capsys, "relink", "--target", tracker, "-c", config)
+    out = run_cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json")
     assert json.loads(out)["plan"]["actions"] == []
 
 
@@ -76,75 +68,66 @@ SCRAPER = "ingestion.rotten-tomatoes"  # a story with a description in the roadm
 CI = "infra.ci-pipeline"  # a task whose roadmap has no description
 
 
-def _lose_the_store_and_relink(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> str:
+def _edited_then_relinked(
+    sandbox: Sandbox, capsys: pytest.CaptureFixture[str], item_id: str, description: str
+) -> str:
+    """Seeded and synced; a person rewrites the item's description in Jira; that night the
+    runner's disk, and the store on it, is gone: relink on both trackers (what it said)."""
+    seed_and_sync(sandbox, capsys)
+    sandbox.jira_edit(item_id, description=description)
     (sandbox.directory / "state.sqlite").unlink()
     config = str(sandbox.config_path)
     return "".join(
-        _cli(capsys, "relink", "--target", tracker, "-c", config)
+        run_cli(capsys, "relink", "--target", tracker, "-c", config)
         for tracker in (sandbox.jira_tracker, sandbox.github_tracker)
     )
 
 
-def _jira_description(sandbox: Sandbox, item_id: str) -> str:
-    return str(sandbox.jira.issue_json(sandbox.jira_key(item_id))["fields"]["description"])
+def _plan(sandbox: Sandbox, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    out = run_cli(capsys, "plan", str(EXAMPLE), "-c", str(sandbox.config_path), "--json")
+    plan: dict[str, Any] = json.loads(out)["plan"]
+    return plan
 
 
 def test_a_description_a_person_rewrote_before_the_store_was_lost_is_a_conflict_not_overwritten(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The team syncs nightly; in the afternoon a developer rewrites a story's description in
-    # Jira; that night the runner's disk, and the store on it, is gone. Nothing recorded
-    # which side changed the text, so it must not be silently put back to the roadmap's.
-    config = str(sandbox.config_path)
-    _cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes")
-    _cli(capsys, "sync", "-c", config, "--yes")
+    # Nothing recorded which side changed the text, so it must not be silently put back to
+    # the roadmap's.
     rewritten = "Scrape daily at 06:00 UTC; Rotten Tomatoes blocks more than 1 request/s."
-    sandbox.jira_edit(SCRAPER, description=rewritten)
-
-    out = _lose_the_store_and_relink(sandbox, capsys)
+    out = _edited_then_relinked(sandbox, capsys, SCRAPER, rewritten)
     assert "1 item(s) hold values other than the roadmap's" in " ".join(out.split())
     assert f"{SCRAPER} (description)" in out
 
-    plan = json.loads(_cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json"))["plan"]
-    (conflict,) = plan["conflicts"]
+    (conflict,) = _plan(sandbox, capsys)["conflicts"]
     assert (conflict["item"], conflict["field"]) == (SCRAPER, "description")
     assert conflict["values"][sandbox.jira_tracker] == rewritten
     assert conflict["values"]["roadmap"].startswith("As an MLOps system")
 
     # A team on `conflict_policy = "hold"` keeps both texts until a person settles it.
     monkeypatch.setenv("TB_RECONCILE__CONFLICT_POLICY", "hold")
-    held = json.loads(_cli(capsys, "sync", "-c", config, "--yes", "--json"))
-    assert held["plan"]["conflicts"][0]["resolution"] == "hold"
-    assert _jira_description(sandbox, SCRAPER) == rewritten
-    again = json.loads(_cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json"))["plan"]
+    assert sync_plan(sandbox, capsys)["conflicts"][0]["resolution"] == "hold"
+    assert sandbox.jira_fields(SCRAPER)["description"] == rewritten
+    again = _plan(sandbox, capsys)
     assert [c["item"] for c in again["conflicts"]] == [SCRAPER]  # until settled
 
     # Under the default policy the roadmap owns descriptions: its text wins, and the
     # developer's is in the report, not lost without a word.
     monkeypatch.delenv("TB_RECONCILE__CONFLICT_POLICY")
-    settled = json.loads(_cli(capsys, "sync", "-c", config, "--yes", "--json"))
-    (reported,) = settled["plan"]["conflicts"]
+    (reported,) = sync_plan(sandbox, capsys)["conflicts"]
     assert reported["winner"] == "roadmap" and reported["values"][sandbox.jira_tracker] == rewritten
-    assert _jira_description(sandbox, SCRAPER).startswith("As an MLOps system")
-    final = json.loads(_cli(capsys, "plan", str(EXAMPLE), "-c", config, "--json"))["plan"]
+    assert sandbox.jira_fields(SCRAPER)["description"].startswith("As an MLOps system")
+    final = _plan(sandbox, capsys)
     assert final["conflicts"] == [] and final["actions"] == []
 
 
 def test_after_relink_a_description_a_person_added_where_the_roadmap_has_none_is_kept(
     sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = str(sandbox.config_path)
-    _cli(capsys, "seed", str(EXAMPLE), "-c", config, "--yes")
-    _cli(capsys, "sync", "-c", config, "--yes")
     notes = "Runs on the self-hosted runner; cache the wheels."
-    sandbox.jira_edit(CI, description=notes)
-
-    out = _lose_the_store_and_relink(sandbox, capsys)
+    out = _edited_then_relinked(sandbox, capsys, CI, notes)
     assert "hold values other than the roadmap's" not in out  # nothing to settle
 
-    report = json.loads(_cli(capsys, "sync", "-c", config, "--yes", "--json"))
-    assert report["plan"]["conflicts"] == []
-    assert notes in _jira_description(sandbox, CI)
-    number = sandbox.github_number(CI)
-    body = next(i for i in sandbox.github.issues(sandbox.github_repo) if i["number"] == number)
-    assert notes in body["body"]  # it reached the other tracker, as any tracker edit does
+    assert sync_plan(sandbox, capsys)["conflicts"] == []
+    assert notes in sandbox.jira_fields(CI)["description"]
+    assert notes in sandbox.github_issue(CI)["body"]  # it reached the other tracker too

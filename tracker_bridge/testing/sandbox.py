@@ -195,6 +195,18 @@ class Sandbox:
                 return int(issue["number"])
         raise KeyError(f"no GitHub issue carries the marker of {item_id}")
 
+    def jira_fields(self, item_id: str) -> dict[str, Any]:
+        """The fields of the item's Jira issue, as the REST API returns them."""
+        fields: dict[str, Any] = self.jira.issue_json(self.jira_key(item_id))["fields"]
+        return fields
+
+    def github_issue(self, item_id: str) -> dict[str, Any]:
+        """The item's GitHub issue, as the REST API returns it."""
+        return self._github_numbered(self.github_number(item_id))
+
+    def _github_numbered(self, number: int) -> dict[str, Any]:
+        return next(i for i in self.github.issues(self.github_repo) if i["number"] == number)
+
     def jira_move(self, item_id: str, stage: Stage, *, refine: bool = True) -> None:
         """Drag the card along the Jira board, one workflow transition at a time. Where the
         mapping puts several stages on one status, a person also sets the stage's label
@@ -227,8 +239,7 @@ class Sandbox:
             option = mapping.project.status_options[stage]
             self.github.human_set_project_status(self.github_repo, number, option)
             if refine and mapping.shares_option(stage):
-                issue = next(i for i in self.github.issues(self.github_repo)
-                             if i["number"] == number)
+                issue = self._github_numbered(number)
                 stage_labels = {name.casefold() for name in mapping.labels.stages.values()}
                 kept = [x["name"] for x in issue["labels"]
                         if x["name"].casefold() not in stage_labels]
@@ -241,7 +252,7 @@ class Sandbox:
                     self.github_repo, number, labels=[*kept, *([wanted] if wanted else [])]
                 )
             return
-        issue = next(i for i in self.github.issues(self.github_repo) if i["number"] == number)
+        issue = self._github_numbered(number)
         stage_labels = {name.casefold() for name in mapping.labels.stages.values()}
         kept = [x["name"] for x in issue["labels"] if x["name"].casefold() not in stage_labels]
         changes: dict[str, Any] = {"labels": [*kept, mapping.labels.stages[stage]]}
